@@ -1,0 +1,18 @@
+package io.tether.contract;
+
+/** Fields of the registry's device hash ({@link RedisKeys.Device#record()}). */
+public final class DeviceFields {
+    public static final String ID = "id";
+    public static final String PLATFORM = "platform";
+    public static final String APP_ID = "appId";
+    public static final String USER_ID = "userId";
+    public static final String PUSH_TOKEN = "pushToken";
+    public static final String PUSH_ENVIRONMENT = "pushEnvironment";
+    /** Hex SHA-256 of the MQTT password; the password itself is never stored. */
+    public static final String SECRET_HASH = "secretHash";
+    public static final String CREATED_AT = "createdAt";
+    public static final String UPDATED_AT = "updatedAt";
+
+    private DeviceFields() {
+    }
+}

@@ -1,0 +1,38 @@
+package io.tether.contract;
+
+/** Kafka record header names. Values are UTF-8 strings. */
+public final class Headers {
+    /** Tether message id; also sent to devices as the MQTT 5 user property of the same name. */
+    public static final String MESSAGE_ID = "tether-message-id";
+    /** The MQTT topic a record was published on, or is to be delivered on. */
+    public static final String MQTT_TOPIC = "tether-mqtt-topic";
+    /** MQTT QoS, "0" or "1". */
+    public static final String QOS = "tether-qos";
+    /** MIME type of the payload (MQTT 5 content type; REST payload type). */
+    public static final String CONTENT_TYPE = "content-type";
+    /** W3C trace context. */
+    public static final String TRACEPARENT = "traceparent";
+    /** Epoch milliseconds after which the message must not be delivered. */
+    public static final String EXPIRES_AT = "tether-expires-at";
+    /** Epoch milliseconds when the REST API accepted the message. */
+    public static final String ACCEPTED_AT = "tether-accepted-at";
+    /** Connection epoch a delivery is meant for (see DESIGN.md §4). */
+    public static final String EPOCH = "tether-epoch";
+    /** JSON {@link Target} of a downstream message. */
+    public static final String TARGET = "tether-target";
+    /** Sub-topic under {@code devices/<id>/} a downstream message is delivered on. */
+    public static final String SUBTOPIC = "tether-subtopic";
+    /** Collapse key of a downstream message (APNs collapse id). */
+    public static final String COLLAPSE_KEY = "tether-collapse-key";
+    /** JSON push options of a downstream message. */
+    public static final String PUSH = "tether-push";
+    /** Gateway instance a record came from. */
+    public static final String GATEWAY_ID = "tether-gateway-id";
+    /** Device a record concerns, where the key is not the device id. */
+    public static final String DEVICE_ID = "tether-device-id";
+    /** Why a record was sent to the dead-letter topic. */
+    public static final String DLQ_REASON = "tether-dlq-reason";
+
+    private Headers() {
+    }
+}

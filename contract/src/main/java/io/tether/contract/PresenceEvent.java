@@ -1,0 +1,34 @@
+package io.tether.contract;
+
+import java.util.Objects;
+
+/**
+ * What a gateway saw of one device connection, on {@link Topics#PRESENCE} keyed by device id. The
+ * epoch identifies the connection: an event of an older epoch never overrides a newer one.
+ *
+ * @param reason why (for {@link Kind#DISCONNECTED}: clean, closed, keepalive, takeover, shutdown); may be null
+ * @param at     epoch milliseconds when the gateway saw it
+ */
+public record PresenceEvent(String deviceId, String gatewayId, long epoch, Kind kind, String reason, long at) {
+
+    public enum Kind {
+        /** CONNACK sent: the connection exists. */
+        CONNECTED,
+        /** The connection subscribed to a filter that receives the device's messages. */
+        RECEIVING,
+        /** The app said it left the foreground ({@code $tether/lifecycle} = background). */
+        BACKGROUND,
+        /** The app said it is in the foreground again. */
+        FOREGROUND,
+        /** A delivery was not acknowledged within the ack deadline: the socket is probably deaf. */
+        ACK_TIMEOUT,
+        /** The connection is gone. */
+        DISCONNECTED
+    }
+
+    public PresenceEvent {
+        DeviceId.requireValid(deviceId);
+        Objects.requireNonNull(gatewayId, "gatewayId");
+        Objects.requireNonNull(kind, "kind");
+    }
+}

@@ -1,0 +1,15 @@
+package io.tether.contract;
+
+/** Fields of the presence hash ({@link RedisKeys.Device#presence()}). */
+public final class PresenceFields {
+    public static final String STATE = "state";
+    public static final String GATEWAY_ID = "gatewayId";
+    public static final String EPOCH = "epoch";
+    public static final String SINCE = "since";
+    public static final String APP_STATE = "appState";
+    /** "1" once the connection has a subscription that receives the device's messages. */
+    public static final String RECEIVING = "receiving";
+
+    private PresenceFields() {
+    }
+}

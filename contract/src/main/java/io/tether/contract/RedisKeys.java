@@ -1,0 +1,82 @@
+package io.tether.contract;
+
+/**
+ * Redis key builders. Everything about one device shares the hash tag {@code {d:<id>}} so a Lua script
+ * may touch all of it on one Redis Cluster node; nothing on a hot path scans across devices.
+ */
+public final class RedisKeys {
+    private static final String PREFIX = "tether:";
+
+    private RedisKeys() {
+    }
+
+    /** Keys of one device. */
+    public record Device(String id) {
+        public Device {
+            DeviceId.requireValid(id);
+        }
+
+        private String base() {
+            return PREFIX + "{d:" + id + "}:";
+        }
+
+        /** Hash: the registry's record of the device ({@link DeviceFields}). */
+        public String record() {
+            return base() + "device";
+        }
+
+        /** Counter: the last connection epoch handed out. */
+        public String epoch() {
+            return base() + "epoch";
+        }
+
+        /** Hash: presence ({@link PresenceFields}). */
+        public String presence() {
+            return base() + "presence";
+        }
+
+        /** Sorted set: undelivered message ids ordered by per-device sequence. */
+        public String inbox() {
+            return base() + "inbox";
+        }
+
+        /** Hash: message id to the stored delivery of each inbox entry. */
+        public String inboxData() {
+            return base() + "inbox:data";
+        }
+
+        /** Hash: inbox bookkeeping (sequence counter, byte count, dispatch cursor). */
+        public String inboxMeta() {
+            return base() + "inbox:meta";
+        }
+
+        /** Hash: delivery status of one message for this device. */
+        public String status(String messageId) {
+            return base() + "status:" + messageId;
+        }
+    }
+
+    public static Device device(String id) {
+        return new Device(id);
+    }
+
+    /** Set: the device ids a message was expanded to. Tagged by message id. */
+    public static String messageDevices(String messageId) {
+        return PREFIX + "{m:" + messageId + "}:devices";
+    }
+
+    /** Set: the device ids of a user. */
+    public static String userDevices(String userId) {
+        return PREFIX + "{u:" + userId + "}:devices";
+    }
+
+    /** String with a TTL: present while the gateway instance is alive. */
+    public static String gatewayHeartbeat(String gatewayId) {
+        return PREFIX + "gw:" + gatewayId + ":alive";
+    }
+
+    /** Hash: a backend API key, by the SHA-256 of the key. */
+    public static String apiKey(String sha256Hex) {
+        return PREFIX + "apikey:" + sha256Hex;
+    }
+}

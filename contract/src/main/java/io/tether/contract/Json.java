@@ -34,12 +34,16 @@ public final class Json {
         }
     }
 
+    private static String describe(IOException e) {
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+    }
+
     /** @throws IllegalArgumentException when the bytes are not a valid {@code type} */
     public static <T> T fromBytes(byte[] bytes, Class<T> type) {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("malformed " + type.getSimpleName() + ": " + describe(e), e);
         }
     }
 
@@ -48,7 +52,7 @@ public final class Json {
         try {
             return MAPPER.readValue(text, type);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("malformed " + type.getSimpleName() + ": " + describe(e), e);
         }
     }
 }

@@ -60,6 +60,11 @@ public final class RedisKeys {
         return new Device(id);
     }
 
+    /** Hash: what was accepted (acceptedAt, expiresAt, target). Tagged by message id. */
+    public static String message(String messageId) {
+        return PREFIX + "{m:" + messageId + "}:message";
+    }
+
     /** Set: the device ids a message was expanded to. Tagged by message id. */
     public static String messageDevices(String messageId) {
         return PREFIX + "{m:" + messageId + "}:devices";

@@ -1,0 +1,40 @@
+package io.tether.registry.device.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tether.testkit.TetherInfraResource;
+import org.junit.jupiter.api.Test;
+
+/** Health and OpenAPI stay open (no API key) and say what operators and client authors need. */
+@QuarkusTest
+@QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
+class OperationsEndpointsTest {
+
+    @Test
+    void readinessPingsRedis() {
+        given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("redis"));
+    }
+
+    @Test
+    void openApiDescribesTheDeviceApiAndItsBearerAuth() {
+        given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200)
+                .body("paths", hasKey("/v1/devices"))
+                .body("paths", hasKey("/v1/devices/{id}"))
+                .body("components.securitySchemes.apiKey.scheme", equalTo("bearer"));
+    }
+
+    @Test
+    void metricsAreExposed() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+    }
+}

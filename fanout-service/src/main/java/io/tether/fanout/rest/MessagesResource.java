@@ -1,0 +1,71 @@
+package io.tether.fanout.rest;
+
+import io.tether.contract.MessageId;
+import io.tether.fanout.intake.MessageIntake;
+import io.tether.fanout.intake.OutgoingMessage;
+import io.tether.fanout.status.MessageStatus;
+import io.tether.fanout.status.StatusStore;
+import io.tether.rest.problem.ProblemException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** The backend API for messages. */
+@Path("/v1/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public class MessagesResource {
+    private final MessageRequests requests;
+    private final MessageIntake intake;
+    private final StatusStore statuses;
+
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses) {
+        this.requests = requests;
+        this.intake = intake;
+        this.statuses = statuses;
+    }
+
+    /** Answer of {@code POST /v1/messages}. */
+    public record Accepted(String messageId) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a message", description = "Answers 202 once the message is durable in Kafka.")
+    @APIResponse(responseCode = "202", description = "Accepted")
+    public CompletionStage<Response> send(SendMessageRequest request, @HeaderParam("traceparent") String traceparent) {
+        OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
+        List<String> named = message.target().device() != null ? List.of(message.target().device())
+                : message.target().devices() != null ? message.target().devices() : List.of();
+        CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
+        return unknown.thenCompose(missing -> {
+            if (!missing.isEmpty()) {
+                throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+            }
+            return intake.accept(message);
+        }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
+                // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
+                .header("Location", "/v1/messages/" + message.messageId())
+                .build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Delivery status of a message, per device")
+    public CompletionStage<MessageStatus> status(@PathParam("id") String id) {
+        if (!MessageId.isValid(id)) {
+            throw ProblemException.notFound("no message " + id);
+        }
+        return statuses.read(id).thenApply(found -> found.orElseThrow(() -> ProblemException.notFound("no message " + id)));
+    }
+}

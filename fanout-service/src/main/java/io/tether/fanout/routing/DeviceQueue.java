@@ -1,0 +1,92 @@
+package io.tether.fanout.routing;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.PresenceEvent;
+import io.tether.contract.RedisKeys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A device's presence, inbox and delivery statuses in Redis. Every change is one Lua script over keys that
+ * share the device's hash tag, so it is atomic and works on Redis Cluster.
+ */
+public final class DeviceQueue {
+    private static final LuaScript ENQUEUE = LuaScript.load("enqueue.lua");
+    private static final LuaScript PRESENCE = LuaScript.load("presence.lua");
+    private static final LuaScript DISPATCH = LuaScript.load("dispatch.lua");
+    private static final LuaScript SETTLE = LuaScript.load("settle.lua");
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final InboxLimits limits;
+
+    /** Bounds of one device's inbox. */
+    public record InboxLimits(int maxMessages, long maxBytes, int window) {
+    }
+
+    /** Entries to hand to the gateway that holds the device's connection. */
+    public record Dispatch(String gatewayId, long epoch, List<InboxEntry> entries) {
+    }
+
+    public DeviceQueue(RedisAsyncCommands<String, String> redis, InboxLimits limits) {
+        this.redis = redis;
+        this.limits = limits;
+    }
+
+    /** Queues a message for a device; answers the message's status (queued, or failed when the inbox is full or the device unknown). */
+    public CompletionStage<String> enqueue(String deviceId, InboxEntry entry, long statusTtlSeconds) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return ENQUEUE.run(redis, ScriptOutputType.VALUE,
+                new String[] {keys.record(), keys.inbox(), keys.inboxData(), keys.inboxMeta(), keys.status(entry.messageId())},
+                entry.messageId(), entry.toJson(), Integer.toString(entry.size()), now(), Integer.toString(limits.maxMessages()),
+                Long.toString(limits.maxBytes()), Long.toString(statusTtlSeconds));
+    }
+
+    /** Applies a presence event; true when it changed anything (false for stale epochs and duplicates). */
+    public CompletionStage<Boolean> applyPresence(PresenceEvent event) {
+        RedisKeys.Device keys = RedisKeys.device(event.deviceId());
+        return PRESENCE.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.presence(), keys.inboxMeta()},
+                event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()))
+                .thenApply(result -> ((Long) result.get(0)) == 1L);
+    }
+
+    /** The next entries to send live, or empty when the device cannot take live deliveries now. */
+    public CompletionStage<Optional<Dispatch>> nextDispatch(String deviceId, long statusTtlSeconds) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        String statusPrefix = keys.status("");
+        return DISPATCH.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                new String[] {keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta()},
+                now(), Integer.toString(limits.window()), statusPrefix, Long.toString(statusTtlSeconds))
+                .thenApply(result -> {
+                    if (!"send".equals(result.get(0))) {
+                        return Optional.empty();
+                    }
+                    List<InboxEntry> entries = new ArrayList<>();
+                    for (int i = 3; i + 1 < result.size(); i += 2) {
+                        entries.add(InboxEntry.fromJson((String) result.get(i + 1)));
+                    }
+                    return Optional.of(new Dispatch((String) result.get(1), Long.parseLong((String) result.get(2)), entries));
+                });
+    }
+
+    /** Sends everything unacknowledged again on the next dispatch (after a failed hand-over). */
+    public CompletionStage<Void> rewind(String deviceId) {
+        return redis.hset(RedisKeys.device(deviceId).inboxMeta(), "cursor", "0").thenApply(ok -> null);
+    }
+
+    /** Gives a message its final status for a device and takes it out of the inbox; true when the status changed. */
+    public CompletionStage<Boolean> settle(String deviceId, String messageId, String status, String reason, String route,
+            long statusTtlSeconds) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return SETTLE.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {keys.inbox(), keys.inboxData(), keys.inboxMeta(), keys.status(messageId)},
+                messageId, status, reason == null ? "" : reason, now(), Long.toString(statusTtlSeconds), route == null ? "" : route)
+                .thenApply(changed -> changed == 1L);
+    }
+
+    private static String now() {
+        return Long.toString(System.currentTimeMillis());
+    }
+}

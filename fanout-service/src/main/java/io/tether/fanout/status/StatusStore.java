@@ -1,0 +1,111 @@
+package io.tether.fanout.status;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.Json;
+import io.tether.contract.RedisKeys;
+import io.tether.fanout.intake.OutgoingMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Message records and per-device delivery statuses in Redis, for {@code GET /v1/messages/<id>}. */
+public final class StatusStore {
+    private final RedisAsyncCommands<String, String> redis;
+    private final long retentionSeconds;
+    private final long maxTtlSeconds;
+
+    public StatusStore(RedisAsyncCommands<String, String> redis, long retentionSeconds, long maxTtlSeconds) {
+        this.redis = redis;
+        this.retentionSeconds = retentionSeconds;
+        this.maxTtlSeconds = maxTtlSeconds;
+    }
+
+    /** Kept this long after a status became final. */
+    public long finalStatusTtlSeconds() {
+        return retentionSeconds;
+    }
+
+    /** Kept this long after a status changed without becoming final: the message may live up to the longest TTL. */
+    public long openStatusTtlSeconds() {
+        return retentionSeconds + maxTtlSeconds;
+    }
+
+    /** Seconds a message's records are kept: until it expires, plus the retention. */
+    public long ttlSeconds(OutgoingMessage message, long nowMillis) {
+        return Math.max(0, (message.expiresAt() - nowMillis) / 1000) + retentionSeconds;
+    }
+
+    public CompletionStage<Void> recordAccepted(OutgoingMessage message) {
+        String key = RedisKeys.message(message.messageId());
+        long ttl = ttlSeconds(message, System.currentTimeMillis());
+        return redis.hset(key, Map.of(
+                        "acceptedAt", Long.toString(message.acceptedAt()),
+                        "expiresAt", Long.toString(message.expiresAt()),
+                        "target", Json.toString(message.target())))
+                .thenCompose(n -> redis.expire(key, ttl))
+                .thenApply(ok -> null);
+    }
+
+    /** Remembers which devices a message went to, so its status can be listed per device. */
+    public CompletionStage<Void> recordDevices(OutgoingMessage message, List<String> deviceIds) {
+        String key = RedisKeys.messageDevices(message.messageId());
+        long ttl = ttlSeconds(message, System.currentTimeMillis());
+        CompletionStage<Void> accepted = recordAccepted(message);
+        if (deviceIds.isEmpty()) {
+            return accepted;
+        }
+        return accepted
+                .thenCompose(v -> redis.sadd(key, deviceIds.toArray(String[]::new)))
+                .thenCompose(n -> redis.expire(key, ttl))
+                .thenApply(ok -> null);
+    }
+
+    public CompletionStage<Optional<MessageStatus>> read(String messageId) {
+        return redis.hgetall(RedisKeys.message(messageId)).thenCompose(message -> {
+            if (message.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            return redis.smembers(RedisKeys.messageDevices(messageId)).thenCompose(devices -> readDevices(messageId, message, devices));
+        });
+    }
+
+    private CompletionStage<Optional<MessageStatus>> readDevices(String messageId, Map<String, String> message, Set<String> devices) {
+        List<String> ids = devices.stream().sorted().toList();
+        // Lettuce pipelines commands issued back to back on one connection.
+        List<CompletableFuture<Map<String, String>>> reads = ids.stream()
+                .map(id -> redis.hgetall(RedisKeys.device(id).status(messageId)).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<MessageStatus.DeviceStatus> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                out.add(MessageStatus.DeviceStatus.from(ids.get(i), reads.get(i).join()));
+            }
+            return Optional.of(new MessageStatus(messageId, Long.parseLong(message.get("acceptedAt")),
+                    Long.parseLong(message.get("expiresAt")), out));
+        });
+    }
+
+    /** The ids among {@code deviceIds} that the registry does not know. */
+    public CompletionStage<List<String>> unknownDevices(List<String> deviceIds) {
+        List<CompletableFuture<Long>> checks = deviceIds.stream()
+                .map(id -> redis.exists(RedisKeys.device(id).record()).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<String> unknown = new ArrayList<>();
+            for (int i = 0; i < deviceIds.size(); i++) {
+                if (checks.get(i).join() == 0) {
+                    unknown.add(deviceIds.get(i));
+                }
+            }
+            return unknown;
+        });
+    }
+
+    public CompletionStage<List<String>> devicesOfUser(String userId) {
+        return redis.smembers(RedisKeys.userDevices(userId)).thenApply(set -> set.stream().sorted().toList());
+    }
+}

@@ -1,0 +1,116 @@
+package io.tether.gateway.app;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tether.contract.DeliverTopic;
+import io.tether.contract.GatewayId;
+import io.tether.contract.TopicProvisioner;
+import io.tether.contract.Topics;
+import io.tether.gateway.config.GatewayConfig;
+import io.tether.gateway.config.KafkaConfig;
+import io.tether.gateway.config.MqttConfig;
+import io.tether.gateway.kafka.DeliveryConsumer;
+import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.mqtt.ConnectHandler;
+import io.tether.gateway.mqtt.Connections;
+import io.tether.gateway.mqtt.DeviceAuthenticator;
+import io.tether.gateway.mqtt.MqttListener;
+import io.tether.gateway.store.GatewayStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.mqtt.MqttServerOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jboss.logging.Logger;
+
+/**
+ * The Quarkus shell: wires the plain core together at start-up and takes it down at shutdown. Order matters:
+ * the delivery consumer holds its position before the MQTT port opens (see {@link DeliveryConsumer}).
+ */
+@ApplicationScoped
+public class GatewayApp {
+    private static final Logger LOG = Logger.getLogger(GatewayApp.class);
+
+    private final Vertx vertx;
+    private final GatewayConfig gatewayConfig;
+    private final MqttConfig mqttConfig;
+    private final KafkaConfig kafkaConfig;
+    private final StatefulRedisConnection<String, String> redis;
+
+    private final Connections connections = new Connections();
+    private String gatewayId;
+    private KafkaProducer<String, byte[]> producer;
+    private DeliveryConsumer deliveryConsumer;
+    private String listenerDeployment;
+
+    GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
+            StatefulRedisConnection<String, String> redis) {
+        this.vertx = vertx;
+        this.gatewayConfig = gatewayConfig;
+        this.mqttConfig = mqttConfig;
+        this.kafkaConfig = kafkaConfig;
+        this.redis = redis;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        gatewayId = gatewayConfig.id().orElseGet(GatewayId::random);
+        DeliverTopic deliverTopic = new DeliverTopic(gatewayId);
+        try (Admin admin = KafkaClients.admin(kafkaConfig)) {
+            new TopicProvisioner(admin, 8, (short) 1).ensure(Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS);
+            new TopicProvisioner(admin, 1, (short) 1).ensure(Set.of(deliverTopic.name()), java.util.Map.of());
+        }
+        producer = KafkaClients.producer(kafkaConfig, gatewayId);
+        // Fetch metadata now, so that send() never blocks an event loop on it later.
+        for (String topic : new String[] {Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS}) {
+            producer.partitionsFor(topic);
+        }
+        EventPublisher events = new EventPublisher(producer, gatewayId);
+
+        deliveryConsumer = new DeliveryConsumer(KafkaClients.deliveryConsumer(kafkaConfig, gatewayId), deliverTopic,
+                delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)));
+        deliveryConsumer.start().get(60, TimeUnit.SECONDS);
+
+        GatewayStore store = new GatewayStore(redis.async());
+        ConnectHandler connectHandler = new ConnectHandler(vertx, new DeviceAuthenticator(store), store, events, connections,
+                gatewayConfig.ackTimeout(), gatewayConfig.maxInflight());
+        MqttServerOptions options = new MqttServerOptions()
+                .setHost(mqttConfig.host())
+                .setPort(mqttConfig.port())
+                .setMaxMessageSize(mqttConfig.maxMessageSize())
+                .setTimeoutOnConnect(mqttConfig.connectTimeoutSeconds());
+        int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
+        listenerDeployment = vertx.deployVerticle(() -> new MqttListener(options, connectHandler),
+                new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.infof("gateway %s: MQTT on %s:%d, deliveries from %s", gatewayId, mqttConfig.host(), mqttConfig.port(), deliverTopic);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        if (listenerDeployment != null) {
+            vertx.undeploy(listenerDeployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (deliveryConsumer != null) {
+            deliveryConsumer.stop();
+        }
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(10));
+        }
+    }
+
+    public boolean isReady() {
+        return listenerDeployment != null && deliveryConsumer != null && deliveryConsumer.isRunning();
+    }
+
+    public String gatewayId() {
+        return gatewayId;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+}

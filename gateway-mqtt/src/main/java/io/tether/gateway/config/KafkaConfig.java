@@ -1,0 +1,20 @@
+package io.tether.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Map;
+
+/** Kafka connection of the gateway. */
+@ConfigMapping(prefix = "tether.kafka")
+public interface KafkaConfig {
+
+    /** Bootstrap servers. Default 127.0.0.1:19092 (the local runner's broker). */
+    @WithDefault("127.0.0.1:19092")
+    String bootstrapServers();
+
+    /** Extra Kafka producer settings passed through as they are (e.g. security.protocol). */
+    Map<String, String> producer();
+
+    /** Extra Kafka consumer settings passed through as they are. */
+    Map<String, String> consumer();
+}

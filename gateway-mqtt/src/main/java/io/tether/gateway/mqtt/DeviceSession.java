@@ -1,0 +1,329 @@
+package io.tether.gateway.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tether.contract.MessageId;
+import io.tether.contract.PresenceEvent;
+import io.tether.contract.Receipt;
+import io.tether.gateway.kafka.Delivery;
+import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.kafka.UpstreamMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttWill;
+import io.vertx.mqtt.messages.MqttPubAckMessage;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * One accepted device connection. Every method runs on the connection's Vert.x context (event loop), so the
+ * state below needs no locks; deliveries arriving from the Kafka thread hop onto it first.
+ */
+public final class DeviceSession {
+    private static final Logger LOG = Logger.getLogger(DeviceSession.class);
+
+    private final MqttEndpoint endpoint;
+    private final String deviceId;
+    private final long epoch;
+    private final Vertx vertx;
+    private final Context context;
+    private final EventPublisher events;
+    private final Connections connections;
+    private final long ackTimeoutMillis;
+    private final int maxInflight;
+
+    private final Set<String> subscriptions = new LinkedHashSet<>();
+    private final Map<Integer, InFlight> inflight = new HashMap<>();
+    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    private int lastPacketId;
+    private boolean receivingReported;
+    private boolean deafReported;
+    private String closeReason = "closed";
+    private boolean closed;
+
+    public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events,
+            Connections connections, Duration ackTimeout, int maxInflight) {
+        this.endpoint = endpoint;
+        this.deviceId = endpoint.clientIdentifier();
+        this.epoch = epoch;
+        this.vertx = vertx;
+        this.context = context;
+        this.events = events;
+        this.connections = connections;
+        this.ackTimeoutMillis = ackTimeout.toMillis();
+        this.maxInflight = Math.max(1, Math.min(maxInflight, MqttProps.receiveMaximum(endpoint.connectProperties())));
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    private boolean isMqtt5() {
+        return endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
+    }
+
+    /** Installs the packet handlers; called before CONNACK so that nothing the client sends is missed. */
+    void bind() {
+        endpoint.publishAutoAck(false);
+        endpoint.subscriptionAutoAck(false);
+        endpoint.publishHandler(this::onPublish);
+        endpoint.publishReleaseHandler(endpoint::publishComplete);
+        endpoint.subscribeHandler(this::onSubscribe);
+        endpoint.unsubscribeHandler(this::onUnsubscribe);
+        endpoint.publishAcknowledgeMessageHandler(this::onPubAck);
+        endpoint.disconnectMessageHandler(message -> closeReason = "clean");
+        endpoint.exceptionHandler(error -> LOG.debugf("connection of %s: %s", deviceId, error.getMessage()));
+        endpoint.closeHandler(v -> onClose());
+    }
+
+    // ---- upstream -------------------------------------------------------------------------------------------
+
+    private void onPublish(MqttPublishMessage message) {
+        if (message.qosLevel() == MqttQoS.EXACTLY_ONCE && isMqtt5()) {
+            // CONNACK announced Maximum QoS 1.
+            disconnect(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2");
+            return;
+        }
+        switch (TopicPolicy.classifyPublish(deviceId, message.topicName())) {
+            case OWN -> forwardUpstream(message);
+            case LIFECYCLE -> onLifecycle(message);
+            case PUSH_TOKEN, DENIED -> refuse(message, MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+        }
+    }
+
+    private void forwardUpstream(MqttPublishMessage message) {
+        MqttProperties props = message.properties();
+        UpstreamMessage upstream = new UpstreamMessage(deviceId, MessageId.random(), message.topicName(),
+                Math.min(message.qosLevel().value(), 1), message.payload().getBytes(),
+                MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null));
+        acknowledgeWhenDurable(message, events.upstream(upstream));
+    }
+
+    private void onLifecycle(MqttPublishMessage message) {
+        String signal = message.payload().toString(StandardCharsets.UTF_8).trim().toLowerCase(Locale.ROOT);
+        PresenceEvent.Kind kind = switch (signal) {
+            case "background" -> PresenceEvent.Kind.BACKGROUND;
+            case "foreground" -> PresenceEvent.Kind.FOREGROUND;
+            default -> null;
+        };
+        if (kind == null) {
+            refuse(message, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "lifecycle payload must be background or foreground");
+            return;
+        }
+        acknowledgeWhenDurable(message, events.presence(presence(kind, null)));
+    }
+
+    /** QoS 1/2: acknowledge only once Kafka has the record; on failure the client must send it again. */
+    private void acknowledgeWhenDurable(MqttPublishMessage message, CompletionStage<Void> durable) {
+        if (message.qosLevel() == MqttQoS.AT_MOST_ONCE) {
+            return;
+        }
+        Future.fromCompletionStage(durable, context).onComplete(result -> {
+            if (closed) {
+                return;
+            }
+            if (result.succeeded()) {
+                if (message.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+                    endpoint.publishReceived(message.messageId());
+                } else {
+                    endpoint.publishAcknowledge(message.messageId());
+                }
+            } else {
+                LOG.warnf("upstream write for %s failed: %s", deviceId, result.cause().getMessage());
+                refuse(message, MqttPubAckReasonCode.UNSPECIFIED_ERROR, "not stored");
+            }
+        });
+    }
+
+    /** MQTT 5 answers a refused QoS 1 PUBLISH with a reason code; MQTT 3.1.1 has none, so the connection closes. */
+    private void refuse(MqttPublishMessage message, MqttPubAckReasonCode code, String why) {
+        LOG.debugf("refusing publish of %s on %s: %s", deviceId, message.topicName(), why);
+        if (isMqtt5() && message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            endpoint.publishAcknowledge(message.messageId(), code, MqttProperties.NO_PROPERTIES);
+        } else if (isMqtt5()) {
+            disconnect(code == MqttPubAckReasonCode.NOT_AUTHORIZED ? MqttDisconnectReasonCode.NOT_AUTHORIZED
+                    : code == MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID ? MqttDisconnectReasonCode.PAYLOAD_FORMAT_INVALID
+                    : MqttDisconnectReasonCode.UNSPECIFIED_ERROR, why);
+        } else {
+            closeReason = "refused";
+            endpoint.close();
+        }
+    }
+
+    // ---- subscriptions --------------------------------------------------------------------------------------
+
+    private void onSubscribe(MqttSubscribeMessage message) {
+        List<MqttSubAckReasonCode> codes = new ArrayList<>();
+        for (var subscription : message.topicSubscriptions()) {
+            String filter = subscription.topicName();
+            if (TopicPolicy.maySubscribe(deviceId, filter)) {
+                subscriptions.add(filter);
+                MqttQoS granted = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
+                codes.add(MqttSubAckReasonCode.qosGranted(granted));
+            } else {
+                codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
+            }
+        }
+        endpoint.subscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
+        reportReceivingOnce();
+    }
+
+    /** Once the device subscribed to where its messages arrive, fanout may start handing them over. */
+    private void reportReceivingOnce() {
+        if (!receivingReported && subscriptions.stream().anyMatch(f -> TopicFilter.matches(f, TopicPolicy.messagesTopic(deviceId)))) {
+            receivingReported = true;
+            events.presence(presence(PresenceEvent.Kind.RECEIVING, null));
+        }
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage message) {
+        message.topics().forEach(subscriptions::remove);
+        endpoint.unsubscribeAcknowledge(message.messageId());
+    }
+
+    // ---- downstream -----------------------------------------------------------------------------------------
+
+    /** Called from any thread. */
+    public void deliver(Delivery delivery) {
+        context.runOnContext(v -> deliverOnContext(delivery));
+    }
+
+    private void deliverOnContext(Delivery delivery) {
+        if (closed || delivery.epoch() != epoch) {
+            // Meant for another connection of this device; fanout re-routes on the presence events.
+            return;
+        }
+        if (subscriptions.stream().noneMatch(f -> TopicFilter.matches(f, delivery.mqttTopic()))) {
+            events.receipt(receipt(delivery.messageId(), Receipt.Outcome.REJECTED, "no-subscription"));
+            return;
+        }
+        if (inflight.size() >= maxInflight) {
+            pending.add(delivery);
+            return;
+        }
+        send(delivery);
+    }
+
+    private void send(Delivery delivery) {
+        int packetId = nextPacketId();
+        MqttProperties props = isMqtt5() ? MqttProps.delivery(delivery.messageId(), delivery.contentType()) : MqttProperties.NO_PROPERTIES;
+        long timer = vertx.setTimer(ackTimeoutMillis, t -> onAckTimeout(packetId));
+        inflight.put(packetId, new InFlight(packetId, delivery.messageId(), System.nanoTime(), timer));
+        endpoint.publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()), MqttQoS.AT_LEAST_ONCE, false, false, packetId, props);
+    }
+
+    private int nextPacketId() {
+        do {
+            lastPacketId = lastPacketId % 65_535 + 1;
+        } while (inflight.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    private void onPubAck(MqttPubAckMessage ack) {
+        InFlight sent = inflight.remove(ack.messageId());
+        if (sent == null) {
+            return;
+        }
+        vertx.cancelTimer(sent.timerId());
+        boolean accepted = ack.code() == null || (ack.code().value() & 0xff) < 0x80;
+        events.receipt(accepted
+                ? receipt(sent.messageId(), Receipt.Outcome.DELIVERED, null)
+                : receipt(sent.messageId(), Receipt.Outcome.REJECTED, String.format("puback-0x%02x", ack.code().value() & 0xff)));
+        deafReported = false;
+        Delivery next = pending.poll();
+        if (next != null) {
+            deliverOnContext(next);
+        }
+    }
+
+    /**
+     * No PUBACK within the deadline: the app was probably suspended and its socket went deaf. Report it at
+     * once instead of waiting 1.5 × keepalive. The delivery stays in flight: a late PUBACK still counts.
+     */
+    private void onAckTimeout(int packetId) {
+        if (!closed && inflight.containsKey(packetId) && !deafReported) {
+            deafReported = true;
+            events.presence(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + ackTimeoutMillis + " ms"));
+        }
+    }
+
+    // ---- end ------------------------------------------------------------------------------------------------
+
+    /** Another connection with the same client id arrived: MQTT says the old one goes. */
+    void takeOver() {
+        context.runOnContext(v -> {
+            closeReason = "takeover";
+            if (isMqtt5()) {
+                disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "takeover");
+            } else {
+                endpoint.close();
+            }
+        });
+    }
+
+    private void disconnect(MqttDisconnectReasonCode code, String reason) {
+        closeReason = reason;
+        if (endpoint.isConnected()) {
+            endpoint.disconnect(code, MqttProperties.NO_PROPERTIES);
+        }
+        endpoint.close();
+    }
+
+    private void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inflight.values().forEach(f -> vertx.cancelTimer(f.timerId()));
+        inflight.clear();
+        pending.clear();
+        connections.remove(this);
+        if (!"clean".equals(closeReason)) {
+            publishWill();
+        }
+        events.presence(presence(PresenceEvent.Kind.DISCONNECTED, closeReason));
+    }
+
+    /** An unclean end publishes the device's will, if it left one on a topic it may publish to. */
+    private void publishWill() {
+        MqttWill will = endpoint.will();
+        if (will == null || !will.isWillFlag() || TopicPolicy.classifyPublish(deviceId, will.getWillTopic()) != TopicPolicy.PublishKind.OWN) {
+            return;
+        }
+        byte[] payload = will.getWillMessageBytes() == null ? new byte[0] : will.getWillMessageBytes();
+        events.upstream(new UpstreamMessage(deviceId, MessageId.random(), will.getWillTopic(), Math.min(will.getWillQos(), 1),
+                payload, null, null));
+    }
+
+    private PresenceEvent presence(PresenceEvent.Kind kind, String reason) {
+        return new PresenceEvent(deviceId, events.gatewayId(), epoch, kind, reason, System.currentTimeMillis());
+    }
+
+    private Receipt receipt(String messageId, Receipt.Outcome outcome, String reason) {
+        return new Receipt(deviceId, messageId, epoch, outcome, reason, System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,58 @@
+package io.tether.rest.problem;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A failure a service means to answer with a problem document. Thrown (or used to complete a stage
+ * exceptionally) by services; translated once, by {@link ProblemExceptionMappers}. It has no stack
+ * trace: it is an answer, not a bug.
+ */
+public class ProblemException extends RuntimeException {
+    private final ProblemType type;
+    private final int status;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(ProblemType type, String detail) {
+        this(type, type.status(), detail, List.of());
+    }
+
+    public ProblemException(ProblemType type, int status, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false);
+        this.type = Objects.requireNonNull(type, "type");
+        this.status = status;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(ProblemType.NOT_FOUND, detail);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(ProblemType.CONFLICT, detail);
+    }
+
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(ProblemType.UNAVAILABLE, detail);
+    }
+
+    public static ProblemException validation(String detail, List<Problem.FieldError> errors) {
+        return new ProblemException(ProblemType.VALIDATION, ProblemType.VALIDATION.status(), detail, errors);
+    }
+
+    public ProblemType type() {
+        return type;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
+    }
+
+    public Problem toProblem(String instance) {
+        return new Problem(type.uri(), type.title(), status, getMessage(), instance, errors);
+    }
+}

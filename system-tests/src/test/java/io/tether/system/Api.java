@@ -1,0 +1,60 @@
+package io.tether.system;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.Map;
+
+/** The backend's side: the REST APIs of device-registry and fanout-service, as a backend calls them. */
+public final class Api {
+    private final TetherStack stack;
+
+    public Api(TetherStack stack) {
+        this.stack = stack;
+    }
+
+    /** A registered device and the MQTT credentials the registry issued. */
+    public record Device(String id, String username, String password) {
+    }
+
+    public Device register(String platform) {
+        return register(Map.of("platform", platform, "appId", "com.example.app"));
+    }
+
+    public Device register(Map<String, Object> body) {
+        JsonPath created = given().baseUri(stack.registryUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/devices")
+                .then().statusCode(201)
+                .extract().jsonPath();
+        return new Device(created.getString("id"), created.getString("mqtt.username"), created.getString("mqtt.password"));
+    }
+
+    /** Sends a message and returns its id (asserts 202). */
+    public String send(Map<String, Object> body) {
+        return given().baseUri(stack.fanoutUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/messages")
+                .then().statusCode(202)
+                .extract().jsonPath().getString("messageId");
+    }
+
+    public String sendToDevice(String deviceId, String payload) {
+        return send(Map.of("to", Map.of("device", deviceId), "payload", payload));
+    }
+
+    /** The status of a message for one device, or null while it has none. */
+    public String status(String messageId, String deviceId) {
+        JsonPath status = given().baseUri(stack.fanoutUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .get("/v1/messages/" + messageId)
+                .then().statusCode(200)
+                .extract().jsonPath();
+        return status.getString("devices.find { it.deviceId == '" + deviceId + "' }.status");
+    }
+}

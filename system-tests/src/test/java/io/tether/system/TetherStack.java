@@ -1,0 +1,118 @@
+package io.tether.system;
+
+import io.tether.testkit.Ports;
+import io.tether.testkit.Resp;
+import io.tether.testkit.ServiceProcess;
+import io.tether.testkit.TetherInfra;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system as separate processes, from the packaged jars: Redis, a KRaft Kafka broker and the four
+ * services, started once per test JVM. Tests may start extra gateways and kill or restart any process.
+ */
+public final class TetherStack {
+    public static final String API_KEY = "tk_system_test_" + Long.toHexString(System.nanoTime());
+    private static TetherStack shared;
+
+    private final TetherInfra infra;
+    private final Path logs;
+    private final ServiceProcess registry;
+    private final ServiceProcess fanout;
+    private final ServiceProcess push;
+    private final Gateway gateway;
+
+    /** A running gateway-mqtt instance. */
+    public record Gateway(String id, int mqttPort, ServiceProcess process) {
+    }
+
+    private TetherStack() {
+        infra = TetherInfra.shared();
+        logs = infra.dir().resolve("services");
+        registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
+        fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
+        push = ServiceProcess.start("push-service", Ports.free(), common(), logs.resolve("push-service.log"));
+        gateway = startGateway("gw-a", Map.of());
+    }
+
+    public static synchronized TetherStack shared() {
+        if (shared == null) {
+            shared = new TetherStack();
+        }
+        return shared;
+    }
+
+    private Map<String, String> common() {
+        Map<String, String> config = new HashMap<>();
+        config.put("tether.redis.uri", infra.redis().uri());
+        config.put("tether.kafka.bootstrap-servers", infra.kafka().bootstrapServers());
+        config.put("tether.api.bootstrap-key", API_KEY);
+        return config;
+    }
+
+    private Map<String, String> fanoutConfig() {
+        Map<String, String> config = common();
+        config.put("tether.fanout.partitions", "4");
+        return config;
+    }
+
+    /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
+    public Gateway startGateway(String id, Map<String, String> extra) {
+        int mqttPort = Ports.free();
+        Map<String, String> config = common();
+        config.put("tether.gateway.id", id);
+        config.put("tether.mqtt.host", "127.0.0.1");
+        config.put("tether.mqtt.port", Integer.toString(mqttPort));
+        config.putAll(extra);
+        ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
+        return new Gateway(id, mqttPort, process);
+    }
+
+    public String registryUrl() {
+        return registry.baseUrl();
+    }
+
+    public String fanoutUrl() {
+        return fanout.baseUrl();
+    }
+
+    public ServiceProcess push() {
+        return push;
+    }
+
+    public ServiceProcess fanout() {
+        return fanout;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public String kafkaBootstrap() {
+        return infra.kafka().bootstrapServers();
+    }
+
+    /** One Redis command against the stack's Redis. */
+    public Object redis(String... command) {
+        try {
+            return Resp.call(infra.redis().port(), command);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The presence hash of a device as a field → value map. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> presence(String deviceId) {
+        List<Object> flat = (List<Object>) redis("HGETALL", "tether:{d:" + deviceId + "}:presence");
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            out.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,218 @@
+package io.tether.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import com.eatthepath.pushy.apns.server.MockApnsServer;
+import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
+import com.eatthepath.pushy.apns.server.PushNotificationHandler;
+import com.eatthepath.pushy.apns.server.RejectedNotificationException;
+import com.eatthepath.pushy.apns.server.RejectionReason;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Headers;
+
+/**
+ * A local APNs: Pushy's {@link MockApnsServer} over real TLS and HTTP/2. It accepts every notification
+ * addressed to a well-formed token (64 hex characters), rejects others with BadDeviceToken, and appends
+ * each accepted one as a JSON line to a file, so people and tests can see what "Apple" received.
+ *
+ * <p>Its self-signed certificate is generated on first use (JDK keytool, nothing secret in the repo);
+ * a client must trust {@link #certificatePath()}. Pushy binds all interfaces (it has no address option).
+ */
+public final class LocalApns implements AutoCloseable {
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final String DEVICE_PATH = "/3/device/";
+    private static final String ALIAS = "apns";
+    // Protects a throwaway local key in a file beside it; not a secret.
+    private static final char[] STORE_PASSWORD = "tether-local".toCharArray();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MockApnsServer server;
+    private final int port;
+    private final Path certificate;
+    private final Path recordFile;
+
+    private LocalApns(MockApnsServer server, int port, Path certificate, Path recordFile) {
+        this.server = server;
+        this.port = port;
+        this.certificate = certificate;
+        this.recordFile = recordFile;
+    }
+
+    /**
+     * Starts the server on {@code port}, with its certificate and key kept in {@code dir}, recording
+     * accepted notifications in {@code recordFile}.
+     */
+    public static LocalApns start(Path dir, int port, Path recordFile) {
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectories(recordFile.toAbsolutePath().getParent());
+            Path keyStore = dir.resolve("apns-server.p12");
+            Path certificate = dir.resolve("apns-server.pem");
+            if (!Files.exists(keyStore) || !Files.exists(certificate)) {
+                generateCertificate(keyStore, certificate);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                store.load(in, STORE_PASSWORD);
+            }
+            X509Certificate cert = (X509Certificate) store.getCertificate(ALIAS);
+            PrivateKey key = (PrivateKey) store.getKey(ALIAS, STORE_PASSWORD);
+            MockApnsServer server = new MockApnsServerBuilder()
+                    .setServerCredentials(new X509Certificate[] {cert}, key, null)
+                    .setHandlerFactory(session -> new RecordingHandler(recordFile))
+                    .build();
+            try {
+                server.start(port).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                server.shutdown();
+                throw new IllegalStateException("local APNs cannot listen on port " + port + ": " + e.getCause(), e);
+            }
+            return new LocalApns(server, port, certificate, recordFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the local APNs", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the local APNs certificate", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the local APNs", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("local APNs did not start within 10 s", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** PEM of the server certificate, which a client must trust (Pushy: setTrustedServerCertificateChain). */
+    public Path certificatePath() {
+        return certificate;
+    }
+
+    /** One JSON line per accepted notification: receivedAt, token, topic, pushType, priority, collapseId, apnsId, payload. */
+    public Path recordFile() {
+        return recordFile;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("tether: local APNs shutdown: " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "local APNs on " + port;
+    }
+
+    private static void generateCertificate(Path keyStore, Path pem) throws IOException, GeneralSecurityException {
+        Files.deleteIfExists(keyStore);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        String password = new String(STORE_PASSWORD);
+        Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-noprompt",
+                "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass", password, "-keypass", password))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IllegalStateException("interrupted while generating the local APNs certificate", e);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, STORE_PASSWORD);
+        }
+        String encoded = Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(store.getCertificate(ALIAS).getEncoded());
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + encoded + "\n-----END CERTIFICATE-----\n",
+                StandardCharsets.US_ASCII);
+    }
+
+    /** Validates the token and records the notification before Pushy answers 200, so a client that saw 200 finds it. */
+    private static final class RecordingHandler implements PushNotificationHandler {
+        private final Path recordFile;
+
+        RecordingHandler(Path recordFile) {
+            this.recordFile = recordFile;
+        }
+
+        @Override
+        public void handlePushNotification(Http2Headers headers, ByteBuf payload) throws RejectedNotificationException {
+            String path = headers.path() == null ? "" : headers.path().toString();
+            String token = path.startsWith(DEVICE_PATH) ? path.substring(DEVICE_PATH.length()) : "";
+            if (!TOKEN.matcher(token).matches()) {
+                throw new RejectedNotificationException(RejectionReason.BAD_DEVICE_TOKEN);
+            }
+            ObjectNode line = JSON.createObjectNode();
+            line.put("receivedAt", Instant.now().toString());
+            line.put("token", token);
+            line.put("topic", header(headers, "apns-topic"));
+            line.put("pushType", header(headers, "apns-push-type"));
+            String priority = header(headers, "apns-priority");
+            if (priority != null && priority.matches("\\d+")) {
+                line.put("priority", Integer.parseInt(priority));
+            } else {
+                line.put("priority", priority);
+            }
+            line.put("collapseId", header(headers, "apns-collapse-id"));
+            line.put("apnsId", header(headers, "apns-id"));
+            String body = payload == null ? "" : payload.toString(StandardCharsets.UTF_8);
+            try {
+                line.set("payload", body.isBlank() ? null : JSON.readTree(body));
+            } catch (IOException notJson) {
+                line.put("payload", body);
+            }
+            append(line.toString() + "\n");
+        }
+
+        private void append(String text) {
+            // One handler per connection, one file for all: serialize writes across handlers.
+            synchronized (LocalApns.class) {
+                try {
+                    Files.writeString(recordFile, text, StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot record a notification in " + recordFile, e);
+                }
+            }
+        }
+
+        private static String header(Http2Headers headers, String name) {
+            CharSequence value = headers.get(name);
+            return value == null ? null : value.toString();
+        }
+    }
+}

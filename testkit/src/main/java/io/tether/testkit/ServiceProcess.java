@@ -1,0 +1,163 @@
+package io.tether.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Tether service run from its packaged jar ({@code <module>/target/quarkus-app/quarkus-run.jar}) as a
+ * process of its own, as in production: tests can stop it, kill it (-9) and start it again.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String module;
+    private final int httpPort;
+    private final Map<String, String> config;
+    private final Path logFile;
+    private Process process;
+
+    private ServiceProcess(String module, int httpPort, Map<String, String> config, Path logFile) {
+        this.module = module;
+        this.httpPort = httpPort;
+        this.config = new LinkedHashMap<>(config);
+        this.logFile = logFile.toAbsolutePath();
+    }
+
+    /**
+     * Starts {@code module} with HTTP on 127.0.0.1:{@code httpPort}, each config entry as a system
+     * property, output appended to {@code logFile}; returns once {@code /q/health/ready} answers 200.
+     */
+    public static ServiceProcess start(String module, int httpPort, Map<String, String> config, Path logFile) {
+        ServiceProcess service = new ServiceProcess(module, httpPort, config, logFile);
+        service.launch();
+        Shutdown.register(service);
+        return service;
+    }
+
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(module + " is not running");
+        }
+        return process.pid();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String module() {
+        return module;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM (Quarkus shuts down gracefully), up to 30 s, then SIGKILL. */
+    public synchronized void stop() {
+        if (process != null) {
+            Children.stop(process, Duration.ofSeconds(30));
+            process = null;
+        }
+    }
+
+    /** SIGKILL, like a crash: no shutdown hooks, no goodbyes on open connections. */
+    public synchronized void kill() {
+        if (process != null) {
+            Children.kill(process);
+            process = null;
+        }
+    }
+
+    /** Starts it again (after {@link #stop()} or {@link #kill()}) with the same port, config and log. */
+    public synchronized void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        Shutdown.unregister(this);
+    }
+
+    @Override
+    public String toString() {
+        return module + " on " + baseUrl();
+    }
+
+    private synchronized void launch() {
+        Path jar = TetherRoot.path().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no jar for " + module + " at " + jar
+                    + ": build first: ./mvnw -DskipTests install");
+        }
+        long logStart;
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.http.host=127.0.0.1"));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(logFile.getParent());
+            logStart = Logs.size(logFile);
+            Files.writeString(logFile, "=== " + Instant.now() + " starting " + module + " on port " + httpPort + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = Children.start(new ProcessBuilder(command)
+                    .directory(jar.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + module, e);
+        }
+        boolean ready = Poll.until(READY_TIMEOUT, Duration.ofMillis(200), () -> !process.isAlive() || ready());
+        if (!ready || !process.isAlive()) {
+            String why = process.isAlive()
+                    ? "not ready within " + READY_TIMEOUT.toSeconds() + " s"
+                    : "it exited with code " + process.exitValue();
+            Children.kill(process);
+            process = null;
+            throw new IllegalStateException(module + " on port " + httpPort + " did not start (" + why + "); "
+                    + logFile + " ends with:\n" + Logs.tail(logFile, logStart, 40));
+        }
+    }
+
+    private boolean ready() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.tether.testkit.local;
+
+import static io.tether.testkit.local.LocalSettings.APNS;
+import static io.tether.testkit.local.LocalSettings.FANOUT;
+import static io.tether.testkit.local.LocalSettings.GATEWAY_HTTP;
+import static io.tether.testkit.local.LocalSettings.KAFKA;
+import static io.tether.testkit.local.LocalSettings.KAFKA_CONTROLLER;
+import static io.tether.testkit.local.LocalSettings.MQTT;
+import static io.tether.testkit.local.LocalSettings.PUSH;
+import static io.tether.testkit.local.LocalSettings.REDIS;
+import static io.tether.testkit.local.LocalSettings.REGISTRY;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.tether.contract.Topics;
+import io.tether.testkit.Children;
+import io.tether.testkit.KafkaBroker;
+import io.tether.testkit.LocalApns;
+import io.tether.testkit.Ports;
+import io.tether.testkit.RedisServer;
+import io.tether.testkit.ServiceProcess;
+import io.tether.testkit.Shutdown;
+import io.tether.testkit.TetherRoot;
+
+/**
+ * The process behind {@code deploy/local/up}: Redis, Kafka, a local APNs and the four services on
+ * 127.0.0.1, state kept in TETHER_HOME across runs, everything stopped in reverse order at exit.
+ * Writes TETHER_HOME/runner.pid at start and TETHER_HOME/ready once all is up.
+ */
+public final class LocalRunner {
+    private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
+            Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+
+    private final LocalSettings settings;
+    private final Path home;
+    private final Path logs;
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, BooleanSupplier> liveness = new LinkedHashMap<>();
+
+    private LocalRunner(LocalSettings settings) {
+        this.settings = settings;
+        this.home = settings.home();
+        this.logs = home.resolve("logs");
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--reap-orphans")) {
+            Children.reapOrphans(); // for deploy/local/down after the runner was killed with -9
+            return;
+        }
+        try {
+            new LocalRunner(LocalSettings.from(System.getenv(), TetherRoot.path())).run();
+        } catch (Exception e) {
+            System.out.println();
+            System.err.println("tether local: FAILED: " + e.getMessage());
+            System.exit(1); // the shutdown hook stops what did start
+        }
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(logs);
+        refuseSecondRunner();
+        Children.reapOrphans(); // a runner killed with -9 left its children holding our ports
+        checkPorts();
+        Path pidFile = home.resolve("runner.pid");
+        Path ready = home.resolve("ready");
+        Files.deleteIfExists(ready);
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        // Registered first, so it runs last, after every component is stopped.
+        Shutdown.register(() -> {
+            Files.deleteIfExists(ready);
+            Files.deleteIfExists(pidFile);
+            System.out.println("tether local: stopped");
+        });
+
+        Path keyFile = home.resolve("api-key");
+        String apiKey = ApiKey.resolve(settings.apiKey(), keyFile);
+        System.out.println("tether local: state in " + home);
+
+        RedisServer redis = step("redis", () -> RedisServer.start(home.resolve("redis"), settings.port(REDIS), true));
+        add("redis", redis, redis.uri(), redis.dir().resolve("redis.log"), redis::isAlive);
+        KafkaBroker kafka = step("kafka", () -> KafkaBroker.start(home.resolve("kafka"),
+                settings.port(KAFKA), settings.port(KAFKA_CONTROLLER)));
+        add("kafka", kafka, kafka.bootstrapServers(), kafka.dir().resolve("kafka.log"), kafka::isAlive);
+        step("topics", () -> {
+            kafka.createTopics(TOPICS.toArray(String[]::new));
+            return null;
+        });
+        Path apnsRecord = home.resolve("apns-received.jsonl");
+        LocalApns apns = step("apns (mock)", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
+        add("apns (mock)", apns, "https://127.0.0.1:" + apns.port(), null, () -> true);
+
+        Map<String, String> common = orderedMap(
+                "tether.redis.uri", redis.uri(),
+                "tether.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "tether.api.bootstrap-key", apiKey);
+        service("device-registry", settings.port(REGISTRY), common, Map.of());
+        service("fanout-service", settings.port(FANOUT), common, Map.of());
+        service("push-service", settings.port(PUSH), common, orderedMap(
+                "tether.apns.server-host", "127.0.0.1",
+                "tether.apns.server-port", String.valueOf(apns.port()),
+                "tether.apns.trusted-server-certificate", apns.certificatePath().toString()));
+        ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
+                "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
+                "tether.mqtt.host", "127.0.0.1",
+                "tether.gateway.id", "gw-local"));
+        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT) + "  "
+                + gateway.baseUrl(), gateway.logFile()));
+
+        String summary = summary(apiKey, keyFile, apnsRecord);
+        Files.writeString(home.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
+        Shutdown.register(watchForDeaths());
+        Files.writeString(ready, ProcessHandle.current().pid() + "\n");
+        System.out.print(summary);
+        new CountDownLatch(1).await(); // until SIGTERM/Ctrl-C runs the shutdown hook
+    }
+
+    private ServiceProcess service(String module, int port, Map<String, String> common, Map<String, String> extra)
+            throws Exception {
+        Map<String, String> config = new LinkedHashMap<>(common);
+        config.putAll(extra);
+        Path log = logs.resolve(module + ".log");
+        ServiceProcess service = step(module, () -> ServiceProcess.start(module, port, config, log));
+        add(module, service, service.baseUrl(), log, service::isAlive);
+        return service;
+    }
+
+    private static <T> T step(String name, Supplier<T> action) {
+        System.out.printf("starting %-16s ... ", name);
+        System.out.flush();
+        long started = System.nanoTime();
+        try {
+            T result = action.get();
+            System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+            return result;
+        } catch (RuntimeException e) {
+            System.out.println("failed");
+            throw e;
+        }
+    }
+
+    /** Lists a started component and has it stopped at exit with a progress line, in reverse start order. */
+    private void add(String name, AutoCloseable component, String address, Path log, BooleanSupplier alive) {
+        rows.add(new Row(name, address, log));
+        liveness.put(name, alive);
+        Shutdown.unregister(component);
+        Shutdown.register(() -> {
+            System.out.printf("stopping %-16s ... ", name);
+            long started = System.nanoTime();
+            component.close();
+            System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+        });
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private void refuseSecondRunner() throws IOException {
+        Path pidFile = home.resolve("runner.pid");
+        if (Files.exists(pidFile)) {
+            String pid = Files.readString(pidFile).trim();
+            boolean alive = pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+            if (alive && Long.parseLong(pid) != ProcessHandle.current().pid()) {
+                throw new IllegalStateException("a local Tether already runs from " + home + " (pid " + pid
+                        + "); stop it with deploy/local/down");
+            }
+        }
+    }
+
+    private void checkPorts() {
+        Map<Integer, String> seen = new HashMap<>();
+        settings.ports().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            String previous = seen.putIfAbsent(entry.getValue(), entry.getKey());
+            if (previous != null) {
+                throw new IllegalStateException(previous + " and " + entry.getKey() + " are both " + entry.getValue()
+                        + ": set one of them to another port");
+            }
+            if (!Ports.isFree(entry.getValue())) {
+                throw new IllegalStateException("port " + entry.getValue() + " is already in use: stop what uses it, "
+                        + "or set " + entry.getKey() + " to another port");
+            }
+        });
+    }
+
+    /** Tells the developer at once when a component dies, instead of letting requests fail mysteriously. */
+    private AutoCloseable watchForDeaths() {
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "tether-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Map<String, Boolean> reported = new HashMap<>();
+        watcher.scheduleWithFixedDelay(() -> liveness.forEach((name, alive) -> {
+            if (!alive.getAsBoolean() && reported.putIfAbsent(name, true) == null) {
+                System.err.println("tether local: " + name + " has stopped; see " + logOf(name));
+            }
+        }), 2, 2, TimeUnit.SECONDS);
+        return () -> {
+            watcher.shutdownNow();
+            watcher.awaitTermination(5, TimeUnit.SECONDS);
+        };
+    }
+
+    private String logOf(String name) {
+        return rows.stream().filter(r -> r.name.equals(name) && r.log != null)
+                .map(r -> r.log.toString()).findFirst().orElse("its log");
+    }
+
+    private String summary(String apiKey, Path keyFile, Path apnsRecord) {
+        StringBuilder out = new StringBuilder("\nTether runs locally (TETHER_HOME=" + home + ")\n\n");
+        out.append(String.format("  %-16s %-46s %s%n", "component", "address", "log"));
+        for (Row row : rows) {
+            out.append(String.format("  %-16s %-46s %s%n", row.name, row.address, row.log == null ? "-" : row.log));
+        }
+        out.append("\nAPI key:        ").append(apiKey).append(settings.apiKey() != null
+                ? "  (from TETHER_API_KEY)\n" : "  (kept in " + keyFile + ")\n");
+        out.append("APNs received:  ").append(apnsRecord).append("  (one JSON line per accepted notification)\n");
+        out.append("\nCtrl-C to stop (or deploy/local/down when started with --detach)\n");
+        return out.toString();
+    }
+
+    private record Row(String name, String address, Path log) {
+    }
+}

@@ -1,12 +1,12 @@
 -- Takes the next inbox entries to hand to the device's live connection, at most `window` unacknowledged.
 -- KEYS: 1 device record, 2 presence, 3 inbox, 4 inbox data, 5 inbox meta
--- ARGV: 1 now ms, 2 window, 3 status key prefix (ends with 'status:'), 4 status ttl s
+-- ARGV: 1 now ms, 2 window, 3 status key prefix (ends with 'status:'), 4 status ttl s, 5 gateway alive (1|0)
 -- Returns {'hold'} when the device cannot take live deliveries, else {'send', gatewayId, epoch, id1, json1, ...}.
 local p = redis.call('HMGET', KEYS[2], 'state', 'gatewayId', 'epoch', 'receiving')
 local state, gateway, epoch, receiving = p[1], p[2], p[3], p[4]
 local platform = redis.call('HGET', KEYS[1], 'platform')
 local live = state == 'LIVE' or (state == 'BACKGROUND' and platform == 'macos')
-if not live or receiving ~= '1' then
+if not live or receiving ~= '1' or ARGV[5] ~= '1' then
   return {'hold'}
 end
 local now = tonumber(ARGV[1])

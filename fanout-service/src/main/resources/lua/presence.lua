@@ -52,6 +52,16 @@ if kind == 'FOREGROUND' then
   rewind()
   return set_state('LIVE')
 end
+if kind == 'RESPONSIVE' then
+  if state ~= 'SUSPECT' then
+    return {0, state}
+  end
+  rewind()
+  if redis.call('HGET', KEYS[1], 'appState') == 'background' then
+    return set_state('BACKGROUND')
+  end
+  return set_state('LIVE')
+end
 if kind == 'ACK_TIMEOUT' then
   if state == 'SUSPECT' then
     return {0, state}

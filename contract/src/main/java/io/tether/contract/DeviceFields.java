@@ -7,7 +7,10 @@ public final class DeviceFields {
     public static final String APP_ID = "appId";
     public static final String USER_ID = "userId";
     public static final String PUSH_TOKEN = "pushToken";
+    /** sandbox or production: which APNs environment issued the token. */
     public static final String PUSH_ENVIRONMENT = "pushEnvironment";
+    /** Epoch millis when the push token was last set; APNs' token-invalidation timestamp is compared with it. */
+    public static final String PUSH_TOKEN_UPDATED_AT = "pushTokenUpdatedAt";
     /** Hex SHA-256 of the MQTT password; the password itself is never stored. */
     public static final String SECRET_HASH = "secretHash";
     public static final String CREATED_AT = "createdAt";

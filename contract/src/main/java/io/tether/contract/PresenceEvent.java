@@ -6,7 +6,7 @@ import java.util.Objects;
  * What a gateway saw of one device connection, on {@link Topics#PRESENCE} keyed by device id. The
  * epoch identifies the connection: an event of an older epoch never overrides a newer one.
  *
- * @param reason why (for {@link Kind#DISCONNECTED}: clean, closed, keepalive, takeover, shutdown); may be null
+ * @param reason why (for {@link Kind#DISCONNECTED}: clean, closed, refused, takeover, shutdown, gateway-lost); may be null
  * @param at     epoch milliseconds when the gateway saw it
  */
 public record PresenceEvent(String deviceId, String gatewayId, long epoch, Kind kind, String reason, long at) {
@@ -22,6 +22,8 @@ public record PresenceEvent(String deviceId, String gatewayId, long epoch, Kind 
         FOREGROUND,
         /** A delivery was not acknowledged within the ack deadline: the socket is probably deaf. */
         ACK_TIMEOUT,
+        /** After an ACK_TIMEOUT, the device acknowledged again: it reads its socket once more. */
+        RESPONSIVE,
         /** The connection is gone. */
         DISCONNECTED
     }

@@ -77,7 +77,27 @@ public final class RedisKeys {
 
     /** String with a TTL: present while the gateway instance is alive. */
     public static String gatewayHeartbeat(String gatewayId) {
-        return PREFIX + "gw:" + gatewayId + ":alive";
+        return PREFIX + "{gw:" + gatewayId + "}:alive";
+    }
+
+    /** Set: the devices connected to a gateway instance, so that its death can be handled without scanning devices. */
+    public static String gatewayDevices(String gatewayId) {
+        return PREFIX + "{gw:" + gatewayId + "}:devices";
+    }
+
+    /** Set: gateway instances that started and whose end has not been handled yet. */
+    public static String gateways() {
+        return PREFIX + "gateways";
+    }
+
+    /** Sorted sets: (device id, message id) by expiry time, spread over {@code shards} keys so no single key is hot. */
+    public static String expiryShard(int shard) {
+        return PREFIX + "{expiry:" + shard + "}";
+    }
+
+    /** The expiry shard a device's messages are indexed in. */
+    public static int expiryShardOf(String deviceId, int shards) {
+        return Math.floorMod(deviceId.hashCode(), shards);
     }
 
     /** Hash: a backend API key, by the SHA-256 of the key. */

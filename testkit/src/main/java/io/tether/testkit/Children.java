@@ -129,6 +129,20 @@ public final class Children {
         }
     }
 
+    /** Whether {@code pid} is a running process: alive and not a zombie (a dead process nobody has reaped yet). */
+    public static boolean isRunning(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            // /proc/<pid>/stat: "pid (command) state ..."; the command may contain spaces and parentheses.
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.UTF_8);
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true; // no procfs: trust ProcessHandle
+        }
+    }
+
     private static void reap(Path entry) throws IOException {
         String[] fields = Files.readString(entry, StandardCharsets.UTF_8).trim().split(" ");
         if (fields.length != 3) {
@@ -136,7 +150,7 @@ public final class Children {
             return;
         }
         long parent = Long.parseLong(fields[0]);
-        if (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
+        if (isRunning(parent)) {
             return; // another live JVM's child
         }
         long startedMillis = Long.parseLong(fields[2]);
@@ -144,8 +158,12 @@ public final class Children {
         child.filter(ProcessHandle::isAlive)
                 .filter(c -> c.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == startedMillis)
                 .ifPresent(c -> {
-                    System.err.println("tether: killing orphan " + c.pid() + " " + c.info().commandLine().orElse(""));
+                    String command = c.info().commandLine().orElse("");
+                    System.err.println("tether: killing orphan " + c.pid() + " "
+                            + (command.length() > 120 ? command.substring(0, 120) + "..." : command));
                     c.destroyForcibly();
+                    // Its ports must be free when we return: the caller may be about to bind them.
+                    Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !isRunning(c.pid()));
                 });
         Files.deleteIfExists(entry);
     }

@@ -180,6 +180,9 @@ public final class KafkaBroker implements AutoCloseable {
         settings.put("share.coordinator.state.topic.replication.factor", "1");
         settings.put("share.coordinator.state.topic.min.isr", "1");
         settings.put("group.initial.rebalance.delay.ms", "0");
+        // After a kill -9 the restarted broker may register only once its old session expired (default 9 s).
+        settings.put("broker.heartbeat.interval.ms", "500");
+        settings.put("broker.session.timeout.ms", "4000");
         // Few threads: the machine has 2 cores and runs several JVMs.
         settings.put("num.network.threads", "2");
         settings.put("num.io.threads", "2");

@@ -109,13 +109,18 @@ public final class ServiceProcess implements AutoCloseable {
         return module + " on " + baseUrl();
     }
 
-    private synchronized void launch() {
+    /** The packaged jar of {@code module}; fails with what to do when it has not been built. */
+    public static Path jarOf(String module) {
         Path jar = TetherRoot.path().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no jar for " + module + " at " + jar
                     + ": build first: ./mvnw -DskipTests install");
         }
-        long logStart;
+        return jar;
+    }
+
+    private synchronized void launch() {
+        Path jar = jarOf(module);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -124,9 +129,9 @@ public final class ServiceProcess implements AutoCloseable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
+        long logStart = Logs.size(logFile); // a failure shows this run's output, not earlier runs'
         try {
             Files.createDirectories(logFile.getParent());
-            logStart = Logs.size(logFile);
             Files.writeString(logFile, "=== " + Instant.now() + " starting " + module + " on port " + httpPort + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = Children.start(new ProcessBuilder(command)

@@ -11,6 +11,10 @@ import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.rest.MessageRequests;
 import io.tether.fanout.routing.DeliverySender;
 import io.tether.fanout.routing.DeviceQueue;
+import io.tether.fanout.routing.ExpiryIndex;
+import io.tether.fanout.routing.GatewayLiveness;
+import io.tether.fanout.routing.GatewayReaper;
+import io.tether.fanout.routing.PushRequests;
 import io.tether.fanout.routing.Router;
 import io.tether.fanout.routing.RoutingConsumer;
 import io.tether.fanout.status.StatusStore;
@@ -44,26 +48,49 @@ public class FanoutApp {
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService sendThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tether-deliver-send"));
     private RoutingConsumer routing;
+    private final Admin admin;
+    private DeviceQueue queue;
 
     FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis) {
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
         this.producer = producer(kafka);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
     void start(@Observes StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin, config.partitions(), (short) 1)
-                    .ensure(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+        new TopicProvisioner(admin, config.partitions(), (short) 1)
+                .ensure(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+        // Fetch metadata now, so that send() on the REST path or a Redis thread never blocks on it.
+        for (String topic : new String[] {Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ}) {
+            producer.partitionsFor(topic);
         }
-        // Fetch metadata now, so that send() on the REST path never blocks an event loop on it.
-        producer.partitionsFor(Topics.DOWNSTREAM);
-        Router router = new Router(
-                new DeviceQueue(redis.async(), new DeviceQueue.InboxLimits(config.inboxMaxMessages(), config.inboxMaxBytes(), config.window())),
-                new DeliverySender(producer, sendThread), statusStore(), producer);
+        StatusStore statuses = statusStore();
+        Router router = new Router(queue(), new DeliverySender(producer, sendThread), new PushRequests(producer),
+                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer);
         routing = new RoutingConsumer(consumer(kafka), router, producer);
         routing.start();
+    }
+
+    private synchronized DeviceQueue queue() {
+        if (queue == null) {
+            queue = new DeviceQueue(redis.async(), new DeviceQueue.InboxLimits(config.inboxMaxMessages(), config.inboxMaxBytes(),
+                    config.window(), config.nudgeInterval().toMillis()));
+        }
+        return queue;
+    }
+
+    @Produces
+    @Singleton
+    ExpiryIndex expiryIndex() {
+        return new ExpiryIndex(redis.async(), queue(), config.expiryShards(), config.statusRetention().toSeconds());
+    }
+
+    @Produces
+    @Singleton
+    GatewayReaper gatewayReaper() {
+        return new GatewayReaper(redis.async(), producer, admin);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -72,6 +99,7 @@ public class FanoutApp {
         }
         producer.close(Duration.ofSeconds(10));
         sendThread.shutdown();
+        admin.close(Duration.ofSeconds(5));
     }
 
     public boolean isRoutingRunning() {

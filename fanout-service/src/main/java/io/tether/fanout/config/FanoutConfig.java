@@ -36,6 +36,25 @@ public interface FanoutConfig {
     @WithDefault("8388608")
     long inboxMaxBytes();
 
+    /**
+     * Data-only messages (no push options) that fall back to push share one background "nudge" per device per
+     * this interval; APNs throttles background pushes. Default 30 s.
+     */
+    @WithDefault("30s")
+    Duration nudgeInterval();
+
+    /** How often expired messages and dead gateways are looked for. Default 1 s. */
+    @WithDefault("1s")
+    Duration sweepInterval();
+
+    /** Sorted sets the expiry index is spread over. Default 16. */
+    @WithDefault("16")
+    int expiryShards();
+
+    /** How long a gateway heartbeat check is cached. Default 500 ms. */
+    @WithDefault("500ms")
+    Duration gatewayLivenessCache();
+
     /** Partitions of the per-device topics (downstream, presence, receipts) when fanout creates them. Default 8. */
     @WithDefault("8")
     int partitions();

@@ -18,12 +18,23 @@ public final class DeviceQueue {
     private static final LuaScript PRESENCE = LuaScript.load("presence.lua");
     private static final LuaScript DISPATCH = LuaScript.load("dispatch.lua");
     private static final LuaScript SETTLE = LuaScript.load("settle.lua");
+    private static final LuaScript FALLBACK = LuaScript.load("fallback.lua");
+    private static final LuaScript UNPUSH = LuaScript.load("unpush.lua");
+    private static final LuaScript PUSHED = LuaScript.load("pushed.lua");
+    private static final int FALLBACK_BATCH = 200;
 
     private final RedisAsyncCommands<String, String> redis;
     private final InboxLimits limits;
 
-    /** Bounds of one device's inbox. */
-    public record InboxLimits(int maxMessages, long maxBytes, int window) {
+    /** Bounds of one device's inbox, its live window and how often data-only messages may nudge by push. */
+    public record InboxLimits(int maxMessages, long maxBytes, int window, long nudgeIntervalMillis) {
+    }
+
+    /** Entries to send through APNs, and why the device was not reached live (signal, deaf, offline). */
+    public record Fallback(String reason, String previousCursor, List<InboxEntry> entries) {
+        public boolean isFullBatch() {
+            return entries.size() >= FALLBACK_BATCH;
+        }
     }
 
     /** Entries to hand to the gateway that holds the device's connection. */
@@ -52,13 +63,22 @@ public final class DeviceQueue {
                 .thenApply(result -> ((Long) result.get(0)) == 1L);
     }
 
-    /** The next entries to send live, or empty when the device cannot take live deliveries now. */
-    public CompletionStage<Optional<Dispatch>> nextDispatch(String deviceId, long statusTtlSeconds) {
+    /** The gateway the device's presence points at, if any. */
+    public CompletionStage<Optional<String>> gatewayOf(String deviceId) {
+        return redis.hget(RedisKeys.device(deviceId).presence(), "gatewayId").thenApply(Optional::ofNullable);
+    }
+
+    /**
+     * The next entries to send live, or empty when the device cannot take live deliveries now.
+     *
+     * @param gatewayAlive whether the gateway its presence points at still heartbeats
+     */
+    public CompletionStage<Optional<Dispatch>> nextDispatch(String deviceId, boolean gatewayAlive, long statusTtlSeconds) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         String statusPrefix = keys.status("");
         return DISPATCH.<List<Object>>run(redis, ScriptOutputType.MULTI,
                 new String[] {keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta()},
-                now(), Integer.toString(limits.window()), statusPrefix, Long.toString(statusTtlSeconds))
+                now(), Integer.toString(limits.window()), statusPrefix, Long.toString(statusTtlSeconds), gatewayAlive ? "1" : "0")
                 .thenApply(result -> {
                     if (!"send".equals(result.get(0))) {
                         return Optional.empty();
@@ -69,6 +89,46 @@ public final class DeviceQueue {
                     }
                     return Optional.of(new Dispatch((String) result.get(1), Long.parseLong((String) result.get(2)), entries));
                 });
+    }
+
+    /** Entries to push now that the device cannot take them live; empty when its platform and state want none. */
+    public CompletionStage<Optional<Fallback>> nextFallback(String deviceId, boolean gatewayAlive, long statusTtlSeconds) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return FALLBACK.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                new String[] {keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta()},
+                now(), gatewayAlive ? "1" : "0", keys.status(""), Long.toString(statusTtlSeconds),
+                Long.toString(limits.nudgeIntervalMillis()), Integer.toString(FALLBACK_BATCH))
+                .thenApply(result -> {
+                    if (result.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    List<InboxEntry> entries = new ArrayList<>();
+                    for (int i = 2; i + 1 < result.size(); i += 2) {
+                        entries.add(InboxEntry.fromJson((String) result.get(i + 1)));
+                    }
+                    return Optional.of(new Fallback((String) result.get(0), (String) result.get(1), entries));
+                });
+    }
+
+    /** Undoes {@link #nextFallback} when its push requests could not be written. */
+    public CompletionStage<Void> undoFallback(String deviceId, Fallback fallback) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        List<String> args = new ArrayList<>(List.of(fallback.previousCursor(), keys.status("")));
+        fallback.entries().forEach(e -> args.add(e.messageId()));
+        return UNPUSH.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.inboxMeta()}, args.toArray(String[]::new))
+                .thenApply(n -> null);
+    }
+
+    /** APNs accepted the message's push. */
+    public CompletionStage<Boolean> markPushed(String deviceId, String messageId, String apnsId, long statusTtlSeconds) {
+        return PUSHED.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.device(deviceId).status(messageId)},
+                now(), apnsId == null ? "" : apnsId, Long.toString(statusTtlSeconds)).thenApply(n -> n == 1L);
+    }
+
+    /** The push failed; the message stays queued in the inbox, and the status says why it was not pushed. */
+    public CompletionStage<Void> markPushFailed(String deviceId, String messageId, String reason) {
+        return redis.hset(RedisKeys.device(deviceId).status(messageId), java.util.Map.of(
+                "reason", "push-failed: " + reason, "updatedAt", now())).thenApply(n -> null);
     }
 
     /** Sends everything unacknowledged again on the next dispatch (after a failed hand-over). */

@@ -27,13 +27,20 @@ public final class Router {
 
     private final DeviceQueue queue;
     private final DeliverySender deliveries;
+    private final PushRequests pushes;
+    private final GatewayLiveness gateways;
     private final StatusStore statuses;
+    private final ExpiryIndex expiries;
     private final Producer<String, byte[]> producer;
 
-    public Router(DeviceQueue queue, DeliverySender deliveries, StatusStore statuses, Producer<String, byte[]> producer) {
+    public Router(DeviceQueue queue, DeliverySender deliveries, PushRequests pushes, GatewayLiveness gateways,
+            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer) {
         this.queue = queue;
         this.deliveries = deliveries;
+        this.pushes = pushes;
+        this.gateways = gateways;
         this.statuses = statuses;
+        this.expiries = expiries;
         this.producer = producer;
     }
 
@@ -76,8 +83,9 @@ public final class Router {
         return queue.enqueue(deviceId, InboxEntry.of(message, deviceId), ttl).thenCompose(status -> {
             if (!DeliveryStatus.QUEUED.wire().equals(status)) {
                 LOG.debugf("message %s for %s: %s", message.messageId(), deviceId, status);
+                return done();
             }
-            return pump(deviceId);
+            return expiries.add(deviceId, message.messageId(), message.expiresAt()).thenCompose(v -> pump(deviceId));
         });
     }
 
@@ -86,36 +94,59 @@ public final class Router {
     }
 
     private CompletionStage<Void> onReceipt(Receipt receipt) {
-        CompletionStage<Boolean> settled = switch (receipt.outcome()) {
-            case DELIVERED -> queue.settle(receipt.deviceId(), receipt.messageId(), DeliveryStatus.DELIVERED.wire(), null, "live", statusTtl());
-            case REJECTED -> queue.settle(receipt.deviceId(), receipt.messageId(), DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statusTtl());
-            case NOT_DELIVERED -> CompletableFuture.completedFuture(false);
+        String device = receipt.deviceId();
+        String message = receipt.messageId();
+        CompletionStage<?> recorded = switch (receipt.outcome()) {
+            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds());
+            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds());
+            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds());
+            case PUSH_FAILED -> queue.markPushFailed(device, message, receipt.reason());
+            case NOT_DELIVERED -> done();
         };
         // An acknowledgement frees room in the device's window.
-        return settled.thenCompose(v -> pump(receipt.deviceId()));
+        return recorded.thenCompose(v -> receipt.outcome() == Receipt.Outcome.PUSHED || receipt.outcome() == Receipt.Outcome.PUSH_FAILED
+                ? done() : pump(device));
     }
 
-    /** Hands the device's next inbox entries to its gateway when it is live; otherwise they wait in the inbox. */
+    /**
+     * Moves the device's inbox along: hands the next entries to its gateway when it is live, otherwise asks for
+     * the pushes its platform wants. Either way the entries stay in the inbox until acknowledged or expired.
+     */
     private CompletionStage<Void> pump(String deviceId) {
-        return queue.nextDispatch(deviceId, statuses.openStatusTtlSeconds()).thenCompose(dispatch -> {
-            if (dispatch.isEmpty() || dispatch.get().entries().isEmpty()) {
+        return queue.gatewayOf(deviceId)
+                .thenCompose(gateway -> gateway.isEmpty() ? CompletableFuture.completedFuture(false) : gateways.isAlive(gateway.get()))
+                .thenCompose(alive -> queue.nextDispatch(deviceId, alive, statuses.openStatusTtlSeconds()).thenCompose(dispatch -> {
+                    if (dispatch.isEmpty()) {
+                        return fallBack(deviceId, alive);
+                    }
+                    return dispatch.get().entries().isEmpty() ? done() : handOver(deviceId, dispatch.get());
+                }));
+    }
+
+    private CompletionStage<Void> handOver(String deviceId, DeviceQueue.Dispatch dispatch) {
+        return deliveries.send(deviceId, dispatch).handle((ok, error) -> {
+            if (error == null) {
                 return done();
             }
-            return deliveries.send(deviceId, dispatch.get()).handle((ok, error) -> {
-                if (error == null) {
-                    return done();
+            LOG.warnf("hand-over to %s failed for %s: %s", dispatch.gatewayId(), deviceId, error.getMessage());
+            // Not handed over: send again from the start next time; the record is retried.
+            return queue.rewind(deviceId).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Void> fallBack(String deviceId, boolean gatewayAlive) {
+        return queue.nextFallback(deviceId, gatewayAlive, statuses.openStatusTtlSeconds()).thenCompose(fallback -> {
+            if (fallback.isEmpty() || fallback.get().entries().isEmpty()) {
+                return done();
+            }
+            return pushes.send(deviceId, fallback.get()).handle((ok, error) -> {
+                if (error != null) {
+                    return queue.undoFallback(deviceId, fallback.get()).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
                 }
-                LOG.warnf("hand-over to %s failed for %s: %s", dispatch.get().gatewayId(), deviceId, error.getMessage());
-                // Not handed over: send again from the start next time; the record is retried.
-                return queue.rewind(deviceId).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
+                return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive) : done();
             }).thenCompose(stage -> stage);
         });
     }
-
-    private long statusTtl() {
-        return statuses.finalStatusTtlSeconds();
-    }
-
 
     private static CompletionStage<Void> done() {
         return CompletableFuture.completedFuture(null);

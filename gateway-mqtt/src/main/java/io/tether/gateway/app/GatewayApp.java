@@ -43,7 +43,8 @@ public class GatewayApp {
     private final KafkaConfig kafkaConfig;
     private final StatefulRedisConnection<String, String> redis;
 
-    private final Connections connections = new Connections();
+    private Connections connections;
+    private GatewayHeartbeat heartbeat;
     private String gatewayId;
     private KafkaProducer<String, byte[]> producer;
     private DeliveryConsumer deliveryConsumer;
@@ -72,11 +73,14 @@ public class GatewayApp {
         }
         EventPublisher events = new EventPublisher(producer, gatewayId);
 
+        GatewayStore store = new GatewayStore(redis.async());
+        connections = new Connections(store, gatewayId);
         deliveryConsumer = new DeliveryConsumer(KafkaClients.deliveryConsumer(kafkaConfig, gatewayId), deliverTopic,
                 delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)));
         deliveryConsumer.start().get(60, TimeUnit.SECONDS);
 
-        GatewayStore store = new GatewayStore(redis.async());
+        heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl());
+        heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         ConnectHandler connectHandler = new ConnectHandler(vertx, new DeviceAuthenticator(store), store, events, connections,
                 gatewayConfig.ackTimeout(), gatewayConfig.maxInflight());
         MqttServerOptions options = new MqttServerOptions()
@@ -97,6 +101,9 @@ public class GatewayApp {
         if (deliveryConsumer != null) {
             deliveryConsumer.stop();
         }
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(10));
         }
@@ -111,6 +118,6 @@ public class GatewayApp {
     }
 
     public int connectionCount() {
-        return connections.size();
+        return connections == null ? 0 : connections.size();
     }
 }

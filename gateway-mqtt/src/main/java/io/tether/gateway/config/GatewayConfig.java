@@ -16,6 +16,13 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration ackTimeout();
 
+    /**
+     * Time to live of this instance's heartbeat in Redis. When it lapses (process killed), fanout treats the
+     * devices connected here as offline. Refreshed every third of it. Default 10 s.
+     */
+    @WithDefault("10s")
+    Duration heartbeatTtl();
+
     /** How many deliveries may await PUBACK on one connection. Default 32. */
     @WithDefault("32")
     int maxInflight();

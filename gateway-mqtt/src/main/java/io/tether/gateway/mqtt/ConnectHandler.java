@@ -76,7 +76,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,
                 PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
-        return Future.fromCompletionStage(events.presence(connected), context)
+        return Future.fromCompletionStage(connections.announce(session), context)
+                .compose(v -> Future.fromCompletionStage(events.presence(connected), context))
                 .map(session)
                 .onFailure(error -> connections.remove(session));
     }

@@ -3,20 +3,45 @@ package io.tether.gateway.mqtt;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import io.tether.gateway.store.GatewayStore;
+import org.jboss.logging.Logger;
 
-/** The device connections this gateway instance holds, by device id (MQTT client id). */
+/**
+ * The device connections this gateway instance holds, by device id (MQTT client id), mirrored into this
+ * instance's device set in Redis so that fanout can find them if the instance dies.
+ */
 public final class Connections {
+    private static final Logger LOG = Logger.getLogger(Connections.class);
+
     private final Map<String, DeviceSession> byDevice = new ConcurrentHashMap<>();
+    private final GatewayStore store;
+    private final String gatewayId;
+
+    public Connections(GatewayStore store, String gatewayId) {
+        this.store = store;
+        this.gatewayId = gatewayId;
+    }
 
     /** Registers a new session and returns the one it replaces (same client id: session takeover). */
     public Optional<DeviceSession> register(DeviceSession session) {
         return Optional.ofNullable(byDevice.put(session.deviceId(), session));
     }
 
+    /** Completes once the device is in this instance's device set. */
+    public CompletionStage<Void> announce(DeviceSession session) {
+        return store.addDevice(gatewayId, session.deviceId());
+    }
+
     /** Removes the session only if it is still the registered one; a taken-over session must not remove its successor. */
     public void remove(DeviceSession session) {
-        byDevice.remove(session.deviceId(), session);
+        if (byDevice.remove(session.deviceId(), session)) {
+            store.removeDevice(gatewayId, session.deviceId()).exceptionally(error -> {
+                LOG.debugf("could not drop %s from the device set: %s", session.deviceId(), error.getMessage());
+                return null;
+            });
+        }
     }
 
     public Optional<DeviceSession> get(String deviceId) {

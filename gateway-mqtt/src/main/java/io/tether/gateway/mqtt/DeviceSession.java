@@ -253,7 +253,11 @@ public final class DeviceSession {
         events.receipt(accepted
                 ? receipt(sent.messageId(), Receipt.Outcome.DELIVERED, null)
                 : receipt(sent.messageId(), Receipt.Outcome.REJECTED, String.format("puback-0x%02x", ack.code().value() & 0xff)));
-        deafReported = false;
+        if (deafReported) {
+            // It acknowledged after all: the app reads its socket again.
+            deafReported = false;
+            events.presence(presence(PresenceEvent.Kind.RESPONSIVE, null));
+        }
         Delivery next = pending.poll();
         if (next != null) {
             deliverOnContext(next);

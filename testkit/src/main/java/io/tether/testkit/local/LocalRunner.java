@@ -45,6 +45,9 @@ public final class LocalRunner {
     private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
             Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
 
+    private static final List<String> SERVICES = List.of("device-registry", "fanout-service", "push-service",
+            "gateway-mqtt");
+
     private final LocalSettings settings;
     private final Path home;
     private final Path logs;
@@ -65,7 +68,6 @@ public final class LocalRunner {
         try {
             new LocalRunner(LocalSettings.from(System.getenv(), TetherRoot.path())).run();
         } catch (Exception e) {
-            System.out.println();
             System.err.println("tether local: FAILED: " + e.getMessage());
             System.exit(1); // the shutdown hook stops what did start
         }
@@ -76,6 +78,7 @@ public final class LocalRunner {
         refuseSecondRunner();
         Children.reapOrphans(); // a runner killed with -9 left its children holding our ports
         checkPorts();
+        SERVICES.forEach(ServiceProcess::jarOf); // fail before starting anything when a service is not built
         Path pidFile = home.resolve("runner.pid");
         Path ready = home.resolve("ready");
         Files.deleteIfExists(ready);
@@ -178,7 +181,7 @@ public final class LocalRunner {
         Path pidFile = home.resolve("runner.pid");
         if (Files.exists(pidFile)) {
             String pid = Files.readString(pidFile).trim();
-            boolean alive = pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = pid.matches("\\d+") && Children.isRunning(Long.parseLong(pid));
             if (alive && Long.parseLong(pid) != ProcessHandle.current().pid()) {
                 throw new IllegalStateException("a local Tether already runs from " + home + " (pid " + pid
                         + "); stop it with deploy/local/down");

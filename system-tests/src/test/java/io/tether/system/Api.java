@@ -22,6 +22,14 @@ public final class Api {
         return register(Map.of("platform", platform, "appId", "com.example.app"));
     }
 
+    /** A device with an APNs token (random, sandbox), so it can be reached by push. */
+    public Device registerWithPushToken(String platform) {
+        byte[] token = new byte[32];
+        new java.security.SecureRandom().nextBytes(token);
+        return register(Map.of("platform", platform, "appId", "com.example.app",
+                "pushToken", java.util.HexFormat.of().formatHex(token), "pushEnvironment", "sandbox"));
+    }
+
     public Device register(Map<String, Object> body) {
         JsonPath created = given().baseUri(stack.registryUrl())
                 .header("Authorization", "Bearer " + TetherStack.API_KEY)
@@ -46,6 +54,15 @@ public final class Api {
 
     public String sendToDevice(String deviceId, String payload) {
         return send(Map.of("to", Map.of("device", deviceId), "payload", payload));
+    }
+
+    /** The full status entry of a message for one device (status, route, reason, timestamps). */
+    public Map<String, Object> statusEntry(String messageId, String deviceId) {
+        return given().baseUri(stack.fanoutUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .get("/v1/messages/" + messageId)
+                .then().statusCode(200)
+                .extract().jsonPath().getMap("devices.find { it.deviceId == '" + deviceId + "' }");
     }
 
     /** The status of a message for one device, or null while it has none. */

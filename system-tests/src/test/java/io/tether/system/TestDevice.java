@@ -23,6 +23,11 @@ public final class TestDevice implements AutoCloseable {
 
     /** Connects with the device's credentials and subscribes to {@code devices/<id>/#}. */
     public static TestDevice connect(Api.Device device, int mqttPort) {
+        return connect(device, mqttPort, 30);
+    }
+
+    /** As {@link #connect(Api.Device, int)}, with an MQTT keepalive of {@code keepAliveSeconds}. */
+    public static TestDevice connect(Api.Device device, int mqttPort, int keepAliveSeconds) {
         Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5()
                 .identifier(device.id())
                 .serverHost("127.0.0.1")
@@ -30,7 +35,7 @@ public final class TestDevice implements AutoCloseable {
                 .buildAsync();
         client.connectWith()
                 .cleanStart(true)
-                .keepAlive(30)
+                .keepAlive(keepAliveSeconds)
                 .simpleAuth().username(device.username()).password(device.password().getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                 .send().orTimeout(10, TimeUnit.SECONDS).join();
         TestDevice testDevice = new TestDevice(device, client);
@@ -69,6 +74,18 @@ public final class TestDevice implements AutoCloseable {
     /** Publishes with QoS 1; completes when the gateway's PUBACK arrived. */
     public void publish(String topic, byte[] payload) {
         client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Tells Tether the app changed lifecycle state ({@code background} or {@code foreground}). */
+    public void lifecycle(String state) {
+        publish("$tether/lifecycle", state.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** All messages received so far, without waiting. */
+    public java.util.List<Mqtt5Publish> drain() {
+        java.util.List<Mqtt5Publish> out = new java.util.ArrayList<>();
+        received.drainTo(out);
+        return out;
     }
 
     @Override

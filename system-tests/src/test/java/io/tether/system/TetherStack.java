@@ -60,6 +60,10 @@ public final class TetherStack {
         return config;
     }
 
+    /** Gateways in tests notice a deaf socket after 2 s and a killed gateway within 3 s. */
+    public static final java.time.Duration ACK_TIMEOUT = java.time.Duration.ofSeconds(2);
+    public static final java.time.Duration HEARTBEAT_TTL = java.time.Duration.ofSeconds(3);
+
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
         int mqttPort = Ports.free();
@@ -67,6 +71,8 @@ public final class TetherStack {
         config.put("tether.gateway.id", id);
         config.put("tether.mqtt.host", "127.0.0.1");
         config.put("tether.mqtt.port", Integer.toString(mqttPort));
+        config.put("tether.gateway.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
+        config.put("tether.gateway.heartbeat-ttl", HEARTBEAT_TTL.toMillis() + "ms");
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);

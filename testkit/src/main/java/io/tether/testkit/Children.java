@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +24,7 @@ public final class Children {
     private static final Path REGISTRY = Path.of(System.getProperty("java.io.tmpdir"), "tether-children");
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final long SELF = ProcessHandle.current().pid();
+    private static final long SELF_STARTED = startMillis(ProcessHandle.current());
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static boolean reaped;
 
@@ -93,9 +93,8 @@ public final class Children {
     private static void record(Process process) {
         try {
             Files.createDirectories(REGISTRY);
-            Instant started = process.info().startInstant().orElse(Instant.EPOCH);
-            Files.writeString(entry(process), SELF + " " + process.pid() + " " + started.toEpochMilli(),
-                    StandardCharsets.UTF_8);
+            Files.writeString(entry(process), SELF + " " + SELF_STARTED + " " + process.pid() + " "
+                    + startMillis(process.toHandle()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             System.err.println("tether: cannot record child " + process.pid() + " in " + REGISTRY + ": " + e);
         }
@@ -122,7 +121,12 @@ public final class Children {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(REGISTRY)) {
             for (Path entry : entries) {
-                reap(entry);
+                try {
+                    reap(entry);
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("tether: cannot check " + entry + ": " + e);
+                    Files.deleteIfExists(entry);
+                }
             }
         } catch (IOException e) {
             System.err.println("tether: cannot scan " + REGISTRY + ": " + e);
@@ -143,28 +147,34 @@ public final class Children {
         }
     }
 
+    /** An entry reads "parentPid parentStart childPid childStart"; start times tell a reused pid from the original. */
     private static void reap(Path entry) throws IOException {
         String[] fields = Files.readString(entry, StandardCharsets.UTF_8).trim().split(" ");
-        if (fields.length != 3) {
+        if (fields.length != 4) {
             Files.deleteIfExists(entry);
             return;
         }
-        long parent = Long.parseLong(fields[0]);
-        if (isRunning(parent)) {
-            return; // another live JVM's child
+        if (isSame(Long.parseLong(fields[0]), Long.parseLong(fields[1]))) {
+            return; // a live JVM's child
         }
-        long startedMillis = Long.parseLong(fields[2]);
-        Optional<ProcessHandle> child = ProcessHandle.of(Long.parseLong(fields[1]));
-        child.filter(ProcessHandle::isAlive)
-                .filter(c -> c.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == startedMillis)
-                .ifPresent(c -> {
-                    String command = c.info().commandLine().orElse("");
-                    System.err.println("tether: killing orphan " + c.pid() + " "
+        ProcessHandle.of(Long.parseLong(fields[2]))
+                .filter(child -> isSame(child.pid(), Long.parseLong(fields[3])))
+                .ifPresent(child -> {
+                    String command = child.info().commandLine().orElse("");
+                    System.err.println("tether: killing orphan " + child.pid() + " "
                             + (command.length() > 120 ? command.substring(0, 120) + "..." : command));
-                    c.destroyForcibly();
+                    child.destroyForcibly();
                     // Its ports must be free when we return: the caller may be about to bind them.
-                    Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !isRunning(c.pid()));
+                    Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !isRunning(child.pid()));
                 });
         Files.deleteIfExists(entry);
+    }
+
+    private static boolean isSame(long pid, long startedMillis) {
+        return isRunning(pid) && ProcessHandle.of(pid).map(Children::startMillis).orElse(-1L) == startedMillis;
+    }
+
+    private static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
     }
 }

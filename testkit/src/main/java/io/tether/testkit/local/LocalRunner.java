@@ -124,7 +124,7 @@ public final class LocalRunner {
         rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT) + "  "
                 + gateway.baseUrl(), gateway.logFile()));
 
-        String summary = summary(apiKey, keyFile, apnsRecord);
+        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath());
         Files.writeString(home.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         Shutdown.register(watchForDeaths());
         Files.writeString(ready, ProcessHandle.current().pid() + "\n");
@@ -228,7 +228,7 @@ public final class LocalRunner {
                 .map(r -> r.log.toString()).findFirst().orElse("its log");
     }
 
-    private String summary(String apiKey, Path keyFile, Path apnsRecord) {
+    private String summary(String apiKey, Path keyFile, Path apnsRecord, Path apnsCertificate) {
         StringBuilder out = new StringBuilder("\nTether runs locally (TETHER_HOME=" + home + ")\n\n");
         out.append(String.format("  %-16s %-46s %s%n", "component", "address", "log"));
         for (Row row : rows) {
@@ -237,6 +237,7 @@ public final class LocalRunner {
         out.append("\nAPI key:        ").append(apiKey).append(settings.apiKey() != null
                 ? "  (from TETHER_API_KEY)\n" : "  (kept in " + keyFile + ")\n");
         out.append("APNs received:  ").append(apnsRecord).append("  (one JSON line per accepted notification)\n");
+        out.append("APNs cert:      ").append(apnsCertificate).append("  (what an APNs client must trust)\n");
         out.append("\nCtrl-C to stop (or deploy/local/down when started with --detach)\n");
         return out.toString();
     }

@@ -98,6 +98,11 @@ public final class TetherStack {
         return gateway;
     }
 
+    /** Restarts the Redis server (SIGTERM, then start on the same port and data directory). */
+    public void restartRedis() {
+        infra.redis().restart();
+    }
+
     public String kafkaBootstrap() {
         return infra.kafka().bootstrapServers();
     }

@@ -50,6 +50,11 @@ public final class RedisKeys {
             return base() + "inbox:meta";
         }
 
+        /** Hash: topic filter to granted actions ("subscribe", "publish" or "subscribe,publish"), for this device. */
+        public String grants() {
+            return base() + "grants";
+        }
+
         /** Hash: delivery status of one message for this device. */
         public String status(String messageId) {
             return base() + "status:" + messageId;
@@ -73,6 +78,34 @@ public final class RedisKeys {
     /** Set: the device ids of a user. */
     public static String userDevices(String userId) {
         return PREFIX + "{u:" + userId + "}:devices";
+    }
+
+    /**
+     * Sorted set (every score 0, so members are in id order for ZRANGEBYLEX paging): the device ids of an app.
+     * Kept with the record in one Lua script by the registry.
+     */
+    public static String appDevices(String appId) {
+        return PREFIX + "{a:" + appId + "}:devices";
+    }
+
+    /** Sorted set (scores 0, id order): the device ids of one platform ({@link Platform#wire()}). */
+    public static String platformDevices(Platform platform) {
+        return PREFIX + "{p:" + platform.wire() + "}:devices";
+    }
+
+    /** Sorted set (scores 0, id order): every registered device id, for listing devices page by page. */
+    public static String allDevices() {
+        return PREFIX + "devices";
+    }
+
+    /** Hash: topic filter to granted actions, for every device of a user. */
+    public static String userGrants(String userId) {
+        return PREFIX + "{u:" + userId + "}:grants";
+    }
+
+    /** Pub/sub channel: device ids whose credentials were revoked or rotated; gateways drop their cached checks and connections. */
+    public static String credentialChanges() {
+        return PREFIX + "credential-changes";
     }
 
     /** String with a TTL: present while the gateway instance is alive. */
@@ -103,5 +136,15 @@ public final class RedisKeys {
     /** Hash: a backend API key, by the SHA-256 of the key. */
     public static String apiKey(String sha256Hex) {
         return PREFIX + "apikey:" + sha256Hex;
+    }
+
+    /** Hash: API key id to the hex SHA-256 of the key, so keys can be listed and deleted by id. */
+    public static String apiKeyIds() {
+        return PREFIX + "apikeys";
+    }
+
+    /** Hash: API key name to key id; names are unique. */
+    public static String apiKeyNames() {
+        return PREFIX + "apikey-names";
     }
 }

@@ -71,6 +71,7 @@ public final class TetherStack {
         config.put("tether.gateway.id", id);
         config.put("tether.mqtt.host", "127.0.0.1");
         config.put("tether.mqtt.port", Integer.toString(mqttPort));
+        config.put("tether.mqtt.websocket.port", Integer.toString(Ports.free()));
         config.put("tether.gateway.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
         config.put("tether.gateway.heartbeat-ttl", HEARTBEAT_TTL.toMillis() + "ms");
         config.putAll(extra);

@@ -1,5 +1,6 @@
 package io.tether.gateway.app;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,21 +11,28 @@ import io.tether.contract.Topics;
 import io.tether.gateway.config.GatewayConfig;
 import io.tether.gateway.config.KafkaConfig;
 import io.tether.gateway.config.MqttConfig;
+import io.tether.gateway.drain.DrainNotice;
+import io.tether.gateway.drain.Drainer;
 import io.tether.gateway.kafka.DeliveryConsumer;
 import io.tether.gateway.kafka.EventPublisher;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
 import io.tether.gateway.mqtt.MqttListener;
+import io.tether.gateway.mqtt.SessionSettings;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.mqtt.MqttServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
@@ -36,6 +44,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GatewayApp {
     private static final Logger LOG = Logger.getLogger(GatewayApp.class);
+    /** Time beyond the drain window for the last DISCONNECTED events to reach Kafka and the sockets to close. */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final GatewayConfig gatewayConfig;
@@ -48,10 +58,14 @@ public class GatewayApp {
     private String gatewayId;
     private KafkaProducer<String, byte[]> producer;
     private DeliveryConsumer deliveryConsumer;
-    private String listenerDeployment;
+    private final List<String> listenerDeployments = new ArrayList<>();
+    private final RedisClient redisClient;
+    private CredentialWatcher credentialWatcher;
+    private Drainer drainer;
 
     GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
-            StatefulRedisConnection<String, String> redis) {
+            StatefulRedisConnection<String, String> redis, RedisClient redisClient) {
+        this.redisClient = redisClient;
         this.vertx = vertx;
         this.gatewayConfig = gatewayConfig;
         this.mqttConfig = mqttConfig;
@@ -81,22 +95,29 @@ public class GatewayApp {
 
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl());
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        ConnectHandler connectHandler = new ConnectHandler(vertx, new DeviceAuthenticator(store), store, events, connections,
-                gatewayConfig.ackTimeout(), gatewayConfig.maxInflight());
-        MqttServerOptions options = new MqttServerOptions()
-                .setHost(mqttConfig.host())
-                .setPort(mqttConfig.port())
-                .setMaxMessageSize(mqttConfig.maxMessageSize())
-                .setTimeoutOnConnect(mqttConfig.connectTimeoutSeconds());
+        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
+        credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections);
+        MqttConfig.Limits limits = mqttConfig.limits();
+        SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
+                limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
+        drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
+        var connectHandler = drainer.gate(new ConnectHandler(vertx, authenticator, store, events, connections, settings));
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
-        listenerDeployment = vertx.deployVerticle(() -> new MqttListener(options, connectHandler),
-                new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.infof("gateway %s: MQTT on %s:%d, deliveries from %s", gatewayId, mqttConfig.host(), mqttConfig.port(), deliverTopic);
+        for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
+            listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
+                    new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+            LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());
+        }
+        LOG.infof("gateway %s: deliveries from %s", gatewayId, deliverTopic);
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {
-        if (listenerDeployment != null) {
-            vertx.undeploy(listenerDeployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        drain();
+        for (String deployment : listenerDeployments) {
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (credentialWatcher != null) {
+            credentialWatcher.close();
         }
         if (deliveryConsumer != null) {
             deliveryConsumer.stop();
@@ -109,8 +130,25 @@ public class GatewayApp {
         }
     }
 
+    /** SIGTERM: readiness goes DOWN, new CONNECTs are refused, devices leave paced over the drain window. */
+    private void drain() {
+        if (drainer == null) {
+            return;
+        }
+        Duration deadline = gatewayConfig.drainWindow().plus(DRAIN_GRACE);
+        try {
+            drainer.drain().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("drain not finished after %d ms; closing the remaining %d connections", deadline.toMillis(), connectionCount());
+        } catch (ExecutionException e) {
+            LOG.warnf(e.getCause(), "drain failed; closing the remaining %d connections", connectionCount());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isReady() {
-        return listenerDeployment != null && deliveryConsumer != null && deliveryConsumer.isRunning();
+        return (drainer == null || !drainer.isDraining()) && !listenerDeployments.isEmpty() && deliveryConsumer != null && deliveryConsumer.isRunning();
     }
 
     public String gatewayId() {

@@ -23,7 +23,28 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration heartbeatTtl();
 
+    /**
+     * How long a verified device password is trusted without asking Redis again. Rotation and revocation in the
+     * registry end it at once (Redis pub/sub); this bounds the rest. Default 30 s.
+     */
+    @WithDefault("30s")
+    Duration credentialCacheTtl();
+
     /** How many deliveries may await PUBACK on one connection. Default 32. */
     @WithDefault("32")
     int maxInflight();
+
+    /**
+     * Graceful drain at shutdown (SIGTERM): the connections held are disconnected evenly over this window, so that
+     * devices reconnect to other instances as a trickle. Keep it below the pod's termination grace period (the
+     * Helm chart derives one from it). 0 disconnects all at once. Default 20 s.
+     */
+    @WithDefault("20s")
+    Duration drainWindow();
+
+    /**
+     * Server Reference sent to MQTT 5 devices when draining ({@code host[:port]}, or several separated by spaces):
+     * with it, they get DISCONNECT 0x9C (use another server) instead of 0x8B (server shutting down). Default: none.
+     */
+    Optional<String> drainServerReference();
 }

@@ -12,13 +12,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * CONNECT: authenticate, take a new connection epoch, take over an older connection of the same device,
- * report the connection to Kafka, and only then answer CONNACK, so presence can never miss a device that
- * believes it is connected.
+ * CONNECT: authenticate (password, or a TLS client certificate naming the device), load the device's grants,
+ * take a new connection epoch, take over an older connection of the same device, report the connection to
+ * Kafka, and only then answer CONNACK, so presence can never miss a device that believes it is connected.
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
@@ -28,18 +29,16 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final GatewayStore store;
     private final EventPublisher events;
     private final Connections connections;
-    private final Duration ackTimeout;
-    private final int maxInflight;
+    private final SessionSettings settings;
 
     public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, Duration ackTimeout, int maxInflight) {
+            Connections connections, SessionSettings settings) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.store = store;
         this.events = events;
         this.connections = connections;
-        this.ackTimeout = ackTimeout;
-        this.maxInflight = maxInflight;
+        this.settings = settings;
     }
 
     @Override
@@ -52,12 +51,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
-        String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
-        String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
-        Future.fromCompletionStage(authenticator.authenticate(deviceId, username, password), context)
-                .compose(ok -> ok ? Future.fromCompletionStage(store.nextEpoch(deviceId), context) : Future.failedFuture(new NotAuthorized()))
-                .compose(epoch -> open(endpoint, epoch, context))
-                .onSuccess(session -> endpoint.accept(false, mqtt5 ? MqttProps.connack(maxInflight) : MqttProperties.NO_PROPERTIES))
+        Future.fromCompletionStage(authenticate(endpoint, deviceId), context)
+                .compose(ok -> ok ? Future.fromCompletionStage(store.grants(deviceId), context) : Future.failedFuture(new NotAuthorized()))
+                .compose(hashes -> Future.fromCompletionStage(store.nextEpoch(deviceId), context)
+                        .compose(epoch -> open(endpoint, epoch, Grants.fromHashes(hashes), context)))
+                .onSuccess(session -> endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES))
                 .onFailure(error -> {
                     if (error instanceof NotAuthorized) {
                         endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
@@ -70,8 +68,18 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 });
     }
 
-    private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, ackTimeout, maxInflight);
+    /** A client certificate naming this device is enough; otherwise the password must match. */
+    private CompletionStage<Boolean> authenticate(MqttEndpoint endpoint, String deviceId) {
+        if (endpoint.isSsl() && DeviceAuthenticator.certificateDeviceId(endpoint.sslSession()).filter(deviceId::equals).isPresent()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
+        String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
+        return authenticator.authenticate(deviceId, username, password);
+    }
+
+    private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {
+        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings);
         session.bind();
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,

@@ -5,19 +5,38 @@ import io.tether.gateway.store.GatewayStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
- * Checks a device's MQTT credentials against the registry's record. Passwords are 256-bit random secrets, so
- * a single SHA-256 is enough (no slow hash): this stays cheap in a reconnect storm.
+ * Checks a device's credentials. Passwords are 256-bit random secrets, so one SHA-256 is enough (no slow
+ * hash), and a verified hash is cached briefly: a reconnect storm of 100k devices does not become 100k Redis
+ * reads. Rotation and revocation drop the cache entry at once through {@link #forget}; the TTL bounds the
+ * rest. A TLS client certificate whose CN is the device id also authenticates it.
  */
 public final class DeviceAuthenticator {
     private final GatewayStore store;
+    private final long cacheMillis;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    public DeviceAuthenticator(GatewayStore store) {
+    private record Verified(String hash, long untilMillis) {
+    }
+
+    public DeviceAuthenticator(GatewayStore store, Duration cacheTtl) {
         this.store = store;
+        this.cacheMillis = cacheTtl.toMillis();
     }
 
     /** True when {@code password} is the device's secret. The username, when given, must be the device id. */
@@ -25,10 +44,49 @@ public final class DeviceAuthenticator {
         if (!DeviceId.isValid(deviceId) || password == null || (username != null && !username.isEmpty() && !username.equals(deviceId))) {
             return CompletableFuture.completedFuture(false);
         }
-        byte[] presented = sha256Hex(password).getBytes(StandardCharsets.US_ASCII);
-        return store.secretHash(deviceId).thenApply(stored -> stored
-                .map(hash -> MessageDigest.isEqual(presented, hash.getBytes(StandardCharsets.US_ASCII)))
-                .orElse(false));
+        String presented = sha256Hex(password);
+        Verified cached = verified.get(deviceId);
+        long now = System.currentTimeMillis();
+        if (cached != null && cached.untilMillis() > now && equal(cached.hash(), presented)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return store.secretHash(deviceId).thenApply(stored -> {
+            boolean ok = stored.map(hash -> equal(hash, presented)).orElse(false);
+            if (ok && cacheMillis > 0) {
+                verified.put(deviceId, new Verified(presented, now + cacheMillis));
+            }
+            return ok;
+        });
+    }
+
+    /** The device id a verified TLS client certificate names (its subject CN), if any. */
+    public static Optional<String> certificateDeviceId(SSLSession session) {
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+                return Optional.empty();
+            }
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return Optional.of(rdn.getValue().toString());
+                }
+            }
+            return Optional.empty();
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The device's credentials changed (rotated, revoked): the next connect checks Redis again. */
+    public void forget(String deviceId) {
+        verified.remove(deviceId);
+    }
+
+    private static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
     }
 
     static String sha256Hex(String secret) {

@@ -9,6 +9,7 @@ import io.tether.contract.Receipt;
 import io.tether.gateway.kafka.Delivery;
 import io.tether.gateway.kafka.EventPublisher;
 import io.tether.gateway.kafka.UpstreamMessage;
+import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,6 @@ import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +43,8 @@ import org.jboss.logging.Logger;
  */
 public final class DeviceSession {
     private static final Logger LOG = Logger.getLogger(DeviceSession.class);
+    /** How long a draining connection waits for Kafka to confirm its DISCONNECTED before closing anyway. */
+    private static final long LEAVE_PRESENCE_TIMEOUT_SECONDS = 5;
 
     private final MqttEndpoint endpoint;
     private final String deviceId;
@@ -51,6 +55,10 @@ public final class DeviceSession {
     private final Connections connections;
     private final long ackTimeoutMillis;
     private final int maxInflight;
+    private final Grants grants;
+    private final GatewayStore store;
+    private final SessionSettings settings;
+    private final PublishLimiter limiter;
 
     private final Set<String> subscriptions = new LinkedHashSet<>();
     private final Map<Integer, InFlight> inflight = new HashMap<>();
@@ -60,9 +68,12 @@ public final class DeviceSession {
     private boolean deafReported;
     private String closeReason = "closed";
     private boolean closed;
+    /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
+    private boolean leaving;
+    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
     public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events,
-            Connections connections, Duration ackTimeout, int maxInflight) {
+            Connections connections, GatewayStore store, Grants grants, SessionSettings settings) {
         this.endpoint = endpoint;
         this.deviceId = endpoint.clientIdentifier();
         this.epoch = epoch;
@@ -70,8 +81,12 @@ public final class DeviceSession {
         this.context = context;
         this.events = events;
         this.connections = connections;
-        this.ackTimeoutMillis = ackTimeout.toMillis();
-        this.maxInflight = Math.max(1, Math.min(maxInflight, MqttProps.receiveMaximum(endpoint.connectProperties())));
+        this.store = store;
+        this.grants = grants;
+        this.settings = settings;
+        this.limiter = new PublishLimiter(settings.publishPerSecond(), settings.publishBurst());
+        this.ackTimeoutMillis = settings.ackTimeout().toMillis();
+        this.maxInflight = Math.max(1, Math.min(settings.maxInflight(), MqttProps.receiveMaximum(endpoint.connectProperties())));
     }
 
     public String deviceId() {
@@ -108,11 +123,45 @@ public final class DeviceSession {
             disconnect(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2");
             return;
         }
-        switch (TopicPolicy.classifyPublish(deviceId, message.topicName())) {
-            case OWN -> forwardUpstream(message);
-            case LIFECYCLE -> onLifecycle(message);
-            case PUSH_TOKEN, DENIED -> refuse(message, MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+        if (message.payload().length() > settings.maxPayloadBytes()) {
+            // MQTT 5 has no PUBACK code for it: Packet Too Large is a DISCONNECT reason.
+            if (isMqtt5()) {
+                disconnect(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large");
+            } else {
+                closeReason = "packet-too-large";
+                endpoint.close();
+            }
+            return;
         }
+        if (!limiter.tryAcquire()) {
+            refuse(message, MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded");
+            return;
+        }
+        switch (TopicPolicy.classifyPublish(deviceId, message.topicName(), grants)) {
+            case OWN, GRANTED -> forwardUpstream(message);
+            case LIFECYCLE -> onLifecycle(message);
+            case PUSH_TOKEN -> onPushToken(message);
+            case DENIED -> refuse(message, MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+        }
+    }
+
+    /** The app reports its APNs token: {@code {"token":"<hex>","environment":"sandbox|production"}}. */
+    private void onPushToken(MqttPublishMessage message) {
+        PushTokenReport report;
+        try {
+            report = PushTokenReport.parse(message.payload().getBytes());
+        } catch (IllegalArgumentException e) {
+            refuse(message, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
+            return;
+        }
+        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.token(), report.environment())
+                .thenApply(found -> {
+                    if (!found) {
+                        throw new IllegalStateException("device record gone");
+                    }
+                    return null;
+                });
+        acknowledgeWhenDurable(message, stored);
     }
 
     private void forwardUpstream(MqttPublishMessage message) {
@@ -180,13 +229,17 @@ public final class DeviceSession {
         List<MqttSubAckReasonCode> codes = new ArrayList<>();
         for (var subscription : message.topicSubscriptions()) {
             String filter = subscription.topicName();
-            if (TopicPolicy.maySubscribe(deviceId, filter)) {
+            if (TopicPolicy.maySubscribe(deviceId, filter, grants)) {
                 subscriptions.add(filter);
                 MqttQoS granted = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
                 codes.add(MqttSubAckReasonCode.qosGranted(granted));
             } else {
                 codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
             }
+        }
+        if (!isMqtt5()) {
+            // MQTT 3.1.1 knows one failure code, 0x80, which MQTT 5 calls Unspecified error.
+            codes.replaceAll(code -> (code.value() & 0xff) >= 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
         }
         endpoint.subscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
         reportReceivingOnce();
@@ -213,7 +266,7 @@ public final class DeviceSession {
     }
 
     private void deliverOnContext(Delivery delivery) {
-        if (closed || delivery.epoch() != epoch) {
+        if (closed || leaving || delivery.epoch() != epoch) {
             // Meant for another connection of this device; fanout re-routes on the presence events.
             return;
         }
@@ -269,13 +322,25 @@ public final class DeviceSession {
      * once instead of waiting 1.5 × keepalive. The delivery stays in flight: a late PUBACK still counts.
      */
     private void onAckTimeout(int packetId) {
-        if (!closed && inflight.containsKey(packetId) && !deafReported) {
+        if (!closed && !leaving && inflight.containsKey(packetId) && !deafReported) {
             deafReported = true;
             events.presence(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + ackTimeoutMillis + " ms"));
         }
     }
 
     // ---- end ------------------------------------------------------------------------------------------------
+
+    /** The device's credentials were rotated or revoked in the registry: it must authenticate again. */
+    public void revoke() {
+        context.runOnContext(v -> {
+            if (isMqtt5()) {
+                disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED, "revoked");
+            } else {
+                closeReason = "revoked";
+                endpoint.close();
+            }
+        });
+    }
 
     /** Another connection with the same client id arrived: MQTT says the old one goes. */
     void takeOver() {
@@ -289,10 +354,44 @@ public final class DeviceSession {
         });
     }
 
+    /**
+     * The gateway is shutting down (graceful drain): report DISCONNECTED with reason "shutdown" and wait until
+     * Kafka has it, so fanout routes new messages to push and inbox instead of into this socket; then send
+     * DISCONNECT with {@code code} and {@code properties} (MQTT 5; MQTT 3.1.1 is just closed) and close. Deliveries
+     * arriving meanwhile are dropped: fanout re-routes them on the DISCONNECTED. Called from any thread; the stage
+     * completes when the connection has closed.
+     */
+    public CompletionStage<Void> leave(MqttDisconnectReasonCode code, MqttProperties properties) {
+        context.runOnContext(v -> {
+            if (closed || leaving) {
+                return;
+            }
+            leaving = true;
+            closeReason = "shutdown";
+            events.presence(presence(PresenceEvent.Kind.DISCONNECTED, closeReason)).toCompletableFuture()
+                    .orTimeout(LEAVE_PRESENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .whenComplete((ok, error) -> context.runOnContext(w -> {
+                        if (error != null) {
+                            LOG.warnf("DISCONNECTED of %s not confirmed by Kafka before closing: %s", deviceId, error.getMessage());
+                        }
+                        if (isMqtt5()) {
+                            disconnect(code, properties, closeReason);
+                        } else {
+                            endpoint.close();
+                        }
+                    }));
+        });
+        return closedFuture;
+    }
+
     private void disconnect(MqttDisconnectReasonCode code, String reason) {
+        disconnect(code, MqttProperties.NO_PROPERTIES, reason);
+    }
+
+    private void disconnect(MqttDisconnectReasonCode code, MqttProperties properties, String reason) {
         closeReason = reason;
         if (endpoint.isConnected()) {
-            endpoint.disconnect(code, MqttProperties.NO_PROPERTIES);
+            endpoint.disconnect(code, properties);
         }
         endpoint.close();
     }
@@ -309,13 +408,21 @@ public final class DeviceSession {
         if (!"clean".equals(closeReason)) {
             publishWill();
         }
-        events.presence(presence(PresenceEvent.Kind.DISCONNECTED, closeReason));
+        if (!leaving) {
+            // A drained connection reported DISCONNECTED before it closed (see leave).
+            events.presence(presence(PresenceEvent.Kind.DISCONNECTED, closeReason));
+        }
+        closedFuture.complete(null);
     }
 
     /** An unclean end publishes the device's will, if it left one on a topic it may publish to. */
     private void publishWill() {
         MqttWill will = endpoint.will();
-        if (will == null || !will.isWillFlag() || TopicPolicy.classifyPublish(deviceId, will.getWillTopic()) != TopicPolicy.PublishKind.OWN) {
+        if (will == null || !will.isWillFlag()) {
+            return;
+        }
+        TopicPolicy.PublishKind kind = TopicPolicy.classifyPublish(deviceId, will.getWillTopic(), grants);
+        if (kind != TopicPolicy.PublishKind.OWN && kind != TopicPolicy.PublishKind.GRANTED) {
             return;
         }
         byte[] payload = will.getWillMessageBytes() == null ? new byte[0] : will.getWillMessageBytes();

@@ -22,6 +22,30 @@ public final class TopicFilter {
         return f.length == t.length;
     }
 
+    /**
+     * Whether every topic matched by {@code filter} is also matched by {@code grant}: a subscription to
+     * {@code filter} stays inside what {@code grant} allows.
+     */
+    public static boolean covers(String grant, String filter) {
+        String[] g = grant.split("/", -1);
+        String[] f = filter.split("/", -1);
+        for (int i = 0; i < g.length; i++) {
+            if (g[i].equals("#")) {
+                return true;
+            }
+            if (i >= f.length) {
+                return false;
+            }
+            if (f[i].equals("#")) {
+                return false;
+            }
+            if (!g[i].equals("+") && (f[i].equals("+") || !g[i].equals(f[i]))) {
+                return false;
+            }
+        }
+        return g.length == f.length;
+    }
+
     /** A syntactically valid filter: wildcards only as whole levels, {@code #} only last. */
     public static boolean isValid(String filter) {
         if (filter == null || filter.isEmpty()) {

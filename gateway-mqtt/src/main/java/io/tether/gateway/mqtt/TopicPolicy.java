@@ -1,15 +1,15 @@
 package io.tether.gateway.mqtt;
 
 /**
- * Which topics a device may use. A device owns {@code devices/<its id>/#}; {@code $tether/...} carries the
- * documented signals only. Grants from the registry come with the security issue.
+ * Which topics a device may use. A device owns {@code devices/<its id>/#}; beyond it only what the registry
+ * granted to it or its user; {@code $tether/...} carries the documented signals only.
  */
 public final class TopicPolicy {
     public static final String LIFECYCLE_TOPIC = "$tether/lifecycle";
     public static final String PUSH_TOKEN_TOPIC = "$tether/push-token";
 
     /** What a PUBLISH from a device is. */
-    public enum PublishKind { OWN, LIFECYCLE, PUSH_TOKEN, DENIED }
+    public enum PublishKind { OWN, GRANTED, LIFECYCLE, PUSH_TOKEN, DENIED }
 
     private TopicPolicy() {
     }
@@ -21,6 +21,12 @@ public final class TopicPolicy {
     /** Default topic downstream messages are delivered on. */
     public static String messagesTopic(String deviceId) {
         return namespace(deviceId) + "messages";
+    }
+
+    public static PublishKind classifyPublish(String deviceId, String topic, Grants grants) {
+        PublishKind kind = classifyPublish(deviceId, topic);
+        return kind == PublishKind.DENIED && !topic.startsWith("$") && !topic.isEmpty() && !topic.contains("+")
+                && !topic.contains("#") && grants.allowsPublish(topic) ? PublishKind.GRANTED : kind;
     }
 
     public static PublishKind classifyPublish(String deviceId, String topic) {
@@ -35,6 +41,11 @@ public final class TopicPolicy {
         }
         String ns = namespace(deviceId);
         return topic.startsWith(ns) && topic.length() > ns.length() ? PublishKind.OWN : PublishKind.DENIED;
+    }
+
+    /** Its own namespace, or inside a grant. */
+    public static boolean maySubscribe(String deviceId, String filter, Grants grants) {
+        return maySubscribe(deviceId, filter) || (TopicFilter.isValid(filter) && !filter.startsWith("$") && grants.allowsSubscribe(filter));
     }
 
     /** A device may subscribe to filters inside its own namespace, wildcards allowed below the id level. */

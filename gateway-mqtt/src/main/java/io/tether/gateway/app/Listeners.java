@@ -1,0 +1,66 @@
+package io.tether.gateway.app;
+
+import io.tether.gateway.config.MqttConfig;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.mqtt.MqttServerOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** The MQTT listeners {@link MqttConfig} asks for: TCP, TLS, WebSocket and WebSocket over TLS. */
+final class Listeners {
+    private Listeners() {
+    }
+
+    /** One named set of server options per enabled listener. */
+    record Listener(String name, MqttServerOptions options) {
+    }
+
+    static List<Listener> from(MqttConfig config) {
+        List<Listener> out = new ArrayList<>();
+        if (config.port() > 0) {
+            out.add(new Listener("mqtt", base(config, config.port())));
+        }
+        if (config.websocket().port() > 0) {
+            out.add(new Listener("ws", base(config, config.websocket().port()).setUseWebSocket(true)));
+        }
+        if (config.tls().port() > 0) {
+            out.add(new Listener("mqtts", tls(base(config, config.tls().port()), config.tls())));
+        }
+        if (config.websocket().tlsPort() > 0) {
+            out.add(new Listener("wss", tls(base(config, config.websocket().tlsPort()), config.tls()).setUseWebSocket(true)));
+        }
+        return out;
+    }
+
+    private static MqttServerOptions base(MqttConfig config, int port) {
+        return new MqttServerOptions()
+                .setHost(config.host())
+                .setPort(port)
+                .setMaxMessageSize(config.maxMessageSize())
+                .setTimeoutOnConnect(config.connectTimeoutSeconds());
+    }
+
+    /** SNI picks among the certificates by host name, so one listener serves several domains. */
+    private static MqttServerOptions tls(MqttServerOptions options, MqttConfig.Tls tls) {
+        List<MqttConfig.KeyPair> pairs = tls.certificates().orElse(List.of());
+        if (pairs.isEmpty()) {
+            throw new IllegalStateException("a TLS listener needs tether.mqtt.tls.certificates[0].cert and .key");
+        }
+        PemKeyCertOptions certs = new PemKeyCertOptions();
+        for (MqttConfig.KeyPair pair : pairs) {
+            certs.addCertPath(pair.cert()).addKeyPath(pair.key());
+        }
+        options.setSsl(true).setSni(pairs.size() > 1).setKeyCertOptions(certs);
+        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+        ClientAuth clientAuth = ClientAuth.valueOf(tls.clientAuth());
+        options.setClientAuth(clientAuth);
+        tls.clientCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));
+        if (clientAuth != ClientAuth.NONE && tls.clientCa().isEmpty()) {
+            throw new IllegalStateException("client certificates need tether.mqtt.tls.client-ca");
+        }
+        return options;
+    }
+}

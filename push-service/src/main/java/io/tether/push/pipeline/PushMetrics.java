@@ -1,0 +1,81 @@
+package io.tether.push.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tether.contract.Receipt;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Push metrics (Prometheus names): {@code tether_push_sent_total{outcome,reason}} per final outcome,
+ * {@code tether_push_apns_latency_seconds{result}} per APNs attempt, {@code tether_push_retries_total{reason}},
+ * {@code tether_push_token_invalidations_total}, {@code tether_push_dead_letters_total},
+ * {@code tether_push_in_flight}.
+ */
+public final class PushMetrics {
+    private final MeterRegistry registry;
+    private final Counter invalidations;
+
+    public PushMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.invalidations = Counter.builder("tether.push.token.invalidations")
+                .description("Device tokens removed from the registry after APNs called them dead")
+                .register(registry);
+    }
+
+    public void outcome(Receipt receipt) {
+        Counter.builder("tether.push.sent")
+                .description("Push requests by final outcome")
+                .tag("outcome", receipt.outcome() == Receipt.Outcome.PUSHED ? "pushed" : "failed")
+                .tag("reason", reasonTag(receipt.reason()))
+                .register(registry)
+                .increment();
+    }
+
+    public void retry(String reason) {
+        Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
+                .tag("reason", reasonTag(reason)).register(registry).increment();
+    }
+
+    public void deadLettered() {
+        Counter.builder("tether.push.dead.letters").description("Push requests sent to the dead-letter topic")
+                .register(registry).increment();
+    }
+
+    public void tokenInvalidated() {
+        invalidations.increment();
+    }
+
+    public void apnsLatency(long nanos, String result) {
+        Timer.builder("tether.push.apns.latency").description("Time from handing a notification to Pushy to APNs' answer")
+                .tag("result", result).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void inFlight(Supplier<Number> count) {
+        Gauge.builder("tether.push.in.flight", count, c -> c.get().doubleValue())
+                .description("Push requests being handled, including those waiting for a retry")
+                .strongReference(true).register(registry);
+    }
+
+    /**
+     * A bounded tag: a reason's first word ("BadDeviceToken", "retries-exhausted", "expired"), never the free
+     * text after it (exception messages would make a label value per failure).
+     */
+    static String reasonTag(String reason) {
+        if (reason == null || reason.isEmpty()) {
+            return "none";
+        }
+        int end = reason.length();
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c == ' ' || c == ':' || c == '(') {
+                end = i;
+                break;
+            }
+        }
+        String tag = reason.substring(0, Math.min(end, 64));
+        return tag.isEmpty() ? "none" : tag;
+    }
+}

@@ -1,0 +1,81 @@
+package io.tether.push.pipeline;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tether.push.apns.ApnsClients;
+import io.tether.push.device.DeviceStore;
+import io.tether.push.notification.NotificationFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * push-service without its Quarkus shell: the consumer of push requests and everything behind it. The caller
+ * owns (and closes) the Kafka clients, the Redis connection and the APNs clients it passes in.
+ */
+public final class PushService {
+
+    /**
+     * @param maxInFlight    push requests in hand at once (bounds APNs sends in flight)
+     * @param initialBackoff first retry delay; doubles per attempt, with jitter
+     * @param maxBackoff     longest retry delay
+     */
+    public record Settings(int maxInFlight, Duration initialBackoff, Duration maxBackoff) {
+    }
+
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(daemon("tether-push-retry"));
+    private final ExecutorService sendThread = Executors.newSingleThreadExecutor(daemon("tether-push-publish"));
+    private final DeviceStore devices;
+    private final PushConsumer consumer;
+
+    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
+            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
+            MeterRegistry registry, Clock clock) {
+        PushMetrics metrics = new PushMetrics(registry);
+        Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
+        this.devices = new DeviceStore(redis);
+        PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock);
+        PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread),
+                metrics, backoff, retries);
+        this.consumer = new PushConsumer(kafkaConsumer, topics.push(), handler::handle, settings.maxInFlight());
+        metrics.inFlight(consumer::inFlight);
+    }
+
+    public void start() {
+        consumer.start();
+    }
+
+    /** Stops consuming and abandons retries; what was not durably handled is redone by the next owner of the partition. */
+    public void stop() {
+        consumer.stop();
+        retries.shutdownNow();
+        sendThread.shutdown();
+        try {
+            sendThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isConsuming() {
+        return consumer.isRunning();
+    }
+
+    public DeviceStore devices() {
+        return devices;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

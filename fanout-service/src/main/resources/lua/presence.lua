@@ -43,11 +43,18 @@ if kind == 'RECEIVING' then
   return {1, state}
 end
 if kind == 'BACKGROUND' then
+  if state == 'BACKGROUND' then
+    return {0, state}
+  end
   redis.call('HSET', KEYS[1], 'appState', 'background')
   rewind()
   return set_state('BACKGROUND')
 end
 if kind == 'FOREGROUND' then
+  if state == 'LIVE' then
+    -- Already live: what is in flight on this connection stays in flight (no duplicate hand-over).
+    return {0, state}
+  end
   redis.call('HSET', KEYS[1], 'appState', 'foreground')
   rewind()
   return set_state('LIVE')

@@ -83,7 +83,7 @@ class PresenceRoutingIT {
             String messageId = sendWithAlert(device.id(), "while in background");
             await().atMost(DEADLINE).until(() -> pushes.find(messageId).isPresent());
             assertEquals("signal", pushes.find(messageId).get().request().reason(), "routed on the app's signal, not on a timeout");
-            assertEquals("queued", api.status(messageId, device.id()), "the data waits in the inbox");
+            awaitStatus(messageId, device.id(), "pushed"); // APNs took the alert; the data waits in the inbox
             assertTrue(phone.drain().isEmpty(), "not sent live to a backgrounded iOS app");
 
             phone.lifecycle("foreground");
@@ -92,6 +92,7 @@ class PresenceRoutingIT {
         }
     }
 
+    /** Also the push issue's end-to-end case: REST → deaf device → APNs accepts → pushed → reconnect → delivered. */
     @Test
     void deafDeviceBecomesSuspectWithinTheAckDeadlineAndGetsTheMessageFromItsInboxLater() throws Exception {
         Api.Device device = api.registerWithPushToken("ios");
@@ -108,7 +109,16 @@ class PresenceRoutingIT {
             assertEquals("deaf", push.request().reason());
             System.out.printf("fallback latency (accepted -> push request) %d ms with ack deadline %d ms%n",
                     push.seenAt() - sentAt, TetherStack.ACK_TIMEOUT.toMillis());
-            assertEquals("queued", api.status(messageId, device.id()));
+            awaitStatus(messageId, device.id(), "pushed");
+            Map<String, Object> entry = api.statusEntry(messageId, device.id());
+            Map<String, Object> notification = stack.apnsReceived().stream()
+                    .filter(n -> String.valueOf(n.get("payload")).contains(messageId)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the local APNs never got the push"));
+            assertEquals("com.example.app", notification.get("topic"));
+            assertEquals("alert", notification.get("pushType"));
+            assertEquals(10, ((Number) notification.get("priority")).intValue());
+            assertTrue(String.valueOf(notification.get("payload")).contains("Open the app"));
+            assertEquals("push", entry.get("route"));
 
             // The app comes back on a new connection and drains its inbox.
             try (TestDevice resumed = TestDevice.connect(device, stack.gateway().mqttPort())) {
@@ -188,7 +198,7 @@ class PresenceRoutingIT {
             String messageId = sendWithAlert(device.id(), "after the gateway died");
             await().atMost(DEADLINE).until(() -> pushes.find(messageId).isPresent());
             assertEquals("offline", pushes.find(messageId).get().request().reason());
-            assertEquals("queued", api.status(messageId, device.id()));
+            awaitStatus(messageId, device.id(), "pushed");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tether.system;
 
+import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
 import io.tether.testkit.ServiceProcess;
@@ -25,6 +26,7 @@ public final class TetherStack {
     private final ServiceProcess fanout;
     private final ServiceProcess push;
     private final Gateway gateway;
+    private final LocalApns apns;
 
     /** A running gateway-mqtt instance. */
     public record Gateway(String id, int mqttPort, ServiceProcess process) {
@@ -35,7 +37,10 @@ public final class TetherStack {
         logs = infra.dir().resolve("services");
         registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
         fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
-        push = ServiceProcess.start("push-service", Ports.free(), common(), logs.resolve("push-service.log"));
+        apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
+        Map<String, String> pushConfig = common();
+        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
+        push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
     }
 
@@ -102,6 +107,25 @@ public final class TetherStack {
     /** Restarts the Redis server (SIGTERM, then start on the same port and data directory). */
     public void restartRedis() {
         infra.redis().restart();
+    }
+
+    /** What the local APNs accepted so far: one JSON object per notification (token, topic, pushType, priority, payload, ...). */
+    public List<Map<String, Object>> apnsReceived() {
+        try {
+            if (!java.nio.file.Files.exists(apns.recordFile())) {
+                return List.of();
+            }
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(apns.recordFile())) {
+                if (!line.isBlank()) {
+                    out.add(json.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String kafkaBootstrap() {

@@ -1,5 +1,14 @@
 package io.tether.testkit;
 
+import com.eatthepath.pushy.apns.server.MockApnsServer;
+import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
+import com.eatthepath.pushy.apns.server.PushNotificationHandler;
+import com.eatthepath.pushy.apns.server.RejectedNotificationException;
+import com.eatthepath.pushy.apns.server.RejectionReason;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,27 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-
-import com.eatthepath.pushy.apns.server.MockApnsServer;
-import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
-import com.eatthepath.pushy.apns.server.PushNotificationHandler;
-import com.eatthepath.pushy.apns.server.RejectedNotificationException;
-import com.eatthepath.pushy.apns.server.RejectionReason;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * A local APNs: Pushy's {@link MockApnsServer} over real TLS and HTTP/2. It accepts every notification
@@ -102,6 +103,43 @@ public final class LocalApns implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Team id of the local APNs signing key. */
+    public static final String TEAM_ID = "TETHERTEAM";
+    /** Key id of the local APNs signing key. */
+    public static final String KEY_ID = "LOCALKEY01";
+
+    /**
+     * push-service settings for one app (bundle id) that talks to this server with token authentication:
+     * a P-256 signing key in a .p8 file, made once in {@code dir} like the ones Apple hands out.
+     */
+    public Map<String, String> pushServiceConfig(Path dir, String appName, String bundleId) {
+        Path key = dir.resolve("AuthKey_" + KEY_ID + ".p8");
+        try {
+            if (!Files.exists(key)) {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                Files.createDirectories(dir);
+                Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make an APNs signing key", e);
+        }
+        String prefix = "tether.apns.apps." + appName + ".";
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("tether.apns.server-host", "127.0.0.1");
+        config.put("tether.apns.server-port", Integer.toString(port));
+        config.put("tether.apns.trusted-server-certificate", certificate.toString());
+        config.put(prefix + "bundle-id", bundleId);
+        config.put(prefix + "team-id", TEAM_ID);
+        config.put(prefix + "key-id", KEY_ID);
+        config.put(prefix + "signing-key", key.toString());
+        return config;
     }
 
     /** PEM of the server certificate, which a client must trust (Pushy: setTrustedServerCertificateChain). */

@@ -1,11 +1,18 @@
 package io.tether.registry.app;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tether.registry.apikey.ApiKeyService;
+import io.tether.registry.apikey.ApiKeyStore;
+import io.tether.registry.device.DevicePasswords;
 import io.tether.registry.device.DeviceSecrets;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.device.DeviceStore;
+import io.tether.registry.grant.GrantStore;
+import io.tether.rest.auth.ApiKeyVerifier;
+import io.tether.rest.auth.DeviceCredentialVerifier;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.security.SecureRandom;
 import java.time.Clock;
 
 /** Wires the plain core; the only place that knows it runs in CDI. */
@@ -21,5 +28,25 @@ public class RegistryBeans {
     @Singleton
     DeviceService deviceService(DeviceStore store) {
         return new DeviceService(store, new DeviceSecrets(), Clock.systemUTC());
+    }
+
+    /** Devices calling {@code PUT /v1/devices/{id}/push-token} with their own credentials. */
+    @Produces
+    @Singleton
+    DeviceCredentialVerifier devicePasswords(DeviceStore store) {
+        return new DevicePasswords(store);
+    }
+
+    @Produces
+    @Singleton
+    GrantStore grantStore(StatefulRedisConnection<String, String> connection) {
+        return new GrantStore(connection.async());
+    }
+
+    /** A deleted key stops working on this instance at once: the verifier forgets what it cached. */
+    @Produces
+    @Singleton
+    ApiKeyService apiKeyService(StatefulRedisConnection<String, String> connection, ApiKeyVerifier verifier) {
+        return new ApiKeyService(new ApiKeyStore(connection.async()), new SecureRandom(), Clock.systemUTC(), verifier::forget);
     }
 }

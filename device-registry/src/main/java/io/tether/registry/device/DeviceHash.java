@@ -23,7 +23,9 @@ public final class DeviceHash {
         putIfPresent(fields, DeviceFields.PUSH_TOKEN, device.pushToken());
         putIfPresent(fields, DeviceFields.PUSH_ENVIRONMENT,
                 device.pushEnvironment() == null ? null : device.pushEnvironment().wire());
-        fields.put(DeviceFields.SECRET_HASH, device.secretHash());
+        putIfPresent(fields, DeviceFields.PUSH_TOKEN_UPDATED_AT,
+                device.pushTokenUpdatedAt() == null ? null : Long.toString(device.pushTokenUpdatedAt().toEpochMilli()));
+        putIfPresent(fields, DeviceFields.SECRET_HASH, device.secretHash());
         fields.put(DeviceFields.CREATED_AT, Long.toString(device.createdAt().toEpochMilli()));
         fields.put(DeviceFields.UPDATED_AT, Long.toString(device.updatedAt().toEpochMilli()));
         return fields;
@@ -40,10 +42,12 @@ public final class DeviceHash {
             String environment = fields.get(DeviceFields.PUSH_ENVIRONMENT);
             Instant createdAt = Instant.ofEpochMilli(Long.parseLong(fields.get(DeviceFields.CREATED_AT)));
             String updatedAt = fields.get(DeviceFields.UPDATED_AT);
+            String tokenUpdatedAt = fields.get(DeviceFields.PUSH_TOKEN_UPDATED_AT);
             return new Device(id, platform, fields.get(DeviceFields.APP_ID), fields.get(DeviceFields.USER_ID),
                     fields.get(DeviceFields.PUSH_TOKEN),
                     environment == null ? null : PushEnvironment.parse(environment)
                             .orElseThrow(() -> new IllegalArgumentException("pushEnvironment")),
+                    tokenUpdatedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(tokenUpdatedAt)),
                     fields.get(DeviceFields.SECRET_HASH), createdAt,
                     updatedAt == null ? createdAt : Instant.ofEpochMilli(Long.parseLong(updatedAt)));
         } catch (RuntimeException e) {

@@ -1,66 +1,32 @@
 package io.tether.registry.device;
 
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
+import io.tether.registry.store.StoreFailures;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
- * Device records in Redis: the hash {@code RedisKeys.device(id).record()} and the user index
- * {@code RedisKeys.userDevices(userId)}. Record and index change together in one Lua script, so the
- * index never names a device that does not exist or misses one that does. (A MULTI on the shared
- * connection would interleave with other requests' commands.) All RedisFuture handling stays here;
- * connection failures and timeouts surface as {@link StoreUnavailableException}.
- *
- * <p>Redis Cluster: the record and the user index have different hash tags, so these scripts need
- * both on one node (standalone Redis, or a cluster-aware redesign of the index).
+ * Device records in Redis: the hash {@code RedisKeys.device(id).record()} and its indexes ({@link DeviceIndexes}),
+ * changed together by the scripts of {@link DeviceScripts}, so an index never names a device that does not
+ * exist or misses one that does. All RedisFuture handling stays here; connection failures and timeouts
+ * surface as {@code StoreUnavailableException}.
  */
 public class DeviceStore {
-    /** KEYS[1] record, KEYS[2] user index if any; ARGV[1] device id, ARGV[2..] field, value pairs. */
-    private static final LuaScript CREATE = new LuaScript("""
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-            if KEYS[2] then
-              redis.call('SADD', KEYS[2], ARGV[1])
-            end
-            return 1
-            """);
-
-    /**
-     * KEYS[1] record, KEYS[2] user index if any; ARGV[1] device id, ARGV[2] the user field name,
-     * ARGV[3] the user id the caller read ('' for none). Returns 1 deleted, 0 no such device, -1 the
-     * user changed since it was read (the caller passed the wrong index key and must read again).
-     */
-    private static final LuaScript DELETE = new LuaScript("""
-            local user = redis.call('HGET', KEYS[1], ARGV[2])
-            if not user then
-              if redis.call('EXISTS', KEYS[1]) == 0 then
-                return 0
-              end
-              user = ''
-            end
-            if user ~= ARGV[3] then
-              return -1
-            end
-            redis.call('DEL', KEYS[1])
-            if KEYS[2] then
-              redis.call('SREM', KEYS[2], ARGV[1])
-            end
-            return 1
-            """);
-
-    private static final int DELETE_ATTEMPTS = 3;
+    private static final int ATTEMPTS = 3;
 
     private final RedisAsyncCommands<String, String> redis;
 
@@ -68,71 +34,177 @@ public class DeviceStore {
         this.redis = redis;
     }
 
-    /** Stores a new device and indexes it under its user; false (and nothing written) if the id is taken. */
+    /** Stores a new device and indexes it; false (and nothing written) if the id is taken. */
     public CompletionStage<Boolean> create(Device device) {
-        List<String> args = new ArrayList<>();
-        args.add(device.id());
+        DeviceIndexes indexes = DeviceIndexes.of(device);
+        List<String> keys = new ArrayList<>();
+        keys.add(RedisKeys.device(device.id()).record());
+        keys.addAll(indexes.keys());
+        List<String> args = new ArrayList<>(List.of(device.id(), Integer.toString(indexes.sets().size())));
         DeviceHash.toFields(device).forEach((field, value) -> {
             args.add(field);
             args.add(value);
         });
-        CompletionStage<Long> created = CREATE.run(redis, ScriptOutputType.INTEGER, keys(device.id(), device.userId()),
-                args.toArray(String[]::new));
-        return translateFailures(created.thenApply(result -> result == 1L));
+        CompletionStage<Long> created = DeviceScripts.CREATE.run(redis, ScriptOutputType.INTEGER,
+                keys.toArray(String[]::new), args.toArray(String[]::new));
+        return StoreFailures.translate(created.thenApply(result -> result == 1L));
     }
 
     public CompletionStage<Optional<Device>> find(String id) {
         CompletionStage<Map<String, String>> fields = redis.hgetall(RedisKeys.device(id).record());
-        return translateFailures(fields.thenApply(hash -> hash == null || hash.isEmpty()
+        return StoreFailures.translate(fields.thenApply(hash -> hash == null || hash.isEmpty()
                 ? Optional.empty()
                 : Optional.of(DeviceHash.fromFields(id, hash))));
     }
 
-    /** Deletes the record and its user index entry together; false if there was no such device. */
+    /** The devices of these ids that exist, by id, in the order given. */
+    public CompletionStage<Map<String, Device>> findAll(List<String> ids) {
+        List<CompletableFuture<Optional<Device>>> reads = ids.stream()
+                .map(id -> find(id).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Device> found = new LinkedHashMap<>();
+            reads.forEach(read -> read.join().ifPresent(device -> found.put(device.id(), device)));
+            return found;
+        });
+    }
+
+    /**
+     * Changes the indexed fields (user, app, platform) with {@code change} and moves the device between
+     * indexes, atomically. Empty if there is no such device.
+     */
+    public CompletionStage<Optional<Device>> update(String id, UnaryOperator<Device> change) {
+        return StoreFailures.translate(updateAttempt(id, change, 1));
+    }
+
+    /** Deletes the record, its grants and its index entries together, and drops its connections; false if unknown. */
     public CompletionStage<Boolean> delete(String id) {
-        return translateFailures(deleteAttempt(id, 1));
+        return StoreFailures.translate(deleteAttempt(id, 1));
+    }
+
+    /** The stored SHA-256 of the device's password; empty for unknown devices and revoked credentials. */
+    public CompletionStage<Optional<String>> secretHash(String id) {
+        return StoreFailures.translate(redis.hget(RedisKeys.device(id).record(), DeviceFields.SECRET_HASH)
+                .thenApply(Optional::ofNullable));
+    }
+
+    /** Sets a new secret hash and tells gateways, which drop their cached checks and the device's connections. */
+    public CompletionStage<Boolean> replaceSecret(String id, String secretHash, Instant now) {
+        return changeFields(id, true, List.of(), Map.of(DeviceFields.SECRET_HASH, secretHash, DeviceFields.UPDATED_AT, millis(now)));
+    }
+
+    /** Removes the secret hash, so no password works, and tells gateways. */
+    public CompletionStage<Boolean> revokeSecret(String id, Instant now) {
+        return changeFields(id, true, List.of(DeviceFields.SECRET_HASH), Map.of(DeviceFields.UPDATED_AT, millis(now)));
+    }
+
+    public CompletionStage<Boolean> setPushToken(String id, String token, PushEnvironment environment, Instant now) {
+        return changeFields(id, false, List.of(), Map.of(DeviceFields.PUSH_TOKEN, token,
+                DeviceFields.PUSH_ENVIRONMENT, environment.wire(),
+                DeviceFields.PUSH_TOKEN_UPDATED_AT, millis(now),
+                DeviceFields.UPDATED_AT, millis(now)));
+    }
+
+    public CompletionStage<Boolean> clearPushToken(String id, Instant now) {
+        return changeFields(id, false,
+                List.of(DeviceFields.PUSH_TOKEN, DeviceFields.PUSH_ENVIRONMENT, DeviceFields.PUSH_TOKEN_UPDATED_AT),
+                Map.of(DeviceFields.UPDATED_AT, millis(now)));
+    }
+
+    /** Up to {@code count} ids of a sorted-set index after {@code afterId} (from the start when null), in id order. */
+    public CompletionStage<List<String>> indexRange(String sortedSetKey, String afterId, int count) {
+        Range<String> range = Range.from(afterId == null ? Range.Boundary.unbounded() : Range.Boundary.excluding(afterId),
+                Range.Boundary.unbounded());
+        return StoreFailures.translate(redis.zrangebylex(sortedSetKey, range, Limit.create(0, count)));
+    }
+
+    /** Every member of a set index. */
+    public CompletionStage<Set<String>> indexMembers(String setKey) {
+        return StoreFailures.translate(redis.smembers(setKey));
     }
 
     /** Completes when Redis answers a PING. */
     public CompletionStage<Void> ping() {
-        return translateFailures(redis.ping().thenAccept(pong -> {
+        return StoreFailures.translate(redis.ping().thenAccept(pong -> {
         }));
     }
 
+    private CompletionStage<Boolean> changeFields(String id, boolean announce, List<String> deletes, Map<String, String> sets) {
+        List<String> args = new ArrayList<>(List.of(id, announce ? RedisKeys.credentialChanges() : "",
+                Integer.toString(deletes.size())));
+        args.addAll(deletes);
+        sets.forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        CompletionStage<Long> result = DeviceScripts.CHANGE_FIELDS.run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.device(id).record()}, args.toArray(String[]::new));
+        return StoreFailures.translate(result.thenApply(n -> n == 1L));
+    }
+
+    private CompletionStage<Optional<Device>> updateAttempt(String id, UnaryOperator<Device> change, int attempt) {
+        return find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<Device>empty());
+            }
+            Device before = found.get();
+            Device after = change.apply(before);
+            DeviceIndexes was = DeviceIndexes.of(before);
+            DeviceIndexes is = DeviceIndexes.of(after);
+            DeviceIndexes leave = was.minus(is);
+            DeviceIndexes join = is.minus(was);
+            List<String> keys = new ArrayList<>();
+            keys.add(RedisKeys.device(id).record());
+            keys.addAll(leave.keys());
+            keys.addAll(join.keys());
+            String[] expected = DeviceIndexes.fingerprint(before);
+            String[] wanted = DeviceIndexes.fingerprint(after);
+            String[] args = {id, expected[0], expected[1], expected[2], wanted[0], wanted[1], wanted[2],
+                    millis(after.updatedAt()),
+                    Integer.toString(leave.sets().size()), Integer.toString(leave.sortedSets().size()),
+                    Integer.toString(join.sets().size()), Integer.toString(join.sortedSets().size())};
+            CompletionStage<Long> result = DeviceScripts.UPDATE.run(redis, ScriptOutputType.INTEGER, keys.toArray(String[]::new), args);
+            return result.thenCompose(outcome -> retryOnChange(outcome, attempt, "update",
+                    () -> updateAttempt(id, change, attempt + 1), Optional.of(after), Optional.empty()));
+        });
+    }
+
     private CompletionStage<Boolean> deleteAttempt(String id, int attempt) {
-        String record = RedisKeys.device(id).record();
-        return redis.hget(record, DeviceFields.USER_ID).thenCompose(userId -> {
-            CompletionStage<Long> result = DELETE.run(redis, ScriptOutputType.INTEGER, keys(id, userId),
-                    id, DeviceFields.USER_ID, userId == null ? "" : userId);
-            return result.thenCompose(outcome -> {
-                if (outcome >= 0) {
-                    return CompletableFuture.completedFuture(outcome == 1L);
-                }
-                if (attempt >= DELETE_ATTEMPTS) {
-                    throw new IllegalStateException("user of device " + id + " keeps changing during delete");
-                }
-                return deleteAttempt(id, attempt + 1);
-            });
+        return find(id).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            Device device = found.get();
+            DeviceIndexes indexes = DeviceIndexes.of(device);
+            RedisKeys.Device keys = RedisKeys.device(id);
+            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants()));
+            allKeys.addAll(indexes.keys());
+            String[] expected = DeviceIndexes.fingerprint(device);
+            CompletionStage<Long> result = DeviceScripts.DELETE.run(redis, ScriptOutputType.INTEGER, allKeys.toArray(String[]::new),
+                    id, expected[0], expected[1], expected[2], Integer.toString(indexes.sets().size()),
+                    RedisKeys.credentialChanges());
+            return result.thenCompose(outcome -> retryOnChange(outcome, attempt, "delete",
+                    () -> deleteAttempt(id, attempt + 1), true, false));
         });
     }
 
-    private static String[] keys(String id, String userId) {
-        String record = RedisKeys.device(id).record();
-        return userId == null ? new String[] {record} : new String[] {record, RedisKeys.userDevices(userId)};
+    /** 1: done; 0: the device is gone; -1: its indexed fields changed under us, so read again (a few times). */
+    private static <T> CompletionStage<T> retryOnChange(long outcome, int attempt, String what,
+                                                        java.util.function.Supplier<CompletionStage<T>> again,
+                                                        T done, T gone) {
+        if (outcome == 1L) {
+            return CompletableFuture.completedFuture(done);
+        }
+        if (outcome == 0L) {
+            return CompletableFuture.completedFuture(gone);
+        }
+        if (attempt >= ATTEMPTS) {
+            return CompletableFuture.failedFuture(new ConcurrentChangeException(what));
+        }
+        return again.get();
     }
 
-    /** Connection loss and timeouts mean "try again later"; a Redis error reply is a bug and stays as it is. */
-    private static <T> CompletionStage<T> translateFailures(CompletionStage<T> stage) {
-        return stage.handle((value, failure) -> {
-            if (failure == null) {
-                return value;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof RedisException && !(cause instanceof RedisCommandExecutionException)) {
-                throw new StoreUnavailableException(cause);
-            }
-            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
-        });
+    private static String millis(Instant instant) {
+        return Long.toString(Objects.requireNonNull(instant).toEpochMilli());
     }
 }

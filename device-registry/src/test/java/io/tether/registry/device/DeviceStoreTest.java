@@ -15,6 +15,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Platform;
 import io.tether.contract.RedisKeys;
+import io.tether.registry.store.StoreUnavailableException;
 import io.tether.testkit.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,7 @@ class DeviceStoreTest {
     void createNeverOverwritesAnExistingDevice() {
         Device first = device("user-b");
         assertTrue(join(store.create(first)));
-        Device impostor = new Device(first.id(), Platform.MACOS, "evil", "user-c", null, null, "1".repeat(64),
+        Device impostor = new Device(first.id(), Platform.MACOS, "evil", "user-c", null, null, null, "1".repeat(64),
                 first.createdAt(), first.createdAt());
         assertFalse(join(store.create(impostor)));
         assertEquals(Optional.of(first), join(store.find(first.id())));
@@ -96,6 +97,87 @@ class DeviceStoreTest {
         assertTrue(join(store.create(device)));
         assertTrue(join(store.delete(device.id())));
         assertEquals(0L, redis.exists(RedisKeys.device(device.id()).record()));
+    }
+
+    @Test
+    void createIndexesTheDeviceByUserAppPlatformAndInTheListOfAll() {
+        Device device = device("user-f", "com.example.indexed", Platform.TVOS);
+        assertTrue(join(store.create(device)));
+        assertTrue(redis.sismember(RedisKeys.userDevices("user-f"), device.id()));
+        assertEquals(0.0, redis.zscore(RedisKeys.appDevices("com.example.indexed"), device.id()));
+        assertEquals(0.0, redis.zscore(RedisKeys.platformDevices(Platform.TVOS), device.id()));
+        assertEquals(0.0, redis.zscore(RedisKeys.allDevices(), device.id()));
+    }
+
+    @Test
+    void updateMovesTheDeviceBetweenIndexesAndKeepsTheRest() {
+        Device before = device("user-g", "com.example.before", Platform.IOS);
+        join(store.create(before));
+        Instant later = before.updatedAt().plusSeconds(1);
+
+        Device after = join(store.update(before.id(), d -> new DeviceChanges("com.example.after", Platform.IPADOS, true, "user-h")
+                .applyTo(d, later))).orElseThrow();
+
+        assertEquals(Optional.of(after), join(store.find(before.id())));
+        assertEquals(before.secretHash(), after.secretHash());
+        assertEquals(before.pushToken(), after.pushToken());
+        assertEquals(later, after.updatedAt());
+        assertFalse(redis.sismember(RedisKeys.userDevices("user-g"), before.id()));
+        assertTrue(redis.sismember(RedisKeys.userDevices("user-h"), before.id()));
+        assertEquals(null, redis.zscore(RedisKeys.appDevices("com.example.before"), before.id()));
+        assertEquals(0.0, redis.zscore(RedisKeys.appDevices("com.example.after"), before.id()));
+        assertEquals(null, redis.zscore(RedisKeys.platformDevices(Platform.IOS), before.id()));
+        assertEquals(0.0, redis.zscore(RedisKeys.platformDevices(Platform.IPADOS), before.id()));
+
+        Device userless = join(store.update(before.id(), d -> new DeviceChanges(null, null, true, null).applyTo(d, later)))
+                .orElseThrow();
+        assertEquals(null, userless.userId());
+        assertFalse(redis.sismember(RedisKeys.userDevices("user-h"), before.id()));
+        assertEquals(Optional.empty(), join(store.update(DeviceId.random(), d -> d)));
+    }
+
+    @Test
+    void deleteClearsEveryIndexAndTheGrants() {
+        Device device = device("user-i", "com.example.deleted", Platform.WATCHOS);
+        join(store.create(device));
+        redis.hset(RedisKeys.device(device.id()).grants(), "chat/#", "subscribe");
+        assertTrue(join(store.delete(device.id())));
+        assertEquals(0L, redis.exists(RedisKeys.device(device.id()).grants()));
+        assertEquals(null, redis.zscore(RedisKeys.appDevices("com.example.deleted"), device.id()));
+        assertEquals(null, redis.zscore(RedisKeys.platformDevices(Platform.WATCHOS), device.id()));
+        assertEquals(null, redis.zscore(RedisKeys.allDevices(), device.id()));
+    }
+
+    @Test
+    void revokeRemovesTheSecretAndRotateBringsOneBack() {
+        Device device = device("user-j");
+        join(store.create(device));
+        Instant now = device.createdAt().plusSeconds(5);
+        assertTrue(join(store.revokeSecret(device.id(), now)));
+        assertEquals(Optional.empty(), join(store.secretHash(device.id())));
+        assertTrue(join(store.find(device.id())).orElseThrow().credentialsRevoked());
+        assertTrue(join(store.replaceSecret(device.id(), "a".repeat(64), now)));
+        assertEquals(Optional.of("a".repeat(64)), join(store.secretHash(device.id())));
+        assertFalse(join(store.revokeSecret(DeviceId.random(), now)), "no record is created for an unknown id");
+    }
+
+    @Test
+    void listingPagesThroughAnIndexInIdOrder() {
+        DeviceLister lister = new DeviceLister(store);
+        for (int i = 0; i < 5; i++) {
+            join(store.create(device(null, "com.example.listed", i % 2 == 0 ? Platform.IOS : Platform.MACOS)));
+        }
+        DevicePage first = join(lister.list(new DeviceQuery(null, "com.example.listed", null, null, 2)));
+        DevicePage second = join(lister.list(new DeviceQuery(null, "com.example.listed", null, first.lastId(), 2)));
+        DevicePage third = join(lister.list(new DeviceQuery(null, "com.example.listed", null, second.lastId(), 2)));
+        assertEquals(2, first.devices().size());
+        assertEquals(2, second.devices().size());
+        assertEquals(1, third.devices().size());
+        assertEquals(null, third.lastId());
+        assertTrue(first.devices().get(1).id().compareTo(second.devices().get(0).id()) < 0);
+        DevicePage macs = join(lister.list(new DeviceQuery(null, "com.example.listed", Platform.MACOS, null, 10)));
+        assertEquals(2, macs.devices().size());
+        assertEquals(null, macs.lastId());
     }
 
     @Test
@@ -125,9 +207,13 @@ class DeviceStoreTest {
     }
 
     private static Device device(String userId) {
+        return device(userId, "com.example.app", Platform.IOS);
+    }
+
+    private static Device device(String userId, String appId, Platform platform) {
         Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
-        return new Device(DeviceId.random(), Platform.IOS, "com.example.app", userId, "ab".repeat(32),
-                PushEnvironment.PRODUCTION, DeviceSecrets.hash("pw"), now, now);
+        return new Device(DeviceId.random(), platform, appId, userId, "ab".repeat(32),
+                PushEnvironment.PRODUCTION, now, DeviceSecrets.hash("pw"), now, now);
     }
 
     private static <T> T join(CompletionStage<T> stage) {

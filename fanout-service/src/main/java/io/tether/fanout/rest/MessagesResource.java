@@ -5,6 +5,8 @@ import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.status.MessageStatus;
 import io.tether.fanout.status.StatusStore;
+import io.tether.rest.auth.RequiresScope;
+import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,7 +43,9 @@ public class MessagesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send a message", description = "Answers 202 once the message is durable in Kafka.")
+    @RequiresScope(Scopes.MESSAGES_SEND)
+    @Operation(summary = "Send a message", description = "Scope messages:send. Answers 202 once the message is "
+            + "durable in Kafka; 413 when the body or the decoded payload is too large.")
     @APIResponse(responseCode = "202", description = "Accepted")
     public CompletionStage<Response> send(SendMessageRequest request, @HeaderParam("traceparent") String traceparent) {
         OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
@@ -61,7 +65,8 @@ public class MessagesResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Delivery status of a message, per device")
+    @RequiresScope({Scopes.MESSAGES_SEND, Scopes.DEVICES_READ})
+    @Operation(summary = "Delivery status of a message, per device", description = "Scope messages:send or devices:read.")
     public CompletionStage<MessageStatus> status(@PathParam("id") String id) {
         if (!MessageId.isValid(id)) {
             throw ProblemException.notFound("no message " + id);

@@ -371,6 +371,9 @@ public final class DeviceSession {
             events.presence(presence(PresenceEvent.Kind.DISCONNECTED, closeReason)).toCompletableFuture()
                     .orTimeout(LEAVE_PRESENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .whenComplete((ok, error) -> context.runOnContext(w -> {
+                        if (closed) {
+                            return; // the device went first
+                        }
                         if (error != null) {
                             LOG.warnf("DISCONNECTED of %s not confirmed by Kafka before closing: %s", deviceId, error.getMessage());
                         }
@@ -391,9 +394,10 @@ public final class DeviceSession {
     private void disconnect(MqttDisconnectReasonCode code, MqttProperties properties, String reason) {
         closeReason = reason;
         if (endpoint.isConnected()) {
-            endpoint.disconnect(code, properties);
+            endpoint.disconnect(code, properties); // writes DISCONNECT, then closes the connection itself
+        } else {
+            endpoint.close();
         }
-        endpoint.close();
     }
 
     private void onClose() {

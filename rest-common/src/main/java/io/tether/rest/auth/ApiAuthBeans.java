@@ -1,22 +1,55 @@
 package io.tether.rest.auth;
 
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.Startup;
+import io.tether.rest.limit.RateLimiter;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
-/** CDI wiring of the default {@link ApiKeyVerifier}; an application bean of that type replaces it. */
+/**
+ * CDI wiring of authentication. The default {@link ApiKeyVerifier} accepts the bootstrap key and, in a
+ * service that has a Redis connection bean ({@code StatefulRedisConnection<String, String>}), the keys the
+ * registry stored there, cached for {@link ApiConfig#keyCacheTtl()}. An application bean of either type
+ * replaces the default.
+ */
 public class ApiAuthBeans {
     private static final Logger LOG = Logger.getLogger(ApiAuthBeans.class);
+    private static final int KEY_CACHE_ENTRIES = 10_000;
 
+    /** At startup, on the main thread: the service's Redis connection may still have to connect. */
     @Produces
     @DefaultBean
     @Singleton
-    ApiKeyVerifier bootstrapKeyVerifier(ApiConfig config) {
-        BootstrapKeyVerifier verifier = new BootstrapKeyVerifier(config.bootstrapKey());
-        if (!verifier.isConfigured()) {
-            LOG.warn("tether.api.bootstrap-key is not set: every /v1/ request will be answered 401");
+    @Startup
+    ApiKeyVerifier apiKeyVerifier(ApiConfig config, Instance<StatefulRedisConnection<String, String>> redis) {
+        BootstrapKeyVerifier bootstrap = new BootstrapKeyVerifier(config.bootstrapKey());
+        if (redis.isResolvable()) {
+            ApiKeyVerifier stored = new StoredKeyVerifier(redis.get().async(), config.keyLookupTimeout());
+            return ApiKeyVerifiers.firstOf(bootstrap,
+                    new CachingKeyVerifier(stored, config.keyCacheTtl(), KEY_CACHE_ENTRIES, System::nanoTime));
         }
-        return verifier;
+        if (!bootstrap.isConfigured()) {
+            LOG.warn("tether.api.bootstrap-key is not set and there is no Redis for stored keys: every /v1/ request will be answered 401");
+        }
+        return bootstrap;
+    }
+
+    /** Accepts no device: services whose endpoints devices call provide their own. */
+    @Produces
+    @DefaultBean
+    @Singleton
+    DeviceCredentialVerifier noDevices() {
+        return (deviceId, password) -> CompletableFuture.completedFuture(false);
+    }
+
+    @Produces
+    @Singleton
+    RateLimiter rateLimiter(ApiConfig config) {
+        ApiConfig.RateLimit limit = config.rateLimit();
+        return limit.enabled() ? new RateLimiter(limit.perSecond(), limit.burst(), System::nanoTime) : RateLimiter.unlimited();
     }
 }

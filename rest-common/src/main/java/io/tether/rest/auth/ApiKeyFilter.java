@@ -2,6 +2,8 @@ package io.tether.rest.auth;
 
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.mutiny.Uni;
+import io.tether.contract.DeviceId;
+import io.tether.rest.limit.RateLimiter;
 import io.tether.rest.problem.Problem;
 import io.tether.rest.problem.ProblemResponses;
 import io.tether.rest.problem.ProblemType;
@@ -11,47 +13,120 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Requires a valid backend API key on every {@code /v1/} request except {@link DeviceAuthenticated}
- * resources. Runs after matching (it needs the resource to see the annotation), but before the body is
- * read, so an unauthenticated caller learns nothing from validation errors.
+ * Guards every {@code /v1/} request, in this order: who is calling (a bearer API key, or on
+ * {@link DeviceAuthenticated} endpoints a device with HTTP Basic; 401 otherwise), the caller's request rate
+ * (429 with {@code Retry-After}), and the key's scopes ({@link RequiresScope}; 403). Runs after matching (it
+ * needs the resource's annotations) but before the body is read, so an unauthenticated caller learns nothing
+ * from validation errors. Presented secrets never reach a log or an answer.
  */
 public class ApiKeyFilter {
     static final String CHALLENGE = "Bearer realm=\"tether\"";
     static final String INVALID_TOKEN_CHALLENGE = CHALLENGE + ", error=\"invalid_token\"";
+    static final String DEVICE_CHALLENGE = "Basic realm=\"tether-device\", charset=\"UTF-8\"";
+    private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
 
     private final ApiKeyVerifier verifier;
+    private final DeviceCredentialVerifier devices;
     private final CurrentCaller caller;
+    private final RateLimiter limiter;
 
     @Inject
-    public ApiKeyFilter(ApiKeyVerifier verifier, CurrentCaller caller) {
+    public ApiKeyFilter(ApiKeyVerifier verifier, DeviceCredentialVerifier devices, CurrentCaller caller,
+                        RateLimiter limiter) {
         this.verifier = verifier;
+        this.devices = devices;
         this.caller = caller;
+        this.limiter = limiter;
     }
 
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource) {
-        String path = request.getUriInfo().getRequestUri().getRawPath();
-        if (!isApiRequest(request, resource) || isDeviceAuthenticated(resource)) {
+        if (!isApiRequest(request, resource)) {
             return Uni.createFrom().nullItem();
         }
-        Optional<String> key = BearerToken.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (key.isEmpty()) {
-            return Uni.createFrom().item(unauthorized(CHALLENGE, "a bearer API key is required", path));
-        }
-        // The verifier may complete on another thread, where the request-scoped proxy cannot be resolved.
+        String path = request.getUriInfo().getRequestUri().getRawPath();
+        AccessRule rule = AccessRule.of(resource);
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        // The verifiers may complete on another thread, where the request-scoped proxy cannot be resolved.
         CurrentCaller target = ClientProxy.unwrap(caller);
+        if (rule.devicesMayCall() && BasicCredentials.isBasic(authorization)) {
+            String about = request.getUriInfo().getPathParameters().getFirst(rule.devicePathParam());
+            return authenticateDevice(BasicCredentials.parse(authorization), about, rule, path, target);
+        }
+        Optional<String> key = BearerToken.parse(authorization);
+        if (key.isEmpty()) {
+            return Uni.createFrom().item(unauthorized(rule, CHALLENGE, "a bearer API key is required", path));
+        }
         return Uni.createFrom().completionStage(() -> verifier.verify(key.get()))
-                .map(principal -> {
+                .onItemOrFailure().transform((principal, failure) -> {
+                    if (failure != null) {
+                        return unavailable("API key", failure, path);
+                    }
                     if (principal.isEmpty()) {
-                        return unauthorized(INVALID_TOKEN_CHALLENGE, "the API key is not valid", path);
+                        return unauthorized(rule, INVALID_TOKEN_CHALLENGE, "the API key is not valid", path);
+                    }
+                    Optional<Response> limited = rateLimit("key:" + principal.get().keyId(), path);
+                    if (limited.isPresent()) {
+                        return limited.get();
+                    }
+                    if (!principal.get().hasAnyScope(rule.scopes())) {
+                        return ProblemResponses.of(ProblemType.FORBIDDEN,
+                                "the API key needs the scope " + rule.describeScopes(), path);
                     }
                     target.set(principal.get());
                     return null; // continue with the request
                 });
+    }
+
+    private Uni<Response> authenticateDevice(Optional<BasicCredentials> credentials, String about, AccessRule rule,
+                                             String path, CurrentCaller target) {
+        if (credentials.isEmpty() || !DeviceId.isValid(credentials.get().user())) {
+            return Uni.createFrom().item(unauthorized(rule, null, "the device credentials are not valid", path));
+        }
+        String deviceId = credentials.get().user();
+        return Uni.createFrom().completionStage(() -> devices.verify(deviceId, credentials.get().password()))
+                .onItemOrFailure().transform((valid, failure) -> {
+                    if (failure != null) {
+                        return unavailable("device credential", failure, path);
+                    }
+                    if (!Boolean.TRUE.equals(valid)) {
+                        return unauthorized(rule, null, "the device credentials are not valid", path);
+                    }
+                    if (!deviceId.equals(about)) {
+                        return ProblemResponses.of(ProblemType.FORBIDDEN, "a device may only act on itself", path);
+                    }
+                    Optional<Response> limited = rateLimit("device:" + deviceId, path);
+                    if (limited.isPresent()) {
+                        return limited.get();
+                    }
+                    target.setDevice(deviceId);
+                    return null;
+                });
+    }
+
+    private Optional<Response> rateLimit(String callerKey, String path) {
+        return limiter.tryAcquire(callerKey).map(wait -> Response.fromResponse(ProblemResponses.of(
+                        ProblemType.RATE_LIMITED, "too many requests from this caller, retry later", path))
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait))
+                .build());
+    }
+
+    static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+
+    /** Redis down or slow: worth retrying, not the caller's fault. The failure may not name the secret; only its type is logged. */
+    private static Response unavailable(String what, Throwable failure, String path) {
+        LOG.warnf("%s: %s check failed (%s)", path, what, failure.getClass().getSimpleName());
+        return Response.fromResponse(ProblemResponses.of(ProblemType.UNAVAILABLE,
+                "cannot check credentials right now, retry later", path)).header(HttpHeaders.RETRY_AFTER, "1").build();
     }
 
     /**
@@ -70,16 +145,14 @@ public class ApiKeyFilter {
         return classPath != null && ApiPaths.requiresApiKey(classPath.value());
     }
 
-    private static boolean isDeviceAuthenticated(ResourceInfo resource) {
-        if (resource == null || resource.getResourceMethod() == null) {
-            return false;
-        }
-        return resource.getResourceMethod().isAnnotationPresent(DeviceAuthenticated.class)
-                || resource.getResourceClass().isAnnotationPresent(DeviceAuthenticated.class);
-    }
-
-    private static Response unauthorized(String challenge, String detail, String path) {
+    /** 401 with the challenges the endpoint accepts: a bearer key, and on device endpoints Basic too. */
+    private static Response unauthorized(AccessRule rule, String bearerChallenge, String detail, String path) {
         Problem problem = Problem.of(ProblemType.UNAUTHORIZED, detail, path);
-        return Response.fromResponse(ProblemResponses.of(problem)).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
+        Response.ResponseBuilder answer = Response.fromResponse(ProblemResponses.of(problem))
+                .header(HttpHeaders.WWW_AUTHENTICATE, bearerChallenge == null ? CHALLENGE : bearerChallenge);
+        if (rule.devicesMayCall()) {
+            answer.header(HttpHeaders.WWW_AUTHENTICATE, DEVICE_CHALLENGE);
+        }
+        return answer.build();
     }
 }

@@ -14,6 +14,7 @@ public enum ProblemType {
     NOT_FOUND("not-found", 404, "Not found"),
     CONFLICT("conflict", 409, "Conflict"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
     INTERNAL("internal", 500, "Internal error"),
     UNAVAILABLE("unavailable", 503, "Service unavailable");
 

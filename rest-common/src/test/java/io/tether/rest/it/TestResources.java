@@ -2,6 +2,8 @@ package io.tether.rest.it;
 
 import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.DeviceAuthenticated;
+import io.tether.rest.auth.RequiresScope;
+import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -78,13 +80,47 @@ public class TestResources {
         }
     }
 
-    @Path("/v1/device-signal")
+    /** Devices may call it with their own credentials, backends with devices:write. */
+    @Path("/v1/things/{id}/signal")
     @DeviceAuthenticated
+    @RequiresScope(Scopes.DEVICES_WRITE)
     public static class DeviceSignal {
+        @Inject
+        CurrentCaller caller;
+
         @GET
         @Produces(MediaType.TEXT_PLAIN)
-        public String ok() {
-            return "device ok";
+        public String whoCalled(@PathParam("id") String id) {
+            return caller.device().map(device -> "device " + device)
+                    .orElseGet(() -> "key " + caller.principal().orElseThrow().keyId());
+        }
+    }
+
+    @Path("/v1/scoped")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RequiresScope(Scopes.DEVICES_READ)
+    public static class Scoped {
+        @GET
+        @Path("read")
+        public String read() {
+            return "read";
+        }
+
+        @GET
+        @Path("either")
+        @RequiresScope({Scopes.MESSAGES_SEND, Scopes.DEVICES_READ})
+        public String either() {
+            return "either";
+        }
+    }
+
+    /** No @RequiresScope: admin only. */
+    @Path("/v1/unannotated")
+    public static class Unannotated {
+        @GET
+        @Produces(MediaType.TEXT_PLAIN)
+        public String get() {
+            return "admin";
         }
     }
 

@@ -6,6 +6,7 @@ import static io.tether.testkit.local.LocalSettings.GATEWAY_HTTP;
 import static io.tether.testkit.local.LocalSettings.KAFKA;
 import static io.tether.testkit.local.LocalSettings.KAFKA_CONTROLLER;
 import static io.tether.testkit.local.LocalSettings.MQTT;
+import static io.tether.testkit.local.LocalSettings.MQTT_WS;
 import static io.tether.testkit.local.LocalSettings.PUSH;
 import static io.tether.testkit.local.LocalSettings.REDIS;
 import static io.tether.testkit.local.LocalSettings.REGISTRY;
@@ -42,6 +43,8 @@ import io.tether.testkit.TetherRoot;
  * Writes TETHER_HOME/runner.pid at start and TETHER_HOME/ready once all is up.
  */
 public final class LocalRunner {
+    /** The bundle id push-service is configured for locally; register devices with this appId to see pushes. */
+    static final String LOCAL_BUNDLE_ID = "com.example.app";
     private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
             Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
 
@@ -113,15 +116,16 @@ public final class LocalRunner {
                 "tether.api.bootstrap-key", apiKey);
         service("device-registry", settings.port(REGISTRY), common, Map.of());
         service("fanout-service", settings.port(FANOUT), common, Map.of());
-        service("push-service", settings.port(PUSH), common, orderedMap(
-                "tether.apns.server-host", "127.0.0.1",
-                "tether.apns.server-port", String.valueOf(apns.port()),
-                "tether.apns.trusted-server-certificate", apns.certificatePath().toString()));
+        // One app, com.example.app, signing with a local .p8 key: what a backend configures for its own app.
+        service("push-service", settings.port(PUSH), common,
+                apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));
         ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
                 "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
+                "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
                 "tether.mqtt.host", "127.0.0.1",
                 "tether.gateway.id", "gw-local"));
-        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT) + "  "
+        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT)
+                + "  ws://127.0.0.1:" + settings.port(MQTT_WS) + "/mqtt  "
                 + gateway.baseUrl(), gateway.logFile()));
 
         String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath());

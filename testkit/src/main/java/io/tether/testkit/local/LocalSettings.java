@@ -7,6 +7,7 @@ import java.util.Map;
 /** What the local runner reads from the environment, with the defaults of DESIGN.md §6. */
 record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
     static final String MQTT = "TETHER_MQTT_PORT";
+    static final String MQTT_WS = "TETHER_MQTT_WS_PORT";
     static final String FANOUT = "TETHER_FANOUT_PORT";
     static final String REGISTRY = "TETHER_REGISTRY_PORT";
     static final String PUSH = "TETHER_PUSH_PORT";
@@ -52,6 +53,7 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
     private static Map<String, Integer> defaults() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put(MQTT, 1883);
+        ports.put(MQTT_WS, 8084);
         ports.put(FANOUT, 8080);
         ports.put(REGISTRY, 8081);
         ports.put(PUSH, 8082);

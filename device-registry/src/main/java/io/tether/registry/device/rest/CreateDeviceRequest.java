@@ -9,21 +9,20 @@ import jakarta.validation.constraints.Pattern;
 /** Body of {@code POST /v1/devices}. Unknown JSON members are ignored. */
 public record CreateDeviceRequest(
         @NotNull(message = "is required")
-        @Pattern(regexp = "ios|ipados|macos|tvos|watchos", message = "must be one of ios, ipados, macos, tvos, watchos")
+        @Pattern(regexp = Fields.PLATFORM, message = Fields.PLATFORM_MESSAGE)
         String platform,
 
         @NotNull(message = "is required")
-        @Pattern(regexp = "[A-Za-z0-9.-]{1,155}", message = "must be a bundle id: 1 to 155 of A-Z a-z 0-9 . -")
+        @Pattern(regexp = Fields.APP_ID, message = Fields.APP_ID_MESSAGE)
         String appId,
 
-        @Pattern(regexp = "[A-Za-z0-9._@-]{1,128}", message = "must be 1 to 128 of A-Z a-z 0-9 . _ @ -")
+        @Pattern(regexp = Fields.USER_ID, message = Fields.USER_ID_MESSAGE)
         String userId,
 
-        // An APNs device token: 32 bytes today, up to 100 bytes allowed for the future; whole bytes only.
-        @Pattern(regexp = "(?:[0-9A-Fa-f]{2}){32,100}", message = "must be an APNs device token: 64 to 200 hex digits")
+        @Pattern(regexp = Fields.PUSH_TOKEN, message = Fields.PUSH_TOKEN_MESSAGE)
         String pushToken,
 
-        @Pattern(regexp = "sandbox|production", message = "must be sandbox or production")
+        @Pattern(regexp = Fields.PUSH_ENVIRONMENT, message = Fields.PUSH_ENVIRONMENT_MESSAGE)
         String pushEnvironment) {
 
     /** Only after Bean Validation passed. */

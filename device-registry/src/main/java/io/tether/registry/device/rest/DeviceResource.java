@@ -1,6 +1,9 @@
 package io.tether.registry.device.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.device.DeviceService;
+import io.tether.rest.auth.RequiresScope;
+import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -8,19 +11,23 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 /**
  * {@code /v1/devices}. Every method returns a CompletionStage, so Quarkus REST runs it on the event
@@ -31,9 +38,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "devices")
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "Backend API key")
+        description = "Backend API key, with scopes messages:send, devices:read, devices:write or admin")
 @SecurityRequirement(name = "apiKey")
 public class DeviceResource {
+    private static final Logger LOG = Logger.getLogger(DeviceResource.class);
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
     private final DeviceService devices;
 
     @Inject
@@ -42,8 +52,9 @@ public class DeviceResource {
     }
 
     @POST
-    @Operation(summary = "Register a device", description = "Answers 201 with the device's MQTT credentials. "
-            + "The password is shown only here: the registry keeps its SHA-256 alone.")
+    @RequiresScope(Scopes.DEVICES_WRITE)
+    @Operation(summary = "Register a device", description = "Scope devices:write. Answers 201 with the device's MQTT "
+            + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
         return devices.register(body.toNewDevice()).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
@@ -53,25 +64,54 @@ public class DeviceResource {
     }
 
     @GET
+    @RequiresScope({Scopes.DEVICES_READ, Scopes.DEVICES_WRITE})
+    @Operation(summary = "List devices", description = "Scope devices:read or devices:write. In id order, a page "
+            + "at a time: pass the answer's next as cursor for the following page. Filters combine.")
+    public CompletionStage<DevicePageResponse> list(
+            @Parameter(description = "devices per page, 1 to 500, default 50") @QueryParam("limit") String limit,
+            @Parameter(description = "next of the previous page") @QueryParam("cursor") String cursor,
+            @QueryParam("userId") String userId,
+            @QueryParam("platform") String platform,
+            @QueryParam("appId") String appId) {
+        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId)).thenApply(DevicePageResponse::of);
+    }
+
+    @GET
     @Path("{id}")
-    @Operation(summary = "Look up a device")
+    @RequiresScope({Scopes.DEVICES_READ, Scopes.DEVICES_WRITE})
+    @Operation(summary = "Look up a device", description = "Scope devices:read or devices:write.")
     public CompletionStage<DeviceResponse> get(@PathParam("id") String id) {
-        return devices.find(id).thenApply(device -> device.map(DeviceResponse::of).orElseThrow(() -> notFound()));
+        return devices.find(id).thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
+    @RequiresScope(Scopes.DEVICES_WRITE)
+    @Operation(summary = "Change a device's app, platform or user", description = "Scope devices:write. A JSON merge "
+            + "patch of appId, platform and userId (null removes the user); the user and app indexes follow "
+            + "atomically. 409 if the device kept changing concurrently.")
+    public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
+        return devices.update(id, DevicePatch.parse(body))
+                .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Remove a device", description = "Removes the record and the user's index entry together.")
+    @RequiresScope(Scopes.DEVICES_WRITE)
+    @Operation(summary = "Remove a device", description = "Scope devices:write. Removes the record, its grants and "
+            + "its index entries together, and disconnects the device.")
     public CompletionStage<Response> delete(@PathParam("id") String id) {
         return devices.delete(id).thenApply(deleted -> {
             if (!deleted) {
                 throw notFound();
             }
+            LOG.infof("device %s deleted", id);
             return Response.noContent().build();
         });
     }
 
-    private static ProblemException notFound() {
+    static ProblemException notFound() {
         // The id is not echoed: it arrived in the path and may be anything.
         return ProblemException.notFound("no such device");
     }

@@ -98,6 +98,8 @@ class DeviceResourceTest {
         assertEquals(TOKEN, stored.get(DeviceFields.PUSH_TOKEN));
         assertEquals("production", stored.get(DeviceFields.PUSH_ENVIRONMENT));
         assertEquals(String.valueOf(createdAt.toEpochMilli()), stored.get(DeviceFields.CREATED_AT));
+        // push-service compares it with APNs' token-invalidation timestamp
+        assertEquals(String.valueOf(createdAt.toEpochMilli()), stored.get(DeviceFields.PUSH_TOKEN_UPDATED_AT));
         assertTrue(redis.sismember(RedisKeys.userDevices("alice@example"), id));
     }
 

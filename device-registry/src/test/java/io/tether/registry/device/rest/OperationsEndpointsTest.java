@@ -30,7 +30,21 @@ class OperationsEndpointsTest {
                 .statusCode(200)
                 .body("paths", hasKey("/v1/devices"))
                 .body("paths", hasKey("/v1/devices/{id}"))
-                .body("components.securitySchemes.apiKey.scheme", equalTo("bearer"));
+                .body("paths", hasKey("/v1/devices/{id}/grants"))
+                .body("paths", hasKey("/v1/devices/{id}/credentials/rotate"))
+                .body("paths", hasKey("/v1/devices/{id}/credentials/revoke"))
+                .body("paths", hasKey("/v1/devices/{id}/push-token"))
+                .body("paths", hasKey("/v1/users/{userId}/devices"))
+                .body("paths", hasKey("/v1/users/{userId}/grants"))
+                .body("paths", hasKey("/v1/api-keys"))
+                .body("paths", hasKey("/v1/api-keys/{keyId}"))
+                .body("components.securitySchemes.apiKey.scheme", equalTo("bearer"))
+                .body("components.securitySchemes.deviceBasic.scheme", equalTo("basic"));
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.tether.registry.device;
+package io.tether.registry.store;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -12,17 +12,17 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** A Lua script run by EVALSHA, falling back to EVAL once when Redis does not have it cached (after a restart). */
-final class LuaScript {
+public final class LuaScript {
     private final String source;
     private final String sha1;
 
-    LuaScript(String source) {
+    public LuaScript(String source) {
         this.source = source;
         this.sha1 = sha1Hex(source);
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
-                               String... args) {
+    public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+                                      String... args) {
         return redis.<T>evalsha(sha1, type, keys, args).exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             return cause instanceof RedisNoScriptException

@@ -1,0 +1,166 @@
+package io.tether.bench.scenario;
+
+import io.tether.bench.BenchContext;
+import io.tether.bench.measure.Jvm;
+import io.tether.bench.measure.Latency;
+import io.tether.bench.measure.ProcessStats;
+import io.tether.bench.mqtt.ConnectSpec;
+import io.tether.bench.mqtt.MqttClients;
+import io.tether.bench.mqtt.MqttConn;
+import io.tether.bench.report.Chart;
+import io.tether.bench.report.Fmt;
+import io.tether.bench.report.ScenarioResult;
+import io.tether.bench.stack.Await;
+import io.tether.bench.stack.Devices.Device;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Scenario 2: idle, authenticated, subscribed connections added in steps up to each level; at each level the connect
+ * rate, CONNACK latency and the resident memory growth per connection of the broker process (after a full GC for
+ * Tether's JVM) — gateway alone, and with Redis, which holds the presence of every device.
+ */
+public final class IdleConnectionsScenario implements Scenario {
+    @Override
+    public String id() {
+        return "2";
+    }
+
+    @Override
+    public String title() {
+        return "Idle connections: connect rate, CONNACK latency, memory per connection";
+    }
+
+    record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
+            Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, String failures) {
+    }
+
+    @Override
+    public void run(BenchContext ctx, ScenarioResult r) throws Exception {
+        TreeSet<Integer> levels = new TreeSet<>();
+        List<Integer> unreachable = new ArrayList<>();
+        for (int level : ctx.scale.idleLevels()) {
+            int capped = Math.min(level, Math.min(ctx.connectionCap, ctx.devices.size()));
+            levels.add(capped);
+            if (capped < level) {
+                unreachable.add(level);
+            }
+        }
+        List<Integer> steps = new ArrayList<>(levels);
+        Support.quiesce(ctx);
+        List<Level> tether = ladder(ctx, "Tether", steps, d -> ctx.tetherSpec(d, true), ctx.tether.gateway().pid(), true,
+                ctx.tether.redis().pid());
+        Support.quiesce(ctx);
+        List<Level> mosquitto = ladder(ctx, "mosquitto", steps, d -> ctx.mosquittoSpec(d, true), ctx.mosquitto.pid(), false, -1);
+
+        Level tTop = tether.get(tether.size() - 1);
+        Level mTop = mosquitto.get(mosquitto.size() - 1);
+        String at = Fmt.count(tTop.connections()) + " connections";
+        r.headline("memory per idle connection at " + at + " (gateway RSS)", Fmt.bytes(tTop.bytesPerConnection()),
+                Fmt.bytes(mTop.bytesPerConnection()), Fmt.ratio(tTop.bytesPerConnection(), mTop.bytesPerConnection()),
+                "≤ 5 KB at 100k");
+        r.headline("connect rate at " + at + " (connections/s)", Fmt.num(tTop.rate()), Fmt.num(mTop.rate()),
+                Fmt.ratio(tTop.rate(), mTop.rate()), "");
+        r.headline("CONNACK latency p99 at " + at, Fmt.ms(tTop.connack().p99()), Fmt.ms(mTop.connack().p99()),
+                Fmt.ratio(tTop.connack().p99(), mTop.connack().p99()), "");
+
+        var t = r.table("Per level (connections added in steps; CONNECT with user name and password, then SUBSCRIBE "
+                + "devices/<id>/# at QoS 1; at most " + ctx.scale.connectConcurrency() + " connects in flight)",
+                "system", "connections", "failed", "connects/s", "CONNACK p50 ms", "CONNACK p99 ms", "SUBACK p99 ms",
+                "RSS", "RSS per connection", "Redis per connection");
+        for (int i = 0; i < steps.size(); i++) {
+            for (Level l : List.of(tether.get(i), mosquitto.get(i))) {
+                boolean isTether = l == tether.get(i);
+                ScenarioResult.row(t, isTether ? "Tether gateway" : "mosquitto", l.connected(), l.failed(), l.rate(),
+                        l.connack().p50(), l.connack().p99(), l.ready().p99(), Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
+                        isTether ? Fmt.bytes(l.redisBytesPerConnection()) : "–");
+            }
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            Level tl = tether.get(i);
+            Level ml = mosquitto.get(i);
+            String k = String.valueOf(tl.connections());
+            r.number("tether.rss_per_conn_bytes." + k, tl.bytesPerConnection())
+                    .number("tether.redis_per_conn_bytes." + k, tl.redisBytesPerConnection())
+                    .number("mosquitto.rss_per_conn_bytes." + k, ml.bytesPerConnection())
+                    .number("tether.connect_rate." + k, tl.rate()).number("mosquitto.connect_rate." + k, ml.rate())
+                    .number("tether.connack_p99_ms." + k, tl.connack().p99())
+                    .number("mosquitto.connack_p99_ms." + k, ml.connack().p99())
+                    .number("tether.failed." + k, tl.failed()).number("mosquitto.failed." + k, ml.failed());
+            if (tl.failures() != null) {
+                r.note("Tether at " + k + ": failed attempts: " + tl.failures());
+            }
+            if (ml.failures() != null) {
+                r.note("mosquitto at " + k + ": failed attempts: " + ml.failures());
+            }
+        }
+        r.number("ratio.rss_per_conn", tTop.bytesPerConnection() / mTop.bytesPerConnection());
+        if (!unreachable.isEmpty()) {
+            r.note("Not reachable on this machine: " + unreachable + " connections. Every process may hold at most "
+                    + BenchContext.ownFileLimit() + " open files (hard limit; raising it needs CAP_SYS_RESOURCE, which this "
+                    + "sandbox does not grant), so one broker process and the one load-generator JVM top out at "
+                    + ctx.connectionCap + " connections here. The levels above were capped to that.");
+        }
+        r.note("RSS is VmRSS of the process; Tether's is read after a full GC (jcmd GC.run), so it counts live data and the "
+                + "heap the JVM keeps committed, not garbage. Growth is measured from the same process with no device "
+                + "connected. Redis per connection is the growth of Redis's RSS (presence, epoch and session state per device).");
+
+        List<String> categories = steps.stream().map(n -> Fmt.count(n) + " conns").toList();
+        r.chart(new Chart.Bars("s2-memory-per-connection.png", "Resident memory per idle connection", "KiB per connection",
+                categories, Chart.seriesOf("Tether gateway", tether.stream().map(l -> l.bytesPerConnection() / 1024).toList(),
+                        "Tether Redis", tether.stream().map(l -> l.redisBytesPerConnection() / 1024).toList(),
+                        "mosquitto", mosquitto.stream().map(l -> l.bytesPerConnection() / 1024).toList()), false));
+        r.chart(new Chart.Bars("s2-connect-rate.png", "Connect rate (CONNECT + auth + SUBSCRIBE)", "connections / s", categories,
+                Chart.seriesOf("Tether", tether.stream().map(Level::rate).toList(), "mosquitto",
+                        mosquitto.stream().map(Level::rate).toList()), false));
+        r.chart(new Chart.Lines("s2-connack-latency.png", "CONNACK latency while connecting", "connections", "ms (log)",
+                Chart.pointsOf(
+                        "Tether p50", tether.stream().map(l -> new double[] {l.connections(), l.connack().p50()}).toList(),
+                        "mosquitto p50", mosquitto.stream().map(l -> new double[] {l.connections(), l.connack().p50()}).toList(),
+                        "Tether p99", tether.stream().map(l -> new double[] {l.connections(), l.connack().p99()}).toList(),
+                        "mosquitto p99", mosquitto.stream().map(l -> new double[] {l.connections(), l.connack().p99()}).toList()),
+                true));
+    }
+
+    private static List<Level> ladder(BenchContext ctx, String system, List<Integer> steps, Function<Device, ConnectSpec> spec,
+            long pid, boolean jvm, long redisPid) {
+        List<Level> out = new ArrayList<>();
+        List<MqttConn> all = new ArrayList<>();
+        try {
+            settle(pid, jvm);
+            long rss0 = ProcessStats.rssBytes(pid);
+            long redis0 = redisPid > 0 ? ProcessStats.rssBytes(redisPid) : 0;
+            int from = 0;
+            for (int level : steps) {
+                List<ConnectSpec> specs = ctx.devices.subList(from, level).stream().map(spec).toList();
+                MqttClients.Bulk bulk = ctx.mqtt.connectAll(specs, ctx.scale.connectConcurrency(), 0, s -> MqttConn.IGNORE).join();
+                all.addAll(bulk.connected());
+                from = level;
+                Await.pause(Duration.ofSeconds(2)); // presence and session writes of the last connects land
+                settle(pid, jvm);
+                long rss = ProcessStats.rssBytes(pid);
+                long live = all.stream().filter(MqttConn::isOpen).count();
+                double perConn = live == 0 ? Double.NaN : (double) (rss - rss0) / live;
+                double redisPer = redisPid > 0 && live > 0 ? (double) (ProcessStats.rssBytes(redisPid) - redis0) / live : Double.NaN;
+                Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
+                        bulk.latency().summary(), rss, perConn, redisPer, bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()));
+                System.out.printf("bench: 2 idle     %-9s %,d connections (%d failed) at %,.0f/s, RSS %s = %s per connection%n",
+                        system, live, level - live, l.rate(), Fmt.bytes(rss), Fmt.bytes(perConn));
+                out.add(l);
+            }
+            return out;
+        } finally {
+            MqttClients.disconnectAll(all);
+        }
+    }
+
+    private static void settle(long pid, boolean jvm) {
+        if (jvm) {
+            Jvm.gc(pid);
+        }
+        Await.pause(Duration.ofSeconds(1));
+    }
+}

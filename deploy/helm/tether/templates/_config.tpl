@@ -1,0 +1,75 @@
+{{/*
+The application.properties of each service (mounted from its ConfigMap; QUARKUS_CONFIG_LOCATIONS names it).
+Kafka bootstrap servers, the Redis URI and secrets come as environment variables instead (see tether.commonEnv).
+*/}}
+
+{{- define "tether.deviceRegistry.properties" -}}
+# device-registry: rendered by the Tether Helm chart.
+{{- include "tether.properties" (dict "prefix" "tether.redis" "values" .svc.redis) }}
+{{- include "tether.properties" (dict "prefix" "tether.api" "values" .root.Values.api.settings) }}
+quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
+{{- include "tether.commonProperties" . }}
+{{- end -}}
+
+{{- define "tether.fanoutService.properties" -}}
+# fanout-service: rendered by the Tether Helm chart.
+{{- include "tether.properties" (dict "prefix" "tether.fanout" "values" .svc.fanout) }}
+{{- include "tether.properties" (dict "prefix" "tether.api" "values" .root.Values.api.settings) }}
+quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
+{{- include "tether.commonProperties" . }}
+{{- end -}}
+
+{{- define "tether.pushService.properties" -}}
+# push-service: rendered by the Tether Helm chart.
+{{- $apns := omit .svc.apns "apps" "existingSecret" }}
+{{- include "tether.properties" (dict "prefix" "tether.apns" "values" $apns) }}
+{{- range $name, $app := .svc.apns.apps }}
+{{- if not (regexMatch "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" $name) }}
+{{- fail (printf "pushService.apns.apps: %q is not a valid app name (lower-case letters, digits, dashes)" $name) }}
+{{- end }}
+tether.apns.apps.{{ $name }}.bundle-id={{ required (printf "pushService.apns.apps.%s.bundleId is required" $name) $app.bundleId }}
+{{- if $app.teamId }}
+tether.apns.apps.{{ $name }}.team-id={{ $app.teamId }}
+tether.apns.apps.{{ $name }}.key-id={{ required (printf "pushService.apns.apps.%s.keyId is required with teamId" $name) $app.keyId }}
+tether.apns.apps.{{ $name }}.signing-key=/etc/tether/apns/{{ $name }}.p8
+{{- else }}
+tether.apns.apps.{{ $name }}.certificate=/etc/tether/apns/{{ $name }}.p12
+tether.apns.apps.{{ $name }}.certificate-password={{ printf "${%s:}" (include "tether.apnsPasswordEnv" $name) }}
+{{- end }}
+{{- end }}
+quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
+{{- include "tether.commonProperties" . }}
+{{- end -}}
+
+{{/* Environment variable carrying the PKCS#12 password of an APNs app. */}}
+{{- define "tether.apnsPasswordEnv" -}}
+{{- printf "APNS_%s_CERTIFICATE_PASSWORD" (. | upper | replace "-" "_") -}}
+{{- end -}}
+
+{{- define "tether.gatewayMqtt.properties" -}}
+{{- $mqtt := .svc.mqtt -}}
+# gateway-mqtt: rendered by the Tether Helm chart. The gateway id is the pod name (TETHER_GATEWAY_ID).
+{{- include "tether.properties" (dict "prefix" "tether.gateway" "values" .svc.gateway) }}
+tether.gateway.drain-window={{ .svc.drain.windowSeconds }}s
+{{- with .svc.drain.serverReference }}
+tether.gateway.drain-server-reference={{ . }}
+{{- end }}
+tether.mqtt.port={{ $mqtt.port }}
+tether.mqtt.max-message-size={{ include "tether.propertyValue" $mqtt.maxMessageSize }}
+tether.mqtt.connect-timeout-seconds={{ $mqtt.connectTimeoutSeconds }}
+{{- include "tether.properties" (dict "prefix" "tether.mqtt.limits" "values" $mqtt.limits) }}
+{{- if $mqtt.tls.enabled }}
+tether.mqtt.tls.port={{ $mqtt.tls.port }}
+tether.mqtt.tls.certificates[0].cert=/etc/tether/tls/tls.crt
+tether.mqtt.tls.certificates[0].key=/etc/tether/tls/tls.key
+tether.mqtt.tls.client-auth={{ $mqtt.tls.clientAuth }}
+{{- if $mqtt.tls.clientCaSecret }}
+tether.mqtt.tls.client-ca=/etc/tether/tls-client-ca/ca.crt
+{{- end }}
+{{- else }}
+tether.mqtt.tls.port=0
+{{- end }}
+tether.mqtt.websocket.port={{ if $mqtt.websocket.enabled }}{{ $mqtt.websocket.port }}{{ else }}0{{ end }}
+tether.mqtt.websocket.tls-port={{ if and $mqtt.tls.enabled $mqtt.websocket.tlsEnabled }}{{ $mqtt.websocket.tlsPort }}{{ else }}0{{ end }}
+{{- include "tether.commonProperties" . }}
+{{- end -}}

@@ -1,0 +1,347 @@
+{{/*
+Helpers of the Tether chart. Most take a dict: root (the chart's top-level context), component (the service's
+name, e.g. gateway-mqtt) and svc (the service's values block).
+*/}}
+
+{{/* <release> when it contains "tether", else <release>-tether; at most 40 characters, so that
+<fullname>-<component>-http stays within the 63 characters of a Kubernetes name. */}}
+{{- define "tether.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default "tether" .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Name of a service's objects: <fullname>-<component>. */}}
+{{- define "tether.name" -}}
+{{- printf "%s-%s" (include "tether.fullname" .root) .component -}}
+{{- end -}}
+
+{{/* Labels of every object; component is optional. */}}
+{{- define "tether.labels" -}}
+app.kubernetes.io/name: tether
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- if .component }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+app.kubernetes.io/part-of: tether
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+{{- if not .root.Values.plainManifests }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels that select a service's pods. */}}
+{{- define "tether.selectorLabels" -}}
+app.kubernetes.io/name: tether
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "tether.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "tether.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding the bootstrap API key. */}}
+{{- define "tether.credentialsSecret" -}}
+{{- if .Values.api.existingSecret -}}
+{{- .Values.api.existingSecret -}}
+{{- else if .Values.plainManifests -}}
+{{- fail "plainManifests needs api.existingSecret: plain manifests carry no generated secret" -}}
+{{- else -}}
+{{- printf "%s-credentials" (include "tether.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding the APNs keys and certificates. */}}
+{{- define "tether.apnsSecret" -}}
+{{- default (printf "%s-apns" (include "tether.fullname" .)) .Values.pushService.apns.existingSecret -}}
+{{- end -}}
+
+{{/* <registry>/<group>/<name>:<tag> */}}
+{{- define "tether.image" -}}
+{{- $image := .root.Values.image -}}
+{{- $tag := default .root.Chart.AppVersion $image.tag -}}
+{{- if $image.registry -}}
+{{- printf "%s/%s/%s:%s" (trimSuffix "/" $image.registry) $image.group .svc.image.name $tag -}}
+{{- else -}}
+{{- printf "%s/%s:%s" $image.group .svc.image.name $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A value as a properties value: whole numbers without exponent (YAML numbers arrive as float64). */}}
+{{- define "tether.propertyValue" -}}
+{{- if and (kindIs "float64" .) (eq . (float64 (int64 .))) -}}
+{{- int64 . -}}
+{{- else -}}
+{{- . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Properties from a values block: dict prefix, values. camelCase keys become kebab-case, nested maps nested
+names; empty strings and nulls are left out, so that the service's default applies.
+*/}}
+{{- define "tether.properties" -}}
+{{- $prefix := .prefix -}}
+{{- range $key, $value := .values }}
+{{- $name := printf "%s.%s" $prefix (kebabcase $key) -}}
+{{- if kindIs "map" $value }}
+{{- include "tether.properties" (dict "prefix" $name "values" $value) }}
+{{- else if not (or (kindIs "invalid" $value) (and (kindIs "string" $value) (eq $value ""))) }}
+{{ $name }}={{ include "tether.propertyValue" $value }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Properties every service reads: Kafka client pass-through (keys verbatim, quoted because they hold dots),
+tracing, and the service's free-form config. */}}
+{{- define "tether.commonProperties" -}}
+{{- if include "tether.usesKafka" . }}
+{{- range $key, $value := .root.Values.kafka.producer }}
+tether.kafka.producer."{{ $key }}"={{ include "tether.propertyValue" $value }}
+{{- end }}
+{{- range $key, $value := .root.Values.kafka.consumer }}
+tether.kafka.consumer."{{ $key }}"={{ include "tether.propertyValue" $value }}
+{{- end }}
+{{- end }}
+{{- with .root.Values.tracing }}
+{{- if .enabled }}
+quarkus.otel.exporter.otlp.endpoint={{ .endpoint }}
+quarkus.otel.exporter.otlp.protocol={{ .protocol }}
+quarkus.otel.traces.sampler=parentbased_traceidratio
+quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
+{{- end }}
+{{- end }}
+{{- range $key, $value := .svc.config }}
+{{ $key }}={{ include "tether.propertyValue" $value }}
+{{- end }}
+{{- end -}}
+
+{{/* Where the properties file is mounted; QUARKUS_CONFIG_LOCATIONS points there. */}}
+{{- define "tether.configFile" -}}
+/etc/tether/config/application.properties
+{{- end -}}
+
+{{/* "true" for the services that use Kafka (all but device-registry). */}}
+{{- define "tether.usesKafka" -}}
+{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service") }}true{{ end -}}
+{{- end -}}
+
+{{/* Environment of every service. */}}
+{{- define "tether.commonEnv" -}}
+- name: QUARKUS_CONFIG_LOCATIONS
+  value: {{ include "tether.configFile" . }}
+{{- if include "tether.usesKafka" . }}
+- name: TETHER_KAFKA_BOOTSTRAP_SERVERS
+  value: {{ .root.Values.kafka.bootstrapServers | quote }}
+{{- end }}
+- name: TETHER_REDIS_URI
+{{- if .root.Values.redis.existingSecret }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.redis.existingSecret }}
+      key: {{ .root.Values.redis.existingSecretKey }}
+{{- else }}
+  value: {{ .root.Values.redis.uri | quote }}
+{{- end }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ .root.Values.jvmOptions | quote }}
+{{- end -}}
+
+{{/* The bootstrap API key, for the REST services. */}}
+{{- define "tether.apiKeyEnv" -}}
+- name: TETHER_API_BOOTSTRAP_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "tether.credentialsSecret" .root }}
+      key: {{ if .root.Values.api.existingSecret }}{{ .root.Values.api.existingSecretKey }}{{ else }}api-bootstrap-key{{ end }}
+{{- end -}}
+
+{{/* Pod template metadata: labels, and a checksum of the config so that a change rolls the pods. */}}
+{{- define "tether.podMetadata" -}}
+labels:
+  {{- include "tether.labels" . | nindent 2 }}
+  {{- with .svc.podLabels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+annotations:
+  checksum/config: {{ .config | sha256sum }}
+  {{- with .svc.podAnnotations }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/* Probes on the SmallRye Health endpoints of the port named http. */}}
+{{- define "tether.probes" -}}
+{{- $probes := .root.Values.probes -}}
+startupProbe:
+  httpGet:
+    path: /q/health/started
+    port: http
+  periodSeconds: {{ $probes.startup.periodSeconds }}
+  failureThreshold: {{ $probes.startup.failureThreshold }}
+livenessProbe:
+  httpGet:
+    path: /q/health/live
+    port: http
+  periodSeconds: {{ $probes.liveness.periodSeconds }}
+  timeoutSeconds: {{ $probes.liveness.timeoutSeconds }}
+  failureThreshold: {{ $probes.liveness.failureThreshold }}
+readinessProbe:
+  httpGet:
+    path: /q/health/ready
+    port: http
+  periodSeconds: {{ $probes.readiness.periodSeconds }}
+  timeoutSeconds: {{ $probes.readiness.timeoutSeconds }}
+  failureThreshold: {{ $probes.readiness.failureThreshold }}
+{{- end -}}
+
+{{/* preStop: leave the Service endpoints before SIGTERM (Kubernetes >= 1.30 sleep action, no shell needed). */}}
+{{- define "tether.lifecycle" -}}
+{{- if gt (int .svc.preStopSleepSeconds) 0 -}}
+lifecycle:
+  preStop:
+    sleep:
+      seconds: {{ .svc.preStopSleepSeconds }}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod-level fields shared by every service. */}}
+{{- define "tether.podSpec" -}}
+serviceAccountName: {{ include "tether.serviceAccountName" .root }}
+automountServiceAccountToken: false
+{{- with .root.Values.image.pullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+securityContext:
+  {{- toYaml .root.Values.podSecurityContext | nindent 2 }}
+{{- with .svc.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .svc.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .svc.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .svc.affinity }}
+affinity:
+  {{- toYaml .svc.affinity | nindent 2 }}
+{{- else if .root.Values.scheduling.antiAffinity }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "tether.selectorLabels" . | nindent 14 }}
+{{- end }}
+{{- if .svc.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml .svc.topologySpreadConstraints | nindent 2 }}
+{{- else if .root.Values.scheduling.zoneSpread }}
+topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: topology.kubernetes.io/zone
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- include "tether.selectorLabels" . | nindent 8 }}
+{{- end }}
+{{- end -}}
+
+{{/* Volumes of every pod: /tmp and the config file; plus the service's extras. */}}
+{{- define "tether.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .root.Values.tmpSizeLimit }}
+- name: config
+  configMap:
+    name: {{ include "tether.name" . }}
+{{- with .svc.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "tether.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+- name: config
+  mountPath: /etc/tether/config
+  readOnly: true
+{{- with .svc.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The port of an OTLP endpoint URL. */}}
+{{- define "tether.tracingPort" -}}
+{{- $host := (urlParse .Values.tracing.endpoint).host -}}
+{{- if contains ":" $host -}}
+{{- last (splitList ":" $host) -}}
+{{- else if hasPrefix "https" .Values.tracing.endpoint -}}
+443
+{{- else -}}
+80
+{{- end -}}
+{{- end -}}
+
+{{/* One egress rule: dict ports (list), to (peers), udp (also UDP). */}}
+{{- define "tether.egressRule" -}}
+- ports:
+    {{- range .ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- if $.udp }}
+    - port: {{ . }}
+      protocol: UDP
+    {{- end }}
+    {{- end }}
+  {{- with .to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* Egress every service needs: DNS, Kafka (but device-registry), Redis, and the OTLP collector when tracing is on. */}}
+{{- define "tether.commonEgress" -}}
+{{- $np := .root.Values.networkPolicy -}}
+{{ include "tether.egressRule" (dict "ports" $np.dns.ports "to" $np.dns.to "udp" true) }}
+{{- if include "tether.usesKafka" . }}
+{{ include "tether.egressRule" (dict "ports" $np.kafka.ports "to" $np.kafka.to) }}
+{{- end }}
+{{ include "tether.egressRule" (dict "ports" $np.redis.ports "to" $np.redis.to) }}
+{{- if .root.Values.tracing.enabled }}
+{{ include "tether.egressRule" (dict "ports" (list (include "tether.tracingPort" .root)) "to" .root.Values.tracing.to) }}
+{{- end }}
+{{- end -}}
+
+{{/* Ingress of the HTTP port: from the given peers (empty: anyone). */}}
+{{- define "tether.httpIngress" -}}
+- ports:
+    - port: http
+      protocol: TCP
+  {{- with .from }}
+  from:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}

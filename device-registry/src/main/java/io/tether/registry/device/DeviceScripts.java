@@ -1,0 +1,117 @@
+package io.tether.registry.device;
+
+import io.tether.registry.store.LuaScript;
+
+/**
+ * The Lua scripts that keep a device record and its indexes consistent. A script runs atomically; a MULTI
+ * on the one shared connection would interleave with other requests' commands.
+ *
+ * <p>Redis Cluster caveat: the record ({@code {d:<id>}}), the user index ({@code {u:<user>}}), the app index
+ * ({@code {a:<app>}}), the platform index ({@code {p:<platform>}}) and {@code tether:devices} live in
+ * different hash slots, so these scripts need all of them on one node: standalone Redis (or one master with
+ * replicas) today. A cluster needs a different design (e.g. indexes updated from a change stream, or
+ * per-slot index shards).
+ *
+ * <p>Field names are those of {@code DeviceFields}; scripts compare a device's indexed fields
+ * (user '' for none, app, platform) with what the caller read, and answer -1 when they changed since, so
+ * the caller reads again and passes the right index keys.
+ */
+final class DeviceScripts {
+    private DeviceScripts() {
+    }
+
+    /**
+     * KEYS[1] record, KEYS[2..] indexes: the first ARGV[2] of them sets, the rest sorted sets.
+     * ARGV[1] device id, ARGV[2] number of set indexes, ARGV[3..] field, value pairs. 1 created, 0 id taken.
+     */
+    static final LuaScript CREATE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+            local sets = tonumber(ARGV[2])
+            for i = 2, #KEYS do
+              if i - 1 <= sets then
+                redis.call('SADD', KEYS[i], ARGV[1])
+              else
+                redis.call('ZADD', KEYS[i], 0, ARGV[1])
+              end
+            end
+            return 1
+            """);
+
+    /**
+     * KEYS[1] record, then the indexes to leave (ARGV[9] sets, ARGV[10] sorted sets), then those to join
+     * (ARGV[11] sets, ARGV[12] sorted sets). ARGV[1] device id, ARGV[2..4] expected user, app, platform,
+     * ARGV[5..7] new user ('' removes it), app, platform, ARGV[8] updatedAt. 1 done, 0 no such device, -1 changed.
+     */
+    static final LuaScript UPDATE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local current = redis.call('HMGET', KEYS[1], 'userId', 'appId', 'platform')
+            if (current[1] or '') ~= ARGV[2] or (current[2] or '') ~= ARGV[3] or (current[3] or '') ~= ARGV[4] then
+              return -1
+            end
+            if ARGV[5] == '' then
+              redis.call('HDEL', KEYS[1], 'userId')
+            else
+              redis.call('HSET', KEYS[1], 'userId', ARGV[5])
+            end
+            redis.call('HSET', KEYS[1], 'appId', ARGV[6], 'platform', ARGV[7], 'updatedAt', ARGV[8])
+            local k = 2
+            for i = 1, tonumber(ARGV[9]) do redis.call('SREM', KEYS[k], ARGV[1]); k = k + 1 end
+            for i = 1, tonumber(ARGV[10]) do redis.call('ZREM', KEYS[k], ARGV[1]); k = k + 1 end
+            for i = 1, tonumber(ARGV[11]) do redis.call('SADD', KEYS[k], ARGV[1]); k = k + 1 end
+            for i = 1, tonumber(ARGV[12]) do redis.call('ZADD', KEYS[k], 0, ARGV[1]); k = k + 1 end
+            return 1
+            """);
+
+    /**
+     * KEYS[1] record, KEYS[2] the device's grants, KEYS[3..] its indexes (the first ARGV[5] sets, the rest
+     * sorted sets). ARGV[1] device id, ARGV[2..4] expected user, app, platform, ARGV[5] number of set indexes,
+     * ARGV[6] the credential-change channel: a connected device is dropped. 1 deleted, 0 no such device, -1 changed.
+     */
+    static final LuaScript DELETE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local current = redis.call('HMGET', KEYS[1], 'userId', 'appId', 'platform')
+            if (current[1] or '') ~= ARGV[2] or (current[2] or '') ~= ARGV[3] or (current[3] or '') ~= ARGV[4] then
+              return -1
+            end
+            redis.call('DEL', KEYS[1], KEYS[2])
+            local sets = tonumber(ARGV[5])
+            for i = 3, #KEYS do
+              if i - 2 <= sets then
+                redis.call('SREM', KEYS[i], ARGV[1])
+              else
+                redis.call('ZREM', KEYS[i], ARGV[1])
+              end
+            end
+            redis.call('PUBLISH', ARGV[6], ARGV[1])
+            return 1
+            """);
+
+    /**
+     * Changes fields of an existing record that no index depends on. KEYS[1] record. ARGV[1] device id,
+     * ARGV[2] channel to publish the id on afterwards ('' for none), ARGV[3] number n of fields to delete,
+     * ARGV[4..3+n] those fields, then field, value pairs to set. 1 done, 0 no such device.
+     */
+    static final LuaScript CHANGE_FIELDS = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local deletes = tonumber(ARGV[3])
+            if deletes > 0 then
+              redis.call('HDEL', KEYS[1], unpack(ARGV, 4, 3 + deletes))
+            end
+            if #ARGV > 3 + deletes then
+              redis.call('HSET', KEYS[1], unpack(ARGV, 4 + deletes))
+            end
+            if ARGV[2] ~= '' then
+              redis.call('PUBLISH', ARGV[2], ARGV[1])
+            end
+            return 1
+            """);
+}

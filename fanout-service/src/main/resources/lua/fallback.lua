@@ -4,7 +4,8 @@
 -- share one background "nudge" per nudge interval, so a burst of data messages does not flood APNs.
 -- KEYS: 1 device record, 2 presence, 3 inbox, 4 inbox data, 5 inbox meta
 -- ARGV: 1 now ms, 2 gateway alive (1|0), 3 status key prefix, 4 status ttl s, 5 nudge interval ms, 6 batch size
--- Returns {} when nothing is to be pushed, else {reason, previous pushCursor, id1, json1, ...}.
+-- Returns {} when nothing is to be pushed, else {reason, previous pushCursor, previous lastNudgeAt, number of entries
+-- considered, id1, json1, ...}; the previous values let unpush.lua undo this call exactly.
 local record = redis.call('HMGET', KEYS[1], 'platform', 'pushToken')
 local platform, token = record[1], record[2]
 local state = redis.call('HGET', KEYS[2], 'state') or 'OFFLINE'
@@ -19,10 +20,11 @@ end
 local meta = redis.call('HMGET', KEYS[5], 'pushCursor', 'lastNudgeAt')
 local previous = meta[1] or '0'
 local cursor = previous
-local last_nudge = tonumber(meta[2] or '0')
+local previous_nudge = meta[2] or '0'
+local last_nudge = tonumber(previous_nudge)
 local now = tonumber(ARGV[1])
 local entries = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. cursor, '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[6]))
-local out = {reason, previous}
+local out = {reason, previous, previous_nudge, #entries / 2}
 for i = 1, #entries, 2 do
   local id = entries[i]
   local data = redis.call('HGET', KEYS[4], id)

@@ -150,6 +150,10 @@ public class FanoutApp {
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // A crashed member keeps its partitions until its session times out; Kafka's default 45 s would hold
+        // every message of those devices that long after a kill -9 or node loss.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.putAll(kafka.consumer());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

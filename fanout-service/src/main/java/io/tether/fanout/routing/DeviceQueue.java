@@ -30,10 +30,15 @@ public final class DeviceQueue {
     public record InboxLimits(int maxMessages, long maxBytes, int window, long nudgeIntervalMillis) {
     }
 
-    /** Entries to send through APNs, and why the device was not reached live (signal, deaf, offline). */
-    public record Fallback(String reason, String previousCursor, List<InboxEntry> entries) {
+    /**
+     * Entries to send through APNs, and why the device was not reached live (signal, deaf, offline). The previous
+     * cursor and nudge time let {@link #undoFallback} restore the inbox exactly; {@code considered} counts every
+     * entry looked at, taken or not (data-only entries within the nudge interval are passed over).
+     */
+    public record Fallback(String reason, String previousCursor, String previousLastNudgeAt, int considered, List<InboxEntry> entries) {
+        /** True when the batch limit stopped the scan, so more entries may be waiting behind it. */
         public boolean isFullBatch() {
-            return entries.size() >= FALLBACK_BATCH;
+            return considered >= FALLBACK_BATCH;
         }
     }
 
@@ -103,17 +108,18 @@ public final class DeviceQueue {
                         return Optional.empty();
                     }
                     List<InboxEntry> entries = new ArrayList<>();
-                    for (int i = 2; i + 1 < result.size(); i += 2) {
+                    for (int i = 4; i + 1 < result.size(); i += 2) {
                         entries.add(InboxEntry.fromJson((String) result.get(i + 1)));
                     }
-                    return Optional.of(new Fallback((String) result.get(0), (String) result.get(1), entries));
+                    return Optional.of(new Fallback((String) result.get(0), (String) result.get(1), (String) result.get(2),
+                            ((Long) result.get(3)).intValue(), entries));
                 });
     }
 
     /** Undoes {@link #nextFallback} when its push requests could not be written. */
     public CompletionStage<Void> undoFallback(String deviceId, Fallback fallback) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
-        List<String> args = new ArrayList<>(List.of(fallback.previousCursor(), keys.status("")));
+        List<String> args = new ArrayList<>(List.of(fallback.previousCursor(), fallback.previousLastNudgeAt(), keys.status("")));
         fallback.entries().forEach(e -> args.add(e.messageId()));
         return UNPUSH.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.inboxMeta()}, args.toArray(String[]::new))
                 .thenApply(n -> null);

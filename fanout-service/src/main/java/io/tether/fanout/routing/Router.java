@@ -136,8 +136,12 @@ public final class Router {
 
     private CompletionStage<Void> fallBack(String deviceId, boolean gatewayAlive) {
         return queue.nextFallback(deviceId, gatewayAlive, statuses.openStatusTtlSeconds()).thenCompose(fallback -> {
-            if (fallback.isEmpty() || fallback.get().entries().isEmpty()) {
+            if (fallback.isEmpty()) {
                 return done();
+            }
+            if (fallback.get().entries().isEmpty()) {
+                // A batch of data-only entries within the nudge interval: nothing to push, but look past it.
+                return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive) : done();
             }
             return pushes.send(deviceId, fallback.get()).handle((ok, error) -> {
                 if (error != null) {

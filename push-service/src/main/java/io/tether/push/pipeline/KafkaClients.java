@@ -41,6 +41,9 @@ public final class KafkaClients {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        // A crashed member keeps its partitions until its session times out (Kafka's default: 45 s of held pushes).
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.putAll(extra);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PushConsumer.batchSize(maxInFlight)); // flow control relies on it
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());

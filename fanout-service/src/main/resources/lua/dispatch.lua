@@ -16,25 +16,32 @@ local out = {'send', gateway, epoch}
 if room <= 0 then
   return out
 end
-local entries = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. cursor, '+inf', 'WITHSCORES', 'LIMIT', 0, room)
-for i = 1, #entries, 2 do
-  local id = entries[i]
-  local data = redis.call('HGET', KEYS[4], id)
-  local entry = cjson.decode(data)
-  local status_key = ARGV[3] .. id
-  if entry.expiresAt > 0 and entry.expiresAt <= now then
-    redis.call('ZREM', KEYS[3], id)
-    redis.call('HDEL', KEYS[4], id)
-    redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size)
-    redis.call('HSET', status_key, 'status', 'expired', 'updatedAt', ARGV[1])
-    redis.call('EXPIRE', status_key, ARGV[4])
-  else
-    out[#out + 1] = id
-    out[#out + 1] = data
-    redis.call('HSET', status_key, 'route', 'live', 'updatedAt', ARGV[1])
-    redis.call('HINCRBY', status_key, 'attempts', 1)
+-- Expired entries are dropped on the way and take no room, so an expired head never stalls the ones behind it.
+while room > 0 do
+  local entries = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. cursor, '+inf', 'WITHSCORES', 'LIMIT', 0, room)
+  if #entries == 0 then
+    break
   end
-  cursor = entries[i + 1]
+  for i = 1, #entries, 2 do
+    local id = entries[i]
+    local data = redis.call('HGET', KEYS[4], id)
+    local entry = cjson.decode(data)
+    local status_key = ARGV[3] .. id
+    if entry.expiresAt > 0 and entry.expiresAt <= now then
+      redis.call('ZREM', KEYS[3], id)
+      redis.call('HDEL', KEYS[4], id)
+      redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size)
+      redis.call('HSET', status_key, 'status', 'expired', 'updatedAt', ARGV[1])
+      redis.call('EXPIRE', status_key, ARGV[4])
+    else
+      out[#out + 1] = id
+      out[#out + 1] = data
+      redis.call('HSET', status_key, 'route', 'live', 'updatedAt', ARGV[1])
+      redis.call('HINCRBY', status_key, 'attempts', 1)
+      room = room - 1
+    end
+    cursor = entries[i + 1]
+  end
 end
 redis.call('HSET', KEYS[5], 'cursor', cursor)
 return out

@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,8 +67,6 @@ public final class RoutingConsumer implements Runnable {
                     handleBatch(records);
                 }
             }
-        } catch (WakeupException e) {
-            // stop() asked us to leave poll().
         } catch (RuntimeException e) {
             LOG.errorf(e, "routing consumer stopped");
         } finally {
@@ -147,9 +144,12 @@ public final class RoutingConsumer implements Runnable {
         return running && polling && thread != null && thread.isAlive();
     }
 
+    /**
+     * Lets the batch in hand finish and commit, then leaves the group. No {@code wakeup()}: it would also abort a
+     * commit in progress, and poll returns within 200 ms anyway.
+     */
     public void stop() {
         running = false;
-        consumer.wakeup();
         if (thread != null) {
             try {
                 thread.join(15_000);

@@ -276,6 +276,21 @@ class DeviceInboxTest {
     }
 
     @Test
+    void aWindowFullOfExpiredEntriesDoesNotHoldBackTheFreshOnesBehindIt() {
+        redis.registerDevice(DEVICE, "ios", null);
+        DeviceQueue queue = queue(100, 1_000_000, 2);
+        long past = System.currentTimeMillis() - 1_000;
+        for (String id : List.of("old1", "old2", "old3")) {
+            join(queue.enqueue(DEVICE, Inbox.entry(DEVICE, id, "abc", past, null), 600));
+        }
+        Inbox.enqueue(queue, DEVICE, "fresh1", "fresh2", "fresh3");
+        liveAndReceiving(queue);
+
+        assertEquals(List.of("fresh1", "fresh2"), Inbox.ids(join(queue.nextDispatch(DEVICE, true, 600)).orElseThrow()));
+        assertEquals("expired", status("old3").get("status"));
+    }
+
+    @Test
     void rewindSendsEverythingUnacknowledgedAgain() {
         redis.registerDevice(DEVICE, "ios", null);
         DeviceQueue queue = queue();

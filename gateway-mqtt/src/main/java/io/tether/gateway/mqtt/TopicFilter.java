@@ -6,6 +6,9 @@ public final class TopicFilter {
     }
 
     public static boolean matches(String filter, String topic) {
+        if (reservedForServer(topic) && startsWithWildcard(filter)) {
+            return false; // §4.7.2: "#" and "+/..." never match "$..." topics
+        }
         String[] f = filter.split("/", -1);
         String[] t = topic.split("/", -1);
         for (int i = 0; i < f.length; i++) {
@@ -27,6 +30,9 @@ public final class TopicFilter {
      * {@code filter} stays inside what {@code grant} allows.
      */
     public static boolean covers(String grant, String filter) {
+        if (reservedForServer(filter) && startsWithWildcard(grant)) {
+            return false; // a grant of "#" does not reach the server's "$..." topics
+        }
         String[] g = grant.split("/", -1);
         String[] f = filter.split("/", -1);
         for (int i = 0; i < g.length; i++) {
@@ -44,6 +50,14 @@ public final class TopicFilter {
             }
         }
         return g.length == f.length;
+    }
+
+    private static boolean reservedForServer(String topic) {
+        return topic.startsWith("$");
+    }
+
+    private static boolean startsWithWildcard(String filter) {
+        return filter.startsWith("#") || filter.startsWith("+");
     }
 
     /** A syntactically valid filter: wildcards only as whole levels, {@code #} only last. */

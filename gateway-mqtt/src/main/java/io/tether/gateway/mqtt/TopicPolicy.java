@@ -25,7 +25,8 @@ public final class TopicPolicy {
 
     public static PublishKind classifyPublish(String deviceId, String topic, Grants grants) {
         PublishKind kind = classifyPublish(deviceId, topic);
-        return kind == PublishKind.DENIED && !topic.startsWith("$") && !topic.isEmpty() && !topic.contains("+")
+        // classifyPublish denies null, empty and wildcard topics, so only a plain topic name reaches the grants
+        return kind == PublishKind.DENIED && topic != null && !topic.isEmpty() && !topic.startsWith("$") && !topic.contains("+")
                 && !topic.contains("#") && grants.allowsPublish(topic) ? PublishKind.GRANTED : kind;
     }
 

@@ -39,6 +39,11 @@ class TopicFilterTest {
             "devices/d/#,          devices/dd/messages,     false",
             "devices/+/#,          devices/d/chat/42,       true",
             "#,                    devices/d/messages,      true",
+            // topics starting with $ are the server's: wildcards at the first level never match them (§4.7.2)
+            "#,                    $tether/lifecycle,       false",
+            "+/lifecycle,          $tether/lifecycle,       false",
+            "$tether/#,            $tether/lifecycle,       true",
+            "$tether/+,            $tether/lifecycle,       true",
     })
     void matchesLevelByLevel(String filter, String topic, boolean matches) {
         assertEquals(matches, TopicFilter.matches(filter, topic));
@@ -86,6 +91,9 @@ class TopicFilterTest {
             "+/x,            a/x,             true",
             "#,              a/+/#,           true",
             "+/#,            #,               false",
+            "#,              $tether/#,       false",
+            "+/+,            $tether/push,    false",
+            "$tether/#,      $tether/push,    true",
     })
     void aGrantCoversOnlyFiltersThatMatchNothingBeyondIt(String grant, String filter, boolean covers) {
         assertEquals(covers, TopicFilter.covers(grant, filter));

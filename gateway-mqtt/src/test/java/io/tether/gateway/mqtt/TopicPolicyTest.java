@@ -133,6 +133,7 @@ class TopicPolicyTest {
         assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "$SYS/broker", EVERYTHING));
         assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "news/+", EVERYTHING));
         assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "", EVERYTHING));
+        assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, null, EVERYTHING), "a PUBLISH without a topic name");
         assertEquals(PublishKind.LIFECYCLE, TopicPolicy.classifyPublish(ID, "$tether/lifecycle", EVERYTHING));
         assertEquals(PublishKind.OWN, TopicPolicy.classifyPublish(ID, "devices/dev-1/x", EVERYTHING));
         assertFalse(TopicPolicy.maySubscribe(ID, "$tether/lifecycle", EVERYTHING));

@@ -27,6 +27,7 @@ public final class TetherStack {
     private final ServiceProcess push;
     private final Gateway gateway;
     private final LocalApns apns;
+    private final OtlpReceiver traces;
 
     /** A running gateway-mqtt instance. */
     public record Gateway(String id, int mqttPort, ServiceProcess process) {
@@ -34,11 +35,12 @@ public final class TetherStack {
 
     private TetherStack() {
         infra = TetherInfra.shared();
+        traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
         registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
         fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
-        Map<String, String> pushConfig = common();
+        Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
@@ -59,8 +61,16 @@ public final class TetherStack {
         return config;
     }
 
+    /** The services on a message's path export their spans to this JVM's OTLP receiver; batches leave every 200 ms. */
+    private Map<String, String> traced(Map<String, String> config) {
+        config.put("quarkus.otel.sdk.disabled", "false");
+        config.put("quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint());
+        config.put("quarkus.otel.bsp.schedule.delay", "200ms");
+        return config;
+    }
+
     private Map<String, String> fanoutConfig() {
-        Map<String, String> config = common();
+        Map<String, String> config = traced(common());
         config.put("tether.fanout.partitions", "4");
         return config;
     }
@@ -72,7 +82,7 @@ public final class TetherStack {
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
         int mqttPort = Ports.free();
-        Map<String, String> config = common();
+        Map<String, String> config = traced(common());
         config.put("tether.gateway.id", id);
         config.put("tether.mqtt.host", "127.0.0.1");
         config.put("tether.mqtt.port", Integer.toString(mqttPort));
@@ -82,6 +92,11 @@ public final class TetherStack {
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);
+    }
+
+    /** What the services exported over OTLP. */
+    public OtlpReceiver traces() {
+        return traces;
     }
 
     public String registryUrl() {

@@ -1,6 +1,8 @@
 package io.tether.fanout.app;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.opentelemetry.api.OpenTelemetry;
+import io.tether.contract.tracing.MessagingSpans;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.TopicProvisioner;
@@ -50,8 +52,10 @@ public class FanoutApp {
     private RoutingConsumer routing;
     private final Admin admin;
     private DeviceQueue queue;
+    private final MessagingSpans spans;
 
-    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis) {
+    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, OpenTelemetry openTelemetry) {
+        this.spans = new MessagingSpans(openTelemetry);
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
@@ -67,9 +71,9 @@ public class FanoutApp {
             producer.partitionsFor(topic);
         }
         StatusStore statuses = statusStore();
-        Router router = new Router(queue(), new DeliverySender(producer, sendThread), new PushRequests(producer),
-                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer);
-        routing = new RoutingConsumer(consumer(kafka), router, producer);
+        Router router = new Router(queue(), new DeliverySender(producer, sendThread, spans), new PushRequests(producer, spans),
+                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer, spans);
+        routing = new RoutingConsumer(consumer(kafka), router, producer, spans, kafka.groupId());
         routing.start();
     }
 
@@ -115,7 +119,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     MessageIntake intake(StatusStore statuses) {
-        return new MessageIntake(producer, statuses);
+        return new MessageIntake(producer, statuses, spans);
     }
 
     @Produces

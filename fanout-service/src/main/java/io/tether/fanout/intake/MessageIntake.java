@@ -1,6 +1,7 @@
 package io.tether.fanout.intake;
 
-import io.tether.contract.KafkaSend;
+import io.opentelemetry.context.Context;
+import io.tether.contract.tracing.MessagingSpans;
 import io.tether.fanout.status.StatusStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,14 +17,17 @@ public final class MessageIntake {
 
     private final Producer<String, byte[]> producer;
     private final StatusStore statuses;
+    private final MessagingSpans spans;
 
-    public MessageIntake(Producer<String, byte[]> producer, StatusStore statuses) {
+    public MessageIntake(Producer<String, byte[]> producer, StatusStore statuses, MessagingSpans spans) {
         this.producer = producer;
         this.statuses = statuses;
+        this.spans = spans;
     }
 
-    public CompletionStage<Void> accept(OutgoingMessage message) {
-        CompletableFuture<Void> durable = KafkaSend.send(producer, DownstreamCodec.toRecord(message));
+    /** @param trace the request's trace context: the Kafka send is its child, and the record carries it on */
+    public CompletionStage<Void> accept(OutgoingMessage message, Context trace) {
+        CompletableFuture<Void> durable = spans.send(producer, DownstreamCodec.toRecord(message), trace);
         // The message is safe once in Kafka; recording it for GET is a convenience the consumer repeats.
         return durable.thenCompose(v -> statuses.recordAccepted(message).exceptionally(error -> {
             LOG.warnf("accepted %s but could not record it yet: %s", message.messageId(), error.getMessage());

@@ -1,6 +1,8 @@
 package io.tether.fanout.rest;
 
+import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
+import io.tether.contract.tracing.TraceContext;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.status.MessageStatus;
@@ -48,6 +50,8 @@ public class MessagesResource {
             + "durable in Kafka; 413 when the body or the decoded payload is too large.")
     @APIResponse(responseCode = "202", description = "Accepted")
     public CompletionStage<Response> send(SendMessageRequest request, @HeaderParam("traceparent") String traceparent) {
+        // The server span of this request (its parent is the caller's traceparent); with the SDK off, the header itself.
+        Context trace = TraceContext.orTraceparent(Context.current(), traceparent);
         OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
         List<String> named = message.target().device() != null ? List.of(message.target().device())
                 : message.target().devices() != null ? message.target().devices() : List.of();
@@ -56,7 +60,7 @@ public class MessagesResource {
             if (!missing.isEmpty()) {
                 throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
             }
-            return intake.accept(message);
+            return intake.accept(message, trace);
         }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                 .header("Location", "/v1/messages/" + message.messageId())

@@ -3,7 +3,8 @@ package io.tether.fanout.routing;
 import io.tether.contract.DeliverTopic;
 import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
-import io.tether.contract.KafkaSend;
+import io.tether.contract.tracing.MessagingSpans;
+import io.tether.contract.tracing.TraceContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,12 +16,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class DeliverySender {
     private final Producer<String, byte[]> producer;
     private final Executor sendThread;
+    private final MessagingSpans spans;
 
     /**
      * @param sendThread where {@code send()} is called: it may block on metadata for a gateway topic it has not
      *                   seen yet, which must not happen on a Redis client thread
      */
-    public DeliverySender(Producer<String, byte[]> producer, Executor sendThread) {
+    public DeliverySender(Producer<String, byte[]> producer, Executor sendThread, MessagingSpans spans) {
+        this.spans = spans;
         this.producer = producer;
         this.sendThread = sendThread;
     }
@@ -41,7 +44,8 @@ public final class DeliverySender {
             KafkaHeaders.put(h, Headers.CONTENT_TYPE, entry.contentType());
             KafkaHeaders.put(h, Headers.EXPIRES_AT, Long.toString(entry.expiresAt()));
             KafkaHeaders.put(h, Headers.TRACEPARENT, entry.traceparent());
-            return KafkaSend.send(producer, record);
+            // Each entry continues its own message's trace (see Router.enqueueAndPump), whatever moved it along.
+            return spans.send(producer, record, TraceContext.fromTraceparent(entry.traceparent()));
         }).toList();
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }

@@ -16,6 +16,11 @@ public record InboxEntry(String messageId, String mqttTopic, byte[] payload, Str
                 message.traceparent());
     }
 
+    /** The same entry carrying another W3C trace context (the span its later hand-over continues). */
+    public InboxEntry withTraceparent(String traceparent) {
+        return new InboxEntry(messageId, mqttTopic, payload, contentType, acceptedAt, expiresAt, size, collapseKey, push, traceparent);
+    }
+
     public String toJson() {
         return Json.toString(this);
     }

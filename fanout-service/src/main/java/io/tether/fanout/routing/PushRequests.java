@@ -1,7 +1,10 @@
 package io.tether.fanout.routing;
 
 import io.tether.contract.Json;
-import io.tether.contract.KafkaSend;
+import io.tether.contract.Headers;
+import io.tether.contract.KafkaHeaders;
+import io.tether.contract.tracing.MessagingSpans;
+import io.tether.contract.tracing.TraceContext;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Topics;
 import java.util.List;
@@ -14,15 +17,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class PushRequests {
     private final Producer<String, byte[]> producer;
 
-    public PushRequests(Producer<String, byte[]> producer) {
+    private final MessagingSpans spans;
+
+    public PushRequests(Producer<String, byte[]> producer, MessagingSpans spans) {
         this.producer = producer;
+        this.spans = spans;
     }
 
     public CompletionStage<Void> send(String deviceId, DeviceQueue.Fallback fallback) {
         List<CompletableFuture<Void>> sends = fallback.entries().stream().map(entry -> {
             PushRequest request = new PushRequest(deviceId, entry.messageId(), entry.acceptedAt(), entry.expiresAt(),
                     entry.collapseKey(), entry.push(), entry.payload(), entry.contentType(), fallback.reason(), entry.traceparent());
-            return KafkaSend.send(producer, new ProducerRecord<>(Topics.PUSH, deviceId, Json.toBytes(request)));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PUSH, deviceId, Json.toBytes(request));
+            KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, entry.messageId());
+            return spans.send(producer, record, TraceContext.fromTraceparent(entry.traceparent()));
         }).toList();
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }

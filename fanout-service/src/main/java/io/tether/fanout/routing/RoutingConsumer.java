@@ -4,6 +4,10 @@ import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
 import io.tether.contract.KafkaSend;
 import io.tether.contract.Topics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.tether.contract.tracing.MessagingSpans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,14 +44,19 @@ public final class RoutingConsumer implements Runnable {
     private final Consumer<String, byte[]> consumer;
     private final Router router;
     private final Producer<String, byte[]> dlq;
+    private final MessagingSpans spans;
+    private final String group;
     private volatile boolean running = true;
     private volatile boolean polling;
     private Thread thread;
 
-    public RoutingConsumer(Consumer<String, byte[]> consumer, Router router, Producer<String, byte[]> dlq) {
+    public RoutingConsumer(Consumer<String, byte[]> consumer, Router router, Producer<String, byte[]> dlq, MessagingSpans spans,
+            String group) {
         this.consumer = consumer;
         this.router = router;
         this.dlq = dlq;
+        this.spans = spans;
+        this.group = group;
     }
 
     public void start() {
@@ -99,13 +108,15 @@ public final class RoutingConsumer implements Runnable {
 
     /** A record that can never be routed goes to the dead-letter topic with the reason; it must not block its partition. */
     private CompletionStage<Void> routeSafely(ConsumerRecord<String, byte[]> record) {
+        // One "process <topic>" span per record, continuing the trace its producer put into the headers.
+        Span span = spans.startProcess(record, group);
         CompletionStage<Void> routed;
-        try {
-            routed = router.route(record);
+        try (Scope ignored = span.makeCurrent()) {
+            routed = router.route(record, Context.current());
         } catch (RuntimeException e) {
             routed = CompletableFuture.failedFuture(e);
         }
-        return routed.handle((ok, error) -> {
+        return MessagingSpans.endWhenDone(span, routed).handle((ok, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null) {
                 return CompletableFuture.<Void>completedFuture(null);

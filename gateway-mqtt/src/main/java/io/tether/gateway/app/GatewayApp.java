@@ -2,6 +2,9 @@ package io.tether.gateway.app;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.opentelemetry.api.OpenTelemetry;
+import io.tether.contract.tracing.MessagingSpans;
+import io.tether.gateway.mqtt.MqttTracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.DeliverTopic;
@@ -52,6 +55,7 @@ public class GatewayApp {
     private final MqttConfig mqttConfig;
     private final KafkaConfig kafkaConfig;
     private final StatefulRedisConnection<String, String> redis;
+    private final OpenTelemetry openTelemetry;
 
     private Connections connections;
     private GatewayHeartbeat heartbeat;
@@ -64,7 +68,8 @@ public class GatewayApp {
     private Drainer drainer;
 
     GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
-            StatefulRedisConnection<String, String> redis, RedisClient redisClient) {
+            StatefulRedisConnection<String, String> redis, RedisClient redisClient, OpenTelemetry openTelemetry) {
+        this.openTelemetry = openTelemetry;
         this.redisClient = redisClient;
         this.vertx = vertx;
         this.gatewayConfig = gatewayConfig;
@@ -85,12 +90,13 @@ public class GatewayApp {
         for (String topic : new String[] {Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS}) {
             producer.partitionsFor(topic);
         }
-        EventPublisher events = new EventPublisher(producer, gatewayId);
+        MessagingSpans spans = new MessagingSpans(openTelemetry);
+        EventPublisher events = new EventPublisher(producer, gatewayId, spans);
 
         GatewayStore store = new GatewayStore(redis.async());
         connections = new Connections(store, gatewayId);
         deliveryConsumer = new DeliveryConsumer(KafkaClients.deliveryConsumer(kafkaConfig, gatewayId), deliverTopic,
-                delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)));
+                delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)), spans);
         deliveryConsumer.start().get(60, TimeUnit.SECONDS);
 
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl());
@@ -101,7 +107,7 @@ public class GatewayApp {
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
-        var connectHandler = drainer.gate(new ConnectHandler(vertx, authenticator, store, events, connections, settings));
+        var connectHandler = drainer.gate(new ConnectHandler(vertx, authenticator, store, events, connections, settings, new MqttTracing(openTelemetry)));
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),

@@ -2,6 +2,8 @@ package io.tether.gateway.kafka;
 
 import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
+import io.tether.contract.tracing.TraceContext;
+import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -9,9 +11,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param epoch     the connection epoch it is meant for; another connection of the device must not get it
  * @param expiresAt epoch millis after which it must not be delivered, 0 for never
+ * @param trace     the trace context the PUBLISH to the device continues
  */
 public record Delivery(String deviceId, String messageId, long epoch, String mqttTopic, byte[] payload,
-        String contentType, long expiresAt) {
+        String contentType, long expiresAt, Context trace) {
 
     /** @throws IllegalArgumentException when a required header is missing or malformed */
     public static Delivery from(ConsumerRecord<String, byte[]> record) {
@@ -23,7 +26,12 @@ public record Delivery(String deviceId, String messageId, long epoch, String mqt
                 KafkaHeaders.require(headers, Headers.MQTT_TOPIC),
                 record.value() == null ? new byte[0] : record.value(),
                 KafkaHeaders.get(headers, Headers.CONTENT_TYPE).orElse(null),
-                KafkaHeaders.get(headers, Headers.EXPIRES_AT).map(Long::parseLong).orElse(0L));
+                KafkaHeaders.get(headers, Headers.EXPIRES_AT).map(Long::parseLong).orElse(0L),
+                TraceContext.fromHeaders(headers));
+    }
+
+    public Delivery withTrace(Context context) {
+        return new Delivery(deviceId, messageId, epoch, mqttTopic, payload, contentType, expiresAt, context);
     }
 
     public boolean isExpired(long nowMillis) {

@@ -1,6 +1,10 @@
 package io.tether.gateway.kafka;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.tether.contract.DeliverTopic;
+import io.tether.contract.tracing.MessagingSpans;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +25,14 @@ public final class DeliveryConsumer implements Runnable {
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final DeliverTopic topic;
     private final Consumer<Delivery> sink;
+    private final MessagingSpans spans;
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private volatile boolean running = true;
     private Thread thread;
 
     public DeliveryConsumer(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, DeliverTopic topic,
-            Consumer<Delivery> sink) {
+            Consumer<Delivery> sink, MessagingSpans spans) {
+        this.spans = spans;
         this.consumer = consumer;
         this.topic = topic;
         this.sink = sink;
@@ -67,15 +73,22 @@ public final class DeliveryConsumer implements Runnable {
         }
     }
 
+    /** Inside a "process" span that continues fanout's hand-over; the PUBLISH to the device is its child. */
     private void hand(ConsumerRecord<String, byte[]> record) {
-        Delivery delivery;
-        try {
-            delivery = Delivery.from(record);
-        } catch (RuntimeException e) {
-            LOG.warnf("dropping malformed delivery at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
-            return;
+        Span span = spans.startProcess(record, null);
+        try (Scope ignored = span.makeCurrent()) {
+            Delivery delivery;
+            try {
+                delivery = Delivery.from(record);
+            } catch (RuntimeException e) {
+                LOG.warnf("dropping malformed delivery at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "malformed");
+                return;
+            }
+            sink.accept(delivery.withTrace(Context.current()));
+        } finally {
+            span.end();
         }
-        sink.accept(delivery);
     }
 
     public boolean isRunning() {

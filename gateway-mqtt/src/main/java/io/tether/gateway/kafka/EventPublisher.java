@@ -4,6 +4,9 @@ import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
 import io.tether.contract.KafkaSend;
+import io.opentelemetry.context.Context;
+import io.tether.contract.tracing.MessagingSpans;
+import io.tether.contract.tracing.TraceContext;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.Receipt;
 import io.tether.contract.Topics;
@@ -19,14 +22,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class EventPublisher {
     private final Producer<String, byte[]> producer;
     private final String gatewayId;
+    private final MessagingSpans spans;
 
-    public EventPublisher(Producer<String, byte[]> producer, String gatewayId) {
+    public EventPublisher(Producer<String, byte[]> producer, String gatewayId, MessagingSpans spans) {
+        this.spans = spans;
         this.producer = producer;
         this.gatewayId = gatewayId;
     }
 
-    /** One upstream MQTT PUBLISH; the payload goes to Kafka untouched. */
+    /** One upstream MQTT PUBLISH without a trace of its own (a will): it continues its {@code traceparent}, if any. */
     public CompletionStage<Void> upstream(UpstreamMessage message) {
+        return upstream(message, TraceContext.fromTraceparent(message.traceparent()));
+    }
+
+    /**
+     * One upstream MQTT PUBLISH; the payload goes to Kafka untouched. The record's {@code traceparent} header is
+     * that of its {@code send} span, a child of {@code trace}, so backends consuming it continue the device's trace.
+     */
+    public CompletionStage<Void> upstream(UpstreamMessage message, Context trace) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.UPSTREAM, message.deviceId(), message.payload());
         KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, message.messageId());
         KafkaHeaders.put(record.headers(), Headers.MQTT_TOPIC, message.mqttTopic());
@@ -34,7 +47,7 @@ public final class EventPublisher {
         KafkaHeaders.put(record.headers(), Headers.CONTENT_TYPE, message.contentType());
         KafkaHeaders.put(record.headers(), Headers.TRACEPARENT, message.traceparent());
         KafkaHeaders.put(record.headers(), Headers.GATEWAY_ID, gatewayId);
-        return send(record);
+        return spans.send(producer, record, trace);
     }
 
     public CompletionStage<Void> presence(PresenceEvent event) {
@@ -43,6 +56,13 @@ public final class EventPublisher {
 
     public CompletionStage<Void> receipt(Receipt receipt) {
         return send(new ProducerRecord<>(Topics.RECEIPTS, receipt.deviceId(), Json.toBytes(receipt)));
+    }
+
+    /** A receipt continuing the trace of the delivery it answers (fanout settles it in that trace). */
+    public CompletionStage<Void> receipt(Receipt receipt, Context trace) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RECEIPTS, receipt.deviceId(), Json.toBytes(receipt));
+        KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, receipt.messageId());
+        return spans.send(producer, record, trace);
     }
 
     public String gatewayId() {

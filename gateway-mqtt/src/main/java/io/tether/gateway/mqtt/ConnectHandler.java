@@ -30,15 +30,17 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final EventPublisher events;
     private final Connections connections;
     private final SessionSettings settings;
+    private final MqttTracing tracing;
 
     public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings) {
+            Connections connections, SessionSettings settings, MqttTracing tracing) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.store = store;
         this.events = events;
         this.connections = connections;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -79,7 +81,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings);
+        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing);
         session.bind();
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,

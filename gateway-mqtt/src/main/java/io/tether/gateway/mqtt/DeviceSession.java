@@ -3,7 +3,10 @@ package io.tether.gateway.mqtt;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.tether.contract.MessageId;
+import io.tether.contract.tracing.MessagingSpans;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.Receipt;
 import io.tether.gateway.kafka.Delivery;
@@ -59,6 +62,7 @@ public final class DeviceSession {
     private final GatewayStore store;
     private final SessionSettings settings;
     private final PublishLimiter limiter;
+    private final MqttTracing tracing;
 
     private final Set<String> subscriptions = new LinkedHashSet<>();
     private final Map<Integer, InFlight> inflight = new HashMap<>();
@@ -73,7 +77,8 @@ public final class DeviceSession {
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
 
     public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events,
-            Connections connections, GatewayStore store, Grants grants, SessionSettings settings) {
+            Connections connections, GatewayStore store, Grants grants, SessionSettings settings, MqttTracing tracing) {
+        this.tracing = tracing;
         this.endpoint = endpoint;
         this.deviceId = endpoint.clientIdentifier();
         this.epoch = epoch;
@@ -164,12 +169,16 @@ public final class DeviceSession {
         acknowledgeWhenDurable(message, stored);
     }
 
+    /** Continues the device's MQTT 5 {@code traceparent}, if it sent one, into the Kafka record of tether.upstream. */
     private void forwardUpstream(MqttPublishMessage message) {
         MqttProperties props = message.properties();
+        int qos = Math.min(message.qosLevel().value(), 1);
         UpstreamMessage upstream = new UpstreamMessage(deviceId, MessageId.random(), message.topicName(),
-                Math.min(message.qosLevel().value(), 1), message.payload().getBytes(),
+                qos, message.payload().getBytes(),
                 MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null));
-        acknowledgeWhenDurable(message, events.upstream(upstream));
+        Span span = tracing.startReceive(deviceId, message.topicName(), qos, props);
+        span.setAttribute(MessagingSpans.MESSAGE_ID, upstream.messageId());
+        acknowledgeWhenDurable(message, MessagingSpans.endWhenDone(span, events.upstream(upstream, io.opentelemetry.context.Context.root().with(span))));
     }
 
     private void onLifecycle(MqttPublishMessage message) {
@@ -283,9 +292,11 @@ public final class DeviceSession {
 
     private void send(Delivery delivery) {
         int packetId = nextPacketId();
-        MqttProperties props = isMqtt5() ? MqttProps.delivery(delivery.messageId(), delivery.contentType()) : MqttProperties.NO_PROPERTIES;
+        Span span = tracing.startPublish(deviceId, delivery.mqttTopic(), delivery.messageId(), packetId, delivery.trace());
+        io.opentelemetry.context.Context trace = (delivery.trace() == null ? io.opentelemetry.context.Context.root() : delivery.trace()).with(span);
+        MqttProperties props = isMqtt5() ? MqttProps.delivery(delivery.messageId(), delivery.contentType(), trace) : MqttProperties.NO_PROPERTIES;
         long timer = vertx.setTimer(ackTimeoutMillis, t -> onAckTimeout(packetId));
-        inflight.put(packetId, new InFlight(packetId, delivery.messageId(), System.nanoTime(), timer));
+        inflight.put(packetId, new InFlight(packetId, delivery.messageId(), System.nanoTime(), timer, span));
         endpoint.publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()), MqttQoS.AT_LEAST_ONCE, false, false, packetId, props);
     }
 
@@ -303,9 +314,19 @@ public final class DeviceSession {
         }
         vertx.cancelTimer(sent.timerId());
         boolean accepted = ack.code() == null || (ack.code().value() & 0xff) < 0x80;
+        sent.span().addEvent("puback");
+        sent.span().setAttribute(MqttTracing.OUTCOME, accepted ? "delivered" : "rejected");
+        if (ack.code() != null) {
+            sent.span().setAttribute(MqttTracing.PUBACK_REASON, (long) (ack.code().value() & 0xff));
+        }
+        if (!accepted) {
+            sent.span().setStatus(StatusCode.ERROR, "PUBACK refused");
+        }
+        sent.span().end();
         events.receipt(accepted
                 ? receipt(sent.messageId(), Receipt.Outcome.DELIVERED, null)
-                : receipt(sent.messageId(), Receipt.Outcome.REJECTED, String.format("puback-0x%02x", ack.code().value() & 0xff)));
+                : receipt(sent.messageId(), Receipt.Outcome.REJECTED, String.format("puback-0x%02x", ack.code().value() & 0xff)),
+                io.opentelemetry.context.Context.root().with(sent.span()));
         if (deafReported) {
             // It acknowledged after all: the app reads its socket again.
             deafReported = false;
@@ -322,6 +343,10 @@ public final class DeviceSession {
      * once instead of waiting 1.5 × keepalive. The delivery stays in flight: a late PUBACK still counts.
      */
     private void onAckTimeout(int packetId) {
+        InFlight sent = inflight.get(packetId);
+        if (sent != null) {
+            sent.span().addEvent("ack-timeout");
+        }
         if (!closed && !leaving && inflight.containsKey(packetId) && !deafReported) {
             deafReported = true;
             events.presence(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + ackTimeoutMillis + " ms"));
@@ -405,7 +430,12 @@ public final class DeviceSession {
             return;
         }
         closed = true;
-        inflight.values().forEach(f -> vertx.cancelTimer(f.timerId()));
+        inflight.values().forEach(f -> {
+            vertx.cancelTimer(f.timerId());
+            f.span().setAttribute(MqttTracing.OUTCOME, "not-acknowledged");
+            f.span().setStatus(StatusCode.ERROR, "connection closed before PUBACK (" + closeReason + ")");
+            f.span().end();
+        });
         inflight.clear();
         pending.clear();
         connections.remove(this);

@@ -39,9 +39,11 @@ final class MqttProps {
         return property == null ? Optional.empty() : Optional.of((String) property.value());
     }
 
-    static MqttProperties delivery(String messageId, String contentType) {
+    /** PUBLISH properties of a delivery: message id, content type and the delivery's W3C trace context. */
+    static MqttProperties delivery(String messageId, String contentType, io.opentelemetry.context.Context trace) {
         MqttProperties properties = new MqttProperties();
         properties.add(new MqttProperties.UserProperty(io.tether.contract.Headers.MESSAGE_ID, messageId));
+        MqttTracing.inject(trace, properties);
         if (contentType != null) {
             properties.add(new MqttProperties.StringProperty(MqttPropertyType.CONTENT_TYPE.value(), contentType));
         }

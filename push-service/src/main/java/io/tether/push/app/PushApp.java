@@ -31,11 +31,14 @@ public class PushApp {
     private final KafkaConfig kafka;
     private final StatefulRedisConnection<String, String> redis;
     private final MeterRegistry registry;
+    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private ApnsClients clients;
     private KafkaProducer<String, byte[]> producer;
     private PushService service;
 
-    PushApp(ApnsConfig apns, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry) {
+    PushApp(ApnsConfig apns, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this.openTelemetry = openTelemetry;
         this.apns = apns;
         this.kafka = kafka;
         this.redis = redis;
@@ -54,7 +57,7 @@ public class PushApp {
         service = new PushService(KafkaClients.consumer(kafka.bootstrapServers(), kafka.groupId(), apns.maxInFlight(), kafka.consumer()),
                 producer, redis.async(), clients, PushTopics.DEFAULT,
                 new PushService.Settings(apns.maxInFlight(), apns.retry().initialBackoff(), apns.retry().maxBackoff()),
-                registry, Clock.systemUTC());
+                registry, Clock.systemUTC(), openTelemetry);
         service.start();
     }
 

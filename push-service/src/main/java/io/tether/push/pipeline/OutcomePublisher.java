@@ -1,5 +1,8 @@
 package io.tether.push.pipeline;
 
+import io.opentelemetry.context.Context;
+import io.tether.contract.tracing.MessagingSpans;
+
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
@@ -21,22 +24,24 @@ public final class OutcomePublisher {
     private final Producer<String, byte[]> producer;
     private final PushTopics topics;
     private final Executor sendThread;
+    private final MessagingSpans spans;
 
     /**
      * @param sendThread where {@code send()} is called: it may block on metadata, which must not happen on a
      *                   Netty (Pushy) or Lettuce thread
      */
-    public OutcomePublisher(Producer<String, byte[]> producer, PushTopics topics, Executor sendThread) {
+    public OutcomePublisher(Producer<String, byte[]> producer, PushTopics topics, Executor sendThread, MessagingSpans spans) {
+        this.spans = spans;
         this.producer = producer;
         this.topics = topics;
         this.sendThread = sendThread;
     }
 
-    public CompletionStage<Void> receipt(Receipt receipt, String traceparent) {
+    /** The receipt, in a {@code send} span under {@code trace}: fanout's handling of it continues the message's trace. */
+    public CompletionStage<Void> receipt(Receipt receipt, Context trace) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.receipts(), receipt.deviceId(), Json.toBytes(receipt));
         KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, receipt.messageId());
-        KafkaHeaders.put(record.headers(), Headers.TRACEPARENT, traceparent);
-        return send(record);
+        return CompletableFuture.supplyAsync(() -> spans.send(producer, record, trace), sendThread).thenCompose(sent -> sent);
     }
 
     /** The record as it came, with the reason in {@link Headers#DLQ_REASON}. */

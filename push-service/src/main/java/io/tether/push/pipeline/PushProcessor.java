@@ -3,7 +3,14 @@ package io.tether.push.pipeline;
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.tether.contract.PushRequest;
+import io.tether.contract.tracing.MessagingSpans;
 import io.tether.contract.Receipt;
 import io.tether.push.apns.ApnsAnswer;
 import io.tether.push.apns.ApnsClients;
@@ -29,6 +36,14 @@ import org.jboss.logging.Logger;
  */
 public final class PushProcessor {
     private static final Logger LOG = Logger.getLogger(PushProcessor.class);
+    static final AttributeKey<String> APNS_ID = AttributeKey.stringKey("apns.id");
+    static final AttributeKey<String> PUSH_TYPE = AttributeKey.stringKey("apns.push_type");
+    static final AttributeKey<Long> PRIORITY = AttributeKey.longKey("apns.priority");
+    static final AttributeKey<String> TOPIC = AttributeKey.stringKey("apns.topic");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("apns.outcome");
+    static final AttributeKey<String> REASON = AttributeKey.stringKey("apns.reason");
+    static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("tether.attempt");
 
     private final DeviceStore devices;
     private final ApnsClients clients;
@@ -37,9 +52,11 @@ public final class PushProcessor {
     private final ScheduledExecutorService scheduler;
     private final PushMetrics metrics;
     private final Clock clock;
+    private final Tracer tracer;
 
     public PushProcessor(DeviceStore devices, ApnsClients clients, NotificationFactory notifications, Backoff backoff,
-            ScheduledExecutorService scheduler, PushMetrics metrics, Clock clock) {
+            ScheduledExecutorService scheduler, PushMetrics metrics, Clock clock, Tracer tracer) {
+        this.tracer = tracer;
         this.devices = devices;
         this.clients = clients;
         this.notifications = notifications;
@@ -50,20 +67,21 @@ public final class PushProcessor {
     }
 
     /** One send of one notification to one device, with what is needed to judge the answer. */
-    private record Attempt(PushRequest request, PushTarget device, ApnsClient client, SimpleApnsPushNotification push) {
+    private record Attempt(PushRequest request, PushTarget device, ApnsClient client, SimpleApnsPushNotification push, Context trace) {
         String apnsId() {
             return push.getApnsId().toString();
         }
     }
 
-    public CompletionStage<Receipt> process(PushRequest request) {
+    /** @param trace where the APNs attempts' spans go (the request's "process" span) */
+    public CompletionStage<Receipt> process(PushRequest request, Context trace) {
         if (isExpired(request)) {
             return done(failed(request, "expired", null));
         }
-        return devices.find(request.deviceId()).thenCompose(device -> push(request, device));
+        return devices.find(request.deviceId()).thenCompose(device -> push(request, device, trace));
     }
 
-    private CompletionStage<Receipt> push(PushRequest request, Optional<PushTarget> found) {
+    private CompletionStage<Receipt> push(PushRequest request, Optional<PushTarget> found, Context trace) {
         if (found.isEmpty()) {
             return done(failed(request, "unknown-device", null));
         }
@@ -84,10 +102,41 @@ public final class PushProcessor {
         } catch (BadPushOptionsException e) {
             return done(failed(request, "bad-push-options: " + e.getMessage(), null));
         }
-        return attempt(new Attempt(request, device, client.get(), notification.push()), 1);
+        return attempt(new Attempt(request, device, client.get(), notification.push(), trace), 1);
     }
 
     private CompletionStage<Receipt> attempt(Attempt attempt, int number) {
+        Span span = startApnsSpan(attempt, number);
+        return attemptIn(attempt, number, span).whenComplete((receipt, error) -> {
+            if (error != null) {
+                span.recordException(error);
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        });
+    }
+
+    /** One APNs request (no instrumentation covers Pushy): id, push type, priority, and what APNs answered. */
+    private Span startApnsSpan(Attempt attempt, int number) {
+        SimpleApnsPushNotification push = attempt.push();
+        var builder = tracer.spanBuilder("apns push")
+                .setParent(attempt.trace() == null ? Context.root() : attempt.trace())
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(APNS_ID, attempt.apnsId())
+                .setAttribute(TOPIC, push.getTopic())
+                .setAttribute(MessagingSpans.MESSAGE_ID, attempt.request().messageId())
+                .setAttribute(MessagingSpans.DEVICE_ID, attempt.request().deviceId())
+                .setAttribute(ATTEMPT, (long) number);
+        if (push.getPushType() != null) {
+            builder.setAttribute(PUSH_TYPE, push.getPushType().getHeaderValue());
+        }
+        if (push.getPriority() != null) {
+            builder.setAttribute(PRIORITY, (long) push.getPriority().getCode());
+        }
+        return builder.startSpan();
+    }
+
+    private CompletionStage<Receipt> attemptIn(Attempt attempt, int number, Span span) {
         long started = System.nanoTime();
         CompletableFuture<? extends PushNotificationResponse<SimpleApnsPushNotification>> sent;
         try {
@@ -97,6 +146,16 @@ public final class PushProcessor {
         }
         return sent.handle(ApnsAnswer::of).thenCompose(answer -> {
             metrics.apnsLatency(System.nanoTime() - started, answer.kind().name().toLowerCase(Locale.ROOT));
+            span.setAttribute(OUTCOME, answer.kind().name().toLowerCase(Locale.ROOT));
+            if (answer.status() > 0) {
+                span.setAttribute(STATUS, (long) answer.status());
+            }
+            if (answer.reason() != null) {
+                span.setAttribute(REASON, answer.reason());
+            }
+            if (answer.kind() != ApnsAnswer.Kind.ACCEPTED) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(answer.reason()));
+            }
             return switch (answer.kind()) {
                 case ACCEPTED -> done(receipt(attempt.request(), Receipt.Outcome.PUSHED, null, attempt.apnsId()));
                 case REJECTED -> rejected(attempt, answer);

@@ -2,7 +2,11 @@ package io.tether.push.pipeline;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.tether.contract.Json;
+import io.tether.contract.tracing.MessagingSpans;
 import io.tether.contract.PushRequest;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +35,13 @@ public final class PushRecordHandler {
     private final PushMetrics metrics;
     private final Backoff backoff;
     private final ScheduledExecutorService scheduler;
+    private final MessagingSpans spans;
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("tether.receipt.outcome");
+    static final AttributeKey<String> REASON = AttributeKey.stringKey("tether.receipt.reason");
 
     public PushRecordHandler(PushProcessor processor, OutcomePublisher publisher, PushMetrics metrics, Backoff backoff,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, MessagingSpans spans) {
+        this.spans = spans;
         this.processor = processor;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -41,16 +49,29 @@ public final class PushRecordHandler {
         this.scheduler = scheduler;
     }
 
+    /** Inside a "process tether.push" span continuing fanout's trace; APNs attempts and the receipt are its children. */
     public CompletionStage<Void> handle(ConsumerRecord<String, byte[]> record) {
+        Span span = spans.startProcess(record, null);
+        return MessagingSpans.endWhenDone(span, handle(record, span));
+    }
+
+    private CompletionStage<Void> handle(ConsumerRecord<String, byte[]> record, Span span) {
+        Context trace = Context.root().with(span);
         PushRequest request;
         try {
             request = parse(record);
         } catch (IllegalArgumentException e) {
             return deadLetter(record, e.getMessage());
         }
-        return untilAvailable(() -> processor.process(request), 1)
-                .thenCompose(receipt -> untilAvailable(() -> publisher.receipt(receipt, request.traceparent()), 1)
-                        .thenRun(() -> metrics.outcome(receipt)))
+        span.setAttribute(MessagingSpans.DEVICE_ID, request.deviceId());
+        return untilAvailable(() -> processor.process(request, trace), 1)
+                .thenCompose(receipt -> {
+                    span.setAttribute(OUTCOME, receipt.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                    if (receipt.reason() != null) {
+                        span.setAttribute(REASON, receipt.reason());
+                    }
+                    return untilAvailable(() -> publisher.receipt(receipt, trace), 1).thenRun(() -> metrics.outcome(receipt));
+                })
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);
                     if (cause instanceof RejectedExecutionException) {

@@ -37,12 +37,20 @@ public final class PushService {
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
             MeterRegistry registry, Clock clock) {
+        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, io.opentelemetry.api.OpenTelemetry.noop());
+    }
+
+    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
+            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
+            MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        io.tether.contract.tracing.MessagingSpans spans = new io.tether.contract.tracing.MessagingSpans(openTelemetry);
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);
-        PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock);
-        PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread),
-                metrics, backoff, retries);
+        PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock,
+                spans.tracer());
+        PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread, spans),
+                metrics, backoff, retries, spans);
         this.consumer = new PushConsumer(kafkaConsumer, topics.push(), handler::handle, settings.maxInFlight());
         metrics.inFlight(consumer::inFlight);
     }

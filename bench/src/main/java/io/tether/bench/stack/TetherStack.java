@@ -69,6 +69,8 @@ public final class TetherStack implements AutoCloseable {
         common.put("tether.redis.uri", "redis://127.0.0.1:" + redisPort);
         common.put("tether.kafka.bootstrap-servers", kafkaBootstrap());
         common.put("tether.api.bootstrap-key", apiKey);
+        // One API key drives up to 10k requests/s here; the per-key limit (1000/s by default) would measure itself.
+        common.put("tether.api.rate-limit.enabled", "false");
         List<String> jvm = options("bench.service.jvm", SERVICE_JVM);
 
         registryPort = Ports.free();

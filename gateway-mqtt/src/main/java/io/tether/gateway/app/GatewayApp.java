@@ -2,10 +2,12 @@ package io.tether.gateway.app;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.DeliverTopic;
 import io.tether.contract.GatewayId;
+import io.tether.contract.KafkaClientMeters;
 import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
 import io.tether.gateway.config.GatewayConfig;
@@ -15,6 +17,7 @@ import io.tether.gateway.drain.DrainNotice;
 import io.tether.gateway.drain.Drainer;
 import io.tether.gateway.kafka.DeliveryConsumer;
 import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
@@ -24,6 +27,7 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.mqtt.MqttEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -62,9 +66,12 @@ public class GatewayApp {
     private final RedisClient redisClient;
     private CredentialWatcher credentialWatcher;
     private Drainer drainer;
+    private final MeterRegistry registry;
+    private KafkaClientMeters kafkaMeters;
 
     GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
-            StatefulRedisConnection<String, String> redis, RedisClient redisClient) {
+            StatefulRedisConnection<String, String> redis, RedisClient redisClient, MeterRegistry registry) {
+        this.registry = registry;
         this.redisClient = redisClient;
         this.vertx = vertx;
         this.gatewayConfig = gatewayConfig;
@@ -86,10 +93,14 @@ public class GatewayApp {
             producer.partitionsFor(topic);
         }
         EventPublisher events = new EventPublisher(producer, gatewayId);
+        kafkaMeters = new KafkaClientMeters(registry);
+        kafkaMeters.bind(producer);
 
         GatewayStore store = new GatewayStore(redis.async());
         connections = new Connections(store, gatewayId);
-        deliveryConsumer = new DeliveryConsumer(KafkaClients.deliveryConsumer(kafkaConfig, gatewayId), deliverTopic,
+        var deliveryKafkaConsumer = KafkaClients.deliveryConsumer(kafkaConfig, gatewayId);
+        kafkaMeters.bind(deliveryKafkaConsumer);
+        deliveryConsumer = new DeliveryConsumer(deliveryKafkaConsumer, deliverTopic,
                 delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)));
         deliveryConsumer.start().get(60, TimeUnit.SECONDS);
 
@@ -101,14 +112,25 @@ public class GatewayApp {
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
-        var connectHandler = drainer.gate(new ConnectHandler(vertx, authenticator, store, events, connections, settings));
+        GatewayMetrics metrics = new GatewayMetrics(registry);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
+            var connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, authenticator, store, events,
+                    connections, settings, metrics, GatewayMetrics.transportOfListener(listener.name()))));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());
         }
         LOG.infof("gateway %s: deliveries from %s", gatewayId, deliverTopic);
+    }
+
+    private io.vertx.core.Handler<MqttEndpoint> countDrainRefusals(GatewayMetrics metrics, io.vertx.core.Handler<MqttEndpoint> gated) {
+        return endpoint -> {
+            if (drainer.isDraining()) {
+                metrics.connectError("draining");
+            }
+            gated.handle(endpoint);
+        };
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {
@@ -124,6 +146,9 @@ public class GatewayApp {
         }
         if (heartbeat != null) {
             heartbeat.stop();
+        }
+        if (kafkaMeters != null) {
+            kafkaMeters.close();
         }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(10));

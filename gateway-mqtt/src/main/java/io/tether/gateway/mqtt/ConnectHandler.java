@@ -6,6 +6,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
 import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,9 +31,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final EventPublisher events;
     private final Connections connections;
     private final SessionSettings settings;
+    private final GatewayMetrics metrics;
+    private final String transport;
 
+    /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
     public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings) {
+            Connections connections, SessionSettings settings, GatewayMetrics metrics, String transport) {
+        this.metrics = metrics;
+        this.transport = transport;
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.store = store;
@@ -47,6 +53,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
+            metrics.authFailure("client-id-invalid");
             endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
@@ -55,13 +62,18 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 .compose(ok -> ok ? Future.fromCompletionStage(store.grants(deviceId), context) : Future.failedFuture(new NotAuthorized()))
                 .compose(hashes -> Future.fromCompletionStage(store.nextEpoch(deviceId), context)
                         .compose(epoch -> open(endpoint, epoch, Grants.fromHashes(hashes), context)))
-                .onSuccess(session -> endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES))
+                .onSuccess(session -> {
+                    session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
+                    endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES);
+                })
                 .onFailure(error -> {
                     if (error instanceof NotAuthorized) {
+                        metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
                         endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                                 : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
+                        metrics.connectError("server-unavailable");
                         endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                                 : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
                     }
@@ -76,6 +88,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         return authenticator.authenticate(deviceId, username, password);
+    }
+
+    private static boolean hasCredentials(MqttEndpoint endpoint) {
+        return endpoint.isSsl() && DeviceAuthenticator.certificateDeviceId(endpoint.sslSession()).isPresent()
+                || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
     private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {

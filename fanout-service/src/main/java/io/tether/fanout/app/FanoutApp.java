@@ -1,13 +1,16 @@
 package io.tether.fanout.app;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tether.contract.KafkaClientMeters;
 import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
 import io.tether.fanout.config.FanoutConfig;
 import io.tether.fanout.config.KafkaConfig;
 import io.tether.fanout.intake.MessageIntake;
+import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.rest.MessageRequests;
 import io.tether.fanout.routing.DeliverySender;
 import io.tether.fanout.routing.DeviceQueue;
@@ -50,12 +53,17 @@ public class FanoutApp {
     private RoutingConsumer routing;
     private final Admin admin;
     private DeviceQueue queue;
+    private final FanoutMetrics metrics;
+    private final KafkaClientMeters kafkaMeters;
 
-    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis) {
+    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry) {
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
         this.producer = producer(kafka);
+        this.metrics = new FanoutMetrics(registry);
+        this.kafkaMeters = new KafkaClientMeters(registry);
+        kafkaMeters.bind(producer);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
@@ -68,8 +76,10 @@ public class FanoutApp {
         }
         StatusStore statuses = statusStore();
         Router router = new Router(queue(), new DeliverySender(producer, sendThread), new PushRequests(producer),
-                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer);
-        routing = new RoutingConsumer(consumer(kafka), router, producer);
+                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer, metrics);
+        KafkaConsumer<String, byte[]> consumer = consumer(kafka);
+        kafkaMeters.bind(consumer);
+        routing = new RoutingConsumer(consumer, router, producer);
         routing.start();
     }
 
@@ -84,7 +94,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     ExpiryIndex expiryIndex() {
-        return new ExpiryIndex(redis.async(), queue(), config.expiryShards(), config.statusRetention().toSeconds());
+        return new ExpiryIndex(redis.async(), queue(), config.expiryShards(), config.statusRetention().toSeconds(), metrics);
     }
 
     @Produces
@@ -97,6 +107,7 @@ public class FanoutApp {
         if (routing != null) {
             routing.stop();
         }
+        kafkaMeters.close();
         producer.close(Duration.ofSeconds(10));
         sendThread.shutdown();
         admin.close(Duration.ofSeconds(5));
@@ -115,7 +126,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     MessageIntake intake(StatusStore statuses) {
-        return new MessageIntake(producer, statuses);
+        return new MessageIntake(producer, statuses, metrics);
     }
 
     @Produces

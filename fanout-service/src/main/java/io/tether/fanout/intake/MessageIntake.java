@@ -1,6 +1,8 @@
 package io.tether.fanout.intake;
 
 import io.tether.contract.KafkaSend;
+import io.tether.contract.Target;
+import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.status.StatusStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,18 +18,28 @@ public final class MessageIntake {
 
     private final Producer<String, byte[]> producer;
     private final StatusStore statuses;
+    private final FanoutMetrics metrics;
 
-    public MessageIntake(Producer<String, byte[]> producer, StatusStore statuses) {
+    public MessageIntake(Producer<String, byte[]> producer, StatusStore statuses, FanoutMetrics metrics) {
+        this.metrics = metrics;
         this.producer = producer;
         this.statuses = statuses;
     }
 
     public CompletionStage<Void> accept(OutgoingMessage message) {
-        CompletableFuture<Void> durable = KafkaSend.send(producer, DownstreamCodec.toRecord(message));
+        CompletableFuture<Void> durable = KafkaSend.send(producer, DownstreamCodec.toRecord(message))
+                .thenRun(() -> metrics.accepted(targetKind(message.target())));
         // The message is safe once in Kafka; recording it for GET is a convenience the consumer repeats.
         return durable.thenCompose(v -> statuses.recordAccepted(message).exceptionally(error -> {
             LOG.warnf("accepted %s but could not record it yet: %s", message.messageId(), error.getMessage());
             return null;
         }));
+    }
+
+    static String targetKind(Target target) {
+        if (target == null) {
+            return "unknown";
+        }
+        return target.device() != null ? "device" : target.user() != null ? "user" : target.topic() != null ? "topic" : "devices";
     }
 }

@@ -9,6 +9,7 @@ import io.tether.contract.Target;
 import io.tether.contract.Topics;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
+import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.status.StatusStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +33,11 @@ public final class Router {
     private final StatusStore statuses;
     private final ExpiryIndex expiries;
     private final Producer<String, byte[]> producer;
+    private final FanoutMetrics metrics;
 
     public Router(DeviceQueue queue, DeliverySender deliveries, PushRequests pushes, GatewayLiveness gateways,
-            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer) {
+            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer, FanoutMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.deliveries = deliveries;
         this.pushes = pushes;
@@ -80,7 +83,14 @@ public final class Router {
 
     private CompletionStage<Void> enqueueAndPump(String deviceId, OutgoingMessage message) {
         long ttl = statuses.ttlSeconds(message, System.currentTimeMillis());
-        return queue.enqueue(deviceId, InboxEntry.of(message, deviceId), ttl).thenCompose(status -> {
+        return queue.enqueueCounted(deviceId, InboxEntry.of(message, deviceId), ttl).thenCompose(enqueued -> {
+            String status = enqueued.status();
+            if (enqueued.queuedNow()) {
+                metrics.routed("inbox", 1);
+                metrics.inboxDepth(enqueued.depth());
+            } else if (enqueued.failure() != null) {
+                metrics.status(DeliveryStatus.FAILED.wire(), enqueued.failure());
+            }
             if (!DeliveryStatus.QUEUED.wire().equals(status)) {
                 LOG.debugf("message %s for %s: %s", message.messageId(), deviceId, status);
                 return done();
@@ -90,22 +100,40 @@ public final class Router {
     }
 
     private CompletionStage<Void> onPresence(PresenceEvent event) {
-        return queue.applyPresence(event).thenCompose(changed -> changed ? pump(event.deviceId()) : done());
+        return queue.applyPresenceState(event).thenCompose(state -> {
+            if (state.isEmpty()) {
+                return done();
+            }
+            if (event.kind() != PresenceEvent.Kind.RECEIVING) {
+                metrics.presence(state.get());
+            }
+            return pump(event.deviceId());
+        });
     }
 
     private CompletionStage<Void> onReceipt(Receipt receipt) {
         String device = receipt.deviceId();
         String message = receipt.messageId();
         CompletionStage<?> recorded = switch (receipt.outcome()) {
-            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds());
-            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds());
-            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds());
+            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.DELIVERED.wire(), null));
+            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.FAILED.wire(), receipt.reason()));
+            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.PUSHED.wire(), null));
             case PUSH_FAILED -> queue.markPushFailed(device, message, receipt.reason());
             case NOT_DELIVERED -> done();
         };
         // An acknowledgement frees room in the device's window.
         return recorded.thenCompose(v -> receipt.outcome() == Receipt.Outcome.PUSHED || receipt.outcome() == Receipt.Outcome.PUSH_FAILED
                 ? done() : pump(device));
+    }
+
+    private boolean count(boolean changed, String status, String reason) {
+        if (changed) {
+            metrics.status(status, reason);
+        }
+        return changed;
     }
 
     /**
@@ -119,6 +147,9 @@ public final class Router {
                     if (dispatch.isEmpty()) {
                         return fallBack(deviceId, alive);
                     }
+                    for (int i = 0; i < dispatch.get().expired(); i++) {
+                        metrics.status(DeliveryStatus.EXPIRED.wire(), "ttl");
+                    }
                     return dispatch.get().entries().isEmpty() ? done() : handOver(deviceId, dispatch.get());
                 }));
     }
@@ -126,6 +157,7 @@ public final class Router {
     private CompletionStage<Void> handOver(String deviceId, DeviceQueue.Dispatch dispatch) {
         return deliveries.send(deviceId, dispatch).handle((ok, error) -> {
             if (error == null) {
+                metrics.routed("live", dispatch.entries().size());
                 return done();
             }
             LOG.warnf("hand-over to %s failed for %s: %s", dispatch.gatewayId(), deviceId, error.getMessage());
@@ -143,6 +175,8 @@ public final class Router {
                 if (error != null) {
                     return queue.undoFallback(deviceId, fallback.get()).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
                 }
+                metrics.fallback(fallback.get().reason(), fallback.get().entries().size());
+                metrics.routed("push", fallback.get().entries().size());
                 return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive) : done();
             }).thenCompose(stage -> stage);
         });

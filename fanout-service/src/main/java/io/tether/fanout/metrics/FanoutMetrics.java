@@ -34,7 +34,6 @@ public final class FanoutMetrics {
         this.registry = registry;
         this.inboxDepth = DistributionSummary.builder("tether.inbox.depth")
                 .description("Messages in a device's inbox, sampled when one is queued")
-                .baseUnit("messages")
                 .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
                 .register(registry);
         // Registered up front, so that dashboards show 0 rather than nothing before the first message.

@@ -70,6 +70,9 @@ public final class GatewayMetrics {
         for (String reason : List.of("client-id-invalid", "no-credentials", "bad-credentials")) {
             authFailureCounter(reason);
         }
+        for (String reason : List.of("server-unavailable", "draining")) {
+            connectErrorCounter(reason);
+        }
     }
 
     /** The MQTT protocol level of a CONNECT as a label: 3 → "3.1", 4 → "3.1.1", 5 → "5". */
@@ -107,8 +110,12 @@ public final class GatewayMetrics {
 
     /** A CONNECT was refused for another reason than its credentials. */
     public void connectError(String reason) {
-        Counter.builder("tether.gateway.connect.errors").description("Device CONNECTs refused for reasons other than credentials")
-                .tag("reason", reason).register(registry).increment();
+        connectErrorCounter(reason).increment();
+    }
+
+    private Counter connectErrorCounter(String reason) {
+        return Counter.builder("tether.gateway.connect.errors").description("Device CONNECTs refused for reasons other than credentials")
+                .tag("reason", reason).register(registry);
     }
 
     /** A downstream delivery was acknowledged {@code nanos} after it was sent; {@code accepted} unless the PUBACK had an error code. */

@@ -1,7 +1,8 @@
 -- Takes the next inbox entries to hand to the device's live connection, at most `window` unacknowledged.
 -- KEYS: 1 device record, 2 presence, 3 inbox, 4 inbox data, 5 inbox meta
 -- ARGV: 1 now ms, 2 window, 3 status key prefix (ends with 'status:'), 4 status ttl s, 5 gateway alive (1|0)
--- Returns {'hold'} when the device cannot take live deliveries, else {'send', gatewayId, epoch, id1, json1, ...}.
+-- Returns {'hold'} when the device cannot take live deliveries, else {'send', gatewayId, epoch, expired, id1, json1, ...}
+-- where expired counts the entries this call found past their TTL and marked expired.
 local p = redis.call('HMGET', KEYS[2], 'state', 'gatewayId', 'epoch', 'receiving')
 local state, gateway, epoch, receiving = p[1], p[2], p[3], p[4]
 local platform = redis.call('HGET', KEYS[1], 'platform')
@@ -12,7 +13,7 @@ end
 local now = tonumber(ARGV[1])
 local cursor = tonumber(redis.call('HGET', KEYS[5], 'cursor') or '0')
 local room = tonumber(ARGV[2]) - redis.call('ZCOUNT', KEYS[3], '-inf', cursor)
-local out = {'send', gateway, epoch}
+local out = {'send', gateway, epoch, 0}
 if room <= 0 then
   return out
 end
@@ -33,6 +34,7 @@ while room > 0 do
       redis.call('HINCRBY', KEYS[5], 'bytes', -entry.size)
       redis.call('HSET', status_key, 'status', 'expired', 'updatedAt', ARGV[1])
       redis.call('EXPIRE', status_key, ARGV[4])
+      out[4] = out[4] + 1
     else
       out[#out + 1] = id
       out[#out + 1] = data

@@ -107,6 +107,10 @@ public final class TetherStack {
         return fanout.baseUrl();
     }
 
+    public ServiceProcess registry() {
+        return registry;
+    }
+
     public ServiceProcess push() {
         return push;
     }

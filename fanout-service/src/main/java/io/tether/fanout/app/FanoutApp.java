@@ -3,13 +3,16 @@ package io.tether.fanout.app;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.opentelemetry.api.OpenTelemetry;
 import io.tether.contract.tracing.MessagingSpans;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tether.contract.KafkaClientMeters;
 import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
 import io.tether.fanout.config.FanoutConfig;
 import io.tether.fanout.config.KafkaConfig;
 import io.tether.fanout.intake.MessageIntake;
+import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.rest.MessageRequests;
 import io.tether.fanout.routing.DeliverySender;
 import io.tether.fanout.routing.DeviceQueue;
@@ -53,13 +56,19 @@ public class FanoutApp {
     private final Admin admin;
     private DeviceQueue queue;
     private final MessagingSpans spans;
+    private final FanoutMetrics metrics;
+    private final KafkaClientMeters kafkaMeters;
 
-    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, OpenTelemetry openTelemetry) {
+    FanoutApp(FanoutConfig config, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, OpenTelemetry openTelemetry,
+            MeterRegistry registry) {
         this.spans = new MessagingSpans(openTelemetry);
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
         this.producer = producer(kafka);
+        this.metrics = new FanoutMetrics(registry);
+        this.kafkaMeters = new KafkaClientMeters(registry);
+        kafkaMeters.bind(producer);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
@@ -72,8 +81,11 @@ public class FanoutApp {
         }
         StatusStore statuses = statusStore();
         Router router = new Router(queue(), new DeliverySender(producer, sendThread, spans), new PushRequests(producer, spans),
-                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer, spans);
-        routing = new RoutingConsumer(consumer(kafka), router, producer, spans, kafka.groupId());
+                new GatewayLiveness(redis.async(), config.gatewayLivenessCache().toMillis()), statuses, expiryIndex(), producer, spans,
+                metrics);
+        KafkaConsumer<String, byte[]> consumer = consumer(kafka);
+        kafkaMeters.bind(consumer);
+        routing = new RoutingConsumer(consumer, router, producer, spans, kafka.groupId());
         routing.start();
     }
 
@@ -88,7 +100,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     ExpiryIndex expiryIndex() {
-        return new ExpiryIndex(redis.async(), queue(), config.expiryShards(), config.statusRetention().toSeconds());
+        return new ExpiryIndex(redis.async(), queue(), config.expiryShards(), config.statusRetention().toSeconds(), metrics);
     }
 
     @Produces
@@ -101,6 +113,7 @@ public class FanoutApp {
         if (routing != null) {
             routing.stop();
         }
+        kafkaMeters.close();
         producer.close(Duration.ofSeconds(10));
         sendThread.shutdown();
         admin.close(Duration.ofSeconds(5));
@@ -119,7 +132,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     MessageIntake intake(StatusStore statuses) {
-        return new MessageIntake(producer, statuses, spans);
+        return new MessageIntake(producer, statuses, spans, metrics);
     }
 
     @Produces

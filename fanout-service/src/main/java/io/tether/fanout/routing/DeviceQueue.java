@@ -43,7 +43,20 @@ public final class DeviceQueue {
     }
 
     /** Entries to hand to the gateway that holds the device's connection. */
-    public record Dispatch(String gatewayId, long epoch, List<InboxEntry> entries) {
+    public record Dispatch(String gatewayId, long epoch, List<InboxEntry> entries, int expired) {
+        public Dispatch(String gatewayId, long epoch, List<InboxEntry> entries) {
+            this(gatewayId, epoch, entries, 0);
+        }
+    }
+
+    /**
+     * What {@link #enqueueCounted} did: the message's status after it; the inbox depth including it when this call
+     * queued it (else -1); the reason when this call failed it (else null). A re-consumed record has neither.
+     */
+    public record Enqueued(String status, long depth, String failure) {
+        public boolean queuedNow() {
+            return depth >= 0;
+        }
     }
 
     public DeviceQueue(RedisAsyncCommands<String, String> redis, InboxLimits limits) {
@@ -53,19 +66,33 @@ public final class DeviceQueue {
 
     /** Queues a message for a device; answers the message's status (queued, or failed when the inbox is full or the device unknown). */
     public CompletionStage<String> enqueue(String deviceId, InboxEntry entry, long statusTtlSeconds) {
+        return enqueueCounted(deviceId, entry, statusTtlSeconds).thenApply(Enqueued::status);
+    }
+
+    /** As {@link #enqueue}, also telling whether this call queued or failed the message, and the inbox depth. */
+    public CompletionStage<Enqueued> enqueueCounted(String deviceId, InboxEntry entry, long statusTtlSeconds) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
-        return ENQUEUE.run(redis, ScriptOutputType.VALUE,
+        return ENQUEUE.<List<Object>>run(redis, ScriptOutputType.MULTI,
                 new String[] {keys.record(), keys.inbox(), keys.inboxData(), keys.inboxMeta(), keys.status(entry.messageId())},
                 entry.messageId(), entry.toJson(), Integer.toString(entry.size()), now(), Integer.toString(limits.maxMessages()),
-                Long.toString(limits.maxBytes()), Long.toString(statusTtlSeconds));
+                Long.toString(limits.maxBytes()), Long.toString(statusTtlSeconds))
+                .thenApply(result -> {
+                    String failure = (String) result.get(2);
+                    return new Enqueued((String) result.get(0), (Long) result.get(1), failure.isEmpty() ? null : failure);
+                });
     }
 
     /** Applies a presence event; true when it changed anything (false for stale epochs and duplicates). */
     public CompletionStage<Boolean> applyPresence(PresenceEvent event) {
+        return applyPresenceState(event).thenApply(Optional::isPresent);
+    }
+
+    /** As {@link #applyPresence}: the presence state after the event when it changed anything, else empty. */
+    public CompletionStage<Optional<String>> applyPresenceState(PresenceEvent event) {
         RedisKeys.Device keys = RedisKeys.device(event.deviceId());
         return PRESENCE.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.presence(), keys.inboxMeta()},
                 event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()))
-                .thenApply(result -> ((Long) result.get(0)) == 1L);
+                .thenApply(result -> ((Long) result.get(0)) == 1L ? Optional.of((String) result.get(1)) : Optional.empty());
     }
 
     /** The gateway the device's presence points at, if any. */
@@ -89,10 +116,11 @@ public final class DeviceQueue {
                         return Optional.empty();
                     }
                     List<InboxEntry> entries = new ArrayList<>();
-                    for (int i = 3; i + 1 < result.size(); i += 2) {
+                    for (int i = 4; i + 1 < result.size(); i += 2) {
                         entries.add(InboxEntry.fromJson((String) result.get(i + 1)));
                     }
-                    return Optional.of(new Dispatch((String) result.get(1), Long.parseLong((String) result.get(2)), entries));
+                    return Optional.of(new Dispatch((String) result.get(1), Long.parseLong((String) result.get(2)), entries,
+                            ((Long) result.get(3)).intValue()));
                 });
     }
 

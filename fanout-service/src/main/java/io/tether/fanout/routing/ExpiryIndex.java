@@ -5,6 +5,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.DeliveryStatus;
 import io.tether.contract.RedisKeys;
+import io.tether.fanout.metrics.FanoutMetrics;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,8 +21,11 @@ public final class ExpiryIndex {
     private final DeviceQueue queue;
     private final int shards;
     private final long finalStatusTtlSeconds;
+    private final FanoutMetrics metrics;
 
-    public ExpiryIndex(RedisAsyncCommands<String, String> redis, DeviceQueue queue, int shards, long finalStatusTtlSeconds) {
+    public ExpiryIndex(RedisAsyncCommands<String, String> redis, DeviceQueue queue, int shards, long finalStatusTtlSeconds,
+            FanoutMetrics metrics) {
+        this.metrics = metrics;
         this.redis = redis;
         this.queue = queue;
         this.shards = shards;
@@ -48,7 +52,12 @@ public final class ExpiryIndex {
             List<CompletableFuture<Void>> expired = members.stream().map(member -> {
                 String[] parts = member.split(" ", 2);
                 return queue.settle(parts[0], parts[1], DeliveryStatus.EXPIRED.wire(), "ttl", null, finalStatusTtlSeconds)
-                        .thenCompose(changed -> redis.zrem(key, member))
+                        .thenCompose(changed -> {
+                            if (changed) {
+                                metrics.status(DeliveryStatus.EXPIRED.wire(), "ttl");
+                            }
+                            return redis.zrem(key, member);
+                        })
                         .thenApply(n -> (Void) null)
                         .toCompletableFuture();
             }).toList();

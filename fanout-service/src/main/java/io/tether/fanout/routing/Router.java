@@ -14,6 +14,7 @@ import io.tether.contract.Target;
 import io.tether.contract.Topics;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
+import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.status.StatusStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,10 +45,13 @@ public final class Router {
     private final ExpiryIndex expiries;
     private final Producer<String, byte[]> producer;
     private final MessagingSpans spans;
+    private final FanoutMetrics metrics;
 
     public Router(DeviceQueue queue, DeliverySender deliveries, PushRequests pushes, GatewayLiveness gateways,
-            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer, MessagingSpans spans) {
+            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer, MessagingSpans spans,
+            FanoutMetrics metrics) {
         this.spans = spans;
+        this.metrics = metrics;
         this.queue = queue;
         this.deliveries = deliveries;
         this.pushes = pushes;
@@ -102,12 +106,19 @@ public final class Router {
                 .setAttribute(MessagingSpans.MESSAGE_ID, message.messageId())
                 .startSpan();
         InboxEntry entry = InboxEntry.of(message, deviceId).withTraceparent(traceparentOr(trace.with(span), message.traceparent()));
-        CompletionStage<String> enqueued = queue.enqueue(deviceId, entry, ttl).whenComplete((status, error) -> {
-            if (status != null) {
-                span.setAttribute(INBOX_STATUS, status);
+        CompletionStage<DeviceQueue.Enqueued> enqueuedStage = queue.enqueueCounted(deviceId, entry, ttl).whenComplete((result, error) -> {
+            if (result != null) {
+                span.setAttribute(INBOX_STATUS, result.status());
             }
         });
-        return MessagingSpans.endWhenDone(span, enqueued).thenCompose(status -> {
+        return MessagingSpans.endWhenDone(span, enqueuedStage).thenCompose(enqueued -> {
+            String status = enqueued.status();
+            if (enqueued.queuedNow()) {
+                metrics.routed("inbox", 1);
+                metrics.inboxDepth(enqueued.depth());
+            } else if (enqueued.failure() != null) {
+                metrics.status(DeliveryStatus.FAILED.wire(), enqueued.failure());
+            }
             if (!DeliveryStatus.QUEUED.wire().equals(status)) {
                 LOG.debugf("message %s for %s: %s", message.messageId(), deviceId, status);
                 return done();
@@ -122,22 +133,40 @@ public final class Router {
     }
 
     private CompletionStage<Void> onPresence(PresenceEvent event, Context trace) {
-        return queue.applyPresence(event).thenCompose(changed -> changed ? pump(event.deviceId(), trace) : done());
+        return queue.applyPresenceState(event).thenCompose(state -> {
+            if (state.isEmpty()) {
+                return done();
+            }
+            if (event.kind() != PresenceEvent.Kind.RECEIVING) {
+                metrics.presence(state.get());
+            }
+            return pump(event.deviceId(), trace);
+        });
     }
 
     private CompletionStage<Void> onReceipt(Receipt receipt, Context trace) {
         String device = receipt.deviceId();
         String message = receipt.messageId();
         CompletionStage<?> recorded = switch (receipt.outcome()) {
-            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds());
-            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds());
-            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds());
+            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.DELIVERED.wire(), null));
+            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.FAILED.wire(), receipt.reason()));
+            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds())
+                    .thenApply(changed -> count(changed, DeliveryStatus.PUSHED.wire(), null));
             case PUSH_FAILED -> queue.markPushFailed(device, message, receipt.reason());
             case NOT_DELIVERED -> done();
         };
         // An acknowledgement frees room in the device's window.
         return recorded.thenCompose(v -> receipt.outcome() == Receipt.Outcome.PUSHED || receipt.outcome() == Receipt.Outcome.PUSH_FAILED
                 ? done() : pump(device, trace));
+    }
+
+    private boolean count(boolean changed, String status, String reason) {
+        if (changed) {
+            metrics.status(status, reason);
+        }
+        return changed;
     }
 
     /**
@@ -161,6 +190,9 @@ public final class Router {
                     }
                     span.setAttribute(ROUTE, "live");
                     span.setAttribute(ENTRIES, dispatch.get().entries().size());
+                    for (int i = 0; i < dispatch.get().expired(); i++) {
+                        metrics.status(DeliveryStatus.EXPIRED.wire(), "ttl");
+                    }
                     return dispatch.get().entries().isEmpty() ? done() : handOver(deviceId, dispatch.get());
                 }));
         return MessagingSpans.endWhenDone(span, pumped);
@@ -169,6 +201,7 @@ public final class Router {
     private CompletionStage<Void> handOver(String deviceId, DeviceQueue.Dispatch dispatch) {
         return deliveries.send(deviceId, dispatch).handle((ok, error) -> {
             if (error == null) {
+                metrics.routed("live", dispatch.entries().size());
                 return done();
             }
             LOG.warnf("hand-over to %s failed for %s: %s", dispatch.gatewayId(), deviceId, error.getMessage());
@@ -195,6 +228,8 @@ public final class Router {
                 if (error != null) {
                     return queue.undoFallback(deviceId, fallback.get()).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
                 }
+                metrics.fallback(fallback.get().reason(), fallback.get().entries().size());
+                metrics.routed("push", fallback.get().entries().size());
                 return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive, route) : done();
             }).thenCompose(stage -> stage);
         });

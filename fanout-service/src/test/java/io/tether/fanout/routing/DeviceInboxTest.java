@@ -94,6 +94,20 @@ class DeviceInboxTest {
     }
 
     @Test
+    void enqueueTellsTheInboxDepthWhenItQueuesAndTheReasonWhenItFails() {
+        redis.registerDevice(DEVICE, "ios", null);
+        DeviceQueue queue = queue(2, 1_000_000, 10);
+        assertEquals(new DeviceQueue.Enqueued("queued", 1, null), join(queue.enqueueCounted(DEVICE, Inbox.data(DEVICE, "m1"), 600)));
+        assertEquals(new DeviceQueue.Enqueued("queued", 2, null), join(queue.enqueueCounted(DEVICE, Inbox.data(DEVICE, "m2"), 600)));
+        // A re-consumed record: neither queued nor failed by this call.
+        DeviceQueue.Enqueued again = join(queue.enqueueCounted(DEVICE, Inbox.data(DEVICE, "m2"), 600));
+        assertEquals(new DeviceQueue.Enqueued("queued", -1, null), again);
+        assertFalse(again.queuedNow());
+        assertEquals(new DeviceQueue.Enqueued("failed", -1, "inbox-full"), join(queue.enqueueCounted(DEVICE, Inbox.data(DEVICE, "m3"), 600)));
+        assertEquals(new DeviceQueue.Enqueued("failed", -1, null), join(queue.enqueueCounted(DEVICE, Inbox.data(DEVICE, "m3"), 600)));
+    }
+
+    @Test
     void aMessageForAnUnknownDeviceFailsWithUnknownDevice() {
         assertEquals("failed", join(queue().enqueue(DEVICE, Inbox.data(DEVICE, "m1"), 600)));
 
@@ -267,7 +281,9 @@ class DeviceInboxTest {
         Inbox.enqueue(queue, DEVICE, "fresh");
         liveAndReceiving(queue);
 
-        assertEquals(List.of("fresh"), Inbox.ids(join(queue.nextDispatch(DEVICE, true, 600)).orElseThrow()));
+        DeviceQueue.Dispatch dispatch = join(queue.nextDispatch(DEVICE, true, 600)).orElseThrow();
+        assertEquals(List.of("fresh"), Inbox.ids(dispatch));
+        assertEquals(1, dispatch.expired(), "the dispatch tells how many it expired, for tether_messages_status_total");
 
         assertEquals("expired", status("old").get("status"));
         assertEquals(List.of("fresh"), redis.sync().zrange(KEYS.inbox(), 0, -1));

@@ -5,10 +5,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.opentelemetry.api.OpenTelemetry;
 import io.tether.contract.tracing.MessagingSpans;
 import io.tether.gateway.mqtt.MqttTracing;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.DeliverTopic;
 import io.tether.contract.GatewayId;
+import io.tether.contract.KafkaClientMeters;
 import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
 import io.tether.gateway.config.GatewayConfig;
@@ -18,6 +20,7 @@ import io.tether.gateway.drain.DrainNotice;
 import io.tether.gateway.drain.Drainer;
 import io.tether.gateway.kafka.DeliveryConsumer;
 import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
@@ -27,6 +30,7 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.mqtt.MqttEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -66,10 +70,14 @@ public class GatewayApp {
     private final RedisClient redisClient;
     private CredentialWatcher credentialWatcher;
     private Drainer drainer;
+    private final MeterRegistry registry;
+    private KafkaClientMeters kafkaMeters;
 
     GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
-            StatefulRedisConnection<String, String> redis, RedisClient redisClient, OpenTelemetry openTelemetry) {
+            StatefulRedisConnection<String, String> redis, RedisClient redisClient, OpenTelemetry openTelemetry,
+            MeterRegistry registry) {
         this.openTelemetry = openTelemetry;
+        this.registry = registry;
         this.redisClient = redisClient;
         this.vertx = vertx;
         this.gatewayConfig = gatewayConfig;
@@ -92,10 +100,14 @@ public class GatewayApp {
         }
         MessagingSpans spans = new MessagingSpans(openTelemetry);
         EventPublisher events = new EventPublisher(producer, gatewayId, spans);
+        kafkaMeters = new KafkaClientMeters(registry);
+        kafkaMeters.bind(producer);
 
         GatewayStore store = new GatewayStore(redis.async());
         connections = new Connections(store, gatewayId);
-        deliveryConsumer = new DeliveryConsumer(KafkaClients.deliveryConsumer(kafkaConfig, gatewayId), deliverTopic,
+        var deliveryKafkaConsumer = KafkaClients.deliveryConsumer(kafkaConfig, gatewayId);
+        kafkaMeters.bind(deliveryKafkaConsumer);
+        deliveryConsumer = new DeliveryConsumer(deliveryKafkaConsumer, deliverTopic,
                 delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)), spans);
         deliveryConsumer.start().get(60, TimeUnit.SECONDS);
 
@@ -107,14 +119,26 @@ public class GatewayApp {
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
-        var connectHandler = drainer.gate(new ConnectHandler(vertx, authenticator, store, events, connections, settings, new MqttTracing(openTelemetry)));
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        MqttTracing tracing = new MqttTracing(openTelemetry);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
+            var connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, authenticator, store, events,
+                    connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()))));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());
         }
         LOG.infof("gateway %s: deliveries from %s", gatewayId, deliverTopic);
+    }
+
+    private io.vertx.core.Handler<MqttEndpoint> countDrainRefusals(GatewayMetrics metrics, io.vertx.core.Handler<MqttEndpoint> gated) {
+        return endpoint -> {
+            if (drainer.isDraining()) {
+                metrics.connectError("draining");
+            }
+            gated.handle(endpoint);
+        };
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {
@@ -130,6 +154,9 @@ public class GatewayApp {
         }
         if (heartbeat != null) {
             heartbeat.stop();
+        }
+        if (kafkaMeters != null) {
+            kafkaMeters.close();
         }
         if (producer != null) {
             producer.close(java.time.Duration.ofSeconds(10));

@@ -6,6 +6,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
 import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -31,9 +32,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final Connections connections;
     private final SessionSettings settings;
     private final MqttTracing tracing;
+    private final GatewayMetrics metrics;
+    private final String transport;
 
+    /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
     public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings, MqttTracing tracing) {
+            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport) {
+        this.metrics = metrics;
+        this.transport = transport;
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.store = store;
@@ -49,6 +55,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
+            metrics.authFailure("client-id-invalid");
             endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
@@ -57,13 +64,18 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 .compose(ok -> ok ? Future.fromCompletionStage(store.grants(deviceId), context) : Future.failedFuture(new NotAuthorized()))
                 .compose(hashes -> Future.fromCompletionStage(store.nextEpoch(deviceId), context)
                         .compose(epoch -> open(endpoint, epoch, Grants.fromHashes(hashes), context)))
-                .onSuccess(session -> endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES))
+                .onSuccess(session -> {
+                    session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
+                    endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES);
+                })
                 .onFailure(error -> {
                     if (error instanceof NotAuthorized) {
+                        metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
                         endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                                 : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
+                        metrics.connectError("server-unavailable");
                         endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                                 : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
                     }
@@ -78,6 +90,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
         return authenticator.authenticate(deviceId, username, password);
+    }
+
+    private static boolean hasCredentials(MqttEndpoint endpoint) {
+        return endpoint.isSsl() && DeviceAuthenticator.certificateDeviceId(endpoint.sslSession()).isPresent()
+                || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
     private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {

@@ -12,6 +12,7 @@ import io.tether.contract.Receipt;
 import io.tether.gateway.kafka.Delivery;
 import io.tether.gateway.kafka.EventPublisher;
 import io.tether.gateway.kafka.UpstreamMessage;
+import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -75,6 +76,8 @@ public final class DeviceSession {
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    /** This connection in the gateway's metrics; set once the CONNECT is accepted. */
+    private GatewayMetrics.Connection metered;
 
     public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events,
             Connections connections, GatewayStore store, Grants grants, SessionSettings settings, MqttTracing tracing) {
@@ -104,6 +107,15 @@ public final class DeviceSession {
 
     private boolean isMqtt5() {
         return endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
+    }
+
+    /** The CONNECT was accepted: from now on the connection counts in the metrics (until it closes, if it has not already). */
+    void metered(GatewayMetrics.Connection connection) {
+        if (closed) {
+            connection.closed();
+            return;
+        }
+        metered = connection;
     }
 
     /** Installs the packet handlers; called before CONNACK so that nothing the client sends is missed. */
@@ -173,6 +185,9 @@ public final class DeviceSession {
     private void forwardUpstream(MqttPublishMessage message) {
         MqttProperties props = message.properties();
         int qos = Math.min(message.qosLevel().value(), 1);
+        if (metered != null) {
+            metered.upstream();
+        }
         UpstreamMessage upstream = new UpstreamMessage(deviceId, MessageId.random(), message.topicName(),
                 qos, message.payload().getBytes(),
                 MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null));
@@ -192,6 +207,7 @@ public final class DeviceSession {
             refuse(message, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "lifecycle payload must be background or foreground");
             return;
         }
+        meterPresence(kind);
         acknowledgeWhenDurable(message, events.presence(presence(kind, null)));
     }
 
@@ -323,6 +339,9 @@ public final class DeviceSession {
             sent.span().setStatus(StatusCode.ERROR, "PUBACK refused");
         }
         sent.span().end();
+        if (metered != null) {
+            metered.ackLatency(System.nanoTime() - sent.sentAtNanos(), accepted);
+        }
         events.receipt(accepted
                 ? receipt(sent.messageId(), Receipt.Outcome.DELIVERED, null)
                 : receipt(sent.messageId(), Receipt.Outcome.REJECTED, String.format("puback-0x%02x", ack.code().value() & 0xff)),
@@ -330,6 +349,7 @@ public final class DeviceSession {
         if (deafReported) {
             // It acknowledged after all: the app reads its socket again.
             deafReported = false;
+            meterPresence(PresenceEvent.Kind.RESPONSIVE);
             events.presence(presence(PresenceEvent.Kind.RESPONSIVE, null));
         }
         Delivery next = pending.poll();
@@ -349,6 +369,7 @@ public final class DeviceSession {
         }
         if (!closed && !leaving && inflight.containsKey(packetId) && !deafReported) {
             deafReported = true;
+            meterPresence(PresenceEvent.Kind.ACK_TIMEOUT);
             events.presence(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + ackTimeoutMillis + " ms"));
         }
     }
@@ -430,6 +451,9 @@ public final class DeviceSession {
             return;
         }
         closed = true;
+        if (metered != null) {
+            metered.closed();
+        }
         inflight.values().forEach(f -> {
             vertx.cancelTimer(f.timerId());
             f.span().setAttribute(MqttTracing.OUTCOME, "not-acknowledged");
@@ -462,6 +486,12 @@ public final class DeviceSession {
         byte[] payload = will.getWillMessageBytes() == null ? new byte[0] : will.getWillMessageBytes();
         events.upstream(new UpstreamMessage(deviceId, MessageId.random(), will.getWillTopic(), Math.min(will.getWillQos(), 1),
                 payload, null, null));
+    }
+
+    private void meterPresence(PresenceEvent.Kind kind) {
+        if (metered != null) {
+            metered.presence(kind);
+        }
     }
 
     private PresenceEvent presence(PresenceEvent.Kind kind, String reason) {

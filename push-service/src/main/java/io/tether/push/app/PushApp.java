@@ -4,6 +4,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tether.contract.KafkaClientMeters;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
@@ -35,6 +36,7 @@ public class PushApp {
     private ApnsClients clients;
     private KafkaProducer<String, byte[]> producer;
     private PushService service;
+    private KafkaClientMeters kafkaMeters;
 
     PushApp(ApnsConfig apns, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
             io.opentelemetry.api.OpenTelemetry openTelemetry) {
@@ -54,7 +56,11 @@ public class PushApp {
         }
         apps.forEach(app -> LOG.infof("APNs app %s", app.describe()));
         producer = KafkaClients.producer(kafka.bootstrapServers(), kafka.producer());
-        service = new PushService(KafkaClients.consumer(kafka.bootstrapServers(), kafka.groupId(), apns.maxInFlight(), kafka.consumer()),
+        var consumer = KafkaClients.consumer(kafka.bootstrapServers(), kafka.groupId(), apns.maxInFlight(), kafka.consumer());
+        kafkaMeters = new KafkaClientMeters(registry);
+        kafkaMeters.bind(producer);
+        kafkaMeters.bind(consumer);
+        service = new PushService(consumer,
                 producer, redis.async(), clients, PushTopics.DEFAULT,
                 new PushService.Settings(apns.maxInFlight(), apns.retry().initialBackoff(), apns.retry().maxBackoff()),
                 registry, Clock.systemUTC(), openTelemetry);
@@ -64,6 +70,9 @@ public class PushApp {
     void stop(@Observes ShutdownEvent event) {
         if (service != null) {
             service.stop();
+        }
+        if (kafkaMeters != null) {
+            kafkaMeters.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));

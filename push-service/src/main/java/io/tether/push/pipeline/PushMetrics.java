@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tether.contract.Receipt;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,6 +24,12 @@ public final class PushMetrics {
         this.invalidations = Counter.builder("tether.push.token.invalidations")
                 .description("Device tokens removed from the registry after APNs called them dead")
                 .register(registry);
+        // Known label values start at 0 (Prometheus' advice), so rates and dashboards work before the first retry.
+        for (String reason : List.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown", "ExpiredProviderToken")) {
+            Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
+                    .tag("reason", reason).register(registry);
+        }
+        Counter.builder("tether.push.dead.letters").description("Push requests sent to the dead-letter topic").register(registry);
     }
 
     public void outcome(Receipt receipt) {
@@ -50,7 +57,12 @@ public final class PushMetrics {
 
     public void apnsLatency(long nanos, String result) {
         Timer.builder("tether.push.apns.latency").description("Time from handing a notification to Pushy to APNs' answer")
-                .tag("result", result).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .tag("result", result)
+                // Buckets (tether_push_apns_latency_seconds_bucket) so the dashboard can show percentiles across pods.
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void inFlight(Supplier<Number> count) {

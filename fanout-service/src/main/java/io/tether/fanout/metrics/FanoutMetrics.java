@@ -1,0 +1,109 @@
+package io.tether.fanout.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * Fanout's metrics (Prometheus names):
+ * <ul>
+ * <li>{@code tether_messages_accepted_total{target}}: messages accepted over REST (202), by target kind
+ * ({@code device}, {@code devices}, {@code user}, {@code topic});
+ * <li>{@code tether_messages_routed_total{route}}: per-device messages put in the inbox ({@code inbox}), handed to a
+ * gateway ({@code live}; again after a rewind) or sent to push-service ({@code push});
+ * <li>{@code tether_messages_status_total{status,reason}}: per-device status changes: {@code delivered},
+ * {@code pushed}, {@code failed} (reason {@code inbox-full}, {@code unknown-device}, {@code no-subscription},
+ * {@code puback-0x..}), {@code expired} (reason {@code ttl});
+ * <li>{@code tether_fallbacks_total{reason}}: messages routed to push because the device was not reachable live,
+ * by why: {@code signal} (app in the background), {@code deaf} (missed PUBACK), {@code offline};
+ * <li>{@code tether_inbox_depth}: a device's inbox depth, sampled each time a message is queued (a histogram: no
+ * device is ever scanned to compute it);
+ * <li>{@code tether_presence_transitions_total{state}}: presence changes applied, by the state they led to.
+ * </ul>
+ * Everything here is a counter or a histogram update: cheap, non-blocking, fine on a Redis or Kafka thread.
+ */
+public final class FanoutMetrics {
+    public static final List<String> ROUTES = List.of("inbox", "live", "push");
+    public static final List<String> FALLBACK_REASONS = List.of("signal", "deaf", "offline");
+
+    private final MeterRegistry registry;
+    private final DistributionSummary inboxDepth;
+
+    public FanoutMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.inboxDepth = DistributionSummary.builder("tether.inbox.depth")
+                .description("Messages in a device's inbox, sampled when one is queued")
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+                .register(registry);
+        // Registered up front, so that dashboards show 0 rather than nothing before the first message.
+        ROUTES.forEach(route -> routedCounter(route));
+        FALLBACK_REASONS.forEach(reason -> fallbackCounter(reason));
+        for (String status : List.of("delivered", "pushed", "expired")) {
+            statusCounter(status, status.equals("expired") ? "ttl" : "none");
+        }
+    }
+
+    public void accepted(String targetKind) {
+        Counter.builder("tether.messages.accepted").description("Messages accepted over REST (durable in Kafka)")
+                .tag("target", targetKind).register(registry).increment();
+    }
+
+    public void routed(String route, int messages) {
+        if (messages > 0) {
+            routedCounter(route).increment(messages);
+        }
+    }
+
+    /** A message got a new status for one device; {@code reason} may be null. */
+    public void status(String status, String reason) {
+        statusCounter(status, reasonTag(reason)).increment();
+    }
+
+    public void fallback(String reason, int messages) {
+        if (messages > 0) {
+            fallbackCounter(reason == null ? "unknown" : reason).increment(messages);
+        }
+    }
+
+    public void inboxDepth(long depth) {
+        inboxDepth.record(depth);
+    }
+
+    public void presence(String stateAfter) {
+        Counter.builder("tether.presence.transitions").description("Presence changes applied, by the state they led to")
+                .tag("state", stateAfter).register(registry).increment();
+    }
+
+    private Counter routedCounter(String route) {
+        return Counter.builder("tether.messages.routed").description("Per-device messages by the route they took")
+                .tag("route", route).register(registry);
+    }
+
+    private Counter fallbackCounter(String reason) {
+        return Counter.builder("tether.fallbacks").description("Messages sent to push because the device was not reachable live")
+                .tag("reason", reason).register(registry);
+    }
+
+    private Counter statusCounter(String status, String reason) {
+        return Counter.builder("tether.messages.status").description("Per-device message status changes")
+                .tag("status", status).tag("reason", reason).register(registry);
+    }
+
+    /** A bounded label: the reason's first word, never free text (e.g. "push-failed: ..." becomes "push-failed"). */
+    static String reasonTag(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "none";
+        }
+        int end = reason.length();
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c == ' ' || c == ':' || c == '(') {
+                end = i;
+                break;
+            }
+        }
+        String tag = reason.substring(0, Math.min(end, 48));
+        return tag.isEmpty() ? "none" : tag;
+    }
+}

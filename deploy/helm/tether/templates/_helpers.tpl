@@ -118,8 +118,9 @@ tether.kafka.consumer."{{ $key }}"={{ include "tether.propertyValue" $value }}
 {{- end }}
 {{- with .root.Values.tracing }}
 {{- if .enabled }}
-quarkus.otel.exporter.otlp.endpoint={{ .endpoint }}
-quarkus.otel.exporter.otlp.protocol={{ .protocol }}
+quarkus.otel.sdk.disabled=false
+quarkus.otel.exporter.otlp.traces.endpoint={{ .endpoint }}
+quarkus.otel.exporter.otlp.traces.protocol={{ .protocol }}
 quarkus.otel.traces.sampler=parentbased_traceidratio
 quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- end }}

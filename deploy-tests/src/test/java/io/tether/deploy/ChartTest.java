@@ -252,7 +252,9 @@ class ChartTest {
         Rendering tracing = Rendering.of(Rendering.DEFAULT, Map.of("tracing.enabled", true, "tracing.endpoint", "http://collector.obs:4317"));
         for (Service service : Service.values()) {
             Properties config = ManifestsMatchCodeTest.properties(tracing, service);
-            assertEquals("http://collector.obs:4317", config.getProperty("quarkus.otel.exporter.otlp.endpoint"), service.module);
+            assertEquals("false", config.getProperty("quarkus.otel.sdk.disabled"), service.module + ": the services ship with the SDK off");
+            assertEquals("http://collector.obs:4317", config.getProperty("quarkus.otel.exporter.otlp.traces.endpoint"), service.module);
+            assertEquals("grpc", config.getProperty("quarkus.otel.exporter.otlp.traces.protocol"), service.module);
             assertEquals("parentbased_traceidratio", config.getProperty("quarkus.otel.traces.sampler"));
             Map<String, Object> policy = path(tracing.get("NetworkPolicy", service.objectName()).object(), "spec");
             assertTrue(maps(policy, "egress").stream().flatMap(r -> maps(r, "ports").stream()).anyMatch(p -> "4317".equals(String.valueOf(p.get("port")))),

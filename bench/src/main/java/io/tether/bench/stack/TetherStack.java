@@ -17,9 +17,14 @@ import java.util.Map;
  */
 public final class TetherStack implements AutoCloseable {
     public static final String BUNDLE_ID = "com.example.bench";
-    /** G1 (the JVM's default on this machine), full JIT; the gateway gets more heap for 100k connections. */
-    public static final String SERVICE_JVM = "-Xms128m -Xmx1g -XX:+UseG1GC";
-    public static final String GATEWAY_JVM = "-Xms128m -Xmx2g -XX:+UseG1GC";
+    /**
+     * G1, and the C1 compiler only: six JVMs share two cores here, and C2 compile threads took 40 % of a core in
+     * fanout alone for minutes, starving the services until they fell behind at 400 msg/s (issue 8 note; p99 6.3 s
+     * with C2, 0.75 s without). On nodes with cores to spare, the full JIT is the better default. The gateway gets
+     * more heap for 100k connections.
+     */
+    public static final String SERVICE_JVM = "-Xms128m -Xmx1g -XX:+UseG1GC -XX:TieredStopAtLevel=1";
+    public static final String GATEWAY_JVM = "-Xms128m -Xmx2g -XX:+UseG1GC -XX:TieredStopAtLevel=1";
     public static final String KAFKA_JVM = "-Xms256m -Xmx1g -XX:+UseG1GC";
 
     private final List<AutoCloseable> started = new ArrayList<>();

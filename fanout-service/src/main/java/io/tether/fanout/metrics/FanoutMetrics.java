@@ -1,5 +1,6 @@
 package io.tether.fanout.metrics;
 
+import io.tether.contract.MetricTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,7 @@ public final class FanoutMetrics {
 
     /** A message got a new status for one device; {@code reason} may be null. */
     public void status(String status, String reason) {
-        statusCounter(status, reasonTag(reason)).increment();
+        statusCounter(status, MetricTags.reason(reason)).increment();
     }
 
     public void fallback(String reason, int messages) {
@@ -88,22 +89,5 @@ public final class FanoutMetrics {
     private Counter statusCounter(String status, String reason) {
         return Counter.builder("tether.messages.status").description("Per-device message status changes")
                 .tag("status", status).tag("reason", reason).register(registry);
-    }
-
-    /** A bounded label: the reason's first word, never free text (e.g. "push-failed: ..." becomes "push-failed"). */
-    static String reasonTag(String reason) {
-        if (reason == null || reason.isBlank()) {
-            return "none";
-        }
-        int end = reason.length();
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (c == ' ' || c == ':' || c == '(') {
-                end = i;
-                break;
-            }
-        }
-        String tag = reason.substring(0, Math.min(end, 48));
-        return tag.isEmpty() ? "none" : tag;
     }
 }

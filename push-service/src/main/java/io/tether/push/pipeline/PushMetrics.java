@@ -1,5 +1,6 @@
 package io.tether.push.pipeline;
 
+import io.tether.contract.MetricTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,14 +37,14 @@ public final class PushMetrics {
         Counter.builder("tether.push.sent")
                 .description("Push requests by final outcome")
                 .tag("outcome", receipt.outcome() == Receipt.Outcome.PUSHED ? "pushed" : "failed")
-                .tag("reason", reasonTag(receipt.reason()))
+                .tag("reason", MetricTags.reason(receipt.reason()))
                 .register(registry)
                 .increment();
     }
 
     public void retry(String reason) {
         Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
-                .tag("reason", reasonTag(reason)).register(registry).increment();
+                .tag("reason", MetricTags.reason(reason)).register(registry).increment();
     }
 
     public void deadLettered() {
@@ -71,23 +72,4 @@ public final class PushMetrics {
                 .strongReference(true).register(registry);
     }
 
-    /**
-     * A bounded tag: a reason's first word ("BadDeviceToken", "retries-exhausted", "expired"), never the free
-     * text after it (exception messages would make a label value per failure).
-     */
-    static String reasonTag(String reason) {
-        if (reason == null || reason.isEmpty()) {
-            return "none";
-        }
-        int end = reason.length();
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (c == ' ' || c == ':' || c == '(') {
-                end = i;
-                break;
-            }
-        }
-        String tag = reason.substring(0, Math.min(end, 64));
-        return tag.isEmpty() ? "none" : tag;
-    }
 }

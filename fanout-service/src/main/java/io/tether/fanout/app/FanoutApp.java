@@ -2,6 +2,7 @@ package io.tether.fanout.app;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.opentelemetry.api.OpenTelemetry;
+import io.tether.contract.ConsumerDefaults;
 import io.tether.contract.tracing.MessagingSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -165,14 +166,8 @@ public class FanoutApp {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Range assignment gives one member partition p of every subscribed topic: all records of a device.
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        // The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1); the wait only bounds empty
-        // fetches. A short one costs latency nothing but turns every idle consumer into ~100 fetches/s of broker CPU.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        // A crashed member keeps its partitions until its session times out; Kafka's default 45 s would hold
-        // every message of those devices that long after a kill -9 or node loss.
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        ConsumerDefaults.groupMember(props);
         props.putAll(kafka.consumer());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

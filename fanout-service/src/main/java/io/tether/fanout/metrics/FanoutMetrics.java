@@ -61,6 +61,13 @@ public final class FanoutMetrics {
         statusCounter(status, MetricTags.reason(reason)).increment();
     }
 
+    /** Messages found past their TTL in a device's inbox and settled as expired. */
+    public void expired(int messages) {
+        if (messages > 0) {
+            statusCounter("expired", "ttl").increment(messages);
+        }
+    }
+
     public void fallback(String reason, int messages) {
         if (messages > 0) {
             fallbackCounter(reason == null ? "unknown" : reason).increment(messages);

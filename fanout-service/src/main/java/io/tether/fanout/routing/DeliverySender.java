@@ -43,8 +43,8 @@ public final class DeliverySender {
             KafkaHeaders.put(h, Headers.MQTT_TOPIC, entry.mqttTopic());
             KafkaHeaders.put(h, Headers.CONTENT_TYPE, entry.contentType());
             KafkaHeaders.put(h, Headers.EXPIRES_AT, Long.toString(entry.expiresAt()));
-            KafkaHeaders.put(h, Headers.TRACEPARENT, entry.traceparent());
-            // Each entry continues its own message's trace (see Router.enqueueAndPump), whatever moved it along.
+            // Each entry continues its own message's trace (see Router.enqueueAndPump), whatever moved it along;
+            // the send span writes the record's traceparent.
             return spans.send(producer, record, TraceContext.fromTraceparent(entry.traceparent()));
         }).toList();
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));

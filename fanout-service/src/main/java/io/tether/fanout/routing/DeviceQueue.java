@@ -42,11 +42,8 @@ public final class DeviceQueue {
         }
     }
 
-    /** Entries to hand to the gateway that holds the device's connection. */
+    /** Entries to hand to the gateway that holds the device's connection, and how many it found expired on the way. */
     public record Dispatch(String gatewayId, long epoch, List<InboxEntry> entries, int expired) {
-        public Dispatch(String gatewayId, long epoch, List<InboxEntry> entries) {
-            this(gatewayId, epoch, entries, 0);
-        }
     }
 
     /**

@@ -53,9 +53,7 @@ public final class ExpiryIndex {
                 String[] parts = member.split(" ", 2);
                 return queue.settle(parts[0], parts[1], DeliveryStatus.EXPIRED.wire(), "ttl", null, finalStatusTtlSeconds)
                         .thenCompose(changed -> {
-                            if (changed) {
-                                metrics.status(DeliveryStatus.EXPIRED.wire(), "ttl");
-                            }
+                            metrics.expired(changed ? 1 : 0);
                             return redis.zrem(key, member);
                         })
                         .thenApply(n -> (Void) null)

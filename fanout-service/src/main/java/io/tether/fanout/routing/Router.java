@@ -190,9 +190,7 @@ public final class Router {
                     }
                     span.setAttribute(ROUTE, "live");
                     span.setAttribute(ENTRIES, dispatch.get().entries().size());
-                    for (int i = 0; i < dispatch.get().expired(); i++) {
-                        metrics.status(DeliveryStatus.EXPIRED.wire(), "ttl");
-                    }
+                    metrics.expired(dispatch.get().expired());
                     return dispatch.get().entries().isEmpty() ? done() : handOver(deviceId, dispatch.get());
                 }));
         return MessagingSpans.endWhenDone(span, pumped);

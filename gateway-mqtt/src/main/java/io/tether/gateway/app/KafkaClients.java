@@ -1,5 +1,6 @@
 package io.tether.gateway.app;
 
+import io.tether.contract.ConsumerDefaults;
 import io.tether.gateway.config.KafkaConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,9 +42,7 @@ final class KafkaClients {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tether-" + gatewayId + "-deliver");
         // Assigned, not subscribed: the topic belongs to this instance alone, so no group and no commits.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1); the wait only bounds empty
-        // fetches. A short one costs latency nothing but turns every idle consumer into ~100 fetches/s of broker CPU.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        ConsumerDefaults.fetch(props);
         props.putAll(config.consumer());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

@@ -2,7 +2,6 @@ package io.tether.gateway.kafka;
 
 import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
-import io.tether.contract.tracing.TraceContext;
 import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -16,8 +15,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public record Delivery(String deviceId, String messageId, long epoch, String mqttTopic, byte[] payload,
         String contentType, long expiresAt, Context trace) {
 
-    /** @throws IllegalArgumentException when a required header is missing or malformed */
-    public static Delivery from(ConsumerRecord<String, byte[]> record) {
+    /**
+     * @param trace the context of the consumer's {@code process} span, which already continued the record's headers
+     * @throws IllegalArgumentException when a required header is missing or malformed
+     */
+    public static Delivery from(ConsumerRecord<String, byte[]> record, Context trace) {
         var headers = record.headers();
         return new Delivery(
                 record.key(),
@@ -27,11 +29,7 @@ public record Delivery(String deviceId, String messageId, long epoch, String mqt
                 record.value() == null ? new byte[0] : record.value(),
                 KafkaHeaders.get(headers, Headers.CONTENT_TYPE).orElse(null),
                 KafkaHeaders.get(headers, Headers.EXPIRES_AT).map(Long::parseLong).orElse(0L),
-                TraceContext.fromHeaders(headers));
-    }
-
-    public Delivery withTrace(Context context) {
-        return new Delivery(deviceId, messageId, epoch, mqttTopic, payload, contentType, expiresAt, context);
+                trace);
     }
 
     public boolean isExpired(long nowMillis) {

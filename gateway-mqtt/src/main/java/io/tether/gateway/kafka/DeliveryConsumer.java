@@ -79,13 +79,13 @@ public final class DeliveryConsumer implements Runnable {
         try (Scope ignored = span.makeCurrent()) {
             Delivery delivery;
             try {
-                delivery = Delivery.from(record);
+                delivery = Delivery.from(record, Context.current());
             } catch (RuntimeException e) {
                 LOG.warnf("dropping malformed delivery at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
                 span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "malformed");
                 return;
             }
-            sink.accept(delivery.withTrace(Context.current()));
+            sink.accept(delivery);
         } finally {
             span.end();
         }

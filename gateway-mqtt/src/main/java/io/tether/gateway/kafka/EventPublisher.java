@@ -45,7 +45,6 @@ public final class EventPublisher {
         KafkaHeaders.put(record.headers(), Headers.MQTT_TOPIC, message.mqttTopic());
         KafkaHeaders.put(record.headers(), Headers.QOS, Integer.toString(message.qos()));
         KafkaHeaders.put(record.headers(), Headers.CONTENT_TYPE, message.contentType());
-        KafkaHeaders.put(record.headers(), Headers.TRACEPARENT, message.traceparent());
         KafkaHeaders.put(record.headers(), Headers.GATEWAY_ID, gatewayId);
         return spans.send(producer, record, trace);
     }

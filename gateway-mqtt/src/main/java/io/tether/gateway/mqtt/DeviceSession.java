@@ -364,10 +364,11 @@ public final class DeviceSession {
      */
     private void onAckTimeout(int packetId) {
         InFlight sent = inflight.get(packetId);
-        if (sent != null) {
-            sent.span().addEvent("ack-timeout");
+        if (sent == null) {
+            return;
         }
-        if (!closed && !leaving && inflight.containsKey(packetId) && !deafReported) {
+        sent.span().addEvent("ack-timeout");
+        if (!closed && !leaving && !deafReported) {
             deafReported = true;
             meterPresence(PresenceEvent.Kind.ACK_TIMEOUT);
             events.presence(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + ackTimeoutMillis + " ms"));

@@ -1,5 +1,6 @@
 package io.tether.push.pipeline;
 
+import io.tether.contract.ConsumerDefaults;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,12 +41,7 @@ public final class KafkaClients {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tether-push-consumer");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1); the wait only bounds empty
-        // fetches. A short one costs latency nothing but turns every idle consumer into ~100 fetches/s of broker CPU.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-        // A crashed member keeps its partitions until its session times out (Kafka's default: 45 s of held pushes).
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        ConsumerDefaults.groupMember(props);
         props.putAll(extra);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, PushConsumer.batchSize(maxInFlight)); // flow control relies on it
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());

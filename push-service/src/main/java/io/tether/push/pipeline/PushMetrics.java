@@ -26,10 +26,8 @@ public final class PushMetrics {
                 .description("Device tokens removed from the registry after APNs called them dead")
                 .register(registry);
         // Known label values start at 0 (Prometheus' advice), so rates and dashboards work before the first retry.
-        for (String reason : List.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown", "ExpiredProviderToken")) {
-            Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
-                    .tag("reason", reason).register(registry);
-        }
+        List.of("TooManyRequests", "InternalServerError", "ServiceUnavailable", "Shutdown", "ExpiredProviderToken")
+                .forEach(this::retries);
         Counter.builder("tether.push.dead.letters").description("Push requests sent to the dead-letter topic").register(registry);
     }
 
@@ -43,8 +41,12 @@ public final class PushMetrics {
     }
 
     public void retry(String reason) {
-        Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
-                .tag("reason", MetricTags.reason(reason)).register(registry).increment();
+        retries(MetricTags.reason(reason)).increment();
+    }
+
+    private Counter retries(String reasonTag) {
+        return Counter.builder("tether.push.retries").description("APNs attempts that will be retried")
+                .tag("reason", reasonTag).register(registry);
     }
 
     public void deadLettered() {

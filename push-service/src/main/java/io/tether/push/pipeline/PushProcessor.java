@@ -107,13 +107,7 @@ public final class PushProcessor {
 
     private CompletionStage<Receipt> attempt(Attempt attempt, int number) {
         Span span = startApnsSpan(attempt, number);
-        return attemptIn(attempt, number, span).whenComplete((receipt, error) -> {
-            if (error != null) {
-                span.recordException(error);
-                span.setStatus(StatusCode.ERROR);
-            }
-            span.end();
-        });
+        return MessagingSpans.endWhenDone(span, attemptIn(attempt, number, span));
     }
 
     /** One APNs request (no instrumentation covers Pushy): id, push type, priority, and what APNs answered. */

@@ -59,6 +59,9 @@ public final class Mosquitto {
             Files.writeString(config, String.join("\n",
                     "# Written by io.tether.bench.stack.Mosquitto",
                     "listener " + port + " 127.0.0.1",
+                    // Started as root, mosquitto would switch to the 'mosquitto' account, which cannot read files
+                    // under a private work directory (mktemp -d is mode 700); stay the user that started it.
+                    "user " + System.getProperty("user.name"),
                     "allow_anonymous false",
                     "password_file " + passwords,
                     "persistence false",

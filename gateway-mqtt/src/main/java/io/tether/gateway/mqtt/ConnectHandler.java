@@ -5,7 +5,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
-import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.delivery.Acknowledgements;
+import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
@@ -34,10 +35,13 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final MqttTracing tracing;
     private final GatewayMetrics metrics;
     private final String transport;
+    private final Acknowledgements acknowledgements;
 
     /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
     public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport) {
+            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport,
+            Acknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.metrics = metrics;
         this.transport = transport;
         this.vertx = vertx;
@@ -98,7 +102,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing);
+        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing,
+                acknowledgements);
         session.bind();
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,

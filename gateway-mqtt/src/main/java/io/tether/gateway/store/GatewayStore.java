@@ -45,11 +45,14 @@ public final class GatewayStore {
                         DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
     }
 
-    /** Announces this instance (fanout watches the set) and refreshes its heartbeat. */
-    public CompletionStage<Void> heartbeat(String gatewayId, Duration ttl) {
+    /**
+     * Announces this instance (fanout watches the set) and refreshes its heartbeat; true when the heartbeat had
+     * lapsed before this beat (the first beat of an instance, Redis restarted or lost data, or a beat came too late).
+     */
+    public CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl) {
         return redis.sadd(RedisKeys.gateways(), gatewayId)
-                .thenCompose(n -> redis.set(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
-                .thenApply(ok -> null);
+                .thenCompose(n -> redis.setGet(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
+                .thenApply(previous -> previous == null);
     }
 
     public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {

@@ -1,0 +1,152 @@
+package io.tether.inbox;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.PresenceEvent;
+import io.tether.contract.RedisKeys;
+import io.tether.runtime.redis.LuaScript;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+
+/**
+ * A device's inbox, presence and delivery statuses in Redis. Every call is one atomic Lua script over keys that
+ * share the device's hash tag (so it also runs on Redis Cluster), and every call that changes what the device can
+ * take moves its inbox along in the same script: live entries go straight to the gateway's delivery channel.
+ */
+public final class DeviceInbox {
+    private final RedisAsyncCommands<String, String> redis;
+    private final InboxSettings settings;
+    private final String policy;
+    private final LongSupplier clock;
+
+    public DeviceInbox(RedisAsyncCommands<String, String> redis, InboxSettings settings, RoutingPolicy policy, LongSupplier clock) {
+        this.redis = redis;
+        this.settings = settings;
+        this.policy = policy.encoded();
+        this.clock = clock;
+    }
+
+    public DeviceInbox(RedisAsyncCommands<String, String> redis, InboxSettings settings) {
+        this(redis, settings, RoutingPolicy.standard(), System::currentTimeMillis);
+    }
+
+    public InboxSettings settings() {
+        return settings;
+    }
+
+    /**
+     * What {@link #route} did to the message.
+     *
+     * @param status     the message's status for this device after the call (queued, or failed, or final already)
+     * @param depth      inbox depth including it when this call queued it, else -1
+     * @param failure    why this call failed it (unknown-device, inbox-full), else null
+     * @param indexAt    when non-zero: put the device into the expiry index at this time before committing
+     * @param overflowed ids of older messages that gave way at the inbox bound (now failed: inbox-overflow)
+     */
+    public record Routed(String status, long depth, String failure, long indexAt, List<String> overflowed, Pump pump) {
+        public boolean queuedNow() {
+            return depth >= 0;
+        }
+    }
+
+    /** Queues a message for a device (unless known: a re-consumed record) and moves the inbox along. */
+    public CompletionStage<Routed> route(String deviceId, InboxEntry entry, long statusTtlSeconds) {
+        return this.<List<Object>>run(InboxScripts.ROUTE, ScriptOutputType.MULTI, deviceId, deviceId, entry.messageId(), entry.stored(),
+                Integer.toString(entry.size()), Long.toString(entry.expiresAt()), Integer.toString(settings.maxMessages()),
+                Long.toString(settings.maxBytes()), Long.toString(statusTtlSeconds))
+                .thenApply(r -> {
+                    String failure = (String) r.get(2);
+                    String overflowed = (String) r.get(4);
+                    return new Routed((String) r.get(0), (Long) r.get(1), failure.isEmpty() ? null : failure, (Long) r.get(3),
+                            overflowed.isEmpty() ? List.of() : Arrays.asList(overflowed.split(",")), Pump.read(r, 5));
+                });
+    }
+
+    /** What a presence event did: {@code state} after it, when {@code applied}; the pump it triggered. */
+    public record PresenceChange(boolean applied, String state, Pump pump) {
+    }
+
+    /** Applies a presence event (epoch-fenced) and, when it changed anything, moves the inbox along. */
+    public CompletionStage<PresenceChange> presence(PresenceEvent event) {
+        // REASSERTED carries the app state the gateway holds as its reason.
+        String appState = "background".equals(event.reason()) ? "background" : "foreground";
+        return this.<List<Object>>run(InboxScripts.PRESENCE, ScriptOutputType.MULTI, event.deviceId(), event.deviceId(),
+                event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()), appState)
+                .thenApply(r -> new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), Pump.read(r, 2)));
+    }
+
+    /** What a gateway's answer did: whether the status changed, and how many next entries went out. */
+    public record Acked(boolean changed, int handedOver, int expired) {
+    }
+
+    /**
+     * A gateway's final answer for a delivery on connection {@code epoch} of {@code gatewayId}: {@code delivered}
+     * (PUBACK), {@code failed} (refused, with {@code reason}) or {@code expired}. The next entries go out while that
+     * connection is the live one.
+     */
+    public CompletionStage<Acked> acknowledge(String deviceId, String messageId, String status, String reason, long epoch,
+            String gatewayId) {
+        return this.<List<Object>>run(InboxScripts.ACK, ScriptOutputType.MULTI, deviceId, deviceId, messageId,
+                status, reason == null ? "" : reason, Long.toString(epoch), gatewayId)
+                .thenApply(r -> new Acked((Long) r.get(0) == 1L, ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue()));
+    }
+
+    /** Hands everything unacknowledged to connection {@code epoch} of {@code gatewayId} again; answers how many. */
+    public CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId) {
+        return this.<List<Object>>run(InboxScripts.RESYNC, ScriptOutputType.MULTI, deviceId, deviceId, Long.toString(epoch), gatewayId)
+                .thenApply(r -> ((Long) r.get(0)).intValue());
+    }
+
+    /** The push requests of {@code push} are in Kafka: the entries count as pushed-for; false when already moved on. */
+    public CompletionStage<Boolean> confirmPush(String deviceId, Pump.Push push) {
+        List<String> args = new ArrayList<>(List.of(push.previousCursor(), push.cursor(), push.lastNudgeAt()));
+        push.entries().forEach(e -> args.add(e.messageId()));
+        return this.<Long>run(InboxScripts.PUSH_CONFIRM, ScriptOutputType.INTEGER, deviceId, args.toArray(String[]::new))
+                .thenApply(n -> n == 1L);
+    }
+
+    /** APNs accepted the message's push; true when that changed its status (a final status stays). */
+    public CompletionStage<Boolean> pushed(String deviceId, String messageId, String apnsId) {
+        return this.<Long>run(InboxScripts.PUSHED, ScriptOutputType.INTEGER, deviceId, messageId, "pushed", apnsId == null ? "" : apnsId,
+                Long.toString(settings.openStatusTtlSeconds())).thenApply(n -> n == 1L);
+    }
+
+    /** The push failed; the message stays queued in the inbox, and its status says why it was not pushed. */
+    public CompletionStage<Void> pushFailed(String deviceId, String messageId, String reason) {
+        return this.<Long>run(InboxScripts.PUSHED, ScriptOutputType.INTEGER, deviceId, messageId, "push-failed", reason,
+                Long.toString(settings.openStatusTtlSeconds())).thenApply(n -> null);
+    }
+
+    /** Moves the inbox along with nothing else changed (after a full batch of pushes, to look behind it). */
+    public CompletionStage<Pump> pump(String deviceId) {
+        return this.<List<Object>>run(InboxScripts.PUMP, ScriptOutputType.MULTI, deviceId, deviceId).thenApply(r -> Pump.read(r, 0));
+    }
+
+    /** What the expiry sweep did to one device: how many expired, and when the next entry is due (0: none left). */
+    public record Expired(int expired, long nextAt) {
+    }
+
+    public CompletionStage<Expired> expire(String deviceId) {
+        return this.<List<Object>>run(InboxScripts.EXPIRE, ScriptOutputType.MULTI, deviceId)
+                .thenApply(r -> new Expired(((Long) r.get(0)).intValue(), (Long) r.get(1)));
+    }
+
+    private <T> CompletionStage<T> run(LuaScript script, ScriptOutputType type, String deviceId, String... extra) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        String[] args = new String[8 + extra.length];
+        args[0] = Long.toString(clock.getAsLong());
+        args[1] = Integer.toString(settings.window());
+        args[2] = policy;
+        args[3] = keys.status("");
+        args[4] = Long.toString(settings.finalStatusTtlSeconds());
+        args[5] = RedisKeys.DELIVER_CHANNEL_PREFIX;
+        args[6] = Long.toString(settings.nudgeIntervalMillis());
+        args[7] = Integer.toString(InboxSettings.PUSH_BATCH);
+        System.arraycopy(extra, 0, args, 8, extra.length);
+        return script.run(redis, type, new String[] {keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta()},
+                args);
+    }
+}

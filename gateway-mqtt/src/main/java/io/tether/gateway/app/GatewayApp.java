@@ -140,7 +140,7 @@ public class GatewayApp {
         MqttTracing tracing = new MqttTracing(spans);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
-            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, authenticator, store,
+            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, store,
                     events, connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()), acknowledgements)));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));

@@ -2,19 +2,14 @@ package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.opentelemetry.api.trace.Span;
-import io.tether.contract.DeliveryStatus;
 import io.tether.contract.PresenceEvent;
 import io.tether.gateway.delivery.Acknowledgements;
-import io.tether.gateway.delivery.Delivery;
 import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.ConnectionMeter;
 import io.tether.gateway.store.GatewayStore;
 import io.tether.inbox.HandOver;
-import io.tether.inbox.InboxEntry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPubAckMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
@@ -34,7 +29,7 @@ import org.jboss.logging.Logger;
  * owns the connection's end (close, takeover, drain, revocation). Everything runs on the connection's Vert.x context
  * (event loop), so nothing needs a lock; hand-overs arriving from Redis hop onto it first.
  */
-public final class DeviceSession implements DeliveryWindow.Link, Upstream.Session {
+public final class DeviceSession implements Upstream.Session {
     private static final Logger LOG = Logger.getLogger(DeviceSession.class);
     /** How long a draining connection waits for Kafka to confirm its DISCONNECTED before closing anyway. */
     private static final long LEAVE_PRESENCE_TIMEOUT_SECONDS = 5;
@@ -50,7 +45,7 @@ public final class DeviceSession implements DeliveryWindow.Link, Upstream.Sessio
     private final MqttTracing tracing;
     private final ConnectionControl control;
     private final SubscriptionSet subscriptions;
-    private final DeliveryWindow window;
+    private final Downstream downstream;
     private final Upstream upstream;
     private final Grants grants;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
@@ -75,7 +70,8 @@ public final class DeviceSession implements DeliveryWindow.Link, Upstream.Sessio
         this.control = new ConnectionControl(endpoint);
         this.subscriptions = new SubscriptionSet(deviceId);
         int maxInflight = Math.min(settings.maxInflight(), MqttProps.receiveMaximum(endpoint.connectProperties()));
-        this.window = new DeliveryWindow(this, maxInflight, settings.ackTimeout().toMillis(), System::currentTimeMillis);
+        this.downstream = new Downstream(deviceId, vertx, control, subscriptions, tracing, acknowledgements, events, this::presence,
+                () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis());
         this.upstream = new Upstream(deviceId, grants, settings, events, store, tracing, control, context, this);
         this.grants = grants;
     }
@@ -130,7 +126,7 @@ public final class DeviceSession implements DeliveryWindow.Link, Upstream.Sessio
             codes.replaceAll(code -> (code.value() & 0xff) >= 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
         }
         endpoint.subscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
-        window.subscriptionsChanged();
+        downstream.subscriptionsChanged();
         if (!receivingReported && subscriptions.receives()) {
             // Subscribed inside its own namespace: fanout may start handing messages over.
             receivingReported = true;
@@ -151,74 +147,12 @@ public final class DeviceSession implements DeliveryWindow.Link, Upstream.Sessio
             if (closed || leaving) {
                 return; // whatever is not acknowledged stays in the inbox; the DISCONNECTED rewinds it
             }
-            for (InboxEntry entry : handOver.entries()) {
-                window.offer(Delivery.of(handOver, entry));
-            }
+            downstream.handOver(handOver);
         });
     }
 
     private void onPubAck(MqttPubAckMessage ack) {
-        window.onPubAck(ack.messageId(), ack.code() == null ? 0 : ack.code().value() & 0xff);
-    }
-
-    @Override
-    public Span startSpan(Delivery delivery, int packetId) {
-        return tracing.startPublish(deviceId, delivery.mqttTopic(), delivery.messageId(), packetId, delivery.trace());
-    }
-
-    @Override
-    public void publish(Delivery delivery, int packetId, Span span) {
-        MqttProperties props = control.isMqtt5()
-                ? MqttProps.delivery(delivery.messageId(), delivery.contentType(), delivery.trace().with(span))
-                : MqttProperties.NO_PROPERTIES;
-        endpoint.publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()), MqttQoS.AT_LEAST_ONCE, false, false, packetId, props);
-    }
-
-    @Override
-    public boolean subscribed(String topic) {
-        return subscriptions.matches(topic);
-    }
-
-    @Override
-    public long setTimer(long delayMillis, Runnable action) {
-        return vertx.setTimer(delayMillis, id -> action.run());
-    }
-
-    @Override
-    public void cancelTimer(long id) {
-        vertx.cancelTimer(id);
-    }
-
-    @Override
-    public void settled(Delivery delivery, DeliveryWindow.Outcome outcome, String reason, long ackNanos) {
-        DeliveryStatus status = switch (outcome) {
-            case DELIVERED -> DeliveryStatus.DELIVERED;
-            case EXPIRED -> DeliveryStatus.EXPIRED;
-            case REFUSED, NOT_SUBSCRIBED -> DeliveryStatus.FAILED;
-        };
-        if (outcome == DeliveryWindow.Outcome.DELIVERED || outcome == DeliveryWindow.Outcome.REFUSED) {
-            meter.ackLatency(ackNanos, outcome == DeliveryWindow.Outcome.DELIVERED);
-        }
-        acknowledgements.settle(delivery, status, reason);
-    }
-
-    /**
-     * No PUBACK within the deadline: the app was probably suspended and its socket went deaf. Report it at once
-     * instead of waiting 1.5 × keepalive.
-     */
-    @Override
-    public void deaf(long deadlineMillis) {
-        if (closed || leaving) {
-            return;
-        }
-        meter.presence(PresenceEvent.Kind.ACK_TIMEOUT);
-        events.presenceEventually(presence(PresenceEvent.Kind.ACK_TIMEOUT, "no PUBACK within " + deadlineMillis + " ms"));
-    }
-
-    @Override
-    public void responsive() {
-        meter.presence(PresenceEvent.Kind.RESPONSIVE);
-        events.presenceEventually(presence(PresenceEvent.Kind.RESPONSIVE, null));
+        downstream.onPubAck(ack.messageId(), ack.code() == null ? 0 : ack.code().value() & 0xff);
     }
 
     // ---- Upstream.Session -----------------------------------------------------------------------------------
@@ -315,7 +249,7 @@ public final class DeviceSession implements DeliveryWindow.Link, Upstream.Sessio
         }
         closed = true;
         meter.closed();
-        window.close(control.closeReason());
+        downstream.close(control.closeReason());
         connections.remove(this);
         if (!"clean".equals(control.closeReason())) {
             upstream.publishWill(endpoint.will(), will -> events.upstream(will));

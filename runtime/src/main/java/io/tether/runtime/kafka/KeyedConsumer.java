@@ -69,9 +69,12 @@ public final class KeyedConsumer implements Runnable {
         this.permits = new Semaphore(maxInFlight);
     }
 
-    /** Records per poll: a whole batch always finds permits when polling resumes. */
+    /**
+     * Records per poll: half the permits at most, so a poll goes on while the previous batch is still in hand (no batch
+     * barrier), and a whole batch always finds permits when polling resumes.
+     */
     public static int batchSize(int maxInFlight) {
-        return Math.max(1, Math.min(500, maxInFlight));
+        return Math.max(1, Math.min(500, maxInFlight / 2));
     }
 
     public void start() {

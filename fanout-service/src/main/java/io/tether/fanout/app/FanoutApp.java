@@ -26,6 +26,8 @@ import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.runtime.kafka.TopicLayout;
 import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
+import io.tether.runtime.quarkus.RedisSettings;
+import io.tether.runtime.redis.ReplicaWait;
 import io.tether.runtime.tracing.MessagingSpans;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -61,10 +63,12 @@ public class FanoutApp {
     private KeyedConsumer routing;
 
     private final InboxConfig inboxConfig;
+    private final RedisSettings redisSettings;
 
-    FanoutApp(FanoutConfig config, InboxConfig inboxConfig, KafkaSettings kafka, StatefulRedisConnection<String, String> redis,
-            MessagingSpans spans, MeterRegistry registry) {
+    FanoutApp(FanoutConfig config, InboxConfig inboxConfig, KafkaSettings kafka, RedisSettings redisSettings,
+            StatefulRedisConnection<String, String> redis, MessagingSpans spans, MeterRegistry registry) {
         this.inboxConfig = inboxConfig;
+        this.redisSettings = redisSettings;
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
@@ -93,7 +97,8 @@ public class FanoutApp {
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
                 retries);
         routing = new KeyedConsumer("tether-routing-consumer", consumer, TopicLayout.PER_DEVICE,
-                record -> routeInSpan(router, record, group), new DeadLetters(producer), retry, config.maxInFlight());
+                record -> routeInSpan(router, record, group), new DeadLetters(producer), retry, config.maxInFlight())
+                .beforeCommit(new ReplicaWait(redis, redisSettings.waitReplicas(), redisSettings.waitTimeout()));
         routing.start();
     }
 

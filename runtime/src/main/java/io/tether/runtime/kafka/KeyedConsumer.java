@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -48,6 +49,7 @@ public final class KeyedConsumer implements Runnable {
     private final Semaphore permits;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    private volatile BooleanSupplier beforeCommit = () -> true;
     private volatile boolean running = true;
     private volatile boolean polling;
     private Thread thread;
@@ -75,6 +77,15 @@ public final class KeyedConsumer implements Runnable {
      */
     public static int batchSize(int maxInFlight) {
         return Math.max(1, Math.min(500, maxInFlight / 2));
+    }
+
+    /**
+     * Asked before offsets are committed, on the consumer thread; false skips this commit (it is tried again later).
+     * E.g. Redis {@code WAIT}: the handlers' writes reached a replica before Kafka forgets the records.
+     */
+    public KeyedConsumer beforeCommit(BooleanSupplier check) {
+        this.beforeCommit = check;
+        return this;
     }
 
     public void start() {
@@ -165,7 +176,7 @@ public final class KeyedConsumer implements Runnable {
 
     private void commitDue(boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> due = offsets.due(consumer.assignment());
-        if (due.isEmpty()) {
+        if (due.isEmpty() || !beforeCommit.getAsBoolean()) {
             return;
         }
         if (sync) {
@@ -225,7 +236,7 @@ public final class KeyedConsumer implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             try {
                 Map<TopicPartition, OffsetAndMetadata> due = offsets.due(partitions);
-                if (!due.isEmpty()) {
+                if (!due.isEmpty() && beforeCommit.getAsBoolean()) {
                     consumer.commitSync(due);
                 }
             } catch (KafkaException e) {

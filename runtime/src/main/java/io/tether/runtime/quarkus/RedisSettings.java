@@ -19,4 +19,16 @@ public interface RedisSettings {
     /** Longest wait between reconnect attempts while Redis is away. Default 1 s. */
     @WithDefault("1s")
     Duration maxReconnectDelay();
+
+    /**
+     * Replicas that must have a consumer's Redis writes before it commits the Kafka offsets of the records behind them
+     * (Redis {@code WAIT}). 0 (the default) for one Redis node with {@code appendfsync always}; 1 with a replica and
+     * {@code appendfsync everysec}, so that a failover loses nothing a commit covered. See the README's durability contract.
+     */
+    @WithDefault("0")
+    int waitReplicas();
+
+    /** How long a commit waits for those replicas; when they do not confirm in time the commit waits for the next round. */
+    @WithDefault("1s")
+    Duration waitTimeout();
 }

@@ -73,6 +73,8 @@ public final class TetherStack {
 
     private Map<String, String> fanoutConfig() {
         Map<String, String> config = traced(common());
+        // Fanout takes a gateway for dead once its heartbeat has been missing for a heartbeat TTL.
+        config.put("tether.fanout.gateway-grace", HEARTBEAT_TTL.toMillis() + "ms");
         return config;
     }
 

@@ -22,6 +22,7 @@ import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.failure.Retry;
 import io.tether.runtime.kafka.DeadLetters;
 import io.tether.runtime.kafka.KafkaClientMeters;
+import io.tether.runtime.kafka.KafkaClients;
 import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.runtime.kafka.TopicLayout;
 import io.tether.runtime.kafka.TopicProvisioner;
@@ -86,9 +87,7 @@ public class FanoutApp {
             new TopicProvisioner(admin, layout).ensure(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
         }
         // Fetch metadata now, so that send() on the REST path or a Redis thread never blocks on it.
-        for (String topic : List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ)) {
-            producer.partitionsFor(topic);
-        }
+        KafkaClients.warmUp(producer, List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ), Duration.ofSeconds(60));
         Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex(), statusStore(), producer, spans, metrics);
         String group = kafka.groupId().orElse("tether-fanout");
         KafkaConsumer<String, byte[]> consumer = kafka.clients().coPartitionedConsumer(group, "tether-fanout-routing",
@@ -127,6 +126,10 @@ public class FanoutApp {
         retries.shutdownNow();
         kafkaMeters.close();
         producer.close(Duration.ofSeconds(10));
+    }
+
+    public boolean isRoutingAlive() {
+        return routing == null || routing.isAlive();
     }
 
     public boolean isRoutingRunning() {

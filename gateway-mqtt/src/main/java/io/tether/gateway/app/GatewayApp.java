@@ -31,6 +31,7 @@ import io.tether.inbox.config.InboxConfig;
 import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.failure.Retry;
 import io.tether.runtime.kafka.KafkaClientMeters;
+import io.tether.runtime.kafka.KafkaClients;
 import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.tracing.MessagingSpans;
@@ -109,9 +110,7 @@ public class GatewayApp {
         }
         producer = kafka.clients().durableProducer("tether-" + gatewayId);
         // Fetch metadata now, so that send() never blocks an event loop on it later.
-        for (String topic : List.of(Topics.UPSTREAM, Topics.PRESENCE)) {
-            producer.partitionsFor(topic);
-        }
+        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE), Duration.ofSeconds(60));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),

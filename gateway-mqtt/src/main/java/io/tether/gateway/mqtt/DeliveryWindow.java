@@ -107,6 +107,10 @@ final class DeliveryWindow {
     }
 
     private void send(Delivery delivery) {
+        if (delivery.isExpired(clock.getAsLong())) {
+            finish(delivery, Outcome.EXPIRED, "ttl", 0); // expired while it waited for room
+            return;
+        }
         int packetId = nextPacketId();
         Span span = link.startSpan(delivery, packetId);
         long timer = link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId));

@@ -147,6 +147,17 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void aDeliveryThatExpiresWhileWaitingForRoomIsSettledExpiredInsteadOfSentLate() {
+        window.offer(delivery("m1"));
+        window.offer(delivery("m2"));
+        window.offer(delivery("soon", "devices/d1/messages", now.get() + 1_000));
+        now.addAndGet(5_000);
+        window.onPubAck(link.packetOf("m1"), 0);
+        assertEquals(List.of("m1", "m2"), link.published);
+        assertEquals(List.of("m1:DELIVERED", "soon:EXPIRED:ttl"), link.settled);
+    }
+
+    @Test
     void aDeliveryToATopicNotSubscribedYetWaitsForTheSubscribeAndGoesOutWhenItComes() {
         window.offer(delivery("chat-1", "devices/d1/chat", 0));
         assertTrue(link.published.isEmpty());

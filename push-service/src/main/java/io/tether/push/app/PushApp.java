@@ -9,6 +9,7 @@ import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
 import io.tether.push.config.ApnsConfig;
+import io.tether.runtime.kafka.KafkaClients;
 import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.tracing.MessagingSpans;
@@ -62,6 +63,7 @@ public class PushApp {
             new TopicProvisioner(admin, kafka.layout()).ensure(Topics.PUSH, Topics.RECEIPTS, Topics.DLQ);
         }
         producer = kafka.clients().durableProducer("tether-push");
+        KafkaClients.warmUp(producer, List.of(Topics.RECEIPTS, Topics.DLQ), Duration.ofSeconds(60));
         var consumer = kafka.clients().groupConsumer(kafka.groupId().orElse("tether-push"), "tether-push-consumer",
                 PushConsumer.batchSize(apns.maxInFlight()));
         kafkaMeters = new KafkaClientMeters(registry);

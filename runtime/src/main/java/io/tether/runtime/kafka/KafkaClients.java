@@ -46,8 +46,10 @@ public final class KafkaClients {
         Map<String, Object> props = base();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        // send() blocks at most this long on metadata; topics are warmed up at start so it stays short.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        // send() is called on event loops: while Kafka is away and the buffer is full it must fail fast (the caller
+        // answers 503 or refuses the PUBLISH), not stall every connection of the loop. Topics are warmed up at start
+        // (warmUp), so metadata never makes it wait.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 100);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.putAll(producer);
@@ -89,6 +91,24 @@ public final class KafkaClients {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Fetches the topics' metadata before the first send, waiting up to {@code timeout} for the cluster (at start-up). */
+    public static void warmUp(org.apache.kafka.clients.producer.Producer<?, ?> producer, java.util.Collection<String> topics,
+            java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no metadata for Kafka topic " + topic + " within " + timeout, e);
+                    }
+                }
+            }
+        }
     }
 
     public Admin admin() {

@@ -219,6 +219,11 @@ public final class KeyedConsumer implements Runnable {
         return running && polling && thread != null && thread.isAlive();
     }
 
+    /** The loop thread lives (liveness): false only when it ended without {@link #stop()}, a bug to restart for. */
+    public boolean isAlive() {
+        return !running || thread == null || thread.isAlive();
+    }
+
     public void stop() {
         running = false;
         consumer.wakeup();

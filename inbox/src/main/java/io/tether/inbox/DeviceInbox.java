@@ -125,6 +125,27 @@ public final class DeviceInbox {
         return this.<List<Object>>run(InboxScripts.PUMP, ScriptOutputType.MULTI, deviceId, deviceId).thenApply(r -> Pump.read(r, 0));
     }
 
+    /** The oldest entries in the device's inbox that have not expired, at most {@code limit}: what a device fetches. */
+    public CompletionStage<List<InboxEntry>> pending(String deviceId, int limit) {
+        return this.<List<Object>>run(InboxScripts.PENDING, ScriptOutputType.MULTI, deviceId, Integer.toString(limit))
+                .thenApply(r -> r.stream().map(json -> InboxEntry.fromJson((String) json)).toList());
+    }
+
+    /**
+     * The device got these messages by fetching them: they leave its inbox and are delivered with route fetch. The
+     * answer tells, per id, whether it is delivered (now or before); false for an id that is not the device's.
+     */
+    public CompletionStage<java.util.Map<String, Boolean>> acknowledgeFetched(String deviceId, List<String> messageIds) {
+        return this.<List<Object>>run(InboxScripts.FETCH_ACK, ScriptOutputType.MULTI, deviceId, messageIds.toArray(String[]::new))
+                .thenApply(r -> {
+                    java.util.Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < messageIds.size(); i++) {
+                        out.put(messageIds.get(i), "delivered".equals(r.get(i)));
+                    }
+                    return out;
+                });
+    }
+
     /** What the expiry sweep did to one device: how many expired, and when the next entry is due (0: none left). */
     public record Expired(int expired, long nextAt) {
     }

@@ -16,6 +16,8 @@ final class InboxScripts {
     static final LuaScript PUSHED = load("pushed.lua");
     static final LuaScript EXPIRE = load("expire.lua");
     static final LuaScript PUMP = load("pump.lua");
+    static final LuaScript PENDING = load("pending.lua");
+    static final LuaScript FETCH_ACK = load("fetch-ack.lua");
 
     private InboxScripts() {
     }

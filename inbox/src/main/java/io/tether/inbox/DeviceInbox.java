@@ -7,7 +7,9 @@ import io.tether.contract.RedisKeys;
 import io.tether.runtime.redis.LuaScript;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
@@ -16,7 +18,7 @@ import java.util.function.LongSupplier;
  * share the device's hash tag (so it also runs on Redis Cluster), and every call that changes what the device can
  * take moves its inbox along in the same script: live entries go straight to the gateway's delivery channel.
  */
-public final class DeviceInbox {
+public final class DeviceInbox implements Inbox {
     private final RedisAsyncCommands<String, String> redis;
     private final InboxSettings settings;
     private final String policy;
@@ -37,22 +39,7 @@ public final class DeviceInbox {
         return settings;
     }
 
-    /**
-     * What {@link #route} did to the message.
-     *
-     * @param status     the message's status for this device after the call (queued, or failed, or final already)
-     * @param depth      inbox depth including it when this call queued it, else -1
-     * @param failure    why this call failed it (unknown-device, inbox-full), else null
-     * @param indexAt    when non-zero: put the device into the expiry index at this time before committing
-     * @param overflowed ids of older messages that gave way at the inbox bound (now failed: inbox-overflow)
-     */
-    public record Routed(String status, long depth, String failure, long indexAt, List<String> overflowed, Pump pump) {
-        public boolean queuedNow() {
-            return depth >= 0;
-        }
-    }
-
-    /** Queues a message for a device (unless known: a re-consumed record) and moves the inbox along. */
+    @Override
     public CompletionStage<Routed> route(String deviceId, InboxEntry entry, long statusTtlSeconds) {
         return this.<List<Object>>run(InboxScripts.ROUTE, ScriptOutputType.MULTI, deviceId, deviceId, entry.messageId(), entry.stored(),
                 Integer.toString(entry.size()), Long.toString(entry.expiresAt()), Integer.toString(settings.maxMessages()),
@@ -65,11 +52,7 @@ public final class DeviceInbox {
                 });
     }
 
-    /** What a presence event did: {@code state} after it, when {@code applied}; the pump it triggered. */
-    public record PresenceChange(boolean applied, String state, Pump pump) {
-    }
-
-    /** Applies a presence event (epoch-fenced) and, when it changed anything, moves the inbox along. */
+    @Override
     public CompletionStage<PresenceChange> presence(PresenceEvent event) {
         // REASSERTED carries the app state the gateway holds as its reason.
         String appState = "background".equals(event.reason()) ? "background" : "foreground";
@@ -78,15 +61,7 @@ public final class DeviceInbox {
                 .thenApply(r -> new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), Pump.read(r, 2)));
     }
 
-    /** What a gateway's answer did: whether the status changed, and how many next entries went out. */
-    public record Acked(boolean changed, int handedOver, int expired) {
-    }
-
-    /**
-     * A gateway's final answer for a delivery on connection {@code epoch} of {@code gatewayId}: {@code delivered}
-     * (PUBACK), {@code failed} (refused, with {@code reason}) or {@code expired}. The next entries go out while that
-     * connection is the live one.
-     */
+    @Override
     public CompletionStage<Acked> acknowledge(String deviceId, String messageId, String status, String reason, long epoch,
             String gatewayId) {
         return this.<List<Object>>run(InboxScripts.ACK, ScriptOutputType.MULTI, deviceId, deviceId, messageId,
@@ -94,13 +69,13 @@ public final class DeviceInbox {
                 .thenApply(r -> new Acked((Long) r.get(0) == 1L, ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue()));
     }
 
-    /** Hands everything unacknowledged to connection {@code epoch} of {@code gatewayId} again; answers how many. */
+    @Override
     public CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId) {
         return this.<List<Object>>run(InboxScripts.RESYNC, ScriptOutputType.MULTI, deviceId, deviceId, Long.toString(epoch), gatewayId)
                 .thenApply(r -> ((Long) r.get(0)).intValue());
     }
 
-    /** The push requests of {@code push} are in Kafka: the entries count as pushed-for; false when already moved on. */
+    @Override
     public CompletionStage<Boolean> confirmPush(String deviceId, Pump.Push push) {
         List<String> args = new ArrayList<>(List.of(push.previousCursor(), push.cursor(), push.lastNudgeAt()));
         push.entries().forEach(e -> args.add(e.messageId()));
@@ -108,37 +83,34 @@ public final class DeviceInbox {
                 .thenApply(n -> n == 1L);
     }
 
-    /** APNs accepted the message's push; true when that changed its status (a final status stays). */
+    @Override
     public CompletionStage<Boolean> pushed(String deviceId, String messageId, String apnsId) {
         return this.<Long>run(InboxScripts.PUSHED, ScriptOutputType.INTEGER, deviceId, messageId, "pushed", apnsId == null ? "" : apnsId,
                 Long.toString(settings.openStatusTtlSeconds())).thenApply(n -> n == 1L);
     }
 
-    /** The push failed; the message stays queued in the inbox, and its status says why it was not pushed. */
+    @Override
     public CompletionStage<Void> pushFailed(String deviceId, String messageId, String reason) {
         return this.<Long>run(InboxScripts.PUSHED, ScriptOutputType.INTEGER, deviceId, messageId, "push-failed", reason,
                 Long.toString(settings.openStatusTtlSeconds())).thenApply(n -> null);
     }
 
-    /** Moves the inbox along with nothing else changed (after a full batch of pushes, to look behind it). */
+    @Override
     public CompletionStage<Pump> pump(String deviceId) {
         return this.<List<Object>>run(InboxScripts.PUMP, ScriptOutputType.MULTI, deviceId, deviceId).thenApply(r -> Pump.read(r, 0));
     }
 
-    /** The oldest entries in the device's inbox that have not expired, at most {@code limit}: what a device fetches. */
+    @Override
     public CompletionStage<List<InboxEntry>> pending(String deviceId, int limit) {
         return this.<List<Object>>run(InboxScripts.PENDING, ScriptOutputType.MULTI, deviceId, Integer.toString(limit))
                 .thenApply(r -> r.stream().map(json -> InboxEntry.fromJson((String) json)).toList());
     }
 
-    /**
-     * The device got these messages by fetching them: they leave its inbox and are delivered with route fetch. The
-     * answer tells, per id, whether it is delivered (now or before); false for an id that is not the device's.
-     */
-    public CompletionStage<java.util.Map<String, Boolean>> acknowledgeFetched(String deviceId, List<String> messageIds) {
+    @Override
+    public CompletionStage<Map<String, Boolean>> acknowledgeFetched(String deviceId, List<String> messageIds) {
         return this.<List<Object>>run(InboxScripts.FETCH_ACK, ScriptOutputType.MULTI, deviceId, messageIds.toArray(String[]::new))
                 .thenApply(r -> {
-                    java.util.Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+                    Map<String, Boolean> out = new LinkedHashMap<>();
                     for (int i = 0; i < messageIds.size(); i++) {
                         out.put(messageIds.get(i), "delivered".equals(r.get(i)));
                     }
@@ -146,10 +118,7 @@ public final class DeviceInbox {
                 });
     }
 
-    /** What the expiry sweep did to one device: how many expired, and when the next entry is due (0: none left). */
-    public record Expired(int expired, long nextAt) {
-    }
-
+    @Override
     public CompletionStage<Expired> expire(String deviceId) {
         return this.<List<Object>>run(InboxScripts.EXPIRE, ScriptOutputType.MULTI, deviceId)
                 .thenApply(r -> new Expired(((Long) r.get(0)).intValue(), (Long) r.get(1)));

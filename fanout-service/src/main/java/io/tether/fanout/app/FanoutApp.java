@@ -88,7 +88,7 @@ public class FanoutApp {
         }
         // Fetch metadata now, so that send() on the REST path or a Redis thread never blocks on it.
         KafkaClients.warmUp(producer, List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ), Duration.ofSeconds(60));
-        Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex(), statusStore(), producer, spans, metrics);
+        Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex()::index, statusStore(), producer, spans, metrics);
         String group = kafka.groupId().orElse("tether-fanout");
         KafkaConsumer<String, byte[]> consumer = kafka.clients().coPartitionedConsumer(group, "tether-fanout-routing",
                 KeyedConsumer.batchSize(config.maxInFlight()));

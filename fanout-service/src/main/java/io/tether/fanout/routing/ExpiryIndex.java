@@ -6,7 +6,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.RedisKeys;
 import io.tether.fanout.metrics.FanoutMetrics;
-import io.tether.inbox.DeviceInbox;
+import io.tether.inbox.Inbox;
 import io.tether.runtime.redis.LuaScript;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +34,11 @@ public final class ExpiryIndex {
             """);
 
     private final RedisAsyncCommands<String, String> redis;
-    private final DeviceInbox inbox;
+    private final Inbox inbox;
     private final int shards;
     private final FanoutMetrics metrics;
 
-    public ExpiryIndex(RedisAsyncCommands<String, String> redis, DeviceInbox inbox, int shards, FanoutMetrics metrics) {
+    public ExpiryIndex(RedisAsyncCommands<String, String> redis, Inbox inbox, int shards, FanoutMetrics metrics) {
         this.redis = redis;
         this.inbox = inbox;
         this.shards = shards;

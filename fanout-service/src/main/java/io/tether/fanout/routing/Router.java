@@ -12,8 +12,8 @@ import io.tether.contract.Topics;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.metrics.FanoutMetrics;
-import io.tether.fanout.status.StatusStore;
-import io.tether.inbox.DeviceInbox;
+import io.tether.fanout.status.MessageRecords;
+import io.tether.inbox.Inbox;
 import io.tether.inbox.InboxEntry;
 import io.tether.inbox.Pump;
 import io.tether.runtime.tracing.MessagingSpans;
@@ -36,15 +36,20 @@ public final class Router {
     static final AttributeKey<Long> ENTRIES = AttributeKey.longKey("tether.entries");
     static final AttributeKey<String> INBOX_STATUS = AttributeKey.stringKey("tether.inbox.status");
 
-    private final DeviceInbox inbox;
+    private final Inbox inbox;
     private final PushRequests pushes;
-    private final ExpiryIndex expiries;
-    private final StatusStore statuses;
+    private final ExpiryWriter expiries;
+    private final MessageRecords statuses;
     private final Producer<String, byte[]> producer;
     private final MessagingSpans spans;
     private final FanoutMetrics metrics;
 
-    public Router(DeviceInbox inbox, PushRequests pushes, ExpiryIndex expiries, StatusStore statuses, Producer<String, byte[]> producer,
+    /** Puts a device into the expiry index at a time ({@link ExpiryIndex#index}). */
+    public interface ExpiryWriter {
+        CompletionStage<Void> index(String deviceId, long at);
+    }
+
+    public Router(Inbox inbox, PushRequests pushes, ExpiryWriter expiries, MessageRecords statuses, Producer<String, byte[]> producer,
             MessagingSpans spans, FanoutMetrics metrics) {
         this.inbox = inbox;
         this.pushes = pushes;
@@ -80,7 +85,7 @@ public final class Router {
         }
         CompletionStage<List<String>> devices = target.user() != null ? statuses.devicesOfUser(target.user())
                 : CompletableFuture.completedFuture(List.of());
-        return devices.thenCompose(ids -> statuses.recordDevices(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
+        return devices.thenCompose(ids -> statuses.record(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
     }
 
     /** One record per device, keyed by device, so each device's partition owner queues it in order. */

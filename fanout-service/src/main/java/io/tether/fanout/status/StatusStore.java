@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Message records and per-device delivery statuses in Redis, for {@code GET /v1/messages/<id>}. */
-public final class StatusStore {
+public final class StatusStore implements MessageRecords {
     private static final LuaScript RECORD = new LuaScript("""
             redis.call('HSET', KEYS[1], 'acceptedAt', ARGV[1], 'expiresAt', ARGV[2], 'target', ARGV[3])
             redis.call('EXPIRE', KEYS[1], ARGV[4])
@@ -47,6 +47,7 @@ public final class StatusStore {
     }
 
     /** Seconds a message's records are kept: until it expires, plus the retention. */
+    @Override
     public long ttlSeconds(OutgoingMessage message, long nowMillis) {
         return Math.max(0, (message.expiresAt() - nowMillis) / 1000) + retentionSeconds;
     }
@@ -55,6 +56,7 @@ public final class StatusStore {
      * Records what was accepted and which devices it went to, for {@code GET /v1/messages/<id>}: one script on the
      * message's keys (a message record and its device set), kept until the message expires plus the retention.
      */
+    @Override
     public CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds) {
         long ttl = ttlSeconds(message, System.currentTimeMillis());
         List<String> args = new ArrayList<>(List.of(Long.toString(message.acceptedAt()), Long.toString(message.expiresAt()),
@@ -65,10 +67,6 @@ public final class StatusStore {
                 args.toArray(String[]::new)).thenApply(n -> null);
     }
 
-    /** Remembers which devices a message went to once its target was expanded (a user's devices). */
-    public CompletionStage<Void> recordDevices(OutgoingMessage message, List<String> deviceIds) {
-        return record(message, deviceIds);
-    }
 
     public CompletionStage<Optional<MessageStatus>> read(String messageId) {
         return redis.hgetall(RedisKeys.message(messageId)).thenCompose(message -> {
@@ -111,6 +109,7 @@ public final class StatusStore {
         });
     }
 
+    @Override
     public CompletionStage<List<String>> devicesOfUser(String userId) {
         return redis.smembers(RedisKeys.userDevices(userId)).thenApply(set -> set.stream().sorted().toList());
     }

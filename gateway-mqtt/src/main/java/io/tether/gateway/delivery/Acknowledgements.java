@@ -2,7 +2,7 @@ package io.tether.gateway.delivery;
 
 import io.tether.contract.DeliveryStatus;
 import io.tether.gateway.metrics.GatewayMetrics;
-import io.tether.inbox.DeviceInbox;
+import io.tether.inbox.Inbox;
 import io.tether.runtime.failure.Retry;
 import java.util.concurrent.CompletionStage;
 
@@ -13,12 +13,12 @@ import java.util.concurrent.CompletionStage;
  * with the same message id).
  */
 public final class Acknowledgements {
-    private final DeviceInbox inbox;
+    private final Inbox inbox;
     private final String gatewayId;
     private final Retry retry;
     private final GatewayMetrics metrics;
 
-    public Acknowledgements(DeviceInbox inbox, String gatewayId, Retry retry, GatewayMetrics metrics) {
+    public Acknowledgements(Inbox inbox, String gatewayId, Retry retry, GatewayMetrics metrics) {
         this.inbox = inbox;
         this.gatewayId = gatewayId;
         this.retry = retry;

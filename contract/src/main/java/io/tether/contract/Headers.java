@@ -33,6 +33,17 @@ public final class Headers {
     /** Why a record was sent to the dead-letter topic. */
     public static final String DLQ_REASON = "tether-dlq-reason";
 
+    /**
+     * Prefix of the headers that carry MQTT 5 user properties: a device's property {@code x-app-version} is the
+     * header {@code mqtt-user-x-app-version} on {@code tether.upstream}; the same on {@code tether.downstream} for the
+     * REST request's {@code properties}. A name may repeat, as MQTT allows.
+     */
+    public static final String USER_PROPERTY_PREFIX = "mqtt-user-";
+    /** MQTT 5 Response Topic of a request (UTF-8). */
+    public static final String RESPONSE_TOPIC = "mqtt-response-topic";
+    /** MQTT 5 Correlation Data of a request or response: the raw bytes, not UTF-8. */
+    public static final String CORRELATION_DATA = "mqtt-correlation-data";
+
     private Headers() {
     }
 }

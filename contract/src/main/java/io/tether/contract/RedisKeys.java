@@ -55,6 +55,16 @@ public final class RedisKeys {
             return base() + "grants";
         }
 
+        /**
+         * Hash: the device's MQTT session that outlives a connection: {@code epoch} of the connection that holds it,
+         * {@code expiry} (seconds it is kept after that connection ends) and one field {@code s:<filter>} per
+         * subscription with the granted QoS. While a connection holds it, it has no TTL; when the connection ends it
+         * expires after {@code expiry} (see the gateway's connect.lua and session.lua).
+         */
+        public String session() {
+            return base() + "session";
+        }
+
         /** Hash: delivery status of one message for this device. */
         public String status(String messageId) {
             return base() + "status:" + messageId;
@@ -117,6 +127,14 @@ public final class RedisKeys {
     /** The delivery channel of one gateway instance. */
     public static String deliverChannel(String gatewayId) {
         return DELIVER_CHANNEL_PREFIX + gatewayId;
+    }
+
+    /**
+     * Pub/sub channel of one gateway instance: {@code <device id> <epoch>} when a newer connection of a device it
+     * holds was accepted elsewhere (published by connect.lua), so that the older one gets DISCONNECT 0x8E.
+     */
+    public static String takeoverChannel(String gatewayId) {
+        return PREFIX + "takeover:" + gatewayId;
     }
 
     /** String with a TTL: present while the gateway instance is alive. */

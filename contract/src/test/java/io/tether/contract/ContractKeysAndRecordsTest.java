@@ -33,7 +33,7 @@ class ContractKeysAndRecordsTest {
     void deviceKeysAreDistinctAndAllInTheDevicesSlot() {
         RedisKeys.Device keys = RedisKeys.device("dev-1");
         List<String> all = List.of(keys.record(), keys.epoch(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta(),
-                keys.grants(), keys.status("msg_1"), keys.status("msg_2"), keys.status(""));
+                keys.grants(), keys.session(), keys.status("msg_1"), keys.status("msg_2"), keys.status(""));
 
         assertEquals(all.size(), new HashSet<>(all).size(), all.toString());
         for (String key : all) {

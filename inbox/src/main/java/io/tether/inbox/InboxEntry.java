@@ -2,6 +2,7 @@ package io.tether.inbox;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.tether.contract.Json;
+import io.tether.contract.MessageProperties;
 
 /**
  * A message as it waits in a device's inbox and as it is handed to a gateway (JSON). In Redis it is stored behind a
@@ -12,13 +13,21 @@ import io.tether.contract.Json;
  * @param size       payload bytes (the inbox bound counts them)
  * @param push       push options as JSON text, or null for a data-only message
  * @param traceparent W3C trace context its hand-overs continue, or null
+ * @param properties  MQTT 5 user properties, response topic and correlation data for the device, or null
  */
 public record InboxEntry(String messageId, String mqttTopic, byte[] payload, String contentType, long acceptedAt,
-        long expiresAt, int size, String collapseKey, String push, String traceparent) {
+        long expiresAt, int size, String collapseKey, String push, String traceparent, MessageProperties properties) {
+
+    /** An entry without MQTT 5 properties. */
+    public InboxEntry(String messageId, String mqttTopic, byte[] payload, String contentType, long acceptedAt, long expiresAt, int size,
+            String collapseKey, String push, String traceparent) {
+        this(messageId, mqttTopic, payload, contentType, acceptedAt, expiresAt, size, collapseKey, push, traceparent, null);
+    }
 
     /** The same entry carrying another W3C trace context (the span its later hand-over continues). */
     public InboxEntry withTraceparent(String traceparent) {
-        return new InboxEntry(messageId, mqttTopic, payload, contentType, acceptedAt, expiresAt, size, collapseKey, push, traceparent);
+        return new InboxEntry(messageId, mqttTopic, payload, contentType, acceptedAt, expiresAt, size, collapseKey, push, traceparent,
+                properties);
     }
 
     @JsonIgnore

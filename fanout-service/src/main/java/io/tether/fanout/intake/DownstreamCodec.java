@@ -3,6 +3,7 @@ package io.tether.fanout.intake;
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 import io.tether.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,7 @@ public final class DownstreamCodec {
         KafkaHeaders.put(h, Headers.COLLAPSE_KEY, message.collapseKey());
         KafkaHeaders.put(h, Headers.PUSH, message.push());
         KafkaHeaders.put(h, Headers.TRACEPARENT, message.traceparent());
+        MessageProperties.writeTo(h, message.properties());
         return record;
     }
 
@@ -42,7 +44,8 @@ public final class DownstreamCodec {
                     Long.parseLong(KafkaHeaders.require(h, Headers.EXPIRES_AT)),
                     KafkaHeaders.get(h, Headers.COLLAPSE_KEY).orElse(null),
                     KafkaHeaders.get(h, Headers.PUSH).orElse(null),
-                    KafkaHeaders.get(h, Headers.TRACEPARENT).orElse(null));
+                    KafkaHeaders.get(h, Headers.TRACEPARENT).orElse(null),
+                    MessageProperties.readFrom(h));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed downstream header: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.tether.fanout.intake;
 
+import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 
 /**
@@ -11,14 +12,21 @@ import io.tether.contract.Target;
  * @param collapseKey APNs collapse id, or null
  * @param push        push options as JSON text, or null
  * @param traceparent W3C trace context, or null
+ * @param properties  MQTT 5 user properties, response topic and correlation data for the device, or null
  */
 public record OutgoingMessage(String messageId, Target target, byte[] payload, String contentType, String subtopic,
-        long acceptedAt, long expiresAt, String collapseKey, String push, String traceparent) {
+        long acceptedAt, long expiresAt, String collapseKey, String push, String traceparent, MessageProperties properties) {
+
+    /** A message without MQTT 5 properties. */
+    public OutgoingMessage(String messageId, Target target, byte[] payload, String contentType, String subtopic, long acceptedAt,
+            long expiresAt, String collapseKey, String push, String traceparent) {
+        this(messageId, target, payload, contentType, subtopic, acceptedAt, expiresAt, collapseKey, push, traceparent, null);
+    }
 
     /** The same message addressed to one of the devices its target expands to. */
     public OutgoingMessage forDevice(String deviceId) {
         return new OutgoingMessage(messageId, Target.device(deviceId), payload, contentType, subtopic, acceptedAt, expiresAt,
-                collapseKey, push, traceparent);
+                collapseKey, push, traceparent, properties);
     }
 
     public String mqttTopic(String deviceId) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Json;
 import io.tether.contract.MessageId;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.rest.problem.Problem;
@@ -54,6 +55,7 @@ public final class MessageRequests {
         if (request.push() != null && !request.push().isObject()) {
             errors.add(new Problem.FieldError("push", "must be an object"));
         }
+        MessageProperties properties = MqttPropertiesRequest.properties(request, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation("the message is not valid", errors);
         }
@@ -63,7 +65,7 @@ public final class MessageRequests {
         }
         return new OutgoingMessage(MessageId.random(), target, payload, contentType(request), subtopic, nowMillis,
                 nowMillis + ttlSeconds * 1000, request.collapseKey(), request.push() == null ? null : Json.toString(request.push()),
-                traceparent);
+                traceparent, properties);
     }
 
     private static Target target(SendMessageRequest.To to, List<Problem.FieldError> errors) {

@@ -14,7 +14,18 @@ public record SendMessageRequest(
         @Schema(description = "Topic level(s) under devices/<id>/ to deliver on; default messages") String subtopic,
         @Schema(description = "Seconds the message may wait for the device; default 1 day") Long ttl,
         @Schema(description = "Newer messages with the same key replace older ones in APNs") String collapseKey,
-        @Schema(description = "APNs options used when the device is reached by push") JsonNode push) {
+        @Schema(description = "APNs options used when the device is reached by push") JsonNode push,
+        @Schema(description = "MQTT 5 user properties for the device: an object of string values (names not starting with tether-)")
+        JsonNode properties,
+        @Schema(description = "MQTT 5 Response Topic: where the device is to answer this message (a request)") String responseTopic,
+        @Schema(description = "MQTT 5 Correlation Data, base64: passed to the device as is, e.g. the one of the request this answers")
+        String correlationData) {
+
+    /** A request without MQTT 5 properties. */
+    public SendMessageRequest(To to, JsonNode payload, String payloadBase64, String contentType, String subtopic, Long ttl,
+            String collapseKey, JsonNode push) {
+        this(to, payload, payloadBase64, contentType, subtopic, ttl, collapseKey, push, null, null, null);
+    }
 
     /** Whom the message is for. */
     public record To(String device, List<String> devices, String user, String topic) {

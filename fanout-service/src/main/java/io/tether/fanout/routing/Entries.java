@@ -10,6 +10,7 @@ final class Entries {
 
     static InboxEntry of(OutgoingMessage message, String deviceId, String traceparent) {
         return new InboxEntry(message.messageId(), message.mqttTopic(deviceId), message.payload(), message.contentType(),
-                message.acceptedAt(), message.expiresAt(), message.payload().length, message.collapseKey(), message.push(), traceparent);
+                message.acceptedAt(), message.expiresAt(), message.payload().length, message.collapseKey(), message.push(), traceparent,
+                message.properties());
     }
 }

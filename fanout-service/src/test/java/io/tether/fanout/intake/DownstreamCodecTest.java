@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 import io.tether.contract.Topics;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,9 @@ class DownstreamCodecTest {
 
     private static OutgoingMessage full(Target target) {
         return new OutgoingMessage("msg_1", target, new byte[] {0, 1, 2, (byte) 0xff}, "application/octet-stream", "chat/42",
-                1_000L, 61_000L, "chat-42", "{\"alert\":\"hi\"}", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+                1_000L, 61_000L, "chat-42", "{\"alert\":\"hi\"}", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                new MessageProperties(List.of(new MessageProperties.UserProperty("x-kind", "reply")), "devices/dev-1/replies",
+                        new byte[] {1, 2, 3}));
     }
 
     @Test
@@ -42,7 +45,8 @@ class DownstreamCodecTest {
 
         ProducerRecord<String, byte[]> record = DownstreamCodec.toRecord(message);
 
-        for (String absent : new String[] {Headers.CONTENT_TYPE, Headers.COLLAPSE_KEY, Headers.PUSH, Headers.TRACEPARENT}) {
+        for (String absent : new String[] {Headers.CONTENT_TYPE, Headers.COLLAPSE_KEY, Headers.PUSH, Headers.TRACEPARENT,
+                Headers.RESPONSE_TOPIC, Headers.CORRELATION_DATA}) {
             assertNull(record.headers().lastHeader(absent), absent);
         }
         assertSame(message, DownstreamCodec.fromRecord(consumed(record)));
@@ -138,5 +142,6 @@ class DownstreamCodecTest {
         assertEquals(expected.collapseKey(), actual.collapseKey());
         assertEquals(expected.push(), actual.push());
         assertEquals(expected.traceparent(), actual.traceparent());
+        assertEquals(expected.properties(), actual.properties());
     }
 }

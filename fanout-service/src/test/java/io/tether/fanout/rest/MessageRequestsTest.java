@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tether.contract.Json;
 import io.tether.contract.MessageId;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.rest.SendMessageRequest.To;
@@ -367,6 +368,64 @@ class MessageRequestsTest {
         assertEquals("urn:tether:problem:validation", document.type());
         assertTrue(document.errors().stream().noneMatch(e -> e.message().contains("secret/value")), document.errors().toString());
         assertTrue(document.detail() == null || !document.detail().contains("secret/value"), document.detail());
+    }
+
+    // ---- MQTT 5 properties -----------------------------------------------------------------------------------
+
+    @Test
+    void userPropertiesResponseTopicAndCorrelationDataAreCarriedInTheGivenOrder() throws IOException {
+        SendMessageRequest request = Json.MAPPER.readValue("""
+                {"to":{"device":"dev-1"},"payload":"ping","properties":{"x-kind":"request","b":"2","a":"1"},
+                 "responseTopic":"devices/dev-1/replies/7","correlationData":"AAEC"}""", SendMessageRequest.class);
+
+        OutgoingMessage message = REQUESTS.toMessage(request, null, NOW);
+
+        assertEquals(new MessageProperties(List.of(new MessageProperties.UserProperty("x-kind", "request"),
+                new MessageProperties.UserProperty("b", "2"), new MessageProperties.UserProperty("a", "1")),
+                "devices/dev-1/replies/7", new byte[] {0, 1, 2}), message.properties());
+    }
+
+    @Test
+    void aMessageWithoutThemCarriesNone() {
+        assertNull(REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, null, null, null), null, NOW).properties());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"a\"]", "\"text\"", "{\"n\":1}", "{\"tether-message-id\":\"x\"}", "{\"Tether-Epoch\":\"x\"}",
+            "{\"traceparent\":\"x\"}", "{\"\":\"x\"}"})
+    void propertiesThatAreNotStringsOrUseReservedNamesAreRefusedNamingTheProperty(String properties) {
+        ProblemException problem = assertThrows(ProblemException.class, () -> REQUESTS.toMessage(mqtt5(json(properties), null, null),
+                null, NOW));
+        assertEquals(1, problem.errors().size(), problem.errors().toString());
+        String field = problem.errors().get(0).field();
+        JsonNode given = json(properties);
+        assertEquals(given.isObject() ? "properties." + given.fieldNames().next() : "properties", field);
+    }
+
+    @Test
+    void tooManyPropertiesAreRefused() {
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i <= MqttPropertiesRequest.MAX_PROPERTIES; i++) {
+            many.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":\"v\"");
+        }
+        assertFields(() -> REQUESTS.toMessage(mqtt5(json(many + "}"), null, null), null, NOW), "properties");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "devices/+/x", "devices/#"})
+    void aResponseTopicWithWildcardsOrEmptyIsRefused(String topic) {
+        assertFields(() -> REQUESTS.toMessage(mqtt5(null, topic, null), null, NOW), "responseTopic");
+    }
+
+    @Test
+    void correlationDataMustBeBase64OfAtMostFourKilobytes() {
+        assertFields(() -> REQUESTS.toMessage(mqtt5(null, null, "not base64!"), null, NOW), "correlationData");
+        String tooLong = Base64.getEncoder().encodeToString(new byte[MqttPropertiesRequest.MAX_CORRELATION_BYTES + 1]);
+        assertFields(() -> REQUESTS.toMessage(mqtt5(null, null, tooLong), null, NOW), "correlationData");
+    }
+
+    private static SendMessageRequest mqtt5(JsonNode properties, String responseTopic, String correlationData) {
+        return new SendMessageRequest(DEVICE, TEXT, null, null, null, null, null, null, properties, responseTopic, correlationData);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

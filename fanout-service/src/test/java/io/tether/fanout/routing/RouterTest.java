@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.context.Context;
 import io.tether.contract.Json;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
@@ -102,6 +103,20 @@ class RouterTest {
         assertTrue(producer.history().isEmpty(), "the script handed it to the gateway; nothing goes to Kafka");
         assertEquals(1, counter("tether.messages.routed", "route", "live"));
         assertTrue(indexed.isEmpty());
+    }
+
+    @Test
+    void theMessagesMqttPropertiesGoIntoItsInboxEntry() {
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Live(1, 0)));
+        MessageProperties properties = new MessageProperties(List.of(new MessageProperties.UserProperty("k", "v")), "devices/d1/re",
+                new byte[] {7});
+        OutgoingMessage plain = message("m1", Target.device("d1"));
+        OutgoingMessage withProperties = new OutgoingMessage(plain.messageId(), plain.target(), plain.payload(), plain.contentType(),
+                plain.subtopic(), plain.acceptedAt(), plain.expiresAt(), plain.collapseKey(), plain.push(), plain.traceparent(), properties);
+
+        route(withProperties).toCompletableFuture().join();
+
+        assertEquals(properties, inbox.routed.get(0).properties());
     }
 
     @Test

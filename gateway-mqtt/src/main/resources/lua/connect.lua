@@ -1,9 +1,12 @@
 -- Everything a CONNECT needs from the device's keys, in one round trip: whether the device exists, its secret hash,
--- its user, its own grants, and a new connection epoch.
--- KEYS: 1 device record, 2 epoch counter, 3 device grants. ARGV: 1 now ms.
+-- its user, its own grants, a new connection epoch, the connection presence knows of (to take it over), and the
+-- device's stored MQTT session. Nothing here depends on the credentials, so nothing but the epoch is written: the
+-- session is claimed only once the device authenticated (session.lua, claim).
+-- KEYS: 1 device record, 2 epoch counter, 3 device grants, 4 presence, 5 session. ARGV: 1 now ms.
 -- The epoch is never below the clock: even if Redis lost its last writes (a crash between fsyncs), a new connection's
 -- epoch is above every epoch handed out before, so the presence fence holds.
--- Returns {0} for an unknown device, else {1, secret hash or '', user id or '', epoch, grant filter, actions, ...}.
+-- Returns {0} for an unknown device, else {1, secret hash or '', user id or '', epoch, presence gateway or '',
+-- presence state or '', number of grant values n, n grant values (filter, actions, ...), session hash fields and values...}.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end
@@ -14,9 +17,14 @@ if epoch < floor then
   redis.call('SET', KEYS[2], ARGV[1])
   epoch = floor
 end
-local out = {1, record[1] or '', record[2] or '', epoch}
+local presence = redis.call('HMGET', KEYS[4], 'gatewayId', 'state')
 local grants = redis.call('HGETALL', KEYS[3])
+local out = {1, record[1] or '', record[2] or '', epoch, presence[1] or '', presence[2] or '', #grants}
 for i = 1, #grants do
   out[#out + 1] = grants[i]
+end
+local session = redis.call('HGETALL', KEYS[5])
+for i = 1, #session do
+  out[#out + 1] = session[i]
 end
 return out

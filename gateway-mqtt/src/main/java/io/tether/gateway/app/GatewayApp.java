@@ -22,8 +22,10 @@ import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
 import io.tether.gateway.mqtt.MqttListener;
 import io.tether.gateway.mqtt.MqttTracing;
+import io.tether.gateway.mqtt.SessionServices;
 import io.tether.gateway.mqtt.SessionSettings;
 import io.tether.gateway.store.GatewayStore;
+import io.tether.gateway.store.RedisGatewayStore;
 import io.tether.inbox.DeviceInbox;
 import io.tether.inbox.HandOver;
 import io.tether.inbox.OrphanedDevices;
@@ -116,7 +118,7 @@ public class GatewayApp {
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
                 retries);
         EventPublisher events = new EventPublisher(producer, gatewayId, spans, retry);
-        GatewayStore store = new GatewayStore(redis.async());
+        GatewayStore store = new RedisGatewayStore(redis.async(), mqttConfig.session().heldTtl());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         connections = new Connections(store, gatewayId);
         Recovery recovery = new Recovery(connections, events, new OrphanedDevices(redis.async()));
@@ -131,16 +133,18 @@ public class GatewayApp {
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
-        credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections);
+        credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections, gatewayId);
         MqttConfig.Limits limits = mqttConfig.limits();
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
-                limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
+                limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst(), mqttConfig.session().maxExpiry(),
+                mqttConfig.maxKeepAliveSeconds(), limits.maxSubscriptions(), mqttConfig.maxMessageSize());
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
-        MqttTracing tracing = new MqttTracing(spans);
+        SessionServices sessions = new SessionServices(vertx, events, connections, store, settings, new MqttTracing(spans),
+                acknowledgements);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
-            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, store,
-                    events, connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()), acknowledgements)));
+            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(sessions, metrics,
+                    GatewayMetrics.transportOfListener(listener.name()))));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());

@@ -17,13 +17,26 @@ public interface MqttConfig {
     @WithDefault("1883")
     int port();
 
-    /** Largest MQTT packet the decoder accepts, in bytes. Default 1 MiB (payloads are bounded by {@link Limits}). */
+    /**
+     * Largest MQTT packet the decoder accepts, in bytes, announced to MQTT 5 clients as Maximum Packet Size; a larger one
+     * ends the connection (MQTT 5: DISCONNECT 0x95). Default 1 MiB (payloads are bounded by {@link Limits}).
+     */
     @WithDefault("1048576")
     int maxMessageSize();
 
     /** Seconds a new socket may take to send CONNECT. Default 10. */
     @WithDefault("10")
     int connectTimeoutSeconds();
+
+    /**
+     * Longest keepalive an MQTT 5 client gets, in seconds: a client asking for more, or for none (0), is given this one
+     * as Server Keep Alive in CONNACK, and the gateway closes the connection when nothing came for 1.5 × it. MQTT 3.1.1
+     * cannot be told, so its keepalive is taken as asked. Default 300.
+     */
+    @WithDefault("300")
+    int maxKeepAliveSeconds();
+
+    Session session();
 
     Tls tls();
 
@@ -73,8 +86,30 @@ public interface MqttConfig {
         int tlsPort();
     }
 
+    /** MQTT sessions that outlive a connection (stored in Redis, resumed on any gateway). */
+    interface Session {
+        /**
+         * Longest a session is kept after its connection ends: an MQTT 5 Session Expiry Interval above it (or 0xFFFFFFFF,
+         * never) is capped to it and CONNACK says so; MQTT 3.1.1 clients connecting with clean session off get it. Default
+         * 7 days.
+         */
+        @WithDefault("7d")
+        java.time.Duration maxExpiry();
+
+        /**
+         * How long a session stays in Redis while a connection holds it, renewed at every subscription change. It bounds
+         * what a gateway that dies without ending its sessions leaves behind; keep it above max-expiry. Default 30 days.
+         */
+        @WithDefault("30d")
+        java.time.Duration heldTtl();
+    }
+
     /** Per-device limits. */
     interface Limits {
+        /** Topic filters one session may hold; one more is refused with SUBACK 0x97 (quota exceeded). Default 100. */
+        @WithDefault("100")
+        int maxSubscriptions();
+
         /** Largest PUBLISH payload a device may send, in bytes. Default 128 KiB. */
         @WithDefault("131072")
         int maxPayloadBytes();

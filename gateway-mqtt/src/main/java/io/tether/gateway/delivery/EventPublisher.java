@@ -4,6 +4,7 @@ import io.opentelemetry.context.Context;
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
+import io.tether.contract.MessageProperties;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.Topics;
 import io.tether.runtime.failure.Retry;
@@ -42,8 +43,9 @@ public final class EventPublisher {
     }
 
     /**
-     * One upstream MQTT PUBLISH; the payload goes to Kafka untouched. The record's {@code traceparent} header is
-     * that of its {@code send} span, a child of {@code trace}, so backends consuming it continue the device's trace.
+     * One upstream MQTT PUBLISH; the payload goes to Kafka untouched, what the device set for backends in headers
+     * ({@link MessageProperties}). The record's {@code traceparent} header is that of its {@code send} span, a child of
+     * {@code trace}, so backends consuming it continue the device's trace.
      */
     public CompletionStage<Void> upstream(UpstreamMessage message, Context trace) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.UPSTREAM, message.deviceId(), message.payload());
@@ -52,6 +54,7 @@ public final class EventPublisher {
         KafkaHeaders.put(record.headers(), Headers.QOS, Integer.toString(message.qos()));
         KafkaHeaders.put(record.headers(), Headers.CONTENT_TYPE, message.contentType());
         KafkaHeaders.put(record.headers(), Headers.GATEWAY_ID, gatewayId);
+        MessageProperties.writeTo(record.headers(), message.properties());
         return spans.send(producer, record, trace);
     }
 

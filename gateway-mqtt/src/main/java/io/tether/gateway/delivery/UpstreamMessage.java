@@ -1,11 +1,14 @@
 package io.tether.gateway.delivery;
 
+import io.tether.contract.MessageProperties;
+
 /**
  * A PUBLISH from a device, as it goes to {@code tether.upstream}.
  *
  * @param contentType MQTT 5 content type, or null
  * @param traceparent W3C trace context from the MQTT 5 user property, or null
+ * @param properties  MQTT 5 user properties, Response Topic and Correlation Data, or null
  */
 public record UpstreamMessage(String deviceId, String messageId, String mqttTopic, int qos, byte[] payload,
-        String contentType, String traceparent) {
+        String contentType, String traceparent, MessageProperties properties) {
 }

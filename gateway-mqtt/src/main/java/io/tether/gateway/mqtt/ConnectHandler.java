@@ -2,88 +2,117 @@ package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
-import io.tether.gateway.delivery.Acknowledgements;
-import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * CONNECT: authenticate (password, or a TLS client certificate naming the device), load the device's grants,
- * take a new connection epoch, take over an older connection of the same device, report the connection to
- * Kafka, and only then answer CONNACK, so presence can never miss a device that believes it is connected.
+ * CONNECT: read the device (one script: existence, secret, grants, a new epoch, the previous connection and the stored
+ * session), authenticate (password, or a TLS client certificate naming the device), then, side by side: take over an
+ * older connection (here: at once; on another gateway: through its takeover channel), claim the session, announce the
+ * connection in this gateway's device set and report it to Kafka. Only then CONNACK, with Session Present when a stored
+ * session resumes (its subscriptions restored, so the device receives without subscribing again), so presence can
+ * never miss a device that believes it is connected.
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
 
-    private final Vertx vertx;
-    private final GatewayStore store;
-    private final EventPublisher events;
-    private final Connections connections;
-    private final SessionSettings settings;
-    private final MqttTracing tracing;
+    private final SessionServices services;
     private final GatewayMetrics metrics;
     private final String transport;
-    private final Acknowledgements acknowledgements;
 
     /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
-    public ConnectHandler(Vertx vertx, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport,
-            Acknowledgements acknowledgements) {
-        this.acknowledgements = acknowledgements;
+    public ConnectHandler(SessionServices services, GatewayMetrics metrics, String transport) {
+        this.services = services;
         this.metrics = metrics;
         this.transport = transport;
-        this.vertx = vertx;
-        this.store = store;
-        this.events = events;
-        this.connections = connections;
-        this.settings = settings;
-        this.tracing = tracing;
+    }
+
+    /** A connection on its way to CONNACK. */
+    private record Opened(DeviceSession session, boolean sessionPresent, List<String> dropped) {
     }
 
     @Override
     public void handle(MqttEndpoint endpoint) {
-        Context context = vertx.getOrCreateContext();
+        Context context = services.vertx().getOrCreateContext();
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
             metrics.authFailure("client-id-invalid");
-            endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID,
+                    MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "the client id must be the device id");
             return;
         }
-        // One script reads what the device is (and takes its epoch); its user's grants only when it has a user.
+        if (mqtt5 && endpoint.will() != null && endpoint.will().isWillFlag() && refusesWill(endpoint)) {
+            return;
+        }
+        SessionSettings settings = services.settings();
+        SessionTerms terms = SessionTerms.of(mqtt5, endpoint.isCleanSession(), MqttProps.unsignedInt(endpoint.connectProperties(),
+                MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), endpoint.keepAliveTimeSeconds(), settings.maxSessionExpiry(),
+                settings.maxKeepAliveSeconds());
+        GatewayStore store = services.store();
         Future.fromCompletionStage(store.connect(deviceId), context)
                 .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> open(endpoint, info.epoch(), Grants.fromHashes(List.of(info.grants(), user)), context)))
-                .onSuccess(session -> {
+                        .compose(user -> open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
+                .onSuccess(opened -> {
+                    DeviceSession session = opened.session();
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
-                    endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES);
+                    endpoint.accept(opened.sessionPresent(), mqtt5
+                            ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES);
+                    session.accepted();
+                    if (!opened.dropped().isEmpty()) {
+                        store.unsubscribe(deviceId, session.epoch(), opened.dropped());
+                    }
                 })
                 .onFailure(error -> {
                     if (error instanceof NotAuthorized) {
                         metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
-                        endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+                        reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "unknown device or wrong credentials");
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
                         metrics.connectError("server-unavailable");
-                        endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
-                                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                        reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+                                MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "try again later");
                     }
                 });
+    }
+
+    /** CONNACK announces Maximum QoS 1 and no retained messages: a will asking for either is refused (MQTT 5 §3.2.2.3.4-5). */
+    private boolean refusesWill(MqttEndpoint endpoint) {
+        if (endpoint.will().getWillQos() == MqttQoS.EXACTLY_ONCE.value()) {
+            metrics.connectError("will-qos2");
+            reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, null, "will QoS 2: Maximum QoS is 1");
+            return true;
+        }
+        if (endpoint.will().isWillRetain()) {
+            metrics.connectError("will-retain");
+            reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, null, "retained wills are not supported");
+            return true;
+        }
+        return false;
+    }
+
+    /** MQTT 5 refusals carry a Reason String; MQTT 3.1.1 has only its return codes. */
+    private static void reject(MqttEndpoint endpoint, boolean mqtt5, MqttConnectReturnCode code5, MqttConnectReturnCode code311, String why) {
+        if (mqtt5) {
+            endpoint.reject(code5, MqttProps.reason(why));
+        } else {
+            endpoint.reject(code311);
+        }
     }
 
     /**
@@ -104,18 +133,25 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
-    private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing,
-                acknowledgements);
+    private Future<Opened> open(MqttEndpoint endpoint, GatewayStore.ConnectInfo info, Grants grants, SessionTerms terms, Context context) {
+        DeviceSession session = new DeviceSession(endpoint, info.epoch(), context, services, grants, terms);
+        boolean present = terms.sessionPresent(info.session().exists());
+        List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
         session.bind();
+        Connections connections = services.connections();
         connections.register(session).ifPresent(DeviceSession::takeOver);
-        PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,
-                PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
-        // Both before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
-        CompletionStage<Void> announced = connections.announce(session);
-        CompletionStage<Void> reported = events.presence(connected);
-        return Future.fromCompletionStage(announced.thenCombine(reported, (a, b) -> session), context)
-                .onFailure(error -> connections.remove(session));
+        String gatewayId = services.events().gatewayId();
+        String takeoverFrom = info.previousOnline() && !gatewayId.equals(info.previousGateway()) ? info.previousGateway() : null;
+        PresenceEvent connected = new PresenceEvent(session.deviceId(), gatewayId, info.epoch(), PresenceEvent.Kind.CONNECTED, null,
+                System.currentTimeMillis());
+        // All before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
+        CompletableFuture<Void> announced = connections.announce(session).toCompletableFuture();
+        CompletableFuture<Void> reported = services.events().presence(connected).toCompletableFuture();
+        CompletionStage<Boolean> claimed = services.store().claimSession(session.deviceId(), info.epoch(),
+                new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry(), takeoverFrom));
+        CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed.toCompletableFuture())
+                .thenApply(v -> new Opened(session, present, dropped));
+        return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
     }
 
     /** Wrong client id, user name or password. */

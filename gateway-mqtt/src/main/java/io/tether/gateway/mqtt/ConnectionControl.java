@@ -1,22 +1,27 @@
 package io.tether.gateway.mqtt;
 
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 
 /**
- * Ending a connection the way its MQTT version allows: MQTT 5 gets a DISCONNECT with a reason code, MQTT 3.1.1 (which
- * has none) a closed socket. Remembers why, for the DISCONNECTED presence event. Event-loop confined.
+ * Ending a connection the way its MQTT version allows: MQTT 5 gets a DISCONNECT with a reason code and a Reason String,
+ * MQTT 3.1.1 (which has none) a closed socket. Remembers why, for the DISCONNECTED presence event. Knows whether the
+ * client wants Reason Strings on acknowledgements (Request Problem Information). Event-loop confined.
  */
 final class ConnectionControl {
     private final MqttEndpoint endpoint;
     private final boolean mqtt5;
+    private final boolean problemInformation;
     private String closeReason = "closed";
 
     ConnectionControl(MqttEndpoint endpoint) {
         this.endpoint = endpoint;
         this.mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
+        this.problemInformation = mqtt5 && MqttProps.problemInformationWanted(endpoint.connectProperties());
     }
 
     boolean isMqtt5() {
@@ -35,9 +40,28 @@ final class ConnectionControl {
         closeReason = reason;
     }
 
-    /** MQTT 5: DISCONNECT with {@code code} (then the socket closes); MQTT 3.1.1: the socket closes. */
-    void disconnect(MqttDisconnectReasonCode code, String reason) {
-        disconnect(code, MqttProperties.NO_PROPERTIES, reason);
+    /** Properties of a PUBACK, SUBACK or UNSUBACK that refuses: a Reason String unless the client asked for none. */
+    MqttProperties ackReason(String text) {
+        return problemInformation ? MqttProps.reason(text) : MqttProperties.NO_PROPERTIES;
+    }
+
+    /**
+     * MQTT 5: DISCONNECT with {@code code} and {@code text} as its Reason String (then the socket closes); MQTT 3.1.1:
+     * the socket closes. {@code reason} is the short label presence and metrics get.
+     */
+    void disconnect(MqttDisconnectReasonCode code, String reason, String text) {
+        disconnect(code, MqttProps.reason(text), reason);
+    }
+
+    /** A packet the decoder refused: too large for this gateway (0x95), or malformed (0x81); other errors are left alone. */
+    void refuseUndecodable(Throwable error, int maxPacketSize) {
+        Throwable cause = error instanceof DecoderException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof TooLongFrameException) {
+            disconnect(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large",
+                    "a packet above the Maximum Packet Size of " + maxPacketSize + " bytes");
+        } else if (error instanceof DecoderException) {
+            disconnect(MqttDisconnectReasonCode.MALFORMED_PACKET, "malformed", "malformed packet");
+        }
     }
 
     void disconnect(MqttDisconnectReasonCode code, MqttProperties properties, String reason) {

@@ -44,6 +44,19 @@ public final class Connections {
         }
     }
 
+    /**
+     * A connection of {@code deviceId} with epoch {@code newerEpoch} was accepted on another gateway: the one held here,
+     * if it is older, gets DISCONNECT 0x8E. True when one was taken over.
+     */
+    public boolean takenOverElsewhere(String deviceId, long newerEpoch) {
+        DeviceSession held = byDevice.get(deviceId);
+        if (held == null || held.epoch() >= newerEpoch) {
+            return false;
+        }
+        held.takeOver();
+        return true;
+    }
+
     public Optional<DeviceSession> get(String deviceId) {
         return Optional.ofNullable(byDevice.get(deviceId));
     }

@@ -21,12 +21,21 @@ import java.util.function.LongSupplier;
 final class DeliveryWindow {
 
     /** What became of a delivery. */
-    enum Outcome { DELIVERED, REFUSED, EXPIRED, NOT_SUBSCRIBED }
+    enum Outcome { DELIVERED, REFUSED, EXPIRED, NOT_SUBSCRIBED, TOO_LARGE }
 
     /** The connection as the window sees it. */
     interface Link {
-        /** Writes the PUBLISH; the span is the delivery's, ended by the window. */
-        void publish(Delivery delivery, int packetId, Span span);
+        /**
+         * Writes the PUBLISH, QoS 1 with {@code packetId}, or QoS 0 when {@code packetId} is 0; the span is the
+         * delivery's, ended by the window. False when it was not written because it exceeds the client's Maximum
+         * Packet Size (MQTT 5 says to drop it as if it had been sent).
+         */
+        boolean publish(Delivery delivery, int packetId, Span span);
+
+        /** The QoS deliveries on {@code topic} get: the highest granted by a matching subscription (0 or 1). */
+        default int qos(String topic) {
+            return 1;
+        }
 
         Span startSpan(Delivery delivery, int packetId);
 
@@ -111,11 +120,41 @@ final class DeliveryWindow {
             finish(delivery, Outcome.EXPIRED, "ttl", 0); // expired while it waited for room
             return;
         }
+        if (link.qos(delivery.mqttTopic()) == 0) {
+            sendAtMostOnce(delivery);
+            return;
+        }
         int packetId = nextPacketId();
         Span span = link.startSpan(delivery, packetId);
         long timer = link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId));
         inflight.put(packetId, new InFlight(delivery, System.nanoTime(), timer, span));
-        link.publish(delivery, packetId, span);
+        if (!link.publish(delivery, packetId, span)) {
+            inflight.remove(packetId);
+            link.cancelTimer(timer);
+            tooLarge(delivery, span);
+        }
+    }
+
+    /**
+     * A QoS 0 subscription: no PUBACK comes, so the delivery counts as delivered once written, and such a device can not
+     * be found deaf (the README says to subscribe with QoS 1).
+     */
+    private void sendAtMostOnce(Delivery delivery) {
+        Span span = link.startSpan(delivery, 0);
+        if (!link.publish(delivery, 0, span)) {
+            tooLarge(delivery, span);
+            return;
+        }
+        span.setAttribute(MqttTracing.OUTCOME, "sent-qos0");
+        span.end();
+        finish(delivery, Outcome.DELIVERED, null, 0);
+    }
+
+    private void tooLarge(Delivery delivery, Span span) {
+        span.setAttribute(MqttTracing.OUTCOME, "too-large");
+        span.setStatus(StatusCode.ERROR, "larger than the client's Maximum Packet Size");
+        span.end();
+        finish(delivery, Outcome.TOO_LARGE, "packet-too-large", 0);
     }
 
     private int nextPacketId() {

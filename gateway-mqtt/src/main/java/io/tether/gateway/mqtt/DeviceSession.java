@@ -1,23 +1,15 @@
 package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.tether.contract.PresenceEvent;
-import io.tether.gateway.delivery.Acknowledgements;
-import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.ConnectionMeter;
-import io.tether.gateway.store.GatewayStore;
 import io.tether.inbox.HandOver;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
-import io.vertx.mqtt.messages.MqttPubAckMessage;
-import io.vertx.mqtt.messages.MqttSubscribeMessage;
-import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
-import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +17,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One accepted device connection. It routes the connection's packets to its parts: {@link Upstream} for what the
- * device publishes, a {@link SubscriptionSet}, and the {@link DeliveryWindow} for what the inbox hands over; and it
- * owns the connection's end (close, takeover, drain, revocation). Everything runs on the connection's Vert.x context
- * (event loop), so nothing needs a lock; hand-overs arriving from Redis hop onto it first.
+ * device publishes, {@link SubscriptionRequests} for what it subscribes to, and {@link Downstream} for what the inbox
+ * hands over; and it owns the connection's end (close, takeover, drain, revocation, keepalive) and the end of its
+ * session (kept for its expiry, or discarded). Everything runs on the connection's Vert.x context (event loop), so
+ * nothing needs a lock; hand-overs arriving from Redis hop onto it first.
  */
 public final class DeviceSession implements Upstream.Session {
     private static final Logger LOG = Logger.getLogger(DeviceSession.class);
@@ -37,18 +30,16 @@ public final class DeviceSession implements Upstream.Session {
     private final MqttEndpoint endpoint;
     private final String deviceId;
     private final long epoch;
-    private final Vertx vertx;
     private final Context context;
-    private final EventPublisher events;
-    private final Connections connections;
-    private final Acknowledgements acknowledgements;
-    private final MqttTracing tracing;
+    private final SessionServices services;
     private final ConnectionControl control;
     private final SubscriptionSet subscriptions;
+    private final SubscriptionRequests subscriptionRequests;
     private final Downstream downstream;
     private final Upstream upstream;
-    private final Grants grants;
+    private final KeepAliveWatch keepAlive;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    private SessionTerms terms;
     private ConnectionMeter meter = ConnectionMeter.NONE;
     private boolean receivingReported;
     private boolean background;
@@ -56,24 +47,29 @@ public final class DeviceSession implements Upstream.Session {
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
 
-    public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events, Connections connections,
-            GatewayStore store, Grants grants, SessionSettings settings, MqttTracing tracing, Acknowledgements acknowledgements) {
+    /** @param terms what the CONNECT asked of its session and keepalive, as granted */
+    public DeviceSession(MqttEndpoint endpoint, long epoch, Context context, SessionServices services, Grants grants, SessionTerms terms) {
         this.endpoint = endpoint;
         this.deviceId = endpoint.clientIdentifier();
         this.epoch = epoch;
-        this.vertx = vertx;
         this.context = context;
-        this.events = events;
-        this.connections = connections;
-        this.acknowledgements = acknowledgements;
-        this.tracing = tracing;
+        this.services = services;
+        this.terms = terms;
+        SessionSettings settings = services.settings();
         this.control = new ConnectionControl(endpoint);
         this.subscriptions = new SubscriptionSet(deviceId);
+        this.subscriptionRequests = new SubscriptionRequests(deviceId, epoch, grants, control, subscriptions, services.store(),
+                terms.stored(), settings.maxSubscriptions(), context, this::subscriptionsChanged);
         int maxInflight = Math.min(settings.maxInflight(), MqttProps.receiveMaximum(endpoint.connectProperties()));
-        this.downstream = new Downstream(deviceId, vertx, control, subscriptions, tracing, acknowledgements, events, this::presence,
-                () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis());
-        this.upstream = new Upstream(deviceId, grants, settings, events, store, tracing, control, context, this);
-        this.grants = grants;
+        this.downstream = new Downstream(deviceId, services.vertx(), control, subscriptions, services.tracing(), services.acknowledgements(),
+                services.events(), this::presence, () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis(),
+                MqttProps.maximumPacketSize(endpoint.connectProperties()));
+        this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, context,
+                this);
+        this.keepAlive = terms.keepAliveCapped()
+                ? KeepAliveWatch.onVertx(services.vertx(), terms.keepAliveSeconds(), () -> control.disconnect(
+                        MqttDisconnectReasonCode.KEEP_ALIVE_TIMEOUT, "keepalive", "nothing received within 1.5 × the keepalive"))
+                : null;
     }
 
     public String deviceId() {
@@ -93,50 +89,67 @@ public final class DeviceSession implements Upstream.Session {
         meter = connection;
     }
 
+    /** Takes over the subscriptions of a resumed session; returns the filters the topic policy no longer allows. */
+    List<String> restore(Map<String, Integer> saved) {
+        return subscriptionRequests.restore(saved);
+    }
+
     /** Installs the packet handlers; called before CONNACK so that nothing the client sends is missed. */
     void bind() {
         endpoint.publishAutoAck(false);
         endpoint.subscriptionAutoAck(false);
-        endpoint.publishHandler(message -> upstream.onPublish(new InboundPublish(message, control)));
+        endpoint.publishHandler(message -> {
+            seen();
+            upstream.onPublish(new InboundPublish(message, control));
+        });
         endpoint.publishReleaseHandler(endpoint::publishComplete);
-        endpoint.subscribeHandler(this::onSubscribe);
-        endpoint.unsubscribeHandler(this::onUnsubscribe);
-        endpoint.publishAcknowledgeMessageHandler(this::onPubAck);
-        endpoint.disconnectMessageHandler(message -> control.closeReason("clean"));
-        endpoint.exceptionHandler(error -> LOG.debugf("connection of %s: %s", deviceId, error.getMessage()));
+        endpoint.subscribeHandler(message -> {
+            seen();
+            subscriptionRequests.onSubscribe(message);
+        });
+        endpoint.unsubscribeHandler(message -> {
+            seen();
+            subscriptionRequests.onUnsubscribe(message);
+        });
+        endpoint.publishAcknowledgeMessageHandler(ack -> {
+            seen();
+            downstream.onPubAck(ack.messageId(), ack.code() == null ? 0 : ack.code().value() & 0xff);
+        });
+        endpoint.pingHandler(v -> seen());
+        endpoint.disconnectMessageHandler(this::onDisconnect);
+        endpoint.exceptionHandler(error -> {
+            LOG.debugf("connection of %s: %s", deviceId, error.getMessage());
+            if (!closed) {
+                control.refuseUndecodable(error, services.settings().maxPacketSize());
+            }
+        });
         endpoint.closeHandler(v -> onClose());
     }
 
-    // ---- subscriptions --------------------------------------------------------------------------------------
+    /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */
+    void accepted() {
+        if (closed) {
+            return;
+        }
+        if (keepAlive != null) {
+            keepAlive.start();
+        }
+        subscriptionsChanged();
+    }
 
-    private void onSubscribe(MqttSubscribeMessage message) {
-        List<MqttSubAckReasonCode> codes = new ArrayList<>();
-        for (var subscription : message.topicSubscriptions()) {
-            String filter = subscription.topicName();
-            if (TopicPolicy.maySubscribe(deviceId, filter, grants)) {
-                MqttQoS granted = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
-                subscriptions.add(filter, granted);
-                codes.add(MqttSubAckReasonCode.qosGranted(granted));
-            } else {
-                codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
-            }
-        }
-        if (!control.isMqtt5()) {
-            // MQTT 3.1.1 knows one failure code, 0x80, which MQTT 5 calls Unspecified error.
-            codes.replaceAll(code -> (code.value() & 0xff) >= 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
-        }
-        endpoint.subscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
-        downstream.subscriptionsChanged();
-        if (!receivingReported && subscriptions.receives()) {
-            // Subscribed inside its own namespace: fanout may start handing messages over.
-            receivingReported = true;
-            events.presenceEventually(presence(PresenceEvent.Kind.RECEIVING, null));
+    private void seen() {
+        if (keepAlive != null) {
+            keepAlive.seen();
         }
     }
 
-    private void onUnsubscribe(MqttUnsubscribeMessage message) {
-        message.topics().forEach(subscriptions::remove);
-        endpoint.unsubscribeAcknowledge(message.messageId());
+    private void subscriptionsChanged() {
+        downstream.subscriptionsChanged();
+        if (!receivingReported && subscriptions.receives()) {
+            // Subscribed inside its own namespace (now or in the session it resumed): fanout may hand messages over.
+            receivingReported = true;
+            services.events().presenceEventually(presence(PresenceEvent.Kind.RECEIVING, null));
+        }
     }
 
     // ---- downstream -----------------------------------------------------------------------------------------
@@ -151,10 +164,6 @@ public final class DeviceSession implements Upstream.Session {
         });
     }
 
-    private void onPubAck(MqttPubAckMessage ack) {
-        downstream.onPubAck(ack.messageId(), ack.code() == null ? 0 : ack.code().value() & 0xff);
-    }
-
     // ---- Upstream.Session -----------------------------------------------------------------------------------
 
     @Override
@@ -164,7 +173,7 @@ public final class DeviceSession implements Upstream.Session {
 
     @Override
     public PresenceEvent presence(PresenceEvent.Kind kind, String reason) {
-        return new PresenceEvent(deviceId, events.gatewayId(), epoch, kind, reason, System.currentTimeMillis());
+        return new PresenceEvent(deviceId, services.events().gatewayId(), epoch, kind, reason, System.currentTimeMillis());
     }
 
     @Override
@@ -189,29 +198,34 @@ public final class DeviceSession implements Upstream.Session {
             if (closed || leaving) {
                 return;
             }
-            connections.announce(this);
-            events.presenceEventually(presence(PresenceEvent.Kind.REASSERTED, background ? "background" : "foreground"));
+            services.connections().announce(this);
+            services.events().presenceEventually(presence(PresenceEvent.Kind.REASSERTED, background ? "background" : "foreground"));
             if (receivingReported) {
-                events.presenceEventually(presence(PresenceEvent.Kind.RECEIVING, null));
+                services.events().presenceEventually(presence(PresenceEvent.Kind.RECEIVING, null));
             }
         });
     }
 
     /** The delivery channel was lost for a while: ask the inbox for what is unacknowledged again. */
     public CompletionStage<Integer> resync() {
-        return receivingReported && !closed ? acknowledgements.resync(deviceId, epoch) : CompletableFuture.completedFuture(0);
+        return receivingReported && !closed ? services.acknowledgements().resync(deviceId, epoch) : CompletableFuture.completedFuture(0);
     }
 
     // ---- end ------------------------------------------------------------------------------------------------
 
     /** The device's credentials were rotated or revoked in the registry: it must authenticate again. */
     public void revoke() {
-        context.runOnContext(v -> control.disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED, "revoked"));
+        context.runOnContext(v -> control.disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED, "revoked",
+                "the device's credentials were revoked or rotated"));
     }
 
-    /** Another connection with the same client id arrived: MQTT says the old one goes. */
-    void takeOver() {
-        context.runOnContext(v -> control.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "takeover"));
+    /** A newer connection with the same client id arrived, here or on another gateway: MQTT says the old one goes (0x8E). */
+    public void takeOver() {
+        context.runOnContext(v -> {
+            if (!closed) {
+                control.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "takeover", "a newer connection took the session over");
+            }
+        });
     }
 
     /**
@@ -228,7 +242,7 @@ public final class DeviceSession implements Upstream.Session {
             }
             leaving = true;
             control.closeReason("shutdown");
-            events.presence(presence(PresenceEvent.Kind.DISCONNECTED, "shutdown")).toCompletableFuture()
+            services.events().presence(presence(PresenceEvent.Kind.DISCONNECTED, "shutdown")).toCompletableFuture()
                     .orTimeout(LEAVE_PRESENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .whenComplete((ok, error) -> context.runOnContext(w -> {
                         if (closed) {
@@ -243,20 +257,37 @@ public final class DeviceSession implements Upstream.Session {
         return closedFuture;
     }
 
+    /** A clean DISCONNECT; on MQTT 5 it may change the session's expiry. */
+    private void onDisconnect(MqttDisconnectMessage message) {
+        control.closeReason("clean");
+        terms = terms.withExpiryOnDisconnect(MqttProps.unsignedInt(message.properties(),
+                MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), services.settings().maxSessionExpiry());
+    }
+
     private void onClose() {
         if (closed) {
             return;
         }
         closed = true;
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         meter.closed();
         downstream.close(control.closeReason());
-        connections.remove(this);
+        services.connections().remove(this);
         if (!"clean".equals(control.closeReason())) {
-            upstream.publishWill(endpoint.will(), will -> events.upstream(will));
+            upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
+        }
+        if (terms.stored()) {
+            // Kept for its expiry from now (or discarded), unless a newer connection holds it already.
+            services.store().endSession(deviceId, epoch, terms.expiry()).exceptionally(error -> {
+                LOG.warnf("end of the session of %s not stored: %s", deviceId, error.getMessage());
+                return false;
+            });
         }
         if (!leaving) {
             // A drained connection reported DISCONNECTED before it closed (see leave).
-            events.presenceEventually(presence(PresenceEvent.Kind.DISCONNECTED, control.closeReason()));
+            services.events().presenceEventually(presence(PresenceEvent.Kind.DISCONNECTED, control.closeReason()));
         }
         closedFuture.complete(null);
     }

@@ -34,14 +34,16 @@ final class Downstream implements DeliveryWindow.Link {
     private final Supplier<ConnectionMeter> meter;
     private final BooleanSupplier active;
     private final DeliveryWindow window;
+    private final long maxPacketSize;
 
     /**
      * @param presence makes this connection's presence events
      * @param active   false once the connection is closing or draining: no more presence reports from it
+     * @param maxPacketSize the client's Maximum Packet Size: larger deliveries are failed, not sent
      */
     Downstream(String deviceId, Vertx vertx, ConnectionControl control, SubscriptionSet subscriptions, MqttTracing tracing,
             Acknowledgements acknowledgements, EventPublisher events, BiFunction<PresenceEvent.Kind, String, PresenceEvent> presence,
-            Supplier<ConnectionMeter> meter, BooleanSupplier active, int maxInflight, long ackTimeoutMillis) {
+            Supplier<ConnectionMeter> meter, BooleanSupplier active, int maxInflight, long ackTimeoutMillis, long maxPacketSize) {
         this.deviceId = deviceId;
         this.vertx = vertx;
         this.control = control;
@@ -52,6 +54,7 @@ final class Downstream implements DeliveryWindow.Link {
         this.presence = presence;
         this.meter = meter;
         this.active = active;
+        this.maxPacketSize = maxPacketSize;
         this.window = new DeliveryWindow(this, maxInflight, ackTimeoutMillis, System::currentTimeMillis);
     }
 
@@ -78,18 +81,29 @@ final class Downstream implements DeliveryWindow.Link {
         return tracing.startPublish(deviceId, delivery.mqttTopic(), delivery.messageId(), packetId, delivery.trace());
     }
 
+    /** MQTT 5 gets the message id, trace, the backend's properties and the seconds left before it expires. */
     @Override
-    public void publish(Delivery delivery, int packetId, Span span) {
+    public boolean publish(Delivery delivery, int packetId, Span span) {
         MqttProperties props = control.isMqtt5()
-                ? MqttProps.delivery(delivery.messageId(), delivery.contentType(), delivery.trace().with(span))
+                ? MqttProps.delivery(delivery.messageId(), delivery.contentType(), delivery.trace().with(span), delivery.properties(),
+                        delivery.secondsLeft(System.currentTimeMillis()))
                 : MqttProperties.NO_PROPERTIES;
-        control.endpoint().publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()), MqttQoS.AT_LEAST_ONCE, false, false,
-                packetId, props);
+        if (PublishSize.of(delivery.mqttTopic(), delivery.payload().length, packetId != 0, props, control.isMqtt5()) > maxPacketSize) {
+            return false;
+        }
+        control.endpoint().publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()),
+                packetId == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, false, false, packetId, props);
+        return true;
     }
 
     @Override
     public boolean subscribed(String topic) {
         return subscriptions.matches(topic);
+    }
+
+    @Override
+    public int qos(String topic) {
+        return subscriptions.qos(topic);
     }
 
     @Override
@@ -107,7 +121,7 @@ final class Downstream implements DeliveryWindow.Link {
         DeliveryStatus status = switch (outcome) {
             case DELIVERED -> DeliveryStatus.DELIVERED;
             case EXPIRED -> DeliveryStatus.EXPIRED;
-            case REFUSED, NOT_SUBSCRIBED -> DeliveryStatus.FAILED;
+            case REFUSED, NOT_SUBSCRIBED, TOO_LARGE -> DeliveryStatus.FAILED;
         };
         if (outcome == DeliveryWindow.Outcome.DELIVERED || outcome == DeliveryWindow.Outcome.REFUSED) {
             meter.get().ackLatency(ackNanos, outcome == DeliveryWindow.Outcome.DELIVERED);

@@ -9,8 +9,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One PUBLISH from a device and how to answer it (Hono's MqttContext): the one place where the answers of MQTT 3.1.1
- * and 5 differ. QoS 0 is never answered; QoS 1 gets PUBACK, QoS 2 PUBREC; a refusal is a PUBACK reason code on
- * MQTT 5 QoS 1, a DISCONNECT with the matching reason on other MQTT 5 QoS, and a closed socket on MQTT 3.1.1.
+ * and 5 differ. QoS 0 is never answered; QoS 1 gets PUBACK. A refusal is a PUBACK reason code with a Reason String on
+ * MQTT 5 QoS 1, a DISCONNECT with the matching reason on MQTT 5 QoS 0, and a closed socket on MQTT 3.1.1 (which has no
+ * way to refuse a PUBLISH). QoS 2 never gets here: {@link Upstream} refuses it first.
  */
 final class InboundPublish {
     private static final Logger LOG = Logger.getLogger(InboundPublish.class);
@@ -39,39 +40,41 @@ final class InboundPublish {
         return message.qosLevel();
     }
 
+    boolean isRetain() {
+        return message.isRetain();
+    }
+
     MqttProperties properties() {
         return message.properties();
     }
 
-    /** Taken: the record is durable (QoS 1 PUBACK, QoS 2 PUBREC; nothing for QoS 0). */
+    /** Taken: the record is durable (QoS 1 PUBACK; nothing for QoS 0). */
     void acknowledge() {
-        switch (message.qosLevel()) {
-            case AT_LEAST_ONCE -> connection.endpoint().publishAcknowledge(message.messageId());
-            case EXACTLY_ONCE -> connection.endpoint().publishReceived(message.messageId());
-            default -> { }
+        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            connection.endpoint().publishAcknowledge(message.messageId());
         }
     }
 
     void refuse(MqttPubAckReasonCode code, String why) {
         LOG.debugf("refusing publish of %s on %s: %s", connection.endpoint().clientIdentifier(), message.topicName(), why);
         if (connection.isMqtt5() && message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            connection.endpoint().publishAcknowledge(message.messageId(), code, MqttProperties.NO_PROPERTIES);
+            connection.endpoint().publishAcknowledge(message.messageId(), code, connection.ackReason(why));
         } else if (connection.isMqtt5()) {
-            connection.disconnect(disconnectReason(code), why);
+            connection.disconnect(disconnectReason(code), label(code), why);
         } else {
             connection.closeReason("refused");
             connection.endpoint().close();
         }
     }
 
-    /** Too large for this gateway: MQTT 5 has no PUBACK code for it, Packet Too Large is a DISCONNECT reason. */
-    void refuseTooLarge() {
-        if (connection.isMqtt5()) {
-            connection.disconnect(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large");
-        } else {
-            connection.closeReason("packet-too-large");
-            connection.endpoint().close();
-        }
+    /** A PUBLISH this gateway cannot take at all: MQTT 5 DISCONNECT with {@code code}, MQTT 3.1.1 a closed socket. */
+    void refuseConnection(MqttDisconnectReasonCode code, String reason, String why) {
+        LOG.debugf("disconnecting %s for a publish on %s: %s", connection.endpoint().clientIdentifier(), message.topicName(), why);
+        connection.disconnect(code, reason, why);
+    }
+
+    private static String label(MqttPubAckReasonCode code) {
+        return "refused-" + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     static MqttDisconnectReasonCode disconnectReason(MqttPubAckReasonCode code) {

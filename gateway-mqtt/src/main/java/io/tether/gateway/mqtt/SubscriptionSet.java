@@ -30,12 +30,26 @@ final class SubscriptionSet {
     }
 
     boolean matches(String topic) {
-        for (String filter : filters.keySet()) {
-            if (TopicFilter.matches(filter, topic)) {
-                return true;
+        return qos(topic) >= 0;
+    }
+
+    /** The highest QoS granted by a filter matching {@code topic} (MQTT 5 §3.3.4: one delivery at the highest), -1 for none. */
+    int qos(String topic) {
+        int qos = -1;
+        for (Map.Entry<String, MqttQoS> filter : filters.entrySet()) {
+            if (TopicFilter.matches(filter.getKey(), topic)) {
+                qos = Math.max(qos, filter.getValue().value());
             }
         }
-        return false;
+        return qos;
+    }
+
+    boolean contains(String filter) {
+        return filters.containsKey(filter);
+    }
+
+    int size() {
+        return filters.size();
     }
 
     /** True once a filter reaches the device's own namespace. */

@@ -65,34 +65,47 @@ final class Upstream {
     }
 
     void onPublish(InboundPublish publish) {
-        if (publish.qos() == MqttQoS.EXACTLY_ONCE && connection.isMqtt5()) {
-            // CONNACK announced Maximum QoS 1.
-            connection.disconnect(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2");
+        if (publish.qos() == MqttQoS.EXACTLY_ONCE) {
+            // CONNACK announced Maximum QoS 1 (MQTT 5); MQTT 3.1.1 has no way to refuse but closing. See the README's QoS table.
+            publish.refuseConnection(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2", "QoS 2 is not supported: Maximum QoS is 1");
+            return;
+        }
+        if (publish.isRetain() && connection.isMqtt5()) {
+            // CONNACK announced Retain Available 0; MQTT 3.1.1 clients get their PUBLISH taken, the retain flag ignored.
+            publish.refuseConnection(MqttDisconnectReasonCode.RETAIN_NOT_SUPPORTED, "retain", "retained messages are not supported");
             return;
         }
         if (publish.payloadLength() > settings.maxPayloadBytes()) {
-            publish.refuseTooLarge();
+            // MQTT 5 has no PUBACK code for it: Packet Too Large is a DISCONNECT reason.
+            publish.refuseConnection(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large",
+                    "payload of " + publish.payloadLength() + " bytes; at most " + settings.maxPayloadBytes() + " are accepted");
             return;
         }
         if (!limiter.tryAcquire()) {
-            publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded");
+            publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded: at most " + settings.publishPerSecond()
+                    + " per second");
             return;
         }
         switch (TopicPolicy.classifyPublish(deviceId, publish.topic(), grants)) {
             case OWN, GRANTED -> forward(publish);
             case LIFECYCLE -> onLifecycle(publish);
             case PUSH_TOKEN -> onPushToken(publish);
-            case DENIED -> publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+            case DENIED -> publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed: publish under devices/" + deviceId
+                    + "/ or a granted topic");
         }
     }
 
-    /** Continues the device's MQTT 5 {@code traceparent}, if it sent one, into the Kafka record of tether.upstream. */
+    /**
+     * Into Kafka with what the device set for backends (user properties, Response Topic, Correlation Data, content type);
+     * its MQTT 5 {@code traceparent}, if it sent one, is continued by the record's trace.
+     */
     private void forward(InboundPublish publish) {
         MqttProperties props = publish.properties();
-        int qos = Math.min(publish.qos().value(), 1);
+        int qos = publish.qos().value();
         session.countUpstream();
         UpstreamMessage upstream = new UpstreamMessage(deviceId, MessageId.random(), publish.topic(), qos, publish.payload(),
-                MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null));
+                MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null),
+                MqttProps.messageProperties(props));
         Span span = tracing.startReceive(deviceId, publish.topic(), qos, props);
         if (span.isRecording()) {
             span.setAttribute(MessagingSpans.MESSAGE_ID, upstream.messageId());
@@ -134,7 +147,7 @@ final class Upstream {
         acknowledgeWhenDurable(publish, stored);
     }
 
-    /** QoS 1/2: acknowledge only once the record is durable; on failure the client must send it again. */
+    /** QoS 1: acknowledge only once the record is durable; on failure the client must send it again. */
     private void acknowledgeWhenDurable(InboundPublish publish, CompletionStage<Void> durable) {
         if (publish.qos() == MqttQoS.AT_MOST_ONCE) {
             return;
@@ -162,7 +175,9 @@ final class Upstream {
             return;
         }
         byte[] payload = will.getWillMessageBytes() == null ? new byte[0] : will.getWillMessageBytes();
+        MqttProperties props = will.getWillProperties();
         sink.accept(new UpstreamMessage(deviceId, MessageId.random(), will.getWillTopic(), Math.min(will.getWillQos(), 1),
-                payload, null, null));
+                payload, MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null),
+                MqttProps.messageProperties(props)));
     }
 }

@@ -1,91 +1,84 @@
 package io.tether.gateway.store;
 
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.tether.runtime.redis.LuaScript;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.tether.contract.DeviceFields;
-import io.tether.contract.RedisKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** What the gateway reads and writes in Redis. All Lettuce futures stay inside this class. */
-public final class GatewayStore {
-    private static final LuaScript CONNECT = LuaScript.load(GatewayStore.class, "connect.lua");
-
-    private final RedisAsyncCommands<String, String> redis;
+/**
+ * What the gateway reads and writes in Redis ({@link RedisGatewayStore}); an interface so that the session logic is
+ * tested without Redis.
+ */
+public interface GatewayStore {
 
     /**
      * What a CONNECT needs of the device, read in one script (see connect.lua).
      *
-     * @param secretHash SHA-256 of the device's MQTT password; empty when it has none (certificate only)
-     * @param userId     the device's user, or null
-     * @param grants     the device's own grants (filter → actions); its user's come from {@link #userGrants}
-     * @param epoch      the new connection's epoch
+     * @param secretHash      SHA-256 of the device's MQTT password; empty when it has none (certificate only)
+     * @param userId          the device's user, or null
+     * @param grants          the device's own grants (filter → actions); its user's come from {@link #userGrants}
+     * @param epoch           the new connection's epoch
+     * @param previousGateway the gateway presence names for the device's last connection, or null
+     * @param previousOnline  whether presence still counts that connection as connected
+     * @param session         the device's stored MQTT session, as found
      */
-    public record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch) {
+    record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch, String previousGateway,
+            boolean previousOnline, StoredSession session) {
     }
 
-    /** The device's connect-time facts and a new epoch; empty when the device is unknown. */
-    public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
-        RedisKeys.Device keys = RedisKeys.device(deviceId);
-        return CONNECT.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.record(), keys.epoch(), keys.grants()},
-                Long.toString(System.currentTimeMillis())).thenApply(r -> {
-                    if ((Long) r.get(0) == 0L) {
-                        return Optional.empty();
-                    }
-                    Map<String, String> grants = new java.util.LinkedHashMap<>();
-                    for (int i = 4; i + 1 < r.size(); i += 2) {
-                        grants.put((String) r.get(i), (String) r.get(i + 1));
-                    }
-                    String user = (String) r.get(2);
-                    return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3)));
-                });
+    /**
+     * A device's MQTT session as stored: it exists from a connection that kept it until its expiry after that
+     * connection ended.
+     *
+     * @param subscriptions topic filter → granted QoS, in no particular order
+     */
+    record StoredSession(boolean exists, Map<String, Integer> subscriptions) {
+        public static final StoredSession NONE = new StoredSession(false, Map.of());
     }
+
+    /**
+     * How a connection takes the device's session (after it authenticated).
+     *
+     * @param cleanStart    discard what is stored
+     * @param kept          store the session (false: it lasts as long as the connection, nothing is stored)
+     * @param expiry        how long it is kept after the connection ends
+     * @param takeoverFrom  the gateway to tell that a newer connection took the device over, or null
+     */
+    record SessionClaim(boolean cleanStart, boolean kept, Duration expiry, String takeoverFrom) {
+    }
+
+    /** The device's connect-time facts, a new epoch and its stored session; empty when the device is unknown. */
+    CompletionStage<Optional<ConnectInfo>> connect(String deviceId);
 
     /** The grants of a user, for every device of the user. */
-    public CompletionStage<Map<String, String>> userGrants(String userId) {
-        return userId == null ? CompletableFuture.completedFuture(Map.of()) : redis.hgetall(RedisKeys.userGrants(userId));
-    }
+    CompletionStage<Map<String, String>> userGrants(String userId);
 
-    public GatewayStore(RedisAsyncCommands<String, String> redis) {
-        this.redis = redis;
-    }
+    /** Connection {@code epoch} takes the device's session; false when a newer connection holds it already. */
+    CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim);
+
+    /** Adds subscriptions (filter → granted QoS) to the stored session; false when connection {@code epoch} no longer holds it. */
+    CompletionStage<Boolean> subscribe(String deviceId, long epoch, Map<String, Integer> subscriptions);
+
+    /** Removes subscriptions from the stored session; false when connection {@code epoch} no longer holds it. */
+    CompletionStage<Boolean> unsubscribe(String deviceId, long epoch, List<String> filters);
+
+    /** Connection {@code epoch} ended: its session expires after {@code expiry} (zero: now), unless another connection holds it. */
+    CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry);
 
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown. */
-    public CompletionStage<Optional<String>> secretHash(String deviceId) {
-        return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
-    }
+    CompletionStage<Optional<String>> secretHash(String deviceId);
 
     /** Stores a push token the device reported itself; false when the device record is gone. */
-    public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
-        String record = RedisKeys.device(deviceId).record();
-        return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
-                : redis.hset(record, Map.of(
-                        DeviceFields.PUSH_TOKEN, token,
-                        DeviceFields.PUSH_ENVIRONMENT, environment,
-                        DeviceFields.PUSH_TOKEN_UPDATED_AT, Long.toString(System.currentTimeMillis()),
-                        DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
-    }
+    CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment);
 
     /**
      * Announces this instance (fanout watches the set) and refreshes its heartbeat; true when the heartbeat had
      * lapsed before this beat (the first beat of an instance, Redis restarted or lost data, or a beat came too late).
      */
-    public CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl) {
-        return redis.sadd(RedisKeys.gateways(), gatewayId)
-                .thenCompose(n -> redis.setGet(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
-                .thenApply(previous -> previous == null);
-    }
+    CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl);
 
-    public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
-        return redis.sadd(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
-    }
+    CompletionStage<Void> addDevice(String gatewayId, String deviceId);
 
-    public CompletionStage<Void> removeDevice(String gatewayId, String deviceId) {
-        return redis.srem(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
-    }}
+    CompletionStage<Void> removeDevice(String gatewayId, String deviceId);
+}

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +25,25 @@ class DeliveryWindowTest {
         final List<String> settled = new ArrayList<>();
         final Map<Long, Runnable> timers = new LinkedHashMap<>();
         final List<String> topics = new ArrayList<>(List.of("devices/d1/messages"));
+        final List<String> qos0Topics = new ArrayList<>();
+        final List<String> tooLarge = new ArrayList<>();
         int deaf;
         int responsive;
         private long nextTimer;
 
         @Override
-        public void publish(Delivery delivery, int packetId, Span span) {
+        public boolean publish(Delivery delivery, int packetId, Span span) {
+            if (tooLarge.contains(delivery.messageId())) {
+                return false;
+            }
             published.add(delivery.messageId());
             packetIds.put(packetId, delivery.messageId());
+            return true;
+        }
+
+        @Override
+        public int qos(String topic) {
+            return qos0Topics.contains(topic) ? 0 : 1;
         }
 
         @Override
@@ -89,7 +101,35 @@ class DeliveryWindowTest {
     }
 
     private Delivery delivery(String id, String topic, long expiresAt) {
-        return new Delivery("d1", id, 7, topic, new byte[0], null, expiresAt, Context.root());
+        return new Delivery("d1", id, 7, topic, new byte[0], null, expiresAt, Context.root(), null);
+    }
+
+    @Test
+    void aQos0SubscriptionGetsItsDeliveriesSentOnceWithoutPacketIdAndSettledDeliveredWithoutWaiting() {
+        link.qos0Topics.add("devices/d1/messages");
+
+        window.offer(delivery("m1"));
+        window.offer(delivery("m2"));
+        window.offer(delivery("m3"));
+
+        assertEquals(List.of("m1", "m2", "m3"), link.published, "no window: nothing to wait for");
+        assertEquals(Set.of(0), link.packetIds.keySet(), "QoS 0 has no packet id");
+        assertEquals(List.of("m1:DELIVERED", "m2:DELIVERED", "m3:DELIVERED"), link.settled);
+        assertEquals(0, window.inFlight());
+        assertTrue(link.timers.isEmpty(), "no ack deadline: a QoS 0 subscriber cannot be found deaf");
+    }
+
+    @Test
+    void aDeliveryLargerThanTheClientTakesIsFailedAndTakesNoRoomInTheWindow() {
+        link.tooLarge.add("big");
+
+        window.offer(delivery("big"));
+        window.offer(delivery("m2"));
+
+        assertEquals(List.of("big:TOO_LARGE:packet-too-large"), link.settled);
+        assertEquals(List.of("m2"), link.published);
+        assertEquals(1, window.inFlight());
+        assertEquals(1, link.timers.size(), "only m2's ack deadline is armed");
     }
 
     @Test

@@ -53,7 +53,7 @@ class DeviceAuthenticatorTest {
                 .build());
         connection = client.connect();
         // no cache here: every check reads the record (the cache has tests of its own below)
-        authenticator = new DeviceAuthenticator(new GatewayStore(connection.async()), Duration.ZERO);
+        authenticator = new DeviceAuthenticator(new io.tether.gateway.store.RedisGatewayStore(connection.async()), Duration.ZERO);
     }
 
     @AfterAll
@@ -221,7 +221,7 @@ class DeviceAuthenticatorTest {
     }
 
     private static DeviceAuthenticator cachingFor(Duration ttl) {
-        return new DeviceAuthenticator(new GatewayStore(connection.async()), ttl);
+        return new DeviceAuthenticator(new io.tether.gateway.store.RedisGatewayStore(connection.async()), ttl);
     }
 
     private static <T> T join(CompletionStage<T> stage) {

@@ -54,7 +54,7 @@ class MqttTracingTest {
         Context parent = TraceContext.fromTraceparent(DEVICE_TRACEPARENT);
         Span publish = tracing.startPublish("dev-1", "devices/dev-1/messages", "msg_1", 7, parent);
 
-        MqttProperties props = MqttProps.delivery("msg_1", "text/plain", parent.with(publish));
+        MqttProperties props = MqttProps.delivery("msg_1", "text/plain", parent.with(publish), null, 0);
         publish.end();
 
         String sent = MqttProps.userProperty(props, "traceparent").orElseThrow();
@@ -72,14 +72,14 @@ class MqttTracingTest {
         Context parent = TraceContext.fromTraceparent(DEVICE_TRACEPARENT);
         Span publish = off.startPublish("dev-1", "devices/dev-1/messages", "msg_1", 1, parent);
 
-        MqttProperties props = MqttProps.delivery("msg_1", null, parent.with(publish));
+        MqttProperties props = MqttProps.delivery("msg_1", null, parent.with(publish), null, 0);
 
         assertEquals(DEVICE_TRACEPARENT, MqttProps.userProperty(props, "traceparent").orElseThrow());
     }
 
     @Test
     void noTraceNoUserProperty() {
-        MqttProperties props = MqttProps.delivery("msg_1", null, Context.root());
+        MqttProperties props = MqttProps.delivery("msg_1", null, Context.root(), null, 0);
         assertTrue(MqttProps.userProperty(props, "traceparent").isEmpty());
     }
 

@@ -1,0 +1,11 @@
+package io.tether.gateway.mqtt;
+
+import io.tether.gateway.delivery.Acknowledgements;
+import io.tether.gateway.delivery.EventPublisher;
+import io.tether.gateway.store.GatewayStore;
+import io.vertx.core.Vertx;
+
+/** What every device session of this gateway shares: timers, Kafka, Redis, the connection table, settings, tracing. */
+public record SessionServices(Vertx vertx, EventPublisher events, Connections connections, GatewayStore store, SessionSettings settings,
+        MqttTracing tracing, Acknowledgements acknowledgements) {
+}

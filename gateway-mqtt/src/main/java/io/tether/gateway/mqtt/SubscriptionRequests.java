@@ -1,0 +1,152 @@
+package io.tether.gateway.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.tether.gateway.store.GatewayStore;
+import io.vertx.core.Context;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE of one connection. A filter is granted when the topic policy allows it, at the QoS asked
+ * for but at most 1 (Tether's Maximum QoS), within the per-session bound. When the session is stored (it outlives the
+ * connection), the change is written to Redis first and acknowledged after, so that a session resumed on any gateway
+ * holds what the client was told; a failed write is answered with Unspecified error (0x80). Event-loop confined.
+ */
+final class SubscriptionRequests {
+    private static final Logger LOG = Logger.getLogger(SubscriptionRequests.class);
+
+    private final String deviceId;
+    private final long epoch;
+    private final Grants grants;
+    private final ConnectionControl control;
+    private final SubscriptionSet subscriptions;
+    private final GatewayStore store;
+    private final boolean stored;
+    private final int maxSubscriptions;
+    private final Context context;
+    private final Runnable changed;
+
+    /**
+     * @param stored  the session is in Redis (see {@link SessionTerms#stored()}): changes are written there first
+     * @param changed runs on the event loop after subscriptions were added
+     */
+    SubscriptionRequests(String deviceId, long epoch, Grants grants, ConnectionControl control, SubscriptionSet subscriptions,
+            GatewayStore store, boolean stored, int maxSubscriptions, Context context, Runnable changed) {
+        this.deviceId = deviceId;
+        this.epoch = epoch;
+        this.grants = grants;
+        this.control = control;
+        this.subscriptions = subscriptions;
+        this.store = store;
+        this.stored = stored;
+        this.maxSubscriptions = maxSubscriptions;
+        this.context = context;
+        this.changed = changed;
+    }
+
+    /** Takes over the subscriptions of a resumed session that the topic policy still allows; returns the ones it does not. */
+    List<String> restore(Map<String, Integer> saved) {
+        List<String> dropped = new ArrayList<>();
+        saved.forEach((filter, qos) -> {
+            if (TopicPolicy.maySubscribe(deviceId, filter, grants) && subscriptions.size() < maxSubscriptions) {
+                subscriptions.add(filter, qos == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
+            } else {
+                dropped.add(filter);
+            }
+        });
+        return dropped;
+    }
+
+    void onSubscribe(MqttSubscribeMessage message) {
+        List<MqttSubAckReasonCode> codes = new ArrayList<>();
+        Map<String, Integer> granted = new LinkedHashMap<>();
+        List<String> refused = new ArrayList<>();
+        for (var subscription : message.topicSubscriptions()) {
+            String filter = subscription.topicName();
+            if (!TopicPolicy.maySubscribe(deviceId, filter, grants)) {
+                codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
+                refused.add(filter + " is not allowed");
+            } else if (!subscriptions.contains(filter) && !granted.containsKey(filter) && subscriptions.size() + granted.size() >= maxSubscriptions) {
+                codes.add(MqttSubAckReasonCode.QUOTA_EXCEEDED);
+                refused.add(filter + " is one more than the " + maxSubscriptions + " filters a session may hold");
+            } else {
+                MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
+                granted.put(filter, qos.value());
+                codes.add(MqttSubAckReasonCode.qosGranted(qos));
+            }
+        }
+        whenWritten(granted.isEmpty() ? null : () -> store.subscribe(deviceId, epoch, granted), written -> {
+            if (written) {
+                granted.forEach((filter, qos) -> subscriptions.add(filter, MqttQoS.valueOf(qos)));
+            } else {
+                codes.replaceAll(code -> (code.value() & 0xff) < 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
+                refused.add("the session could not be stored; subscribe again");
+            }
+            if (!control.isMqtt5()) {
+                // MQTT 3.1.1 knows one failure code, 0x80, which MQTT 5 calls Unspecified error.
+                codes.replaceAll(code -> (code.value() & 0xff) >= 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
+            }
+            control.endpoint().subscribeAcknowledge(message.messageId(), codes,
+                    refused.isEmpty() ? MqttProperties.NO_PROPERTIES : control.ackReason(String.join("; ", refused)));
+            if (written && !granted.isEmpty()) {
+                changed.run();
+            }
+        });
+    }
+
+    void onUnsubscribe(MqttUnsubscribeMessage message) {
+        List<String> existing = message.topics().stream().filter(subscriptions::contains).distinct().toList();
+        whenWritten(existing.isEmpty() ? null : () -> store.unsubscribe(deviceId, epoch, existing), written -> {
+            if (written) {
+                existing.forEach(subscriptions::remove);
+            } else {
+                LOG.warnf("unsubscribe of %s not stored; its session keeps %s", deviceId, existing);
+            }
+            if (!control.isMqtt5()) {
+                control.endpoint().unsubscribeAcknowledge(message.messageId());
+                return;
+            }
+            List<MqttUnsubAckReasonCode> codes = message.topics().stream()
+                    .map(filter -> !written ? MqttUnsubAckReasonCode.UNSPECIFIED_ERROR
+                            : existing.contains(filter) ? MqttUnsubAckReasonCode.SUCCESS : MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED)
+                    .toList();
+            control.endpoint().unsubscribeAcknowledge(message.messageId(), codes,
+                    written ? MqttProperties.NO_PROPERTIES : control.ackReason("the session could not be stored; unsubscribe again"));
+        });
+    }
+
+    /**
+     * Runs {@code then} with whether the change is stored: at once when the session is not stored (or nothing
+     * changes), else after Redis answered, back on the event loop.
+     */
+    private void whenWritten(java.util.function.Supplier<CompletionStage<Boolean>> write, Consumer<Boolean> then) {
+        if (!stored || write == null) {
+            then.accept(true);
+            return;
+        }
+        CompletionStage<Boolean> stage;
+        try {
+            stage = write.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((applied, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                LOG.warnf("session of %s not stored: %s", deviceId, error.getMessage());
+            }
+            // Not applied: a newer connection holds the session; this one is being taken over, nothing to keep.
+            then.accept(error == null && Boolean.TRUE.equals(applied));
+        }));
+    }
+}

@@ -1,0 +1,154 @@
+package io.tether.gateway.store;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.DeviceFields;
+import io.tether.contract.RedisKeys;
+import io.tether.runtime.redis.LuaScript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@link GatewayStore} in Redis. All Lettuce futures stay inside this class. */
+public final class RedisGatewayStore implements GatewayStore {
+    private static final LuaScript CONNECT = LuaScript.load(RedisGatewayStore.class, "connect.lua");
+    private static final LuaScript SESSION = LuaScript.load(RedisGatewayStore.class, "session.lua");
+    /** Stored subscription fields in the session hash. */
+    private static final String SUBSCRIPTION = "s:";
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final long heldTtlSeconds;
+
+    /**
+     * @param heldTtl how long a session is kept while a connection holds it, refreshed at every change: what a gateway
+     *                that dies without ending its sessions leaves behind at most
+     */
+    public RedisGatewayStore(RedisAsyncCommands<String, String> redis, Duration heldTtl) {
+        this.redis = redis;
+        this.heldTtlSeconds = Math.max(1, heldTtl.toSeconds());
+    }
+
+    public RedisGatewayStore(RedisAsyncCommands<String, String> redis) {
+        this(redis, Duration.ofDays(30));
+    }
+
+    @Override
+    public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return CONNECT.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                new String[] {keys.record(), keys.epoch(), keys.grants(), keys.presence(), keys.session()},
+                Long.toString(System.currentTimeMillis())).thenApply(RedisGatewayStore::connectInfo);
+    }
+
+    private static Optional<ConnectInfo> connectInfo(List<Object> r) {
+        if ((Long) r.get(0) == 0L) {
+            return Optional.empty();
+        }
+        int grantValues = ((Long) r.get(6)).intValue();
+        Map<String, String> grants = new LinkedHashMap<>();
+        for (int i = 7; i + 1 < 7 + grantValues; i += 2) {
+            grants.put((String) r.get(i), (String) r.get(i + 1));
+        }
+        Map<String, Integer> subscriptions = new HashMap<>();
+        boolean sessionExists = false;
+        for (int i = 7 + grantValues; i + 1 < r.size(); i += 2) {
+            sessionExists = true;
+            String field = (String) r.get(i);
+            if (field.startsWith(SUBSCRIPTION)) {
+                subscriptions.put(field.substring(SUBSCRIPTION.length()), Integer.parseInt((String) r.get(i + 1)));
+            }
+        }
+        String user = (String) r.get(2);
+        String previousGateway = (String) r.get(4);
+        return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3),
+                previousGateway.isEmpty() ? null : previousGateway, !previousGateway.isEmpty() && !"OFFLINE".equals(r.get(5)),
+                sessionExists ? new StoredSession(true, subscriptions) : StoredSession.NONE));
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> userGrants(String userId) {
+        return userId == null ? CompletableFuture.completedFuture(Map.of()) : redis.hgetall(RedisKeys.userGrants(userId));
+    }
+
+    @Override
+    public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
+        String from = claim.takeoverFrom() == null ? "" : claim.takeoverFrom();
+        return session(deviceId, "claim", epoch, flag(claim.cleanStart()), flag(claim.kept()), Long.toString(claim.expiry().toSeconds()),
+                Long.toString(heldTtlSeconds), from, from.isEmpty() ? "" : RedisKeys.takeoverChannel(from), deviceId + " " + epoch);
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribe(String deviceId, long epoch, Map<String, Integer> subscriptions) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(heldTtlSeconds)));
+        subscriptions.forEach((filter, qos) -> {
+            args.add(filter);
+            args.add(Integer.toString(qos));
+        });
+        return session(deviceId, "subscribe", epoch, args.toArray(String[]::new));
+    }
+
+    @Override
+    public CompletionStage<Boolean> unsubscribe(String deviceId, long epoch, List<String> filters) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(heldTtlSeconds)));
+        args.addAll(filters);
+        return session(deviceId, "unsubscribe", epoch, args.toArray(String[]::new));
+    }
+
+    @Override
+    public CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry) {
+        return session(deviceId, "end", epoch, Long.toString(expiry.toSeconds()));
+    }
+
+    private CompletionStage<Boolean> session(String deviceId, String operation, long epoch, String... rest) {
+        String[] args = new String[rest.length + 2];
+        args[0] = operation;
+        args[1] = Long.toString(epoch);
+        System.arraycopy(rest, 0, args, 2, rest.length);
+        return SESSION.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.device(deviceId).session()}, args)
+                .thenApply(applied -> applied == 1L);
+    }
+
+    private static String flag(boolean value) {
+        return value ? "1" : "0";
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> secretHash(String deviceId) {
+        return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
+        String record = RedisKeys.device(deviceId).record();
+        return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
+                : redis.hset(record, Map.of(
+                        DeviceFields.PUSH_TOKEN, token,
+                        DeviceFields.PUSH_ENVIRONMENT, environment,
+                        DeviceFields.PUSH_TOKEN_UPDATED_AT, Long.toString(System.currentTimeMillis()),
+                        DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
+    }
+
+    @Override
+    public CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl) {
+        return redis.sadd(RedisKeys.gateways(), gatewayId)
+                .thenCompose(n -> redis.setGet(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
+                .thenApply(previous -> previous == null);
+    }
+
+    @Override
+    public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
+        return redis.sadd(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeDevice(String gatewayId, String deviceId) {
+        return redis.srem(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
+    }
+}

@@ -1,0 +1,58 @@
+-- A device's MQTT session in Redis (RedisKeys session hash: epoch, expiry, s:<filter> = granted QoS), written only by
+-- the connection that holds it: every write is fenced by the connection epoch, so a connection that was taken over
+-- (here or on another gateway) never changes or ends its successor's session.
+-- KEYS: 1 session. ARGV: 1 operation, 2 the connection's epoch, then per operation:
+--   claim       3 clean start (0|1), 4 kept (1: the session is stored; 0: it lasts only as long as the connection),
+--               5 expiry seconds after the connection ends, 6 seconds it is kept while held (bounds what a crashed
+--               gateway leaves behind), 7 gateway that holds the previous connection or '', 8 its takeover channel,
+--               9 message for it ('<device id> <epoch>')
+--   subscribe   3 seconds kept while held, then filter and QoS pairs
+--   unsubscribe 3 seconds kept while held, then filters
+--   end         3 expiry seconds (0: the session ends with the connection)
+-- Returns 1 when applied, 0 when another connection holds the session.
+local session, op, epoch = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local holder = tonumber(redis.call('HGET', session, 'epoch') or '0')
+
+if op == 'claim' then
+  if ARGV[7] ~= '' then
+    redis.call('PUBLISH', ARGV[8], ARGV[9])
+  end
+  if holder > epoch then
+    return 0
+  end
+  if ARGV[3] == '1' or ARGV[4] == '0' then
+    redis.call('DEL', session)
+  end
+  if ARGV[4] == '1' then
+    redis.call('HSET', session, 'epoch', ARGV[2], 'expiry', ARGV[5])
+    redis.call('EXPIRE', session, ARGV[6])
+  end
+  return 1
+end
+
+if holder ~= epoch then
+  return 0
+end
+if op == 'subscribe' then
+  for i = 4, #ARGV, 2 do
+    redis.call('HSET', session, 's:' .. ARGV[i], ARGV[i + 1])
+  end
+  redis.call('EXPIRE', session, ARGV[3])
+  return 1
+end
+if op == 'unsubscribe' then
+  for i = 4, #ARGV do
+    redis.call('HDEL', session, 's:' .. ARGV[i])
+  end
+  redis.call('EXPIRE', session, ARGV[3])
+  return 1
+end
+if op == 'end' then
+  if tonumber(ARGV[3]) > 0 then
+    redis.call('EXPIRE', session, ARGV[3])
+  else
+    redis.call('DEL', session)
+  end
+  return 1
+end
+return redis.error_reply('unknown session operation ' .. op)

@@ -138,7 +138,8 @@ public class GatewayApp {
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst(), mqttConfig.session().maxExpiry(),
                 mqttConfig.maxKeepAliveSeconds(), limits.maxSubscriptions(), mqttConfig.maxMessageSize());
-        drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
+        drainer = new Drainer(vertx, connections::all, gatewayConfig.drainWindow(),
+                new DrainNotice(gatewayConfig.drainServerReference()), System::nanoTime);
         SessionServices sessions = new SessionServices(vertx, events, connections, store, settings, new MqttTracing(spans),
                 acknowledgements);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);

@@ -1,19 +1,20 @@
 package io.tether.gateway.drain;
 
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.tether.gateway.mqtt.Connections;
-import io.tether.gateway.mqtt.DeviceSession;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +22,7 @@ import org.jboss.logging.Logger;
  * on, new CONNECTs are refused ({@link #gate}), and the connections held here are asked to leave one after the
  * other, evenly over the drain window ({@link DrainPlan}). Each one first reports DISCONNECTED to Kafka, so that
  * fanout routes new messages to push and inbox, and only then gets its DISCONNECT and is closed
- * ({@link DeviceSession#leave}).
+ * ({@link Departing#leave}).
  */
 public final class Drainer {
     private static final Logger LOG = Logger.getLogger(Drainer.class);
@@ -29,7 +30,8 @@ public final class Drainer {
     private static final long MAX_TICK_MILLIS = 100;
 
     private final Vertx vertx;
-    private final Connections connections;
+    private final Supplier<? extends Collection<? extends Departing>> connections;
+    private final LongSupplier nanoClock;
     private final Duration window;
     private final DrainNotice notice;
     private final CompletableFuture<Report> done = new CompletableFuture<>();
@@ -39,9 +41,15 @@ public final class Drainer {
     public record Report(int connections, long firstMillis, long lastMillis, long tookMillis) {
     }
 
-    public Drainer(Vertx vertx, Connections connections, Duration window, DrainNotice notice) {
+    /**
+     * @param connections the connections held here, asked again at the end of the window for late arrivals
+     * @param nanoClock   a monotonic clock in nanoseconds (System::nanoTime)
+     */
+    public Drainer(Vertx vertx, Supplier<? extends Collection<? extends Departing>> connections, Duration window, DrainNotice notice,
+            LongSupplier nanoClock) {
         this.vertx = vertx;
         this.connections = connections;
+        this.nanoClock = nanoClock;
         this.window = window;
         this.notice = notice;
     }
@@ -71,7 +79,7 @@ public final class Drainer {
             return done;
         }
         draining = true;
-        List<DeviceSession> sessions = new ArrayList<>(connections.all());
+        List<Departing> sessions = new ArrayList<>(connections.get());
         Collections.shuffle(sessions); // no device is always the first or last to go
         DrainPlan plan = new DrainPlan(sessions.size(), window);
         LOG.infof("draining %d connections over %d ms (%s)", sessions.size(), window.toMillis(), notice.disconnectCode());
@@ -81,24 +89,23 @@ public final class Drainer {
 
     /** One drain: a periodic timer that asks the due sessions to leave. */
     private final class Run {
-        private final List<DeviceSession> sessions;
+        private final List<Departing> sessions;
         private final DrainPlan plan;
-        private final Set<DeviceSession> asked = ConcurrentHashMap.newKeySet();
+        private final Set<Departing> asked = ConcurrentHashMap.newKeySet();
         private final List<CompletableFuture<Void>> closed = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger next = new AtomicInteger();
-        private final long startNanos = System.nanoTime();
+        private final long startNanos = nanoClock.getAsLong();
         private volatile long firstMillis = -1;
         private volatile long lastMillis = -1;
 
-        Run(List<DeviceSession> sessions, DrainPlan plan) {
+        Run(List<Departing> sessions, DrainPlan plan) {
             this.sessions = sessions;
             this.plan = plan;
         }
 
         void start() {
             long tick = Math.max(MIN_TICK_MILLIS, Math.min(MAX_TICK_MILLIS, plan.spacing().toMillis()));
-            tick(null);
-            if (next.get() >= sessions.size()) {
+            if (tick(null)) {
                 finish();
                 return;
             }
@@ -109,13 +116,17 @@ public final class Drainer {
             });
         }
 
-        /** Asks every session that is due to leave; true once all planned sessions were asked. */
+        /**
+         * Asks every session that is due to leave; true once all planned sessions were asked and the window is over (at
+         * once when none was planned: an idle gateway stops without waiting).
+         */
         private boolean tick(Long timerId) {
-            int due = plan.dueBy(Duration.ofNanos(System.nanoTime() - startNanos));
+            Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - startNanos);
+            int due = plan.dueBy(elapsed);
             for (int i = next.get(); i < due; i = next.incrementAndGet()) {
                 ask(sessions.get(i));
             }
-            if (next.get() >= sessions.size()) {
+            if (next.get() >= sessions.size() && (sessions.isEmpty() || elapsed.compareTo(window) >= 0)) {
                 if (timerId != null) {
                     vertx.cancelTimer(timerId);
                 }
@@ -124,7 +135,7 @@ public final class Drainer {
             return false;
         }
 
-        private void ask(DeviceSession session) {
+        private void ask(Departing session) {
             if (!asked.add(session)) {
                 return;
             }
@@ -138,7 +149,7 @@ public final class Drainer {
 
         /** Sessions accepted after the drain began go now; then wait for every socket to close. */
         private void finish() {
-            connections.all().forEach(this::ask);
+            connections.get().forEach(this::ask);
             CompletableFuture<?>[] all;
             synchronized (closed) {
                 all = closed.toArray(CompletableFuture[]::new);
@@ -152,7 +163,7 @@ public final class Drainer {
         }
 
         private long elapsedMillis() {
-            return (System.nanoTime() - startNanos) / 1_000_000;
+            return (nanoClock.getAsLong() - startNanos) / 1_000_000;
         }
     }
 }

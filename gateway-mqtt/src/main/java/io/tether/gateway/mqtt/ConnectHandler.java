@@ -94,12 +94,12 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     /** CONNACK announces Maximum QoS 1 and no retained messages: a will asking for either is refused (MQTT 5 §3.2.2.3.4-5). */
     private boolean refusesWill(MqttEndpoint endpoint) {
         if (endpoint.will().getWillQos() == MqttQoS.EXACTLY_ONCE.value()) {
-            metrics.connectError("will-qos2");
+            metrics.connectError("will-unsupported");
             reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, null, "will QoS 2: Maximum QoS is 1");
             return true;
         }
         if (endpoint.will().isWillRetain()) {
-            metrics.connectError("will-retain");
+            metrics.connectError("will-unsupported");
             reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, null, "retained wills are not supported");
             return true;
         }

@@ -2,6 +2,7 @@ package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.tether.contract.PresenceEvent;
+import io.tether.gateway.drain.Departing;
 import io.tether.gateway.metrics.ConnectionMeter;
 import io.tether.inbox.HandOver;
 import io.vertx.core.Context;
@@ -22,7 +23,7 @@ import org.jboss.logging.Logger;
  * session (kept for its expiry, or discarded). Everything runs on the connection's Vert.x context (event loop), so
  * nothing needs a lock; hand-overs arriving from Redis hop onto it first.
  */
-public final class DeviceSession implements Upstream.Session {
+public final class DeviceSession implements Upstream.Session, Departing {
     private static final Logger LOG = Logger.getLogger(DeviceSession.class);
     /** How long a draining connection waits for Kafka to confirm its DISCONNECTED before closing anyway. */
     private static final long LEAVE_PRESENCE_TIMEOUT_SECONDS = 5;
@@ -102,7 +103,6 @@ public final class DeviceSession implements Upstream.Session {
             seen();
             upstream.onPublish(new InboundPublish(message, control));
         });
-        endpoint.publishReleaseHandler(endpoint::publishComplete);
         endpoint.subscribeHandler(message -> {
             seen();
             subscriptionRequests.onSubscribe(message);
@@ -235,6 +235,7 @@ public final class DeviceSession implements Upstream.Session {
      * arriving meanwhile are dropped: fanout re-routes them on the DISCONNECTED. Called from any thread; the stage
      * completes when the connection has closed.
      */
+    @Override
     public CompletionStage<Void> leave(MqttDisconnectReasonCode code, MqttProperties properties) {
         context.runOnContext(v -> {
             if (closed || leaving) {

@@ -1,0 +1,269 @@
+package io.tether.gateway.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.tether.contract.PresenceEvent;
+import io.tether.gateway.store.GatewayStore;
+import io.tether.gateway.testing.FakeEndpoint;
+import io.tether.gateway.testing.GatewayFixture;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttWill;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConnectHandler} without sockets or Redis: which CONNECTs are refused with which reason code, which epoch,
+ * grants and session the accepted ones get, and that CONNACK waits for what presence and the session need.
+ */
+class ConnectHandlerTest {
+    private static final String ID = "dev-1";
+    private static final String PASSWORD = "s3cret";
+
+    private final GatewayFixture fx = new GatewayFixture();
+    private final ConnectHandler handler = new ConnectHandler(fx.services, fx.metrics, "tcp");
+
+    private FakeEndpoint device() {
+        return new FakeEndpoint().clientId(ID).credentials(ID, PASSWORD);
+    }
+
+    private void connect(FakeEndpoint client) {
+        connect(fx, client);
+    }
+
+    private static void connect(GatewayFixture fixture, FakeEndpoint client) {
+        fixture.vertx.onLoop(() -> new ConnectHandler(fixture.services, fixture.metrics, "tcp").handle(client.endpoint()));
+        fixture.vertx.settle();
+    }
+
+    private double counter(String name, String reason) {
+        var counter = fx.registry.find(name).tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    // ---- refusals -------------------------------------------------------------------------------------------
+
+    @Test
+    void anUnknownDeviceIsRefusedNotAuthorizedWithAReasonStringAndNothingIsWritten() {
+        FakeEndpoint client = device();
+        connect(client);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, client.refusal());
+        assertEquals("unknown device or wrong credentials", FakeEndpoint.reasonString((MqttProperties) client.last("CONNACK-REFUSED").args()[1]));
+        assertEquals(List.of("connect dev-1"), fx.store.calls);
+        assertTrue(fx.presence().isEmpty());
+        assertEquals(1, counter("tether.gateway.auth.failures", "bad-credentials"));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithTheMqtt311CodeOnMqtt311AndClaimsNothing() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex("another"));
+        FakeEndpoint client = device().mqtt311();
+
+        connect(client);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, client.refusal());
+        assertEquals(1, client.last("CONNACK-REFUSED").args().length, "MQTT 3.1.1 CONNACK has no properties");
+        assertTrue(fx.store.calls("claim").isEmpty(), "a refused connection never touches the stored session");
+        assertTrue(fx.connections.get(ID).isEmpty());
+    }
+
+    @Test
+    void aClientIdThatIsNoDeviceIdIsRefusedBeforeRedisIsAsked() {
+        FakeEndpoint v5 = new FakeEndpoint().clientId("not/valid");
+        FakeEndpoint v311 = new FakeEndpoint().clientId("").mqtt311();
+
+        connect(v5);
+        connect(v311);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, v5.refusal());
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, v311.refusal());
+        assertTrue(fx.store.calls.isEmpty());
+    }
+
+    @Test
+    void redisAwayIsServerUnavailable() {
+        fx.store.connectFailure = new IllegalStateException("redis away");
+        FakeEndpoint v5 = device();
+        FakeEndpoint v311 = device().mqtt311();
+
+        connect(v5);
+        connect(v311);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, v5.refusal());
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, v311.refusal());
+    }
+
+    @Test
+    void aWillAskingForQos2OrRetainIsRefusedOnMqtt5() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        FakeEndpoint qos2 = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("x"), 2, false, null));
+        FakeEndpoint retained = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("x"), 1, true, null));
+
+        connect(qos2);
+        connect(retained);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED, qos2.refusal());
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, retained.refusal());
+    }
+
+    // ---- accepted -------------------------------------------------------------------------------------------
+
+    @Test
+    void connackWaitsForKafkaToHaveTheConnectedEventAndForTheSessionClaim() {
+        GatewayFixture slow = new GatewayFixture(false);
+        slow.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        slow.store.holdClaims = true;
+        FakeEndpoint client = device();
+
+        connect(slow, client);
+        assertFalse(client.kinds().contains("CONNACK"));
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), slow.presenceKinds(), "CONNECTED is on its way to Kafka");
+
+        slow.kafka.completeNext();
+        slow.vertx.settle();
+        assertFalse(client.kinds().contains("CONNACK"), "Kafka has it, the session claim is still out");
+
+        slow.store.heldClaims.get(0).complete(true);
+        slow.vertx.settle();
+        assertEquals(List.of("CONNACK"), client.kinds());
+    }
+
+    @Test
+    void theNewEpochGoesIntoPresenceTheClaimAndTheDeviceSetAndTheDevicesGrantsApply() {
+        fx.store.devices.put(ID, new GatewayStore.ConnectInfo(DeviceAuthenticator.sha256Hex(PASSWORD), "alice",
+                Map.of("fleet/news", "subscribe"), 0, null, false, GatewayStore.StoredSession.NONE));
+        fx.store.userGrants.put("alice", Map.of("family/alice/#", "subscribe"));
+        FakeEndpoint client = device();
+
+        connect(client);
+
+        PresenceEvent connected = fx.presence().get(0);
+        assertEquals(PresenceEvent.Kind.CONNECTED, connected.kind());
+        assertEquals(101, connected.epoch());
+        assertEquals(GatewayFixture.GATEWAY_ID, connected.gatewayId());
+        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of("add-device gw-test dev-1"), fx.store.calls("add-device"));
+        assertFalse(client.sessionPresent());
+
+        fx.vertx.onLoop(() -> client.receive("subscribeHandler", MqttSubscribeMessage.create(1, List.of(
+                new MqttTopicSubscription("fleet/news", MqttQoS.AT_LEAST_ONCE),
+                new MqttTopicSubscription("family/alice/photos", MqttQoS.AT_LEAST_ONCE),
+                new MqttTopicSubscription("fleet/other", MqttQoS.AT_LEAST_ONCE)), MqttProperties.NO_PROPERTIES)));
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS1, MqttSubAckReasonCode.GRANTED_QOS1, MqttSubAckReasonCode.NOT_AUTHORIZED),
+                client.subackCodes());
+    }
+
+    @Test
+    void aStoredSessionResumesWithSessionPresentItsSubscriptionsAndReceivingWithoutASubscribe() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+                new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        FakeEndpoint client = device().cleanSession(false)
+                .connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 600));
+
+        connect(client);
+
+        assertTrue(client.sessionPresent());
+        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=600 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.RECEIVING), fx.presenceKinds());
+    }
+
+    @Test
+    void aCleanStartDiscardsTheStoredSession() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+                new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        FakeEndpoint client = device().cleanSession(true);
+
+        connect(client);
+
+        assertFalse(client.sessionPresent());
+        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds(), "nothing restored: not receiving yet");
+    }
+
+    @Test
+    void mqtt311WithCleanSessionOffKeepsItsSessionForTheGatewaysMaximum() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+                new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 0)));
+        FakeEndpoint client = device().mqtt311().cleanSession(false);
+
+        connect(client);
+
+        assertTrue(client.sessionPresent());
+        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=3600 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(MqttProperties.NO_PROPERTIES, client.connackProperties());
+    }
+
+    @Test
+    void connackAnnouncesLimitsAndWhatTheGatewayChangedOfTheClientsAsks() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        FakeEndpoint client = device().cleanSession(false).keepAlive(0)
+                .connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 0xFFFF_FFFF));
+
+        connect(client);
+
+        MqttProperties connack = client.connackProperties();
+        assertEquals(1, FakeEndpoint.intProperty(connack, MqttPropertyType.MAXIMUM_QOS));
+        assertEquals(0, FakeEndpoint.intProperty(connack, MqttPropertyType.RETAIN_AVAILABLE));
+        assertEquals(GatewayFixture.SETTINGS.maxPacketSize(), FakeEndpoint.intProperty(connack, MqttPropertyType.MAXIMUM_PACKET_SIZE));
+        assertEquals(3600, FakeEndpoint.intProperty(connack, MqttPropertyType.SESSION_EXPIRY_INTERVAL), "never expires, capped to 1 h");
+        assertEquals(60, FakeEndpoint.intProperty(connack, MqttPropertyType.SERVER_KEEP_ALIVE), "no keepalive, given the maximum");
+
+        FakeEndpoint modest = device().keepAlive(30);
+        connect(modest);
+        assertNull(FakeEndpoint.intProperty(modest.connackProperties(), MqttPropertyType.SERVER_KEEP_ALIVE));
+        assertNull(FakeEndpoint.intProperty(modest.connackProperties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL));
+    }
+
+    @Test
+    void aSecondConnectionHereTakesTheFirstOverWith0x8e() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        FakeEndpoint first = device();
+        FakeEndpoint second = device();
+
+        connect(first);
+        connect(second);
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, first.disconnectCode());
+        assertFalse(second.isClosed());
+        assertEquals(102, fx.connections.get(ID).orElseThrow().epoch());
+    }
+
+    @Test
+    void aConnectionHeldByAnotherGatewayIsToldThroughTheClaimOnlyWhenPresenceSaysItIsThere() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), "gw-elsewhere", true, GatewayStore.StoredSession.NONE);
+        connect(device());
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), "gw-elsewhere", false, GatewayStore.StoredSession.NONE);
+        connect(device());
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), GatewayFixture.GATEWAY_ID, true, GatewayStore.StoredSession.NONE);
+        connect(device());
+
+        assertEquals(List.of("takeoverFrom=gw-elsewhere", "takeoverFrom=null", "takeoverFrom=null"),
+                fx.store.calls("claim").stream().map(c -> c.substring(c.indexOf("takeoverFrom"))).toList());
+    }
+
+    @Test
+    void aFailedClaimRefusesTheConnectionAndLeavesNoEntryInTheTable() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdClaims = true;
+        FakeEndpoint client = device();
+        connect(client);
+
+        fx.store.heldClaims.get(0).completeExceptionally(new IllegalStateException("redis away"));
+        fx.vertx.settle();
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, client.refusal());
+        assertTrue(fx.connections.get(ID).isEmpty());
+    }
+}

@@ -1,0 +1,440 @@
+package io.tether.gateway.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.tether.contract.Headers;
+import io.tether.contract.KafkaHeaders;
+import io.tether.contract.MessageProperties;
+import io.tether.contract.PresenceEvent.Kind;
+import io.tether.gateway.testing.FakeEndpoint;
+import io.tether.gateway.testing.GatewayFixture;
+import io.tether.inbox.HandOver;
+import io.tether.inbox.InboxEntry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttWill;
+import io.vertx.mqtt.messages.MqttDisconnectMessage;
+import io.vertx.mqtt.messages.MqttPubAckMessage;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DeviceSession} without sockets: a fake endpoint plays the client, Kafka is a MockProducer, Redis an in-memory
+ * store. What each packet leads to (which part answers it, what is written where) and how a connection ends.
+ */
+class DeviceSessionTest {
+    private static final String ID = "dev-1";
+    private static final String OWN = "devices/" + ID + "/#";
+    private static final long EPOCH = 7;
+    /** MQTT 5, clean start off, kept for an hour after the connection ends: a stored session. */
+    private static final SessionTerms STORED = SessionTerms.of(true, false, 3600L, 30, Duration.ofHours(1), 60);
+    /** MQTT 5, clean start, no expiry: the session lasts as long as the connection and is not stored. */
+    private static final SessionTerms EPHEMERAL = SessionTerms.of(true, true, null, 30, Duration.ofHours(1), 60);
+
+    private final GatewayFixture fx = new GatewayFixture();
+    private final FakeEndpoint client = new FakeEndpoint().clientId(ID);
+
+    private DeviceSession open(SessionTerms terms) {
+        return open(terms, Map.of());
+    }
+
+    private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed) {
+        DeviceSession session = new DeviceSession(client.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, terms);
+        fx.vertx.onLoop(() -> {
+            session.restore(resumed);
+            session.bind();
+            fx.connections.register(session);
+            client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.accepted();
+        });
+        return session;
+    }
+
+    private void play(String handler, Object packet) {
+        fx.vertx.onLoop(() -> client.receive(handler, packet));
+        fx.vertx.settle();
+    }
+
+    private static MqttSubscribeMessage subscribe(int packetId, String filter, MqttQoS qos) {
+        return MqttSubscribeMessage.create(packetId, List.of(new MqttTopicSubscription(filter, qos)), MqttProperties.NO_PROPERTIES);
+    }
+
+    private static MqttPublishMessage publish(String topic, MqttQoS qos, String payload, MqttProperties properties) {
+        return MqttPublishMessage.create(11, qos, false, false, topic, Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8)),
+                properties);
+    }
+
+    private static HandOver handOver(InboxEntry... entries) {
+        return new HandOver(ID, EPOCH, List.of(entries));
+    }
+
+    private static InboxEntry entry(String id, String payload, long expiresAt, MessageProperties properties) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        return new InboxEntry(id, "devices/" + ID + "/messages", bytes, "text/plain", 1, expiresAt, bytes.length, null, null, null,
+                properties);
+    }
+
+    // ---- subscriptions --------------------------------------------------------------------------------------
+
+    @Test
+    void aSubscriptionInItsNamespaceIsStoredBeforeItsSubackAndMakesTheDeviceReceiving() {
+        open(STORED);
+
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.EXACTLY_ONCE));
+
+        assertEquals(List.of("subscribe dev-1 7 {" + OWN + "=1}"), fx.store.calls("subscribe"));
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS1), client.subackCodes(), "QoS 2 asked, Maximum QoS 1 granted");
+        assertEquals(List.of(Kind.RECEIVING), fx.presenceKinds());
+
+        play("subscribeHandler", subscribe(2, "devices/" + ID + "/other", MqttQoS.AT_LEAST_ONCE));
+        assertEquals(List.of(Kind.RECEIVING), fx.presenceKinds(), "RECEIVING once per connection");
+    }
+
+    @Test
+    void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
+        open(EPHEMERAL);
+
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS1), client.subackCodes());
+        assertTrue(fx.store.calls("subscribe").isEmpty() && fx.store.calls("end").isEmpty(), fx.store.calls.toString());
+    }
+
+    @Test
+    void aFilterOutsideTheNamespaceIsRefusedWithAReasonStringOnMqtt5AndPlain0x80OnMqtt311() {
+        open(STORED);
+        play("subscribeHandler", subscribe(1, "devices/someone-else/#", MqttQoS.AT_LEAST_ONCE));
+
+        assertEquals(List.of(MqttSubAckReasonCode.NOT_AUTHORIZED), client.subackCodes());
+        assertEquals("devices/someone-else/# is not allowed", FakeEndpoint.reasonString((MqttProperties) client.last("SUBACK").args()[2]));
+        assertTrue(fx.presenceKinds().isEmpty());
+
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        DeviceSession legacy = new DeviceSession(old.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
+                SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+        fx.vertx.onLoop(legacy::bind);
+        fx.vertx.onLoop(() -> old.receive("subscribeHandler", subscribe(1, "devices/someone-else/#", MqttQoS.AT_LEAST_ONCE)));
+        assertEquals(List.of(MqttSubAckReasonCode.UNSPECIFIED_ERROR), old.subackCodes());
+        assertEquals(MqttProperties.NO_PROPERTIES, old.last("SUBACK").args()[2]);
+    }
+
+    @Test
+    void oneFilterMoreThanTheBoundIsRefusedWithQuotaExceeded() {
+        open(STORED);
+        for (int i = 1; i <= GatewayFixture.SETTINGS.maxSubscriptions(); i++) {
+            play("subscribeHandler", subscribe(i, "devices/" + ID + "/t" + i, MqttQoS.AT_LEAST_ONCE));
+        }
+
+        play("subscribeHandler", subscribe(9, "devices/" + ID + "/one-more", MqttQoS.AT_LEAST_ONCE));
+        assertEquals(List.of(MqttSubAckReasonCode.QUOTA_EXCEEDED), client.subackCodes());
+
+        play("subscribeHandler", subscribe(10, "devices/" + ID + "/t1", MqttQoS.AT_MOST_ONCE));
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS0), client.subackCodes(), "changing a held filter takes no room");
+    }
+
+    @Test
+    void aSubscriptionRedisCouldNotStoreIsAnsweredUnspecifiedErrorAndNotUsed() {
+        open(STORED);
+        fx.store.failSessionWrites = true;
+
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+
+        assertEquals(List.of(MqttSubAckReasonCode.UNSPECIFIED_ERROR), client.subackCodes());
+        assertTrue(fx.presenceKinds().isEmpty(), "not receiving: the client was told it is not subscribed");
+    }
+
+    @Test
+    void unsubscribeRemovesFromTheStoredSessionAndMqtt5LearnsWhichFiltersExisted() {
+        open(STORED);
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+
+        play("unsubscribeHandler", MqttUnsubscribeMessage.create(2, List.of(OWN, "devices/" + ID + "/never")));
+
+        assertEquals(List.of("unsubscribe dev-1 7 [" + OWN + "]"), fx.store.calls("unsubscribe"));
+        assertEquals(List.of(MqttUnsubAckReasonCode.SUCCESS, MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED), client.unsubackCodes());
+    }
+
+    @Test
+    void aResumedSessionReceivesWithoutSubscribingAgain() {
+        DeviceSession session = open(STORED, Map.of(OWN, 1, "devices/someone-else/#", 1));
+
+        assertEquals(List.of(Kind.RECEIVING), fx.presenceKinds());
+        session.deliver(handOver(entry("msg_1", "queued meanwhile", 0, null)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("devices/dev-1/messages"), client.published.stream().map(FakeEndpoint.Published::topic).toList());
+        assertTrue(client.kinds().stream().noneMatch("SUBACK"::equals));
+    }
+
+    // ---- downstream -----------------------------------------------------------------------------------------
+
+    @Test
+    void aHandOverIsPublishedWithTheBackendsPropertiesAndTheSecondsLeftAndItsPubackSettlesIt() {
+        DeviceSession session = open(STORED);
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        MessageProperties extra = new MessageProperties(List.of(new MessageProperties.UserProperty("x-kind", "reply")),
+                "devices/dev-1/answers", new byte[] {1, 2});
+
+        session.deliver(handOver(entry("msg_1", "hello", System.currentTimeMillis() + 90_500, extra)));
+        fx.vertx.settle();
+
+        FakeEndpoint.Published sent = client.published.get(0);
+        assertEquals(MqttQoS.AT_LEAST_ONCE, sent.qos());
+        assertEquals("hello", new String(sent.payload(), StandardCharsets.UTF_8));
+        assertEquals("msg_1", MqttProps.userProperty(sent.properties(), Headers.MESSAGE_ID).orElseThrow());
+        assertEquals("reply", MqttProps.userProperty(sent.properties(), "x-kind").orElseThrow());
+        MessageProperties carried = MqttProps.messageProperties(sent.properties());
+        assertEquals("devices/dev-1/answers", carried.responseTopic());
+        assertArrayEquals(new byte[] {1, 2}, carried.correlationData());
+        int expiry = FakeEndpoint.intProperty(sent.properties(), MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
+        assertTrue(expiry == 91 || expiry == 90, "seconds left, rounded up: " + expiry);
+
+        play("publishAcknowledgeMessageHandler", MqttPubAckMessage.create(sent.packetId(), MqttPubAckReasonCode.SUCCESS,
+                MqttProperties.NO_PROPERTIES));
+        assertEquals(List.of("ack dev-1 msg_1 delivered"), fx.inbox.calls);
+    }
+
+    @Test
+    void aQos0SubscriberGetsQos0DeliveriesSettledAtOnce() {
+        DeviceSession session = open(STORED);
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_MOST_ONCE));
+
+        session.deliver(handOver(entry("msg_1", "hi", 0, null)));
+        fx.vertx.settle();
+
+        assertEquals(MqttQoS.AT_MOST_ONCE, client.published.get(0).qos());
+        assertEquals(List.of("ack dev-1 msg_1 delivered"), fx.inbox.calls);
+    }
+
+    @Test
+    void aDeliveryAboveTheClientsMaximumPacketSizeIsFailedNotSent() {
+        client.connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), 200));
+        DeviceSession session = open(STORED);
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+
+        session.deliver(handOver(entry("msg_big", "x".repeat(300), 0, null), entry("msg_small", "fits", 0, null)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("ack dev-1 msg_big failed packet-too-large"), fx.inbox.calls);
+        assertEquals(List.of("fits"), client.published.stream().map(p -> new String(p.payload(), StandardCharsets.UTF_8)).toList());
+    }
+
+    @Test
+    void noPubackWithinTheDeadlineReportsTheDeviceDeaf() {
+        DeviceSession session = open(STORED);
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        session.deliver(handOver(entry("msg_1", "hello", 0, null)));
+        fx.vertx.settle();
+
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+
+        assertEquals(List.of(Kind.RECEIVING, Kind.ACK_TIMEOUT), fx.presenceKinds());
+    }
+
+    // ---- upstream -------------------------------------------------------------------------------------------
+
+    @Test
+    void aQos1PublishGoesToKafkaWithItsPropertiesAndIsAcknowledgedOnlyOnceKafkaHasIt() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = new DeviceSession(device.endpoint(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+                EPHEMERAL);
+        slowKafka.vertx.onLoop(session::bind);
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.UserProperty("x-app-version", "4.2"));
+        props.add(new MqttProperties.StringProperty(MqttPropertyType.RESPONSE_TOPIC.value(), "devices/dev-1/answers/7"));
+        props.add(new MqttProperties.BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), new byte[] {9, 8}));
+
+        slowKafka.vertx.onLoop(() -> device.receive("publishHandler", publish("devices/dev-1/telemetry", MqttQoS.AT_LEAST_ONCE, "{}", props)));
+        slowKafka.vertx.settle();
+        assertFalse(device.kinds().contains("PUBACK"), "not before Kafka acknowledged");
+
+        var record = slowKafka.upstream().get(0);
+        assertEquals(java.util.Optional.of("4.2"), KafkaHeaders.get(record.headers(), "mqtt-user-x-app-version"));
+        assertEquals(java.util.Optional.of("devices/dev-1/answers/7"), KafkaHeaders.get(record.headers(), Headers.RESPONSE_TOPIC));
+        assertArrayEquals(new byte[] {9, 8}, record.headers().lastHeader(Headers.CORRELATION_DATA).value());
+
+        slowKafka.kafka.completeNext();
+        slowKafka.vertx.settle();
+        assertEquals(MqttPubAckReasonCode.SUCCESS, device.pubackCode());
+    }
+
+    @Test
+    void aPublishOutsideItsTopicsIsRefusedWithPuback0x87AndAReasonString() {
+        open(EPHEMERAL);
+
+        play("publishHandler", publish("devices/other/x", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES));
+
+        assertEquals(MqttPubAckReasonCode.NOT_AUTHORIZED, client.pubackCode());
+        assertNotNull(FakeEndpoint.reasonString((MqttProperties) client.last("PUBACK").args()[2]));
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
+    void qos2IsRefusedByDisconnect0x9bOnMqtt5AndByClosingOnMqtt311() {
+        open(EPHEMERAL);
+        play("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}", MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, client.disconnectCode());
+
+        GatewayFixture other = new GatewayFixture();
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        DeviceSession legacy = new DeviceSession(old.endpoint(), EPOCH, other.vertx.context(), other.services, Grants.NONE,
+                SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+        other.vertx.onLoop(legacy::bind);
+        other.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}",
+                MqttProperties.NO_PROPERTIES)));
+        assertTrue(old.isClosed());
+        assertFalse(old.kinds().contains("DISCONNECT"), "MQTT 3.1.1 has no server DISCONNECT");
+        assertTrue(other.upstream().isEmpty() && fx.upstream().isEmpty());
+    }
+
+    @Test
+    void theLifecycleSignalIsAPresenceEventAcknowledgedOnceWritten() {
+        open(EPHEMERAL);
+
+        play("publishHandler", publish("$tether/lifecycle", MqttQoS.AT_LEAST_ONCE, "background", MqttProperties.NO_PROPERTIES));
+
+        assertEquals(List.of(Kind.BACKGROUND), fx.presenceKinds());
+        assertEquals(MqttPubAckReasonCode.SUCCESS, client.pubackCode());
+    }
+
+    // ---- the end --------------------------------------------------------------------------------------------
+
+    @Test
+    void aTakeoverSends0x8eWithAReasonStringAndTheEndKeepsTheSessionForItsExpiry() {
+        DeviceSession session = open(STORED);
+
+        session.takeOver();
+        fx.vertx.settle();
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
+        assertEquals("a newer connection took the session over", FakeEndpoint.reasonString(client.disconnectProperties()));
+        assertEquals(List.of("end dev-1 7 3600"), fx.store.calls("end"));
+        assertEquals("takeover", fx.presence().get(fx.presence().size() - 1).reason());
+        assertTrue(fx.connections.get(ID).isEmpty());
+    }
+
+    @Test
+    void aTakeoverOfAnOlderConnectionDoesNotRemoveTheNewerOneFromTheTable() {
+        DeviceSession older = open(STORED);
+        FakeEndpoint newerClient = new FakeEndpoint().clientId(ID);
+        DeviceSession newer = new DeviceSession(newerClient.endpoint(), EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
+        fx.vertx.onLoop(() -> {
+            newer.bind();
+            newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            fx.connections.register(newer).ifPresent(DeviceSession::takeOver);
+        });
+        fx.vertx.settle();
+
+        assertTrue(client.isClosed());
+        assertEquals(newer, fx.connections.get(ID).orElseThrow());
+        assertFalse(fx.connections.takenOverElsewhere(ID, EPOCH), "an older epoch elsewhere never takes the newer one over");
+        assertTrue(fx.connections.takenOverElsewhere(ID, EPOCH + 5));
+        fx.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, newerClient.disconnectCode());
+        assertNotNull(older);
+    }
+
+    @Test
+    void revokedCredentialsEndTheConnectionWithNotAuthorized() {
+        DeviceSession session = open(EPHEMERAL);
+
+        session.revoke();
+        fx.vertx.settle();
+
+        assertEquals(MqttDisconnectReasonCode.NOT_AUTHORIZED, client.disconnectCode());
+        assertEquals("revoked", fx.presence().get(fx.presence().size() - 1).reason());
+    }
+
+    @Test
+    void aCleanDisconnectMayShortenTheExpiryAndPublishesNoWill() {
+        client.will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+        open(STORED);
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 60));
+
+        play("disconnectMessageHandler", MqttDisconnectMessage.create(MqttDisconnectReasonCode.NORMAL, props));
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals(List.of("end dev-1 7 60"), fx.store.calls("end"));
+        assertTrue(fx.upstream().isEmpty(), "a clean DISCONNECT discards the will");
+        assertEquals("clean", fx.presence().get(fx.presence().size() - 1).reason());
+    }
+
+    @Test
+    void aDroppedSocketPublishesTheWillAndReportsDisconnected() {
+        client.will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+        open(EPHEMERAL);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
+        assertEquals(List.of(Kind.DISCONNECTED), fx.presenceKinds());
+    }
+
+    @Test
+    void leavingReportsDisconnectedAndOnlyOnceKafkaHasItSendsTheDisconnectAndDropsNewHandOvers() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = new DeviceSession(device.endpoint(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+                STORED);
+        slowKafka.vertx.onLoop(() -> {
+            session.restore(Map.of(OWN, 1));
+            session.bind();
+            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.accepted();
+        });
+        slowKafka.kafka.completeNext(); // RECEIVING
+
+        CompletionStage<Void> closed = session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
+        slowKafka.vertx.settle();
+        session.deliver(handOver(entry("msg_1", "late", 0, null)));
+        slowKafka.vertx.settle();
+        assertFalse(device.isClosed(), "waits for Kafka to have the DISCONNECTED");
+        assertEquals("shutdown", slowKafka.presence().get(slowKafka.presence().size() - 1).reason());
+
+        slowKafka.kafka.completeNext();
+        slowKafka.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, device.disconnectCode());
+        assertTrue(closed.toCompletableFuture().isDone());
+        assertTrue(device.published.isEmpty(), "nothing handed over while leaving is sent");
+        assertEquals(2, slowKafka.presence().size(), "no second DISCONNECTED at close");
+    }
+
+    @Test
+    void aKeepaliveTheGatewayCappedIsWatchedAtOneAndAHalfTimesIt() {
+        FakeEndpoint lazy = new FakeEndpoint().clientId(ID).keepAlive(0);
+        SessionTerms capped = SessionTerms.of(true, true, null, 0, Duration.ofHours(1), 60);
+        DeviceSession session = new DeviceSession(lazy.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
+        fx.vertx.onLoop(() -> {
+            session.bind();
+            session.accepted();
+        });
+
+        assertEquals(List.of(90_000L), fx.vertx.armedDelays());
+    }
+}

@@ -1,0 +1,120 @@
+package io.tether.gateway.testing;
+
+import io.tether.gateway.store.GatewayStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link GatewayStore} in memory that records its calls: what CONNECT reads is set by the test ({@link #device}),
+ * and every write completes at once unless the test holds it ({@link #holdClaims}) or fails it.
+ */
+public final class FakeStore implements GatewayStore {
+    public final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final Map<String, ConnectInfo> devices = new HashMap<>();
+    public final Map<String, Map<String, String>> userGrants = new HashMap<>();
+    public final List<CompletableFuture<Boolean>> heldClaims = new ArrayList<>();
+    public boolean holdClaims;
+    public RuntimeException connectFailure;
+    public boolean failSessionWrites;
+    private long epoch = 100;
+
+    /** A device CONNECT finds, with the secret hash of its password, no grants and nothing stored. */
+    public FakeStore device(String id, String secretHash) {
+        return device(id, secretHash, null, false, StoredSession.NONE);
+    }
+
+    public FakeStore device(String id, String secretHash, String previousGateway, boolean previousOnline, StoredSession session) {
+        devices.put(id, new ConnectInfo(secretHash, null, Map.of(), 0, previousGateway, previousOnline, session));
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
+        calls.add("connect " + deviceId);
+        if (connectFailure != null) {
+            return CompletableFuture.failedFuture(connectFailure);
+        }
+        ConnectInfo info = devices.get(deviceId);
+        return CompletableFuture.completedFuture(Optional.ofNullable(info).map(i -> new ConnectInfo(i.secretHash(), i.userId(), i.grants(),
+                ++epoch, i.previousGateway(), i.previousOnline(), i.session())));
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> userGrants(String userId) {
+        return CompletableFuture.completedFuture(userId == null ? Map.of() : userGrants.getOrDefault(userId, Map.of()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
+        calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
+                + claim.expiry().toSeconds() + " takeoverFrom=" + claim.takeoverFrom());
+        if (holdClaims) {
+            CompletableFuture<Boolean> held = new CompletableFuture<>();
+            heldClaims.add(held);
+            return held;
+        }
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Boolean> subscribe(String deviceId, long epoch, Map<String, Integer> subscriptions) {
+        calls.add("subscribe " + deviceId + " " + epoch + " " + subscriptions);
+        return write();
+    }
+
+    @Override
+    public CompletionStage<Boolean> unsubscribe(String deviceId, long epoch, List<String> filters) {
+        calls.add("unsubscribe " + deviceId + " " + epoch + " " + filters);
+        return write();
+    }
+
+    @Override
+    public CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry) {
+        calls.add("end " + deviceId + " " + epoch + " " + expiry.toSeconds());
+        return write();
+    }
+
+    private CompletionStage<Boolean> write() {
+        return failSessionWrites ? CompletableFuture.failedFuture(new IllegalStateException("redis away"))
+                : CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> secretHash(String deviceId) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(devices.get(deviceId)).map(ConnectInfo::secretHash));
+    }
+
+    @Override
+    public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
+        calls.add("push-token " + deviceId + " " + token + " " + environment);
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl) {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    @Override
+    public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
+        calls.add("add-device " + gatewayId + " " + deviceId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeDevice(String gatewayId, String deviceId) {
+        calls.add("remove-device " + gatewayId + " " + deviceId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Calls that start with {@code prefix}. */
+    public List<String> calls(String prefix) {
+        return calls.stream().filter(c -> c.startsWith(prefix)).toList();
+    }
+}

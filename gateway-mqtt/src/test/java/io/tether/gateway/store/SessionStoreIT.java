@@ -1,0 +1,162 @@
+package io.tether.gateway.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tether.contract.RedisKeys;
+import io.tether.testkit.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** connect.lua and session.lua in a real redis-server: what a CONNECT reads, and how connections claim, change and end a session. */
+class SessionStoreIT {
+    private static final String ID = "dev-s";
+    private static final String SESSION = RedisKeys.device(ID).session();
+    private static final Duration HELD = Duration.ofDays(30);
+
+    @TempDir
+    static Path dir;
+    private static RedisServer server;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+    private static RedisCommands<String, String> redis;
+    private static RedisGatewayStore store;
+
+    @BeforeAll
+    static void start() {
+        server = RedisServer.start(dir, false);
+        client = RedisClient.create(server.uri());
+        connection = client.connect();
+        redis = connection.sync();
+        store = new RedisGatewayStore(connection.async(), HELD);
+    }
+
+    @AfterAll
+    static void stop() {
+        connection.close();
+        client.shutdown();
+        server.close();
+    }
+
+    @BeforeEach
+    void device() {
+        redis.flushall();
+        redis.hset(RedisKeys.device(ID).record(), Map.of("secretHash", "abc", "userId", "alice"));
+        redis.hset(RedisKeys.device(ID).grants(), Map.of("fleet/#", "subscribe"));
+    }
+
+    private static GatewayStore.ConnectInfo connect() throws Exception {
+        return store.connect(ID).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
+    }
+
+    private static boolean await(java.util.concurrent.CompletionStage<Boolean> stage) throws Exception {
+        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static GatewayStore.SessionClaim kept(boolean clean, long expirySeconds) {
+        return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds), null);
+    }
+
+    @Test
+    void aConnectReadsTheDeviceItsGrantsAndPresenceAndFindsNoSessionAtFirst() throws Exception {
+        redis.hset(RedisKeys.device(ID).presence(), Map.of("gatewayId", "gw-a", "state", "LIVE"));
+
+        GatewayStore.ConnectInfo info = connect();
+
+        assertEquals("abc", info.secretHash());
+        assertEquals("alice", info.userId());
+        assertEquals(Map.of("fleet/#", "subscribe"), info.grants());
+        assertEquals("gw-a", info.previousGateway());
+        assertTrue(info.previousOnline());
+        assertFalse(info.session().exists());
+        assertTrue(info.epoch() >= System.currentTimeMillis() - 60_000, "epoch floored at the clock");
+        assertTrue(store.connect("unknown").toCompletableFuture().get().isEmpty());
+    }
+
+    @Test
+    void aKeptSessionIsFoundWithItsSubscriptionsByTheNextConnectAndExpiresAfterItsConnectionEnds() throws Exception {
+        long first = connect().epoch();
+        assertTrue(await(store.claimSession(ID, first, kept(false, 600))));
+        assertTrue(await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1, "fleet/news", 0))));
+        assertTrue(redis.ttl(SESSION) > Duration.ofDays(29).toSeconds(), "held: the long TTL");
+
+        assertTrue(await(store.endSession(ID, first, Duration.ofSeconds(600))));
+        long ttl = redis.ttl(SESSION);
+        assertTrue(ttl > 590 && ttl <= 600, "expires 600 s after the end: " + ttl);
+
+        GatewayStore.ConnectInfo next = connect();
+        assertTrue(next.session().exists());
+        assertEquals(Map.of("devices/dev-s/#", 1, "fleet/news", 0), next.session().subscriptions());
+        assertTrue(await(store.claimSession(ID, next.epoch(), kept(false, 600))));
+        assertTrue(redis.ttl(SESSION) > Duration.ofDays(29).toSeconds(), "held again: no expiry while connected");
+    }
+
+    @Test
+    void aCleanStartDiscardsWhatWasStoredAndASessionNotKeptLeavesNothing() throws Exception {
+        long first = connect().epoch();
+        await(store.claimSession(ID, first, kept(false, 600)));
+        await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1)));
+
+        long second = connect().epoch();
+        assertTrue(await(store.claimSession(ID, second, new GatewayStore.SessionClaim(true, false, Duration.ZERO, null))));
+
+        assertEquals(0, redis.exists(SESSION));
+        assertFalse(connect().session().exists());
+    }
+
+    @Test
+    void anOlderConnectionCanNeitherChangeNorEndTheSessionANewerOneHolds() throws Exception {
+        long older = connect().epoch();
+        await(store.claimSession(ID, older, kept(false, 600)));
+        long newer = connect().epoch();
+        await(store.claimSession(ID, newer, kept(false, 600)));
+
+        assertFalse(await(store.subscribe(ID, older, Map.of("devices/dev-s/late", 1))));
+        assertFalse(await(store.endSession(ID, older, Duration.ZERO)));
+        assertFalse(await(store.claimSession(ID, older, kept(true, 0))), "a late claim of the older connection is fenced too");
+
+        assertEquals(1, redis.exists(SESSION));
+        assertEquals(Long.toString(newer), redis.hget(SESSION, "epoch"));
+        assertNull(redis.hget(SESSION, "s:devices/dev-s/late"));
+        assertTrue(await(store.unsubscribe(ID, newer, List.of("devices/dev-s/late"))));
+        assertTrue(await(store.endSession(ID, newer, Duration.ZERO)));
+        assertEquals(0, redis.exists(SESSION), "an expiry of 0 ends it with the connection");
+    }
+
+    @Test
+    void theClaimTellsTheGatewayHoldingThePreviousConnectionOnItsTakeoverChannel() throws Exception {
+        StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub();
+        LinkedBlockingQueue<String> notices = new LinkedBlockingQueue<>();
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                notices.add(channel + " " + message);
+            }
+        });
+        pubsub.sync().subscribe(RedisKeys.takeoverChannel("gw-old"));
+        try {
+            long epoch = connect().epoch();
+            await(store.claimSession(ID, epoch, new GatewayStore.SessionClaim(true, false, Duration.ZERO, "gw-old")));
+
+            assertEquals("tether:takeover:gw-old " + ID + " " + epoch, notices.poll(5, TimeUnit.SECONDS));
+        } finally {
+            pubsub.close();
+        }
+    }
+}

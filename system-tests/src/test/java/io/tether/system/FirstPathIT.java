@@ -17,18 +17,12 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.restassured.http.ContentType;
-import io.tether.contract.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +64,7 @@ class FirstPathIT {
         Api.Device device = api.register("macos");
         byte[] payload = new byte[] {0, 1, 2, (byte) 0xff, 'x'};
         try (TestDevice mac = TestDevice.connect(device, stack.gateway().mqttPort());
-                KafkaConsumer<String, byte[]> upstream = upstreamConsumer()) {
+                KafkaConsumer<String, byte[]> upstream = stack.upstreamConsumer()) {
             // publish() returns after PUBACK, which the gateway sends only once Kafka has the record.
             mac.publish("devices/" + device.id() + "/telemetry", payload);
 
@@ -164,16 +158,6 @@ class FirstPathIT {
                 .post("/v1/messages")
                 .then().statusCode(401)
                 .body("status", equalTo(401));
-    }
-
-    private KafkaConsumer<String, byte[]> upstreamConsumer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.UPSTREAM));
-        return consumer;
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -154,6 +154,18 @@ public final class TetherStack {
         return infra.kafka().bootstrapServers();
     }
 
+    /** A consumer of tether.upstream from its beginning, in a group of its own: what a backend reads. */
+    public org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> upstreamConsumer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "system-test-" + java.util.UUID.randomUUID());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        consumer.subscribe(List.of(io.tether.contract.Topics.UPSTREAM));
+        return consumer;
+    }
+
     /** One Redis command against the stack's Redis. */
     public Object redis(String... command) {
         try {

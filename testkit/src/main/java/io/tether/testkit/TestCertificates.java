@@ -44,10 +44,36 @@ public final class TestCertificates {
 
     /** A certificate authority (basic constraints CA:true). */
     public static Issued authority(Path dir, String name) {
-        Path store = dir.resolve(name + ".p12");
-        keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
-                "-dname", "CN=" + name, "-ext", "bc:c", "-keystore", store.toString());
-        return export(dir, name, store);
+        return authority(dir, name, name, 30);
+    }
+
+    /** A certificate authority named {@code commonName}, stored under {@code alias}, valid {@code days}. */
+    public static Issued authority(Path dir, String alias, String commonName, int days) {
+        Path store = dir.resolve(alias + ".p12");
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", Integer.toString(days),
+                "-dname", "CN=" + commonName, "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign", "-keystore", store.toString());
+        return export(dir, alias, store);
+    }
+
+    /**
+     * A TLS server certificate signed by {@code ca} for every name in {@code subjectAltNames} ({@code dns:host} or
+     * {@code ip:address}), usable for server authentication only (what Apple platforms require of a TLS server
+     * certificate, with at most 825 days of validity). Its PEM holds the chain, leaf first.
+     */
+    public static Issued serverSignedBy(Path dir, Issued ca, String alias, String commonName, List<String> subjectAltNames, int days) {
+        Path store = dir.resolve(alias + ".p12");
+        Path csr = dir.resolve(alias + ".csr");
+        Path signed = dir.resolve(alias + "-signed.crt");
+        String san = "SAN=" + String.join(",", subjectAltNames);
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", Integer.toString(days),
+                "-dname", "CN=" + commonName, "-keystore", store.toString());
+        keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file", csr.toString());
+        keytool("-gencert", "-alias", ca.alias(), "-keystore", ca.keyStore().toString(), "-infile", csr.toString(),
+                "-outfile", signed.toString(), "-rfc", "-validity", Integer.toString(days), "-ext", san,
+                "-ext", "eku=serverAuth", "-ext", "ku:c=digitalSignature,keyEncipherment");
+        keytool("-importcert", "-noprompt", "-trustcacerts", "-alias", "ca", "-file", ca.certPem().toString(), "-keystore", store.toString());
+        keytool("-importcert", "-noprompt", "-alias", alias, "-file", signed.toString(), "-keystore", store.toString());
+        return export(dir, alias, store);
     }
 
     /** A client certificate with subject CN {@code commonName}, signed by {@code ca}; its store holds the chain. */

@@ -137,7 +137,7 @@ public class GatewayApp {
         MqttConfig.Limits limits = mqttConfig.limits();
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst(), mqttConfig.session().maxExpiry(),
-                mqttConfig.maxKeepAliveSeconds(), limits.maxSubscriptions(), mqttConfig.maxMessageSize());
+                mqttConfig.maxKeepaliveSeconds(), limits.maxSubscriptions(), mqttConfig.maxMessageSize());
         drainer = new Drainer(vertx, connections::all, gatewayConfig.drainWindow(),
                 new DrainNotice(gatewayConfig.drainServerReference()), System::nanoTime);
         SessionServices sessions = new SessionServices(vertx, events, connections, store, settings, new MqttTracing(spans),

@@ -34,7 +34,7 @@ public interface MqttConfig {
      * cannot be told, so its keepalive is taken as asked. Default 300.
      */
     @WithDefault("300")
-    int maxKeepAliveSeconds();
+    int maxKeepaliveSeconds();
 
     Session session();
 

@@ -6,7 +6,9 @@ import static io.tether.testkit.local.LocalSettings.GATEWAY_HTTP;
 import static io.tether.testkit.local.LocalSettings.KAFKA;
 import static io.tether.testkit.local.LocalSettings.KAFKA_CONTROLLER;
 import static io.tether.testkit.local.LocalSettings.MQTT;
+import static io.tether.testkit.local.LocalSettings.MQTT_TLS;
 import static io.tether.testkit.local.LocalSettings.MQTT_WS;
+import static io.tether.testkit.local.LocalSettings.MQTT_WSS;
 import static io.tether.testkit.local.LocalSettings.PUSH;
 import static io.tether.testkit.local.LocalSettings.REDIS;
 import static io.tether.testkit.local.LocalSettings.REGISTRY;
@@ -120,16 +122,23 @@ public final class LocalRunner {
         // One app, com.example.app, signing with a local .p8 key: what a backend configures for its own app.
         service("push-service", settings.port(PUSH), common,
                 apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));
+        LocalTls tls = step("tls certificate", () -> LocalTls.ensure(home.resolve("tls")));
         ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
                 "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
                 "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
-                "tether.mqtt.host", "127.0.0.1",
+                "tether.mqtt.tls.port", String.valueOf(settings.port(MQTT_TLS)),
+                "tether.mqtt.websocket.tls-port", String.valueOf(settings.port(MQTT_WSS)),
+                "tether.mqtt.tls.certificates[0].cert", tls.serverCert().toString(),
+                "tether.mqtt.tls.certificates[0].key", tls.serverKey().toString(),
+                "tether.mqtt.host", settings.mqttHost(),
                 "tether.gateway.id", "gw-local"));
-        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT)
-                + "  ws://127.0.0.1:" + settings.port(MQTT_WS) + "/mqtt  "
+        String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
+        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
+                + "  mqtts://" + host + ":" + settings.port(MQTT_TLS)
+                + "  ws://" + host + ":" + settings.port(MQTT_WS) + "/mqtt  wss://" + host + ":" + settings.port(MQTT_WSS) + "/mqtt  "
                 + gateway.baseUrl(), gateway.logFile()));
 
-        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath());
+        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath(), tls);
         Files.writeString(home.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         Shutdown.register(watchForDeaths());
         Files.writeString(ready, ProcessHandle.current().pid() + "\n");
@@ -233,7 +242,7 @@ public final class LocalRunner {
                 .map(r -> r.log.toString()).findFirst().orElse("its log");
     }
 
-    private String summary(String apiKey, Path keyFile, Path apnsRecord, Path apnsCertificate) {
+    private String summary(String apiKey, Path keyFile, Path apnsRecord, Path apnsCertificate, LocalTls tls) {
         StringBuilder out = new StringBuilder("\nTether runs locally (TETHER_HOME=" + home + ")\n\n");
         out.append(String.format("  %-16s %-46s %s%n", "component", "address", "log"));
         for (Row row : rows) {
@@ -243,6 +252,9 @@ public final class LocalRunner {
                 ? "  (from TETHER_API_KEY)\n" : "  (kept in " + keyFile + ")\n");
         out.append("APNs received:  ").append(apnsRecord).append("  (one JSON line per accepted notification)\n");
         out.append("APNs cert:      ").append(apnsCertificate).append("  (what an APNs client must trust)\n");
+        out.append("MQTT TLS CA:    ").append(tls.caCert()).append("  (TLS 1.2/1.3 on ").append(settings.port(MQTT_TLS))
+                .append(" and WSS on ").append(settings.port(MQTT_WSS)).append(")\n");
+        out.append(tls.howToTrust());
         out.append("\nCtrl-C to stop (or deploy/local/down when started with --detach)\n");
         return out.toString();
     }

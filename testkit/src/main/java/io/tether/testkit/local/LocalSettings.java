@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the local runner reads from the environment, with the defaults of DESIGN.md §6. */
-record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
+record LocalSettings(Path home, String apiKey, Map<String, Integer> ports, String mqttHost) {
     static final String MQTT = "TETHER_MQTT_PORT";
     static final String MQTT_WS = "TETHER_MQTT_WS_PORT";
+    static final String MQTT_TLS = "TETHER_MQTT_TLS_PORT";
+    static final String MQTT_WSS = "TETHER_MQTT_WSS_PORT";
     static final String FANOUT = "TETHER_FANOUT_PORT";
     static final String REGISTRY = "TETHER_REGISTRY_PORT";
     static final String PUSH = "TETHER_PUSH_PORT";
@@ -24,10 +26,12 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
         DEFAULT_PORTS.forEach((name, fallback) -> ports.put(name, port(env, name, fallback)));
         String home = env.get("TETHER_HOME");
         String apiKey = env.get("TETHER_API_KEY");
+        String mqttHost = env.get("TETHER_MQTT_HOST");
         return new LocalSettings(
                 home == null || home.isBlank() ? root.resolve(".tether/local") : Path.of(home).toAbsolutePath(),
                 apiKey == null || apiKey.isBlank() ? null : apiKey.trim(),
-                Map.copyOf(ports));
+                Map.copyOf(ports),
+                mqttHost == null || mqttHost.isBlank() ? "127.0.0.1" : mqttHost.trim());
     }
 
     int port(String envName) {
@@ -54,6 +58,8 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put(MQTT, 1883);
         ports.put(MQTT_WS, 8084);
+        ports.put(MQTT_TLS, 8883);
+        ports.put(MQTT_WSS, 8085);
         ports.put(FANOUT, 8080);
         ports.put(REGISTRY, 8081);
         ports.put(PUSH, 8082);

@@ -3,6 +3,7 @@ package io.tether.sim;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
@@ -64,7 +65,11 @@ final class Device implements AutoCloseable {
                 .identifier(id)
                 .serverHost(relayed ? "127.0.0.1" : endpoint.host())
                 .serverPort(relayed ? viaRelay.port() : endpoint.port())
-                .addDisconnectedListener(context -> cutOff(context.getCause()));
+                .addDisconnectedListener(context -> {
+                    if (context.getSource() == MqttDisconnectSource.SERVER) {
+                        cutOff(context.getCause());
+                    }
+                });
         if (endpoint.tls()) {
             var ssl = builder.sslConfig().protocols(List.of("TLSv1.3", "TLSv1.2"));
             if (trust != null) {

@@ -38,8 +38,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,20 +50,21 @@ import org.junit.jupiter.api.Test;
  */
 class LocalRunIT {
     private static final Path HOME = TetherRoot.path().resolve("system-tests/target/local-run");
-    private static final String API_KEY = "tk_local_run_" + Long.toHexString(System.nanoTime());
     private static final Map<String, String> ENV = new HashMap<>();
+    /** The key the local run made and keeps in TETHER_HOME/api-key (none is given). */
+    private static String apiKey;
 
     @BeforeAll
     static void up() throws Exception {
         deleteRecursively(HOME);
         ENV.put("TETHER_HOME", HOME.toString());
-        ENV.put("TETHER_API_KEY", API_KEY);
         for (String port : List.of("TETHER_MQTT_PORT", "TETHER_MQTT_WS_PORT", "TETHER_MQTT_TLS_PORT", "TETHER_MQTT_WSS_PORT",
                 "TETHER_FANOUT_PORT", "TETHER_REGISTRY_PORT", "TETHER_PUSH_PORT", "TETHER_GATEWAY_HTTP_PORT", "TETHER_KAFKA_PORT",
                 "TETHER_KAFKA_CONTROLLER_PORT", "TETHER_REDIS_PORT", "TETHER_APNS_PORT")) {
             ENV.put(port, Integer.toString(Ports.free()));
         }
         assertEquals(0, script("up", "--detach"), "deploy/local/up failed; see " + HOME.resolve("up.out"));
+        apiKey = Files.readString(HOME.resolve("api-key")).trim();
     }
 
     @AfterAll
@@ -79,6 +78,7 @@ class LocalRunIT {
         Files.createDirectories(HOME);
         ProcessBuilder builder = new ProcessBuilder(command).directory(TetherRoot.path().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(HOME.resolve(name + ".out").toFile()));
+        builder.environment().remove("TETHER_API_KEY");
         builder.environment().putAll(ENV);
         Process process = builder.start();
         if (!process.waitFor(240, TimeUnit.SECONDS)) {
@@ -111,13 +111,13 @@ class LocalRunIT {
     }
 
     private static JsonPath register() {
-        return given().baseUri("http://127.0.0.1:" + port("TETHER_REGISTRY_PORT")).header("Authorization", "Bearer " + API_KEY)
+        return given().baseUri("http://127.0.0.1:" + port("TETHER_REGISTRY_PORT")).header("Authorization", "Bearer " + apiKey)
                 .contentType(ContentType.JSON).body(Map.of("platform", "ios", "appId", "com.example.app"))
                 .post("/v1/devices").then().statusCode(201).extract().jsonPath();
     }
 
     private static void send(String deviceId, String text) {
-        given().baseUri("http://127.0.0.1:" + port("TETHER_FANOUT_PORT")).header("Authorization", "Bearer " + API_KEY)
+        given().baseUri("http://127.0.0.1:" + port("TETHER_FANOUT_PORT")).header("Authorization", "Bearer " + apiKey)
                 .contentType(ContentType.JSON).body(Map.of("to", Map.of("device", deviceId), "payload", text))
                 .post("/v1/messages").then().statusCode(202);
     }
@@ -151,22 +151,15 @@ class LocalRunIT {
         });
         // Paho sends the URI's host by SNI and, with HTTPS hostname verification (on by default), has the JDK check the
         // certificate against it: what a phone connecting to the laptop by name does.
-        var client = new org.eclipse.paho.mqttv5.client.MqttClient("ssl://" + hostName + ":" + port("TETHER_MQTT_TLS_PORT"), id,
-                new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setSocketFactory(tls13);
-        options.setUserName(id);
-        options.setPassword(device.getString("mqtt.password").getBytes(StandardCharsets.UTF_8));
-        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
-        client.connect(options);
-        client.subscribe("devices/" + id + "/#", 1, (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        PahoV5 client = PahoV5.connect("ssl://" + hostName + ":" + port("TETHER_MQTT_TLS_PORT"),
+                new Api.Device(id, id, device.getString("mqtt.password")), options -> options.setSocketFactory(tls13));
+        client.client().subscribe("devices/" + id + "/#", 1);
 
         send(id, "over TLS 1.3");
 
-        assertEquals("over TLS 1.3", received.poll(20, TimeUnit.SECONDS));
+        assertEquals("over TLS 1.3", client.received().poll(20, TimeUnit.SECONDS));
         assertEquals("TLSv1.3", protocol.get(5, TimeUnit.SECONDS));
         assertTrue(presented.get().getSubjectAlternativeNames().stream().anyMatch(san -> hostName.equals(san.get(1))));
-        client.disconnect();
         client.close();
     }
 
@@ -195,8 +188,7 @@ class LocalRunIT {
     @Test
     void theSimulatorPlaysADeviceOverTlsAgainstTheLocalRunWithItsDefaults() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>(ENV);
-        env.remove("TETHER_API_KEY"); // read from TETHER_HOME/api-key, as after deploy/local/up
+        Map<String, String> env = new HashMap<>(ENV); // the API key is read from TETHER_HOME/api-key, as after deploy/local/up
 
         int code = SimMain.run(new String[] {"cases", "foreground", "defunct-fin", "--mqtt", "mqtts://localhost:" + port("TETHER_MQTT_TLS_PORT")},
                 env, new PrintStream(printed, true, StandardCharsets.UTF_8));

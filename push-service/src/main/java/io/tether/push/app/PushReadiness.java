@@ -5,7 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the push consumer is polling and Redis answers. Needs no APNs app: without one every push fails, visibly. */
+/** Ready when the push consumer is polling, Redis answers and the apps are published for the registry and fanout. Needs no APNs app: without one every push fails, visibly. */
 @Readiness
 @ApplicationScoped
 class PushReadiness implements HealthCheck {
@@ -19,10 +19,12 @@ class PushReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean consuming = app.isConsuming();
         boolean redis = app.redisAnswers();
+        boolean apps = app.isCatalogPublished();
         return HealthCheckResponse.named("push")
-                .status(consuming && redis)
+                .status(consuming && redis && apps)
                 .withData("consumer", consuming)
                 .withData("redis", redis)
+                .withData("appsPublished", apps)
                 .build();
     }
 }

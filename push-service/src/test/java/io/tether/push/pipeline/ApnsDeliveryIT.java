@@ -24,7 +24,7 @@ import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
 import io.tether.push.apns.ApnsCredentials;
-import io.tether.push.notification.NotificationFactory;
+import io.tether.pushoptions.NotificationFactory;
 import io.tether.push.testing.MockApns;
 import io.tether.push.testing.TestKeys;
 import io.tether.push.testing.TestTls;
@@ -341,7 +341,7 @@ class ApnsDeliveryIT {
         expected.put("no-push-on-platform", request(device("tvos", CHAT, token, "production", 0), inOneHour(), null, null, null, null));
         expected.put("app-not-configured", request(device("ios", "com.example.unknown", token, "production", 0), inOneHour(),
                 null, null, null, null));
-        expected.put("bad-push-options: badge must be a non-negative integer", request(device("ios", CHAT, token, "production", 0),
+        expected.put("bad-push-options: push.badge must be a non-negative integer", request(device("ios", CHAT, token, "production", 0),
                 inOneHour(), null, "{\"badge\":\"three\"}", null, null));
 
         expected.values().forEach(this::produce);

@@ -171,7 +171,8 @@ public final class DeviceSession {
             refuse(message, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
             return;
         }
-        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.token(), report.environment())
+        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.slot(), report.token(), report.environment(),
+                        report.activityType())
                 .thenApply(found -> {
                     if (!found) {
                         throw new IllegalStateException("device record gone");

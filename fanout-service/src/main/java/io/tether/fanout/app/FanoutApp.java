@@ -15,6 +15,7 @@ import io.tether.fanout.config.KafkaConfig;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.rest.MessageRequests;
+import io.tether.fanout.rest.PushAppCheck;
 import io.tether.fanout.routing.DeliverySender;
 import io.tether.fanout.routing.DeviceQueue;
 import io.tether.fanout.routing.ExpiryIndex;
@@ -134,6 +135,12 @@ public class FanoutApp {
     @Singleton
     MessageIntake intake(StatusStore statuses) {
         return new MessageIntake(producer, statuses, spans, metrics);
+    }
+
+    @Produces
+    @Singleton
+    PushAppCheck pushAppCheck() {
+        return new PushAppCheck(redis.async(), config.requirePushApp());
     }
 
     @Produces

@@ -55,6 +55,13 @@ public interface FanoutConfig {
     @WithDefault("500ms")
     Duration gatewayLivenessCache();
 
+    /**
+     * Refuse messages with push options for named devices whose app push-service holds no APNs credentials for, or
+     * whose app may not send the push type, as push-service published its apps. Default true.
+     */
+    @WithDefault("true")
+    boolean requirePushApp();
+
     /** Partitions of the per-device topics (downstream, presence, receipts) when fanout creates them. Default 8. */
     @WithDefault("8")
     int partitions();

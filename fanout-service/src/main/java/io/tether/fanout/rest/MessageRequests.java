@@ -56,8 +56,8 @@ public final class MessageRequests {
         if (activity != null && (request.to().device() == null)) {
             errors.add(new Problem.FieldError("to.activity", "goes with to.device: a Live Activity runs on one device"));
         }
-        PushOptionsCheck.Checked push = errors.isEmpty() ? PushOptionsCheck.check(request.push(), activity, payload,
-                contentType(request, payload), nowMillis, nowMillis + ttlSeconds * 1000, request.collapseKey(), errors) : null;
+        PushOptionsCheck.Checked push = PushOptionsCheck.check(request.push(), activity, payload, contentType(request, payload),
+                nowMillis, nowMillis + ttlSeconds * 1000, request.collapseKey(), errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation("the message is not valid", errors);
         }

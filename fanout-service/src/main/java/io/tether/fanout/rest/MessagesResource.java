@@ -32,11 +32,13 @@ public class MessagesResource {
     private final MessageRequests requests;
     private final MessageIntake intake;
     private final StatusStore statuses;
+    private final PushAppCheck pushApps;
 
-    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses) {
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, PushAppCheck pushApps) {
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
+        this.pushApps = pushApps;
     }
 
     /** Answer of {@code POST /v1/messages}. */
@@ -59,6 +61,11 @@ public class MessagesResource {
         return unknown.thenCompose(missing -> {
             if (!missing.isEmpty()) {
                 throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+            }
+            return pushApps.check(message.push(), named, message.target().device() != null);
+        }).thenCompose(refused -> {
+            if (!refused.isEmpty()) {
+                throw ProblemException.validation("no APNs app can send this push", refused);
             }
             return intake.accept(message, trace);
         }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))

@@ -18,13 +18,15 @@ import io.tether.contract.PushTokenSlot;
 import io.tether.contract.Receipt;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.StoredPushToken;
-import io.tether.contract.TopicProvisioner;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
 import io.tether.push.apns.ApnsCredentials;
 import io.tether.push.apns.ApnsEnvironment;
+import io.tether.push.testing.ItSupport;
 import io.tether.push.testing.MockApns;
+import static io.tether.push.testing.ItSupport.hex;
+import static io.tether.push.testing.ItSupport.only;
 import io.tether.push.testing.TestKeys;
 import io.tether.push.testing.TestTls;
 import io.tether.push.testing.TopicReader;
@@ -32,20 +34,16 @@ import io.tether.testkit.TetherInfra;
 import com.eatthepath.pushy.apns.PushType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +65,6 @@ class ApnsPushKindsIT {
     private static final String LA_TOPIC = APP + ".push-type.liveactivity";
     private static final String LIMITED = "com.example.limited"; // one notification per second, burst 1
     private static final String ALERTS_ONLY = "com.example.alerts"; // may not send VoIP
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     static Path dir;
@@ -87,9 +84,7 @@ class ApnsPushKindsIT {
         TetherInfra infra = TetherInfra.shared();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         topics = new PushTopics("it-kinds-push-" + suffix, "it-kinds-receipts-" + suffix, "it-kinds-dlq-" + suffix);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers()))) {
-            new TopicProvisioner(admin, 2, (short) 1).ensure(Set.of(topics.push(), topics.receipts(), topics.deadLetters()), Map.of());
-        }
+        ItSupport.provision(infra.kafka().bootstrapServers(), topics);
         TestKeys.SigningKey key = TestKeys.signingKey(dir, TEAM, KEY_ID);
         TestTls.Identity server = TestTls.server(dir);
         apns = MockApns.start(server, Map.of(key.verificationKey(), Set.of(APP, VOIP_TOPIC, LA_TOPIC, LIMITED, ALERTS_ONLY)), null);
@@ -115,16 +110,8 @@ class ApnsPushKindsIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {service == null ? null : service::stop, producer, receipts, clients, apns,
-                redisClient == null ? null : redisClient::shutdown}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + resource + ": " + e);
-            }
-        }
+        ItSupport.closeAll(service == null ? null : service::stop, producer, receipts, clients, apns,
+                redisClient == null ? null : redisClient::shutdown);
     }
 
     @Test
@@ -338,14 +325,5 @@ class ApnsPushKindsIT {
         }
     }
 
-    private static String hex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
 
-    private static <T> T only(List<T> items) {
-        assertEquals(1, items.size(), "exactly one: " + items);
-        return items.get(0);
-    }
 }

@@ -7,7 +7,7 @@ import io.tether.contract.PushTokenScripts;
 import io.tether.contract.PushTokenSlot;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.StoredPushToken;
-import io.tether.registry.store.LuaScript;
+import io.tether.runtime.redis.LuaScript;
 import io.tether.registry.store.StoreFailures;
 import java.time.Clock;
 import java.util.LinkedHashMap;

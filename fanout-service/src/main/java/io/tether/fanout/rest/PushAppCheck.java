@@ -40,6 +40,9 @@ public final class PushAppCheck {
             List<Problem.FieldError> errors = new ArrayList<>();
             for (int i = 0; i < devices.size(); i++) {
                 String appId = apps.get(i).join();
+                if (appId == null) {
+                    continue; // no such device: answered 404 next
+                }
                 String field = single ? "to.device" : "to.devices[" + i + "]";
                 PushApp app = PushApp.lookup(published, appId).orElse(null);
                 if (app == null) {

@@ -1,5 +1,6 @@
 package io.tether.push.pipeline;
 
+import io.tether.runtime.failure.Backoff;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.push.apns.AppCatalog;
@@ -7,6 +8,7 @@ import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import java.util.List;
 import org.jboss.logging.Logger;
+import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.push.device.DeviceStore;
 import io.tether.pushoptions.NotificationFactory;
 import java.time.Clock;
@@ -44,14 +46,7 @@ public final class PushService {
 
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
-            MeterRegistry registry, Clock clock) {
-        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, io.opentelemetry.api.OpenTelemetry.noop());
-    }
-
-    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
-            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
-            MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry) {
-        io.tether.contract.tracing.MessagingSpans spans = new io.tether.contract.tracing.MessagingSpans(openTelemetry);
+            MeterRegistry registry, Clock clock, MessagingSpans spans) {
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);

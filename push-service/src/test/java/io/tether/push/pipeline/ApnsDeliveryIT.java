@@ -46,6 +46,8 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.tracing.MessagingSpans;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,10 +108,12 @@ class ApnsDeliveryIT {
         redisConnection = redisClient.connect();
         redis = redisClient.connect().sync();
         String bootstrap = infra.kafka().bootstrapServers();
-        producer = KafkaClients.producer(bootstrap, Map.of());
-        service = new PushService(KafkaClients.consumer(bootstrap, "it-push-" + suffix, 100, Map.of()), producer,
+        KafkaClients kafka = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of());
+        producer = kafka.durableProducer("it-push");
+        service = new PushService(kafka.groupConsumer("it-push-" + suffix, "it-push-consumer", PushConsumer.batchSize(100)), producer,
                 redisConnection.async(), clients, topics,
-                new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)), METRICS, Clock.systemUTC());
+                new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)), METRICS, Clock.systemUTC(),
+                MessagingSpans.off());
         service.start();
         receipts = new TopicReader(bootstrap, topics.receipts());
         deadLetters = new TopicReader(bootstrap, topics.deadLetters());

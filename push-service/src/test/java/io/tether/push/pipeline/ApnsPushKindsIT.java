@@ -31,6 +31,8 @@ import io.tether.push.testing.TestKeys;
 import io.tether.push.testing.TestTls;
 import io.tether.push.testing.TopicReader;
 import io.tether.testkit.TetherInfra;
+import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.tracing.MessagingSpans;
 import com.eatthepath.pushy.apns.PushType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -100,10 +102,11 @@ class ApnsPushKindsIT {
         redisConnection = redisClient.connect();
         redis = redisClient.connect().sync();
         String bootstrap = infra.kafka().bootstrapServers();
-        producer = KafkaClients.producer(bootstrap, Map.of());
-        service = new PushService(KafkaClients.consumer(bootstrap, "it-kinds-" + suffix, 100, Map.of()), producer,
+        KafkaClients kafka = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of());
+        producer = kafka.durableProducer("it-kinds");
+        service = new PushService(kafka.groupConsumer("it-kinds-" + suffix, "it-kinds-consumer", PushConsumer.batchSize(100)), producer,
                 redisConnection.async(), clients, topics, new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)),
-                new SimpleMeterRegistry(), Clock.systemUTC());
+                new SimpleMeterRegistry(), Clock.systemUTC(), MessagingSpans.off());
         service.start();
         receipts = new TopicReader(bootstrap, topics.receipts());
     }

@@ -2,13 +2,13 @@ package io.tether.push.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tether.contract.TopicProvisioner;
+import io.tether.runtime.kafka.TopicLayout;
+import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.push.pipeline.PushTopics;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -22,7 +22,7 @@ public final class ItSupport {
     /** The three topics, with two partitions each, on the broker. */
     public static void provision(String bootstrap, PushTopics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, 2, (short) 1).ensure(Set.of(topics.push(), topics.receipts(), topics.deadLetters()), Map.of());
+            new TopicProvisioner(admin, new TopicLayout(2, (short) 1, 1)).ensure(topics.push(), topics.receipts(), topics.deadLetters());
         }
     }
 

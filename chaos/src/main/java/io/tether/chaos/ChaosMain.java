@@ -1,0 +1,38 @@
+package io.tether.chaos;
+
+import io.tether.chaos.fuzz.FuzzReport;
+import io.tether.chaos.fuzz.FuzzResult;
+import io.tether.chaos.fuzz.FuzzRun;
+import io.tether.chaos.report.ChaosReport;
+import io.tether.chaos.report.ChaosResult;
+import io.tether.testkit.TetherRoot;
+
+/** {@code chaos/run}: the chaos suite or, with {@code --fuzz}, the MQTT fuzzer; writes a report and exits 1 on failure. */
+public final class ChaosMain {
+    private ChaosMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(TetherRoot.path(), args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String command = System.getProperty("chaos.command", "chaos/run " + String.join(" ", args));
+        boolean passed;
+        if (options.fuzz()) {
+            FuzzResult result = new FuzzRun(options).run();
+            FuzzReport.write(result, options.out(), command);
+            passed = result.passed();
+        } else {
+            ChaosResult result = new ChaosRun(options).run();
+            ChaosReport.write(result, options.out(), command);
+            passed = result.passed();
+        }
+        System.out.println("chaos: " + (passed ? "PASS" : "FAIL") + "; report in " + options.out().resolve("report.md"));
+        System.exit(passed ? 0 : 1);
+    }
+}

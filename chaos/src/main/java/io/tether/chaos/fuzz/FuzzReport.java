@@ -38,6 +38,8 @@ public final class FuzzReport {
                 .append(" | ").append(r.after().connections()).append(" |\n");
         md.append("| open file descriptors | ").append(r.before().fileDescriptors()).append(" | ").append(r.peakFileDescriptors())
                 .append(" | ").append(r.after().fileDescriptors()).append(" |\n");
+        md.append("| devices it claims in Redis (`tether:{gw:<id>}:devices`) | ").append(r.before().claimedDevices())
+                .append(" | | ").append(r.after().claimedDevices()).append(" |\n");
         md.append("| heap used after `jcmd GC.run` (KiB) | ").append(r.before().heapUsedKib()).append(" | | ")
                 .append(r.after().heapUsedKib()).append(" |\n");
         md.append("| RSS (KiB) | ").append(r.before().rssKib()).append(" | | ").append(r.after().rssKib()).append(" |\n\n");
@@ -46,7 +48,7 @@ public final class FuzzReport {
                 .append(down.lost()).append(" lost, ").append(down.duplicates()).append(" duplicated.\n\n");
         md.append("What the fuzzer sent:\n\n| what | count |\n|---|---:|\n");
         r.counts().forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
-        md.append("\nPasses when the gateway is still running, its connections are back to the baseline (file descriptors within ")
+        md.append("\nPasses when the gateway is still running, its connections (metric and devices claimed in Redis) are back to the baseline (file descriptors within ")
                 .append(FuzzResult.FD_SLACK).append(") and every good client's publish and message went through.\n");
         if (!r.logFindings().isEmpty()) {
             md.append("\nWarnings and errors the gateway logged:\n\n");

@@ -35,7 +35,8 @@ public record FuzzResult(
     public static final long FD_SLACK = 10;
 
     public boolean connectionsBackToBaseline() {
-        return after.connections() == before.connections() && after.fileDescriptors() <= before.fileDescriptors() + FD_SLACK;
+        return after.connections() == before.connections() && after.fileDescriptors() <= before.fileDescriptors() + FD_SLACK
+                && after.claimedDevices() == before.claimedDevices();
     }
 
     public boolean goodClientsServed() {

@@ -8,6 +8,7 @@ import io.tether.chaos.stack.ChaosStack;
 import io.tether.chaos.traffic.Ledger;
 import io.tether.chaos.traffic.Rest;
 import io.tether.chaos.traffic.Sender;
+import io.tether.contract.RedisKeys;
 import io.tether.testkit.Poll;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class FuzzRun {
             LogFindings logs = new LogFindings();
             try (GoodClients clients = GoodClients.start(good, gateway.uri(), ledger::received)) {
                 Poll.until(SETTLE, Duration.ofMillis(200), () -> probe.connections() == GOOD_CLIENTS);
-                GatewayProbe.Sample before = probe.sample(pid);
+                GatewayProbe.Sample before = probe.sample(pid, claimed(stack, gateway));
                 System.out.println("chaos: fuzz: gateway before: " + before);
                 logs.mark(List.of(gateway.process().logFile()));
                 Sender sender = new Sender(rest, stack.fanoutUrl(), ledger, DOWNSTREAM_PER_SECOND, Duration.ofSeconds(10));
@@ -73,13 +74,19 @@ public final class FuzzRun {
                 Poll.until(SETTLE, Duration.ofMillis(200), () -> clients.ids().stream().allMatch(ledger::allAcceptedArrived));
                 Poll.until(SETTLE, Duration.ofMillis(500), () -> !gateway.process().isAlive()
                         || probe.connections() <= before.connections()
-                        && GatewayProbe.fileDescriptors(pid) <= before.fileDescriptors() + FuzzResult.FD_SLACK);
-                GatewayProbe.Sample after = alive ? probe.sample(pid) : new GatewayProbe.Sample(-1, -1, -1, -1);
+                        && GatewayProbe.fileDescriptors(pid) <= before.fileDescriptors() + FuzzResult.FD_SLACK
+                        && claimed(stack, gateway) <= before.claimedDevices());
+                GatewayProbe.Sample after = alive ? probe.sample(pid, claimed(stack, gateway)) : new GatewayProbe.Sample(-1, -1, -1, -1, -1);
                 System.out.println("chaos: fuzz: gateway after:  " + after);
                 Tally downstream = Tally.of(ledger, 0, started, clients.ids(), clients.ids());
                 return new FuzzResult(options.mode(), seconds, counts, alive, before, peakConnections.get(), peakFds.get(), after,
                         clients.acked(), clients.failed(), downstream, logs.since());
             }
         }
+    }
+
+    /** How many devices the gateway lists in Redis as connected to it. */
+    private static long claimed(ChaosStack stack, ChaosStack.Gateway gateway) {
+        return (Long) stack.redis("SCARD", RedisKeys.gatewayDevices(gateway.id()));
     }
 }

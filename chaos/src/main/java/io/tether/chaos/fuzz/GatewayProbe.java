@@ -30,13 +30,16 @@ public final class GatewayProbe {
         this.metricsUrl = baseUrl + "/q/metrics";
     }
 
-    /** One look at the gateway. */
-    public record Sample(long connections, long fileDescriptors, long heapUsedKib, long rssKib) {
+    /**
+     * One look at the gateway: device connections by its metric, open descriptors, heap after GC, RSS, and the
+     * devices it claims in Redis as connected to it (its device set, which fanout's reaper and routing read).
+     */
+    public record Sample(long connections, long fileDescriptors, long heapUsedKib, long rssKib, long claimedDevices) {
     }
 
-    /** Connections and descriptors now; heap after a full GC; RSS. */
-    public Sample sample(long pid) {
-        return new Sample(connections(), fileDescriptors(pid), heapAfterGcKib(pid), rssKib(pid));
+    /** Connections and descriptors now; heap after a full GC; RSS; {@code claimed}: the size of its device set in Redis. */
+    public Sample sample(long pid, long claimed) {
+        return new Sample(connections(), fileDescriptors(pid), heapAfterGcKib(pid), rssKib(pid), claimed);
     }
 
     /** The sum of {@code tether_gateway_connections} over its labels; -1 when the metrics cannot be read. */

@@ -148,6 +148,15 @@ public final class ChaosStack implements AutoCloseable {
         return apns == null ? null : apns.recordFile();
     }
 
+    /** One command against the stack's Redis (see {@link io.tether.testkit.Resp#call}). */
+    public Object redis(String... command) {
+        try {
+            return io.tether.testkit.Resp.call(redis.port(), command);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public Path dir() {
         return dir;
     }

@@ -23,14 +23,22 @@ public final class ChaosMain {
         }
         String command = System.getProperty("chaos.command", "chaos/run " + String.join(" ", args));
         boolean passed;
-        if (options.fuzz()) {
-            FuzzResult result = new FuzzRun(options).run();
-            FuzzReport.write(result, options.out(), command);
-            passed = result.passed();
-        } else {
-            ChaosResult result = new ChaosRun(options).run();
-            ChaosReport.write(result, options.out(), command);
-            passed = result.passed();
+        try {
+            if (options.fuzz()) {
+                FuzzResult result = new FuzzRun(options).run();
+                FuzzReport.write(result, options.out(), command);
+                passed = result.passed();
+            } else {
+                ChaosResult result = new ChaosRun(options).run();
+                ChaosReport.write(result, options.out(), command);
+                passed = result.passed();
+            }
+        } catch (Exception | Error e) {
+            // Exit even so: threads of a half-started stack (the APNs mock's event loops) would keep the JVM alive.
+            System.err.println("chaos: the run broke off:");
+            e.printStackTrace();
+            System.exit(3);
+            return;
         }
         System.out.println("chaos: " + (passed ? "PASS" : "FAIL") + "; report in " + options.out().resolve("report.md"));
         System.exit(passed ? 0 : 1);

@@ -61,8 +61,8 @@ public record Options(
                 case "--rate" -> rate = Integer.parseInt(value(args, ++i, arg));
                 case "--messages" -> messages = Long.parseLong(value(args, ++i, arg));
                 case "--devices" -> devices = Integer.parseInt(value(args, ++i, arg));
-                case "--out" -> out = Path.of(value(args, ++i, arg));
-                case "--work" -> work = Path.of(value(args, ++i, arg));
+                case "--out" -> out = Path.of(value(args, ++i, arg)).toAbsolutePath();
+                case "--work" -> work = Path.of(value(args, ++i, arg)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (see chaos/run --help)");
             }
         }

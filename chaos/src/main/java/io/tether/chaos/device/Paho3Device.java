@@ -1,6 +1,5 @@
 package io.tether.chaos.device;
 
-import io.tether.testkit.Poll;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -14,17 +13,12 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A device on Eclipse Paho's MQTT 3.1.1 client with automatic reconnect (backoff from 1 s up to 2 s). */
-final class Paho3Device implements AppDevice, MqttCallbackExtended {
-    private final Credentials device;
+final class Paho3Device extends PahoDevice implements MqttCallbackExtended {
     private final MqttAsyncClient client;
-    private final Listener listener;
-    private volatile String connectedTo;
-    private volatile boolean subscribed;
 
     private Paho3Device(Credentials device, MqttAsyncClient client, Listener listener) {
-        this.device = device;
+        super(device, listener);
         this.client = client;
-        this.listener = listener;
     }
 
     static Paho3Device start(Credentials device, List<String> uris, Listener listener, Duration timeout) {
@@ -43,10 +37,7 @@ final class Paho3Device implements AppDevice, MqttCallbackExtended {
             options.setMaxInflight(1000);
             options.setAutomaticReconnect(true);
             options.setMaxReconnectDelay(2000);
-            Connecting.retry(device.id(), timeout, () -> client.connect(options).waitForCompletion(6000));
-            if (!Poll.until(timeout, Duration.ofMillis(20), app::ready)) {
-                throw new IllegalStateException(device.id() + " connected but did not subscribe within " + timeout);
-            }
+            app.connect(timeout, () -> client.connect(options).waitForCompletion(6000));
             return app;
         } catch (MqttException e) {
             throw new IllegalStateException("cannot create an MQTT 3.1.1 client for " + device.id(), e);
@@ -54,49 +45,37 @@ final class Paho3Device implements AppDevice, MqttCallbackExtended {
     }
 
     @Override
-    public String id() {
-        return device.id();
-    }
-
-    @Override
-    public String connectedTo() {
-        return connectedTo;
-    }
-
-    @Override
-    public boolean ready() {
-        return connectedTo != null && subscribed;
-    }
-
-    @Override
-    public void connectComplete(boolean reconnect, String serverURI) {
-        connectedTo = serverURI;
+    void subscribe(String filter) {
         try {
-            client.subscribe(AppDevice.filter(device.id()), 1, null, new IMqttActionListener() {
+            client.subscribe(filter, 1, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    subscribed = true;
+                    subscribed();
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable exception) {
-                    System.err.println("chaos: " + device.id() + " subscribe failed: " + exception);
+                    System.err.println("chaos: " + id() + " subscribe failed: " + exception);
                 }
             });
         } catch (MqttException e) {
-            System.err.println("chaos: " + device.id() + " cannot subscribe: " + e);
+            System.err.println("chaos: " + id() + " cannot subscribe: " + e);
         }
     }
 
     @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        connected(serverURI);
+    }
+
+    @Override
     public void connectionLost(Throwable cause) {
-        connectedTo = null;
-        subscribed = false;
+        lost();
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        listener.received(device.id(), message.getPayload(), System.currentTimeMillis());
+        arrived(message.getPayload());
     }
 
     @Override
@@ -121,13 +100,9 @@ final class Paho3Device implements AppDevice, MqttCallbackExtended {
             if (client.isConnected()) {
                 client.disconnect(2000).waitForCompletion(3000);
             }
-        } catch (MqttException ignored) {
-            // Going away either way.
-        }
-        try {
             client.close(true);
         } catch (MqttException ignored) {
-            // Already closed.
+            // Going away either way.
         }
     }
 }

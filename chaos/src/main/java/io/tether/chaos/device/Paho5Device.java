@@ -1,10 +1,10 @@
 package io.tether.chaos.device;
 
-import io.tether.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -16,17 +16,12 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A device on Eclipse Paho's MQTT 5 client with automatic reconnect (1–2 s backoff). */
-final class Paho5Device implements AppDevice, MqttCallback {
-    private final Credentials device;
+final class Paho5Device extends PahoDevice implements MqttCallback {
     private final MqttAsyncClient client;
-    private final Listener listener;
-    private volatile String connectedTo;
-    private volatile boolean subscribed;
 
     private Paho5Device(Credentials device, MqttAsyncClient client, Listener listener) {
-        this.device = device;
+        super(device, listener);
         this.client = client;
-        this.listener = listener;
     }
 
     static Paho5Device start(Credentials device, List<String> uris, Listener listener, Duration timeout) {
@@ -43,10 +38,7 @@ final class Paho5Device implements AppDevice, MqttCallback {
             options.setConnectionTimeout(5);
             options.setAutomaticReconnect(true);
             options.setAutomaticReconnectDelay(1, 2);
-            Connecting.retry(device.id(), timeout, () -> client.connect(options).waitForCompletion(6000));
-            if (!Poll.until(timeout, Duration.ofMillis(20), app::ready)) {
-                throw new IllegalStateException(device.id() + " connected but did not subscribe within " + timeout);
-            }
+            app.connect(timeout, () -> client.connect(options).waitForCompletion(6000));
             return app;
         } catch (MqttException e) {
             throw new IllegalStateException("cannot create an MQTT 5 client for " + device.id(), e);
@@ -54,45 +46,42 @@ final class Paho5Device implements AppDevice, MqttCallback {
     }
 
     @Override
-    public String id() {
-        return device.id();
-    }
-
-    @Override
-    public String connectedTo() {
-        return connectedTo;
-    }
-
-    @Override
-    public boolean ready() {
-        return connectedTo != null && subscribed;
-    }
-
-    @Override
-    public void connectComplete(boolean reconnect, String serverURI) {
-        connectedTo = serverURI;
+    void subscribe(String filter) {
         try {
-            client.subscribe(new MqttSubscription[] {new MqttSubscription(AppDevice.filter(device.id()), 1)}, null,
-                    new Subscribed(() -> subscribed = true), new MqttProperties());
+            client.subscribe(new MqttSubscription[] {new MqttSubscription(filter, 1)}, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    subscribed();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable exception) {
+                    System.err.println("chaos: " + id() + " subscribe failed: " + exception);
+                }
+            }, new MqttProperties());
         } catch (MqttException e) {
-            System.err.println("chaos: " + device.id() + " cannot subscribe: " + e);
+            System.err.println("chaos: " + id() + " cannot subscribe: " + e);
         }
     }
 
     @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        connected(serverURI);
+    }
+
+    @Override
     public void disconnected(MqttDisconnectResponse response) {
-        connectedTo = null;
-        subscribed = false;
+        lost();
     }
 
     @Override
     public void mqttErrorOccurred(MqttException exception) {
-        System.err.println("chaos: " + device.id() + " MQTT error: " + exception);
+        System.err.println("chaos: " + id() + " MQTT error: " + exception);
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        listener.received(device.id(), message.getPayload(), System.currentTimeMillis());
+        arrived(message.getPayload());
     }
 
     @Override
@@ -121,26 +110,9 @@ final class Paho5Device implements AppDevice, MqttCallback {
             if (client.isConnected()) {
                 client.disconnect(2000).waitForCompletion(3000);
             }
-        } catch (MqttException ignored) {
-            // Going away either way.
-        }
-        try {
             client.close(true);
         } catch (MqttException ignored) {
-            // Already closed.
-        }
-    }
-
-    /** Paho 5's action listener for a subscription: marks it done once the SUBACK came. */
-    private record Subscribed(Runnable done) implements org.eclipse.paho.mqttv5.client.MqttActionListener {
-        @Override
-        public void onSuccess(IMqttToken token) {
-            done.run();
-        }
-
-        @Override
-        public void onFailure(IMqttToken token, Throwable exception) {
-            System.err.println("chaos: subscribe failed: " + exception);
+            // Going away either way.
         }
     }
 }

@@ -7,7 +7,12 @@ import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
 import io.tether.testkit.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +66,7 @@ public final class ChaosStack implements AutoCloseable {
      * local APNs when {@code withPush}. Prints each step, since a start takes tens of seconds on two cores.
      */
     public static ChaosStack start(Path dir, int gatewayCount, boolean withPush) {
+        clean(dir);
         String apiKey = "tk_chaos_" + Long.toHexString(System.nanoTime());
         Path logs = dir.resolve("logs");
         RedisServer redis = step("redis (append-only)", () -> RedisServer.start(dir.resolve("redis"), true));
@@ -180,6 +186,20 @@ public final class ChaosStack implements AutoCloseable {
                     System.err.println("chaos: closing " + closeable + ": " + e);
                 }
             }
+        }
+    }
+
+    /** A run starts from nothing: no Redis file, Kafka log or log file of an earlier run. */
+    private static void clean(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + dir, e);
         }
     }
 

@@ -29,7 +29,7 @@ public final class ChaosMain {
                 FuzzReport.write(result, options.out(), command);
                 passed = result.passed();
             } else {
-                ChaosResult result = new ChaosRun(options).run();
+                ChaosResult result = ChaosRun.run(options);
                 ChaosReport.write(result, options.out(), command);
                 passed = result.passed();
             }

@@ -20,6 +20,7 @@ import java.util.Set;
 public record Options(
         boolean fuzz,
         String mode,
+        boolean isolate,
         List<Fault> plan,
         int liveDevices,
         int suspendedDevices,
@@ -41,6 +42,7 @@ public record Options(
     public static Options parse(Path root, String... args) {
         boolean fuzz = false;
         boolean longMode = false;
+        boolean isolate = false;
         Set<Component> only = null;
         Set<FaultKind> kinds = null;
         Integer minutes = null;
@@ -55,6 +57,7 @@ public record Options(
                 case "--short" -> longMode = false;
                 case "--long" -> longMode = true;
                 case "--fuzz" -> fuzz = true;
+                case "--isolate" -> isolate = true;
                 case "--only" -> only = parseSet(value(args, ++i, arg), Component::parse, Component.class);
                 case "--faults" -> kinds = parseSet(value(args, ++i, arg), FaultKind::parse, FaultKind.class);
                 case "--minutes" -> minutes = Integer.parseInt(value(args, ++i, arg));
@@ -75,7 +78,7 @@ public record Options(
         Duration fuzzFor = Duration.ofSeconds(minutes != null ? minutes * 60L : longMode ? 600 : 45);
         Path outDir = out != null ? out : root.resolve("chaos/results").resolve(LocalDate.now() + "-" + mode);
         Path workDir = work != null ? work : root.resolve("chaos/target/work-" + mode);
-        return new Options(fuzz, mode, plan, live, suspended, perSecond, total,
+        return new Options(fuzz, mode, isolate, plan, live, suspended, perSecond, total,
                 Duration.ofSeconds(longMode ? 10 : 3), Duration.ofSeconds(longMode ? 20 : 12), Duration.ofSeconds(10),
                 fuzzFor, outDir, workDir);
     }
@@ -92,6 +95,12 @@ public record Options(
             }
         }
         return List.copyOf(plan);
+    }
+
+    /** The same run for one fault only, in its own work directory (for {@code --isolate}). */
+    public Options alone(Fault fault, Path workDir) {
+        return new Options(fuzz, mode, false, List.of(fault), liveDevices, suspendedDevices, ratePerSecond,
+                totalMessages <= 0 ? 0 : totalMessages / plan.size(), warmup, observe, freeze, fuzzDuration, out, workDir);
     }
 
     /** Phases share the messages of a long run evenly: how long each one sends after its fault ended. */

@@ -34,6 +34,12 @@ public record PhaseResult(
     /** The promise of issue 12: nothing lost, and new messages flowing live within 10 s after the fault ended. */
     public static final double RECOVERY_LIMIT_SECONDS = 10;
 
+    /** This result as phase {@code number} of a run that put several single-fault runs together. */
+    public PhaseResult renumbered(int number) {
+        return new PhaseResult(number, fault, target, started, faultStart, faultEnd, ended, tally, suspendedAccepted,
+                suspendedPushed, lostStatus, logFindings);
+    }
+
     public boolean passed() {
         return tally.lost() == 0 && tally.recoverySeconds() != null && tally.recoverySeconds() <= RECOVERY_LIMIT_SECONDS;
     }

@@ -119,10 +119,16 @@ public final class Ledger {
 
     /** Whether every accepted message to {@code device} arrived at least once. */
     public boolean allAcceptedArrived(String device) {
+        return allAcceptedArrived(device, 0);
+    }
+
+    /** Whether every accepted message to {@code device} sent in phase {@code fromPhase} or later arrived at least once. */
+    public boolean allAcceptedArrived(String device, int fromPhase) {
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         arrivalsOf(device).forEach(a -> seen.add(a.seq()));
-        return sentTo(device).stream().allMatch(s -> s.outcome() != Outcome.ACCEPTED || seen.contains(s.seq))
-                && sentTo(device).stream().noneMatch(s -> s.outcome() == Outcome.PENDING);
+        List<Sent> messages = sentTo(device).stream().filter(s -> s.phase >= fromPhase).toList();
+        return messages.stream().allMatch(s -> s.outcome() != Outcome.ACCEPTED || seen.contains(s.seq))
+                && messages.stream().noneMatch(s -> s.outcome() == Outcome.PENDING);
     }
 
     /** The number of messages sent but not yet answered. */

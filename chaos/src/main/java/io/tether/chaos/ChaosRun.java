@@ -240,7 +240,8 @@ public final class ChaosRun {
         try {
             Rest.Answer answer = rest.get(stack.fanoutUrl() + "/v1/messages/" + message.messageId());
             JsonNode entry = answer.body() == null ? null : answer.body().path("devices").path(0);
-            return who + ": " + (entry == null ? "HTTP " + answer.status() : entry.toString());
+            boolean found = entry != null && !entry.isMissingNode();
+            return who + ": " + (found ? entry.toString() : "HTTP " + answer.status() + " " + answer.body());
         } catch (RuntimeException e) {
             return who + ": status unavailable (" + e.getMessage() + ")";
         }

@@ -75,12 +75,11 @@ public final class ChaosStack implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", redis.uri());
         common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
+        common.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
         ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(), common,
                 logs.resolve("device-registry.log")));
-        Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
-        fanoutConfig.put("tether.fanout.partitions", "4");
-        ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig,
+        ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), common,
                 logs.resolve("fanout-service.log")));
         LocalApns apns = null;
         ServiceProcess push = null;

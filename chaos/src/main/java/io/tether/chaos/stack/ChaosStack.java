@@ -79,7 +79,12 @@ public final class ChaosStack implements AutoCloseable {
         common.put("tether.api.bootstrap-key", apiKey);
         ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(), common,
                 logs.resolve("device-registry.log")));
-        ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), common,
+        Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
+        // As in Kubernetes (the pod name, a heartbeat TTL's grace): a restarted fanout gets its partitions back at once,
+        // and a gateway whose heartbeat stays away for its TTL is taken for dead.
+        fanoutConfig.put("tether.kafka.instance-id", "fanout-1");
+        fanoutConfig.put("tether.fanout.gateway-grace", "3s");
+        ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig,
                 logs.resolve("fanout-service.log")));
         LocalApns apns = null;
         ServiceProcess push = null;
@@ -87,6 +92,7 @@ public final class ChaosStack implements AutoCloseable {
             apns = LocalApns.start(dir.resolve("apns"), Ports.free(), dir.resolve("apns/received.jsonl"));
             Map<String, String> pushConfig = new LinkedHashMap<>(common);
             pushConfig.putAll(apns.pushServiceConfig(dir.resolve("apns"), "example", BUNDLE_ID));
+            pushConfig.put("tether.kafka.instance-id", "push-1");
             push = step("push-service", () -> ServiceProcess.start("push-service", Ports.free(), pushConfig,
                     logs.resolve("push-service.log")));
         }

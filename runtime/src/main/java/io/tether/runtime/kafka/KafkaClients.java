@@ -82,7 +82,7 @@ public final class KafkaClients {
         props.putAll(consumer);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         if (instanceId != null && !instanceId.isBlank()) {
-            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "/" + clientId);
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "." + clientId);
         }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords); // flow control relies on it

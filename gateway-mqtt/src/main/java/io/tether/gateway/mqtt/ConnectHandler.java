@@ -62,23 +62,31 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), endpoint.keepAliveTimeSeconds(), settings.maxSessionExpiry(),
                 settings.maxKeepAliveSeconds());
         GatewayStore store = services.store();
+        // A socket can close while the CONNECT is being checked, before the session exists to hear of it.
+        boolean[] closedEarly = new boolean[1];
+        endpoint.closeHandler(v -> closedEarly[0] = true);
         Future.fromCompletionStage(store.connect(deviceId), context)
                 .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
+                        .compose(user -> closedEarly[0] ? Future.failedFuture(new ClosedBeforeConnack())
+                                : open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
                 .onSuccess(opened -> {
                     DeviceSession session = opened.session();
+                    // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered)
+                    // and, its socket closed, is not started by accepted().
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
-                    endpoint.accept(opened.sessionPresent(), mqtt5
-                            ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES);
+                    answer(endpoint, () -> endpoint.accept(opened.sessionPresent(), mqtt5
+                            ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES));
                     session.accepted();
                     if (!opened.dropped().isEmpty()) {
                         store.unsubscribe(deviceId, session.epoch(), opened.dropped());
                     }
                 })
                 .onFailure(error -> {
-                    if (error instanceof NotAuthorized) {
+                    if (error instanceof ClosedBeforeConnack) {
+                        metrics.connectError("closed-before-connack");
+                    } else if (error instanceof NotAuthorized) {
                         metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
                         reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
                                 MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "unknown device or wrong credentials");
@@ -108,11 +116,13 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
 
     /** MQTT 5 refusals carry a Reason String; MQTT 3.1.1 has only its return codes. */
     private static void reject(MqttEndpoint endpoint, boolean mqtt5, MqttConnectReturnCode code5, MqttConnectReturnCode code311, String why) {
-        if (mqtt5) {
-            endpoint.reject(code5, MqttProps.reason(why));
-        } else {
-            endpoint.reject(code311);
-        }
+        answer(endpoint, () -> {
+            if (mqtt5) {
+                endpoint.reject(code5, MqttProps.reason(why));
+            } else {
+                endpoint.reject(code311);
+            }
+        });
     }
 
     /**
@@ -152,6 +162,22 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed.toCompletableFuture())
                 .thenApply(v -> new Opened(session, present, dropped));
         return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
+    }
+
+    /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
+    private static void answer(MqttEndpoint endpoint, Runnable reply) {
+        try {
+            reply.run();
+        } catch (IllegalStateException closed) {
+            LOG.debugf("no answer to the CONNECT of %s: %s", endpoint.clientIdentifier(), closed.getMessage());
+        }
+    }
+
+    /** The socket closed before the CONNECT was answered: no session, no presence. */
+    private static final class ClosedBeforeConnack extends RuntimeException {
+        ClosedBeforeConnack() {
+            super("closed before CONNACK", null, false, false);
+        }
     }
 
     /** Wrong client id, user name or password. */

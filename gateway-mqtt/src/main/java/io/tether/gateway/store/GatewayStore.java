@@ -1,5 +1,6 @@
 package io.tether.gateway.store;
 
+import io.tether.contract.PushTokenSlot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,15 @@ public interface GatewayStore {
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown. */
     CompletionStage<Optional<String>> secretHash(String deviceId);
 
-    /** Stores a push token the device reported itself; false when the device record is gone. */
+    /**
+     * Stores (or with a null token removes) a token of any kind the device reported itself; false when the device
+     * record is gone. The standard token stays in the device hash, the others go through the registry's script.
+     *
+     * @throws IllegalStateException in the stage when the device holds too many tokens already
+     */
+    CompletionStage<Boolean> updatePushToken(String deviceId, PushTokenSlot slot, String token, String environment, String activityType);
+
+    /** Stores a standard push token the device reported itself; false when the device record is gone. */
     CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment);
 
     /**

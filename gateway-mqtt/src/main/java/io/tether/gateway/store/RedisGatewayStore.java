@@ -4,7 +4,11 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.DeviceFields;
+import io.tether.contract.PushTokenKind;
+import io.tether.contract.PushTokenScripts;
+import io.tether.contract.PushTokenSlot;
 import io.tether.contract.RedisKeys;
+import io.tether.contract.StoredPushToken;
 import io.tether.runtime.redis.LuaScript;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +126,31 @@ public final class RedisGatewayStore implements GatewayStore {
     @Override
     public CompletionStage<Optional<String>> secretHash(String deviceId) {
         return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Boolean> updatePushToken(String deviceId, PushTokenSlot slot, String token, String environment,
+            String activityType) {
+        if (slot.kind() == PushTokenKind.ALERT) {
+            if (token == null) {
+                String record = RedisKeys.device(deviceId).record();
+                return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
+                        : redis.hdel(record, DeviceFields.PUSH_TOKEN, DeviceFields.PUSH_ENVIRONMENT, DeviceFields.PUSH_TOKEN_UPDATED_AT)
+                                .thenApply(x -> true));
+            }
+            return updatePushToken(deviceId, token, environment);
+        }
+        long now = System.currentTimeMillis();
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        StoredPushToken stored = token == null ? null : new StoredPushToken(token, environment, now, activityType);
+        CompletionStage<Long> result = redis.eval(PushTokenScripts.SET, ScriptOutputType.INTEGER,
+                new String[] {keys.record(), keys.pushTokens()}, PushTokenScripts.setArgs(slot, stored, now));
+        return result.thenApply(n -> {
+            if (n != null && n < 0) {
+                throw new IllegalStateException("device holds " + PushTokenScripts.MAX_TOKENS + " push tokens already");
+            }
+            return n != null && n == 1L;
+        });
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class FakeInbox implements Inbox {
     }
 
     @Override
+    public CompletionStage<Direct> direct(String deviceId, String messageId, long statusTtlSeconds) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public CompletionStage<PresenceChange> presence(PresenceEvent event) {
         throw new UnsupportedOperationException();
     }

@@ -91,6 +91,13 @@ public final class FakeStore implements GatewayStore {
     }
 
     @Override
+    public CompletionStage<Boolean> updatePushToken(String deviceId, io.tether.contract.PushTokenSlot slot, String token,
+            String environment, String activityType) {
+        calls.add("push-token " + deviceId + " " + slot + " " + token + " " + environment);
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
     public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
         calls.add("push-token " + deviceId + " " + token + " " + environment);
         return CompletableFuture.completedFuture(true);

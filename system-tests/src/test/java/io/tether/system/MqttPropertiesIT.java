@@ -48,11 +48,7 @@ class MqttPropertiesIT {
     }
 
     private static Mqtt5Publish next(LinkedBlockingQueue<Mqtt5Publish> inbox) throws InterruptedException {
-        Mqtt5Publish publish = inbox.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        if (publish == null) {
-            throw new AssertionError("nothing delivered within " + DEADLINE);
-        }
-        return publish;
+        return MqttSessionsIT.next(inbox);
     }
 
     @Test

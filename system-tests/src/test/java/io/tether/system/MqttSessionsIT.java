@@ -71,7 +71,8 @@ class MqttSessionsIT {
         return new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8);
     }
 
-    private static Mqtt5Publish next(LinkedBlockingQueue<Mqtt5Publish> inbox) throws InterruptedException {
+    /** The next delivery within the deadline, or an AssertionError. */
+    static Mqtt5Publish next(LinkedBlockingQueue<Mqtt5Publish> inbox) throws InterruptedException {
         Mqtt5Publish publish = inbox.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         if (publish == null) {
             throw new AssertionError("nothing delivered within " + DEADLINE);

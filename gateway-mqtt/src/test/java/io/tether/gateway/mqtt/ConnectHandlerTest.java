@@ -266,4 +266,49 @@ class ConnectHandlerTest {
         assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, client.refusal());
         assertTrue(fx.connections.get(ID).isEmpty());
     }
+
+    // ---- the socket closes before CONNACK -------------------------------------------------------------------
+
+    private double openConnections() {
+        return fx.registry.find("tether.gateway.connections").gauges().stream().mapToDouble(g -> g.value()).sum();
+    }
+
+    @Test
+    void aSocketClosedWhileTheConnectIsCheckedLeavesNoSessionNoPresenceAndNoCount() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdConnects = true;
+        FakeEndpoint client = device();
+        connect(client);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.onLoop(() -> fx.store.heldConnects.forEach(Runnable::run));
+        fx.vertx.settle();
+
+        assertEquals(List.of("close"), client.kinds(), "nothing answered on a closed socket");
+        assertEquals(List.of(), fx.store.calls("claim"), "the stored session is left as it was");
+        assertEquals(List.of(), fx.store.calls("add-device"));
+        assertEquals(List.of(), fx.presence());
+        assertTrue(fx.connections.get(ID).isEmpty());
+        assertEquals(0, openConnections());
+        assertEquals(1, counter("tether.gateway.connect.errors", "closed-before-connack"));
+    }
+
+    @Test
+    void aSocketClosedWhileTheClaimIsOutEndsTheConnectionItOpenedAndUncountsIt() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdClaims = true;
+        FakeEndpoint client = device().cleanSession(false)
+                .connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 600));
+        connect(client);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.onLoop(() -> fx.store.heldClaims.get(0).complete(true));
+        fx.vertx.settle();
+
+        assertEquals(List.of("close"), client.kinds(), "no CONNACK on a closed socket");
+        assertEquals(List.of("end dev-1 101 600"), fx.store.calls("end"), "the claimed session is kept for its expiry from now");
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.DISCONNECTED), fx.presenceKinds());
+        assertTrue(fx.connections.get(ID).isEmpty());
+        assertEquals(0, openConnections());
+    }
 }

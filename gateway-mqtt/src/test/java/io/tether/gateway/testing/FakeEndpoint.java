@@ -144,10 +144,12 @@ public final class FakeEndpoint {
             case "isSsl": return false;
             case "publishAutoAck", "subscriptionAutoAck": return name.equals("publishAutoAck") ? proxy : null;
             case "accept":
+                refuseWhenClosed();
                 connected = true;
                 sent.add(new Sent("CONNACK", args == null ? new Object[0] : args));
                 return proxy;
             case "reject":
+                refuseWhenClosed();
                 sent.add(new Sent("CONNACK-REFUSED", (Object[]) args));
                 close();
                 return proxy;
@@ -178,6 +180,13 @@ public final class FakeEndpoint {
             case "hashCode": return System.identityHashCode(this);
             case "equals": return args[0] == proxy;
             default: throw new UnsupportedOperationException("FakeEndpoint." + name);
+        }
+    }
+
+    /** As Vert.x does: nothing is written to a closed endpoint. */
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new IllegalStateException("MQTT endpoint is closed");
         }
     }
 

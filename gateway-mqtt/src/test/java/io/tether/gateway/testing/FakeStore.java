@@ -20,6 +20,9 @@ public final class FakeStore implements GatewayStore {
     public final Map<String, Map<String, String>> userGrants = new HashMap<>();
     public final List<CompletableFuture<Boolean>> heldClaims = new ArrayList<>();
     public boolean holdClaims;
+    /** When set, connect.lua's answers wait in {@link #heldConnects} for the test to release them. */
+    public boolean holdConnects;
+    public final List<Runnable> heldConnects = new ArrayList<>();
     public RuntimeException connectFailure;
     public boolean failSessionWrites;
     private long epoch = 100;
@@ -41,8 +44,14 @@ public final class FakeStore implements GatewayStore {
             return CompletableFuture.failedFuture(connectFailure);
         }
         ConnectInfo info = devices.get(deviceId);
-        return CompletableFuture.completedFuture(Optional.ofNullable(info).map(i -> new ConnectInfo(i.secretHash(), i.userId(), i.grants(),
-                ++epoch, i.previousGateway(), i.previousOnline(), i.session())));
+        Optional<ConnectInfo> found = Optional.ofNullable(info).map(i -> new ConnectInfo(i.secretHash(), i.userId(), i.grants(),
+                ++epoch, i.previousGateway(), i.previousOnline(), i.session()));
+        if (holdConnects) {
+            CompletableFuture<Optional<ConnectInfo>> held = new CompletableFuture<>();
+            heldConnects.add(() -> held.complete(found));
+            return held;
+        }
+        return CompletableFuture.completedFuture(found);
     }
 
     @Override

@@ -147,7 +147,12 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         DeviceSession session = new DeviceSession(endpoint, info.epoch(), context, services, grants, terms);
         boolean present = terms.sessionPresent(info.session().exists());
         List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
-        session.bind();
+        try {
+            session.bind();
+        } catch (IllegalStateException closed) {
+            // Vert.x closed the endpoint already (e.g. a second CONNECT on the socket) and tells its close handler later.
+            return Future.failedFuture(new ClosedBeforeConnack());
+        }
         Connections connections = services.connections();
         connections.register(session).ifPresent(DeviceSession::takeOver);
         String gatewayId = services.events().gatewayId();

@@ -66,10 +66,14 @@ final class ConnectionControl {
 
     void disconnect(MqttDisconnectReasonCode code, MqttProperties properties, String reason) {
         closeReason = reason;
-        if (mqtt5 && endpoint.isConnected()) {
-            endpoint.disconnect(code, properties); // writes DISCONNECT, then closes the connection itself
-        } else {
-            endpoint.close();
+        try {
+            if (mqtt5 && endpoint.isConnected()) {
+                endpoint.disconnect(code, properties); // writes DISCONNECT, then closes the connection itself
+            } else {
+                endpoint.close();
+            }
+        } catch (IllegalStateException alreadyClosed) {
+            // Closed meanwhile (by the client or by Vert.x): nothing left to end; its close handler runs or ran.
         }
     }
 }

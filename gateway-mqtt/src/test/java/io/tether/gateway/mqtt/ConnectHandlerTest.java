@@ -311,4 +311,26 @@ class ConnectHandlerTest {
         assertTrue(fx.connections.get(ID).isEmpty());
         assertEquals(0, openConnections());
     }
+
+    @Test
+    void anEndpointVertxClosedWhileTheConnectWasCheckedCountsAsClosedBeforeConnackNotAsAnOutage() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdConnects = true;
+        FakeEndpoint client = device();
+        connect(client);
+
+        fx.vertx.onLoop(client::closedByVertx);
+        fx.vertx.onLoop(() -> fx.store.heldConnects.forEach(Runnable::run));
+        fx.vertx.settle();
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals(List.of("close"), client.kinds());
+        assertEquals(List.of(), fx.store.calls("claim"));
+        assertEquals(List.of(), fx.presence());
+        assertTrue(fx.connections.get(ID).isEmpty());
+        assertEquals(0, openConnections());
+        assertEquals(1, counter("tether.gateway.connect.errors", "closed-before-connack"));
+        assertEquals(0, counter("tether.gateway.connect.errors", "server-unavailable"));
+    }
 }

@@ -107,8 +107,24 @@ public final class FakeEndpoint {
         handler.handle(packet);
     }
 
+    /**
+     * Vert.x closes the endpoint itself (as on a second CONNECT on the socket): from now on it refuses handlers and
+     * answers, and tells the close handler only when the socket is gone ({@link #dropSocket}).
+     */
+    public void closedByVertx() {
+        closed = true;
+        sent.add(new Sent("close"));
+    }
+
     /** The socket closed under the device (no DISCONNECT). */
     public void dropSocket() {
+        if (closed) {
+            Handler<Object> closeHandler = handlers.get("closeHandler");
+            if (closeHandler != null) {
+                closeHandler.handle(null);
+            }
+            return;
+        }
         close();
     }
 
@@ -129,6 +145,7 @@ public final class FakeEndpoint {
     @SuppressWarnings("unchecked")
     private Object invoke(String name, Object[] args) {
         if (name.endsWith("Handler") && args != null && args.length == 1) {
+            refuseWhenClosed();
             handlers.put(name, (Handler<Object>) args[0]);
             return proxy;
         }

@@ -66,10 +66,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         boolean[] closedEarly = new boolean[1];
         endpoint.closeHandler(v -> closedEarly[0] = true);
         Future.fromCompletionStage(store.connect(deviceId), context)
-                .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
+                .compose(found -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
+                        : found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> closedEarly[0] ? Future.failedFuture(new ClosedBeforeConnack())
+                        .compose(user -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
                                 : open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
                 .onSuccess(opened -> {
                     DeviceSession session = opened.session();
@@ -167,6 +168,23 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed.toCompletableFuture())
                 .thenApply(v -> new Opened(session, present, dropped));
         return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
+    }
+
+    /**
+     * Whether the endpoint is closed: its socket closed (the flag), or Vert.x closed it itself, as on a second CONNECT on
+     * the socket, and tells the close handler only later. A closed endpoint refuses handlers, so setting the flag's handler
+     * again is the probe.
+     */
+    private static boolean closed(MqttEndpoint endpoint, boolean[] closedEarly) {
+        if (closedEarly[0]) {
+            return true;
+        }
+        try {
+            endpoint.closeHandler(v -> closedEarly[0] = true);
+            return false;
+        } catch (IllegalStateException alreadyClosed) {
+            return true;
+        }
     }
 
     /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */

@@ -30,16 +30,20 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final int PARTITIONS = 4;
+    /** A small heap and the C1 compiler only: tests start many JVMs on few cores, and a test broker is never hot. */
+    public static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final Path dir;
     private final int brokerPort;
     private final int controllerPort;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private KafkaBroker(Path dir, int brokerPort, int controllerPort) {
+    private KafkaBroker(Path dir, int brokerPort, int controllerPort, List<String> jvmOptions) {
         this.dir = dir.toAbsolutePath();
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Starts a broker on free ports with its data under {@code dir/data}. */
@@ -49,7 +53,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker; data already formatted in {@code dir/data} is kept (a restart, not a new cluster). */
     public static KafkaBroker start(Path dir, int brokerPort, int controllerPort) {
-        KafkaBroker broker = new KafkaBroker(dir, brokerPort, controllerPort);
+        return start(dir, brokerPort, controllerPort, TEST_JVM);
+    }
+
+    /** Starts a broker whose JVM runs with {@code jvmOptions} instead of {@link #TEST_JVM} (a benchmark's broker). */
+    public static KafkaBroker start(Path dir, int brokerPort, int controllerPort, List<String> jvmOptions) {
+        KafkaBroker broker = new KafkaBroker(dir, brokerPort, controllerPort, jvmOptions);
         broker.launch();
         Shutdown.register(broker);
         return broker;
@@ -88,6 +97,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The broker JVM's pid, for CPU and memory readings from /proc. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("Kafka on " + bootstrapServers() + " is not running");
+        }
+        return process.pid();
     }
 
     /** Controlled shutdown (SIGTERM), up to 20 s, then SIGKILL. */
@@ -217,9 +234,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private ProcessBuilder java(String classpath, List<String> mainAndArgs, Path log) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + TetherRoot.path().resolve("local-kafka/target/classes/log4j2.properties"),
                 "-cp", classpath));

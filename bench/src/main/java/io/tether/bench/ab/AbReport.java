@@ -144,7 +144,7 @@ final class AbReport {
                     .append(" | ").append(Fmt.num(a.median())).append(" | ").append(range(a)).append(" | ")
                     .append(Fmt.num(b.median())).append(" | ").append(range(b)).append(" | ")
                     .append(Double.isNaN(AbStats.ratio(a, b)) ? "–" : "×" + Fmt.num(AbStats.ratio(a, b))).append(" | ")
-                    .append(a.n() == 0 || b.n() == 0 ? "" : a.apartFrom(b) ? "**apart**" : "overlap").append(" | ")
+                    .append(a.n() < 2 || b.n() < 2 ? "" : a.apartFrom(b) ? "**apart**" : "overlap").append(" | ")
                     .append(percent(a.spread())).append(" | ").append(percent(b.spread())).append(" |");
             if (!named) {
                 md.append(' ').append(values(m.a())).append(" / ").append(values(m.b())).append(" |");

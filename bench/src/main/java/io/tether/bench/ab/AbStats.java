@@ -7,14 +7,17 @@ import java.util.List;
 final class AbStats {
     /** Median, min and max of the finite values, and how many there were; NaN when there were none. */
     record Summary(int n, double median, double min, double max) {
-        /** (max − min) ÷ median, as a share: how far this side's runs spread. */
+        /** (max − min) ÷ median, as a share: how far this side's runs spread; NaN with fewer than two runs. */
         double spread() {
-            return n == 0 || median == 0 ? Double.NaN : (max - min) / Math.abs(median);
+            return n < 2 || median == 0 ? Double.NaN : (max - min) / Math.abs(median);
         }
 
-        /** Whether the two sides' ranges [min, max] are disjoint: every run of one side beat every run of the other. */
+        /**
+         * Whether the two sides' ranges [min, max] are disjoint: every run of one side beat every run of the other. Needs
+         * two runs on each side at least: one run has no range to speak of.
+         */
         boolean apartFrom(Summary other) {
-            return n > 0 && other.n > 0 && (max < other.min || other.max < min);
+            return n > 1 && other.n > 1 && (max < other.min || other.max < min);
         }
     }
 

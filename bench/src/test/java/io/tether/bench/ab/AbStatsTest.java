@@ -44,4 +44,11 @@ class AbStatsTest {
         assertTrue(a.apartFrom(b));
         assertFalse(a.apartFrom(AbStats.summary(List.of(1400.0, 1500.0))));
     }
+
+    @Test
+    void oneRunHasNoSpreadAndIsNeverApart() {
+        AbStats.Summary one = AbStats.summary(List.of(10.0));
+        assertTrue(Double.isNaN(one.spread()));
+        assertFalse(one.apartFrom(AbStats.summary(List.of(1.0, 2.0))));
+    }
 }

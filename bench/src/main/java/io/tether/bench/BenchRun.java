@@ -10,6 +10,7 @@ import io.tether.bench.scenario.Scenario;
 import io.tether.bench.stack.Devices;
 import io.tether.bench.stack.Mosquitto;
 import io.tether.bench.stack.Rest;
+import io.tether.bench.stack.Started;
 import io.tether.bench.stack.TetherStack;
 import io.tether.testkit.ChildProcess;
 import io.tether.testkit.Ports;
@@ -47,7 +48,7 @@ public final class BenchRun {
     private final int connectionCap;
     private final Map<String, String> setup = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Started open = new Started();
 
     private BenchRun(Options options) {
         this.options = options;
@@ -213,20 +214,12 @@ public final class BenchRun {
     }
 
     private <T extends AutoCloseable> T opened(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return open.add(closeable);
     }
 
     /** Stops what was started, newest first, and drops Kafka's data (the logs stay for a look). */
     private void stop() throws IOException {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                System.err.println("bench: stopping " + open.get(i) + ": " + e);
-            }
-        }
-        open.clear();
+        open.close();
         deleteTree(options.work().resolve("kafka/data"));
     }
 

@@ -113,7 +113,11 @@ final class AbReport {
                 + "Every figure below is one of the runs' own numbers (their `results.json`), the median, min or max of a "
                 + "side's runs, or the ratio of the two medians (B ÷ A); nothing else is computed. **apart** means every run "
                 + "of one side lies beyond every run of the other; **overlap** means the difference is within the runs' own "
-                + "spread: not a change this comparison can show. Spread = (max − min) ÷ median of one side.\n\n");
+                + "spread: not a change this comparison can show. Spread = (max − min) ÷ median of one side. \"apart\" is no "
+                + "proof either: with " + setup.pairs() + " runs a side, two identical builds come out apart in a given metric "
+                + "with a chance of " + Fmt.num(AbStats.chanceApart(setup.pairs(), setup.pairs()) * 100) + " % (2 of the C("
+                + 2 * setup.pairs() + ", " + setup.pairs() + ") orders of their values), and the key figures are many; "
+                + "claim what is apart *and* larger than the noise floor of an A = B comparison.\n\n");
         List<Metric> key = metrics.stream().filter(m -> MetricNames.describe(m.name()) != null)
                 .sorted(Comparator.comparingLong((Metric m) -> MetricNames.rank(m.name()))).toList();
         md.append("## Key figures\n\n");

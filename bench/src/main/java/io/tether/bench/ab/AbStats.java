@@ -47,6 +47,18 @@ final class AbStats {
         return new Summary(n, median, finite.get(0), finite.get(n - 1));
     }
 
+    /**
+     * The chance that two identical builds come out "apart" in one metric anyway, with {@code a} and {@code b} runs: of the
+     * C(a+b, a) equally likely orders of the runs' values, two put one side wholly below the other.
+     */
+    static double chanceApart(int a, int b) {
+        double orders = 1;
+        for (int i = 1; i <= a; i++) {
+            orders = orders * (b + i) / i;
+        }
+        return 2 / orders;
+    }
+
     /** B's median ÷ A's median; NaN when either is missing or A's is 0. */
     static double ratio(Summary a, Summary b) {
         return a.n() == 0 || b.n() == 0 || a.median() == 0 ? Double.NaN : b.median() / a.median();

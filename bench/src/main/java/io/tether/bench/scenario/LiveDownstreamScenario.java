@@ -35,7 +35,7 @@ public final class LiveDownstreamScenario implements Scenario {
     @Override
     public String parameters(Scale s, int cap) {
         return s.liveDevices() + " devices, rates " + s.liveRates() + " msg/s for " + s.liveDuration().toSeconds() + " s each after "
-                + s.liveWarmup().toSeconds() + " s warm-up at " + s.liveWarmupRate() + " msg/s";
+                + "a warm-up at " + s.liveWarmupRate() + " msg/s of at least " + s.liveWarmup().toSeconds() + " s, until the JIT is done";
     }
 
     @Override
@@ -50,7 +50,10 @@ public final class LiveDownstreamScenario implements Scenario {
         List<LiveStep> none = s.liveRates().stream().map(rate -> LiveStep.skipped(rate, "not run")).toList();
         Sides.Both<List<LiveStep>> both = Sides.run(ctx, id(), r, "mosquitto", () -> {
             try (TetherLive tether = TetherLive.open(ctx, receivers)) {
-                return new LiveLadder(s, tether, receivers).run();
+                LiveLadder ladder = new LiveLadder(s, tether, receivers);
+                List<LiveStep> steps = ladder.run();
+                warmup(r, ladder.warmup());
+                return steps;
             }
         }, () -> {
             try (MosquittoLive mosquitto = MosquittoLive.open(ctx, receivers)) {
@@ -65,7 +68,7 @@ public final class LiveDownstreamScenario implements Scenario {
         Scale s = ctx.scale;
         var t = r.table("Per rate (" + s.liveDevices() + " devices, " + s.liveDuration().toSeconds() + " s per rate, "
                 + s.payloadBytes() + " B payloads; latency from the message's due time to its arrival at the device)",
-                "system", "rate msg/s", "sent", "accepted", "received", "missing after drain", "dup", "p50 ms", "p90 ms",
+                "system", "rate msg/s", "sent", "accepted", "received", "missing", "dup", "p50 ms", "p90 ms",
                 "p99 ms", "p99.9 ms", "max ms", "202 / PUBACK p99 ms", "CPU µs/msg", "status");
         for (int i = 0; i < tether.size(); i++) {
             for (LiveStep st : List.of(tether.get(i), mosquitto.get(i))) {
@@ -81,7 +84,8 @@ public final class LiveDownstreamScenario implements Scenario {
                         .number(k + "lost." + st.rate(), st.lost()).number(k + "duplicates." + st.rate(), st.duplicates())
                         .number(k + "cpu_us_per_msg." + st.rate(), st.systemMicros())
                         .number(k + "achieved_rate." + st.rate(), st.achievedRate())
-                        .number(k + "overloaded." + st.rate(), st.status() == null ? 0 : 1);
+                        .number(k + "overloaded." + st.rate(), st.overloaded() ? 1 : 0)
+                        .number(k + "stalled." + st.rate(), st.stalled() ? 1 : 0);
                 if (st.errors() != null) {
                     r.note((isTether ? "Tether" : "mosquitto") + " at " + st.rate() + " msg/s: " + st.errors());
                 }
@@ -91,7 +95,10 @@ public final class LiveDownstreamScenario implements Scenario {
         r.note("202 / PUBACK: Tether's answer to POST /v1/messages (the message is durable in Kafka), mosquitto's PUBACK to the "
                 + "publisher, both from the message's due time. A step stops early when the system falls "
                 + LiveLadder.MAX_BEHIND.toSeconds() + " s of messages behind the offered rate (overloaded), and higher rates are "
-                + "then skipped; messages not received " + LiveLadder.DRAIN.toSeconds() + " s after the last send count as missing.");
+                + "then skipped, as they are after a step with messages not received " + LiveLadder.DRAIN.toSeconds() + " s after the "
+                + "last send (overloaded); sends still unanswered then are a stall (reported; the next rate runs). Such a step "
+                + "waits up to 70 s more for the rest; "
+                + "\"missing\" counts what never came, and the latencies include what came late.");
         r.note("Measured at the edges only: the load generator's REST client and MQTT receivers. Tether's internal Kafka topics "
                 + "are not read; whether a receiver is LIVE before the first message is read from its presence hash in Redis.");
         r.note("What each side does per message. Tether: REST → fanout (202 once in Kafka, acks=all) → fanout routing "
@@ -108,6 +115,13 @@ public final class LiveDownstreamScenario implements Scenario {
                 tether.stream().map(x -> Fmt.count(x.rate()) + " offered").toList(),
                 Chart.seriesOf("Tether", tether.stream().map(x -> x.received() / x.sendSeconds()).toList(),
                         "mosquitto", mosquitto.stream().map(x -> x.received() / x.sendSeconds()).toList()), false));
+    }
+
+    private static void warmup(ScenarioResult r, LiveLadder.Warmup w) {
+        r.note(String.format("Tether's warm-up: %.0f s at the warm-up rate, until its JVMs' JIT compiler threads used less than "
+                + "%.2f of a core over %d s (at least the scale's warm-up, at most %d times it); at its end they used %.2f.",
+                w.seconds(), LiveLadder.COMPILED, LiveLadder.WARMUP_PART.toSeconds(), LiveLadder.MAX_WARMUP_FACTOR, w.jitCores()));
+        r.number("tether.warmup_s", w.seconds()).number("tether.warmup_end_jit_cores", w.jitCores());
     }
 
     private static void headlines(ScenarioResult r, LiveStep tt, LiveStep mm) {

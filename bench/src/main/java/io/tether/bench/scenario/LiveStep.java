@@ -23,6 +23,16 @@ record LiveStep(int rate, long sent, long accepted, double sendSeconds, long rec
         return new LiveStep(rate, 0, 0, 1, 0, 0, none, none, null, List.of(), Map.of(), null, why);
     }
 
+    /** Fell behind, or did not deliver in time: the higher rates are not worth running. */
+    boolean overloaded() {
+        return status != null && (status.startsWith("overloaded") || status.startsWith("skipped"));
+    }
+
+    /** Every message arrived, but some answers (202, PUBACK) were more than 20 s late. */
+    boolean stalled() {
+        return status != null && status.startsWith("stalled");
+    }
+
     long lost() {
         return accepted - received;
     }

@@ -7,7 +7,6 @@ import io.tether.testkit.RedisServer;
 import io.tether.testkit.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.function.Supplier;
 public final class TetherStack implements AutoCloseable {
     public static final String BUNDLE_ID = "com.example.bench";
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Started started = new Started();
     private final String apiKey = "tk_bench_" + Long.toHexString(System.nanoTime());
     private final ApnsSink apnsSink = new ApnsSink();
     private RedisServer redis;
@@ -162,14 +161,7 @@ public final class TetherStack implements AutoCloseable {
 
     /** Stops what was started, newest first. */
     @Override
-    public synchronized void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.err.println("bench: stopping " + started.get(i) + ": " + e);
-            }
-        }
-        started.clear();
+    public void close() {
+        started.close();
     }
 }

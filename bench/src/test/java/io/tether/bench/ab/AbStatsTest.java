@@ -46,6 +46,13 @@ class AbStatsTest {
     }
 
     @Test
+    void chanceThatIdenticalBuildsComeOutApartShrinksWithMorePairs() {
+        assertEquals(0.1, AbStats.chanceApart(3, 3), 1e-12);
+        assertEquals(2.0 / 252, AbStats.chanceApart(5, 5), 1e-12);
+        assertEquals(2.0 / 3, AbStats.chanceApart(1, 2), 1e-12);
+    }
+
+    @Test
     void oneRunHasNoSpreadAndIsNeverApart() {
         AbStats.Summary one = AbStats.summary(List.of(10.0));
         assertTrue(Double.isNaN(one.spread()));

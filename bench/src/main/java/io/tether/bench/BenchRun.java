@@ -96,7 +96,8 @@ public final class BenchRun {
     /** Starts both systems and the load generator's clients and registers the devices. */
     private BenchContext start() {
         Scale scale = options.scale();
-        TetherStack tether = opened(TetherStack.start(options.work(), scale.ackTimeout(), options.jvm(), options.servicesRoot()));
+        TetherStack tether = opened(TetherStack.start(options.work(), scale.ackTimeout(), options.jvm(), options.redisFsync(),
+                options.servicesRoot()));
         Rest rest = opened(new Rest(tether.apiKey(), REST_CONNECTIONS));
         MqttClients mqtt = opened(new MqttClients(2, SOURCE_ADDRESSES));
         List<Devices.Device> devices = register(rest, tether, scenarios.stream().mapToInt(s -> s.devices(scale, connectionCap))
@@ -133,7 +134,7 @@ public final class BenchRun {
 
     private void describeSetup() {
         setup.put("Tether", "gateway-mqtt, fanout-service, push-service, device-registry from their packaged jars; Kafka (KRaft, "
-                + "1 node) and Redis (AOF, fsync every second) as processes; the APNs mock (Pushy's MockApnsServer, testkit "
+                + "1 node) and Redis (append-only, appendfsync " + options.redisFsync() + ") as processes; the APNs mock (Pushy's MockApnsServer, testkit "
                 + "LocalApns) in the load generator JVM");
         setup.put("Tether build", BuildInfo.describe(options.servicesRoot()) + " in " + options.servicesRoot());
         setup.put("JVMs", options.jvm().describe());

@@ -13,14 +13,17 @@ import java.util.Set;
 /**
  * What {@code bench/run} was asked for.
  *
+ * @param redisFsync   Redis's appendfsync: {@code always} (the default: what one node needs to keep an acknowledged
+ *                     write through a crash of the machine) or {@code everysec} (enough with a replica)
  * @param servicesRoot the checkout whose service jars run (this one, or the other build of an A/B comparison)
  * @param peer         whether the peer side (mosquitto, raw Pushy) runs at all
  * @param charts       whether PNG charts are drawn
  */
-public record Options(Scale scale, Path out, Path work, Set<String> only, String command, JvmFlags jvm, RunOrder order,
-        boolean peer, boolean charts, Path servicesRoot) {
+public record Options(Scale scale, Path out, Path work, Set<String> only, String command, JvmFlags jvm, String redisFsync,
+        RunOrder order, boolean peer, boolean charts, Path servicesRoot) {
     public static final String USAGE = "usage: bench/run --scale small|full [--out DIR] [--work DIR] [--only 1,2,3,4,5] "
-            + "[--set name=value]... [--jit c2|c1] [--first alternate|tether|peer] [--no-peer] [--no-charts] [--jfr] "
+            + "[--set name=value]... [--jit c2|c1] [--redis-fsync always|everysec] [--first alternate|tether|peer] [--no-peer] "
+            + "[--no-charts] [--jfr] "
             + "[--service-jvm|--gateway-jvm|--kafka-jvm OPTIONS]\n"
             + "       bench/run --ab REF [--pairs N] [--only 3] [--name NAME] [--with-peer] [any option above]";
 
@@ -31,6 +34,7 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
         Set<String> only = new LinkedHashSet<>();
         Map<String, String> overrides = new LinkedHashMap<>();
         JvmFlags jvm = JvmFlags.defaults();
+        String redisFsync = "always";
         boolean jfr = false;
         String first = "alternate";
         int runIndex = 0;
@@ -53,6 +57,7 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
                 }
                 case "--jit" -> jvm = jvm.withJit(value(args, ++i));
                 case "--jfr" -> jfr = true;
+                case "--redis-fsync" -> redisFsync = value(args, ++i);
                 case "--service-jvm" -> jvm = jvm.withService(value(args, ++i));
                 case "--gateway-jvm" -> jvm = jvm.withGateway(value(args, ++i));
                 case "--kafka-jvm" -> jvm = jvm.withKafka(value(args, ++i));
@@ -67,6 +72,9 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
         if (scale == null) {
             throw new IllegalArgumentException("--scale is required");
         }
+        if (!redisFsync.equals("always") && !redisFsync.equals("everysec")) {
+            throw new IllegalArgumentException("--redis-fsync is always or everysec, not " + redisFsync);
+        }
         Path root = TetherRoot.path();
         if (out == null) {
             out = root.resolve("bench/results").resolve(LocalDate.now() + "-" + scale);
@@ -78,8 +86,8 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
             jvm = jvm.withJfr(work.resolve("jfr"));
         }
         String command = System.getProperty("bench.command", "bench/run " + String.join(" ", args));
-        return new Options(Scale.of(scale).with(overrides), out, work, only, command, jvm, new RunOrder(first, runIndex), peer,
-                charts, servicesRoot == null ? root : servicesRoot);
+        return new Options(Scale.of(scale).with(overrides), out, work, only, command, jvm, redisFsync, new RunOrder(first, runIndex),
+                peer, charts, servicesRoot == null ? root : servicesRoot);
     }
 
     private static String value(String[] args, int i) {

@@ -29,7 +29,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final int PARTITIONS = 4;
+    /** Partitions of every topic this broker creates; services started against it get the same tether.kafka.topics.partitions. */
+    public static final int PARTITIONS = 4;
     /** A small heap and the C1 compiler only: tests start many JVMs on few cores, and a test broker is never hot. */
     public static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 

@@ -102,7 +102,8 @@ public final class LiveDownstreamScenario implements Scenario {
         r.note("Measured at the edges only: the load generator's REST client and MQTT receivers. Tether's internal Kafka topics "
                 + "are not read; whether a receiver is LIVE before the first message is read from its presence hash in Redis.");
         r.note("What each side does per message. Tether: REST → fanout (202 once in Kafka, acks=all) → fanout routing "
-                + "(presence, per-device order, inbox and status in Redis) → gateway → device → PUBACK → receipt and status. "
+                + "(presence, per-device order, inbox and status in Redis, append-only with the run's appendfsync) → gateway → "
+                + "device → PUBACK → receipt and status. "
                 + "mosquitto: publisher → broker (in memory) → subscriber → PUBACK; nothing is written anywhere.");
         r.chart(new Chart.Lines("s3-live-latency.png", "Live downstream latency vs rate", "messages / s", "ms (log)",
                 Chart.pointsOf(

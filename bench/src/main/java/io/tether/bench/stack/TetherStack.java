@@ -14,13 +14,15 @@ import java.util.function.Supplier;
 
 /**
  * The whole of Tether for a benchmark run, on 127.0.0.1 and free ports, started with the testkit's launchers: Redis
- * (append-only, fsync every second), Kafka, the APNs mock (in this JVM), device-registry, fanout-service, push-service
+ * (append-only, with the run's fsync policy), Kafka, the APNs mock (in this JVM), device-registry, fanout-service, push-service
  * and gateway-mqtt, each service a JVM of its own from its packaged jar in {@code servicesRoot} (the current checkout,
  * or the other build of an A/B comparison), with the run's {@link JvmFlags}. The services create their Kafka topics
  * themselves, as in production.
  */
 public final class TetherStack implements AutoCloseable {
     public static final String BUNDLE_ID = "com.example.bench";
+    /** Partitions of every Tether topic: as many as the services' default. */
+    static final int PARTITIONS = 8;
 
     private final Started started = new Started();
     private final String apiKey = "tk_bench_" + Long.toHexString(System.nanoTime());
@@ -39,10 +41,10 @@ public final class TetherStack implements AutoCloseable {
     }
 
     /** Starts everything, files under {@code dir}; {@code ackTimeout} is the gateway's PUBACK deadline. */
-    public static TetherStack start(Path dir, Duration ackTimeout, JvmFlags jvm, Path servicesRoot) {
+    public static TetherStack start(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path servicesRoot) {
         TetherStack stack = new TetherStack();
         try {
-            stack.launch(dir, ackTimeout, jvm, servicesRoot);
+            stack.launch(dir, ackTimeout, jvm, redisFsync, servicesRoot);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -50,9 +52,9 @@ public final class TetherStack implements AutoCloseable {
         }
     }
 
-    private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, Path root) {
+    private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path root) {
         Path logs = dir.resolve("logs");
-        redis = step("redis", () -> RedisServer.start(dir.resolve("redis"), true));
+        redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
         kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
         apnsDir = dir.resolve("apns");
         apns = step("apns (mock)", () -> LocalApns.start(apnsDir, Ports.free(), apnsSink));
@@ -60,6 +62,8 @@ public final class TetherStack implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", redis.uri());
         common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
+        // The services create their topics with this many partitions (and check existing ones against it).
+        common.put("tether.kafka.topics.partitions", Integer.toString(PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
         // One API key drives thousands of requests/s here; the per-key limit (1000/s by default) would measure itself.
         common.put("tether.api.rate-limit.enabled", "false");

@@ -2,7 +2,7 @@ package io.tether.fanout.rest;
 
 import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
-import io.tether.contract.tracing.TraceContext;
+import io.tether.runtime.tracing.TraceContext;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.status.MessageStatus;
@@ -55,12 +55,14 @@ public class MessagesResource {
         OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
         List<String> named = message.target().device() != null ? List.of(message.target().device())
                 : message.target().devices() != null ? message.target().devices() : List.of();
+        // The check and the record go to Redis together; the message goes to Kafka only after both.
         CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
+        CompletionStage<Void> recorded = statuses.record(message, named.stream().distinct().toList());
         return unknown.thenCompose(missing -> {
             if (!missing.isEmpty()) {
                 throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
             }
-            return intake.accept(message, trace);
+            return intake.accept(message, recorded, trace);
         }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                 .header("Location", "/v1/messages/" + message.messageId())

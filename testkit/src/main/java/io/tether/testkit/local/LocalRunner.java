@@ -113,6 +113,7 @@ public final class LocalRunner {
         Map<String, String> common = orderedMap(
                 "tether.redis.uri", redis.uri(),
                 "tether.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
                 "tether.api.bootstrap-key", apiKey);
         service("device-registry", settings.port(REGISTRY), common, Map.of());
         service("fanout-service", settings.port(FANOUT), common, Map.of());

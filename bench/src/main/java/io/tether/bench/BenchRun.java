@@ -134,8 +134,8 @@ public final class BenchRun {
 
     private void describeSetup() {
         setup.put("Tether", "gateway-mqtt, fanout-service, push-service, device-registry from their packaged jars; Kafka (KRaft, "
-                + "1 node) and Redis (append-only, appendfsync " + options.redisFsync() + ") as processes; the APNs mock (Pushy's MockApnsServer, testkit "
-                + "LocalApns) in the load generator JVM");
+                + "1 node) and Redis (append-only, appendfsync " + options.redisFsync() + ") as processes; the APNs mock "
+                + "(Pushy's MockApnsServer, testkit LocalApns) in the load generator JVM");
         setup.put("Tether build", BuildInfo.describe(options.servicesRoot()) + " in " + options.servicesRoot());
         setup.put("JVMs", options.jvm().describe());
         setup.put("Tether gateway config", "ack-timeout " + options.scale().ackTimeout().toMillis() + " ms, publish limit raised to "

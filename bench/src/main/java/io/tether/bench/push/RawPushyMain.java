@@ -67,7 +67,10 @@ public final class RawPushyMain {
         }
     }
 
-    /** Sends {@code count} notifications round robin over the tokens, at most {@code inFlight} unanswered; returns when all are answered. */
+    /**
+     * Sends {@code count} notifications round robin over the tokens, at most {@code inFlight} unanswered; returns when all
+     * are answered.
+     */
     private static void send(ApnsClient client, String topic, List<String> tokens, String prefix, int count, int inFlight,
             AtomicLong rejected) throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);

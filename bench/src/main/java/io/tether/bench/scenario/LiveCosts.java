@@ -37,8 +37,9 @@ final class LiveCosts {
                 for (String p : processes) {
                     row.add(isTether ? (Object) st.micros(List.of(p)) : "–");
                 }
-                row.addAll(List.of(st.systemMicros(), isTether ? (Object) st.jitMicros() : "–", isTether ? (Object) st.gcMicros() : "–",
-                        st.micros(List.of("bench")), st.cpu() == null ? "–" : Fmt.num(st.cpu().machineBusy() * 100) + " %"));
+                row.addAll(List.of(st.systemMicros(), isTether ? (Object) st.jitMicros() : "–",
+                        isTether ? (Object) st.gcMicros() : "–", st.micros(List.of("bench")),
+                        st.cpu() == null ? "–" : Fmt.num(st.cpu().machineBusy() * 100) + " %"));
                 ScenarioResult.row(t, row.toArray());
                 String k = (isTether ? "tether" : "mosquitto") + ".";
                 r.number(k + "loadgen_cpu_us_per_msg." + st.rate(), st.micros(List.of("bench")));

@@ -69,8 +69,13 @@ public final class TetherStack implements AutoCloseable {
         common.put("tether.api.rate-limit.enabled", "false");
 
         registry = service("device-registry", common, jvm.service("device-registry"), logs, root);
-        fanout = service("fanout-service", common, jvm.service("fanout-service"), logs, root);
+        // A stable name per process, as Helm gives each pod: fanout and push join their groups as static members
+        // (tether.kafka.instance-id), the way production runs them. Builds that predate the key ignore it.
+        Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
+        fanoutConfig.put("tether.kafka.instance-id", "fanout-bench");
+        fanout = service("fanout-service", fanoutConfig, jvm.service("fanout-service"), logs, root);
         Map<String, String> pushConfig = new LinkedHashMap<>(common);
+        pushConfig.put("tether.kafka.instance-id", "push-bench");
         pushConfig.putAll(apns.pushServiceConfig(apnsDir, "bench", BUNDLE_ID));
         push = service("push-service", pushConfig, jvm.service("push-service"), logs, root);
 

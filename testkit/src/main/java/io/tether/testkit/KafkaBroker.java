@@ -100,14 +100,6 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         return process != null && process.isAlive();
     }
 
-    /** The broker JVM's pid, for CPU and memory readings from /proc. */
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("Kafka on " + bootstrapServers() + " is not running");
-        }
-        return process.pid();
-    }
-
     /** Controlled shutdown (SIGTERM), up to 20 s, then SIGKILL. */
     public synchronized void stop() {
         if (process != null) {

@@ -65,14 +65,6 @@ public final class RedisServer implements AutoCloseable, Faultable {
         return dir;
     }
 
-    /** The server's pid, for CPU and memory readings from /proc. */
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException("redis-server on " + port + " is not running");
-        }
-        return process.pid();
-    }
-
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -77,8 +77,11 @@ public final class ChaosStack implements AutoCloseable {
         common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
         common.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
-        ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(), common,
-                logs.resolve("device-registry.log")));
+        Map<String, String> registryConfig = new LinkedHashMap<>(common);
+        // Without push-service no app has APNs credentials; the registry would refuse every device.
+        registryConfig.put("tether.registry.require-push-app", Boolean.toString(withPush));
+        ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(),
+                registryConfig, logs.resolve("device-registry.log")));
         Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
         // As in Kubernetes (the pod name, a heartbeat TTL's grace): a restarted fanout gets its partitions back at once,
         // and a gateway whose heartbeat stays away for its TTL is taken for dead.

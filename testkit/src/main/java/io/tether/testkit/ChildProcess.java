@@ -1,6 +1,5 @@
-package io.tether.bench.stack;
+package io.tether.testkit;
 
-import io.tether.testkit.Logs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,42 +8,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child process of the benchmark (a Tether service, Kafka, Redis, mosquitto) with its output in a log file.
- * The benchmark starts its own processes rather than the testkit's launchers because it needs their pids (CPU
- * and memory from /proc) and production JVM options (full JIT, a heap that fits 100k connections).
+ * Any named child process (a broker the testkit has no launcher for, a helper JVM) with its output appended to a log
+ * file. Like the testkit's own launchers it runs in a session of its own, is recorded for the orphan reaper, and is
+ * stopped at JVM exit at the latest.
  */
-public final class Proc implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Path log;
     private final Process process;
 
-    private Proc(String name, Path log, Process process) {
+    private ChildProcess(String name, Path log, Process process) {
         this.name = name;
         this.log = log;
         this.process = process;
     }
 
-    /** Starts {@code command} in {@code dir}, output appended to {@code log}; stopped by {@link #close()}. */
-    public static Proc start(String name, List<String> command, Path dir, Path log) {
+    /** Starts {@code command} in {@code dir}; stdout and stderr are appended to {@code log}. */
+    public static ChildProcess start(String name, List<String> command, Path dir, Path log) {
         try {
-            Files.createDirectories(log.getParent());
             Files.createDirectories(dir);
+            Files.createDirectories(log.toAbsolutePath().getParent());
             Files.writeString(log, "=== " + Instant.now() + " " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            List<String> full = new ArrayList<>(command);
-            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-                full.add(0, "/usr/bin/setsid"); // Ctrl-C reaches the benchmark only; it stops its children in order
-            }
-            Process process = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            Proc proc = new Proc(name, log, process);
-            Pids.record(proc);
-            return proc;
+            Process process = Children.start(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+            ChildProcess child = new ChildProcess(name, log, process);
+            Shutdown.register(child);
+            return child;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -66,12 +60,12 @@ public final class Proc implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The end of the log, for error messages. */
+    /** The last {@code lines} lines of its log, for error messages. */
     public String tail(int lines) {
         return Logs.tail(log, lines);
     }
 
-    /** Waits for exit, up to {@code timeout}; true when it exited. */
+    /** Waits up to {@code timeout} for it to exit; true when it did. */
     public boolean waitFor(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -85,17 +79,16 @@ public final class Proc implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, like a crash. */
+    public void kill() {
+        Children.kill(process);
+    }
+
     /** SIGTERM, up to 20 s, then SIGKILL. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!waitFor(Duration.ofSeconds(20))) {
-                process.destroyForcibly();
-                waitFor(Duration.ofSeconds(10));
-            }
-        }
-        Pids.forget(this);
+        Children.stop(process, Duration.ofSeconds(20));
+        Shutdown.unregister(this);
     }
 
     @Override

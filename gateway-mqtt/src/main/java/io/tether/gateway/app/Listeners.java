@@ -8,9 +8,11 @@ import io.vertx.mqtt.MqttServerOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The MQTT listeners {@link MqttConfig} asks for: TCP, TLS, WebSocket and WebSocket over TLS. */
 final class Listeners {
+    private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     private Listeners() {
     }
 
@@ -54,7 +56,9 @@ final class Listeners {
             certs.addCertPath(pair.cert()).addKeyPath(pair.key());
         }
         options.setSsl(true).setSni(pairs.size() > 1).setKeyCertOptions(certs);
-        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(protocols(tls.protocols())));
+        // Forward-secret AEAD suites only (MqttConfig.Tls#cipherSuites): a client that offers none of them is refused.
+        tls.cipherSuites().forEach(options::addEnabledCipherSuite);
         ClientAuth clientAuth = ClientAuth.valueOf(tls.clientAuth());
         options.setClientAuth(clientAuth);
         tls.clientCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));
@@ -62,5 +66,15 @@ final class Listeners {
             throw new IllegalStateException("client certificates need tether.mqtt.tls.client-ca");
         }
         return options;
+    }
+
+    /** TLS 1.2 and 1.3 only: an older version asked for is a configuration error, not something to serve. */
+    static List<String> protocols(List<String> asked) {
+        for (String protocol : asked) {
+            if (!ALLOWED_PROTOCOLS.contains(protocol)) {
+                throw new IllegalStateException("tether.mqtt.tls.protocols: " + protocol + " is not allowed (TLSv1.2, TLSv1.3)");
+            }
+        }
+        return asked;
     }
 }

@@ -1,19 +1,13 @@
 package io.tether.gateway.mqtt;
 
 import io.tether.contract.DeviceId;
-import io.tether.gateway.store.GatewayStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -21,47 +15,18 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Checks a device's credentials. Passwords are 256-bit random secrets, so one SHA-256 is enough (no slow
- * hash), and a verified hash is cached briefly: a reconnect storm of 100k devices does not become 100k Redis
- * reads. Rotation and revocation drop the cache entry at once through {@link #forget}; the TTL bounds the
- * rest. A TLS client certificate whose CN is the device id also authenticates it.
+ * Checks a device's credentials against what CONNECT just read of it ({@code connect.lua}): passwords are 256-bit random
+ * secrets, so one SHA-256 is enough (no slow hash); a TLS client certificate whose CN is the device id also
+ * authenticates it. Nothing is cached: every CONNECT reads the device, so a deleted or revoked device is refused at
+ * once, on every gateway, however it authenticates.
  */
 public final class DeviceAuthenticator {
-    private final GatewayStore store;
-    private final long cacheMillis;
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
-
-    private record Verified(String hash, long untilMillis) {
-    }
-
-    public DeviceAuthenticator(GatewayStore store, Duration cacheTtl) {
-        this.store = store;
-        this.cacheMillis = cacheTtl.toMillis();
-    }
-
-    /** True when {@code password} is the device's secret. The username, when given, must be the device id. */
-    public CompletionStage<Boolean> authenticate(String deviceId, String username, String password) {
-        if (!DeviceId.isValid(deviceId) || password == null || (username != null && !username.isEmpty() && !username.equals(deviceId))) {
-            return CompletableFuture.completedFuture(false);
-        }
-        String presented = sha256Hex(password);
-        Verified cached = verified.get(deviceId);
-        long now = System.currentTimeMillis();
-        if (cached != null && cached.untilMillis() > now && equal(cached.hash(), presented)) {
-            return CompletableFuture.completedFuture(true);
-        }
-        return store.secretHash(deviceId).thenApply(stored -> {
-            boolean ok = stored.map(hash -> equal(hash, presented)).orElse(false);
-            if (ok && cacheMillis > 0) {
-                verified.put(deviceId, new Verified(presented, now + cacheMillis));
-            }
-            return ok;
-        });
+    private DeviceAuthenticator() {
     }
 
     /**
      * True when {@code password} is the secret whose hash was just read ({@code storedHash}, empty when the device has
-     * none). What CONNECT uses: it reads the hash with everything else, so no cache can hold a revoked secret.
+     * none).
      */
     public static boolean matches(String deviceId, String username, String password, String storedHash) {
         if (!DeviceId.isValid(deviceId) || password == null || storedHash == null || storedHash.isEmpty()
@@ -90,11 +55,6 @@ public final class DeviceAuthenticator {
         } catch (SSLPeerUnverifiedException | InvalidNameException e) {
             return Optional.empty();
         }
-    }
-
-    /** The device's credentials changed (rotated, revoked): the next connect checks Redis again. */
-    public void forget(String deviceId) {
-        verified.remove(deviceId);
     }
 
     private static boolean equal(String a, String b) {

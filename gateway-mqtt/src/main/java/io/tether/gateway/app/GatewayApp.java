@@ -25,6 +25,7 @@ import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.metrics.GuardMetrics;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
+import io.tether.gateway.mqtt.DeviceAuthenticator;
 import io.tether.gateway.mqtt.SessionLimits;
 import io.tether.gateway.mqtt.MqttListener;
 import io.tether.gateway.mqtt.MqttTracing;
@@ -136,10 +137,11 @@ public class GatewayApp {
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl(), recovery::reassertAll);
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
+        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
         GuardMetrics guardMetrics = new GuardMetrics(registry);
         SessionAudit audit = new SessionAudit(store, gatewayId, connections, mqttConfig.limits().connectFailures().knownOriginTtl(),
                 guardMetrics);
-        control = new ControlChannel(redisClient, gatewayId, audit);
+        control = new ControlChannel(redisClient, gatewayId, audit, authenticator);
         control.start(Duration.ofSeconds(30));
         vertx.setPeriodic(gatewayConfig.sessionAuditInterval().toMillis(), id -> audit.checkAll());
         MqttConfig.Limits limits = mqttConfig.limits();

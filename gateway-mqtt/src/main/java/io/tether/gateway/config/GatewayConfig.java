@@ -24,6 +24,14 @@ public interface GatewayConfig {
     Duration heartbeatTtl();
 
     /**
+     * How long a verified device password is trusted by the device HTTPS endpoint without asking Redis again (CONNECT
+     * never uses a cache). Rotation, revocation and deletion end it at once (Redis pub/sub), a lost subscription ends
+     * every entry when it comes back; this bounds the rest. Default 10 s.
+     */
+    @WithDefault("10s")
+    Duration credentialCacheTtl();
+
+    /**
      * How often every connection held here is checked against Redis (device deleted, credentials revoked or rotated,
      * a newer connection of the device on another gateway). Revocations and takeovers arrive at once over pub/sub, and
      * every connection is also checked whenever that subscription comes back after a loss; this audit bounds what any

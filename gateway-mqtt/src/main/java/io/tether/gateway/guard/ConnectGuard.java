@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * attack on a device's id does not lock the device out; a device on an address new to it waits like anyone else (the
  * claim of each accepted connection remembers its address, see claim.lua).
  * Each gateway also counts its own failures at once ({@link HeldBack}), so a burst of parallel attempts is held back
- * before Redis has answered for the first of them, and an address known to wait costs no Redis read.
+ * before Redis has answered for the first of them, and an address known to be banned costs no Redis read.
  */
 public final class ConnectGuard {
     private static final Logger LOG = Logger.getLogger(ConnectGuard.class);
@@ -60,9 +60,11 @@ public final class ConnectGuard {
     /** Whether a CONNECT from {@code source} as {@code clientId} (possibly not a valid device id) is heard at all. */
     public CompletionStage<Verdict> admit(String clientId, String source) {
         boolean device = DeviceId.isValid(clientId);
-        Optional<Standing> known = heldBack.waiting(source);
-        CompletionStage<Standing> address = known.isPresent() ? CompletableFuture.completedFuture(known.get())
-                : log.read(RedisKeys.authFailures(DOOR, source));
+        Optional<Standing> here = heldBack.waiting(source);
+        // Banned as far as this gateway knows: no need to ask. Else the shared count, and the longer of both waits.
+        CompletionStage<Standing> address = here.filter(standing -> standing.bannedAt(log.now())).isPresent()
+                ? CompletableFuture.completedFuture(here.get())
+                : log.read(RedisKeys.authFailures(DOOR, source)).thenApply(shared -> here.map(mine -> mine.or(shared)).orElse(shared));
         CompletionStage<Standing> id = device ? log.read(RedisKeys.device(clientId).authFailures())
                 : CompletableFuture.completedFuture(Standing.CLEAN);
         return address.thenCombine(id, (a, i) -> new Standing[] {a, i}).thenCompose(standings -> {

@@ -6,6 +6,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tether.contract.DeviceId;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.TakeoverNotice;
+import io.tether.gateway.mqtt.DeviceAuthenticator;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -15,7 +16,8 @@ import org.jboss.logging.Logger;
  * ({@code tether:credential-changes}: device ids whose credentials were rotated or revoked, or that were deleted) and
  * this gateway's control channel ({@code tether:control:<gatewayId>}: takeover notices). Pub/sub loses messages only
  * while the subscription is down, so every time it comes back (Lettuce reconnects and subscribes again) every
- * connection is checked: a revocation or takeover announced meanwhile still takes effect.
+ * connection is checked and every cached password check dropped: a revocation or takeover announced meanwhile still
+ * takes effect.
  */
 public final class ControlChannel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlChannel.class);
@@ -24,7 +26,8 @@ public final class ControlChannel implements AutoCloseable {
     private final String control;
     private volatile boolean subscribedOnce;
 
-    public ControlChannel(RedisClient client, String gatewayId, SessionAudit audit) {
+    /** @param authenticator its cached password checks are dropped with every change, and all of them after a loss */
+    public ControlChannel(RedisClient client, String gatewayId, SessionAudit audit, DeviceAuthenticator authenticator) {
         this.control = RedisKeys.controlChannel(gatewayId);
         this.connection = client.connectPubSub();
         connection.addListener(new RedisPubSubAdapter<>() {
@@ -37,6 +40,7 @@ public final class ControlChannel implements AutoCloseable {
                         LOG.warnf("dropping a malformed message on %s", control);
                     }
                 } else if (DeviceId.isValid(message)) {
+                    authenticator.forget(message);
                     audit.credentialsChanged(message);
                 }
             }
@@ -48,6 +52,7 @@ public final class ControlChannel implements AutoCloseable {
                 }
                 if (subscribedOnce) {
                     LOG.infof("control channel %s subscribed again: checking every connection held here", control);
+                    authenticator.forgetAll();
                     audit.checkAll();
                 }
                 subscribedOnce = true;

@@ -30,11 +30,9 @@ public final class GuardMetrics implements ConnectGuard.GuardListener, SessionAu
     public GuardMetrics(MeterRegistry registry) {
         this.registry = registry;
         // Registered up front, so that the series exist (at 0) before the first refusal.
-        for (String scope : List.of("address", "client-id")) {
-            for (ConnectGuard.Verdict verdict : List.of(ConnectGuard.Verdict.QUOTA_EXCEEDED, ConnectGuard.Verdict.BANNED)) {
-                throttled(scope, verdict, false);
-            }
-        }
+        throttled("address", ConnectGuard.Verdict.QUOTA_EXCEEDED, false);
+        throttled("address", ConnectGuard.Verdict.BANNED, false);
+        throttled("client-id", ConnectGuard.Verdict.QUOTA_EXCEEDED, false); // a client id is never banned
         LIMITS.forEach(limit -> counter("tether.gateway.limit.refusals", "Packets refused by a per-connection limit", "limit", limit));
         for (String reason : List.of("credentials", "taken-over")) {
             counter("tether.gateway.sessions.closed", "Connections closed after a credential change or a newer connection elsewhere",

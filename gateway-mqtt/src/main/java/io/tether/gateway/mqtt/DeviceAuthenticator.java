@@ -1,13 +1,20 @@
 package io.tether.gateway.mqtt;
 
 import io.tether.contract.DeviceId;
+import io.tether.gateway.store.GatewayStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -15,18 +22,67 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Checks a device's credentials against what CONNECT just read of it ({@code connect.lua}): passwords are 256-bit random
- * secrets, so one SHA-256 is enough (no slow hash); a TLS client certificate whose CN is the device id also
- * authenticates it. Nothing is cached: every CONNECT reads the device, so a deleted or revoked device is refused at
- * once, on every gateway, however it authenticates.
+ * Checks a device's credentials. Passwords are 256-bit random secrets, so one SHA-256 is enough (no slow hash); a TLS
+ * client certificate whose CN is the device id also authenticates the device.
+ *
+ * <p>CONNECT checks against what connect.lua just read of the device ({@link #matches}), uncached, so a deleted or
+ * revoked device is refused at once however it authenticates. {@link #authenticate} (for device HTTPS requests) caches
+ * a verified password briefly, so that a burst of requests is not a Redis read each. That cache cannot outlive a
+ * revocation: the registry's announcement drops the device's entry ({@link #forget}); a lost subscription, which is
+ * the only way to miss one, drops every entry when it comes back ({@link #forgetAll}); a lookup that raced a change is
+ * not cached; and the TTL bounds anything else.
  */
 public final class DeviceAuthenticator {
-    private DeviceAuthenticator() {
+    private final GatewayStore store;
+    private final long cacheMillis;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Raised by every forget: a lookup that started before one may have read what it forgot. */
+    private final AtomicLong changes = new AtomicLong();
+
+    private record Verified(String hash, long untilMillis) {
+    }
+
+    public DeviceAuthenticator(GatewayStore store, Duration cacheTtl) {
+        this.store = store;
+        this.cacheMillis = cacheTtl.toMillis();
+    }
+
+    /** True when {@code password} is the device's secret. The username, when given, must be the device id. */
+    public CompletionStage<Boolean> authenticate(String deviceId, String username, String password) {
+        if (!DeviceId.isValid(deviceId) || password == null || (username != null && !username.isEmpty() && !username.equals(deviceId))) {
+            return CompletableFuture.completedFuture(false);
+        }
+        String presented = sha256Hex(password);
+        Verified cached = verified.get(deviceId);
+        long now = System.currentTimeMillis();
+        if (cached != null && cached.untilMillis() > now && equal(cached.hash(), presented)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        long changesBefore = changes.get();
+        return store.secretHash(deviceId).thenApply(stored -> {
+            boolean ok = stored.map(hash -> equal(hash, presented)).orElse(false);
+            if (ok && cacheMillis > 0 && changes.get() == changesBefore) {
+                verified.put(deviceId, new Verified(presented, now + cacheMillis));
+            }
+            return ok;
+        });
+    }
+
+    /** The device's credentials changed (rotated, revoked, deleted): its next check reads Redis again. */
+    public void forget(String deviceId) {
+        changes.incrementAndGet();
+        verified.remove(deviceId);
+    }
+
+    /** Changes may have been missed (the subscription was lost): every next check reads Redis again. */
+    public void forgetAll() {
+        changes.incrementAndGet();
+        verified.clear();
     }
 
     /**
      * True when {@code password} is the secret whose hash was just read ({@code storedHash}, empty when the device has
-     * none).
+     * none). What CONNECT uses: it reads the hash with everything else, so no cache can hold a revoked secret.
      */
     public static boolean matches(String deviceId, String username, String password, String storedHash) {
         if (!DeviceId.isValid(deviceId) || password == null || storedHash == null || storedHash.isEmpty()

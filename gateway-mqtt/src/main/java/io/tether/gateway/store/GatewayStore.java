@@ -4,6 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.tether.runtime.redis.LuaScript;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,11 @@ public final class GatewayStore {
 
     public GatewayStore(RedisAsyncCommands<String, String> redis) {
         this.redis = redis;
+    }
+
+    /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
+    public CompletionStage<Optional<String>> secretHash(String deviceId) {
+        return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
     }
 
     /** Stores a push token the device reported itself; false (and nothing written) when the device record is gone. */

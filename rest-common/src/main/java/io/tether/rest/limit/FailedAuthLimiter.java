@@ -64,22 +64,35 @@ public final class FailedAuthLimiter {
         return new FailedAuthLimiter(null, null, System::currentTimeMillis, Listener.NONE);
     }
 
-    /** How long the address must still wait, if it must; counted as a throttled request when it must. */
+    /**
+     * How long the address must still wait, if it must. A request that comes while its address must wait is counted
+     * like a failure (towards the ban), unless the address is banned already.
+     */
     public Optional<Duration> waiting(String source) {
         if (policy == null) {
             return Optional.empty();
         }
-        Optional<Duration> wait = heldBack.waiting(source).flatMap(standing -> standing.waitAt(clock.getAsLong()));
-        wait.ifPresent(w -> listener.throttled());
-        return wait;
+        long now = clock.getAsLong();
+        Optional<Standing> standing = heldBack.waiting(source);
+        if (standing.isEmpty()) {
+            return Optional.empty();
+        }
+        listener.throttled();
+        if (!standing.get().bannedAt(now)) {
+            count(source);
+        }
+        return standing.get().waitAt(now);
     }
 
     /** A request from {@code source} failed to authenticate. */
     public void failed(String source) {
         listener.failed();
-        if (policy == null) {
-            return;
+        if (policy != null) {
+            count(source);
         }
+    }
+
+    private void count(String source) {
         heldBack.countHere(source);
         if (log != null) {
             log.record(RedisKeys.authFailures(DOOR, source), policy).whenComplete((Standing standing, Throwable error) -> {

@@ -54,9 +54,7 @@ public final class HeldBack {
             if (entry == null) {
                 return shared.waitAt(now).isPresent() ? new Entry(0, now, shared) : null;
             }
-            Standing mine = entry.standing();
-            return new Entry(entry.localFailures(), entry.lastFailure(), new Standing(Math.max(mine.failures(), shared.failures()),
-                    Math.max(mine.blockedUntil(), shared.blockedUntil()), Math.max(mine.bannedUntil(), shared.bannedUntil())));
+            return new Entry(entry.localFailures(), entry.lastFailure(), entry.standing().or(shared));
         });
     }
 

@@ -17,6 +17,12 @@ public record Standing(long failures, long blockedUntil, long bannedUntil) {
         return bannedUntil > nowMillis;
     }
 
+    /** The longer of both: the most failures, the latest ends of wait and ban. */
+    public Standing or(Standing other) {
+        return new Standing(Math.max(failures, other.failures), Math.max(blockedUntil, other.blockedUntil),
+                Math.max(bannedUntil, other.bannedUntil));
+    }
+
     /** How long the source must still wait (a ban included), if at all. */
     public Optional<Duration> waitAt(long nowMillis) {
         long until = Math.max(blockedUntil, bannedUntil);

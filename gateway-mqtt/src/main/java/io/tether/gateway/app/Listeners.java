@@ -13,6 +13,12 @@ import java.util.Set;
 /** The MQTT listeners {@link MqttConfig} asks for: TCP, TLS, WebSocket and WebSocket over TLS. */
 final class Listeners {
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** Forward-secret AEAD suites only: TLS 1.3's, then TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305. */
+    static final List<String> DEFAULT_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private Listeners() {
     }
 
@@ -58,7 +64,7 @@ final class Listeners {
         options.setSsl(true).setSni(pairs.size() > 1).setKeyCertOptions(certs);
         options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(protocols(tls.protocols())));
         // Forward-secret AEAD suites only (MqttConfig.Tls#cipherSuites): a client that offers none of them is refused.
-        tls.cipherSuites().forEach(options::addEnabledCipherSuite);
+        tls.cipherSuites().orElse(DEFAULT_CIPHER_SUITES).forEach(options::addEnabledCipherSuite);
         ClientAuth clientAuth = ClientAuth.valueOf(tls.clientAuth());
         options.setClientAuth(clientAuth);
         tls.clientCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));

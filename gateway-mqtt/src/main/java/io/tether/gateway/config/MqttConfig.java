@@ -56,14 +56,10 @@ public interface MqttConfig {
         List<String> protocols();
 
         /**
-         * Cipher suites, in order of preference: forward-secret AEAD suites only. Default: TLS 1.3's three, then
-         * TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305 (ECDSA and RSA certificates).
+         * Cipher suites. Default: forward-secret AEAD suites only, TLS 1.3's three and TLS 1.2's ECDHE with AES-GCM or
+         * ChaCha20-Poly1305 (ECDSA and RSA certificates); see {@code Listeners.DEFAULT_CIPHER_SUITES}.
          */
-        @WithDefault("TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,"
-                + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
-                + "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
-                + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")
-        List<String> cipherSuites();
+        Optional<List<String>> cipherSuites();
     }
 
     /** A certificate chain and its key, as PEM file paths. */

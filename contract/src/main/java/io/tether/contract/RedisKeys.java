@@ -74,6 +74,14 @@ public final class RedisKeys {
             return base() + "auth-origins";
         }
 
+        /**
+         * Hash: the device's tokens other than the standard one ({@link PushTokenSlot#field()} →
+         * {@link StoredPushToken} JSON). The standard token stays in {@link #record()} ({@link DeviceFields#PUSH_TOKEN}).
+         */
+        public String pushTokens() {
+            return base() + "push-tokens";
+        }
+
         /** Hash: delivery status of one message for this device. */
         public String status(String messageId) {
             return base() + "status:" + messageId;
@@ -181,6 +189,11 @@ public final class RedisKeys {
     /** The expiry shard a device's messages are indexed in. */
     public static int expiryShardOf(String deviceId, int shards) {
         return Math.floorMod(deviceId.hashCode(), shards);
+    }
+
+    /** Hash: app id → {@link PushApp} JSON, the apps push-service holds APNs credentials for (it rewrites it at start). */
+    public static String pushApps() {
+        return PREFIX + "push-apps";
     }
 
     /** Hash: a backend API key, by the SHA-256 of the key. */

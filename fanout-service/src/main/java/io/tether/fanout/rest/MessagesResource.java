@@ -32,11 +32,13 @@ public class MessagesResource {
     private final MessageRequests requests;
     private final MessageIntake intake;
     private final StatusStore statuses;
+    private final PushAppCheck pushApps;
 
-    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses) {
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, PushAppCheck pushApps) {
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
+        this.pushApps = pushApps;
     }
 
     /** Answer of {@code POST /v1/messages}. */
@@ -55,14 +57,21 @@ public class MessagesResource {
         OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
         List<String> named = message.target().device() != null ? List.of(message.target().device())
                 : message.target().devices() != null ? message.target().devices() : List.of();
-        // The check and the record go to Redis together; the message goes to Kafka only after both.
-        CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
-        CompletionStage<Void> recorded = statuses.record(message, named.stream().distinct().toList());
-        return unknown.thenCompose(missing -> {
-            if (!missing.isEmpty()) {
-                throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+        // Push no APNs app could send is refused before anything is recorded (it costs a Redis read only with push options).
+        return pushApps.check(message.push(), named, message.target().device() != null).thenCompose(refused -> {
+            if (!refused.isEmpty()) {
+                throw ProblemException.validation("no APNs app can send this push", refused);
             }
-            return intake.accept(message, recorded, trace);
+            // The check and the record go to Redis together; the message goes to Kafka only after both.
+            CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                    : statuses.unknownDevices(named);
+            CompletionStage<Void> recorded = statuses.record(message, named.stream().distinct().toList());
+            return unknown.thenCompose(missing -> {
+                if (!missing.isEmpty()) {
+                    throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+                }
+                return intake.accept(message, recorded, trace);
+            });
         }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                 .header("Location", "/v1/messages/" + message.messageId())

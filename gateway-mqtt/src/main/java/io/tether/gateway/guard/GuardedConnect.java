@@ -44,7 +44,14 @@ public final class GuardedConnect implements Handler<MqttEndpoint> {
             return;
         }
         Context context = vertx.getOrCreateContext();
+        // The socket can close while the guard asks Redis; then nothing is left to answer (and the next handler, which
+        // watches for an early close itself, would never hear of this one).
+        boolean[] closedEarly = new boolean[1];
+        endpoint.closeHandler(v -> closedEarly[0] = true);
         Future.fromCompletionStage(guard.admit(endpoint.clientIdentifier(), Sources.of(endpoint)), context).onComplete(result -> {
+            if (closedEarly[0]) {
+                return;
+            }
             if (result.failed()) {
                 // Redis cannot answer: neither can the CONNECT script, which then refuses with "server unavailable".
                 LOG.debugf("connect guard unavailable: %s", result.cause().getMessage());

@@ -15,7 +15,7 @@ import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import io.tether.push.pipeline.PushConsumer;
+import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.push.pipeline.PushService;
 import io.tether.push.pipeline.PushTopics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +65,7 @@ public class PushApp {
         producer = kafka.clients().durableProducer("tether-push");
         KafkaClients.warmUp(producer, List.of(Topics.RECEIPTS, Topics.DLQ), Duration.ofSeconds(60));
         var consumer = kafka.clients().groupConsumer(kafka.groupId().orElse("tether-push"), "tether-push-consumer",
-                PushConsumer.batchSize(apns.maxInFlight()));
+                KeyedConsumer.batchSize(apns.maxInFlight()));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         kafkaMeters.bind(consumer);
@@ -91,15 +91,26 @@ public class PushApp {
         }
     }
 
+    boolean isConsumerAlive() {
+        return service == null || service.isAlive();
+    }
+
     boolean isConsuming() {
         return service != null && service.isConsuming();
+    }
+
+    boolean isCatalogPublished() {
+        return service != null && service.isCatalogPublished();
     }
 
     private static List<ApnsApp> apps(ApnsConfig config) {
         return new TreeMap<>(config.apps()).entrySet().stream().map(entry -> {
             ApnsConfig.App app = entry.getValue();
+            double perSecond = app.rateLimit().perSecond();
+            ApnsApp.RateLimit limit = perSecond <= 0 ? null
+                    : new ApnsApp.RateLimit(perSecond, app.rateLimit().burst().orElse((int) Math.max(1, Math.ceil(perSecond))));
             return ApnsApp.of(entry.getKey(), app.bundleId(), app.teamId(), app.keyId(), app.signingKey(), app.certificate(),
-                    app.certificatePassword());
+                    app.certificatePassword(), app.environments(), app.pushTypes(), limit);
         }).toList();
     }
 }

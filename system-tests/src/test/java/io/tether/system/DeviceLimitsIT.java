@@ -106,7 +106,7 @@ class DeviceLimitsIT {
         String own = "devices/" + device.id() + "/";
 
         assertEquals(Mqtt5PubAckReasonCode.SUCCESS, pubAck(client, own + "a"));
-        assertEquals(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID, pubAck(client, own + "a/b"), "5 levels, 4 allowed");
+        assertEquals(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID, pubAck(client, own + "a/b/c"), "5 levels, 4 allowed");
         assertEquals(Mqtt5PubAckReasonCode.TOPIC_NAME_INVALID, pubAck(client, own + "x".repeat(64 - own.length() + 1)), "65 bytes");
         Mqtt5SubAckException deep = assertThrows(Mqtt5SubAckException.class, () -> unwrap(() -> subscribe(client, own + "a/b/#")));
         assertEquals(List.of(Mqtt5SubAckReasonCode.TOPIC_FILTER_INVALID), deep.getMqttMessage().getReasonCodes());

@@ -59,7 +59,10 @@ final class Doors {
                 all &= line.contains(label);
             }
             if (all) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                // A counter's sample may end in an exemplar ("... 22.0 # {trace_id=\"…\"} 1.0 1796406966.336"): the value precedes it.
+                int exemplar = line.indexOf(" # ");
+                String sample = exemplar < 0 ? line : line.substring(0, exemplar);
+                sum += Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
             }
         }
         return sum;

@@ -14,6 +14,7 @@ import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPubAckMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.util.ArrayList;
@@ -140,8 +141,18 @@ public final class DeviceSession implements Upstream.Session {
     }
 
     private void onUnsubscribe(MqttUnsubscribeMessage message) {
-        message.topics().forEach(subscriptions::remove);
-        endpoint.unsubscribeAcknowledge(message.messageId());
+        if (!control.isMqtt5()) {
+            message.topics().forEach(subscriptions::remove);
+            endpoint.unsubscribeAcknowledge(message.messageId());
+            return;
+        }
+        // MQTT 5's UNSUBACK carries one reason code per filter (a client refuses one without).
+        List<MqttUnsubAckReasonCode> codes = new ArrayList<>();
+        for (String filter : message.topics()) {
+            codes.add(subscriptions.contains(filter) ? MqttUnsubAckReasonCode.SUCCESS : MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED);
+            subscriptions.remove(filter);
+        }
+        endpoint.unsubscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
     }
 
     // ---- downstream -----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
@@ -219,7 +220,11 @@ class RevocationIT {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        return Doors.mqtt5(device.id(), gateway.tlsPort(), "127.0.0.1")
-                .sslConfig().keyManagerFactory(keys).trustManagerFactory(trust).hostnameVerifier((host, session) -> true).applySslConfig();
+        // TLS inside the transport config: a client-level sslConfig() after an applied transportConfig() is dropped,
+        // and the client then speaks plain MQTT to the TLS port.
+        return MqttClient.builder().useMqttVersion5().identifier(device.id())
+                .transportConfig().serverHost("127.0.0.1").serverPort(gateway.tlsPort()).localAddress("127.0.0.1")
+                .sslConfig().keyManagerFactory(keys).trustManagerFactory(trust).hostnameVerifier((host, session) -> true).applySslConfig()
+                .applyTransportConfig();
     }
 }

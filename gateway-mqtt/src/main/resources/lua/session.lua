@@ -4,19 +4,17 @@
 -- KEYS: 1 session. ARGV: 1 operation, 2 the connection's epoch, then per operation:
 --   claim       3 clean start (0|1), 4 kept (1: the session is stored; 0: it lasts only as long as the connection),
 --               5 expiry seconds after the connection ends, 6 seconds it is kept while held (bounds what a crashed
---               gateway leaves behind), 7 gateway that holds the previous connection or '', 8 its takeover channel,
---               9 message for it ('<device id> <epoch>')
+--               gateway leaves behind)
 --   subscribe   3 seconds kept while held, then filter and QoS pairs
 --   unsubscribe 3 seconds kept while held, then filters
 --   end         3 expiry seconds (0: the session ends with the connection)
+-- Who holds the device (one connection per client id across gateways, takeover notices) is claim.lua's; this script
+-- keeps only the session's contents.
 -- Returns 1 when applied, 0 when another connection holds the session.
 local session, op, epoch = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local holder = tonumber(redis.call('HGET', session, 'epoch') or '0')
 
 if op == 'claim' then
-  if ARGV[7] ~= '' then
-    redis.call('PUBLISH', ARGV[8], ARGV[9])
-  end
   if holder > epoch then
     return 0
   end

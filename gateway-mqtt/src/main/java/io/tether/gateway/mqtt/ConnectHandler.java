@@ -14,16 +14,18 @@ import io.vertx.core.Handler;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * CONNECT: read the device (one script: existence, secret, grants, a new epoch, the previous connection and the stored
- * session), authenticate (password, or a TLS client certificate naming the device), then, side by side: take over an
- * older connection (here: at once; on another gateway: through its takeover channel), claim the session, announce the
- * connection in this gateway's device set and report it to Kafka. Only then CONNACK, with Session Present when a stored
- * session resumes (its subscriptions restored, so the device receives without subscribing again), so presence can
- * never miss a device that believes it is connected.
+ * CONNECT: read the device (one script: existence, revocation, secret, credential version, grants, a new epoch and the
+ * stored session), authenticate (password, or a TLS client certificate naming the device), then, side by side: take
+ * over an older connection here at once, claim the device ({@link ConnectHooks#claim}: an older connection on another
+ * gateway hears of it on its control channel), take its stored session, announce the connection in this gateway's device
+ * set and report it to Kafka. Only then CONNACK, with Session Present when a stored session resumes (its subscriptions
+ * restored, so the device receives without subscribing again), so presence can never miss a device that believes it is
+ * connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard counts them).
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
@@ -39,8 +41,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         this.transport = transport;
     }
 
-    /** A connection on its way to CONNACK. */
-    private record Opened(DeviceSession session, boolean sessionPresent, List<String> dropped) {
+    /**
+     * A connection on its way to CONNACK; {@code takenOver} when a newer connection of the device holds it already (the
+     * device or its session), so this one gets DISCONNECT 0x8E right after CONNACK.
+     */
+    private record Opened(DeviceSession session, boolean sessionPresent, List<String> dropped, boolean takenOver) {
     }
 
     @Override
@@ -49,6 +54,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
+            services.hooks().refused(endpoint);
             metrics.authFailure("client-id-invalid");
             reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID,
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "the client id must be the device id");
@@ -68,7 +74,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         Future.fromCompletionStage(store.connect(deviceId), context)
                 .compose(found -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
                         : found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
-                        .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
+                        .orElseGet(() -> Future.failedFuture(new NotAuthorized("unknown device or wrong credentials"))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
                         .compose(user -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
                                 : open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
@@ -79,18 +85,24 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
                     answer(endpoint, () -> endpoint.accept(opened.sessionPresent(), mqtt5
                             ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES));
+                    if (opened.takenOver()) {
+                        session.takeOver(); // a newer connection of the device was claimed meanwhile, here or elsewhere
+                        return;
+                    }
                     session.accepted();
                     if (!opened.dropped().isEmpty()) {
                         store.unsubscribe(deviceId, session.epoch(), opened.dropped());
                     }
                 })
-                .onFailure(error -> {
+                .onFailure(failure -> {
+                    Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (error instanceof ClosedBeforeConnack) {
                         metrics.connectError("closed-before-connack");
-                    } else if (error instanceof NotAuthorized) {
+                    } else if (error instanceof NotAuthorized refusal) {
+                        services.hooks().refused(endpoint);
                         metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
                         reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
-                                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "unknown device or wrong credentials");
+                                MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, refusal.getMessage());
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
                         metrics.connectError("server-unavailable");
@@ -156,17 +168,23 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
         Connections connections = services.connections();
         connections.register(session).ifPresent(DeviceSession::takeOver);
-        String gatewayId = services.events().gatewayId();
-        String takeoverFrom = info.previousOnline() && !gatewayId.equals(info.previousGateway()) ? info.previousGateway() : null;
-        PresenceEvent connected = new PresenceEvent(session.deviceId(), gatewayId, info.epoch(), PresenceEvent.Kind.CONNECTED, null,
-                System.currentTimeMillis());
+        PresenceEvent connected = new PresenceEvent(session.deviceId(), services.events().gatewayId(), info.epoch(),
+                PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
         // All before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
         CompletableFuture<Void> announced = connections.announce(session).toCompletableFuture();
         CompletableFuture<Void> reported = services.events().presence(connected).toCompletableFuture();
-        CompletionStage<Boolean> claimed = services.store().claimSession(session.deviceId(), info.epoch(),
-                new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry(), takeoverFrom));
-        CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed.toCompletableFuture())
-                .thenApply(v -> new Opened(session, present, dropped));
+        // Registered first, then claimed: a takeover notice or credential change published after the claim finds it.
+        CompletableFuture<GatewayStore.Claim> claimed = services.hooks().claim(endpoint, session, info.credentialVersion())
+                .toCompletableFuture();
+        CompletableFuture<Boolean> sessionClaimed = services.store().claimSession(session.deviceId(), info.epoch(),
+                new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry())).toCompletableFuture();
+        CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed, sessionClaimed).thenApply(v -> {
+            if (claimed.join() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
+                throw new NotAuthorized("the device's credentials changed while it connected"); // since connect.lua read them
+            }
+            // Either claim refused: a newer connection holds the device or its session.
+            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER || !sessionClaimed.join());
+        });
         return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
     }
 
@@ -203,10 +221,10 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
     }
 
-    /** Wrong client id, user name or password. */
+    /** Unknown device, wrong user name or password, or credentials changed meanwhile; the message is the reason string. */
     private static final class NotAuthorized extends RuntimeException {
-        NotAuthorized() {
-            super("not authorized", null, false, false);
+        NotAuthorized(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

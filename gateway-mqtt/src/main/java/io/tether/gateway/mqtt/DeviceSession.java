@@ -60,7 +60,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
         this.control = new ConnectionControl(endpoint);
         this.subscriptions = new SubscriptionSet(deviceId);
         this.subscriptionRequests = new SubscriptionRequests(deviceId, epoch, grants, control, subscriptions, services.store(),
-                terms.stored(), settings.maxSubscriptions(), context, this::subscriptionsChanged);
+                terms.stored(), settings.limits(), context, this::subscriptionsChanged);
         int maxInflight = Math.min(settings.maxInflight(), MqttProps.receiveMaximum(endpoint.connectProperties()));
         this.downstream = new Downstream(deviceId, services.vertx(), control, subscriptions, services.tracing(), services.acknowledgements(),
                 services.events(), this::presence, () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis(),

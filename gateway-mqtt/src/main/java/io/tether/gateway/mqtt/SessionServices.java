@@ -5,7 +5,10 @@ import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Vertx;
 
-/** What every device session of this gateway shares: timers, Kafka, Redis, the connection table, settings, tracing. */
+/**
+ * What every device session of this gateway shares: timers, Kafka, Redis, the connection table, settings, tracing, and
+ * the guards' hooks into CONNECT ({@link ConnectHooks#NONE} without guards).
+ */
 public record SessionServices(Vertx vertx, EventPublisher events, Connections connections, GatewayStore store, SessionSettings settings,
-        MqttTracing tracing, Acknowledgements acknowledgements) {
+        MqttTracing tracing, Acknowledgements acknowledgements, ConnectHooks hooks) {
 }

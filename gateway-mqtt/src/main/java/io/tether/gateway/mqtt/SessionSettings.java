@@ -14,9 +14,9 @@ import java.time.Duration;
  *                            3.1.1 with clean session off gets it)
  * @param maxKeepAliveSeconds longest keepalive an MQTT 5 client gets (a longer one, or none, is answered with Server
  *                            Keep Alive)
- * @param maxSubscriptions    topic filters one session may hold
  * @param maxPacketSize       largest MQTT packet this gateway accepts (announced as Maximum Packet Size)
+ * @param limits              subscriptions, topics, will and what is on its way to Kafka
  */
 public record SessionSettings(Duration ackTimeout, int maxInflight, int maxPayloadBytes, int publishPerSecond, int publishBurst,
-        Duration maxSessionExpiry, int maxKeepAliveSeconds, int maxSubscriptions, int maxPacketSize) {
+        Duration maxSessionExpiry, int maxKeepAliveSeconds, int maxPacketSize, SessionLimits limits) {
 }

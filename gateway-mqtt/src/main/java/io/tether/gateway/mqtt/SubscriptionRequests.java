@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE of one connection. A filter is granted when the topic policy allows it, at the QoS asked
- * for but at most 1 (Tether's Maximum QoS), within the per-session bound. When the session is stored (it outlives the
+ * for but at most 1 (Tether's Maximum QoS), within the {@link SessionLimits} (topic length and depth, filters held). When the session is stored (it outlives the
  * connection), the change is written to Redis first and acknowledged after, so that a session resumed on any gateway
  * holds what the client was told; a failed write is answered with Unspecified error (0x80). Event-loop confined.
  */
@@ -33,7 +33,7 @@ final class SubscriptionRequests {
     private final SubscriptionSet subscriptions;
     private final GatewayStore store;
     private final boolean stored;
-    private final int maxSubscriptions;
+    private final SessionLimits limits;
     private final Context context;
     private final Runnable changed;
 
@@ -42,7 +42,7 @@ final class SubscriptionRequests {
      * @param changed runs on the event loop after subscriptions were added
      */
     SubscriptionRequests(String deviceId, long epoch, Grants grants, ConnectionControl control, SubscriptionSet subscriptions,
-            GatewayStore store, boolean stored, int maxSubscriptions, Context context, Runnable changed) {
+            GatewayStore store, boolean stored, SessionLimits limits, Context context, Runnable changed) {
         this.deviceId = deviceId;
         this.epoch = epoch;
         this.grants = grants;
@@ -50,16 +50,19 @@ final class SubscriptionRequests {
         this.subscriptions = subscriptions;
         this.store = store;
         this.stored = stored;
-        this.maxSubscriptions = maxSubscriptions;
+        this.limits = limits;
         this.context = context;
         this.changed = changed;
     }
 
-    /** Takes over the subscriptions of a resumed session that the topic policy still allows; returns the ones it does not. */
+    /**
+     * Takes over the subscriptions of a resumed session that the topic policy and the limits still allow; returns the
+     * ones they do not.
+     */
     List<String> restore(Map<String, Integer> saved) {
         List<String> dropped = new ArrayList<>();
         saved.forEach((filter, qos) -> {
-            if (TopicPolicy.maySubscribe(deviceId, filter, grants) && subscriptions.size() < maxSubscriptions) {
+            if (TopicPolicy.maySubscribe(deviceId, filter, grants) && limits.restorable(filter, subscriptions.size())) {
                 subscriptions.add(filter, qos == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE);
             } else {
                 dropped.add(filter);
@@ -74,12 +77,17 @@ final class SubscriptionRequests {
         List<String> refused = new ArrayList<>();
         for (var subscription : message.topicSubscriptions()) {
             String filter = subscription.topicName();
-            if (!TopicPolicy.maySubscribe(deviceId, filter, grants)) {
+            boolean held = subscriptions.contains(filter) || granted.containsKey(filter);
+            int count = subscriptions.size() + (int) granted.keySet().stream().filter(f -> !subscriptions.contains(f)).count();
+            var limited = limits.subscribeRefusal(filter, held, count);
+            if (limited.isPresent()) {
+                codes.add(limited.get());
+                refused.add(limited.get() == MqttSubAckReasonCode.QUOTA_EXCEEDED
+                        ? filter + " is one more than the " + limits.maxSubscriptions() + " filters a session may hold"
+                        : filter + " is too long or too deep");
+            } else if (!TopicPolicy.maySubscribe(deviceId, filter, grants)) {
                 codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
                 refused.add(filter + " is not allowed");
-            } else if (!subscriptions.contains(filter) && !granted.containsKey(filter) && subscriptions.size() + granted.size() >= maxSubscriptions) {
-                codes.add(MqttSubAckReasonCode.QUOTA_EXCEEDED);
-                refused.add(filter + " is one more than the " + maxSubscriptions + " filters a session may hold");
             } else {
                 MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
                 granted.put(filter, qos.value());

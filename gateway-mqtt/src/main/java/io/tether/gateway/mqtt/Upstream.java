@@ -31,6 +31,8 @@ final class Upstream {
     private final Grants grants;
     private final SessionSettings settings;
     private final PublishLimiter limiter;
+    private final SessionLimits limits;
+    private final UpstreamBudget budget;
     private final EventPublisher events;
     private final GatewayStore store;
     private final MqttTracing tracing;
@@ -56,6 +58,8 @@ final class Upstream {
         this.grants = grants;
         this.settings = settings;
         this.limiter = new PublishLimiter(settings.publishPerSecond(), settings.publishBurst());
+        this.limits = settings.limits();
+        this.budget = limits.budget();
         this.events = events;
         this.store = store;
         this.tracing = tracing;
@@ -77,22 +81,59 @@ final class Upstream {
         }
         if (publish.payloadLength() > settings.maxPayloadBytes()) {
             // MQTT 5 has no PUBACK code for it: Packet Too Large is a DISCONNECT reason.
+            limits.refused("payload");
             publish.refuseConnection(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large",
                     "payload of " + publish.payloadLength() + " bytes; at most " + settings.maxPayloadBytes() + " are accepted");
             return;
         }
         if (!limiter.tryAcquire()) {
+            limits.refused("rate");
             publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded: at most " + settings.publishPerSecond()
                     + " per second");
             return;
         }
-        switch (TopicPolicy.classifyPublish(deviceId, publish.topic(), grants)) {
+        if (!limits.topicFits(publish.topic())) {
+            limits.refused("topic");
+            publish.refuse(MqttPubAckReasonCode.TOPIC_NAME_INVALID, "topic too long or too deep");
+            return;
+        }
+        TopicPolicy.PublishKind kind = TopicPolicy.classifyPublish(deviceId, publish.topic(), grants);
+        if (kind == TopicPolicy.PublishKind.DENIED) {
+            publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed: publish under devices/" + deviceId
+                    + "/ or a granted topic");
+            return;
+        }
+        if (!reserve(publish)) {
+            return;
+        }
+        switch (kind) {
             case OWN, GRANTED -> forward(publish);
             case LIFECYCLE -> onLifecycle(publish);
             case PUSH_TOKEN -> onPushToken(publish);
-            case DENIED -> publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed: publish under devices/" + deviceId
-                    + "/ or a granted topic");
+            default -> throw new IllegalStateException(kind.name());
         }
+    }
+
+    /** Room in the connection's {@link UpstreamBudget}, or the refusal: beyond the Receive Maximum, or too many bytes. */
+    private boolean reserve(InboundPublish publish) {
+        return switch (budget.take(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength())) {
+            case TAKEN -> true;
+            case INFLIGHT_EXCEEDED -> {
+                limits.refused("inflight");
+                publish.refuseConnection(MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive-maximum-exceeded",
+                        "more than " + settings.maxInflight() + " QoS 1 PUBLISHes awaiting PUBACK");
+                yield false;
+            }
+            case BYTES_EXCEEDED -> {
+                limits.refused("queued-bytes");
+                publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "too much on its way to Kafka: resend after the PUBACKs");
+                yield false;
+            }
+        };
+    }
+
+    private void release(InboundPublish publish) {
+        budget.release(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength());
     }
 
     /**
@@ -122,6 +163,7 @@ final class Upstream {
             default -> null;
         };
         if (kind == null) {
+            release(publish);
             publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "lifecycle payload must be background or foreground");
             return;
         }
@@ -135,6 +177,7 @@ final class Upstream {
         try {
             report = PushTokenReport.parse(publish.payload());
         } catch (IllegalArgumentException e) {
+            release(publish);
             publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
             return;
         }
@@ -150,11 +193,9 @@ final class Upstream {
 
     /** QoS 1: acknowledge only once the record is durable; on failure the client must send it again. */
     private void acknowledgeWhenDurable(InboundPublish publish, CompletionStage<Void> durable) {
-        if (publish.qos() == MqttQoS.AT_MOST_ONCE) {
-            return;
-        }
         Future.fromCompletionStage(durable, context).onComplete(result -> {
-            if (session.isClosed()) {
+            release(publish);
+            if (publish.qos() == MqttQoS.AT_MOST_ONCE || session.isClosed()) {
                 return;
             }
             if (result.succeeded()) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,16 +17,25 @@ public interface GatewayStore {
     /**
      * What a CONNECT needs of the device, read in one script (see connect.lua).
      *
-     * @param secretHash      SHA-256 of the device's MQTT password; empty when it has none (certificate only)
-     * @param userId          the device's user, or null
-     * @param grants          the device's own grants (filter → actions); its user's come from {@link #userGrants}
-     * @param epoch           the new connection's epoch
-     * @param previousGateway the gateway presence names for the device's last connection, or null
-     * @param previousOnline  whether presence still counts that connection as connected
-     * @param session         the device's stored MQTT session, as found
+     * @param secretHash        SHA-256 of the device's MQTT password; empty when it has none (certificate only)
+     * @param userId            the device's user, or null
+     * @param grants            the device's own grants (filter → actions); its user's come from {@link #userGrants}
+     * @param epoch             the new connection's epoch
+     * @param credentialVersion the device's credential version now; the connection's claim holds on to it
+     * @param session           the device's stored MQTT session, as found
      */
-    record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch, String previousGateway,
-            boolean previousOnline, StoredSession session) {
+    record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch, long credentialVersion,
+            StoredSession session) {
+    }
+
+    /** What a claim of a connection found (see claim.lua). */
+    enum Claim {
+        /** The connection holds the device. */
+        HELD,
+        /** A newer connection of the device holds it: this one must go (DISCONNECT 0x8E). */
+        TAKEN_OVER,
+        /** The device was deleted, or its credentials revoked or rotated since the connection authenticated. */
+        CREDENTIALS_CHANGED
     }
 
     /**
@@ -41,16 +51,29 @@ public interface GatewayStore {
     /**
      * How a connection takes the device's session (after it authenticated).
      *
-     * @param cleanStart    discard what is stored
-     * @param kept          store the session (false: it lasts as long as the connection, nothing is stored)
-     * @param expiry        how long it is kept after the connection ends
-     * @param takeoverFrom  the gateway to tell that a newer connection took the device over, or null
+     * @param cleanStart discard what is stored
+     * @param kept       store the session (false: it lasts as long as the connection, nothing is stored)
+     * @param expiry     how long it is kept after the connection ends
      */
-    record SessionClaim(boolean cleanStart, boolean kept, Duration expiry, String takeoverFrom) {
+    record SessionClaim(boolean cleanStart, boolean kept, Duration expiry) {
     }
 
-    /** The device's connect-time facts, a new epoch and its stored session; empty when the device is unknown. */
+    /**
+     * The device's connect-time facts, a new epoch and its stored session; empty when the device is unknown or its
+     * credentials are revoked.
+     */
     CompletionStage<Optional<ConnectInfo>> connect(String deviceId);
+
+    /**
+     * Claims the device for the connection {@code epoch} on {@code gatewayId}, or checks the claim again: tells the
+     * gateway of an older connection to close it, and says whether this one still holds and may (see claim.lua).
+     *
+     * @param credentialVersion the version the connection authenticated under; empty when checking an existing claim
+     * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl};
+     *                          empty when checking an existing claim
+     */
+    CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
+            Optional<String> source, Duration sourceTtl);
 
     /** The grants of a user, for every device of the user. */
     CompletionStage<Map<String, String>> userGrants(String userId);
@@ -67,7 +90,7 @@ public interface GatewayStore {
     /** Connection {@code epoch} ended: its session expires after {@code expiry} (zero: now), unless another connection holds it. */
     CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry);
 
-    /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown. */
+    /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     CompletionStage<Optional<String>> secretHash(String deviceId);
 
     /**
@@ -78,7 +101,7 @@ public interface GatewayStore {
      */
     CompletionStage<Boolean> updatePushToken(String deviceId, PushTokenSlot slot, String token, String environment, String activityType);
 
-    /** Stores a standard push token the device reported itself; false when the device record is gone. */
+    /** Stores a standard push token the device reported itself; false (and nothing written) when the device record is gone. */
     CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment);
 
     /**

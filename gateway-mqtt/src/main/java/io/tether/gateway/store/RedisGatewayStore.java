@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -24,6 +25,8 @@ import java.util.concurrent.CompletionStage;
 public final class RedisGatewayStore implements GatewayStore {
     private static final LuaScript CONNECT = LuaScript.load(RedisGatewayStore.class, "connect.lua");
     private static final LuaScript SESSION = LuaScript.load(RedisGatewayStore.class, "session.lua");
+    private static final LuaScript CLAIM = LuaScript.load(RedisGatewayStore.class, "claim.lua");
+    private static final LuaScript PUSH_TOKEN = LuaScript.load(RedisGatewayStore.class, "push-token.lua");
     /** Stored subscription fields in the session hash. */
     private static final String SUBSCRIPTION = "s:";
 
@@ -47,7 +50,7 @@ public final class RedisGatewayStore implements GatewayStore {
     public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         return CONNECT.<List<Object>>run(redis, ScriptOutputType.MULTI,
-                new String[] {keys.record(), keys.epoch(), keys.grants(), keys.presence(), keys.session()},
+                new String[] {keys.record(), keys.epoch(), keys.grants(), keys.session()},
                 Long.toString(System.currentTimeMillis())).thenApply(RedisGatewayStore::connectInfo);
     }
 
@@ -55,14 +58,14 @@ public final class RedisGatewayStore implements GatewayStore {
         if ((Long) r.get(0) == 0L) {
             return Optional.empty();
         }
-        int grantValues = ((Long) r.get(6)).intValue();
+        int grantValues = ((Long) r.get(5)).intValue();
         Map<String, String> grants = new LinkedHashMap<>();
-        for (int i = 7; i + 1 < 7 + grantValues; i += 2) {
+        for (int i = 6; i + 1 < 6 + grantValues; i += 2) {
             grants.put((String) r.get(i), (String) r.get(i + 1));
         }
         Map<String, Integer> subscriptions = new HashMap<>();
         boolean sessionExists = false;
-        for (int i = 7 + grantValues; i + 1 < r.size(); i += 2) {
+        for (int i = 6 + grantValues; i + 1 < r.size(); i += 2) {
             sessionExists = true;
             String field = (String) r.get(i);
             if (field.startsWith(SUBSCRIPTION)) {
@@ -70,10 +73,22 @@ public final class RedisGatewayStore implements GatewayStore {
             }
         }
         String user = (String) r.get(2);
-        String previousGateway = (String) r.get(4);
-        return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3),
-                previousGateway.isEmpty() ? null : previousGateway, !previousGateway.isEmpty() && !"OFFLINE".equals(r.get(5)),
+        return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3), (Long) r.get(4),
                 sessionExists ? new StoredSession(true, subscriptions) : StoredSession.NONE));
+    }
+
+    @Override
+    public CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
+            Optional<String> source, Duration sourceTtl) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins()},
+                gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source.orElse(""),
+                Long.toString(sourceTtl.toMillis())).thenApply(r -> switch (r.intValue()) {
+                    case 1 -> Claim.HELD;
+                    case 0 -> Claim.TAKEN_OVER;
+                    default -> Claim.CREDENTIALS_CHANGED;
+                });
     }
 
     @Override
@@ -83,9 +98,8 @@ public final class RedisGatewayStore implements GatewayStore {
 
     @Override
     public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
-        String from = claim.takeoverFrom() == null ? "" : claim.takeoverFrom();
         return session(deviceId, "claim", epoch, flag(claim.cleanStart()), flag(claim.kept()), Long.toString(claim.expiry().toSeconds()),
-                Long.toString(heldTtlSeconds), from, from.isEmpty() ? "" : RedisKeys.takeoverChannel(from), deviceId + " " + epoch);
+                Long.toString(heldTtlSeconds));
     }
 
     @Override
@@ -155,13 +169,8 @@ public final class RedisGatewayStore implements GatewayStore {
 
     @Override
     public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
-        String record = RedisKeys.device(deviceId).record();
-        return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
-                : redis.hset(record, Map.of(
-                        DeviceFields.PUSH_TOKEN, token,
-                        DeviceFields.PUSH_ENVIRONMENT, environment,
-                        DeviceFields.PUSH_TOKEN_UPDATED_AT, Long.toString(System.currentTimeMillis()),
-                        DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
+        return PUSH_TOKEN.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.device(deviceId).record()},
+                token, environment, Long.toString(System.currentTimeMillis())).thenApply(n -> n == 1L);
     }
 
     @Override

@@ -64,6 +64,8 @@ class ConnectHandlerTest {
         assertEquals(List.of("connect dev-1"), fx.store.calls);
         assertTrue(fx.presence().isEmpty());
         assertEquals(1, counter("tether.gateway.auth.failures", "bad-credentials"));
+        assertEquals(List.of(ID), fx.hooks.refused, "the connect guard counts it against its source");
+        assertTrue(fx.hooks.claims.isEmpty());
     }
 
     @Test
@@ -76,6 +78,8 @@ class ConnectHandlerTest {
         assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, client.refusal());
         assertEquals(1, client.last("CONNACK-REFUSED").args().length, "MQTT 3.1.1 CONNACK has no properties");
         assertTrue(fx.store.calls("claim").isEmpty(), "a refused connection never touches the stored session");
+        assertTrue(fx.hooks.claims.isEmpty(), "nor claims the device");
+        assertEquals(List.of(ID), fx.hooks.refused);
         assertTrue(fx.connections.get(ID).isEmpty());
     }
 
@@ -90,6 +94,7 @@ class ConnectHandlerTest {
         assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, v5.refusal());
         assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, v311.refusal());
         assertTrue(fx.store.calls.isEmpty());
+        assertEquals(List.of("not/valid", ""), fx.hooks.refused);
     }
 
     @Test
@@ -143,7 +148,7 @@ class ConnectHandlerTest {
     @Test
     void theNewEpochGoesIntoPresenceTheClaimAndTheDeviceSetAndTheDevicesGrantsApply() {
         fx.store.devices.put(ID, new GatewayStore.ConnectInfo(DeviceAuthenticator.sha256Hex(PASSWORD), "alice",
-                Map.of("fleet/news", "subscribe"), 0, null, false, GatewayStore.StoredSession.NONE));
+                Map.of("fleet/news", "subscribe"), 0, 0, GatewayStore.StoredSession.NONE));
         fx.store.userGrants.put("alice", Map.of("family/alice/#", "subscribe"));
         FakeEndpoint client = device();
 
@@ -153,7 +158,7 @@ class ConnectHandlerTest {
         assertEquals(PresenceEvent.Kind.CONNECTED, connected.kind());
         assertEquals(101, connected.epoch());
         assertEquals(GatewayFixture.GATEWAY_ID, connected.gatewayId());
-        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0"), fx.store.calls("claim"));
         assertEquals(List.of("add-device gw-test dev-1"), fx.store.calls("add-device"));
         assertFalse(client.sessionPresent());
 
@@ -167,7 +172,7 @@ class ConnectHandlerTest {
 
     @Test
     void aStoredSessionResumesWithSessionPresentItsSubscriptionsAndReceivingWithoutASubscribe() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD),
                 new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
         FakeEndpoint client = device().cleanSession(false)
                 .connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 600));
@@ -175,33 +180,33 @@ class ConnectHandlerTest {
         connect(client);
 
         assertTrue(client.sessionPresent());
-        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=600 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=600"), fx.store.calls("claim"));
         assertEquals(List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.RECEIVING), fx.presenceKinds());
     }
 
     @Test
     void aCleanStartDiscardsTheStoredSession() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD),
                 new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
         FakeEndpoint client = device().cleanSession(true);
 
         connect(client);
 
         assertFalse(client.sessionPresent());
-        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0"), fx.store.calls("claim"));
         assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds(), "nothing restored: not receiving yet");
     }
 
     @Test
     void mqtt311WithCleanSessionOffKeepsItsSessionForTheGatewaysMaximum() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), null, false,
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD),
                 new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 0)));
         FakeEndpoint client = device().mqtt311().cleanSession(false);
 
         connect(client);
 
         assertTrue(client.sessionPresent());
-        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=3600 takeoverFrom=null"), fx.store.calls("claim"));
+        assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=3600"), fx.store.calls("claim"));
         assertEquals(MqttProperties.NO_PROPERTIES, client.connackProperties());
     }
 
@@ -241,16 +246,54 @@ class ConnectHandlerTest {
     }
 
     @Test
-    void aConnectionHeldByAnotherGatewayIsToldThroughTheClaimOnlyWhenPresenceSaysItIsThere() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), "gw-elsewhere", true, GatewayStore.StoredSession.NONE);
-        connect(device());
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), "gw-elsewhere", false, GatewayStore.StoredSession.NONE);
-        connect(device());
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), GatewayFixture.GATEWAY_ID, true, GatewayStore.StoredSession.NONE);
+    void theDeviceIsClaimedUnderTheCredentialVersionConnectReadNextToItsSession() {
+        fx.store.devices.put(ID, new GatewayStore.ConnectInfo(DeviceAuthenticator.sha256Hex(PASSWORD), null, Map.of(), 0, 7,
+                GatewayStore.StoredSession.NONE));
+
         connect(device());
 
-        assertEquals(List.of("takeoverFrom=gw-elsewhere", "takeoverFrom=null", "takeoverFrom=null"),
-                fx.store.calls("claim").stream().map(c -> c.substring(c.indexOf("takeoverFrom"))).toList());
+        assertEquals(List.of("dev-1 101 v7"), fx.hooks.claims);
+        assertEquals(List.of("claim dev-1 101 clean=true kept=false expiry=0"), fx.store.calls("claim"));
+        assertTrue(fx.hooks.refused.isEmpty());
+    }
+
+    @Test
+    void aDeviceClaimedByANewerConnectionMeanwhileIsAcceptedThenTakenOverWith0x8e() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.hooks.claim = GatewayStore.Claim.TAKEN_OVER;
+        FakeEndpoint client = device();
+
+        connect(client);
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds().subList(0, 1));
+        assertFalse(fx.presenceKinds().contains(PresenceEvent.Kind.RECEIVING), "a connection taken over never reports receiving");
+    }
+
+    @Test
+    void aStoredSessionHeldByANewerConnectionTakesThisOneOverToo() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.sessionClaimsHeld = false;
+        FakeEndpoint client = device().cleanSession(false);
+
+        connect(client);
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
+    }
+
+    @Test
+    void credentialsChangedBetweenTheReadAndTheClaimAreRefusedNotAuthorizedWithAReason() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.hooks.claim = GatewayStore.Claim.CREDENTIALS_CHANGED;
+        FakeEndpoint client = device();
+
+        connect(client);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, client.refusal());
+        assertEquals("the device's credentials changed while it connected",
+                FakeEndpoint.reasonString((MqttProperties) client.last("CONNACK-REFUSED").args()[1]));
+        assertEquals(List.of(ID), fx.hooks.refused);
+        assertTrue(fx.connections.get(ID).isEmpty());
     }
 
     @Test

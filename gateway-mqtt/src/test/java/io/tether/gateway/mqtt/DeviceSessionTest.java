@@ -142,7 +142,7 @@ class DeviceSessionTest {
     @Test
     void oneFilterMoreThanTheBoundIsRefusedWithQuotaExceeded() {
         open(STORED);
-        for (int i = 1; i <= GatewayFixture.SETTINGS.maxSubscriptions(); i++) {
+        for (int i = 1; i <= GatewayFixture.SETTINGS.limits().maxSubscriptions(); i++) {
             play("subscribeHandler", subscribe(i, "devices/" + ID + "/t" + i, MqttQoS.AT_LEAST_ONCE));
         }
 

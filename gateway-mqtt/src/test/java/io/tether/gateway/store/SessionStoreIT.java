@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tether.contract.RedisKeys;
 import io.tether.testkit.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,20 +67,19 @@ class SessionStoreIT {
     }
 
     private static GatewayStore.SessionClaim kept(boolean clean, long expirySeconds) {
-        return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds), null);
+        return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds));
     }
 
     @Test
-    void aConnectReadsTheDeviceItsGrantsAndPresenceAndFindsNoSessionAtFirst() throws Exception {
-        redis.hset(RedisKeys.device(ID).presence(), Map.of("gatewayId", "gw-a", "state", "LIVE"));
+    void aConnectReadsTheDeviceItsCredentialVersionAndGrantsAndFindsNoSessionAtFirst() throws Exception {
+        redis.hset(RedisKeys.device(ID).record(), "credentialVersion", "3");
 
         GatewayStore.ConnectInfo info = connect();
 
         assertEquals("abc", info.secretHash());
         assertEquals("alice", info.userId());
+        assertEquals(3, info.credentialVersion());
         assertEquals(Map.of("fleet/#", "subscribe"), info.grants());
-        assertEquals("gw-a", info.previousGateway());
-        assertTrue(info.previousOnline());
         assertFalse(info.session().exists());
         assertTrue(info.epoch() >= System.currentTimeMillis() - 60_000, "epoch floored at the clock");
         assertTrue(store.connect("unknown").toCompletableFuture().get().isEmpty());
@@ -114,7 +110,7 @@ class SessionStoreIT {
         await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1)));
 
         long second = connect().epoch();
-        assertTrue(await(store.claimSession(ID, second, new GatewayStore.SessionClaim(true, false, Duration.ZERO, null))));
+        assertTrue(await(store.claimSession(ID, second, new GatewayStore.SessionClaim(true, false, Duration.ZERO))));
 
         assertEquals(0, redis.exists(SESSION));
         assertFalse(connect().session().exists());
@@ -137,26 +133,5 @@ class SessionStoreIT {
         assertTrue(await(store.unsubscribe(ID, newer, List.of("devices/dev-s/late"))));
         assertTrue(await(store.endSession(ID, newer, Duration.ZERO)));
         assertEquals(0, redis.exists(SESSION), "an expiry of 0 ends it with the connection");
-    }
-
-    @Test
-    void theClaimTellsTheGatewayHoldingThePreviousConnectionOnItsTakeoverChannel() throws Exception {
-        StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub();
-        LinkedBlockingQueue<String> notices = new LinkedBlockingQueue<>();
-        pubsub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                notices.add(channel + " " + message);
-            }
-        });
-        pubsub.sync().subscribe(RedisKeys.takeoverChannel("gw-old"));
-        try {
-            long epoch = connect().epoch();
-            await(store.claimSession(ID, epoch, new GatewayStore.SessionClaim(true, false, Duration.ZERO, "gw-old")));
-
-            assertEquals("tether:takeover:gw-old " + ID + " " + epoch, notices.poll(5, TimeUnit.SECONDS));
-        } finally {
-            pubsub.close();
-        }
     }
 }

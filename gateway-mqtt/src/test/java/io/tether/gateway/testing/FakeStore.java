@@ -25,15 +25,17 @@ public final class FakeStore implements GatewayStore {
     public final List<Runnable> heldConnects = new ArrayList<>();
     public RuntimeException connectFailure;
     public boolean failSessionWrites;
+    /** What a session claim answers: false when a newer connection holds the stored session. */
+    public boolean sessionClaimsHeld = true;
     private long epoch = 100;
 
     /** A device CONNECT finds, with the secret hash of its password, no grants and nothing stored. */
     public FakeStore device(String id, String secretHash) {
-        return device(id, secretHash, null, false, StoredSession.NONE);
+        return device(id, secretHash, StoredSession.NONE);
     }
 
-    public FakeStore device(String id, String secretHash, String previousGateway, boolean previousOnline, StoredSession session) {
-        devices.put(id, new ConnectInfo(secretHash, null, Map.of(), 0, previousGateway, previousOnline, session));
+    public FakeStore device(String id, String secretHash, StoredSession session) {
+        devices.put(id, new ConnectInfo(secretHash, null, Map.of(), 0, 0, session));
         return this;
     }
 
@@ -45,7 +47,7 @@ public final class FakeStore implements GatewayStore {
         }
         ConnectInfo info = devices.get(deviceId);
         Optional<ConnectInfo> found = Optional.ofNullable(info).map(i -> new ConnectInfo(i.secretHash(), i.userId(), i.grants(),
-                ++epoch, i.previousGateway(), i.previousOnline(), i.session()));
+                ++epoch, i.credentialVersion(), i.session()));
         if (holdConnects) {
             CompletableFuture<Optional<ConnectInfo>> held = new CompletableFuture<>();
             heldConnects.add(() -> held.complete(found));
@@ -62,13 +64,20 @@ public final class FakeStore implements GatewayStore {
     @Override
     public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
         calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
-                + claim.expiry().toSeconds() + " takeoverFrom=" + claim.takeoverFrom());
+                + claim.expiry().toSeconds());
         if (holdClaims) {
             CompletableFuture<Boolean> held = new CompletableFuture<>();
             heldClaims.add(held);
             return held;
         }
-        return CompletableFuture.completedFuture(true);
+        return CompletableFuture.completedFuture(sessionClaimsHeld);
+    }
+
+    @Override
+    public CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, java.util.OptionalLong credentialVersion,
+            Optional<String> source, Duration sourceTtl) {
+        calls.add("owner " + deviceId + " " + gatewayId + " " + epoch);
+        return CompletableFuture.completedFuture(Claim.HELD);
     }
 
     @Override

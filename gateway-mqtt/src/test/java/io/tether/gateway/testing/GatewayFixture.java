@@ -10,6 +10,7 @@ import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.MqttTracing;
 import io.tether.gateway.mqtt.SessionServices;
+import io.tether.gateway.mqtt.SessionLimits;
 import io.tether.gateway.mqtt.SessionSettings;
 import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.failure.Retry;
@@ -29,9 +30,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class GatewayFixture {
     public static final String GATEWAY_ID = "gw-test";
-    /** Ack deadline 5 s, window 4, payloads up to 1 KiB, sessions kept up to 1 h, keepalive up to 60 s, 3 filters. */
+    /**
+     * Ack deadline 5 s, window 4, payloads up to 1 KiB, sessions kept up to 1 h, keepalive up to 60 s, packets up to
+     * 4 KiB; 3 filters, topics up to 64 bytes and 6 levels, 4 QoS 1 PUBLISHes and 64 KiB on their way to Kafka.
+     */
     public static final SessionSettings SETTINGS = new SessionSettings(Duration.ofSeconds(5), 4, 1024, 1000, 1000,
-            Duration.ofHours(1), 60, 3, 4096);
+            Duration.ofHours(1), 60, 4096, new SessionLimits(3, 64, 6, 4, 65536, 1024, limit -> { }));
 
     private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "test-retries");
@@ -46,6 +50,7 @@ public final class GatewayFixture {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final GatewayMetrics metrics = new GatewayMetrics(registry);
     public final Connections connections = new Connections(store, GATEWAY_ID);
+    public final FakeHooks hooks = new FakeHooks();
     public final SessionServices services;
 
     public GatewayFixture() {
@@ -57,7 +62,7 @@ public final class GatewayFixture {
         Retry retry = new Retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), () -> 0.5), RETRIES);
         EventPublisher events = new EventPublisher(kafka, GATEWAY_ID, MessagingSpans.off(), retry);
         services = new SessionServices(vertx.vertx(), events, connections, store, SETTINGS, new MqttTracing(MessagingSpans.off()),
-                new Acknowledgements(inbox, GATEWAY_ID, retry, metrics));
+                new Acknowledgements(inbox, GATEWAY_ID, retry, metrics), hooks);
     }
 
     /** The presence events written to Kafka so far, in order. */

@@ -5,17 +5,22 @@
 -- credentials revoked or rotated) is told so, whether it used a password or a client certificate.
 -- A first claim also remembers the source address the device authenticated from (the connect guard never holds a
 -- device back on an address it used before; the 8 latest are kept, for ARGV[7] ms after the last success).
--- KEYS: 1 device record, 2 owner hash, 3 the device's known source addresses. ARGV: 1 gateway id, 2 epoch, 3 credential
+-- A deleted device, or one whose credentials were revoked, also loses its stored MQTT session (KEYS[4]): nothing it
+-- subscribed to survives for a device registered again under its id. Rotated credentials keep it (the device connects
+-- again with the new ones and resumes).
+-- KEYS: 1 device record, 2 owner hash, 3 the device's known source addresses, 4 its MQTT session. ARGV: 1 gateway id, 2 epoch, 3 credential
 -- version the connection authenticated under ('' when checking again: the one stored by its claim), 4 control channel
 -- prefix, 5 device id, 6 source address ('' when checking again), 7 how long a source address stays known, ms.
 -- Returns 1: the connection holds the device; 0: a newer connection holds it; -1: its credentials are no longer valid.
 local owner = redis.call('HMGET', KEYS[2], 'gatewayId', 'epoch', 'credentialVersion')
 local epoch, held = tonumber(ARGV[2]), tonumber(owner[2] or '0')
 if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[4])
   return -1
 end
 local record = redis.call('HMGET', KEYS[1], 'credentialVersion', 'credentialsRevoked')
 if record[2] == '1' then
+  redis.call('DEL', KEYS[4])
   return -1
 end
 local current = record[1] or '0'

@@ -66,7 +66,8 @@ public interface GatewayStore {
 
     /**
      * Claims the device for the connection {@code epoch} on {@code gatewayId}, or checks the claim again: tells the
-     * gateway of an older connection to close it, and says whether this one still holds and may (see claim.lua).
+     * gateway of an older connection to close it, and says whether this one still holds and may (see claim.lua). A
+     * deleted or revoked device's stored session is deleted with it.
      *
      * @param credentialVersion the version the connection authenticated under; empty when checking an existing claim
      * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl};

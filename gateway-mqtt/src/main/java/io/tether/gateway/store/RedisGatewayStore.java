@@ -82,7 +82,7 @@ public final class RedisGatewayStore implements GatewayStore {
             Optional<String> source, Duration sourceTtl) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
-        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins()},
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
                 gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source.orElse(""),
                 Long.toString(sourceTtl.toMillis())).thenApply(r -> switch (r.intValue()) {
                     case 1 -> Claim.HELD;

@@ -162,6 +162,24 @@ class GatewayStoreIT {
     }
 
     @Test
+    void aRevokedOrDeletedDeviceLosesItsStoredSessionButRotatedCredentialsKeepIt() throws Exception {
+        String session = RedisKeys.device(ID).session();
+        redis.hset(session, Map.of("epoch", "100", "expiry", "600", "s:devices/" + ID + "/#", "1"));
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIAL_VERSION, "1");
+        assertEquals(Claim.CREDENTIALS_CHANGED, claim("gw-a", 100, 0));
+        assertEquals(1, redis.exists(session), "rotated: the device connects again with its new credentials and resumes");
+
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIALS_REVOKED, "1");
+        assertEquals(Claim.CREDENTIALS_CHANGED, claim("gw-a", 200, 1));
+        assertEquals(0, redis.exists(session), "revoked: nothing it subscribed to is kept");
+
+        redis.hset(session, Map.of("epoch", "200", "expiry", "600"));
+        redis.del(RedisKeys.device(ID).record());
+        assertEquals(Claim.CREDENTIALS_CHANGED, check("gw-a", 200));
+        assertEquals(0, redis.exists(session), "deleted: a device registered again under its id starts clean");
+    }
+
+    @Test
     void aClaimLostWithRedisDataIsTakenAgainAtTheCurrentVersion() throws Exception {
         assertEquals(Claim.HELD, claim("gw-a", 100, 0));
         redis.del(RedisKeys.device(ID).owner());

@@ -2,7 +2,10 @@ package io.tether.attachments;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tether.attachments.signing.Jws;
+import io.tether.attachments.signing.SigningKeys;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,6 +22,13 @@ public interface AttachmentsConfig {
      * a Kubernetes Secret mounted as files. Without it descriptors, download URLs and fetch tokens are off.
      */
     Optional<String> signingKeysDir();
+
+    /**
+     * Make a key in {@code signing-keys-dir} when it holds none (local runs: the key is made once and kept). Never in
+     * production, where every replica must read the same keys from the Secret. Default false.
+     */
+    @WithDefault("false")
+    boolean generateSigningKey();
 
     /** Key id that signs; the others only verify (and stay published). Default: the greatest key id in the directory. */
     Optional<String> signingKeyId();
@@ -37,11 +47,25 @@ public interface AttachmentsConfig {
     @WithDefault("P1D")
     Duration unsentTtl();
 
+    /**
+     * Bodies are deleted this long after their last message expired: a message accepted at the last moment has long
+     * pushed the deletion back by then. Default 1 minute.
+     */
+    @WithDefault("1m")
+    Duration deletionGrace();
+
     /** Lifetime of the fetch token a push carries. Default 1 hour; after it the app fetches with its credentials. */
     @WithDefault("PT1H")
     Duration fetchTokenTtl();
 
     S3 s3();
+
+    /** The signer and verifier of descriptors and tokens, when signing keys are configured. */
+    default Optional<Jws> jws() {
+        return signingKeysDir().map(dir -> new Jws(generateSigningKey()
+                ? SigningKeys.loadOrGenerate(Path.of(dir), signingKeyId())
+                : SigningKeys.load(Path.of(dir), signingKeyId())));
+    }
 
     /** The S3-compatible object store of uploaded bodies. */
     interface S3 {

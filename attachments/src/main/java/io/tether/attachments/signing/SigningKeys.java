@@ -125,6 +125,18 @@ public final class SigningKeys {
         }
     }
 
+    /** As {@link #load}, after making a key {@code local-<date>} when {@code dir} holds none. */
+    public static synchronized SigningKeys loadOrGenerate(Path dir, Optional<String> currentKid) {
+        try (Stream<Path> files = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            if (files.noneMatch(f -> f.getFileName().toString().endsWith(".pem"))) {
+                generate(dir, "local-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read signing keys in " + dir, e);
+        }
+        return load(dir, currentKid);
+    }
+
     /**
      * Makes a new key {@code <kid>.pem} in {@code dir} (for the local run and tests; production keys come from a
      * Secret). The file is readable by its owner only.

@@ -26,6 +26,11 @@ public final class AttachmentWire {
     private AttachmentWire() {
     }
 
+    /** A new attachment id: {@code att_} and 130 random bits. */
+    public static String randomId() {
+        return ID_PREFIX + io.tether.contract.DeviceId.random();
+    }
+
     /** Whether {@code id} looks like an attachment id (so it can be used as a Redis key and an object key). */
     public static boolean isValidId(String id) {
         return id != null && id.matches(ID_PREFIX + "[a-z2-7]{26}");

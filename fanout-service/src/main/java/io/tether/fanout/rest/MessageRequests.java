@@ -40,6 +40,7 @@ public final class MessageRequests {
         List<Problem.FieldError> errors = new ArrayList<>();
         Target target = target(request.to(), errors);
         byte[] payload = payload(request, errors);
+        AttachmentRequests.validate(request.attachment(), errors);
         String subtopic = request.subtopic() == null ? "messages" : request.subtopic();
         if (!SUBTOPIC.matcher(subtopic).matches()) {
             errors.add(new Problem.FieldError("subtopic", "must be topic levels of letters, digits, '.', '_' or '-'"));
@@ -100,6 +101,10 @@ public final class MessageRequests {
 
     private static byte[] payload(SendMessageRequest request, List<Problem.FieldError> errors) {
         JsonNode payload = request.payload();
+        boolean noPayload = (payload == null || payload.isNull()) && request.payloadBase64() == null;
+        if (noPayload && request.attachment() != null) {
+            return new byte[0]; // the attachment is the message
+        }
         if ((payload == null || payload.isNull()) == (request.payloadBase64() == null)) {
             errors.add(new Problem.FieldError("payload", "give exactly one of payload and payloadBase64"));
             return new byte[0];
@@ -121,6 +126,9 @@ public final class MessageRequests {
         }
         if (request.payloadBase64() != null) {
             return "application/octet-stream";
+        }
+        if (request.payload() == null || request.payload().isNull()) {
+            return null;
         }
         return request.payload().isTextual() ? "text/plain; charset=utf-8" : "application/json";
     }

@@ -3,6 +3,7 @@ package io.tether.fanout.rest;
 import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
 import io.tether.contract.tracing.TraceContext;
+import io.tether.fanout.attachments.MessageAttachments;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.status.MessageStatus;
@@ -32,11 +33,13 @@ public class MessagesResource {
     private final MessageRequests requests;
     private final MessageIntake intake;
     private final StatusStore statuses;
+    private final MessageAttachments attachments;
 
-    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses) {
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, MessageAttachments attachments) {
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
+        this.attachments = attachments;
     }
 
     /** Answer of {@code POST /v1/messages}. */
@@ -52,18 +55,18 @@ public class MessagesResource {
     public CompletionStage<Response> send(SendMessageRequest request, @HeaderParam("traceparent") String traceparent) {
         // The server span of this request (its parent is the caller's traceparent); with the SDK off, the header itself.
         Context trace = TraceContext.orTraceparent(Context.current(), traceparent);
-        OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
-        List<String> named = message.target().device() != null ? List.of(message.target().device())
-                : message.target().devices() != null ? message.target().devices() : List.of();
+        OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
+        List<String> named = parsed.target().device() != null ? List.of(parsed.target().device())
+                : parsed.target().devices() != null ? parsed.target().devices() : List.of();
         CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
         return unknown.thenCompose(missing -> {
             if (!missing.isEmpty()) {
                 throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
             }
-            return intake.accept(message, trace);
-        }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
+            return request.attachment() == null ? CompletableFuture.completedFuture(parsed) : attachments.attach(parsed, request);
+        }).thenCompose(message -> intake.accept(message, trace)).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
-                .header("Location", "/v1/messages/" + message.messageId())
+                .header("Location", "/v1/messages/" + parsed.messageId())
                 .build());
     }
 

@@ -69,6 +69,7 @@ public class GatewayApp {
     private final List<String> listenerDeployments = new ArrayList<>();
     private final RedisClient redisClient;
     private CredentialWatcher credentialWatcher;
+    private DeviceAuthenticator authenticator;
     private Drainer drainer;
     private final MeterRegistry registry;
     private KafkaClientMeters kafkaMeters;
@@ -113,7 +114,7 @@ public class GatewayApp {
 
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl());
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
+        authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
         credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections);
         MqttConfig.Limits limits = mqttConfig.limits();
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
@@ -186,6 +187,11 @@ public class GatewayApp {
 
     public String gatewayId() {
         return gatewayId;
+    }
+
+    /** The device credential check, shared with the device HTTPS endpoint (one cache, one revocation watcher). */
+    public DeviceAuthenticator deviceAuthenticator() {
+        return authenticator;
     }
 
     public int connectionCount() {

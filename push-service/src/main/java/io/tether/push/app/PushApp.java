@@ -8,7 +8,12 @@ import io.tether.contract.KafkaClientMeters;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
+import io.tether.attachments.AttachmentsConfig;
+import io.tether.attachments.FetchToken;
+import io.tether.attachments.signing.Jws;
 import io.tether.push.config.ApnsConfig;
+import io.tether.push.notification.NotificationFactory;
+import java.util.Optional;
 import io.tether.push.config.KafkaConfig;
 import io.tether.push.pipeline.KafkaClients;
 import io.tether.push.pipeline.PushService;
@@ -29,6 +34,7 @@ public class PushApp {
     private static final Logger LOG = Logger.getLogger(PushApp.class);
 
     private final ApnsConfig apns;
+    private final AttachmentsConfig attachments;
     private final KafkaConfig kafka;
     private final StatefulRedisConnection<String, String> redis;
     private final MeterRegistry registry;
@@ -39,7 +45,8 @@ public class PushApp {
     private KafkaClientMeters kafkaMeters;
 
     PushApp(ApnsConfig apns, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
-            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+            io.opentelemetry.api.OpenTelemetry openTelemetry, AttachmentsConfig attachments) {
+        this.attachments = attachments;
         this.openTelemetry = openTelemetry;
         this.apns = apns;
         this.kafka = kafka;
@@ -63,8 +70,15 @@ public class PushApp {
         service = new PushService(consumer,
                 producer, redis.async(), clients, PushTopics.DEFAULT,
                 new PushService.Settings(apns.maxInFlight(), apns.retry().initialBackoff(), apns.retry().maxBackoff()),
-                registry, Clock.systemUTC(), openTelemetry);
+                registry, Clock.systemUTC(), openTelemetry, new NotificationFactory(fetchTokens()));
         service.start();
+    }
+
+    /** Fetch tokens signed with the attachments' keys, when configured: a push without the whole message carries one. */
+    private NotificationFactory.FetchTokens fetchTokens() {
+        Optional<Jws> jws = attachments.jws();
+        long ttl = attachments.fetchTokenTtl().toMillis();
+        return (deviceId, notAfter) -> jws.map(j -> new FetchToken(deviceId, Math.min(notAfter, System.currentTimeMillis() + ttl)).sign(j));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Turns a push request for one device into the APNs notification Apple expects: headers and payload. */
@@ -27,6 +28,25 @@ public final class NotificationFactory {
      * @param fetchHint true when the message data did not fit and the payload says {@code "fetch": true} instead
      */
     public record Notification(SimpleApnsPushNotification push, boolean fetchHint) {
+    }
+
+    /** Issues the device fetch token a push carries when it does not carry the whole message. */
+    @FunctionalInterface
+    public interface FetchTokens {
+        /** A token for {@code deviceId} that expires at {@code notAfter} (epoch millis) at the latest; empty without signing keys. */
+        Optional<String> issue(String deviceId, long notAfter);
+
+        FetchTokens NONE = (deviceId, notAfter) -> Optional.empty();
+    }
+
+    private final FetchTokens fetchTokens;
+
+    public NotificationFactory() {
+        this(FetchTokens.NONE);
+    }
+
+    public NotificationFactory(FetchTokens fetchTokens) {
+        this.fetchTokens = fetchTokens;
     }
 
     /**
@@ -43,11 +63,12 @@ public final class NotificationFactory {
         }
         PushType type = pushType(options);
         boolean fetchHint = false;
-        String payload = payload(options, type, TetherData.withData(request.messageId(), request.payload(), request.contentType()));
-        if (size(payload) > MAX_PAYLOAD_BYTES) {
+        String payload = fitting(options, type, request);
+        if (payload == null) {
             // Never truncate: the data stays in the device's inbox and the app fetches it.
             fetchHint = true;
-            payload = payload(options, type, TetherData.fetchHint(request.messageId()));
+            payload = payload(options, type, TetherData.fetchHint(request.messageId(),
+                    fetchTokens.issue(request.deviceId(), request.expiresAt()).orElse(null)));
             if (size(payload) > MAX_PAYLOAD_BYTES) {
                 throw new BadPushOptionsException("the notification is over " + MAX_PAYLOAD_BYTES + " bytes even without the data");
             }
@@ -56,6 +77,27 @@ public final class NotificationFactory {
                 Instant.ofEpochMilli(request.expiresAt()), priority(type), type, collapseId(request.collapseKey()),
                 apnsId(request.messageId(), request.deviceId()));
         return new Notification(push, fetchHint);
+    }
+
+    /**
+     * The payload with the message's data, or for an attachment with its descriptor (and the data when that fits too);
+     * null when nothing of it fits APNs' limit.
+     */
+    private static String fitting(PushOptions options, PushType type, PushRequest request) {
+        if (TetherData.isAttachment(request.contentType())) {
+            for (boolean withData : new boolean[] {true, false}) {
+                Optional<Map<String, Object>> tether = TetherData.withAttachment(request.messageId(), request.payload(), withData);
+                if (tether.isPresent()) {
+                    String payload = payload(options, type, tether.get());
+                    if (size(payload) <= MAX_PAYLOAD_BYTES) {
+                        return payload;
+                    }
+                }
+            }
+            return null;
+        }
+        String payload = payload(options, type, TetherData.withData(request.messageId(), request.payload(), request.contentType()));
+        return size(payload) <= MAX_PAYLOAD_BYTES ? payload : null;
     }
 
     /** apns-push-type: as the options say, else alert when they ask for attention, else background. */

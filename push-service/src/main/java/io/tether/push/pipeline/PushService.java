@@ -43,11 +43,18 @@ public final class PushService {
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
             MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, openTelemetry, new NotificationFactory());
+    }
+
+    /** @param notifications builds the notifications (with the device fetch tokens it issues, if any) */
+    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
+            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
+            MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry, NotificationFactory notifications) {
         io.tether.contract.tracing.MessagingSpans spans = new io.tether.contract.tracing.MessagingSpans(openTelemetry);
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);
-        PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock,
+        PushProcessor processor = new PushProcessor(devices, clients, notifications, backoff, retries, metrics, clock,
                 spans.tracer());
         PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread, spans),
                 metrics, backoff, retries, spans);

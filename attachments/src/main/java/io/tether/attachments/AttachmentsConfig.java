@@ -2,10 +2,7 @@ package io.tether.attachments;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tether.attachments.signing.Jws;
-import io.tether.attachments.signing.SigningKeys;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -59,13 +56,6 @@ public interface AttachmentsConfig {
     Duration fetchTokenTtl();
 
     S3 s3();
-
-    /** The signer and verifier of descriptors and tokens, when signing keys are configured. */
-    default Optional<Jws> jws() {
-        return signingKeysDir().map(dir -> new Jws(generateSigningKey()
-                ? SigningKeys.loadOrGenerate(Path.of(dir), signingKeyId())
-                : SigningKeys.load(Path.of(dir), signingKeyId())));
-    }
 
     /** The S3-compatible object store of uploaded bodies. */
     interface S3 {

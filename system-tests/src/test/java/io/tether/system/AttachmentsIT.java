@@ -186,7 +186,7 @@ class AttachmentsIT {
         assertEquals(201, small.statusCode(), small.body());
         String id = JSON.readTree(small.body()).get("attachmentId").asText();
         Api.Device device = api.register("ios");
-        String messageId = api.send(Map.of("to", Map.of("device", device.id()), "attachment", Map.of("id", id), "ttl", 2));
+        String messageId = api.send(Map.of("to", Map.of("device", device.id()), "attachment", Map.of("id", id), "ttl", 5));
         await().atMost(DEADLINE).until(() -> "queued".equals(api.status(messageId, device.id())));
         String descriptor = JSON.readTree(https.get("/v1/devices/" + device.id() + "/messages", DeviceHttps.basic(device)).body())
                 .get("messages").get(0).get("attachment").asText();

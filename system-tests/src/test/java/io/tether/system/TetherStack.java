@@ -44,6 +44,11 @@ public final class TetherStack {
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
         s3 = S3Server.start(infra.dir().resolve("s3"));
+        try {
+            java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
         signingKeys = infra.dir().resolve("signing");
         registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));

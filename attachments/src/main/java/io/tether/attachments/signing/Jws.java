@@ -9,7 +9,9 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
+import io.tether.attachments.AttachmentsConfig;
 import io.tether.contract.Json;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Optional;
@@ -24,6 +26,13 @@ public final class Jws {
 
     public Jws(SigningKeys keys) {
         this.keys = keys;
+    }
+
+    /** The signer and verifier of descriptors and tokens, when signing keys are configured. */
+    public static Optional<Jws> fromConfig(AttachmentsConfig config) {
+        return config.signingKeysDir().map(dir -> new Jws(config.generateSigningKey()
+                ? SigningKeys.loadOrGenerate(Path.of(dir), config.signingKeyId())
+                : SigningKeys.load(Path.of(dir), config.signingKeyId())));
     }
 
     public SigningKeys keys() {

@@ -37,7 +37,7 @@ public class AttachmentsApp {
         this.store = AttachmentStore.create(s3.endpoint(), s3.region(), s3.bucket(), s3.pathStyle(), s3.accessKeyId(),
                 s3.secretAccessKey(), s3.partSizeBytes());
         this.records = new AttachmentRecords(redis.async());
-        this.jws = config.jws();
+        this.jws = Jws.fromConfig(config);
         this.sweeper = new AttachmentSweeper(store, records, config.deletionGrace().toMillis());
     }
 

@@ -51,7 +51,7 @@ public class DeviceHttpApp {
         AttachmentsConfig.S3 s3 = attachments.s3();
         store = AttachmentStore.create(s3.endpoint(), s3.region(), s3.bucket(), s3.pathStyle(), s3.accessKeyId(),
                 s3.secretAccessKey(), s3.partSizeBytes());
-        Optional<Jws> jws = attachments.jws();
+        Optional<Jws> jws = Jws.fromConfig(attachments);
         var router = DeviceEndpoint.router(vertx, new RedisDeviceInbox(redis.async(), http.statusRetention()),
                 gateway.deviceAuthenticator(), jws, store, http.maxFetch());
         server = vertx.createHttpServer(Listeners.deviceHttp(mqtt, http)).requestHandler(router);

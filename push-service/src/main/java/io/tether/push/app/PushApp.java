@@ -76,7 +76,7 @@ public class PushApp {
 
     /** Fetch tokens signed with the attachments' keys, when configured: a push without the whole message carries one. */
     private NotificationFactory.FetchTokens fetchTokens() {
-        Optional<Jws> jws = attachments.jws();
+        Optional<Jws> jws = Jws.fromConfig(attachments);
         long ttl = attachments.fetchTokenTtl().toMillis();
         return (deviceId, notAfter) -> jws.map(j -> new FetchToken(deviceId, Math.min(notAfter, System.currentTimeMillis() + ttl)).sign(j));
     }

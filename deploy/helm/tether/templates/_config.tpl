@@ -14,6 +14,7 @@ quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
 {{- define "tether.fanoutService.properties" -}}
 # fanout-service: rendered by the Tether Helm chart.
 {{- include "tether.properties" (dict "prefix" "tether.fanout" "values" .svc.fanout) }}
+{{- include "tether.properties" (dict "prefix" "tether.inbox" "values" .root.Values.inbox) }}
 {{- include "tether.properties" (dict "prefix" "tether.api" "values" .root.Values.api.settings) }}
 quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
 {{- include "tether.commonProperties" . }}
@@ -50,6 +51,7 @@ quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
 {{- $mqtt := .svc.mqtt -}}
 # gateway-mqtt: rendered by the Tether Helm chart. The gateway id is the pod name (TETHER_GATEWAY_ID).
 {{- include "tether.properties" (dict "prefix" "tether.gateway" "values" .svc.gateway) }}
+{{- include "tether.properties" (dict "prefix" "tether.inbox" "values" .root.Values.inbox) }}
 tether.gateway.drain-window={{ .svc.drain.windowSeconds }}s
 {{- with .svc.drain.serverReference }}
 tether.gateway.drain-server-reference={{ . }}

@@ -109,6 +109,11 @@ names; empty strings and nulls are left out, so that the service's default appli
 tracing, and the service's free-form config. */}}
 {{- define "tether.commonProperties" -}}
 {{- if include "tether.usesKafka" . }}
+tether.redis.wait-replicas={{ .root.Values.redis.waitReplicas | default 0 }}
+{{- include "tether.properties" (dict "prefix" "tether.kafka.topics" "values" .root.Values.kafka.topics) }}
+{{- range $key, $value := .root.Values.kafka.client }}
+tether.kafka.client."{{ $key }}"={{ include "tether.propertyValue" $value }}
+{{- end }}
 {{- range $key, $value := .root.Values.kafka.producer }}
 tether.kafka.producer."{{ $key }}"={{ include "tether.propertyValue" $value }}
 {{- end }}

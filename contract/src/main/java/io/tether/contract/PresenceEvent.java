@@ -25,7 +25,13 @@ public record PresenceEvent(String deviceId, String gatewayId, long epoch, Kind 
         /** After an ACK_TIMEOUT, the device acknowledged again: it reads its socket once more. */
         RESPONSIVE,
         /** The connection is gone. */
-        DISCONNECTED
+        DISCONNECTED,
+        /**
+         * A gateway found its heartbeat lapsed (Redis restarted or lost data, or the gateway was taken for dead) and
+         * states a connection it still holds; the reason is the app state (foreground or background). A RECEIVING
+         * follows when the connection has subscribed.
+         */
+        REASSERTED
     }
 
     public PresenceEvent {

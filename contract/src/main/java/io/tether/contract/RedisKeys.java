@@ -108,6 +108,17 @@ public final class RedisKeys {
         return PREFIX + "credential-changes";
     }
 
+    /**
+     * Pub/sub channels {@code <prefix><gatewayId>}: the inbox scripts publish each live hand-over on the channel of
+     * the gateway holding the connection (see the inbox module). Channels are not keys: no hash tag.
+     */
+    public static final String DELIVER_CHANNEL_PREFIX = PREFIX + "deliver:";
+
+    /** The delivery channel of one gateway instance. */
+    public static String deliverChannel(String gatewayId) {
+        return DELIVER_CHANNEL_PREFIX + gatewayId;
+    }
+
     /** String with a TTL: present while the gateway instance is alive. */
     public static String gatewayHeartbeat(String gatewayId) {
         return PREFIX + "{gw:" + gatewayId + "}:alive";

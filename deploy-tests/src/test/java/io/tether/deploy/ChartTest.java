@@ -265,6 +265,27 @@ class ChartTest {
     }
 
     @Test
+    void everyKafkaServiceGetsTheSameTopicLayoutAndProductionKeepsThreeReplicasTwoInSync() throws IOException {
+        for (List<String> values : List.of(Rendering.DEFAULT, Rendering.PRODUCTION)) {
+            Rendering rendering = Rendering.of(values);
+            Set<String> layouts = new java.util.HashSet<>();
+            for (Service service : List.of(Service.GATEWAY_MQTT, Service.FANOUT_SERVICE, Service.PUSH_SERVICE)) {
+                Properties config = ManifestsMatchCodeTest.properties(rendering, service);
+                layouts.add(config.getProperty("tether.kafka.topics.partitions") + "/" + config.getProperty("tether.kafka.topics.replication-factor")
+                        + "/" + config.getProperty("tether.kafka.topics.min-insync-replicas"));
+            }
+            assertEquals(1, layouts.size(), values + ": one topic layout for every service, got " + layouts);
+        }
+        Properties production = ManifestsMatchCodeTest.properties(Rendering.of(Rendering.PRODUCTION), Service.FANOUT_SERVICE);
+        assertEquals("3", production.getProperty("tether.kafka.topics.replication-factor"));
+        assertEquals("2", production.getProperty("tether.kafka.topics.min-insync-replicas"));
+        for (Service service : List.of(Service.GATEWAY_MQTT, Service.FANOUT_SERVICE)) {
+            assertEquals("32", ManifestsMatchCodeTest.properties(Rendering.of(Rendering.DEFAULT), service).getProperty("tether.inbox.window"),
+                    service + ": the gateway and fanout run the same inbox scripts with the same window");
+        }
+    }
+
+    @Test
     void gatewayCanScaleOnConnectionsAndScalesDownOnePodAtATime() {
         Rendering rendering = Rendering.of(Rendering.DEFAULT, Map.of("gatewayMqtt.hpa.connections.enabled", true));
         Map<String, Object> spec = path(rendering.get("HorizontalPodAutoscaler", "tether-gateway-mqtt").object(), "spec");

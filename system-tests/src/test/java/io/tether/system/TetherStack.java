@@ -1,5 +1,6 @@
 package io.tether.system;
 
+import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
@@ -71,6 +72,7 @@ public final class TetherStack {
         Map<String, String> config = new HashMap<>();
         config.put("tether.redis.uri", infra.redis().uri());
         config.put("tether.kafka.bootstrap-servers", infra.kafka().bootstrapServers());
+        config.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         config.put("tether.api.bootstrap-key", API_KEY);
         // Attachments: one key ring (made by the first service, fanout), one bucket, the first gateway's device endpoint.
         config.putAll(s3.serviceConfig(BUCKET));
@@ -91,7 +93,8 @@ public final class TetherStack {
 
     private Map<String, String> fanoutConfig() {
         Map<String, String> config = traced(common());
-        config.put("tether.fanout.partitions", "4");
+        // Fanout takes a gateway for dead once its heartbeat has been missing for a heartbeat TTL.
+        config.put("tether.fanout.gateway-grace", HEARTBEAT_TTL.toMillis() + "ms");
         return config;
     }
 

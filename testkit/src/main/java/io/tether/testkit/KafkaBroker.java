@@ -29,7 +29,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final int PARTITIONS = 4;
+    /** Partitions of every topic this broker creates; services started against it get the same tether.kafka.topics.partitions. */
+    public static final int PARTITIONS = 4;
 
     private final Path dir;
     private final int brokerPort;

@@ -89,6 +89,9 @@ public final class RedisServer implements AutoCloseable {
                     "--bind", "127.0.0.1",
                     "--dir", dir.toString(),
                     "--appendonly", appendOnly ? "yes" : "no",
+                    // One node, no replica: only an fsync before each reply makes an acknowledged write survive a crash
+                    // of the machine as well as of the process (see the README's durability contract).
+                    "--appendfsync", appendOnly ? "always" : "no",
                     "--save", "",
                     "--daemonize", "no"))
                     .redirectErrorStream(true)

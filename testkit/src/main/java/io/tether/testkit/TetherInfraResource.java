@@ -16,6 +16,7 @@ public class TetherInfraResource implements QuarkusTestResourceLifecycleManager 
         return Map.of(
                 "tether.redis.uri", infra.redis().uri(),
                 "tether.kafka.bootstrap-servers", infra.kafka().bootstrapServers(),
+                "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
                 // For a service that also uses Quarkus's own Kafka config; it also keeps Kafka Dev Services
                 // (which need Docker) from starting.
                 "kafka.bootstrap.servers", infra.kafka().bootstrapServers());

@@ -73,6 +73,7 @@ public final class TetherStack implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", "redis://127.0.0.1:" + redisPort);
         common.put("tether.kafka.bootstrap-servers", kafkaBootstrap());
+        common.put("tether.kafka.topics.partitions", Integer.toString(Kafka.PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
         // One API key drives up to 10k requests/s here; the per-key limit (1000/s by default) would measure itself.
         common.put("tether.api.rate-limit.enabled", "false");

@@ -4,7 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.ApiKeyFields;
 import io.tether.contract.RedisKeys;
-import io.tether.registry.store.LuaScript;
+import io.tether.runtime.redis.LuaScript;
 import io.tether.registry.store.StoreFailures;
 import java.time.Instant;
 import java.util.Arrays;

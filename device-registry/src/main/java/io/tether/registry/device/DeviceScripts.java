@@ -1,6 +1,6 @@
 package io.tether.registry.device;
 
-import io.tether.registry.store.LuaScript;
+import io.tether.runtime.redis.LuaScript;
 
 /**
  * The Lua scripts that keep a device record and its indexes consistent. A script runs atomically; a MULTI

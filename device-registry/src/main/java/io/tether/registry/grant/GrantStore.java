@@ -3,7 +3,7 @@ package io.tether.registry.grant;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.RedisKeys;
-import io.tether.registry.store.LuaScript;
+import io.tether.runtime.redis.LuaScript;
 import io.tether.registry.store.StoreFailures;
 import java.util.ArrayList;
 import java.util.Comparator;

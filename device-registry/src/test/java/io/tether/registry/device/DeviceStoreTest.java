@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.DeviceId;
@@ -24,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import io.tether.runtime.redis.RedisConnections;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +42,8 @@ class DeviceStoreTest {
     @BeforeAll
     static void start() {
         server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        // as in RedisProducer
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
+        // the services' own client, with their outage policy
+        client = RedisConnections.client(server.uri(), Duration.ofSeconds(2), RedisConnections.resources(Duration.ofSeconds(1)));
         connection = client.connect();
         redis = client.connect().sync();
         store = new DeviceStore(connection.async());

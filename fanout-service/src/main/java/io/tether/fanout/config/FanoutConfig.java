@@ -12,36 +12,9 @@ public interface FanoutConfig {
     @WithDefault("P1D")
     Duration defaultTtl();
 
-    /** Longest time to live a message may ask for. Default 28 days (what APNs keeps at most). */
-    @WithDefault("P28D")
-    Duration maxTtl();
-
     /** Largest payload accepted by {@code POST /v1/messages}, in bytes. Default 256 KiB. */
     @WithDefault("262144")
     int maxPayloadBytes();
-
-    /** How long delivery statuses are kept after the message's TTL. Default 7 days. */
-    @WithDefault("P7D")
-    Duration statusRetention();
-
-    /** Deliveries to one device awaiting PUBACK at once. Default 32. */
-    @WithDefault("32")
-    int window();
-
-    /** Inbox bound per device: messages. Default 1000. */
-    @WithDefault("1000")
-    int inboxMaxMessages();
-
-    /** Inbox bound per device: payload bytes. Default 8 MiB. */
-    @WithDefault("8388608")
-    long inboxMaxBytes();
-
-    /**
-     * Data-only messages (no push options) that fall back to push share one background "nudge" per device per
-     * this interval; APNs throttles background pushes. Default 30 s.
-     */
-    @WithDefault("30s")
-    Duration nudgeInterval();
 
     /** How often expired messages and dead gateways are looked for. Default 1 s. */
     @WithDefault("1s")
@@ -51,11 +24,14 @@ public interface FanoutConfig {
     @WithDefault("16")
     int expiryShards();
 
-    /** How long a gateway heartbeat check is cached. Default 500 ms. */
-    @WithDefault("500ms")
-    Duration gatewayLivenessCache();
+    /**
+     * How long a gateway's heartbeat must be seen missing, while Redis answers, before its devices are taken offline.
+     * Set it to the gateways' heartbeat TTL ({@code tether.gateway.heartbeat-ttl}). Default 10 s.
+     */
+    @WithDefault("10s")
+    Duration gatewayGrace();
 
-    /** Partitions of the per-device topics (downstream, presence, receipts) when fanout creates them. Default 8. */
-    @WithDefault("8")
-    int partitions();
+    /** Records of the per-device topics in hand at once (being routed or waiting behind their device). Default 2000. */
+    @WithDefault("2000")
+    int maxInFlight();
 }

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fanout's metrics (Prometheus names):
@@ -30,6 +32,12 @@ public final class FanoutMetrics {
 
     private final MeterRegistry registry;
     private final DistributionSummary inboxDepth;
+    // Meters are looked up once per tag value, not built per message.
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
+    private final Map<String, Counter> routed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, Counter> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Counter> presence = new ConcurrentHashMap<>();
 
     public FanoutMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,8 +54,8 @@ public final class FanoutMetrics {
     }
 
     public void accepted(String targetKind) {
-        Counter.builder("tether.messages.accepted").description("Messages accepted over REST (durable in Kafka)")
-                .tag("target", targetKind).register(registry).increment();
+        accepted.computeIfAbsent(targetKind, kind -> Counter.builder("tether.messages.accepted")
+                .description("Messages accepted over REST (durable in Kafka)").tag("target", kind).register(registry)).increment();
     }
 
     public void routed(String route, int messages) {
@@ -79,22 +87,22 @@ public final class FanoutMetrics {
     }
 
     public void presence(String stateAfter) {
-        Counter.builder("tether.presence.transitions").description("Presence changes applied, by the state they led to")
-                .tag("state", stateAfter).register(registry).increment();
+        presence.computeIfAbsent(stateAfter, state -> Counter.builder("tether.presence.transitions")
+                .description("Presence changes applied, by the state they led to").tag("state", state).register(registry)).increment();
     }
 
     private Counter routedCounter(String route) {
-        return Counter.builder("tether.messages.routed").description("Per-device messages by the route they took")
-                .tag("route", route).register(registry);
+        return routed.computeIfAbsent(route, r -> Counter.builder("tether.messages.routed")
+                .description("Per-device messages by the route they took").tag("route", r).register(registry));
     }
 
     private Counter fallbackCounter(String reason) {
-        return Counter.builder("tether.fallbacks").description("Messages sent to push because the device was not reachable live")
-                .tag("reason", reason).register(registry);
+        return fallbacks.computeIfAbsent(reason, r -> Counter.builder("tether.fallbacks")
+                .description("Messages sent to push because the device was not reachable live").tag("reason", r).register(registry));
     }
 
     private Counter statusCounter(String status, String reason) {
-        return Counter.builder("tether.messages.status").description("Per-device message status changes")
-                .tag("status", status).tag("reason", reason).register(registry);
+        return statuses.computeIfAbsent(status + '\u0000' + reason, k -> Counter.builder("tether.messages.status")
+                .description("Per-device message status changes").tag("status", status).tag("reason", reason).register(registry));
     }
 }

@@ -2,7 +2,7 @@ package io.tether.fanout.rest;
 
 import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
-import io.tether.contract.tracing.TraceContext;
+import io.tether.runtime.tracing.TraceContext;
 import io.tether.fanout.attachments.MessageAttachments;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
@@ -58,13 +58,16 @@ public class MessagesResource {
         OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
         List<String> named = parsed.target().device() != null ? List.of(parsed.target().device())
                 : parsed.target().devices() != null ? parsed.target().devices() : List.of();
+        // The check and the record go to Redis together; the message goes to Kafka only after both.
         CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
+        CompletionStage<Void> recorded = statuses.record(parsed, named.stream().distinct().toList());
         return unknown.thenCompose(missing -> {
             if (!missing.isEmpty()) {
                 throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
             }
+            // An attachment turns the payload into a signed descriptor document (uploaded bodies are looked up first).
             return request.attachment() == null ? CompletableFuture.completedFuture(parsed) : attachments.attach(parsed, request);
-        }).thenCompose(message -> intake.accept(message, trace)).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
+        }).thenCompose(message -> intake.accept(message, recorded, trace)).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                 .header("Location", "/v1/messages/" + parsed.messageId())
                 .build());

@@ -2,45 +2,58 @@ package io.tether.fanout.routing;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.tether.contract.DeliveryStatus;
 import io.tether.contract.RedisKeys;
 import io.tether.fanout.metrics.FanoutMetrics;
+import io.tether.inbox.Inbox;
+import io.tether.runtime.redis.LuaScript;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * When queued messages expire, by time, in a few sharded sorted sets: a device that never comes back still
- * gets its messages marked {@code expired} at their TTL, without scanning devices.
+ * When queued messages expire, without scanning devices: each device with queued messages is in one of a few
+ * sharded sorted sets, scored by its earliest expiry (the inbox script says when that moves earlier, so a device
+ * getting a steady stream costs one write per TTL, not one per message). The sweep expires what is due in each due
+ * device's inbox and indexes the device again at its next expiry.
  */
 public final class ExpiryIndex {
     private static final int BATCH = 500;
+    /** Moves a due device to its next expiry, or takes it out; leaves a score that someone moved meanwhile. */
+    private static final LuaScript REINDEX = new LuaScript("""
+            local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if not score or tonumber(score) > tonumber(ARGV[2]) then
+              return 0
+            end
+            if tonumber(ARGV[3]) > 0 then
+              return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            end
+            return redis.call('ZREM', KEYS[1], ARGV[1])
+            """);
 
     private final RedisAsyncCommands<String, String> redis;
-    private final DeviceQueue queue;
+    private final Inbox inbox;
     private final int shards;
-    private final long finalStatusTtlSeconds;
     private final FanoutMetrics metrics;
 
-    public ExpiryIndex(RedisAsyncCommands<String, String> redis, DeviceQueue queue, int shards, long finalStatusTtlSeconds,
-            FanoutMetrics metrics) {
-        this.metrics = metrics;
+    public ExpiryIndex(RedisAsyncCommands<String, String> redis, Inbox inbox, int shards, FanoutMetrics metrics) {
         this.redis = redis;
-        this.queue = queue;
+        this.inbox = inbox;
         this.shards = shards;
-        this.finalStatusTtlSeconds = finalStatusTtlSeconds;
+        this.metrics = metrics;
     }
 
-    public CompletionStage<Void> add(String deviceId, String messageId, long expiresAt) {
-        return redis.zadd(RedisKeys.expiryShard(RedisKeys.expiryShardOf(deviceId, shards)), expiresAt, deviceId + " " + messageId)
-                .thenApply(n -> null);
+    /** The device's earliest expiry is now {@code at}. */
+    public CompletionStage<Void> index(String deviceId, long at) {
+        return redis.zadd(shardOf(deviceId), at, deviceId).thenApply(n -> null);
     }
 
-    /** Marks every message whose TTL has passed as expired (unless it reached a final status first). */
+    /** Expires everything past its TTL (unless it reached a final status first). */
     public CompletionStage<Void> sweep() {
         long now = System.currentTimeMillis();
-        List<CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
             all.add(sweep(RedisKeys.expiryShard(shard), now).toCompletableFuture());
         }
@@ -49,18 +62,28 @@ public final class ExpiryIndex {
 
     private CompletionStage<Void> sweep(String key, long now) {
         return redis.zrangebyscore(key, Range.create(0d, (double) now), Limit.create(0, BATCH)).thenCompose(members -> {
-            List<CompletableFuture<Void>> expired = members.stream().map(member -> {
-                String[] parts = member.split(" ", 2);
-                return queue.settle(parts[0], parts[1], DeliveryStatus.EXPIRED.wire(), "ttl", null, finalStatusTtlSeconds)
-                        .thenCompose(changed -> {
-                            metrics.expired(changed ? 1 : 0);
-                            return redis.zrem(key, member);
-                        })
-                        .thenApply(n -> (Void) null)
-                        .toCompletableFuture();
-            }).toList();
-            return CompletableFuture.allOf(expired.toArray(CompletableFuture[]::new))
+            CompletableFuture<?>[] due = members.stream().map(member -> expire(key, member, now).toCompletableFuture())
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(due)
                     .thenCompose(v -> members.size() == BATCH ? sweep(key, now) : CompletableFuture.completedFuture(null));
         });
+    }
+
+    private CompletionStage<Void> expire(String key, String member, long now) {
+        // Before the per-device index, members were "<device> <message>".
+        String deviceId = member.contains(" ") ? member.substring(0, member.indexOf(' ')) : member;
+        return inbox.expire(deviceId).thenCompose(expired -> {
+            metrics.expired(expired.expired());
+            if (!member.equals(deviceId)) {
+                return redis.zrem(key, member).thenCompose(n -> expired.nextAt() > 0 ? index(deviceId, expired.nextAt())
+                        : CompletableFuture.completedFuture(null));
+            }
+            return REINDEX.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {key}, member, Long.toString(now),
+                    Long.toString(expired.nextAt())).thenApply(n -> (Void) null);
+        });
+    }
+
+    private String shardOf(String deviceId) {
+        return RedisKeys.expiryShard(RedisKeys.expiryShardOf(deviceId, shards));
     }
 }

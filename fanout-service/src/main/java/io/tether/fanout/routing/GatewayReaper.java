@@ -2,25 +2,31 @@ package io.tether.fanout.routing;
 
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.tether.contract.DeliverTopic;
 import io.tether.contract.Json;
-import io.tether.contract.KafkaSend;
-import io.tether.contract.PresenceEvent;
+import io.tether.inbox.OrphanedDevices;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.Topics;
-import java.util.List;
+import io.tether.runtime.kafka.KafkaSend;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Handles gateway instances that died without saying so (kill -9, lost node): once a heartbeat lapses, each
- * device still pointing at that instance gets a DISCONNECTED event with its current epoch, so it is routed to
- * push and inbox; then the instance's delivery topic is deleted. One fanout instance does it (a Redis lock).
+ * Handles gateway instances that died without saying so (kill -9, lost node): each device still pointing at a dead
+ * instance gets a DISCONNECTED event with its current epoch, so it is routed to push and inbox. One fanout instance
+ * does it (a Redis lock).
+ * <p>
+ * A gateway counts as dead only when this sweep has seen its heartbeat missing for {@code grace}, counting only
+ * observations made while Redis answered: after Redis restarted or was away longer than the heartbeat TTL every
+ * heartbeat key is gone at once, and the gateways, alive all along, need a moment to beat again. A gateway that was
+ * taken for dead anyway (frozen longer than that) reasserts its connections when it beats again.
  */
 public final class GatewayReaper {
     private static final Logger LOG = Logger.getLogger(GatewayReaper.class);
@@ -28,25 +34,45 @@ public final class GatewayReaper {
 
     private final RedisAsyncCommands<String, String> redis;
     private final Producer<String, byte[]> producer;
-    private final Admin admin;
+    private final long graceMillis;
+    private final LongSupplier clock;
+    private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    private final OrphanedDevices orphans;
 
-    public GatewayReaper(RedisAsyncCommands<String, String> redis, Producer<String, byte[]> producer, Admin admin) {
+    public GatewayReaper(RedisAsyncCommands<String, String> redis, Producer<String, byte[]> producer, Duration grace,
+            LongSupplier clock) {
         this.redis = redis;
         this.producer = producer;
-        this.admin = admin;
+        this.graceMillis = grace.toMillis();
+        this.clock = clock;
+        this.orphans = new OrphanedDevices(redis);
     }
 
     public CompletionStage<Void> sweep() {
-        return redis.smembers(RedisKeys.gateways()).thenCompose(this::checkAll);
+        return redis.smembers(RedisKeys.gateways()).thenCompose(this::checkAll).whenComplete((v, error) -> {
+            if (error != null) {
+                // What was seen before Redis failed says nothing about the gateways: start counting again.
+                missingSince.clear();
+            }
+        });
     }
 
     private CompletionStage<Void> checkAll(Set<String> gatewayIds) {
-        List<CompletableFuture<Void>> checks = gatewayIds.stream()
-                .map(id -> redis.exists(RedisKeys.gatewayHeartbeat(id))
-                        .thenCompose(alive -> alive == 1L ? done() : reapOnce(id))
-                        .toCompletableFuture())
-                .toList();
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
+        missingSince.keySet().retainAll(gatewayIds);
+        CompletableFuture<?>[] checks = gatewayIds.stream()
+                .map(id -> redis.exists(RedisKeys.gatewayHeartbeat(id)).thenCompose(n -> check(id, n == 1L)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(checks);
+    }
+
+    private CompletionStage<Void> check(String gatewayId, boolean alive) {
+        if (alive) {
+            missingSince.remove(gatewayId);
+            return done();
+        }
+        long now = clock.getAsLong();
+        long since = missingSince.computeIfAbsent(gatewayId, id -> now);
+        return now - since >= graceMillis ? reapOnce(gatewayId) : done();
     }
 
     private CompletionStage<Void> reapOnce(String gatewayId) {
@@ -57,29 +83,13 @@ public final class GatewayReaper {
 
     private CompletionStage<Void> reap(String gatewayId) {
         LOG.infof("gateway %s stopped heartbeating; its devices go offline", gatewayId);
-        return redis.smembers(RedisKeys.gatewayDevices(gatewayId))
-                .thenCompose(devices -> CompletableFuture.allOf(devices.stream()
-                        .map(device -> disconnect(gatewayId, device).toCompletableFuture())
+        return orphans.of(gatewayId, "gateway-lost", clock.getAsLong())
+                .thenCompose(events -> CompletableFuture.allOf(events.stream()
+                        .map(gone -> KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, gone.deviceId(), Json.toBytes(gone))))
                         .toArray(CompletableFuture[]::new)))
-                .thenCompose(v -> admin.deleteTopics(List.of(new DeliverTopic(gatewayId).name())).all().toCompletionStage()
-                        .exceptionally(error -> null))
-                .thenCompose(v -> redis.del(RedisKeys.gatewayDevices(gatewayId)))
-                .thenCompose(n -> redis.srem(RedisKeys.gateways(), gatewayId))
-                .thenApply(n -> null);
-    }
-
-    /** Ends the device's presence only if it still points at the dead instance (the epoch fences the rest). */
-    private CompletionStage<Void> disconnect(String gatewayId, String deviceId) {
-        return redis.hmget(RedisKeys.device(deviceId).presence(), "gatewayId", "epoch").thenCompose(fields -> {
-            String pointsAt = fields.get(0).getValueOrElse(null);
-            String epoch = fields.get(1).getValueOrElse(null);
-            if (!gatewayId.equals(pointsAt) || epoch == null) {
-                return done();
-            }
-            PresenceEvent gone = new PresenceEvent(deviceId, gatewayId, Long.parseLong(epoch), PresenceEvent.Kind.DISCONNECTED,
-                    "gateway-lost", System.currentTimeMillis());
-            return KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, deviceId, Json.toBytes(gone)));
-        });
+                .thenCompose(v -> orphans.forget(gatewayId))
+                .thenCompose(v -> redis.srem(RedisKeys.gateways(), gatewayId))
+                .thenAccept(n -> missingSince.remove(gatewayId));
     }
 
     private static CompletionStage<Void> done() {

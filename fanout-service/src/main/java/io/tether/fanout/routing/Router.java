@@ -2,11 +2,8 @@ package io.tether.fanout.routing;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.tether.contract.DeliveryStatus;
-import io.tether.contract.tracing.MessagingSpans;
-import io.tether.contract.tracing.TraceContext;
 import io.tether.contract.Json;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.Receipt;
@@ -15,50 +12,52 @@ import io.tether.contract.Topics;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.metrics.FanoutMetrics;
-import io.tether.fanout.status.StatusStore;
+import io.tether.fanout.status.MessageRecords;
+import io.tether.inbox.Inbox;
+import io.tether.inbox.InboxEntry;
+import io.tether.inbox.Pump;
+import io.tether.runtime.tracing.MessagingSpans;
+import io.tether.runtime.tracing.TraceContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.jboss.logging.Logger;
 
 /**
- * Decides what happens to each record of the per-device topics. Everything about a device arrives on the
- * same partition number of each topic, so one consumer handles a device's messages, presence and receipts
- * in order; each step is one atomic Redis script, so a redelivered record changes nothing twice.
+ * Decides what happens to each record of the per-device topics. Everything about a device arrives on the same
+ * partition number of each topic, so one consumer handles a device's messages, presence and push outcomes in order.
+ * Each record is one inbox script (queue and route, or apply presence and route), which hands live entries straight
+ * to the gateway's delivery channel; what remains here is writing push requests and the expiry index.
  */
 public final class Router {
-    private static final Logger LOG = Logger.getLogger(Router.class);
     static final AttributeKey<String> ROUTE = AttributeKey.stringKey("tether.route");
-    static final AttributeKey<String> GATEWAY = AttributeKey.stringKey("tether.gateway.id");
-    static final AttributeKey<Boolean> GATEWAY_ALIVE = AttributeKey.booleanKey("tether.gateway.alive");
     static final AttributeKey<String> FALLBACK_REASON = AttributeKey.stringKey("tether.fallback.reason");
     static final AttributeKey<Long> ENTRIES = AttributeKey.longKey("tether.entries");
     static final AttributeKey<String> INBOX_STATUS = AttributeKey.stringKey("tether.inbox.status");
 
-    private final DeviceQueue queue;
-    private final DeliverySender deliveries;
+    private final Inbox inbox;
     private final PushRequests pushes;
-    private final GatewayLiveness gateways;
-    private final StatusStore statuses;
-    private final ExpiryIndex expiries;
+    private final ExpiryWriter expiries;
+    private final MessageRecords statuses;
     private final Producer<String, byte[]> producer;
     private final MessagingSpans spans;
     private final FanoutMetrics metrics;
 
-    public Router(DeviceQueue queue, DeliverySender deliveries, PushRequests pushes, GatewayLiveness gateways,
-            StatusStore statuses, ExpiryIndex expiries, Producer<String, byte[]> producer, MessagingSpans spans,
-            FanoutMetrics metrics) {
+    /** Puts a device into the expiry index at a time ({@link ExpiryIndex#index}). */
+    public interface ExpiryWriter {
+        CompletionStage<Void> index(String deviceId, long at);
+    }
+
+    public Router(Inbox inbox, PushRequests pushes, ExpiryWriter expiries, MessageRecords statuses, Producer<String, byte[]> producer,
+            MessagingSpans spans, FanoutMetrics metrics) {
+        this.inbox = inbox;
+        this.pushes = pushes;
+        this.expiries = expiries;
+        this.statuses = statuses;
+        this.producer = producer;
         this.spans = spans;
         this.metrics = metrics;
-        this.queue = queue;
-        this.deliveries = deliveries;
-        this.pushes = pushes;
-        this.gateways = gateways;
-        this.statuses = statuses;
-        this.expiries = expiries;
-        this.producer = producer;
     }
 
     /**
@@ -70,7 +69,7 @@ public final class Router {
         return switch (record.topic()) {
             case Topics.DOWNSTREAM -> onMessage(DownstreamCodec.fromRecord(record), trace);
             case Topics.PRESENCE -> onPresence(Json.fromBytes(record.value(), PresenceEvent.class), trace);
-            case Topics.RECEIPTS -> onReceipt(Json.fromBytes(record.value(), Receipt.class), trace);
+            case Topics.RECEIPTS -> onReceipt(Json.fromBytes(record.value(), Receipt.class));
             default -> throw new IllegalArgumentException("unexpected topic " + record.topic());
         };
     }
@@ -78,159 +77,122 @@ public final class Router {
     private CompletionStage<Void> onMessage(OutgoingMessage message, Context trace) {
         Target target = message.target();
         if (target.device() != null) {
-            return statuses.recordDevices(message, List.of(target.device()))
-                    .thenCompose(v -> enqueueAndPump(target.device(), message, trace));
+            return toDevice(target.device(), message, trace);
         }
-        CompletionStage<List<String>> devices = target.user() != null
-                ? statuses.devicesOfUser(target.user())
-                : CompletableFuture.completedFuture(target.devices() == null ? List.of() : target.devices().stream().distinct().toList());
-        return devices.thenCompose(ids -> statuses.recordDevices(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
+        if (target.devices() != null) {
+            // The device list was recorded when the message was accepted.
+            return fanOut(message, target.devices().stream().distinct().toList(), trace);
+        }
+        CompletionStage<List<String>> devices = target.user() != null ? statuses.devicesOfUser(target.user())
+                : CompletableFuture.completedFuture(List.of());
+        return devices.thenCompose(ids -> statuses.record(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
     }
 
     /** One record per device, keyed by device, so each device's partition owner queues it in order. */
     private CompletionStage<Void> fanOut(OutgoingMessage message, List<String> deviceIds, Context trace) {
-        List<CompletableFuture<Void>> sends = deviceIds.stream()
+        CompletableFuture<?>[] sends = deviceIds.stream()
                 .map(id -> spans.send(producer, DownstreamCodec.toRecord(message.forDevice(id)), trace))
-                .toList();
-        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(sends);
     }
 
     /**
-     * The entry keeps the trace context of its {@code enqueue} span: whatever record later moves it along (a
-     * presence event, a receipt), its hand-over to a gateway or to push continues this message's trace.
+     * Queues and routes in one script. The entry keeps the trace context of this "route" span: whatever later moves
+     * it along (a presence change, an acknowledgement), its hand-over continues this message's trace.
      */
-    private CompletionStage<Void> enqueueAndPump(String deviceId, OutgoingMessage message, Context trace) {
-        long ttl = statuses.ttlSeconds(message, System.currentTimeMillis());
-        Span span = spans.tracer().spanBuilder("enqueue inbox").setParent(trace).setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(MessagingSpans.DEVICE_ID, deviceId)
-                .setAttribute(MessagingSpans.MESSAGE_ID, message.messageId())
-                .startSpan();
-        InboxEntry entry = InboxEntry.of(message, deviceId).withTraceparent(traceparentOr(trace.with(span), message.traceparent()));
-        CompletionStage<DeviceQueue.Enqueued> enqueuedStage = queue.enqueueCounted(deviceId, entry, ttl).whenComplete((result, error) -> {
-            if (result != null) {
-                span.setAttribute(INBOX_STATUS, result.status());
-            }
-        });
-        return MessagingSpans.endWhenDone(span, enqueuedStage).thenCompose(enqueued -> {
-            String status = enqueued.status();
-            if (enqueued.queuedNow()) {
-                metrics.routed("inbox", 1);
-                metrics.inboxDepth(enqueued.depth());
-            } else if (enqueued.failure() != null) {
-                metrics.status(DeliveryStatus.FAILED.wire(), enqueued.failure());
-            }
-            if (!DeliveryStatus.QUEUED.wire().equals(status)) {
-                LOG.debugf("message %s for %s: %s", message.messageId(), deviceId, status);
-                return done();
-            }
-            return expiries.add(deviceId, message.messageId(), message.expiresAt()).thenCompose(v -> pump(deviceId, trace));
-        });
-    }
-
-    private static String traceparentOr(Context context, String fallback) {
-        String traceparent = TraceContext.traceparent(context);
-        return traceparent != null ? traceparent : fallback;
+    private CompletionStage<Void> toDevice(String deviceId, OutgoingMessage message, Context trace) {
+        Span span = spans.startInternal("route", trace);
+        if (span.isRecording()) {
+            span.setAttribute(MessagingSpans.DEVICE_ID, deviceId);
+            span.setAttribute(MessagingSpans.MESSAGE_ID, message.messageId());
+        }
+        String traceparent = TraceContext.traceparent(trace.with(span));
+        InboxEntry entry = Entries.of(message, deviceId, traceparent != null ? traceparent : message.traceparent());
+        CompletionStage<Void> routed = inbox.route(deviceId, entry, statuses.ttlSeconds(message, System.currentTimeMillis()))
+                .thenCompose(result -> {
+                    if (span.isRecording()) {
+                        span.setAttribute(INBOX_STATUS, result.status());
+                    }
+                    if (result.queuedNow()) {
+                        metrics.routed("inbox", 1);
+                        metrics.inboxDepth(result.depth());
+                    } else if (result.failure() != null) {
+                        metrics.status(DeliveryStatus.FAILED.wire(), result.failure());
+                    }
+                    result.overflowed().forEach(id -> metrics.status(DeliveryStatus.FAILED.wire(), "inbox-overflow"));
+                    CompletionStage<Void> indexed = result.indexAt() > 0 ? expiries.index(deviceId, result.indexAt()) : done();
+                    return indexed.thenCompose(v -> follow(deviceId, result.pump(), span));
+                });
+        return MessagingSpans.endWhenDone(span, routed);
     }
 
     private CompletionStage<Void> onPresence(PresenceEvent event, Context trace) {
-        return queue.applyPresenceState(event).thenCompose(state -> {
-            if (state.isEmpty()) {
+        return inbox.presence(event).thenCompose(change -> {
+            if (!change.applied()) {
                 return done();
             }
             if (event.kind() != PresenceEvent.Kind.RECEIVING) {
-                metrics.presence(state.get());
+                metrics.presence(change.state());
             }
-            return pump(event.deviceId(), trace);
+            if (change.pump() instanceof Pump.Hold) {
+                return done();
+            }
+            Span span = spans.startInternal("route", trace);
+            return MessagingSpans.endWhenDone(span, follow(event.deviceId(), change.pump(), span));
         });
     }
 
-    private CompletionStage<Void> onReceipt(Receipt receipt, Context trace) {
+    /** Push outcomes come from push-service; delivered and refused ones only from gateways before this version. */
+    private CompletionStage<Void> onReceipt(Receipt receipt) {
         String device = receipt.deviceId();
         String message = receipt.messageId();
-        CompletionStage<?> recorded = switch (receipt.outcome()) {
-            case DELIVERED -> queue.settle(device, message, DeliveryStatus.DELIVERED.wire(), null, "live", statuses.finalStatusTtlSeconds())
-                    .thenApply(changed -> count(changed, DeliveryStatus.DELIVERED.wire(), null));
-            case REJECTED -> queue.settle(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), "live", statuses.finalStatusTtlSeconds())
-                    .thenApply(changed -> count(changed, DeliveryStatus.FAILED.wire(), receipt.reason()));
-            case PUSHED -> queue.markPushed(device, message, receipt.apnsId(), statuses.openStatusTtlSeconds())
-                    .thenApply(changed -> count(changed, DeliveryStatus.PUSHED.wire(), null));
-            case PUSH_FAILED -> queue.markPushFailed(device, message, receipt.reason());
+        return switch (receipt.outcome()) {
+            case PUSHED -> inbox.pushed(device, message, receipt.apnsId()).thenAccept(changed -> count(changed, DeliveryStatus.PUSHED, null));
+            case PUSH_FAILED -> inbox.pushFailed(device, message, receipt.reason());
+            case DELIVERED -> inbox.acknowledge(device, message, DeliveryStatus.DELIVERED.wire(), null, receipt.epoch(), "")
+                    .thenAccept(acked -> count(acked.changed(), DeliveryStatus.DELIVERED, null));
+            case REJECTED -> inbox.acknowledge(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), receipt.epoch(), "")
+                    .thenAccept(acked -> count(acked.changed(), DeliveryStatus.FAILED, receipt.reason()));
             case NOT_DELIVERED -> done();
         };
-        // An acknowledgement frees room in the device's window.
-        return recorded.thenCompose(v -> receipt.outcome() == Receipt.Outcome.PUSHED || receipt.outcome() == Receipt.Outcome.PUSH_FAILED
-                ? done() : pump(device, trace));
     }
 
-    private boolean count(boolean changed, String status, String reason) {
+    private void count(boolean changed, DeliveryStatus status, String reason) {
         if (changed) {
-            metrics.status(status, reason);
+            metrics.status(status.wire(), reason);
         }
-        return changed;
     }
 
-    /**
-     * Moves the device's inbox along: hands the next entries to its gateway when it is live, otherwise asks for
-     * the pushes its platform wants. Either way the entries stay in the inbox until acknowledged or expired.
-     */
-    private CompletionStage<Void> pump(String deviceId, Context trace) {
-        // "route": the presence lookup and the decision, live hand-over or fallback (push and/or inbox).
-        Span span = spans.tracer().spanBuilder("route").setParent(trace).setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(MessagingSpans.DEVICE_ID, deviceId)
-                .startSpan();
-        CompletionStage<Void> pumped = queue.gatewayOf(deviceId)
-                .thenCompose(gateway -> {
-                    gateway.ifPresent(id -> span.setAttribute(GATEWAY, id));
-                    return gateway.isEmpty() ? CompletableFuture.completedFuture(false) : gateways.isAlive(gateway.get());
-                })
-                .thenCompose(alive -> queue.nextDispatch(deviceId, alive, statuses.openStatusTtlSeconds()).thenCompose(dispatch -> {
-                    span.setAttribute(GATEWAY_ALIVE, alive);
-                    if (dispatch.isEmpty()) {
-                        return fallBack(deviceId, alive, span);
-                    }
-                    span.setAttribute(ROUTE, "live");
-                    span.setAttribute(ENTRIES, dispatch.get().entries().size());
-                    metrics.expired(dispatch.get().expired());
-                    return dispatch.get().entries().isEmpty() ? done() : handOver(deviceId, dispatch.get());
-                }));
-        return MessagingSpans.endWhenDone(span, pumped);
+    /** What the script decided: live entries are already on their way; push candidates are written, then confirmed. */
+    private CompletionStage<Void> follow(String deviceId, Pump pump, Span route) {
+        if (pump instanceof Pump.Live live) {
+            tag(route, "live", live.handedOver());
+            metrics.routed("live", live.handedOver());
+            metrics.expired(live.expired());
+            return done();
+        }
+        if (!(pump instanceof Pump.Push push)) {
+            tag(route, "inbox", 0);
+            return done();
+        }
+        tag(route, "push", push.entries().size());
+        if (route.isRecording()) {
+            route.setAttribute(FALLBACK_REASON, push.reason());
+        }
+        return pushes.send(deviceId, push)
+                .thenCompose(v -> inbox.confirmPush(deviceId, push))
+                .thenCompose(confirmed -> {
+                    metrics.fallback(push.reason(), push.entries().size());
+                    metrics.routed("push", push.entries().size());
+                    return push.isFullBatch() ? inbox.pump(deviceId).thenCompose(next -> follow(deviceId, next, route)) : done();
+                });
     }
 
-    private CompletionStage<Void> handOver(String deviceId, DeviceQueue.Dispatch dispatch) {
-        return deliveries.send(deviceId, dispatch).handle((ok, error) -> {
-            if (error == null) {
-                metrics.routed("live", dispatch.entries().size());
-                return done();
-            }
-            LOG.warnf("hand-over to %s failed for %s: %s", dispatch.gatewayId(), deviceId, error.getMessage());
-            // Not handed over: send again from the start next time; the record is retried.
-            return queue.rewind(deviceId).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
-        }).thenCompose(stage -> stage);
-    }
-
-    private CompletionStage<Void> fallBack(String deviceId, boolean gatewayAlive, Span route) {
-        return queue.nextFallback(deviceId, gatewayAlive, statuses.openStatusTtlSeconds()).thenCompose(fallback -> {
-            if (fallback.isEmpty()) {
-                route.setAttribute(ROUTE, "inbox");
-                return done();
-            }
-            if (fallback.get().entries().isEmpty()) {
-                // A batch of data-only entries within the nudge interval: nothing to push, but look past it.
-                route.setAttribute(ROUTE, "inbox");
-                return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive, route) : done();
-            }
-            route.setAttribute(ROUTE, "push");
-            route.setAttribute(FALLBACK_REASON, String.valueOf(fallback.get().reason()));
-            route.setAttribute(ENTRIES, fallback.get().entries().size());
-            return pushes.send(deviceId, fallback.get()).handle((ok, error) -> {
-                if (error != null) {
-                    return queue.undoFallback(deviceId, fallback.get()).thenCompose(v -> CompletableFuture.<Void>failedFuture(error));
-                }
-                metrics.fallback(fallback.get().reason(), fallback.get().entries().size());
-                metrics.routed("push", fallback.get().entries().size());
-                return fallback.get().isFullBatch() ? fallBack(deviceId, gatewayAlive, route) : done();
-            }).thenCompose(stage -> stage);
-        });
+    private static void tag(Span route, String kind, int entries) {
+        if (route.isRecording()) {
+            route.setAttribute(ROUTE, kind);
+            route.setAttribute(ENTRIES, (long) entries);
+        }
     }
 
     private static CompletionStage<Void> done() {

@@ -1,6 +1,8 @@
 package io.tether.fanout.status;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.runtime.redis.LuaScript;
 import io.tether.contract.Json;
 import io.tether.contract.RedisKeys;
 import io.tether.fanout.intake.OutgoingMessage;
@@ -13,7 +15,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Message records and per-device delivery statuses in Redis, for {@code GET /v1/messages/<id>}. */
-public final class StatusStore {
+public final class StatusStore implements MessageRecords {
+    private static final LuaScript RECORD = new LuaScript("""
+            redis.call('HSET', KEYS[1], 'acceptedAt', ARGV[1], 'expiresAt', ARGV[2], 'target', ARGV[3])
+            redis.call('EXPIRE', KEYS[1], ARGV[4])
+            if #ARGV > 4 then
+              redis.call('SADD', KEYS[2], unpack(ARGV, 5))
+              redis.call('EXPIRE', KEYS[2], ARGV[4])
+            end
+            return 1
+            """);
+
     private final RedisAsyncCommands<String, String> redis;
     private final long retentionSeconds;
     private final long maxTtlSeconds;
@@ -35,34 +47,26 @@ public final class StatusStore {
     }
 
     /** Seconds a message's records are kept: until it expires, plus the retention. */
+    @Override
     public long ttlSeconds(OutgoingMessage message, long nowMillis) {
         return Math.max(0, (message.expiresAt() - nowMillis) / 1000) + retentionSeconds;
     }
 
-    public CompletionStage<Void> recordAccepted(OutgoingMessage message) {
-        String key = RedisKeys.message(message.messageId());
+    /**
+     * Records what was accepted and which devices it went to, for {@code GET /v1/messages/<id>}: one script on the
+     * message's keys (a message record and its device set), kept until the message expires plus the retention.
+     */
+    @Override
+    public CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds) {
         long ttl = ttlSeconds(message, System.currentTimeMillis());
-        return redis.hset(key, Map.of(
-                        "acceptedAt", Long.toString(message.acceptedAt()),
-                        "expiresAt", Long.toString(message.expiresAt()),
-                        "target", Json.toString(message.target())))
-                .thenCompose(n -> redis.expire(key, ttl))
-                .thenApply(ok -> null);
+        List<String> args = new ArrayList<>(List.of(Long.toString(message.acceptedAt()), Long.toString(message.expiresAt()),
+                Json.toString(message.target()), Long.toString(ttl)));
+        args.addAll(deviceIds);
+        return RECORD.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.message(message.messageId()), RedisKeys.messageDevices(message.messageId())},
+                args.toArray(String[]::new)).thenApply(n -> null);
     }
 
-    /** Remembers which devices a message went to, so its status can be listed per device. */
-    public CompletionStage<Void> recordDevices(OutgoingMessage message, List<String> deviceIds) {
-        String key = RedisKeys.messageDevices(message.messageId());
-        long ttl = ttlSeconds(message, System.currentTimeMillis());
-        CompletionStage<Void> accepted = recordAccepted(message);
-        if (deviceIds.isEmpty()) {
-            return accepted;
-        }
-        return accepted
-                .thenCompose(v -> redis.sadd(key, deviceIds.toArray(String[]::new)))
-                .thenCompose(n -> redis.expire(key, ttl))
-                .thenApply(ok -> null);
-    }
 
     public CompletionStage<Optional<MessageStatus>> read(String messageId) {
         return redis.hgetall(RedisKeys.message(messageId)).thenCompose(message -> {
@@ -105,6 +109,7 @@ public final class StatusStore {
         });
     }
 
+    @Override
     public CompletionStage<List<String>> devicesOfUser(String userId) {
         return redis.smembers(RedisKeys.userDevices(userId)).thenApply(set -> set.stream().sorted().toList());
     }

@@ -8,8 +8,9 @@ import io.tether.attachments.signing.Jws;
 import io.tether.attachments.storage.AttachmentStore;
 import io.tether.gateway.config.DeviceHttpConfig;
 import io.tether.gateway.config.MqttConfig;
-import io.tether.gateway.fetch.RedisDeviceInbox;
 import io.tether.gateway.https.DeviceEndpoint;
+import io.tether.inbox.DeviceInbox;
+import io.tether.inbox.config.InboxConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import jakarta.annotation.Priority;
@@ -29,13 +30,15 @@ public class DeviceHttpApp {
     private final DeviceHttpConfig http;
     private final MqttConfig mqtt;
     private final AttachmentsConfig attachments;
+    private final InboxConfig inbox;
     private final StatefulRedisConnection<String, String> redis;
     private final GatewayApp gateway;
     private HttpServer server;
     private AttachmentStore store;
 
-    DeviceHttpApp(Vertx vertx, DeviceHttpConfig http, MqttConfig mqtt, AttachmentsConfig attachments,
+    DeviceHttpApp(Vertx vertx, DeviceHttpConfig http, MqttConfig mqtt, AttachmentsConfig attachments, InboxConfig inbox,
             StatefulRedisConnection<String, String> redis, GatewayApp gateway) {
+        this.inbox = inbox;
         this.vertx = vertx;
         this.http = http;
         this.mqtt = mqtt;
@@ -52,7 +55,7 @@ public class DeviceHttpApp {
         store = AttachmentStore.create(s3.endpoint(), s3.region(), s3.bucket(), s3.pathStyle(), s3.accessKeyId(),
                 s3.secretAccessKey(), s3.partSizeBytes());
         Optional<Jws> jws = Jws.fromConfig(attachments);
-        var router = DeviceEndpoint.router(vertx, new RedisDeviceInbox(redis.async(), http.statusRetention()),
+        var router = DeviceEndpoint.router(vertx, new DeviceInbox(redis.async(), inbox.settings()),
                 gateway.deviceAuthenticator(), jws, store, http.maxFetch());
         server = vertx.createHttpServer(Listeners.deviceHttp(mqtt, http)).requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -2,32 +2,41 @@ package io.tether.gateway.app;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.opentelemetry.api.OpenTelemetry;
-import io.tether.contract.tracing.MessagingSpans;
-import io.tether.gateway.mqtt.MqttTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.tether.contract.DeliverTopic;
 import io.tether.contract.GatewayId;
-import io.tether.contract.KafkaClientMeters;
-import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
 import io.tether.gateway.config.GatewayConfig;
-import io.tether.gateway.config.KafkaConfig;
 import io.tether.gateway.config.MqttConfig;
+import io.tether.gateway.delivery.Acknowledgements;
+import io.tether.gateway.delivery.DeliveryChannel;
+import io.tether.gateway.delivery.EventPublisher;
+import io.tether.gateway.delivery.Recovery;
+import io.tether.gateway.delivery.StaleDeliveries;
 import io.tether.gateway.drain.DrainNotice;
 import io.tether.gateway.drain.Drainer;
-import io.tether.gateway.kafka.DeliveryConsumer;
-import io.tether.gateway.kafka.EventPublisher;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
 import io.tether.gateway.mqtt.MqttListener;
+import io.tether.gateway.mqtt.MqttTracing;
 import io.tether.gateway.mqtt.SessionSettings;
 import io.tether.gateway.store.GatewayStore;
+import io.tether.inbox.DeviceInbox;
+import io.tether.inbox.HandOver;
+import io.tether.inbox.OrphanedDevices;
+import io.tether.inbox.config.InboxConfig;
+import io.tether.runtime.failure.Backoff;
+import io.tether.runtime.failure.Retry;
+import io.tether.runtime.kafka.KafkaClientMeters;
+import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.kafka.TopicProvisioner;
+import io.tether.runtime.quarkus.KafkaSettings;
+import io.tether.runtime.tracing.MessagingSpans;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.mqtt.MqttEndpoint;
@@ -36,8 +45,10 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,8 +56,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
 /**
- * The Quarkus shell: wires the plain core together at start-up and takes it down at shutdown. Order matters:
- * the delivery consumer holds its position before the MQTT port opens (see {@link DeliveryConsumer}).
+ * The Quarkus shell: wires the plain core together at start-up and takes it down at shutdown. Order matters: the
+ * delivery channel is subscribed and the previous process's devices are let go before the MQTT ports open.
  */
 @ApplicationScoped
 public class GatewayApp {
@@ -57,83 +68,97 @@ public class GatewayApp {
     private final Vertx vertx;
     private final GatewayConfig gatewayConfig;
     private final MqttConfig mqttConfig;
-    private final KafkaConfig kafkaConfig;
+    private final InboxConfig inboxConfig;
+    private final KafkaSettings kafka;
     private final StatefulRedisConnection<String, String> redis;
-    private final OpenTelemetry openTelemetry;
+    private final RedisClient redisClient;
+    private final MessagingSpans spans;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "tether-gateway-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<String> listenerDeployments = new ArrayList<>();
 
+    private String gatewayId;
     private Connections connections;
     private GatewayHeartbeat heartbeat;
-    private String gatewayId;
     private KafkaProducer<String, byte[]> producer;
-    private DeliveryConsumer deliveryConsumer;
-    private final List<String> listenerDeployments = new ArrayList<>();
-    private final RedisClient redisClient;
+    private DeliveryChannel deliveries;
     private CredentialWatcher credentialWatcher;
     private DeviceAuthenticator authenticator;
     private Drainer drainer;
-    private final MeterRegistry registry;
     private KafkaClientMeters kafkaMeters;
 
-    GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, KafkaConfig kafkaConfig,
-            StatefulRedisConnection<String, String> redis, RedisClient redisClient, OpenTelemetry openTelemetry,
-            MeterRegistry registry) {
-        this.openTelemetry = openTelemetry;
-        this.registry = registry;
-        this.redisClient = redisClient;
+    GatewayApp(Vertx vertx, GatewayConfig gatewayConfig, MqttConfig mqttConfig, InboxConfig inboxConfig, KafkaSettings kafka,
+            StatefulRedisConnection<String, String> redis, RedisClient redisClient, MessagingSpans spans, MeterRegistry registry) {
         this.vertx = vertx;
         this.gatewayConfig = gatewayConfig;
         this.mqttConfig = mqttConfig;
-        this.kafkaConfig = kafkaConfig;
+        this.inboxConfig = inboxConfig;
+        this.kafka = kafka;
         this.redis = redis;
+        this.redisClient = redisClient;
+        this.spans = spans;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) throws Exception {
         gatewayId = gatewayConfig.id().orElseGet(GatewayId::random);
-        DeliverTopic deliverTopic = new DeliverTopic(gatewayId);
-        try (Admin admin = KafkaClients.admin(kafkaConfig)) {
-            new TopicProvisioner(admin, 8, (short) 1).ensure(Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS);
-            new TopicProvisioner(admin, 1, (short) 1).ensure(Set.of(deliverTopic.name()), java.util.Map.of());
+        try (Admin admin = kafka.clients().admin()) {
+            new TopicProvisioner(admin, kafka.layout()).ensure(Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS);
         }
-        producer = KafkaClients.producer(kafkaConfig, gatewayId);
+        producer = kafka.clients().durableProducer("tether-" + gatewayId);
         // Fetch metadata now, so that send() never blocks an event loop on it later.
-        for (String topic : new String[] {Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS}) {
-            producer.partitionsFor(topic);
-        }
-        MessagingSpans spans = new MessagingSpans(openTelemetry);
-        EventPublisher events = new EventPublisher(producer, gatewayId, spans);
+        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE), Duration.ofSeconds(60));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
-
+        Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
+                retries);
+        EventPublisher events = new EventPublisher(producer, gatewayId, spans, retry);
         GatewayStore store = new GatewayStore(redis.async());
+        GatewayMetrics metrics = new GatewayMetrics(registry);
         connections = new Connections(store, gatewayId);
-        var deliveryKafkaConsumer = KafkaClients.deliveryConsumer(kafkaConfig, gatewayId);
-        kafkaMeters.bind(deliveryKafkaConsumer);
-        deliveryConsumer = new DeliveryConsumer(deliveryKafkaConsumer, deliverTopic,
-                delivery -> connections.get(delivery.deviceId()).ifPresent(session -> session.deliver(delivery)), spans);
-        deliveryConsumer.start().get(60, TimeUnit.SECONDS);
+        Recovery recovery = new Recovery(connections, events, new OrphanedDevices(redis.async()));
+        Acknowledgements acknowledgements = new Acknowledgements(new DeviceInbox(redis.async(), inboxConfig.settings()), gatewayId, retry,
+                metrics);
 
-        heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl());
+        StaleDeliveries stale = new StaleDeliveries(gatewayId, events::presenceEventually, System::currentTimeMillis);
+        deliveries = new DeliveryChannel(redisClient, gatewayId, handOver -> handOver(handOver, stale), recovery::resyncAll);
+        deliveries.start(Duration.ofSeconds(30));
+        recovery.disconnectPredecessor(gatewayId).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl(), recovery::reassertAll);
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
         authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
         credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections);
         MqttConfig.Limits limits = mqttConfig.limits();
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
                 limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
-        GatewayMetrics metrics = new GatewayMetrics(registry);
-        MqttTracing tracing = new MqttTracing(openTelemetry);
+        MqttTracing tracing = new MqttTracing(spans);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
-            var connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, authenticator, store, events,
-                    connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()))));
+            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, store,
+                    events, connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()), acknowledgements)));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());
         }
-        LOG.infof("gateway %s: deliveries from %s", gatewayId, deliverTopic);
     }
 
-    private io.vertx.core.Handler<MqttEndpoint> countDrainRefusals(GatewayMetrics metrics, io.vertx.core.Handler<MqttEndpoint> gated) {
+    /** A hand-over for a connection held here goes to it; one for a connection that is gone is reported. */
+    private void handOver(HandOver handOver, StaleDeliveries stale) {
+        var session = connections.get(handOver.deviceId());
+        if (session.isPresent() && session.get().epoch() == handOver.epoch()) {
+            session.get().deliver(handOver);
+        } else {
+            stale.report(handOver.deviceId(), handOver.epoch());
+        }
+    }
+
+    private Handler<MqttEndpoint> countDrainRefusals(GatewayMetrics metrics, Handler<MqttEndpoint> gated) {
         return endpoint -> {
             if (drainer.isDraining()) {
                 metrics.connectError("draining");
@@ -150,17 +175,18 @@ public class GatewayApp {
         if (credentialWatcher != null) {
             credentialWatcher.close();
         }
-        if (deliveryConsumer != null) {
-            deliveryConsumer.stop();
+        if (deliveries != null) {
+            deliveries.close();
         }
         if (heartbeat != null) {
             heartbeat.stop();
         }
+        retries.shutdownNow();
         if (kafkaMeters != null) {
             kafkaMeters.close();
         }
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(10));
+            producer.close(Duration.ofSeconds(10));
         }
     }
 
@@ -181,8 +207,9 @@ public class GatewayApp {
         }
     }
 
+    /** Listening, not draining, and the delivery channel subscribed. */
     public boolean isReady() {
-        return (drainer == null || !drainer.isDraining()) && !listenerDeployments.isEmpty() && deliveryConsumer != null && deliveryConsumer.isRunning();
+        return (drainer == null || !drainer.isDraining()) && !listenerDeployments.isEmpty() && deliveries != null && deliveries.isOpen();
     }
 
     public String gatewayId() {

@@ -2,7 +2,6 @@ package io.tether.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /**
  * The device HTTPS endpoint: fetch of pending messages, signed downloads of attachments and the public keys (JWKS).
@@ -25,8 +24,4 @@ public interface DeviceHttpConfig {
     /** Most messages one fetch returns. Default 100. */
     @WithDefault("100")
     int maxFetch();
-
-    /** How long a status made final by a fetch acknowledgement is kept; keep it equal to tether.fanout.status-retention. Default 7 days. */
-    @WithDefault("P7D")
-    Duration statusRetention();
 }

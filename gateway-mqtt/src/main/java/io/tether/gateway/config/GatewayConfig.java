@@ -9,7 +9,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tether.gateway")
 public interface GatewayConfig {
 
-    /** Instance id; names its delivery topic. Default: {@code gw-} and random hex, new at every start. */
+    /** Instance id; names its delivery channel. Default: {@code gw-} and random hex, new at every start. */
     Optional<String> id();
 
     /** How long a delivered QoS 1 PUBLISH may wait for its PUBACK before the device counts as deaf. Default 5 s. */

@@ -3,8 +3,8 @@ package io.tether.gateway.https;
 import io.tether.attachments.signing.Jws;
 import io.tether.attachments.storage.AttachmentStore;
 import io.tether.contract.attachment.AttachmentWire;
-import io.tether.gateway.fetch.DeviceInbox;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
+import io.tether.inbox.Inbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -23,7 +23,7 @@ public final class DeviceEndpoint {
     private DeviceEndpoint() {
     }
 
-    public static Router router(Vertx vertx, DeviceInbox inbox, DeviceAuthenticator authenticator, Optional<Jws> jws,
+    public static Router router(Vertx vertx, Inbox inbox, DeviceAuthenticator authenticator, Optional<Jws> jws,
             AttachmentStore store, int maxFetch) {
         Router router = Router.router(vertx);
         String jwks = jws.map(j -> j.keys().jwks()).orElse("{\"keys\":[]}");

@@ -6,8 +6,8 @@ import io.tether.contract.Json;
 import io.tether.contract.MessageId;
 import io.tether.contract.attachment.AttachmentDocument;
 import io.tether.contract.attachment.AttachmentWire;
-import io.tether.gateway.fetch.DeviceInbox;
-import io.tether.gateway.fetch.PendingMessage;
+import io.tether.inbox.Inbox;
+import io.tether.inbox.InboxEntry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -27,10 +27,10 @@ import java.util.Map;
 final class FetchHandler {
     static final int MAX_ACK = 100;
 
-    private final DeviceInbox inbox;
+    private final Inbox inbox;
     private final int maxFetch;
 
-    FetchHandler(DeviceInbox inbox, int maxFetch) {
+    FetchHandler(Inbox inbox, int maxFetch) {
         this.inbox = inbox;
         this.maxFetch = maxFetch;
     }
@@ -85,7 +85,7 @@ final class FetchHandler {
             return;
         }
         Context context = Vertx.currentContext();
-        inbox.acknowledge(routing.pathParam("id"), ids).whenComplete((results, error) -> context.runOnContext(v -> {
+        inbox.acknowledgeFetched(routing.pathParam("id"), ids).whenComplete((results, error) -> context.runOnContext(v -> {
             if (error != null) {
                 Problems.send(routing.response(), Problems.Type.UNAVAILABLE, "cannot acknowledge right now, retry later", path);
                 return;
@@ -98,7 +98,7 @@ final class FetchHandler {
     }
 
     /** One message as the fetch shows it; an attachment's descriptor also on its own, for convenience. */
-    static Map<String, Object> view(PendingMessage message) {
+    static Map<String, Object> view(InboxEntry message) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("messageId", message.messageId());
         out.put("topic", message.mqttTopic());

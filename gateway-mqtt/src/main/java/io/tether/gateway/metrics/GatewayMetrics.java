@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tether.contract.MetricTags;
 import io.tether.contract.PresenceEvent;
 import io.tether.contract.PresenceState;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class GatewayMetrics {
     private final Map<PresenceState, AtomicLong> presence = new EnumMap<>(PresenceState.class);
     private final Counter ackTimeouts;
     private final Counter upstream;
+    private final Map<String, Counter> statuses = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -153,13 +155,29 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /** A delivery got its final status here (the gateway settles live deliveries): {@code tether_messages_status_total}. */
+    public void status(String status, String reason) {
+        statuses.computeIfAbsent(status + '\u0000' + MetricTags.reason(reason), k -> Counter.builder("tether.messages.status")
+                .description("Per-device message status changes").tag("status", status).tag("reason", MetricTags.reason(reason))
+                .register(registry)).increment();
+    }
+
+    /** Deliveries found past their TTL when handing the next ones over. */
+    public void expired(int messages) {
+        if (messages > 0) {
+            statuses.computeIfAbsent("expired\u0000ttl", k -> Counter.builder("tether.messages.status")
+                    .description("Per-device message status changes").tag("status", "expired").tag("reason", "ttl")
+                    .register(registry)).increment(messages);
+        }
+    }
+
     /**
      * One accepted connection: counted in {@code tether_gateway_connections} until {@link #closed()}, and in
      * {@code tether_presence_devices} by the presence state its events lead to. The state follows the same rules
      * as fanout's presence script: BACKGROUND on the app's signal, LIVE on FOREGROUND, SUSPECT on a missed PUBACK,
      * back to the app's state when it acknowledges again. Used from the connection's event loop only.
      */
-    public final class Connection {
+    public final class Connection implements ConnectionMeter {
         private final AtomicLong open;
         private PresenceState state = PresenceState.LIVE;
         private boolean background;
@@ -171,6 +189,7 @@ public final class GatewayMetrics {
         }
 
         /** The connection reported a presence event (BACKGROUND, FOREGROUND, ACK_TIMEOUT, RESPONSIVE; others change nothing here). */
+        @Override
         public void presence(PresenceEvent.Kind kind) {
             if (closed) {
                 return;
@@ -199,11 +218,13 @@ public final class GatewayMetrics {
         }
 
         /** A downstream delivery on this connection was acknowledged {@code nanos} after it was sent. */
+        @Override
         public void ackLatency(long nanos, boolean accepted) {
             GatewayMetrics.this.ackLatency(nanos, accepted);
         }
 
         /** The device PUBLISHed a message that goes upstream to Kafka. */
+        @Override
         public void upstream() {
             upstream.increment();
         }
@@ -213,6 +234,7 @@ public final class GatewayMetrics {
         }
 
         /** The connection ended; idempotent. */
+        @Override
         public void closed() {
             if (!closed) {
                 closed = true;

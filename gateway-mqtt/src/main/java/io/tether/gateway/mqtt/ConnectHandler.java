@@ -5,7 +5,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
-import io.tether.gateway.kafka.EventPublisher;
+import io.tether.gateway.delivery.Acknowledgements;
+import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
@@ -13,7 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
@@ -26,7 +27,6 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
 
     private final Vertx vertx;
-    private final DeviceAuthenticator authenticator;
     private final GatewayStore store;
     private final EventPublisher events;
     private final Connections connections;
@@ -34,14 +34,16 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final MqttTracing tracing;
     private final GatewayMetrics metrics;
     private final String transport;
+    private final Acknowledgements acknowledgements;
 
     /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
-    public ConnectHandler(Vertx vertx, DeviceAuthenticator authenticator, GatewayStore store, EventPublisher events,
-            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport) {
+    public ConnectHandler(Vertx vertx, GatewayStore store, EventPublisher events,
+            Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport,
+            Acknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.metrics = metrics;
         this.transport = transport;
         this.vertx = vertx;
-        this.authenticator = authenticator;
         this.store = store;
         this.events = events;
         this.connections = connections;
@@ -60,10 +62,12 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
-        Future.fromCompletionStage(authenticate(endpoint, deviceId), context)
-                .compose(ok -> ok ? Future.fromCompletionStage(store.grants(deviceId), context) : Future.failedFuture(new NotAuthorized()))
-                .compose(hashes -> Future.fromCompletionStage(store.nextEpoch(deviceId), context)
-                        .compose(epoch -> open(endpoint, epoch, Grants.fromHashes(hashes), context)))
+        // One script reads what the device is (and takes its epoch); its user's grants only when it has a user.
+        Future.fromCompletionStage(store.connect(deviceId), context)
+                .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
+                .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
+                        .compose(user -> open(endpoint, info.epoch(), Grants.fromHashes(List.of(info.grants(), user)), context)))
                 .onSuccess(session -> {
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
                     endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES);
@@ -82,14 +86,17 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 });
     }
 
-    /** A client certificate naming this device is enough; otherwise the password must match. */
-    private CompletionStage<Boolean> authenticate(MqttEndpoint endpoint, String deviceId) {
+    /**
+     * The device exists (it was just read) and either a client certificate names it or the password matches the secret
+     * hash read with it: a deleted or revoked device is refused whichever way it authenticates.
+     */
+    private static boolean authorized(MqttEndpoint endpoint, String deviceId, GatewayStore.ConnectInfo info) {
         if (endpoint.isSsl() && DeviceAuthenticator.certificateDeviceId(endpoint.sslSession()).filter(deviceId::equals).isPresent()) {
-            return CompletableFuture.completedFuture(true);
+            return true;
         }
         String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
         String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
-        return authenticator.authenticate(deviceId, username, password);
+        return DeviceAuthenticator.matches(deviceId, username, password, info.secretHash());
     }
 
     private static boolean hasCredentials(MqttEndpoint endpoint) {
@@ -98,14 +105,16 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     private Future<DeviceSession> open(MqttEndpoint endpoint, long epoch, Grants grants, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing);
+        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing,
+                acknowledgements);
         session.bind();
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,
                 PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
-        return Future.fromCompletionStage(connections.announce(session), context)
-                .compose(v -> Future.fromCompletionStage(events.presence(connected), context))
-                .map(session)
+        // Both before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
+        CompletionStage<Void> announced = connections.announce(session);
+        CompletionStage<Void> reported = events.presence(connected);
+        return Future.fromCompletionStage(announced.thenCombine(reported, (a, b) -> session), context)
                 .onFailure(error -> connections.remove(session));
     }
 

@@ -59,6 +59,18 @@ public final class DeviceAuthenticator {
         });
     }
 
+    /**
+     * True when {@code password} is the secret whose hash was just read ({@code storedHash}, empty when the device has
+     * none). What CONNECT uses: it reads the hash with everything else, so no cache can hold a revoked secret.
+     */
+    public static boolean matches(String deviceId, String username, String password, String storedHash) {
+        if (!DeviceId.isValid(deviceId) || password == null || storedHash == null || storedHash.isEmpty()
+                || (username != null && !username.isEmpty() && !username.equals(deviceId))) {
+            return false;
+        }
+        return equal(storedHash, sha256Hex(password));
+    }
+
     /** The device id a verified TLS client certificate names (its subject CN), if any. */
     public static Optional<String> certificateDeviceId(SSLSession session) {
         if (session == null) {

@@ -1,15 +1,14 @@
 package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.tether.contract.Headers;
-import io.tether.contract.tracing.MessagingSpans;
-import io.tether.contract.tracing.TraceContext;
+import io.tether.runtime.tracing.MessagingSpans;
+import io.tether.runtime.tracing.TraceContext;
 
 /**
  * Spans for MQTT, which no instrumentation covers, and W3C trace context in MQTT 5 user properties
@@ -24,9 +23,12 @@ public final class MqttTracing {
     static final AttributeKey<Long> PUBACK_REASON = AttributeKey.longKey("tether.mqtt.puback.reason_code");
 
     private final Tracer tracer;
+    private final boolean recording;
 
-    public MqttTracing(OpenTelemetry openTelemetry) {
-        this.tracer = openTelemetry.getTracer(MessagingSpans.INSTRUMENTATION);
+    /** Off ({@link MessagingSpans#off()}), no span is built: a PUBLISH only passes the device's traceparent on. */
+    public MqttTracing(MessagingSpans spans) {
+        this.tracer = spans.tracer();
+        this.recording = spans.isRecording();
     }
 
     /** The trace a PUBLISH continues: its MQTT 5 {@code traceparent} user property; root when it has none. */
@@ -50,6 +52,9 @@ public final class MqttTracing {
 
     /** A device's PUBLISH, from arrival until the gateway answers it (PUBACK once Kafka has it). */
     Span startReceive(String deviceId, String topic, int qos, MqttProperties properties) {
+        if (!recording) {
+            return Span.wrap(Span.fromContext(fromProperties(properties)).getSpanContext());
+        }
         String template = template(deviceId, topic);
         return tracer.spanBuilder("receive " + template)
                 .setParent(fromProperties(properties))
@@ -66,6 +71,9 @@ public final class MqttTracing {
 
     /** A delivery to the device, from PUBLISH until its PUBACK (or the end of the connection). */
     Span startPublish(String deviceId, String topic, String messageId, int packetId, Context parent) {
+        if (!recording) {
+            return Span.wrap(Span.fromContext(parent == null ? Context.root() : parent).getSpanContext());
+        }
         String template = template(deviceId, topic);
         return tracer.spanBuilder("publish " + template)
                 .setParent(parent == null ? Context.root() : parent)

@@ -1,6 +1,8 @@
 package io.tether.gateway.store;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.tether.runtime.redis.LuaScript;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
@@ -13,7 +15,42 @@ import java.util.concurrent.CompletionStage;
 
 /** What the gateway reads and writes in Redis. All Lettuce futures stay inside this class. */
 public final class GatewayStore {
+    private static final LuaScript CONNECT = LuaScript.load(GatewayStore.class, "connect.lua");
+
     private final RedisAsyncCommands<String, String> redis;
+
+    /**
+     * What a CONNECT needs of the device, read in one script (see connect.lua).
+     *
+     * @param secretHash SHA-256 of the device's MQTT password; empty when it has none (certificate only)
+     * @param userId     the device's user, or null
+     * @param grants     the device's own grants (filter → actions); its user's come from {@link #userGrants}
+     * @param epoch      the new connection's epoch
+     */
+    public record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch) {
+    }
+
+    /** The device's connect-time facts and a new epoch; empty when the device is unknown. */
+    public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return CONNECT.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.record(), keys.epoch(), keys.grants()},
+                Long.toString(System.currentTimeMillis())).thenApply(r -> {
+                    if ((Long) r.get(0) == 0L) {
+                        return Optional.empty();
+                    }
+                    Map<String, String> grants = new java.util.LinkedHashMap<>();
+                    for (int i = 4; i + 1 < r.size(); i += 2) {
+                        grants.put((String) r.get(i), (String) r.get(i + 1));
+                    }
+                    String user = (String) r.get(2);
+                    return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3)));
+                });
+    }
+
+    /** The grants of a user, for every device of the user. */
+    public CompletionStage<Map<String, String>> userGrants(String userId) {
+        return userId == null ? CompletableFuture.completedFuture(Map.of()) : redis.hgetall(RedisKeys.userGrants(userId));
+    }
 
     public GatewayStore(RedisAsyncCommands<String, String> redis) {
         this.redis = redis;
@@ -22,16 +59,6 @@ public final class GatewayStore {
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown. */
     public CompletionStage<Optional<String>> secretHash(String deviceId) {
         return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
-    }
-
-    /** The device's own grants and its user's, as the registry stores them (filter → actions). */
-    public CompletionStage<List<Map<String, String>>> grants(String deviceId) {
-        RedisKeys.Device keys = RedisKeys.device(deviceId);
-        CompletionStage<Map<String, String>> own = redis.hgetall(keys.grants());
-        CompletionStage<Map<String, String>> users = redis.hget(keys.record(), DeviceFields.USER_ID)
-                .thenCompose(user -> user == null ? CompletableFuture.completedFuture(Map.<String, String>of())
-                        : redis.hgetall(RedisKeys.userGrants(user)));
-        return own.thenCombine(users, List::of);
     }
 
     /** Stores a push token the device reported itself; false when the device record is gone. */
@@ -45,11 +72,14 @@ public final class GatewayStore {
                         DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
     }
 
-    /** Announces this instance (fanout watches the set) and refreshes its heartbeat. */
-    public CompletionStage<Void> heartbeat(String gatewayId, Duration ttl) {
+    /**
+     * Announces this instance (fanout watches the set) and refreshes its heartbeat; true when the heartbeat had
+     * lapsed before this beat (the first beat of an instance, Redis restarted or lost data, or a beat came too late).
+     */
+    public CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl) {
         return redis.sadd(RedisKeys.gateways(), gatewayId)
-                .thenCompose(n -> redis.set(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
-                .thenApply(ok -> null);
+                .thenCompose(n -> redis.setGet(RedisKeys.gatewayHeartbeat(gatewayId), "1", SetArgs.Builder.px(ttl.toMillis())))
+                .thenApply(previous -> previous == null);
     }
 
     public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
@@ -58,13 +88,4 @@ public final class GatewayStore {
 
     public CompletionStage<Void> removeDevice(String gatewayId, String deviceId) {
         return redis.srem(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
-    }
-
-    /**
-     * A new connection epoch for the device. INCR is atomic across all gateways, so epochs grow
-     * monotonically whichever gateway the device connects to.
-     */
-    public CompletionStage<Long> nextEpoch(String deviceId) {
-        return redis.incr(RedisKeys.device(deviceId).epoch());
-    }
-}
+    }}

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -14,17 +13,17 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.tether.contract.tracing.MessagingSpans;
-import io.tether.contract.tracing.TraceContext;
+import io.tether.runtime.tracing.MessagingSpans;
+import io.tether.runtime.tracing.TraceContext;
 import org.junit.jupiter.api.Test;
 
 class MqttTracingTest {
     private static final String DEVICE_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    private final MqttTracing tracing = new MqttTracing(OpenTelemetrySdk.builder()
+    private final MqttTracing tracing = new MqttTracing(new MessagingSpans(OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
-            .build());
+            .build()));
 
     @Test
     void aTraceparentUserPropertyIsTheParentOfTheReceiveSpan() {
@@ -69,7 +68,7 @@ class MqttTracingTest {
 
     @Test
     void withTheSdkOffADeliveryPassesItsParentsTraceparentOn() {
-        MqttTracing off = new MqttTracing(OpenTelemetry.noop());
+        MqttTracing off = new MqttTracing(MessagingSpans.off());
         Context parent = TraceContext.fromTraceparent(DEVICE_TRACEPARENT);
         Span publish = off.startPublish("dev-1", "devices/dev-1/messages", "msg_1", 1, parent);
 

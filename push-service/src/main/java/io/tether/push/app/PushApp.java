@@ -4,7 +4,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.tether.contract.KafkaClientMeters;
+import io.tether.runtime.kafka.KafkaClientMeters;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
@@ -14,8 +14,13 @@ import io.tether.attachments.signing.Jws;
 import io.tether.push.config.ApnsConfig;
 import io.tether.push.notification.NotificationFactory;
 import java.util.Optional;
-import io.tether.push.config.KafkaConfig;
-import io.tether.push.pipeline.KafkaClients;
+import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.kafka.TopicProvisioner;
+import io.tether.runtime.quarkus.KafkaSettings;
+import io.tether.runtime.tracing.MessagingSpans;
+import io.tether.contract.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import io.tether.push.pipeline.PushConsumer;
 import io.tether.push.pipeline.PushService;
 import io.tether.push.pipeline.PushTopics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
@@ -35,19 +39,19 @@ public class PushApp {
 
     private final ApnsConfig apns;
     private final AttachmentsConfig attachments;
-    private final KafkaConfig kafka;
+    private final KafkaSettings kafka;
     private final StatefulRedisConnection<String, String> redis;
     private final MeterRegistry registry;
-    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final MessagingSpans spans;
     private ApnsClients clients;
     private KafkaProducer<String, byte[]> producer;
     private PushService service;
     private KafkaClientMeters kafkaMeters;
 
-    PushApp(ApnsConfig apns, KafkaConfig kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
-            io.opentelemetry.api.OpenTelemetry openTelemetry, AttachmentsConfig attachments) {
+    PushApp(ApnsConfig apns, KafkaSettings kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
+            MessagingSpans spans, AttachmentsConfig attachments) {
+        this.spans = spans;
         this.attachments = attachments;
-        this.openTelemetry = openTelemetry;
         this.apns = apns;
         this.kafka = kafka;
         this.redis = redis;
@@ -62,15 +66,20 @@ public class PushApp {
             LOG.warn("no APNs apps configured (tether.apns.apps.<name>.*): every push fails with app-not-configured");
         }
         apps.forEach(app -> LOG.infof("APNs app %s", app.describe()));
-        producer = KafkaClients.producer(kafka.bootstrapServers(), kafka.producer());
-        var consumer = KafkaClients.consumer(kafka.bootstrapServers(), kafka.groupId(), apns.maxInFlight(), kafka.consumer());
+        try (Admin admin = kafka.clients().admin()) {
+            new TopicProvisioner(admin, kafka.layout()).ensure(Topics.PUSH, Topics.RECEIPTS, Topics.DLQ);
+        }
+        producer = kafka.clients().durableProducer("tether-push");
+        KafkaClients.warmUp(producer, List.of(Topics.RECEIPTS, Topics.DLQ), Duration.ofSeconds(60));
+        var consumer = kafka.clients().groupConsumer(kafka.groupId().orElse("tether-push"), "tether-push-consumer",
+                PushConsumer.batchSize(apns.maxInFlight()));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         kafkaMeters.bind(consumer);
         service = new PushService(consumer,
                 producer, redis.async(), clients, PushTopics.DEFAULT,
                 new PushService.Settings(apns.maxInFlight(), apns.retry().initialBackoff(), apns.retry().maxBackoff()),
-                registry, Clock.systemUTC(), openTelemetry, new NotificationFactory(fetchTokens()));
+                registry, Clock.systemUTC(), spans, new NotificationFactory(fetchTokens()));
         service.start();
     }
 
@@ -93,21 +102,6 @@ public class PushApp {
         }
         if (clients != null) {
             clients.close();
-        }
-    }
-
-    /** Whether Redis answers PING within a second. */
-    boolean redisAnswers() {
-        if (service == null) {
-            return false;
-        }
-        try {
-            return service.devices().ping().toCompletableFuture().get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return false;
         }
     }
 

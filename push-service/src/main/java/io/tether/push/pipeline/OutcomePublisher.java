@@ -1,12 +1,12 @@
 package io.tether.push.pipeline;
 
 import io.opentelemetry.context.Context;
-import io.tether.contract.tracing.MessagingSpans;
+import io.tether.runtime.tracing.MessagingSpans;
 
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
-import io.tether.contract.KafkaSend;
+import io.tether.runtime.kafka.KafkaSend;
 import io.tether.contract.Receipt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

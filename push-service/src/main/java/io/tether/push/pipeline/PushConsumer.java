@@ -1,5 +1,6 @@
 package io.tether.push.pipeline;
 
+import io.tether.runtime.kafka.OffsetTracker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

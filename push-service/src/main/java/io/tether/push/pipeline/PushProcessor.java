@@ -1,5 +1,6 @@
 package io.tether.push.pipeline;
 
+import io.tether.runtime.failure.Backoff;
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
@@ -10,7 +11,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.tether.contract.PushRequest;
-import io.tether.contract.tracing.MessagingSpans;
+import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Receipt;
 import io.tether.push.apns.ApnsAnswer;
 import io.tether.push.apns.ApnsClients;

@@ -1,12 +1,13 @@
 package io.tether.push.pipeline;
 
+import io.tether.runtime.failure.Backoff;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.tether.contract.Json;
-import io.tether.contract.tracing.MessagingSpans;
+import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.PushRequest;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

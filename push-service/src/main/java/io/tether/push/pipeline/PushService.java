@@ -1,8 +1,10 @@
 package io.tether.push.pipeline;
 
+import io.tether.runtime.failure.Backoff;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.push.apns.ApnsClients;
+import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.push.device.DeviceStore;
 import io.tether.push.notification.NotificationFactory;
 import java.time.Clock;
@@ -36,21 +38,14 @@ public final class PushService {
 
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
-            MeterRegistry registry, Clock clock) {
-        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, io.opentelemetry.api.OpenTelemetry.noop());
-    }
-
-    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
-            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
-            MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry) {
-        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, openTelemetry, new NotificationFactory());
+            MeterRegistry registry, Clock clock, MessagingSpans spans) {
+        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, spans, new NotificationFactory());
     }
 
     /** @param notifications builds the notifications (with the device fetch tokens it issues, if any) */
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
-            MeterRegistry registry, Clock clock, io.opentelemetry.api.OpenTelemetry openTelemetry, NotificationFactory notifications) {
-        io.tether.contract.tracing.MessagingSpans spans = new io.tether.contract.tracing.MessagingSpans(openTelemetry);
+            MeterRegistry registry, Clock clock, MessagingSpans spans, NotificationFactory notifications) {
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);

@@ -32,7 +32,7 @@ class PushServiceIT {
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'push' }.data.consumer", equalTo(true))
-                .body("checks.find { it.name == 'push' }.data.redis", equalTo(true)));
+                .body("checks.find { it.name == 'redis' }.status", equalTo("UP")));
     }
 
     @Test

@@ -6,17 +6,14 @@ import io.tether.contract.Json;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
 import io.tether.contract.RedisKeys;
-import io.tether.contract.TopicProvisioner;
 import io.tether.contract.Topics;
-import io.tether.push.pipeline.KafkaClients;
+import io.tether.runtime.kafka.KafkaClients;
 import io.tether.push.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -29,10 +26,8 @@ final class ServiceHarness implements AutoCloseable {
     /** Takes the service's own config, not TetherInfra.shared(): a Quarkus test may see other static state. */
     ServiceHarness(String bootstrap, String redisUri) {
         this.redisUri = redisUri;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, 2, (short) 1).ensure(Topics.PUSH, Topics.RECEIPTS);
-        }
-        producer = KafkaClients.producer(bootstrap, Map.of());
+        // The service created its topics at start-up (tether.kafka.topics.*).
+        producer = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of()).durableProducer("it-harness");
         receipts = new TopicReader(bootstrap, Topics.RECEIPTS);
     }
 

@@ -19,7 +19,8 @@ import io.tether.contract.KafkaHeaders;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
 import io.tether.contract.RedisKeys;
-import io.tether.contract.TopicProvisioner;
+import io.tether.runtime.kafka.TopicLayout;
+import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
@@ -48,6 +49,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.tracing.MessagingSpans;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +92,7 @@ class ApnsDeliveryIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         topics = new PushTopics("it-push-" + suffix, "it-receipts-" + suffix, "it-dlq-" + suffix);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers()))) {
-            new TopicProvisioner(admin, 2, (short) 1).ensure(Set.of(topics.push(), topics.receipts(), topics.deadLetters()), Map.of());
+            new TopicProvisioner(admin, new TopicLayout(2, (short) 1, 1)).ensure(topics.push(), topics.receipts(), topics.deadLetters());
         }
 
         TestKeys.SigningKey key = TestKeys.signingKey(dir, TEAM, KEY_ID);
@@ -111,10 +114,12 @@ class ApnsDeliveryIT {
         redisConnection = redisClient.connect();
         redis = redisClient.connect().sync();
         String bootstrap = infra.kafka().bootstrapServers();
-        producer = KafkaClients.producer(bootstrap, Map.of());
-        service = new PushService(KafkaClients.consumer(bootstrap, "it-push-" + suffix, 100, Map.of()), producer,
+        KafkaClients kafka = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of());
+        producer = kafka.durableProducer("it-push");
+        service = new PushService(kafka.groupConsumer("it-push-" + suffix, "it-push-consumer", PushConsumer.batchSize(100)), producer,
                 redisConnection.async(), clients, topics,
-                new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)), METRICS, Clock.systemUTC());
+                new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)), METRICS, Clock.systemUTC(),
+                MessagingSpans.off());
         service.start();
         receipts = new TopicReader(bootstrap, topics.receipts());
         deadLetters = new TopicReader(bootstrap, topics.deadLetters());

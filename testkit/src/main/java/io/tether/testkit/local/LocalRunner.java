@@ -129,6 +129,7 @@ public final class LocalRunner {
         Map<String, String> common = orderedMap(
                 "tether.redis.uri", redis.uri(),
                 "tether.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
                 "tether.api.bootstrap-key", apiKey,
                 // Signing key made once by fanout (the first service that needs it) and kept in TETHER_HOME/signing.
                 "tether.attachments.signing-keys-dir", home.resolve("signing").toString(),

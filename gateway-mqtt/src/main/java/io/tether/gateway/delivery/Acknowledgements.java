@@ -1,0 +1,44 @@
+package io.tether.gateway.delivery;
+
+import io.tether.contract.DeliveryStatus;
+import io.tether.gateway.metrics.GatewayMetrics;
+import io.tether.inbox.Inbox;
+import io.tether.runtime.failure.Retry;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Gives deliveries their final status in the device's inbox, which also hands the next entries to the connection:
+ * the live path after the first hand-over is this one script per PUBACK. A device's answer is never dropped: while
+ * Redis is away the script is retried with backoff (at worst, after a gateway crash, the message is delivered again,
+ * with the same message id).
+ */
+public final class Acknowledgements {
+    private final Inbox inbox;
+    private final String gatewayId;
+    private final Retry retry;
+    private final GatewayMetrics metrics;
+
+    public Acknowledgements(Inbox inbox, String gatewayId, Retry retry, GatewayMetrics metrics) {
+        this.inbox = inbox;
+        this.gatewayId = gatewayId;
+        this.retry = retry;
+        this.metrics = metrics;
+    }
+
+    /** @param status delivered, failed (with {@code reason}) or expired */
+    public CompletionStage<Void> settle(Delivery delivery, DeliveryStatus status, String reason) {
+        return retry.whileTransient("acknowledging " + delivery.messageId() + " of " + delivery.deviceId(),
+                () -> inbox.acknowledge(delivery.deviceId(), delivery.messageId(), status.wire(), reason, delivery.epoch(), gatewayId))
+                .thenAccept(acked -> {
+                    if (acked.changed()) {
+                        metrics.status(status.wire(), reason);
+                    }
+                    metrics.expired(acked.expired());
+                });
+    }
+
+    /** Everything unacknowledged for this connection, handed over again (after the delivery channel was lost). */
+    public CompletionStage<Integer> resync(String deviceId, long epoch) {
+        return inbox.resync(deviceId, epoch, gatewayId);
+    }
+}

@@ -1,0 +1,195 @@
+package io.tether.gateway.mqtt;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.tether.gateway.delivery.Delivery;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The deliveries handed to one connection and not yet acknowledged: packet ids, at most {@code maxInflight} at
+ * once (the rest wait in order), the ack deadline that marks the device deaf, and what to do with a delivery the
+ * connection has not subscribed to (wait a deadline for the SUBSCRIBE, then refuse it). A delivery already in hand
+ * is not taken twice (the inbox hands everything over again after a resync). Event-loop confined; everything it
+ * needs from the connection comes through {@link Link}, so it is tested without sockets.
+ */
+final class DeliveryWindow {
+
+    /** What became of a delivery. */
+    enum Outcome { DELIVERED, REFUSED, EXPIRED, NOT_SUBSCRIBED }
+
+    /** The connection as the window sees it. */
+    interface Link {
+        /** Writes the PUBLISH; the span is the delivery's, ended by the window. */
+        void publish(Delivery delivery, int packetId, Span span);
+
+        Span startSpan(Delivery delivery, int packetId);
+
+        boolean subscribed(String topic);
+
+        long setTimer(long delayMillis, Runnable action);
+
+        void cancelTimer(long id);
+
+        /** The delivery has its outcome; {@code reason} for the ones that are not a success. */
+        void settled(Delivery delivery, Outcome outcome, String reason, long ackNanos);
+
+        /** No PUBACK within the deadline: probably suspended, the socket deaf. Reported once until {@link #responsive}. */
+        void deaf(long deadlineMillis);
+
+        void responsive();
+    }
+
+    private record InFlight(Delivery delivery, long sentAtNanos, long timerId, Span span) {
+    }
+
+    private final Link link;
+    private final int maxInflight;
+    private final long ackTimeoutMillis;
+    private final LongSupplier clock;
+    private final Map<Integer, InFlight> inflight = new HashMap<>();
+    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+    private final Set<String> inHand = new HashSet<>();
+    private final Map<Delivery, Long> awaitingSubscription = new HashMap<>();
+    private int lastPacketId;
+    private boolean deafReported;
+    private boolean closed;
+
+    DeliveryWindow(Link link, int maxInflight, long ackTimeoutMillis, LongSupplier clock) {
+        this.link = link;
+        this.maxInflight = Math.max(1, maxInflight);
+        this.ackTimeoutMillis = ackTimeoutMillis;
+        this.clock = clock;
+    }
+
+    void offer(Delivery delivery) {
+        if (closed || !inHand.add(delivery.messageId())) {
+            return;
+        }
+        if (delivery.isExpired(clock.getAsLong())) {
+            finish(delivery, Outcome.EXPIRED, "ttl", 0);
+            return;
+        }
+        if (!link.subscribed(delivery.mqttTopic())) {
+            // Often the SUBSCRIBE for this subtopic is on its way; give it the ack deadline to arrive.
+            awaitingSubscription.put(delivery, link.setTimer(ackTimeoutMillis, () -> notSubscribed(delivery)));
+            return;
+        }
+        if (inflight.size() >= maxInflight) {
+            pending.add(delivery);
+            return;
+        }
+        send(delivery);
+    }
+
+    /** A new subscription: deliveries waiting for one that it covers go out now, in the order they came. */
+    void subscriptionsChanged() {
+        for (Iterator<Map.Entry<Delivery, Long>> it = awaitingSubscription.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Delivery, Long> waiting = it.next();
+            if (link.subscribed(waiting.getKey().mqttTopic())) {
+                it.remove();
+                link.cancelTimer(waiting.getValue());
+                inHand.remove(waiting.getKey().messageId());
+                offer(waiting.getKey());
+            }
+        }
+    }
+
+    private void notSubscribed(Delivery delivery) {
+        if (awaitingSubscription.remove(delivery) != null) {
+            finish(delivery, Outcome.NOT_SUBSCRIBED, "no-subscription", 0);
+        }
+    }
+
+    private void send(Delivery delivery) {
+        if (delivery.isExpired(clock.getAsLong())) {
+            finish(delivery, Outcome.EXPIRED, "ttl", 0); // expired while it waited for room
+            return;
+        }
+        int packetId = nextPacketId();
+        Span span = link.startSpan(delivery, packetId);
+        long timer = link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId));
+        inflight.put(packetId, new InFlight(delivery, System.nanoTime(), timer, span));
+        link.publish(delivery, packetId, span);
+    }
+
+    private int nextPacketId() {
+        do {
+            lastPacketId = lastPacketId % 65_535 + 1;
+        } while (inflight.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    /** @param reasonCode the PUBACK reason code; below 0x80 is a success (MQTT 3.1.1 has none: 0) */
+    void onPubAck(int packetId, int reasonCode) {
+        InFlight sent = inflight.remove(packetId);
+        if (sent == null) {
+            return;
+        }
+        link.cancelTimer(sent.timerId());
+        boolean accepted = reasonCode < 0x80;
+        sent.span().addEvent("puback");
+        sent.span().setAttribute(MqttTracing.OUTCOME, accepted ? "delivered" : "rejected");
+        if (reasonCode != 0) {
+            sent.span().setAttribute(MqttTracing.PUBACK_REASON, (long) reasonCode);
+        }
+        if (!accepted) {
+            sent.span().setStatus(StatusCode.ERROR, "PUBACK refused");
+        }
+        sent.span().end();
+        finish(sent.delivery(), accepted ? Outcome.DELIVERED : Outcome.REFUSED,
+                accepted ? null : String.format("puback-0x%02x", reasonCode), System.nanoTime() - sent.sentAtNanos());
+        if (deafReported) {
+            // It acknowledged after all: the app reads its socket again.
+            deafReported = false;
+            link.responsive();
+        }
+        Delivery next;
+        while (inflight.size() < maxInflight && (next = pending.poll()) != null) {
+            send(next);
+        }
+    }
+
+    /** The delivery stays in flight: a late PUBACK still counts. */
+    private void onAckTimeout(int packetId) {
+        InFlight sent = inflight.get(packetId);
+        if (sent == null) {
+            return;
+        }
+        sent.span().addEvent("ack-timeout");
+        if (!closed && !deafReported) {
+            deafReported = true;
+            link.deaf(ackTimeoutMillis);
+        }
+    }
+
+    private void finish(Delivery delivery, Outcome outcome, String reason, long ackNanos) {
+        inHand.remove(delivery.messageId());
+        link.settled(delivery, outcome, reason, ackNanos);
+    }
+
+    int inFlight() {
+        return inflight.size();
+    }
+
+    /** The connection is gone: nothing more goes out; what was not acknowledged stays in the inbox. */
+    void close(String why) {
+        closed = true;
+        inflight.values().forEach(f -> {
+            link.cancelTimer(f.timerId());
+            f.span().setAttribute(MqttTracing.OUTCOME, "not-acknowledged");
+            f.span().setStatus(StatusCode.ERROR, "connection closed before PUBACK (" + why + ")");
+            f.span().end();
+        });
+        awaitingSubscription.values().forEach(link::cancelTimer);
+        inflight.clear();
+        pending.clear();
+        awaitingSubscription.clear();
+        inHand.clear();
+    }
+}

@@ -1,0 +1,168 @@
+package io.tether.gateway.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.opentelemetry.api.trace.Span;
+import io.tether.contract.MessageId;
+import io.tether.contract.PresenceEvent;
+import io.tether.gateway.delivery.EventPublisher;
+import io.tether.gateway.delivery.UpstreamMessage;
+import io.tether.gateway.store.GatewayStore;
+import io.tether.runtime.tracing.MessagingSpans;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * What a device PUBLISHes: checked (QoS, size, rate, topic), then written to Kafka ({@code tether.upstream}), or
+ * taken as one of the {@code $tether} signals (lifecycle, push token). QoS 1 is acknowledged only once what it
+ * carries is durable. One per connection, on its event loop.
+ */
+final class Upstream {
+    private static final Logger LOG = Logger.getLogger(Upstream.class);
+
+    private final String deviceId;
+    private final Grants grants;
+    private final SessionSettings settings;
+    private final PublishLimiter limiter;
+    private final EventPublisher events;
+    private final GatewayStore store;
+    private final MqttTracing tracing;
+    private final ConnectionControl connection;
+    private final Context context;
+    private final Session session;
+
+    /** What the upstream half needs from the rest of the session. */
+    interface Session {
+        boolean isClosed();
+
+        PresenceEvent presence(PresenceEvent.Kind kind, String reason);
+
+        /** The app changed its lifecycle state (counted, remembered for a later reassertion). */
+        void lifecycle(PresenceEvent.Kind kind);
+
+        void countUpstream();
+    }
+
+    Upstream(String deviceId, Grants grants, SessionSettings settings, EventPublisher events, GatewayStore store, MqttTracing tracing,
+            ConnectionControl connection, Context context, Session session) {
+        this.deviceId = deviceId;
+        this.grants = grants;
+        this.settings = settings;
+        this.limiter = new PublishLimiter(settings.publishPerSecond(), settings.publishBurst());
+        this.events = events;
+        this.store = store;
+        this.tracing = tracing;
+        this.connection = connection;
+        this.context = context;
+        this.session = session;
+    }
+
+    void onPublish(InboundPublish publish) {
+        if (publish.qos() == MqttQoS.EXACTLY_ONCE && connection.isMqtt5()) {
+            // CONNACK announced Maximum QoS 1.
+            connection.disconnect(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2");
+            return;
+        }
+        if (publish.payloadLength() > settings.maxPayloadBytes()) {
+            publish.refuseTooLarge();
+            return;
+        }
+        if (!limiter.tryAcquire()) {
+            publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded");
+            return;
+        }
+        switch (TopicPolicy.classifyPublish(deviceId, publish.topic(), grants)) {
+            case OWN, GRANTED -> forward(publish);
+            case LIFECYCLE -> onLifecycle(publish);
+            case PUSH_TOKEN -> onPushToken(publish);
+            case DENIED -> publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+        }
+    }
+
+    /** Continues the device's MQTT 5 {@code traceparent}, if it sent one, into the Kafka record of tether.upstream. */
+    private void forward(InboundPublish publish) {
+        MqttProperties props = publish.properties();
+        int qos = Math.min(publish.qos().value(), 1);
+        session.countUpstream();
+        UpstreamMessage upstream = new UpstreamMessage(deviceId, MessageId.random(), publish.topic(), qos, publish.payload(),
+                MqttProps.contentType(props).orElse(null), MqttProps.userProperty(props, "traceparent").orElse(null));
+        Span span = tracing.startReceive(deviceId, publish.topic(), qos, props);
+        if (span.isRecording()) {
+            span.setAttribute(MessagingSpans.MESSAGE_ID, upstream.messageId());
+        }
+        acknowledgeWhenDurable(publish, MessagingSpans.endWhenDone(span,
+                events.upstream(upstream, io.opentelemetry.context.Context.root().with(span))));
+    }
+
+    private void onLifecycle(InboundPublish publish) {
+        String signal = new String(publish.payload(), StandardCharsets.UTF_8).trim().toLowerCase(Locale.ROOT);
+        PresenceEvent.Kind kind = switch (signal) {
+            case "background" -> PresenceEvent.Kind.BACKGROUND;
+            case "foreground" -> PresenceEvent.Kind.FOREGROUND;
+            default -> null;
+        };
+        if (kind == null) {
+            publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "lifecycle payload must be background or foreground");
+            return;
+        }
+        session.lifecycle(kind);
+        acknowledgeWhenDurable(publish, events.presence(session.presence(kind, null)));
+    }
+
+    /** The app reports its APNs token: {@code {"token":"<hex>","environment":"sandbox|production"}}. */
+    private void onPushToken(InboundPublish publish) {
+        PushTokenReport report;
+        try {
+            report = PushTokenReport.parse(publish.payload());
+        } catch (IllegalArgumentException e) {
+            publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
+            return;
+        }
+        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.token(), report.environment()).thenApply(found -> {
+            if (!found) {
+                throw new IllegalStateException("device record gone");
+            }
+            return null;
+        });
+        acknowledgeWhenDurable(publish, stored);
+    }
+
+    /** QoS 1/2: acknowledge only once the record is durable; on failure the client must send it again. */
+    private void acknowledgeWhenDurable(InboundPublish publish, CompletionStage<Void> durable) {
+        if (publish.qos() == MqttQoS.AT_MOST_ONCE) {
+            return;
+        }
+        Future.fromCompletionStage(durable, context).onComplete(result -> {
+            if (session.isClosed()) {
+                return;
+            }
+            if (result.succeeded()) {
+                publish.acknowledge();
+            } else {
+                LOG.warnf("upstream write for %s failed: %s", deviceId, result.cause().getMessage());
+                publish.refuse(MqttPubAckReasonCode.UNSPECIFIED_ERROR, "not stored");
+            }
+        });
+    }
+
+    /** An unclean end publishes the device's will, if it left one on a topic it may publish to. */
+    void publishWill(io.vertx.mqtt.MqttWill will, Consumer<UpstreamMessage> sink) {
+        if (will == null || !will.isWillFlag()) {
+            return;
+        }
+        TopicPolicy.PublishKind kind = TopicPolicy.classifyPublish(deviceId, will.getWillTopic(), grants);
+        if (kind != TopicPolicy.PublishKind.OWN && kind != TopicPolicy.PublishKind.GRANTED) {
+            return;
+        }
+        byte[] payload = will.getWillMessageBytes() == null ? new byte[0] : will.getWillMessageBytes();
+        sink.accept(new UpstreamMessage(deviceId, MessageId.random(), will.getWillTopic(), Math.min(will.getWillQos(), 1),
+                payload, null, null));
+    }
+}

@@ -1,0 +1,189 @@
+package io.tether.gateway.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.tether.gateway.delivery.Delivery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The per-connection delivery window, without sockets: a fake connection records what the window does. */
+class DeliveryWindowTest {
+    private static final long DEADLINE = 2_000;
+
+    /** What the window asked of the connection, and hand-operated timers. */
+    private static final class FakeLink implements DeliveryWindow.Link {
+        final List<String> published = new ArrayList<>();
+        final Map<Integer, String> packetIds = new LinkedHashMap<>();
+        final List<String> settled = new ArrayList<>();
+        final Map<Long, Runnable> timers = new LinkedHashMap<>();
+        final List<String> topics = new ArrayList<>(List.of("devices/d1/messages"));
+        int deaf;
+        int responsive;
+        private long nextTimer;
+
+        @Override
+        public void publish(Delivery delivery, int packetId, Span span) {
+            published.add(delivery.messageId());
+            packetIds.put(packetId, delivery.messageId());
+        }
+
+        @Override
+        public Span startSpan(Delivery delivery, int packetId) {
+            return Span.getInvalid();
+        }
+
+        @Override
+        public boolean subscribed(String topic) {
+            return topics.contains(topic);
+        }
+
+        @Override
+        public long setTimer(long delayMillis, Runnable action) {
+            timers.put(++nextTimer, action);
+            return nextTimer;
+        }
+
+        @Override
+        public void cancelTimer(long id) {
+            timers.remove(id);
+        }
+
+        @Override
+        public void settled(Delivery delivery, DeliveryWindow.Outcome outcome, String reason, long ackNanos) {
+            settled.add(delivery.messageId() + ":" + outcome + (reason == null ? "" : ":" + reason));
+        }
+
+        @Override
+        public void deaf(long deadlineMillis) {
+            deaf++;
+        }
+
+        @Override
+        public void responsive() {
+            responsive++;
+        }
+
+        int packetOf(String messageId) {
+            return packetIds.entrySet().stream().filter(e -> e.getValue().equals(messageId)).findFirst().orElseThrow().getKey();
+        }
+
+        /** Fires every timer armed so far (the deadline passed). */
+        void fireAll() {
+            new ArrayList<>(timers.values()).forEach(Runnable::run);
+        }
+    }
+
+    private final FakeLink link = new FakeLink();
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final DeliveryWindow window = new DeliveryWindow(link, 2, DEADLINE, now::get);
+
+    private Delivery delivery(String id) {
+        return delivery(id, "devices/d1/messages", 0);
+    }
+
+    private Delivery delivery(String id, String topic, long expiresAt) {
+        return new Delivery("d1", id, 7, topic, new byte[0], null, expiresAt, Context.root());
+    }
+
+    @Test
+    void sendsUpToTheWindowAndTheRestInOrderAsAcknowledgementsComeBack() {
+        for (String id : List.of("m1", "m2", "m3", "m4")) {
+            window.offer(delivery(id));
+        }
+        assertEquals(List.of("m1", "m2"), link.published, "two in flight at most");
+
+        window.onPubAck(link.packetOf("m1"), 0);
+        assertEquals(List.of("m1", "m2", "m3"), link.published);
+        assertEquals(List.of("m1:DELIVERED"), link.settled);
+
+        window.onPubAck(link.packetOf("m3"), 0);
+        window.onPubAck(link.packetOf("m2"), 0);
+        assertEquals(List.of("m1", "m2", "m3", "m4"), link.published);
+        assertEquals(List.of("m1:DELIVERED", "m3:DELIVERED", "m2:DELIVERED"), link.settled);
+    }
+
+    @Test
+    void aRefusingPubackSettlesTheDeliveryAsRefusedWithItsReasonCode() {
+        window.offer(delivery("m1"));
+        window.onPubAck(link.packetOf("m1"), 0x87);
+        assertEquals(List.of("m1:REFUSED:puback-0x87"), link.settled);
+    }
+
+    @Test
+    void aDeliveryAlreadyInHandIsNotTakenTwice() {
+        window.offer(delivery("m1"));
+        window.offer(delivery("m1")); // handed over again after a resync
+        assertEquals(List.of("m1"), link.published);
+        window.onPubAck(link.packetOf("m1"), 0);
+        window.offer(delivery("m1")); // acknowledged already: a new hand-over would be a new delivery attempt
+        assertEquals(List.of("m1", "m1"), link.published);
+    }
+
+    @Test
+    void noPubackWithinTheDeadlineReportsTheDeviceDeafOnceAndALatePubackMakesItResponsive() {
+        window.offer(delivery("m1"));
+        window.offer(delivery("m2"));
+        link.fireAll();
+        assertEquals(1, link.deaf, "one report for the connection, not one per delivery");
+        assertTrue(link.settled.isEmpty(), "a delivery stays in flight past the deadline: a late PUBACK still counts");
+
+        window.onPubAck(link.packetOf("m1"), 0);
+        assertEquals(1, link.responsive);
+        assertEquals(List.of("m1:DELIVERED"), link.settled);
+    }
+
+    @Test
+    void anExpiredDeliveryIsSettledExpiredAndNeverPublished() {
+        window.offer(delivery("old", "devices/d1/messages", now.get() - 1));
+        assertTrue(link.published.isEmpty());
+        assertEquals(List.of("old:EXPIRED:ttl"), link.settled);
+    }
+
+    @Test
+    void aDeliveryThatExpiresWhileWaitingForRoomIsSettledExpiredInsteadOfSentLate() {
+        window.offer(delivery("m1"));
+        window.offer(delivery("m2"));
+        window.offer(delivery("soon", "devices/d1/messages", now.get() + 1_000));
+        now.addAndGet(5_000);
+        window.onPubAck(link.packetOf("m1"), 0);
+        assertEquals(List.of("m1", "m2"), link.published);
+        assertEquals(List.of("m1:DELIVERED", "soon:EXPIRED:ttl"), link.settled);
+    }
+
+    @Test
+    void aDeliveryToATopicNotSubscribedYetWaitsForTheSubscribeAndGoesOutWhenItComes() {
+        window.offer(delivery("chat-1", "devices/d1/chat", 0));
+        assertTrue(link.published.isEmpty());
+
+        link.topics.add("devices/d1/chat");
+        window.subscriptionsChanged();
+        assertEquals(List.of("chat-1"), link.published);
+    }
+
+    @Test
+    void aDeliveryToATopicNeverSubscribedIsRefusedAfterTheDeadline() {
+        window.offer(delivery("chat-1", "devices/d1/chat", 0));
+        link.fireAll();
+        assertEquals(List.of("chat-1:NOT_SUBSCRIBED:no-subscription"), link.settled);
+        assertTrue(link.published.isEmpty());
+    }
+
+    @Test
+    void closingDropsWhatIsPendingAndSettlesNothing() {
+        for (String id : List.of("m1", "m2", "m3")) {
+            window.offer(delivery(id));
+        }
+        window.close("closed");
+        window.offer(delivery("m4"));
+        assertEquals(List.of("m1", "m2"), link.published);
+        assertTrue(link.settled.isEmpty(), "unacknowledged deliveries stay in the inbox for the next connection");
+        assertTrue(link.timers.isEmpty(), "no ack deadline outlives the connection");
+    }
+}

@@ -1,0 +1,81 @@
+package io.tether.inbox;
+
+import io.tether.contract.PresenceEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A device's inbox, presence and delivery statuses, as the services use them: fanout queues, routes and applies
+ * presence; the gateway acknowledges and resyncs; a device fetching over HTTPS reads and acknowledges. Implemented
+ * in Redis by {@link DeviceInbox}; the interface lets the services' logic be tested without Redis.
+ */
+public interface Inbox {
+
+    /**
+     * What {@link #route} did to the message.
+     *
+     * @param status     the message's status for this device after the call (queued, or failed, or final already)
+     * @param depth      inbox depth including it when this call queued it, else -1
+     * @param failure    why this call failed it (unknown-device, inbox-full), else null
+     * @param indexAt    when non-zero: put the device into the expiry index at this time before committing
+     * @param overflowed ids of older messages that gave way at the inbox bound (now failed: inbox-overflow)
+     */
+    public record Routed(String status, long depth, String failure, long indexAt, List<String> overflowed, Pump pump) {
+        public boolean queuedNow() {
+            return depth >= 0;
+        }
+    }
+
+    /** What a presence event did: {@code state} after it, when {@code applied}; the pump it triggered. */
+    public record PresenceChange(boolean applied, String state, Pump pump) {
+    }
+
+    /** What a gateway's answer did: whether the status changed, and how many next entries went out. */
+    public record Acked(boolean changed, int handedOver, int expired) {
+    }
+
+    /** What the expiry sweep did to one device: how many expired, and when the next entry is due (0: none left). */
+    public record Expired(int expired, long nextAt) {
+    }
+
+    /** Queues a message for a device (unless known: a re-consumed record) and moves the inbox along. */
+    CompletionStage<Routed> route(String deviceId, InboxEntry entry, long statusTtlSeconds);
+
+    /** Applies a presence event (epoch-fenced) and, when it changed anything, moves the inbox along. */
+    CompletionStage<PresenceChange> presence(PresenceEvent event);
+
+    /**
+     * A gateway's final answer for a delivery on connection {@code epoch} of {@code gatewayId}: {@code delivered}
+     * (PUBACK), {@code failed} (refused, with {@code reason}) or {@code expired}. The next entries go out while that
+     * connection is the live one.
+     */
+    CompletionStage<Acked> acknowledge(String deviceId, String messageId, String status, String reason, long epoch, String gatewayId);
+
+    /** Hands everything unacknowledged to connection {@code epoch} of {@code gatewayId} again; answers how many. */
+    CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId);
+
+    /** The push requests of {@code push} are in Kafka: the entries count as pushed-for; false when already moved on. */
+    CompletionStage<Boolean> confirmPush(String deviceId, Pump.Push push);
+
+    /** APNs accepted the message's push; true when that changed its status (a final status stays). */
+    CompletionStage<Boolean> pushed(String deviceId, String messageId, String apnsId);
+
+    /** The push failed; the message stays queued in the inbox, and its status says why it was not pushed. */
+    CompletionStage<Void> pushFailed(String deviceId, String messageId, String reason);
+
+    /** Moves the inbox along with nothing else changed (after a full batch of pushes, to look behind it). */
+    CompletionStage<Pump> pump(String deviceId);
+
+    /** The oldest entries in the device's inbox that have not expired, at most {@code limit}: what a device fetches. */
+    CompletionStage<List<InboxEntry>> pending(String deviceId, int limit);
+
+    /**
+     * The device got these messages by fetching them: they leave its inbox and are delivered with route fetch. The
+     * answer tells, per id, whether it is delivered (now or before); false for an id that is not the device's.
+     */
+    CompletionStage<Map<String, Boolean>> acknowledgeFetched(String deviceId, List<String> messageIds);
+
+    /** Expires what is due in the device's inbox; tells when the next entry is due. */
+    CompletionStage<Expired> expire(String deviceId);
+}

@@ -1,0 +1,49 @@
+package io.tether.inbox;
+
+import java.util.List;
+
+/** What moving a device's inbox along did (the {@code pump} of lib.lua). */
+public sealed interface Pump {
+
+    /** Entries handed to the gateway holding the live connection; {@code expired} were found past their TTL. */
+    record Live(int handedOver, int expired) implements Pump {
+    }
+
+    /**
+     * Entries to push because the device cannot take them live, not yet recorded as pushed: write the push requests,
+     * then {@link DeviceInbox#confirmPush}. {@code considered} counts every entry looked at, taken or not.
+     *
+     * @param reason why not live: signal (the app went to the background), deaf, offline
+     */
+    record Push(String reason, String previousCursor, String cursor, String lastNudgeAt, int considered,
+            List<InboxEntry> entries) implements Pump {
+        /** True when the batch limit stopped the scan: more entries may wait behind it. */
+        public boolean isFullBatch() {
+            return considered >= InboxSettings.PUSH_BATCH;
+        }
+    }
+
+    /** Nothing to hand over or push now ({@code why}: not-receiving, policy, no-push-token, nothing-to-push). */
+    record Hold(String why) implements Pump {
+    }
+
+    /** Reads a pump result starting at {@code from} in a script's reply. */
+    static Pump read(List<Object> reply, int from) {
+        if (reply.size() <= from) {
+            return new Hold("unchanged");
+        }
+        String kind = (String) reply.get(from);
+        return switch (kind) {
+            case "live" -> new Live(((Long) reply.get(from + 1)).intValue(), ((Long) reply.get(from + 2)).intValue());
+            case "push" -> {
+                List<InboxEntry> entries = new java.util.ArrayList<>();
+                for (int i = from + 6; i + 1 < reply.size(); i += 2) {
+                    entries.add(InboxEntry.fromJson((String) reply.get(i + 1)));
+                }
+                yield new Push((String) reply.get(from + 1), (String) reply.get(from + 2), (String) reply.get(from + 3),
+                        (String) reply.get(from + 4), ((Long) reply.get(from + 5)).intValue(), entries);
+            }
+            default -> new Hold((String) reply.get(from + 1));
+        };
+    }
+}

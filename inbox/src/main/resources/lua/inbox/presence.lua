@@ -1,0 +1,95 @@
+-- Applies one presence event with a compare-and-set on the connection epoch (an event of an older connection never
+-- overrides a newer one), then, when it changed anything, moves the inbox along (pump) in the same atomic step.
+-- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 kind, 11 epoch, 12 gateway id, 13 at ms,
+-- 14 for REASSERTED: the app state the gateway holds (foreground|background; a RECEIVING follows when subscribed).
+-- Returns {applied 0|1, state after, <pump result when applied>...}.
+local P = routing_args()
+local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
+local p = redis.call('HMGET', PRESENCE, 'epoch', 'state')
+local current, state = tonumber(p[1] or '0'), p[2] or 'OFFLINE'
+
+local function rewind()
+  -- Whatever was handed over but not acknowledged is handed over again, from the head of the inbox.
+  redis.call('HSET', META, 'cursor', 0)
+end
+local function set_state(new_state)
+  redis.call('HSET', PRESENCE, 'state', new_state, 'since', at, 'lastSeen', at)
+  return append({1, new_state}, pump(device, P))
+end
+local function unchanged()
+  return {0, state}
+end
+
+if kind == 'CONNECTED' then
+  if epoch <= current then
+    return unchanged()
+  end
+  redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', 'foreground', 'receiving', 0)
+  rewind()
+  return set_state('LIVE')
+end
+if kind == 'REASSERTED' then
+  -- A gateway that finds its heartbeat lapsed (Redis restarted or lost data, or it was taken for dead) states what
+  -- it holds. It wins over what is stored for its own or an older epoch, never over a newer connection.
+  if epoch < current then
+    return unchanged()
+  end
+  local app_state = ARGV[14] == 'background' and 'background' or 'foreground'
+  redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', app_state, 'receiving', 0)
+  rewind()
+  return set_state(app_state == 'background' and 'BACKGROUND' or 'LIVE')
+end
+if kind == 'DISCONNECTED' then
+  if epoch < current then
+    return unchanged()
+  end
+  -- epoch > current: a connection whose CONNECTED we never saw ended; it still fences older events.
+  redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'receiving', 0)
+  rewind()
+  return set_state('OFFLINE')
+end
+if epoch ~= current or state == 'OFFLINE' then
+  return unchanged()
+end
+if kind == 'RECEIVING' then
+  if redis.call('HGET', PRESENCE, 'receiving') == '1' then
+    return unchanged()
+  end
+  redis.call('HSET', PRESENCE, 'receiving', 1)
+  return append({1, state}, pump(device, P))
+end
+if kind == 'BACKGROUND' then
+  if state == 'BACKGROUND' then
+    return unchanged()
+  end
+  redis.call('HSET', PRESENCE, 'appState', 'background')
+  rewind()
+  return set_state('BACKGROUND')
+end
+if kind == 'FOREGROUND' then
+  if state == 'LIVE' then
+    -- Already live: what is in flight on this connection stays in flight (no duplicate hand-over).
+    return unchanged()
+  end
+  redis.call('HSET', PRESENCE, 'appState', 'foreground')
+  rewind()
+  return set_state('LIVE')
+end
+if kind == 'RESPONSIVE' then
+  if state ~= 'SUSPECT' then
+    return unchanged()
+  end
+  rewind()
+  if redis.call('HGET', PRESENCE, 'appState') == 'background' then
+    return set_state('BACKGROUND')
+  end
+  return set_state('LIVE')
+end
+if kind == 'ACK_TIMEOUT' then
+  if state == 'SUSPECT' then
+    return unchanged()
+  end
+  rewind()
+  return set_state('SUSPECT')
+end
+return unchanged()

@@ -1,0 +1,65 @@
+-- Routes one message to one device: queues it, unless it is known already (a re-consumed record), then moves the
+-- device's inbox along (pump) in the same atomic step, so nothing can happen between queueing and handing over.
+-- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 message id, 11 entry (v1 layout), 12 payload bytes,
+-- 13 expiresAt ms, 14 inbox bound: messages, 15 inbox bound: bytes, 16 status ttl s.
+-- Returns {status, depth after queueing (-1 unless this call queued it), failure reason or '', expiry index time
+-- (0 when the expiry index needs nothing), overflowed ids joined by ',', <pump result>...}.
+local P = routing_args()
+local device, id, entry, size, expires_at = ARGV[9], ARGV[10], ARGV[11], tonumber(ARGV[12]), tonumber(ARGV[13])
+local status_key = P.status_prefix .. id
+local now = ARGV[1]
+
+local known = redis.call('HGET', status_key, 'status')
+if known then
+  -- Re-consumed after a crash: the expiry index write may not have happened; repeating it is harmless.
+  local out = {known, -1, '', tonumber(redis.call('HGET', META, 'expiryAt') or '0'), ''}
+  if known ~= 'queued' then
+    return out
+  end
+  return append(out, pump(device, P))
+end
+if redis.call('EXISTS', RECORD) == 0 then
+  redis.call('HSET', status_key, 'status', 'failed', 'reason', 'unknown-device', 'updatedAt', now)
+  redis.call('EXPIRE', status_key, ARGV[16])
+  return {'failed', -1, 'unknown-device', 0, ''}
+end
+
+-- The bound protects against an abandoned device, not a slow drain: at the bound the oldest entry that is not in
+-- flight gives way (failed: inbox-overflow) rather than the new one being refused.
+local overflowed = {}
+local max_messages, max_bytes = tonumber(ARGV[14]), tonumber(ARGV[15])
+local cursor = redis.call('HGET', META, 'cursor') or '0'
+local depth = redis.call('ZCARD', INBOX)
+local bytes = tonumber(redis.call('HGET', META, 'bytes') or '0')
+while depth > 0 and (depth >= max_messages or bytes + size > max_bytes) do
+  local oldest = redis.call('ZRANGEBYSCORE', INBOX, '(' .. cursor, '+inf', 'LIMIT', 0, 1)[1]
+  if not oldest then
+    break -- everything queued is in flight: nothing may give way
+  end
+  local _, oldest_size = parse(redis.call('HGET', DATA, oldest))
+  settle(oldest, 'failed', 'inbox-overflow', '', now, P.status_prefix, P.final_ttl)
+  overflowed[#overflowed + 1] = oldest
+  depth = depth - 1
+  bytes = bytes - oldest_size
+end
+if depth >= max_messages or bytes + size > max_bytes then
+  redis.call('HSET', status_key, 'status', 'failed', 'reason', 'inbox-full', 'updatedAt', now)
+  redis.call('EXPIRE', status_key, ARGV[16])
+  return {'failed', -1, 'inbox-full', 0, table.concat(overflowed, ',')}
+end
+
+local seq = redis.call('HINCRBY', META, 'seq', 1)
+redis.call('ZADD', INBOX, seq, id)
+redis.call('HSET', DATA, id, entry)
+redis.call('HINCRBY', META, 'bytes', size)
+redis.call('HSET', status_key, 'status', 'queued', 'route', 'inbox', 'queuedAt', now, 'updatedAt', now, 'attempts', 0)
+redis.call('EXPIRE', status_key, ARGV[16])
+
+-- The device is in the expiry index at its earliest expiry; only an earlier one needs the index written.
+local index_at = 0
+local indexed = tonumber(redis.call('HGET', META, 'expiryAt') or '0')
+if expires_at > 0 and (indexed == 0 or expires_at < indexed) then
+  redis.call('HSET', META, 'expiryAt', expires_at)
+  index_at = expires_at
+end
+return append({'queued', depth + 1, '', index_at, table.concat(overflowed, ',')}, pump(device, P))

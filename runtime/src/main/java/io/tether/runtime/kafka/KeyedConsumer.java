@@ -1,0 +1,263 @@
+package io.tether.runtime.kafka;
+
+import io.tether.runtime.failure.Failures;
+import io.tether.runtime.failure.Retry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * The consumer loop every Tether consumer group uses. It polls on a thread of its own and hands each record to the
+ * handler without waiting for it; records of one key run one after the other (per-device order), other keys
+ * concurrently, and the next poll never waits for the slowest record (no batch barrier). At most
+ * {@code maxInFlight} records are in hand: with fewer permits the partitions are paused while polling goes on, so
+ * the group keeps its member. Offsets are committed up to the lowest record not yet done, so a crash or a rebalance
+ * redoes rather than loses (at-least-once; handlers are idempotent).
+ * <p>
+ * Failures follow {@link Failures}: a permanent one sends the record to the dead-letter topic and its partition moves
+ * on; a transient one is retried with backoff (its key waits, other keys go on). The loop survives anything but
+ * {@link #stop()}: a failed commit or poll is logged and retried.
+ */
+public final class KeyedConsumer implements Runnable {
+    private static final Logger LOG = Logger.getLogger(KeyedConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private final String name;
+    private final Consumer<String, byte[]> consumer;
+    private final Collection<String> topics;
+    private final Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler;
+    private final DeadLetters deadLetters;
+    private final Retry retry;
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    private volatile BooleanSupplier beforeCommit = () -> true;
+    private volatile boolean running = true;
+    private volatile boolean polling;
+    private Thread thread;
+
+    /**
+     * @param consumer configured with auto-commit off and {@code max.poll.records} ≤ {@link #batchSize(int)}
+     * @param retry    how transient failures are retried (and dead letters written while Kafka is away)
+     */
+    public KeyedConsumer(String name, Consumer<String, byte[]> consumer, Collection<String> topics,
+            Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler, DeadLetters deadLetters, Retry retry,
+            int maxInFlight) {
+        this.name = name;
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.retry = retry;
+        this.maxInFlight = maxInFlight;
+        this.permits = new Semaphore(maxInFlight);
+    }
+
+    /**
+     * Records per poll: half the permits at most, so a poll goes on while the previous batch is still in hand (no batch
+     * barrier), and a whole batch always finds permits when polling resumes.
+     */
+    public static int batchSize(int maxInFlight) {
+        return Math.max(1, Math.min(500, maxInFlight / 2));
+    }
+
+    /**
+     * Asked before offsets are committed, on the consumer thread; false skips this commit (it is tried again later).
+     * E.g. Redis {@code WAIT}: the handlers' writes reached a replica before Kafka forgets the records.
+     */
+    public KeyedConsumer beforeCommit(BooleanSupplier check) {
+        this.beforeCommit = check;
+        return this;
+    }
+
+    public void start() {
+        thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(topics, new Rebalance());
+            while (running) {
+                try {
+                    flowControl();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    polling = true;
+                    for (TopicPartition partition : records.partitions()) {
+                        dispatch(partition, records.records(partition));
+                    }
+                    commitDue(false);
+                } catch (WakeupException e) {
+                    // stop() asked us to leave poll().
+                } catch (KafkaException e) {
+                    if (running) {
+                        LOG.warnf("%s: %s; polling again", name, e.toString());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s stopped", name);
+        } finally {
+            polling = false;
+            finish();
+        }
+    }
+
+    private void flowControl() {
+        if (permits.availablePermits() >= batchSize(maxInFlight)) {
+            if (!consumer.paused().isEmpty()) {
+                consumer.resume(consumer.paused());
+            }
+        } else {
+            consumer.pause(consumer.assignment());
+        }
+    }
+
+    private void dispatch(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
+        OffsetTracker.Progress progress = offsets.progress(partition);
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (!permits.tryAcquire()) {
+                // A partition assigned while the others were paused: fetch the rest again once permits are back.
+                consumer.seek(partition, record.offset());
+                consumer.pause(List.of(partition));
+                return;
+            }
+            progress.started(record.offset());
+            String key = record.key() == null ? "" : record.key();
+            CompletableFuture<Void> previous = lastOfKey.get(key);
+            CompletableFuture<Void> done = (previous == null ? CompletableFuture.<Void>completedFuture(null)
+                    : previous.handle((v, e) -> (Void) null))
+                    .thenCompose(v -> handleOrDeadLetter(record))
+                    .toCompletableFuture();
+            lastOfKey.put(key, done);
+            done.whenComplete((v, error) -> {
+                lastOfKey.remove(key, done);
+                permits.release();
+                if (error == null) {
+                    progress.finished(record.offset());
+                } else {
+                    // Not durable: the offset stays uncommitted, so the record is redone after a restart or rebalance.
+                    LOG.debugf("%s: %s-%d@%d left unfinished: %s", name, partition.topic(), partition.partition(),
+                            record.offset(), error.toString());
+                }
+            });
+        }
+    }
+
+    private CompletionStage<Void> handleOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+        String what = name + " " + record.topic() + "-" + record.partition() + "@" + record.offset();
+        return retry.whileTransient(what, () -> handler.apply(record)).exceptionallyCompose(error -> {
+            if (!running || !Failures.isPermanent(error)) {
+                return CompletableFuture.failedFuture(error);
+            }
+            return retry.whileTransient("dead letter of " + what, () -> deadLetters.send(record, Failures.reason(error)));
+        });
+    }
+
+    private void commitDue(boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> due = offsets.due(consumer.assignment());
+        if (due.isEmpty() || !beforeCommit.getAsBoolean()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(due);
+            offsets.committed(due);
+            return;
+        }
+        consumer.commitAsync(due, (committed, error) -> {
+            if (error == null) {
+                offsets.committed(committed);
+            } else {
+                LOG.debugf("%s: committing %s failed, will try again: %s", name, due, error.toString());
+            }
+        });
+    }
+
+    /** Lets what is in hand finish (bounded), commits it, and leaves the group. */
+    private void finish() {
+        try {
+            consumer.pause(consumer.assignment());
+            long deadline = System.nanoTime() + DRAIN.toNanos();
+            while (inFlight() > 0 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(50)); // paused: no records, but callbacks run and the group keeps us
+            }
+            commitDue(true);
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: final commit failed (the records are redone by the next owner): %s", name, e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Records in hand: being handled, waiting for a retry, or waiting behind another record of their key. */
+    public int inFlight() {
+        return maxInFlight - permits.availablePermits();
+    }
+
+    /** Polling: the readiness of the service that runs it. */
+    public boolean isRunning() {
+        return running && polling && thread != null && thread.isAlive();
+    }
+
+    /** The loop thread lives (liveness): false only when it ended without {@link #stop()}, a bug to restart for. */
+    public boolean isAlive() {
+        return !running || thread == null || thread.isAlive();
+    }
+
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(DRAIN.plusSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> due = offsets.due(partitions);
+                if (!due.isEmpty() && beforeCommit.getAsBoolean()) {
+                    consumer.commitSync(due);
+                }
+            } catch (KafkaException e) {
+                LOG.warnf("%s: commit on revocation failed (the records are redone by the next owner): %s", name, e.toString());
+            }
+            offsets.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Nothing: progress starts with the first record fetched.
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            offsets.forget(partitions);
+        }
+    }
+}

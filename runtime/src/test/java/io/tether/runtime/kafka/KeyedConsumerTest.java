@@ -1,0 +1,129 @@
+package io.tether.runtime.kafka;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tether.runtime.failure.Backoff;
+import io.tether.runtime.failure.PermanentFailure;
+import io.tether.runtime.failure.Retry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared consumer loop against Kafka's MockConsumer: order per key, no batch barrier, commits, failures. */
+class KeyedConsumerTest {
+    private static final String TOPIC = "t";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Retry retry = new Retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(20), () -> 0.5), scheduler);
+    private final Map<Long, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+    private KeyedConsumer loop;
+
+    @AfterEach
+    void stop() {
+        gates.values().forEach(gate -> gate.complete(null));
+        if (loop != null) {
+            loop.stop();
+        }
+        scheduler.shutdownNow();
+    }
+
+    private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler) {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        });
+        loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100);
+        loop.start();
+    }
+
+    private void add(long offset, String key) {
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, key, new byte[0])));
+    }
+
+    private long committed() {
+        var offsets = consumer.committed(java.util.Set.of(P0));
+        return offsets.get(P0) == null ? -1 : offsets.get(P0).offset();
+    }
+
+    /** Each record completes when its test gate does. */
+    private CompletionStage<Void> gated(ConsumerRecord<String, byte[]> record) {
+        handled.add(record.key() + "@" + record.offset());
+        return gates.computeIfAbsent(record.offset(), o -> new CompletableFuture<>());
+    }
+
+    @Test
+    void recordsOfOneKeyRunOneAfterTheOtherWhileOtherKeysGoOn() {
+        start(this::gated);
+        add(0, "a");
+        add(1, "a");
+        add(2, "b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.containsAll(List.of("a@0", "b@2")));
+        assertTrue(!handled.contains("a@1"), "a's second record waits for its first");
+
+        gates.get(0L).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("a@1"));
+    }
+
+    @Test
+    void offsetsAreCommittedUpToTheLowestRecordNotYetDoneWithoutWaitingForABatch() {
+        start(this::gated);
+        add(0, "a");
+        add(1, "b");
+        add(2, "c");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+
+        gates.get(1L).complete(null);
+        gates.get(2L).complete(null);
+        assertTrue(committed() <= 0, "record 0 is not done: nothing may be committed past it, got " + committed());
+
+        gates.get(0L).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 3);
+    }
+
+    @Test
+    void aPermanentFailureIsDeadLetteredWithItsReasonAndThePartitionMovesOn() {
+        start(record -> record.offset() == 0
+                ? CompletableFuture.failedFuture(new PermanentFailure("malformed"))
+                : CompletableFuture.completedFuture(null));
+        add(0, "a");
+        add(1, "a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 2);
+        assertEquals(1, producer.history().size());
+        String reason = new String(producer.history().get(0).headers().lastHeader("tether-dlq-reason").value());
+        assertTrue(reason.contains("malformed"), reason);
+    }
+
+    @Test
+    void aTransientFailureIsRetriedUntilItSucceedsAndNothingIsDeadLettered() {
+        AtomicInteger attempts = new AtomicInteger();
+        start(record -> attempts.incrementAndGet() < 3
+                ? CompletableFuture.failedFuture(new java.io.UncheckedIOException(new java.io.IOException("redis away")))
+                : CompletableFuture.completedFuture(null));
+        add(0, "a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 1);
+        assertEquals(3, attempts.get());
+        assertTrue(producer.history().isEmpty());
+    }
+}

@@ -138,7 +138,7 @@ class AttachmentsIT {
         await().atMost(DEADLINE).until(() -> stack.apnsReceived().stream().anyMatch(n -> String.valueOf(n.get("payload")).contains(messageId)));
         Map<String, Object> notification = stack.apnsReceived().stream()
                 .filter(n -> String.valueOf(n.get("payload")).contains(messageId)).findFirst().orElseThrow();
-        JsonNode tether = JSON.readTree(String.valueOf(notification.get("payload"))).get("tether");
+        JsonNode tether = JSON.valueToTree(notification.get("payload")).get("tether");
         verified(tether.get("attachment").asText(), messageId);
 
         HttpResponse<String> fetched = https.get("/v1/devices/" + device.id() + "/messages", DeviceHttps.basic(device));

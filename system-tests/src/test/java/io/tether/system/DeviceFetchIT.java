@@ -113,9 +113,9 @@ class DeviceFetchIT {
         String messageId = api.send(Map.of("to", Map.of("device", device.id()), "payload", big,
                 "push", Map.of("alert", Map.of("title", "A long one"))));
         await().atMost(DEADLINE).until(() -> stack.apnsReceived().stream().anyMatch(n -> String.valueOf(n.get("payload")).contains(messageId)));
-        String payload = String.valueOf(stack.apnsReceived().stream().filter(n -> String.valueOf(n.get("payload")).contains(messageId))
-                .findFirst().orElseThrow().get("payload"));
-        JsonNode tether = JSON.readTree(payload).get("tether");
+        Object payload = stack.apnsReceived().stream().filter(n -> String.valueOf(n.get("payload")).contains(messageId))
+                .findFirst().orElseThrow().get("payload");
+        JsonNode tether = JSON.<JsonNode>valueToTree(payload).get("tether");
         assertTrue(tether.get("fetch").asBoolean());
         String token = tether.get("fetchToken").asText();
 

@@ -1,11 +1,12 @@
 package io.tether.fanout.attachments;
 
-import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.RedisKeys;
+import io.tether.runtime.redis.LuaScript;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,26 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What Redis knows of uploaded bodies: each one's record (expiring with the body) and when the body is to be deleted
- * from object storage. Messages that refer to a body push its deletion back to their own expiry, never forward.
+ * from object storage. The first message that refers to a body sets its deletion to the message's expiry (it
+ * replaces the time an unsent body is kept); later messages only push it back, never forward.
  */
 public final class AttachmentRecords {
+    // KEYS 1 record hash, 2 deletion index; ARGV 1 attachment id, 2 deleteAt (epoch millis). 0: the record is gone.
+    private static final LuaScript KEEP_UNTIL = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local at = tonumber(ARGV[2])
+            if redis.call('HSETNX', KEYS[1], 'referenced', '1') == 0 then
+              local current = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1]) or '0')
+              if current >= at then
+                return 1
+              end
+            end
+            redis.call('ZADD', KEYS[2], at, ARGV[1])
+            redis.call('PEXPIREAT', KEYS[1], at)
+            return 1
+            """);
     private final RedisAsyncCommands<String, String> redis;
 
     /** An uploaded body. Times are epoch millis. */
@@ -51,11 +69,14 @@ public final class AttachmentRecords {
                         fields.get("name"), Long.parseLong(fields.get("createdAt")))));
     }
 
-    /** Keeps the body at least until {@code deleteAt}: a later time wins, an earlier one changes nothing. */
-    public CompletionStage<Void> keepUntil(String id, long deleteAt) {
-        return redis.zadd(RedisKeys.attachmentExpiry(), ZAddArgs.Builder.gt(), (double) deleteAt, id)
-                .thenCompose(n -> redis.pexpireat(RedisKeys.attachment(id), deleteAt, ExpireArgs.Builder.gt()))
-                .thenApply(ok -> null);
+    /**
+     * A message that expires at {@code deleteAt} refers to the body: the first one sets when it is deleted, a later
+     * one keeps it longer when it expires later. False when the record is gone (the body expired meanwhile).
+     */
+    public CompletionStage<Boolean> keepUntil(String id, long deleteAt) {
+        return KEEP_UNTIL.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.attachment(id), RedisKeys.attachmentExpiry()}, id, Long.toString(deleteAt))
+                .thenApply(kept -> kept == 1L);
     }
 
     /** Up to {@code limit} ids whose bodies were due for deletion at {@code before} (epoch millis) or earlier. */

@@ -8,11 +8,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes bodies from object storage once the last message that refers to them expired (or, never sent, their
- * unsent time passed). A minute of grace after the due time: a message accepted just before it has surely pushed
- * the deletion back by then.
+ * unsent time passed), after a grace ({@code tether.attachments.deletion-grace}): a message accepted just before the
+ * due time has surely pushed the deletion back by then.
  */
 public final class AttachmentSweeper {
-    static final long GRACE_MILLIS = 60_000;
     private static final int BATCH = 100;
     private static final Logger LOG = Logger.getLogger(AttachmentSweeper.class);
 

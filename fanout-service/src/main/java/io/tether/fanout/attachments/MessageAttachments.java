@@ -59,16 +59,24 @@ public final class MessageAttachments {
             throw unavailable("uploaded attachments need tether.attachments.public-url (the device endpoint's address)");
         }
         return records.read(attachment.id()).thenCompose(found -> {
-            AttachmentRecords.Record record = found.orElseThrow(() -> new ProblemException(
-                    io.tether.rest.problem.ProblemType.VALIDATION, 400, "the attachment is unknown or expired",
-                    List.of(new Problem.FieldError("attachment.id", "no uploaded body " + attachment.id() + " (it may have expired)"))));
+            AttachmentRecords.Record record = found.orElseThrow(() -> unknown(attachment.id()));
             String token = new DownloadToken(record.id(), record.size(), record.sha256(), record.contentType(), message.expiresAt())
                     .sign(jws.get());
             DownloadDescriptor descriptor = new DownloadDescriptor(message.messageId(), publicUrl.get() + AttachmentWire.DOWNLOADS_PATH + token,
                     record.size(), record.sha256(), record.contentType(), attachment.name() != null ? attachment.name() : record.name(),
                     message.expiresAt());
-            return records.keepUntil(record.id(), message.expiresAt()).thenApply(v -> descriptor);
+            return records.keepUntil(record.id(), message.expiresAt()).thenApply(kept -> {
+                if (!kept) {
+                    throw unknown(attachment.id());
+                }
+                return descriptor;
+            });
         });
+    }
+
+    private static ProblemException unknown(String id) {
+        return new ProblemException(io.tether.rest.problem.ProblemType.VALIDATION, 400, "the attachment is unknown or expired",
+                List.of(new Problem.FieldError("attachment.id", "no uploaded body " + id + " (it may have expired)")));
     }
 
     private static ProblemException unavailable(String detail) {

@@ -55,6 +55,14 @@ public final class RedisKeys {
             return base() + "grants";
         }
 
+        /**
+         * Hash: the device's tokens other than the standard one ({@link PushTokenSlot#field()} →
+         * {@link StoredPushToken} JSON). The standard token stays in {@link #record()} ({@link DeviceFields#PUSH_TOKEN}).
+         */
+        public String pushTokens() {
+            return base() + "push-tokens";
+        }
+
         /** Hash: delivery status of one message for this device. */
         public String status(String messageId) {
             return base() + "status:" + messageId;
@@ -142,6 +150,11 @@ public final class RedisKeys {
     /** The expiry shard a device's messages are indexed in. */
     public static int expiryShardOf(String deviceId, int shards) {
         return Math.floorMod(deviceId.hashCode(), shards);
+    }
+
+    /** Hash: app id → {@link PushApp} JSON, the apps push-service holds APNs credentials for (it rewrites it at start). */
+    public static String pushApps() {
+        return PREFIX + "push-apps";
     }
 
     /** Hash: an uploaded attachment body (size, sha256, contentType, name, createdAt). Tagged by attachment id. */

@@ -11,6 +11,7 @@ import io.tether.fanout.config.FanoutConfig;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.rest.MessageRequests;
+import io.tether.fanout.rest.PushAppCheck;
 import io.tether.fanout.routing.ExpiryIndex;
 import io.tether.fanout.routing.GatewayReaper;
 import io.tether.fanout.routing.PushRequests;
@@ -146,6 +147,12 @@ public class FanoutApp {
     @Singleton
     MessageIntake intake() {
         return new MessageIntake(producer, spans, metrics);
+    }
+
+    @Produces
+    @Singleton
+    PushAppCheck pushAppCheck() {
+        return new PushAppCheck(redis.async(), config.requirePushApp());
     }
 
     @Produces

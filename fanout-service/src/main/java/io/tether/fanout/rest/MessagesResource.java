@@ -33,12 +33,15 @@ public class MessagesResource {
     private final MessageRequests requests;
     private final MessageIntake intake;
     private final StatusStore statuses;
+    private final PushAppCheck pushApps;
     private final MessageAttachments attachments;
 
-    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, MessageAttachments attachments) {
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, PushAppCheck pushApps,
+            MessageAttachments attachments) {
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
+        this.pushApps = pushApps;
         this.attachments = attachments;
     }
 
@@ -58,16 +61,23 @@ public class MessagesResource {
         OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
         List<String> named = parsed.target().device() != null ? List.of(parsed.target().device())
                 : parsed.target().devices() != null ? parsed.target().devices() : List.of();
-        // The check and the record go to Redis together; the message goes to Kafka only after both.
-        CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of()) : statuses.unknownDevices(named);
-        CompletionStage<Void> recorded = statuses.record(parsed, named.stream().distinct().toList());
-        return unknown.thenCompose(missing -> {
-            if (!missing.isEmpty()) {
-                throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+        // Push no APNs app could send is refused before anything is recorded (it costs a Redis read only with push options).
+        return pushApps.check(parsed.push(), named, parsed.target().device() != null).thenCompose(refused -> {
+            if (!refused.isEmpty()) {
+                throw ProblemException.validation("no APNs app can send this push", refused);
             }
-            // An attachment turns the payload into a signed descriptor document (uploaded bodies are looked up first).
-            return request.attachment() == null ? CompletableFuture.completedFuture(parsed) : attachments.attach(parsed, request);
-        }).thenCompose(message -> intake.accept(message, recorded, trace)).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
+            // The check and the record go to Redis together; the message goes to Kafka only after both.
+            CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                    : statuses.unknownDevices(named);
+            CompletionStage<Void> recorded = statuses.record(parsed, named.stream().distinct().toList());
+            return unknown.thenCompose(missing -> {
+                if (!missing.isEmpty()) {
+                    throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
+                }
+                // An attachment turns the payload into a signed descriptor document (uploaded bodies are looked up first).
+                return request.attachment() == null ? CompletableFuture.completedFuture(parsed) : attachments.attach(parsed, request);
+            }).thenCompose(message -> intake.accept(message, recorded, trace));
+        }).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                 .header("Location", "/v1/messages/" + parsed.messageId())
                 .build());

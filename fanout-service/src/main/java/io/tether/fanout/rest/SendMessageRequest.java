@@ -14,7 +14,7 @@ public record SendMessageRequest(
         @Schema(description = "Topic level(s) under devices/<id>/ to deliver on; default messages") String subtopic,
         @Schema(description = "Seconds the message may wait for the device; default 1 day") Long ttl,
         @Schema(description = "Newer messages with the same key replace older ones in APNs") String collapseKey,
-        @Schema(description = "APNs options used when the device is reached by push") JsonNode push,
+        @Schema(description = "APNs options used when the device is reached by push; see the README's push options") JsonNode push,
         @Schema(description = "A large body the device downloads in the background: an uploaded one (id) or one the "
                 + "backend hosts (url, size, sha256). Devices get a signed download descriptor") Attachment attachment) {
 
@@ -37,7 +37,14 @@ public record SendMessageRequest(
             @Schema(description = "A file name to suggest to the app") String name) {
     }
 
-    /** Whom the message is for. */
-    public record To(String device, List<String> devices, String user, String topic) {
+    /**
+     * Whom the message is for.
+     *
+     * @param activity with {@code device}: the Live Activity a {@code push.liveActivity} update or end is for
+     */
+    public record To(String device, List<String> devices, String user, String topic, String activity) {
+        public To(String device, List<String> devices, String user, String topic) {
+            this(device, devices, user, topic, null);
+        }
     }
 }

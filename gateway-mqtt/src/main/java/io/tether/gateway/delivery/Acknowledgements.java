@@ -5,6 +5,7 @@ import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.inbox.Inbox;
 import io.tether.runtime.failure.Retry;
 import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
 
 /**
  * Gives deliveries their final status in the device's inbox, which also hands the next entries to the connection:
@@ -13,6 +14,8 @@ import java.util.concurrent.CompletionStage;
  * with the same message id).
  */
 public final class Acknowledgements {
+    private static final Logger LOG = Logger.getLogger(Acknowledgements.class);
+
     private final Inbox inbox;
     private final String gatewayId;
     private final Retry retry;
@@ -34,6 +37,12 @@ public final class Acknowledgements {
                         metrics.status(status.wire(), reason);
                     }
                     metrics.expired(acked.expired());
+                })
+                .exceptionally(error -> {
+                    // Permanent (a script refused it) or the gateway is stopping: the message stays in the inbox and
+                    // is delivered again to the device's next connection, with the same message id.
+                    LOG.warnf("could not settle %s of %s: %s", delivery.messageId(), delivery.deviceId(), error.toString());
+                    return null;
                 });
     }
 

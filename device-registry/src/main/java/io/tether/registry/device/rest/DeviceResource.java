@@ -1,7 +1,12 @@
 package io.tether.registry.device.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.registry.device.DeviceChanges;
 import io.tether.registry.device.DeviceService;
+import io.tether.registry.pushapp.PushApps;
+import io.tether.rest.problem.Problem;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
@@ -45,10 +50,12 @@ public class DeviceResource {
     static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final DeviceService devices;
+    private final PushApps apps;
 
     @Inject
-    public DeviceResource(DeviceService devices) {
+    public DeviceResource(DeviceService devices, PushApps apps) {
         this.devices = devices;
+        this.apps = apps;
     }
 
     @POST
@@ -56,7 +63,7 @@ public class DeviceResource {
     @Operation(summary = "Register a device", description = "Scope devices:write. Answers 201 with the device's MQTT "
             + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
-        return devices.register(body.toNewDevice()).thenApply(registered -> Response.status(Response.Status.CREATED)
+        return requireApp(body.appId()).thenCompose(v -> devices.register(body.toNewDevice())).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries a password
                 .entity(DeviceResponse.created(registered))
@@ -92,7 +99,10 @@ public class DeviceResource {
             + "patch of appId, platform and userId (null removes the user); the user and app indexes follow "
             + "atomically. 409 if the device kept changing concurrently.")
     public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
-        return devices.update(id, DevicePatch.parse(body))
+        DeviceChanges changes = DevicePatch.parse(body);
+        boolean newApp = body != null && body.path("appId").isTextual();
+        return (newApp ? requireApp(body.path("appId").asText()) : CompletableFuture.<Void>completedFuture(null))
+                .thenCompose(v -> devices.update(id, changes))
                 .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
     }
 
@@ -108,6 +118,17 @@ public class DeviceResource {
             }
             LOG.infof("device %s deleted", id);
             return Response.noContent().build();
+        });
+    }
+
+    /** 400 naming appId when push-service holds no APNs credentials for the app (see {@link PushApps}). */
+    private CompletionStage<Void> requireApp(String appId) {
+        return apps.refuseApp(appId).thenApply(refusal -> {
+            if (refusal.isPresent()) {
+                throw ProblemException.validation("the device's app cannot be reached by push",
+                        List.of(new Problem.FieldError("appId", refusal.get())));
+            }
+            return null;
         });
     }
 

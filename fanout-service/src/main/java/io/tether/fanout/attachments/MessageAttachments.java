@@ -9,7 +9,7 @@ import io.tether.contract.attachment.AttachmentWire;
 import io.tether.contract.attachment.DownloadDescriptor;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.rest.SendMessageRequest;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import java.util.List;
 import java.util.Locale;
@@ -75,12 +75,12 @@ public final class MessageAttachments {
     }
 
     private static ProblemException unknown(String id) {
-        return new ProblemException(io.tether.rest.problem.ProblemType.VALIDATION, 400, "the attachment is unknown or expired",
+        return new ProblemException(io.tether.contract.problem.ProblemType.VALIDATION, 400, "the attachment is unknown or expired",
                 List.of(new Problem.FieldError("attachment.id", "no uploaded body " + id + " (it may have expired)")));
     }
 
     private static ProblemException unavailable(String detail) {
-        return new ProblemException(io.tether.rest.problem.ProblemType.VALIDATION, 400, detail,
+        return new ProblemException(io.tether.contract.problem.ProblemType.VALIDATION, 400, detail,
                 List.of(new Problem.FieldError("attachment", detail)));
     }
 }

@@ -1,7 +1,7 @@
 package io.tether.fanout.rest;
 
 import io.tether.contract.attachment.AttachmentWire;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

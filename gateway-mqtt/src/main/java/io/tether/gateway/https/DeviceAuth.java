@@ -1,5 +1,6 @@
 package io.tether.gateway.https;
 
+import io.tether.contract.problem.ProblemType;
 import io.tether.attachments.FetchToken;
 import io.tether.attachments.signing.Jws;
 import io.tether.contract.DeviceId;
@@ -76,7 +77,7 @@ final class DeviceAuth implements Handler<RoutingContext> {
         Context context = Vertx.currentContext();
         authenticator.authenticate(deviceId, deviceId, password).whenComplete((valid, error) -> context.runOnContext(v -> {
             if (error != null) {
-                Problems.send(routing.response().putHeader(HttpHeaders.RETRY_AFTER, "1"), Problems.Type.UNAVAILABLE,
+                Problems.send(routing.response().putHeader(HttpHeaders.RETRY_AFTER, "1"), ProblemType.UNAVAILABLE,
                         "cannot check credentials right now, retry later", path);
             } else if (!Boolean.TRUE.equals(valid)) {
                 unauthorized(routing, "the device credentials are not valid");
@@ -88,7 +89,7 @@ final class DeviceAuth implements Handler<RoutingContext> {
 
     private static void admit(RoutingContext routing, String deviceId, String asked, String path) {
         if (!deviceId.equals(asked)) {
-            Problems.send(routing.response(), Problems.Type.NOT_FOUND, "no messages of device " + asked + " for this caller", path);
+            Problems.send(routing.response(), ProblemType.NOT_FOUND, "no messages of device " + asked + " for this caller", path);
             return;
         }
         routing.next();
@@ -96,6 +97,6 @@ final class DeviceAuth implements Handler<RoutingContext> {
 
     private static void unauthorized(RoutingContext routing, String detail) {
         routing.response().headers().add("WWW-Authenticate", CHALLENGE).add("WWW-Authenticate", "Bearer realm=\"tether-device\"");
-        Problems.send(routing.response(), Problems.Type.UNAUTHORIZED, detail, routing.request().path());
+        Problems.send(routing.response(), ProblemType.UNAUTHORIZED, detail, routing.request().path());
     }
 }

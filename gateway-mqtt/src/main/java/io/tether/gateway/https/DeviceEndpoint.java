@@ -1,5 +1,6 @@
 package io.tether.gateway.https;
 
+import io.tether.contract.problem.ProblemType;
 import io.tether.attachments.signing.Jws;
 import io.tether.attachments.storage.AttachmentStore;
 import io.tether.contract.attachment.AttachmentWire;
@@ -42,14 +43,14 @@ public final class DeviceEndpoint {
         router.route(HttpMethod.GET, AttachmentWire.DOWNLOADS_PATH + ":token").handler(downloads);
         router.route(HttpMethod.HEAD, AttachmentWire.DOWNLOADS_PATH + ":token").handler(downloads);
 
-        router.route().last().handler(routing -> Problems.send(routing.response(), Problems.Type.NOT_FOUND,
+        router.route().last().handler(routing -> Problems.send(routing.response(), ProblemType.NOT_FOUND,
                 "no such resource on the device endpoint", routing.request().path()));
         router.route().failureHandler(routing -> {
             int status = routing.statusCode();
             if (status == 413) {
-                Problems.send(routing.response(), Problems.Type.PAYLOAD_TOO_LARGE, "the body is too large", routing.request().path());
+                Problems.send(routing.response(), ProblemType.PAYLOAD_TOO_LARGE, "the body is too large", routing.request().path());
             } else {
-                Problems.send(routing.response(), Problems.Type.INTERNAL, "the request failed", routing.request().path());
+                Problems.send(routing.response(), ProblemType.INTERNAL, "the request failed", routing.request().path());
             }
         });
         return router;

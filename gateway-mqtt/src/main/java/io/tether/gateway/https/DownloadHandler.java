@@ -1,5 +1,6 @@
 package io.tether.gateway.https;
 
+import io.tether.contract.problem.ProblemType;
 import io.tether.attachments.DownloadToken;
 import io.tether.attachments.signing.Jws;
 import io.tether.attachments.storage.AttachmentStore;
@@ -33,7 +34,7 @@ final class DownloadHandler implements Handler<RoutingContext> {
         HttpServerResponse response = routing.response();
         String instance = "/v1/downloads/…"; // the token is a credential: never echoed
         if (jws.isEmpty()) {
-            Problems.send(response, Problems.Type.UNAVAILABLE, "downloads are not enabled on this server", instance);
+            Problems.send(response, ProblemType.UNAVAILABLE, "downloads are not enabled on this server", instance);
             return;
         }
         DownloadToken token;
@@ -41,10 +42,10 @@ final class DownloadHandler implements Handler<RoutingContext> {
             token = DownloadToken.verify(jws.get(), routing.pathParam("token"), System.currentTimeMillis());
         } catch (Jws.Refused refused) {
             if (refused.failure() == Jws.Failure.EXPIRED) {
-                Problems.send(response, Problems.Type.EXPIRED, "this download URL has expired; the message it came with has "
+                Problems.send(response, ProblemType.DOWNLOAD_EXPIRED, "this download URL has expired; the message it came with has "
                         + "expired too", instance);
             } else {
-                Problems.send(response, Problems.Type.INVALID_URL, "this download URL " + refused.getMessage(), instance);
+                Problems.send(response, ProblemType.INVALID_DOWNLOAD_URL, "this download URL " + refused.getMessage(), instance);
             }
             return;
         }
@@ -60,7 +61,7 @@ final class DownloadHandler implements Handler<RoutingContext> {
                         Instant.ofEpochMilli(token.expiresAt()).atZone(java.time.ZoneOffset.UTC)));
         if (!range.satisfiable()) {
             response.putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(token.size()));
-            Problems.send(response, Problems.Type.RANGE, "the body has " + token.size() + " bytes", instance);
+            Problems.send(response, ProblemType.RANGE_NOT_SATISFIABLE, "the body has " + token.size() + " bytes", instance);
             return;
         }
         response.setStatusCode(range.partial() ? 206 : 200)
@@ -86,9 +87,9 @@ final class DownloadHandler implements Handler<RoutingContext> {
             }
             response.headers().remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONTENT_RANGE).remove(HttpHeaders.ETAG);
             if (AttachmentStore.unwrap(error) instanceof NoSuchKeyException) {
-                Problems.send(response, Problems.Type.NOT_FOUND, "the body is no longer stored", "/v1/downloads/…");
+                Problems.send(response, ProblemType.NOT_FOUND, "the body is no longer stored", "/v1/downloads/…");
             } else {
-                Problems.send(response, Problems.Type.UNAVAILABLE, "the body cannot be read right now, retry later", "/v1/downloads/…");
+                Problems.send(response, ProblemType.UNAVAILABLE, "the body cannot be read right now, retry later", "/v1/downloads/…");
             }
         }));
     }

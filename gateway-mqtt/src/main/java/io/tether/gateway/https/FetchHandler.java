@@ -1,5 +1,6 @@
 package io.tether.gateway.https;
 
+import io.tether.contract.problem.ProblemType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Json;
@@ -46,14 +47,14 @@ final class FetchHandler {
                 limit = -1;
             }
             if (limit < 1) {
-                Problems.send(routing.response(), Problems.Type.VALIDATION, "limit must be 1 to " + maxFetch, routing.request().path());
+                Problems.send(routing.response(), ProblemType.VALIDATION, "limit must be 1 to " + maxFetch, routing.request().path());
                 return;
             }
         }
         Context context = Vertx.currentContext();
         inbox.pending(deviceId, limit).whenComplete((messages, error) -> context.runOnContext(v -> {
             if (error != null) {
-                Problems.send(routing.response(), Problems.Type.UNAVAILABLE, "messages cannot be read right now, retry later",
+                Problems.send(routing.response(), ProblemType.UNAVAILABLE, "messages cannot be read right now, retry later",
                         routing.request().path());
                 return;
             }
@@ -80,14 +81,14 @@ final class FetchHandler {
                 ids.add(id.asText());
             }
         } catch (java.io.IOException | IllegalArgumentException e) {
-            Problems.send(routing.response(), Problems.Type.VALIDATION,
+            Problems.send(routing.response(), ProblemType.VALIDATION,
                     "the body must be {\"messageIds\": [...]} with 1 to " + MAX_ACK + " message ids", path);
             return;
         }
         Context context = Vertx.currentContext();
         inbox.acknowledgeFetched(routing.pathParam("id"), ids).whenComplete((results, error) -> context.runOnContext(v -> {
             if (error != null) {
-                Problems.send(routing.response(), Problems.Type.UNAVAILABLE, "cannot acknowledge right now, retry later", path);
+                Problems.send(routing.response(), ProblemType.UNAVAILABLE, "cannot acknowledge right now, retry later", path);
                 return;
             }
             Map<String, Object> body = new LinkedHashMap<>();

@@ -48,9 +48,14 @@ public final class TetherStack implements AutoCloseable {
 
     /** Starts everything, logs under {@code dir}; {@code ackTimeout} is the gateway's PUBACK deadline. */
     public static TetherStack start(Path dir, Duration ackTimeout) {
+        return start(dir, ackTimeout, Map.of(), Map.of());
+    }
+
+    /** As {@link #start(Path, Duration)}, with settings added for every service and for the gateway alone. */
+    public static TetherStack start(Path dir, Duration ackTimeout, Map<String, String> everyService, Map<String, String> gatewayOnly) {
         TetherStack stack = new TetherStack();
         try {
-            stack.launch(dir, ackTimeout);
+            stack.launch(dir, ackTimeout, everyService, gatewayOnly);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -58,7 +63,7 @@ public final class TetherStack implements AutoCloseable {
         }
     }
 
-    private void launch(Path dir, Duration ackTimeout) {
+    private void launch(Path dir, Duration ackTimeout, Map<String, String> everyService, Map<String, String> gatewayOnly) {
         Path logs = dir.resolve("logs");
         redisPort = Ports.free();
         redis = step("redis", () -> Redis.start(dir.resolve("redis"), redisPort));
@@ -77,6 +82,7 @@ public final class TetherStack implements AutoCloseable {
         common.put("tether.api.bootstrap-key", apiKey);
         // One API key drives up to 10k requests/s here; the per-key limit (1000/s by default) would measure itself.
         common.put("tether.api.rate-limit.enabled", "false");
+        common.putAll(everyService);
         List<String> jvm = options("bench.service.jvm", SERVICE_JVM);
 
         registryPort = Ports.free();
@@ -107,6 +113,7 @@ public final class TetherStack implements AutoCloseable {
         // is meant to run as fast as the gateway lets it.
         gatewayConfig.put("tether.mqtt.limits.publish-per-second", "1000000");
         gatewayConfig.put("tether.mqtt.limits.publish-burst", "1000000");
+        gatewayConfig.putAll(gatewayOnly);
         gateway = step("gateway-mqtt", () -> Service.start("gateway-mqtt", gatewayHttpPort, gatewayConfig,
                 withJfr(options("bench.gateway.jvm", GATEWAY_JVM), "gateway-mqtt"), logs));
     }

@@ -196,6 +196,16 @@ public final class RedisKeys {
         return PREFIX + "push-apps";
     }
 
+    /** Hash: an uploaded attachment body (size, sha256, contentType, name, createdAt). Tagged by attachment id. */
+    public static String attachment(String attachmentId) {
+        return PREFIX + "{att:" + attachmentId + "}:attachment";
+    }
+
+    /** Sorted set: attachment ids by the epoch millis after which their bodies are deleted from object storage. */
+    public static String attachmentExpiry() {
+        return PREFIX + "attachments:expiry";
+    }
+
     /** Hash: a backend API key, by the SHA-256 of the key. */
     public static String apiKey(String sha256Hex) {
         return PREFIX + "apikey:" + sha256Hex;

@@ -72,7 +72,7 @@ enum Service {
     /** Its own sources, and those of the project modules it depends on that define configuration. */
     List<Path> sourceRoots(Path root) {
         List<Path> roots = new ArrayList<>(List.of(root.resolve(module).resolve("src/main/java")));
-        for (String shared : List.of("rest-common", "contract", "runtime", "inbox")) {
+        for (String shared : List.of("rest-common", "contract", "runtime", "inbox", "attachments")) {
             if (dependsOn(root, "tether-" + shared)) {
                 roots.add(root.resolve(shared).resolve("src/main/java"));
             }

@@ -4,6 +4,8 @@ import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
+import io.tether.testkit.S3Server;
+import io.tether.testkit.TestCertificates;
 import io.tether.testkit.ServiceProcess;
 import io.tether.testkit.TetherInfra;
 import java.io.IOException;
@@ -29,6 +31,10 @@ public final class TetherStack {
     private final Gateway gateway;
     private final LocalApns apns;
     private final OtlpReceiver traces;
+    private final S3Server s3;
+    private final TestCertificates.Issued deviceCertificate;
+    private final Path signingKeys;
+    private boolean deviceEndpointTaken;
 
     /** A running gateway-mqtt instance. */
     public record Gateway(String id, int mqttPort, ServiceProcess process) {
@@ -38,6 +44,14 @@ public final class TetherStack {
         infra = TetherInfra.shared();
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
+        s3 = S3Server.start(infra.dir().resolve("s3"));
+        try {
+            java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
+        signingKeys = infra.dir().resolve("signing");
         registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
         fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
@@ -60,6 +74,12 @@ public final class TetherStack {
         config.put("tether.kafka.bootstrap-servers", infra.kafka().bootstrapServers());
         config.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         config.put("tether.api.bootstrap-key", API_KEY);
+        // Attachments: one key ring (made by the first service, fanout), one bucket, the first gateway's device endpoint.
+        config.putAll(s3.serviceConfig(BUCKET));
+        config.put("tether.attachments.signing-keys-dir", signingKeys.toString());
+        config.put("tether.attachments.generate-signing-key", "true");
+        config.put("tether.attachments.public-url", "https://" + DEVICE_HOST + ":" + DEVICE_HTTPS_PORT);
+        config.put("tether.attachments.deletion-grace", "1s");
         return config;
     }
 
@@ -94,9 +114,36 @@ public final class TetherStack {
         config.put("tether.mqtt.websocket.port", Integer.toString(Ports.free()));
         config.put("tether.gateway.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
         config.put("tether.gateway.heartbeat-ttl", HEARTBEAT_TTL.toMillis() + "ms");
+        config.put("tether.mqtt.tls.certificates[0].cert", deviceCertificate.certPem().toString());
+        config.put("tether.mqtt.tls.certificates[0].key", deviceCertificate.keyPem().toString());
+        // Only the first gateway serves the device HTTPS endpoint (the public URL names its port).
+        config.put("tether.device-http.port", deviceEndpointTaken ? "0" : Integer.toString(DEVICE_HTTPS_PORT));
+        deviceEndpointTaken = true;
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);
+    }
+
+    /** The host name of the device HTTPS endpoint, in its certificate and in download URLs. */
+    public static final String DEVICE_HOST = "localhost";
+    /** Port of the first gateway's device HTTPS endpoint. */
+    public static final int DEVICE_HTTPS_PORT = Ports.free();
+    /** Bucket of the attachment bodies in the stack's S3 server. */
+    public static final String BUCKET = "tether-system-tests";
+
+    /** Base URL of the device HTTPS endpoint. */
+    public String deviceUrl() {
+        return "https://" + DEVICE_HOST + ":" + DEVICE_HTTPS_PORT;
+    }
+
+    /** The certificate (PKCS#12 store, password {@link TestCertificates#PASSWORD}) a device must trust for the endpoint. */
+    public TestCertificates.Issued deviceCertificate() {
+        return deviceCertificate;
+    }
+
+    /** The S3 server that holds uploaded attachment bodies. */
+    public S3Server s3() {
+        return s3;
     }
 
     /** What the services exported over OTLP. */

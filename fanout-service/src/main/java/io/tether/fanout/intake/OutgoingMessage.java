@@ -21,6 +21,12 @@ public record OutgoingMessage(String messageId, Target target, byte[] payload, S
                 collapseKey, push, traceparent);
     }
 
+    /** The same message with another payload (an attachment document replaces the backend's payload). */
+    public OutgoingMessage withPayload(byte[] newPayload, String newContentType) {
+        return new OutgoingMessage(messageId, target, newPayload, newContentType, subtopic, acceptedAt, expiresAt, collapseKey,
+                push, traceparent);
+    }
+
     public String mqttTopic(String deviceId) {
         return "devices/" + deviceId + "/" + subtopic;
     }

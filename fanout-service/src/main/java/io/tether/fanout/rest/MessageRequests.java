@@ -6,9 +6,9 @@ import io.tether.contract.Json;
 import io.tether.contract.MessageId;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
-import io.tether.rest.problem.ProblemType;
+import io.tether.contract.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +41,10 @@ public final class MessageRequests {
         Target target = target(request.to(), errors);
         boolean liveActivity = request.push() != null && request.push().has("liveActivity");
         byte[] payload = liveActivity && request.payload() == null && request.payloadBase64() == null ? new byte[0] : payload(request, errors);
+        AttachmentRequests.validate(request.attachment(), errors);
+        if (liveActivity && request.attachment() != null) {
+            errors.add(new Problem.FieldError("attachment", "a Live Activity update carries no attachment: ActivityKit reads only its content-state"));
+        }
         String subtopic = request.subtopic() == null ? "messages" : request.subtopic();
         if (!SUBTOPIC.matcher(subtopic).matches()) {
             errors.add(new Problem.FieldError("subtopic", "must be topic levels of letters, digits, '.', '_' or '-'"));
@@ -103,6 +107,10 @@ public final class MessageRequests {
 
     private static byte[] payload(SendMessageRequest request, List<Problem.FieldError> errors) {
         JsonNode payload = request.payload();
+        boolean noPayload = (payload == null || payload.isNull()) && request.payloadBase64() == null;
+        if (noPayload && request.attachment() != null) {
+            return new byte[0]; // the attachment is the message
+        }
         if ((payload == null || payload.isNull()) == (request.payloadBase64() == null)) {
             errors.add(new Problem.FieldError("payload", "give exactly one of payload and payloadBase64"));
             return new byte[0];
@@ -127,6 +135,9 @@ public final class MessageRequests {
         }
         if (request.payloadBase64() != null) {
             return "application/octet-stream";
+        }
+        if (request.payload() == null || request.payload().isNull()) {
+            return null;
         }
         return request.payload().isTextual() ? "text/plain; charset=utf-8" : "application/json";
     }

@@ -3,6 +3,7 @@ package io.tether.fanout.rest;
 import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
 import io.tether.runtime.tracing.TraceContext;
+import io.tether.fanout.attachments.MessageAttachments;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.status.MessageStatus;
@@ -33,12 +34,15 @@ public class MessagesResource {
     private final MessageIntake intake;
     private final StatusStore statuses;
     private final PushAppCheck pushApps;
+    private final MessageAttachments attachments;
 
-    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, PushAppCheck pushApps) {
+    public MessagesResource(MessageRequests requests, MessageIntake intake, StatusStore statuses, PushAppCheck pushApps,
+            MessageAttachments attachments) {
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
         this.pushApps = pushApps;
+        this.attachments = attachments;
     }
 
     /** Answer of {@code POST /v1/messages}. */
@@ -54,27 +58,28 @@ public class MessagesResource {
     public CompletionStage<Response> send(SendMessageRequest request, @HeaderParam("traceparent") String traceparent) {
         // The server span of this request (its parent is the caller's traceparent); with the SDK off, the header itself.
         Context trace = TraceContext.orTraceparent(Context.current(), traceparent);
-        OutgoingMessage message = requests.toMessage(request, traceparent, System.currentTimeMillis());
-        List<String> named = message.target().device() != null ? List.of(message.target().device())
-                : message.target().devices() != null ? message.target().devices() : List.of();
+        OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
+        List<String> named = parsed.target().device() != null ? List.of(parsed.target().device())
+                : parsed.target().devices() != null ? parsed.target().devices() : List.of();
         // Push no APNs app could send is refused before anything is recorded (it costs a Redis read only with push options).
-        return pushApps.check(message.push(), named, message.target().device() != null).thenCompose(refused -> {
+        return pushApps.check(parsed.push(), named, parsed.target().device() != null).thenCompose(refused -> {
             if (!refused.isEmpty()) {
                 throw ProblemException.validation("no APNs app can send this push", refused);
             }
             // The check and the record go to Redis together; the message goes to Kafka only after both.
             CompletionStage<List<String>> unknown = named.isEmpty() ? CompletableFuture.completedFuture(List.of())
                     : statuses.unknownDevices(named);
-            CompletionStage<Void> recorded = statuses.record(message, named.stream().distinct().toList());
+            CompletionStage<Void> recorded = statuses.record(parsed, named.stream().distinct().toList());
             return unknown.thenCompose(missing -> {
                 if (!missing.isEmpty()) {
                     throw ProblemException.notFound("unknown device(s): " + String.join(", ", missing));
                 }
-                return intake.accept(message, recorded, trace);
-            });
-        }).thenApply(v -> Response.accepted(new Accepted(message.messageId()))
+                // An attachment turns the payload into a signed descriptor document (uploaded bodies are looked up first).
+                return request.attachment() == null ? CompletableFuture.completedFuture(parsed) : attachments.attach(parsed, request);
+            }).thenCompose(message -> intake.accept(message, recorded, trace));
+        }).thenApply(v -> Response.accepted(new Accepted(parsed.messageId()))
                 // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
-                .header("Location", "/v1/messages/" + message.messageId())
+                .header("Location", "/v1/messages/" + parsed.messageId())
                 .build());
     }
 

@@ -14,7 +14,28 @@ public record SendMessageRequest(
         @Schema(description = "Topic level(s) under devices/<id>/ to deliver on; default messages") String subtopic,
         @Schema(description = "Seconds the message may wait for the device; default 1 day") Long ttl,
         @Schema(description = "Newer messages with the same key replace older ones in APNs") String collapseKey,
-        @Schema(description = "APNs options used when the device is reached by push; see the README's push options") JsonNode push) {
+        @Schema(description = "APNs options used when the device is reached by push; see the README's push options") JsonNode push,
+        @Schema(description = "A large body the device downloads in the background: an uploaded one (id) or one the "
+                + "backend hosts (url, size, sha256). Devices get a signed download descriptor") Attachment attachment) {
+
+    /** Without an attachment (the shape before attachments existed). */
+    public SendMessageRequest(To to, JsonNode payload, String payloadBase64, String contentType, String subtopic, Long ttl,
+            String collapseKey, JsonNode push) {
+        this(to, payload, payloadBase64, contentType, subtopic, ttl, collapseKey, push, null);
+    }
+
+    /**
+     * Exactly one of {@code id} (from {@code POST /v1/attachments}) or {@code url} (HTTPS by DNS name, with size and
+     * SHA-256 as hex) names the body.
+     */
+    public record Attachment(
+            @Schema(description = "Id of an uploaded body (att_...)") String id,
+            @Schema(description = "HTTPS URL, by DNS name, of a body the backend hosts (e.g. its CDN)") String url,
+            @Schema(description = "Bytes of the hosted body") Long size,
+            @Schema(description = "SHA-256 of the hosted body, 64 hex digits") String sha256,
+            @Schema(description = "MIME type of the hosted body; default application/octet-stream") String contentType,
+            @Schema(description = "A file name to suggest to the app") String name) {
+    }
 
     /**
      * Whom the message is for.

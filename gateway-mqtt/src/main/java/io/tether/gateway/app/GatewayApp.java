@@ -94,6 +94,7 @@ public class GatewayApp {
     private KafkaProducer<String, byte[]> producer;
     private DeliveryChannel deliveries;
     private ControlChannel control;
+    private DeviceAuthenticator authenticator;
     private Drainer drainer;
     private KafkaClientMeters kafkaMeters;
 
@@ -137,7 +138,7 @@ public class GatewayApp {
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl(), recovery::reassertAll);
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
+        authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
         GuardMetrics guardMetrics = new GuardMetrics(registry);
         SessionAudit audit = new SessionAudit(store, gatewayId, connections, mqttConfig.limits().connectFailures().knownOriginTtl(),
                 guardMetrics);
@@ -230,6 +231,11 @@ public class GatewayApp {
 
     public String gatewayId() {
         return gatewayId;
+    }
+
+    /** The device credential check, shared with the device HTTPS endpoint (one cache, one revocation watcher). */
+    public DeviceAuthenticator deviceAuthenticator() {
+        return authenticator;
     }
 
     public int connectionCount() {

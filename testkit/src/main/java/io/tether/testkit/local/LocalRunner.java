@@ -1,6 +1,8 @@
 package io.tether.testkit.local;
 
 import static io.tether.testkit.local.LocalSettings.APNS;
+import static io.tether.testkit.local.LocalSettings.DEVICE_HTTPS;
+import static io.tether.testkit.local.LocalSettings.S3;
 import static io.tether.testkit.local.LocalSettings.FANOUT;
 import static io.tether.testkit.local.LocalSettings.GATEWAY_HTTP;
 import static io.tether.testkit.local.LocalSettings.KAFKA;
@@ -33,7 +35,9 @@ import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
+import io.tether.testkit.S3Server;
 import io.tether.testkit.ServiceProcess;
+import io.tether.testkit.TestCertificates;
 import io.tether.testkit.Shutdown;
 import io.tether.testkit.TetherRoot;
 
@@ -113,11 +117,28 @@ public final class LocalRunner {
         LocalApns apns = step("apns (mock)", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
         add("apns (mock)", apns, "https://127.0.0.1:" + apns.port(), null, () -> true);
 
+        S3Server s3 = step("s3 (s3proxy)", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        add("s3 (s3proxy)", s3, s3.endpoint(), s3.dir().resolve("s3proxy.log"), s3::isAlive);
+        // The device HTTPS endpoint's self-signed certificate, new at every start (it is valid for 30 days):
+        // curl --cacert TETHER_HOME/tls/localhost.crt.
+        Path tls = home.resolve("tls");
+        for (String file : List.of("localhost.p12", "localhost.crt", "localhost.key")) {
+            Files.deleteIfExists(tls.resolve(file));
+        }
+        Files.createDirectories(tls);
+        TestCertificates.Issued certificate = TestCertificates.server(tls, "localhost");
+        String deviceUrl = "https://localhost:" + settings.port(DEVICE_HTTPS);
+
         Map<String, String> common = orderedMap(
                 "tether.redis.uri", redis.uri(),
                 "tether.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
-                "tether.api.bootstrap-key", apiKey);
+                "tether.api.bootstrap-key", apiKey,
+                // Signing key made once by fanout (the first service that needs it) and kept in TETHER_HOME/signing.
+                "tether.attachments.signing-keys-dir", home.resolve("signing").toString(),
+                "tether.attachments.generate-signing-key", "true",
+                "tether.attachments.public-url", deviceUrl);
+        common.putAll(s3.serviceConfig("tether-attachments"));
         service("device-registry", settings.port(REGISTRY), common, Map.of());
         // Static group membership, as the pod name gives in Kubernetes: a restarted fanout gets its partitions at once.
         service("fanout-service", settings.port(FANOUT), common, Map.of("tether.kafka.instance-id", "fanout-local"));
@@ -128,12 +149,17 @@ public final class LocalRunner {
                 "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
                 "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
                 "tether.mqtt.host", "127.0.0.1",
+                "tether.mqtt.tls.certificates[0].cert", certificate.certPem().toString(),
+                "tether.mqtt.tls.certificates[0].key", certificate.keyPem().toString(),
+                "tether.device-http.port", String.valueOf(settings.port(DEVICE_HTTPS)),
                 "tether.gateway.id", "gw-local"));
         rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT)
-                + "  ws://127.0.0.1:" + settings.port(MQTT_WS) + "/mqtt  "
+                + "  ws://127.0.0.1:" + settings.port(MQTT_WS) + "/mqtt  " + deviceUrl + "  "
                 + gateway.baseUrl(), gateway.logFile()));
 
-        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath());
+        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath()) .replace("\nCtrl-C",
+                "Device HTTPS:   " + deviceUrl + "  (curl --cacert " + certificate.certPem() + "; keys at " + deviceUrl
+                        + "/.well-known/jwks.json)\n\nCtrl-C");
         Files.writeString(home.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         Shutdown.register(watchForDeaths());
         Files.writeString(ready, ProcessHandle.current().pid() + "\n");

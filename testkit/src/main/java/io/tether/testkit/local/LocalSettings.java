@@ -16,6 +16,8 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
     static final String KAFKA_CONTROLLER = "TETHER_KAFKA_CONTROLLER_PORT";
     static final String REDIS = "TETHER_REDIS_PORT";
     static final String APNS = "TETHER_APNS_PORT";
+    static final String DEVICE_HTTPS = "TETHER_DEVICE_HTTPS_PORT";
+    static final String S3 = "TETHER_S3_PORT";
 
     private static final Map<String, Integer> DEFAULT_PORTS = defaults();
 
@@ -62,6 +64,8 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
         ports.put(KAFKA_CONTROLLER, 19093);
         ports.put(REDIS, 16379);
         ports.put(APNS, 8443);
+        ports.put(DEVICE_HTTPS, 8444);
+        ports.put(S3, 19000);
         return ports;
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.device.DeviceChanges;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.pushapp.PushApps;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.tether.rest.auth.RequiresScope;

@@ -3,7 +3,7 @@ package io.tether.registry.device.rest;
 import io.tether.contract.PushTokenKind;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.pushapp.PushApps;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import java.util.List;
 import io.tether.rest.auth.DeviceAuthenticated;

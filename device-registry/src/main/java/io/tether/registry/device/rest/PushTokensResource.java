@@ -10,7 +10,7 @@ import io.tether.registry.pushapp.PushApps;
 import io.tether.rest.auth.DeviceAuthenticated;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;

@@ -2,6 +2,10 @@ package io.tether.registry.device.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.device.DeviceService;
+import io.tether.registry.quota.DeviceQuota;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.auth.CurrentCaller;
+import io.tether.rest.scope.DeviceInPath;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
@@ -40,15 +44,20 @@ import org.jboss.logging.Logger;
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "Backend API key, with scopes messages:send, devices:read, devices:write or admin")
 @SecurityRequirement(name = "apiKey")
+@DeviceInPath
 public class DeviceResource {
     private static final Logger LOG = Logger.getLogger(DeviceResource.class);
     static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final DeviceService devices;
+    private final CurrentCaller caller;
+    private final DeviceQuota quota;
 
     @Inject
-    public DeviceResource(DeviceService devices) {
+    public DeviceResource(DeviceService devices, CurrentCaller caller, DeviceQuota quota) {
         this.devices = devices;
+        this.caller = caller;
+        this.quota = quota;
     }
 
     @POST
@@ -56,7 +65,9 @@ public class DeviceResource {
     @Operation(summary = "Register a device", description = "Scope devices:write. Answers 201 with the device's MQTT "
             + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
-        return devices.register(body.toNewDevice()).thenApply(registered -> Response.status(Response.Status.CREATED)
+        requireApp(body.appId());
+        return quota.check(body.appId()).thenCompose(v -> devices.register(body.toNewDevice()))
+                .thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries a password
                 .entity(DeviceResponse.created(registered))
@@ -73,7 +84,8 @@ public class DeviceResource {
             @QueryParam("userId") String userId,
             @QueryParam("platform") String platform,
             @QueryParam("appId") String appId) {
-        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId)).thenApply(DevicePageResponse::of);
+        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId).within(apps()))
+                .thenApply(DevicePageResponse::of);
     }
 
     @GET
@@ -92,7 +104,11 @@ public class DeviceResource {
             + "patch of appId, platform and userId (null removes the user); the user and app indexes follow "
             + "atomically. 409 if the device kept changing concurrently.")
     public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
-        return devices.update(id, DevicePatch.parse(body))
+        var changes = DevicePatch.parse(body);
+        if (changes.appId() != null) {
+            requireApp(changes.appId());
+        }
+        return devices.update(id, changes)
                 .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
     }
 
@@ -109,6 +125,17 @@ public class DeviceResource {
             LOG.infof("device %s deleted", id);
             return Response.noContent().build();
         });
+    }
+
+    /** A key limited to some apps registers and moves devices only into them; other apps do not exist for it. */
+    private void requireApp(String appId) {
+        if (!caller.principal().map(principal -> principal.mayReach(appId)).orElse(true)) {
+            throw ProblemException.notFound("no such app");
+        }
+    }
+
+    private java.util.Set<String> apps() {
+        return caller.principal().map(ApiPrincipal::apps).orElse(java.util.Set.of());
     }
 
     static ProblemException notFound() {

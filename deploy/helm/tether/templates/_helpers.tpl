@@ -142,7 +142,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 
 {{/* "true" for the services that use Kafka (all but device-registry). */}}
 {{- define "tether.usesKafka" -}}
-{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service") }}true{{ end -}}
+{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service" "webhook-service") }}true{{ end -}}
 {{- end -}}
 
 {{/* Environment of every service. */}}

@@ -121,6 +121,12 @@ public class WebhookApp {
 
     @Produces
     @Singleton
+    WebhookDirectory webhookDirectory() {
+        return directory;
+    }
+
+    @Produces
+    @Singleton
     WebhookStore webhookStore() {
         return new WebhookStore(redis.async());
     }

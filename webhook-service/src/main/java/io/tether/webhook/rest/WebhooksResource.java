@@ -12,6 +12,7 @@ import io.tether.webhook.delivery.DeadLetter;
 import io.tether.webhook.delivery.DeliveryQueues;
 import io.tether.webhook.delivery.Signature;
 import io.tether.webhook.registry.Webhook;
+import io.tether.webhook.registry.WebhookDirectory;
 import io.tether.webhook.registry.WebhookStore;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -55,13 +56,15 @@ public class WebhooksResource {
     private static final int MAX_LIST = 1000;
 
     private final WebhookStore webhooks;
+    private final WebhookDirectory directory;
     private final DeliveryQueues queues;
     private final CurrentCaller caller;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public WebhooksResource(WebhookStore webhooks, DeliveryQueues queues, CurrentCaller caller) {
+    public WebhooksResource(WebhookStore webhooks, WebhookDirectory directory, DeliveryQueues queues, CurrentCaller caller) {
         this.webhooks = webhooks;
+        this.directory = directory;
         this.queues = queues;
         this.caller = caller;
     }
@@ -98,7 +101,8 @@ public class WebhooksResource {
         random.nextBytes(id);
         Webhook webhook = new Webhook("wh_" + HexFormat.of().formatHex(id), body.url(), body.appId(),
                 body.appId() == null ? principal.keyId() : null, events, Signature.newSecret(random), System.currentTimeMillis());
-        return webhooks.save(webhook).thenApply(v -> {
+        // This instance matches events against it from the answer on; the others within a poll interval.
+        return webhooks.save(webhook).thenCompose(v -> directory.refresh()).thenApply(v -> {
             LOG.infof("webhook %s for %s created by %s", webhook.id(), webhook.appId() != null ? "app " + webhook.appId()
                     : "key " + webhook.keyId(), principal.keyId());
             return Response.status(Response.Status.CREATED)
@@ -129,7 +133,8 @@ public class WebhooksResource {
     @Operation(summary = "Delete a webhook", description = "Scope webhooks:manage. What it had queued is dropped.")
     public CompletionStage<Response> delete(@PathParam("id") String id) {
         return find(id).thenCompose(webhook -> webhooks.delete(webhook.id()))
-                .thenCompose(deleted -> queues.forget(id))
+                .thenCompose(deleted -> directory.refresh())
+                .thenCompose(v -> queues.forget(id))
                 .thenApply(v -> Response.noContent().build());
     }
 

@@ -5,6 +5,7 @@ import io.tether.bench.measure.ProcessStats;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.report.ReportWriter;
 import io.tether.bench.report.ScenarioResult;
+import io.tether.bench.scenario.BroadcastScenario;
 import io.tether.bench.scenario.FallbackScenario;
 import io.tether.bench.scenario.IdleConnectionsScenario;
 import io.tether.bench.scenario.LiveDownstreamScenario;
@@ -145,7 +146,7 @@ public final class BenchMain {
         }
 
         List<Scenario> scenarios = new ArrayList<>(List.of(new UpstreamScenario(), new IdleConnectionsScenario(),
-                new LiveDownstreamScenario(), new FallbackScenario(), new ReconnectStormScenario()));
+                new LiveDownstreamScenario(), new FallbackScenario(), new ReconnectStormScenario(), new BroadcastScenario()));
         if (!options.only().isEmpty()) {
             scenarios.removeIf(s -> !options.only().contains(s.id()));
         }
@@ -322,6 +323,8 @@ public final class BenchMain {
                     + "throughput against raw Pushy driving the same mock APNs.";
             case "5" -> "All connected devices drop at once and reconnect at once while a backend keeps sending to them: time "
                     + "until all are LIVE again, and whether every accepted message arrived.";
+            case "6" -> "Connected devices subscribed to one topic (granted to each): one message to the topic, through REST "
+                    + "to: {topic} (Tether) or one QoS 1 PUBLISH (mosquitto); time until the last device has it.";
             default -> "";
         };
         return doc;

@@ -53,6 +53,9 @@ public final class StatusStore implements MessageRecords {
             return {'new'}
             """);
 
+    /** Device ids per command: Redis' Lua cannot unpack many more than 8,000 arguments at once. */
+    private static final int IDS_PER_COMMAND = 1000;
+
     /** What {@link #accept} found. */
     public enum Recorded { NEW, REPLAY, SENT, CONFLICT }
 
@@ -111,7 +114,20 @@ public final class StatusStore implements MessageRecords {
      */
     @Override
     public CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds) {
-        return run(message, deviceIds, null, ttlSeconds(message, System.currentTimeMillis())).thenApply(r -> null);
+        long ttl = ttlSeconds(message, System.currentTimeMillis());
+        if (deviceIds.size() <= IDS_PER_COMMAND) {
+            return run(message, deviceIds, null, ttl).thenApply(r -> null);
+        }
+        // A topic's or an app's devices: the record first, then the device set a thousand at a time (pipelined).
+        return run(message, List.of(), null, ttl).thenCompose(r -> {
+            String key = RedisKeys.messageDevices(message.messageId());
+            List<CompletableFuture<Long>> adds = new ArrayList<>();
+            for (int from = 0; from < deviceIds.size(); from += IDS_PER_COMMAND) {
+                List<String> chunk = deviceIds.subList(from, Math.min(deviceIds.size(), from + IDS_PER_COMMAND));
+                adds.add(redis.sadd(key, chunk.toArray(String[]::new)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).thenCompose(v -> redis.expire(key, ttl));
+        }).thenApply(r -> null);
     }
 
     /**

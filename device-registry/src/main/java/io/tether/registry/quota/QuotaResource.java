@@ -1,12 +1,11 @@
 package io.tether.registry.quota;
 
 import io.tether.registry.device.rest.Fields;
-import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
-import io.tether.rest.problem.ProblemType;
+import io.tether.rest.scope.AppScopes;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -45,9 +44,7 @@ public class QuotaResource {
             + "limited to some apps sees only theirs (404 for others).")
     public CompletionStage<AppQuota> get(@PathParam("appId") String appId) {
         requireApp(appId);
-        if (!caller.principal().map(p -> p.mayReach(appId)).orElse(false)) {
-            throw ProblemException.notFound("no such app");
-        }
+        AppScopes.requireApp(caller, appId);
         return quotas.get(appId);
     }
 
@@ -80,8 +77,6 @@ public class QuotaResource {
 
     /** A team's own key must not raise its own quota. */
     private void requireEveryApp() {
-        if (caller.principal().map(ApiPrincipal::isAppScoped).orElse(true)) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "setting quotas needs a key that is not limited to apps");
-        }
+        AppScopes.requireEveryApp(caller, "setting quotas");
     }
 }

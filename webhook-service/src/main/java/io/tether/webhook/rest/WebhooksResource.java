@@ -7,6 +7,7 @@ import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.Problem;
 import io.tether.rest.problem.ProblemException;
+import io.tether.rest.scope.AppScopes;
 import io.tether.webhook.delivery.Attempt;
 import io.tether.webhook.delivery.DeadLetter;
 import io.tether.webhook.delivery.DeliveryQueues;
@@ -88,8 +89,8 @@ public class WebhooksResource {
             + "the status changes of the messages the calling key sends.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateWebhookRequest body) {
         ApiPrincipal principal = principal();
-        if (body.appId() != null && !principal.mayReach(body.appId())) {
-            throw ProblemException.notFound("no such app");
+        if (body.appId() != null) {
+            AppScopes.requireApp(caller, body.appId());
         }
         List<String> events = body.events() != null && !body.events().isEmpty() ? body.events().stream().distinct().toList()
                 : body.appId() != null ? List.of(TetherEvent.MESSAGE_STATUS, TetherEvent.DEVICE_PRESENCE) : List.of(TetherEvent.MESSAGE_STATUS);

@@ -1,12 +1,11 @@
 package io.tether.registry.apikey.rest;
 
 import io.tether.registry.apikey.ApiKeyService;
-import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
-import io.tether.rest.problem.ProblemType;
+import io.tether.rest.scope.AppScopes;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -90,9 +89,7 @@ public class ApiKeyResource {
 
     /** Keys are managed with a key of every app: a key limited to some apps could otherwise mint one without limits. */
     private void requireEveryApp() {
-        if (caller.principal().map(ApiPrincipal::isAppScoped).orElse(false)) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "managing API keys needs a key that is not limited to apps");
-        }
+        AppScopes.requireEveryApp(caller, "managing API keys");
     }
 
     private String callerName() {

@@ -5,6 +5,7 @@ import io.tether.registry.device.DeviceService;
 import io.tether.registry.quota.DeviceQuota;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
+import io.tether.rest.scope.AppScopes;
 import io.tether.rest.scope.DeviceInPath;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
@@ -129,9 +130,7 @@ public class DeviceResource {
 
     /** A key limited to some apps registers and moves devices only into them; other apps do not exist for it. */
     private void requireApp(String appId) {
-        if (!caller.principal().map(principal -> principal.mayReach(appId)).orElse(true)) {
-            throw ProblemException.notFound("no such app");
-        }
+        AppScopes.requireApp(caller, appId);
     }
 
     private java.util.Set<String> apps() {

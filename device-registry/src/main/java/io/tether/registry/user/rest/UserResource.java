@@ -11,7 +11,7 @@ import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
-import io.tether.rest.problem.ProblemType;
+import io.tether.rest.scope.AppScopes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -97,10 +97,7 @@ public class UserResource {
 
     /** A user's grants reach the user's devices of every app, so only a key of every app may change them. */
     private void requireEveryApp() {
-        if (caller.principal().map(ApiPrincipal::isAppScoped).orElse(false)) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "a user's grants apply to all the user's devices: changing them "
-                    + "needs a key that is not limited to apps");
-        }
+        AppScopes.requireEveryApp(caller, "changing a user's grants (they apply to the user's devices of every app)");
     }
 
     private static void requireUserId(String userId) {

@@ -31,18 +31,33 @@ local max_messages, max_bytes = tonumber(ARGV[14]), tonumber(ARGV[15])
 local cursor = redis.call('HGET', META, 'cursor') or '0'
 local depth = redis.call('ZCARD', INBOX)
 local bytes = tonumber(redis.call('HGET', META, 'bytes') or '0')
-while depth > 0 and (depth >= max_messages or bytes + size > max_bytes) do
-  local oldest = redis.call('ZRANGEBYSCORE', INBOX, '(' .. cursor, '+inf', 'LIMIT', 0, 1)[1]
-  if not oldest then
-    break -- everything queued is in flight: nothing may give way
-  end
-  local _, oldest_size = parse(redis.call('HGET', DATA, oldest))
-  settle(oldest, 'failed', 'inbox-overflow', '', now, P.status_prefix, P.final_ttl)
-  overflowed[#overflowed + 1] = oldest
-  depth = depth - 1
-  bytes = bytes - oldest_size
+local function fits(d, b)
+  return d < max_messages and b + size <= max_bytes
 end
-if depth >= max_messages or bytes + size > max_bytes then
+-- Only entries not in flight may give way. When the new one would not fit even beside the entries in flight alone,
+-- none gives way (they would be lost for nothing) and the new one is refused.
+local function in_flight_leave_room()
+  local ids, total = redis.call('ZRANGEBYSCORE', INBOX, '-inf', cursor), 0
+  for _, f in ipairs(ids) do
+    local _, s = parse(redis.call('HGET', DATA, f))
+    total = total + s
+  end
+  return fits(#ids, total)
+end
+if not fits(depth, bytes) and in_flight_leave_room() then
+  while not fits(depth, bytes) do
+    local oldest = redis.call('ZRANGEBYSCORE', INBOX, '(' .. cursor, '+inf', 'LIMIT', 0, 1)[1]
+    if not oldest then
+      break -- the byte count disagrees with the entries: refuse below rather than loop
+    end
+    local _, oldest_size = parse(redis.call('HGET', DATA, oldest))
+    settle(oldest, 'failed', 'inbox-overflow', '', now, P.status_prefix, P.final_ttl)
+    overflowed[#overflowed + 1] = oldest
+    depth = depth - 1
+    bytes = bytes - oldest_size
+  end
+end
+if not fits(depth, bytes) then
   redis.call('HSET', status_key, 'status', 'failed', 'reason', 'inbox-full', 'updatedAt', now)
   redis.call('EXPIRE', status_key, ARGV[16])
   return {'failed', -1, 'inbox-full', 0, table.concat(overflowed, ',')}

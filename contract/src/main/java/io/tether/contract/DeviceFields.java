@@ -6,6 +6,10 @@ public final class DeviceFields {
     public static final String PLATFORM = "platform";
     public static final String APP_ID = "appId";
     public static final String USER_ID = "userId";
+    /**
+     * The standard APNs token (alert, background, …). VoIP, push-to-start and Live Activity tokens are in
+     * {@link RedisKeys.Device#pushTokens()}, not here (see {@link PushTokenSlot}).
+     */
     public static final String PUSH_TOKEN = "pushToken";
     /** sandbox or production: which APNs environment issued the token. */
     public static final String PUSH_ENVIRONMENT = "pushEnvironment";

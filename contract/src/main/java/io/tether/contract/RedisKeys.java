@@ -55,6 +55,14 @@ public final class RedisKeys {
             return base() + "grants";
         }
 
+        /**
+         * Hash: the device's tokens other than the standard one ({@link PushTokenSlot#field()} →
+         * {@link StoredPushToken} JSON). The standard token stays in {@link #record()} ({@link DeviceFields#PUSH_TOKEN}).
+         */
+        public String pushTokens() {
+            return base() + "push-tokens";
+        }
+
         /** Hash: delivery status of one message for this device. */
         public String status(String messageId) {
             return base() + "status:" + messageId;
@@ -170,6 +178,11 @@ public final class RedisKeys {
     /** Counter: messages an app sent on one UTC day ({@code yyyy-MM-dd}), expiring the day after. */
     public static String appMessagesOnDay(String appId, String utcDay) {
         return PREFIX + "{a:" + appId + "}:sent:d:" + utcDay;
+    }
+
+    /** Hash: app id → {@link PushApp} JSON, the apps push-service holds APNs credentials for (it rewrites it at start). */
+    public static String pushApps() {
+        return PREFIX + "push-apps";
     }
 
     /** Hash: a backend API key, by the SHA-256 of the key. */

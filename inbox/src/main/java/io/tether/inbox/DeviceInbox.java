@@ -53,6 +53,15 @@ public final class DeviceInbox implements Inbox {
     }
 
     @Override
+    public CompletionStage<Direct> direct(String deviceId, String messageId, long statusTtlSeconds) {
+        return this.<List<Object>>run(InboxScripts.DIRECT, ScriptOutputType.MULTI, deviceId, messageId, Long.toString(statusTtlSeconds))
+                .thenApply(r -> {
+                    String failure = (String) r.get(2);
+                    return new Direct((String) r.get(0), (Long) r.get(1) == 1L, failure.isEmpty() ? null : failure);
+                });
+    }
+
+    @Override
     public CompletionStage<PresenceChange> presence(PresenceEvent event) {
         // REASSERTED carries the app state the gateway holds as its reason.
         String appState = "background".equals(event.reason()) ? "background" : "foreground";

@@ -54,6 +54,16 @@ public interface Inbox {
     /** Queues a message for a device (unless known: a re-consumed record) and moves the inbox along. */
     CompletionStage<Routed> route(String deviceId, InboxEntry entry, long statusTtlSeconds);
 
+    /** What {@link #direct} recorded: the status, whether to write the push request now, why it failed. */
+    record Direct(String status, boolean push, String failure) {
+    }
+
+    /**
+     * A message only APNs can carry ({@link RoutingPolicy#isDirectPush}): its status records that it goes to push; it
+     * never enters the inbox. {@code push} is true when the push request is to be written.
+     */
+    CompletionStage<Direct> direct(String deviceId, String messageId, long statusTtlSeconds);
+
     /** Applies a presence event (epoch-fenced) and, when it changed anything, moves the inbox along. */
     CompletionStage<PresenceChange> presence(PresenceEvent event);
 

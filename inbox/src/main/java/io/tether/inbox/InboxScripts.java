@@ -17,6 +17,7 @@ final class InboxScripts {
     static final LuaScript EXPIRE = load("expire.lua");
     static final LuaScript PUMP = load("pump.lua");
     static final LuaScript PENDING = load("pending.lua");
+    static final LuaScript DIRECT = load("direct.lua");
     static final LuaScript FETCH_ACK = load("fetch-ack.lua");
 
     private InboxScripts() {

@@ -46,6 +46,15 @@ public final class RoutingPolicy {
         return STANDARD;
     }
 
+    /**
+     * Messages only APNs can carry go to push whatever the presence, one push each, and never into the inbox or over
+     * MQTT: a Live Activity event (it updates a widget, the app gets nothing) and a VoIP call (its data is in the
+     * push, which wakes the app through PushKit at once). {@code apnsPushType} is the apns-push-type header value.
+     */
+    public static boolean isDirectPush(String apnsPushType) {
+        return "liveactivity".equals(apnsPushType) || "voip".equals(apnsPushType);
+    }
+
     public Action action(Platform platform, PresenceState state) {
         return (platform == null ? unknownPlatform : table.get(platform)).get(state);
     }

@@ -2,6 +2,7 @@ package io.tether.system;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -249,6 +250,25 @@ class GatewaySecurityIT {
         assertEquals(token, stack.redis("HGET", "tether:{d:" + device.id() + "}:device", "pushToken"));
         assertEquals("sandbox", stack.redis("HGET", "tether:{d:" + device.id() + "}:device", "pushEnvironment"));
         assertEquals(Mqtt5PubAckReasonCode.PAYLOAD_FORMAT_INVALID, pubAck(client, "$tether/push-token", 10));
+        client.disconnect().join();
+    }
+
+    @Test
+    void deviceReportsItsVoipAndLiveActivityTokensOverMqtt() {
+        Api.Device device = api.register("ios");
+        Mqtt5AsyncClient client = plainClient(device.id()).buildAsync();
+        connect(client, device);
+        String voip = "cd".repeat(32);
+        String activity = "ef".repeat(32);
+        for (String report : new String[] {"{\"kind\":\"voip\",\"token\":\"" + voip + "\"}",
+                "{\"kind\":\"liveActivity\",\"activityId\":\"order-7\",\"activityType\":\"DeliveryAttributes\",\"token\":\"" + activity + "\"}"}) {
+            client.publishWith().topic("$tether/push-token").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(report.getBytes(StandardCharsets.UTF_8)).send().orTimeout(10, TimeUnit.SECONDS).join();
+        }
+        String tokens = "tether:{d:" + device.id() + "}:push-tokens";
+        assertTrue(String.valueOf(stack.redis("HGET", tokens, "voip")).contains("\"token\":\"" + voip + "\""));
+        assertTrue(String.valueOf(stack.redis("HGET", tokens, "liveActivity:order-7")).contains("\"token\":\"" + activity + "\""));
+        assertNull(stack.redis("HGET", "tether:{d:" + device.id() + "}:device", "pushToken"), "the standard token is another kind");
         client.disconnect().join();
     }
 

@@ -13,6 +13,8 @@ import io.tether.registry.device.DeviceSecrets;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.device.DeviceStore;
 import io.tether.registry.grant.GrantStore;
+import io.tether.registry.device.PushTokens;
+import io.tether.registry.pushapp.PushApps;
 import io.tether.rest.auth.ApiKeyVerifier;
 import io.tether.rest.auth.DeviceCredentialVerifier;
 import jakarta.enterprise.inject.Produces;
@@ -40,6 +42,18 @@ public class RegistryBeans {
     @Singleton
     DeviceCredentialVerifier devicePasswords(DeviceStore store) {
         return new DevicePasswords(store);
+    }
+
+    @Produces
+    @Singleton
+    PushApps pushApps(StatefulRedisConnection<String, String> connection, RegistryConfig config) {
+        return new PushApps(connection.async(), config.requirePushApp());
+    }
+
+    @Produces
+    @Singleton
+    PushTokens pushTokens(StatefulRedisConnection<String, String> connection) {
+        return new PushTokens(connection.async(), Clock.systemUTC());
     }
 
     @Produces

@@ -68,8 +68,8 @@ final class DeviceScripts {
             """);
 
     /**
-     * KEYS[1] record, KEYS[2] the device's grants, KEYS[3..] its indexes (the first ARGV[5] sets, the rest
-     * sorted sets). ARGV[1] device id, ARGV[2..4] expected user, app, platform, ARGV[5] number of set indexes,
+     * KEYS[1] record, KEYS[2] the device's grants, KEYS[3] its push tokens, KEYS[4..] its indexes (the first ARGV[5]
+     * sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected user, app, platform, ARGV[5] number of set indexes,
      * ARGV[6] the credential-change channel: a connected device is dropped. 1 deleted, 0 no such device, -1 changed.
      */
     static final LuaScript DELETE = new LuaScript("""
@@ -80,10 +80,10 @@ final class DeviceScripts {
             if (current[1] or '') ~= ARGV[2] or (current[2] or '') ~= ARGV[3] or (current[3] or '') ~= ARGV[4] then
               return -1
             end
-            redis.call('DEL', KEYS[1], KEYS[2])
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
             local sets = tonumber(ARGV[5])
-            for i = 3, #KEYS do
-              if i - 2 <= sets then
+            for i = 4, #KEYS do
+              if i - 3 <= sets then
                 redis.call('SREM', KEYS[i], ARGV[1])
               else
                 redis.call('ZREM', KEYS[i], ARGV[1])

@@ -177,7 +177,7 @@ public class DeviceStore {
             Device device = found.get();
             DeviceIndexes indexes = DeviceIndexes.of(device);
             RedisKeys.Device keys = RedisKeys.device(id);
-            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants()));
+            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens()));
             allKeys.addAll(indexes.keys());
             String[] expected = DeviceIndexes.fingerprint(device);
             CompletionStage<Long> result = DeviceScripts.DELETE.run(redis, ScriptOutputType.INTEGER, allKeys.toArray(String[]::new),

@@ -16,6 +16,7 @@ import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.fanout.quota.AppQuotas;
 import io.tether.fanout.quota.QuotaMetrics;
 import io.tether.fanout.rest.MessageRequests;
+import io.tether.fanout.rest.PushAppCheck;
 import io.tether.fanout.routing.ExpiryIndex;
 import io.tether.fanout.routing.GatewayReaper;
 import io.tether.fanout.routing.PushRequests;
@@ -163,6 +164,12 @@ public class FanoutApp {
 
     @Produces
     @Singleton
+    PushAppCheck pushAppCheck() {
+        return new PushAppCheck(redis.async(), config.requirePushApp());
+    }
+
+    @Produces
+    @Singleton
     MessageRequests messageRequests() {
         return new MessageRequests(config.defaultTtl(), inboxConfig.maxTtl(), config.maxPayloadBytes());
     }
@@ -175,8 +182,10 @@ public class FanoutApp {
 
     @Produces
     @Singleton
-    MessageAcceptor messageAcceptor(MessageRequests requests, MessageIntake intake, StatusStore statuses, DeviceApps apps) {
+    MessageAcceptor messageAcceptor(MessageRequests requests, MessageIntake intake, StatusStore statuses, DeviceApps apps,
+            PushAppCheck pushApps) {
         return new MessageAcceptor(requests, intake, statuses, apps,
-                new AppQuotas(redis.async(), System::currentTimeMillis, new QuotaMetrics(registry)), config.maxBroadcastDevices());
+                new AppQuotas(redis.async(), System::currentTimeMillis, new QuotaMetrics(registry)), pushApps,
+                config.maxBroadcastDevices());
     }
 }

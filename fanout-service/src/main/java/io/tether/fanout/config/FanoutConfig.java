@@ -31,6 +31,13 @@ public interface FanoutConfig {
     @WithDefault("10s")
     Duration gatewayGrace();
 
+    /**
+     * Refuse messages with push options for named devices whose app push-service holds no APNs credentials for, or
+     * whose app may not send the push type, as push-service published its apps. Default true.
+     */
+    @WithDefault("true")
+    boolean requirePushApp();
+
     /** Records of the per-device topics in hand at once (being routed or waiting behind their device). Default 2000. */
     @WithDefault("2000")
     int maxInFlight();

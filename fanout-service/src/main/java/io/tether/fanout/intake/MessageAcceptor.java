@@ -4,6 +4,7 @@ import io.opentelemetry.context.Context;
 import io.tether.contract.Target;
 import io.tether.fanout.quota.AppQuotas;
 import io.tether.fanout.rest.MessageRequests;
+import io.tether.fanout.rest.PushAppCheck;
 import io.tether.fanout.rest.SendMessageRequest;
 import io.tether.fanout.status.Audiences;
 import io.tether.fanout.status.StatusStore;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Accepts one {@code POST /v1/messages} (or one message of a batch), in this order: the request is valid; the devices
- * it names exist and are in the key's apps (else 404, as for unknown devices); a topic or an app reaches at most
+ * it names exist and are in the key's apps (else 404, as for unknown devices); their apps can send its push options
+ * ({@link PushAppCheck}: 400, only now, so that a key learns nothing of other apps); a topic or an app reaches at most
  * {@code maxBroadcastDevices}; the record is written with its idempotency check (a retry with the same key and body
  * is answered with the first message's id, sent only if it may not have reached Kafka; another body is 422); each app
  * the message reaches is charged a message of its quota (429 with Retry-After, nothing recorded); then Kafka. A 202
@@ -31,6 +33,7 @@ public final class MessageAcceptor {
     private final StatusStore statuses;
     private final DeviceApps deviceApps;
     private final AppQuotas quotas;
+    private final PushAppCheck pushApps;
     private final long maxBroadcastDevices;
 
     /** What the caller learns: the message's id, and whether it was accepted earlier under the same idempotency key. */
@@ -38,7 +41,8 @@ public final class MessageAcceptor {
     }
 
     public MessageAcceptor(MessageRequests requests, MessageIntake intake, StatusStore statuses, DeviceApps deviceApps,
-            AppQuotas quotas, long maxBroadcastDevices) {
+            AppQuotas quotas, PushAppCheck pushApps, long maxBroadcastDevices) {
+        this.pushApps = pushApps;
         this.requests = requests;
         this.intake = intake;
         this.statuses = statuses;
@@ -69,6 +73,12 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         return appsToCharge(target, named, caller)
+                .thenCompose(apps -> pushApps.check(message.push(), named, target.device() != null).thenApply(refused -> {
+                    if (!refused.isEmpty()) {
+                        throw ProblemException.validation("no APNs app can send this push", refused);
+                    }
+                    return apps;
+                }))
                 .thenCompose(apps -> statuses.accept(message, named, sender).thenCompose(acceptance -> switch (acceptance.recorded()) {
                     case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
                             "this Idempotency-Key was used with another request");

@@ -41,7 +41,8 @@ public final class MessageRequests {
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         Target target = target(request.to(), errors);
-        byte[] payload = payload(request, errors);
+        boolean liveActivity = request.push() != null && request.push().has("liveActivity");
+        byte[] payload = liveActivity && request.payload() == null && request.payloadBase64() == null ? new byte[0] : payload(request, errors);
         String subtopic = request.subtopic() == null ? "messages" : request.subtopic();
         if (request.subtopic() != null && request.to() != null && request.to().topic() != null) {
             errors.add(new Problem.FieldError("subtopic", "does not apply to a topic message: it is delivered on the topic"));
@@ -55,9 +56,12 @@ public final class MessageRequests {
         if (request.collapseKey() != null && !COLLAPSE_KEY.matcher(request.collapseKey()).matches()) {
             errors.add(new Problem.FieldError("collapseKey", "must be 1 to 64 characters"));
         }
-        if (request.push() != null && !request.push().isObject()) {
-            errors.add(new Problem.FieldError("push", "must be an object"));
+        String activity = request.to() == null ? null : request.to().activity();
+        if (activity != null && (request.to().device() == null)) {
+            errors.add(new Problem.FieldError("to.activity", "goes with to.device: a Live Activity runs on one device"));
         }
+        PushOptionsCheck.Checked push = PushOptionsCheck.check(request.push(), activity, payload, contentType(request, payload),
+                nowMillis, nowMillis + ttlSeconds * 1000, request.collapseKey(), errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation("the message is not valid", errors);
         }
@@ -65,9 +69,8 @@ public final class MessageRequests {
             throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, 413,
                     "payload is " + payload.length + " bytes; at most " + maxPayloadBytes + " are accepted", List.of());
         }
-        return new OutgoingMessage(MessageId.random(), target, payload, contentType(request), subtopic, nowMillis,
-                nowMillis + ttlSeconds * 1000, request.collapseKey(), request.push() == null ? null : Json.toString(request.push()),
-                traceparent);
+        return new OutgoingMessage(MessageId.random(), target, payload, contentType(request, payload), subtopic, nowMillis,
+                nowMillis + ttlSeconds * 1000, request.collapseKey(), push == null ? null : push.json(), traceparent);
     }
 
     private static Target target(SendMessageRequest.To to, List<Problem.FieldError> errors) {
@@ -124,9 +127,12 @@ public final class MessageRequests {
         return payload.isTextual() ? payload.asText().getBytes(StandardCharsets.UTF_8) : Json.toBytes(payload);
     }
 
-    private static String contentType(SendMessageRequest request) {
+    private static String contentType(SendMessageRequest request, byte[] payload) {
         if (request.contentType() != null) {
             return request.contentType();
+        }
+        if (payload.length == 0 && request.payload() == null && request.payloadBase64() == null) {
+            return null; // a Live Activity message: no data
         }
         if (request.payloadBase64() != null) {
             return "application/octet-stream";

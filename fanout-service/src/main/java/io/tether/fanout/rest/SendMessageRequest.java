@@ -14,17 +14,22 @@ public record SendMessageRequest(
         @Schema(description = "Topic level(s) under devices/<id>/ to deliver on; default messages") String subtopic,
         @Schema(description = "Seconds the message may wait for the device; default 1 day") Long ttl,
         @Schema(description = "Newer messages with the same key replace older ones in APNs") String collapseKey,
-        @Schema(description = "APNs options used when the device is reached by push") JsonNode push) {
+        @Schema(description = "APNs options used when the device is reached by push; see the README's push options") JsonNode push) {
 
     /**
      * Whom the message is for.
      *
-     * @param topic every device that subscribed to a filter matching this topic and whose grants allow it
-     * @param app   every device of this app
+     * @param topic    every device that subscribed to a filter matching this topic and whose grants allow it
+     * @param activity with {@code device}: the Live Activity a {@code push.liveActivity} update or end is for
+     * @param app      every device of this app
      */
-    public record To(String device, List<String> devices, String user, String topic, String app) {
+    public record To(String device, List<String> devices, String user, String topic, String activity, String app) {
         public To(String device, List<String> devices, String user, String topic) {
-            this(device, devices, user, topic, null);
+            this(device, devices, user, topic, null, null);
+        }
+
+        public To(String device, List<String> devices, String user, String topic, String activity) {
+            this(device, devices, user, topic, activity, null);
         }
     }
 }

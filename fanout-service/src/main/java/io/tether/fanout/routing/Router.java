@@ -17,6 +17,7 @@ import io.tether.fanout.status.MessageRecords;
 import io.tether.inbox.Inbox;
 import io.tether.inbox.InboxEntry;
 import io.tether.inbox.Pump;
+import io.tether.inbox.RoutingPolicy;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.runtime.tracing.TraceContext;
 import java.util.ArrayList;
@@ -110,6 +111,9 @@ public final class Router {
      * it along (a presence change, an acknowledgement), its hand-over continues this message's trace.
      */
     private CompletionStage<Void> toDevice(String deviceId, OutgoingMessage message, Context trace) {
+        if (message.push() != null && RoutingPolicy.isDirectPush(PushTypes.of(message.push()))) {
+            return directPush(deviceId, message, trace);
+        }
         Span span = spans.startInternal("route", trace);
         if (span.isRecording()) {
             span.setAttribute(MessagingSpans.DEVICE_ID, deviceId);
@@ -134,6 +138,28 @@ public final class Router {
                             .thenCompose(v -> follow(deviceId, result.pump(), span));
                 });
         return MessagingSpans.endWhenDone(span, routed);
+    }
+
+    /** A Live Activity event or a VoIP call: straight to push-service, whatever the presence; never into the inbox. */
+    private CompletionStage<Void> directPush(String deviceId, OutgoingMessage message, Context trace) {
+        Span span = spans.startInternal("route", trace);
+        String traceparent = TraceContext.traceparent(trace.with(span));
+        InboxEntry entry = Entries.of(message, deviceId, traceparent != null ? traceparent : message.traceparent());
+        CompletionStage<Void> sent = inbox.direct(deviceId, message.messageId(), statuses.ttlSeconds(message, System.currentTimeMillis()))
+                .thenCompose(direct -> {
+                    if (direct.failure() != null) {
+                        metrics.status(DeliveryStatus.FAILED.wire(), direct.failure());
+                    }
+                    if (!direct.push()) {
+                        return direct.failure() == null ? done()
+                                : events.status(deviceId, message.messageId(), DeliveryStatus.FAILED.wire(), direct.failure(), null);
+                    }
+                    tag(span, "push", 1);
+                    metrics.routed("push", 1);
+                    return events.status(deviceId, message.messageId(), DeliveryStatus.QUEUED.wire(), null, "push")
+                            .thenCompose(v -> pushes.send(deviceId, new Pump.Push("direct", "", "", "", 1, List.of(entry))));
+                });
+        return MessagingSpans.endWhenDone(span, sent);
     }
 
     private CompletionStage<Void> onPresence(PresenceEvent event, Context trace) {

@@ -291,7 +291,7 @@ class MessageRequestsTest {
     void aTopicTargetIsDeliveredOnTheTopicAndAnAppTargetIsCarriedOver() {
         OutgoingMessage toTopic = REQUESTS.toMessage(request(new To(null, null, null, "news/sports"), TEXT, null, null, null, null, null,
                 null), null, NOW);
-        OutgoingMessage toApp = REQUESTS.toMessage(request(new To(null, null, null, null, "com.example.app"), TEXT, null, null, null,
+        OutgoingMessage toApp = REQUESTS.toMessage(request(new To(null, null, null, null, null, "com.example.app"), TEXT, null, null, null,
                 null, null, null), null, NOW);
         assertEquals(new Target(null, null, null, "news/sports"), toTopic.target());
         assertEquals("news/sports", toTopic.forDevice("dev-1").mqttTopic("dev-1"));
@@ -310,7 +310,7 @@ class MessageRequestsTest {
     void aTopicMessageTakesNoSubtopicAndAnInvalidAppIsRefused() {
         assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, "news"), TEXT, null, null, "chat", null, null, null), null,
                 NOW), "subtopic");
-        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, null, "bad app"), TEXT, null, null, null, null, null,
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, null, null, "bad app"), TEXT, null, null, null, null, null,
                 null), null, NOW), "to.app");
     }
 

@@ -29,6 +29,12 @@ final class FakeInbox implements Inbox {
     }
 
     @Override
+    public CompletionStage<Direct> direct(String deviceId, String messageId, long statusTtlSeconds) {
+        calls.add("direct " + deviceId + " " + messageId);
+        return CompletableFuture.completedFuture(new Direct("queued", true, null));
+    }
+
+    @Override
     public CompletionStage<PresenceChange> presence(PresenceEvent event) {
         calls.add("presence " + event.deviceId() + " " + event.kind());
         return CompletableFuture.completedFuture(presences.poll());

@@ -198,6 +198,22 @@ class RouterTest {
     }
 
     @Test
+    void aVoipCallOrALiveActivityEventGoesStraightToPushAndNeverIntoTheInbox() {
+        MockProducer<String, byte[]> sent = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        Router auto = new Router(inbox, new PushRequests(sent, MessagingSpans.off()), (d, at) -> CompletableFuture.completedFuture(null),
+                records, sent, MessagingSpans.off(), new FanoutMetrics(registry));
+        OutgoingMessage call = new OutgoingMessage("m1", Target.device("d1"), "{}".getBytes(StandardCharsets.UTF_8), "application/json",
+                "messages", 1_000, System.currentTimeMillis() + 60_000, null, "{\"pushType\":\"voip\"}", null);
+
+        auto.route(consumed(DownstreamCodec.toRecord(call)), Context.root()).toCompletableFuture().join();
+
+        assertEquals(List.of("direct d1 m1"), inbox.calls, "recorded as a push, not queued");
+        assertEquals(1, sent.history().size());
+        assertEquals(Topics.PUSH, sent.history().get(0).topic());
+        assertEquals("direct", Json.fromBytes(sent.history().get(0).value(), PushRequest.class).reason());
+    }
+
+    @Test
     void aRecordThatCanNeverBeRoutedIsRefusedAsPermanent() {
         assertThrows(IllegalArgumentException.class,
                 () -> router.route(new ConsumerRecord<>("tether.other", 0, 0, "d1", new byte[0]), Context.root()));

@@ -7,6 +7,7 @@ import io.tether.inbox.Inbox;
 import io.tether.runtime.failure.Retry;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Gives deliveries their final status in the device's inbox, which also hands the next entries to the connection:
@@ -15,6 +16,8 @@ import java.util.function.Consumer;
  * with the same message id).
  */
 public final class Acknowledgements {
+    private static final Logger LOG = Logger.getLogger(Acknowledgements.class);
+
     private final Inbox inbox;
     private final String gatewayId;
     private final Retry retry;
@@ -47,6 +50,12 @@ public final class Acknowledgements {
                     metrics.expired(acked.expired());
                     acked.expiredIds().forEach(id -> events.accept(TetherEvent.status(delivery.deviceId(), id,
                             DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
+                })
+                .exceptionally(error -> {
+                    // Permanent (a script refused it) or the gateway is stopping: the message stays in the inbox and
+                    // is delivered again to the device's next connection, with the same message id.
+                    LOG.warnf("could not settle %s of %s: %s", delivery.messageId(), delivery.deviceId(), error.toString());
+                    return null;
                 });
     }
 

@@ -45,6 +45,8 @@ public final class GatewayMetrics {
     private final Counter ackTimeouts;
     private final Counter upstream;
     private final Map<String, Counter> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connects = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -98,8 +100,9 @@ public final class GatewayMetrics {
 
     /** A CONNECT was accepted: counts it, and returns the connection's handle for its presence and its end. */
     public Connection connected(String protocol, String transport) {
-        Counter.builder("tether.gateway.connects").description("Accepted device CONNECTs")
-                .tag("protocol", protocol).tag("transport", transport).register(registry).increment();
+        connects.computeIfAbsent(protocol + ' ' + transport, k -> Counter.builder("tether.gateway.connects")
+                .description("Accepted device CONNECTs").tag("protocol", protocol).tag("transport", transport).register(registry))
+                .increment();
         AtomicLong open = connectionGauge(protocol, transport);
         open.incrementAndGet();
         return new Connection(open);
@@ -146,13 +149,13 @@ public final class GatewayMetrics {
     }
 
     private Timer ackTimer(String outcome) {
-        return Timer.builder("tether.gateway.ack.latency")
+        return ackTimers.computeIfAbsent(outcome, o -> Timer.builder("tether.gateway.ack.latency")
                 .description("Time from sending a downstream PUBLISH to its PUBACK")
-                .tag("outcome", outcome)
+                .tag("outcome", o)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
+                .register(registry));
     }
 
     /** A delivery got its final status here (the gateway settles live deliveries): {@code tether_messages_status_total}. */

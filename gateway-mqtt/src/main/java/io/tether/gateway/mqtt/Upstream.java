@@ -116,7 +116,7 @@ final class Upstream {
         acknowledgeWhenDurable(publish, events.presence(session.presence(kind, null)));
     }
 
-    /** The app reports its APNs token: {@code {"token":"<hex>","environment":"sandbox|production"}}. */
+    /** The app reports one of its APNs tokens (any kind, see {@link PushTokenReport}). */
     private void onPushToken(InboundPublish publish) {
         PushTokenReport report;
         try {
@@ -125,7 +125,8 @@ final class Upstream {
             publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
             return;
         }
-        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.token(), report.environment()).thenApply(found -> {
+        CompletionStage<Void> stored = store.updatePushToken(deviceId, report.slot(), report.token(), report.environment(),
+                report.activityType()).thenApply(found -> {
             if (!found) {
                 throw new IllegalStateException("device record gone");
             }

@@ -5,7 +5,11 @@ import io.lettuce.core.SetArgs;
 import io.tether.runtime.redis.LuaScript;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.DeviceFields;
+import io.tether.contract.PushTokenKind;
+import io.tether.contract.PushTokenScripts;
+import io.tether.contract.PushTokenSlot;
 import io.tether.contract.RedisKeys;
+import io.tether.contract.StoredPushToken;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +65,37 @@ public final class GatewayStore {
         return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
     }
 
-    /** Stores a push token the device reported itself; false when the device record is gone. */
+    /**
+     * Stores (or with a null token removes) a token of any kind the device reported itself; false when the device
+     * record is gone. The standard token stays in the device hash, the others go through the registry's script.
+     *
+     * @throws IllegalStateException in the stage when the device holds too many tokens already
+     */
+    public CompletionStage<Boolean> updatePushToken(String deviceId, PushTokenSlot slot, String token, String environment,
+            String activityType) {
+        if (slot.kind() == PushTokenKind.ALERT) {
+            if (token == null) {
+                String record = RedisKeys.device(deviceId).record();
+                return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
+                        : redis.hdel(record, DeviceFields.PUSH_TOKEN, DeviceFields.PUSH_ENVIRONMENT, DeviceFields.PUSH_TOKEN_UPDATED_AT)
+                                .thenApply(x -> true));
+            }
+            return updatePushToken(deviceId, token, environment);
+        }
+        long now = System.currentTimeMillis();
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        StoredPushToken stored = token == null ? null : new StoredPushToken(token, environment, now, activityType);
+        CompletionStage<Long> result = redis.eval(PushTokenScripts.SET, ScriptOutputType.INTEGER,
+                new String[] {keys.record(), keys.pushTokens()}, PushTokenScripts.setArgs(slot, stored, now));
+        return result.thenApply(n -> {
+            if (n != null && n < 0) {
+                throw new IllegalStateException("device holds " + PushTokenScripts.MAX_TOKENS + " push tokens already");
+            }
+            return n != null && n == 1L;
+        });
+    }
+
+    /** Stores a standard push token the device reported itself; false when the device record is gone. */
     public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
         String record = RedisKeys.device(deviceId).record();
         return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)

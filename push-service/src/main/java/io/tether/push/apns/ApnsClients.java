@@ -25,8 +25,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ApnsClients implements AutoCloseable {
     private final Map<String, Map<ApnsEnvironment, ApnsClient>> byBundleId;
+    private final Map<String, ApnsApp> apps = new HashMap<>();
     private final List<ApnsClient> all;
     private final EventLoopGroup eventLoops;
+
+    /** An app and its client for one environment. */
+    public record Resolved(ApnsApp app, ApnsClient client) {
+    }
 
     private ApnsClients(Map<String, Map<ApnsEnvironment, ApnsClient>> byBundleId, List<ApnsClient> all, EventLoopGroup eventLoops) {
         this.byBundleId = byBundleId;
@@ -66,7 +71,10 @@ public final class ApnsClients implements AutoCloseable {
                     all.add(client);
                     perEnvironment.put(environment, client);
                 }
-                entry.getValue().forEach(app -> byBundleId.put(app.bundleId(), perEnvironment));
+                entry.getValue().forEach(app -> {
+                    byBundleId.put(app.bundleId(), perEnvironment);
+                    clients.apps.put(app.bundleId(), app);
+                });
             }
         } catch (RuntimeException e) {
             clients.close();
@@ -77,8 +85,18 @@ public final class ApnsClients implements AutoCloseable {
 
     /** The client for an app's tokens of one environment; empty when the app is not configured. */
     public Optional<ApnsClient> find(String bundleId, ApnsEnvironment environment) {
-        Map<ApnsEnvironment, ApnsClient> perEnvironment = bundleId == null ? null : byBundleId.get(bundleId);
-        return perEnvironment == null ? Optional.empty() : Optional.of(perEnvironment.get(environment));
+        return resolve(bundleId, environment).map(Resolved::client);
+    }
+
+    /** The app serving a bundle id (its own, else the catch-all app {@code *}) and its client for the environment. */
+    public Optional<Resolved> resolve(String bundleId, ApnsEnvironment environment) {
+        ApnsApp app = bundleId == null ? null : apps.getOrDefault(bundleId, apps.get(io.tether.contract.PushApp.ANY));
+        return app == null ? Optional.empty() : Optional.of(new Resolved(app, byBundleId.get(app.bundleId()).get(environment)));
+    }
+
+    /** Every configured app, in name order. */
+    public List<ApnsApp> apps() {
+        return apps.values().stream().sorted(java.util.Comparator.comparing(ApnsApp::name)).toList();
     }
 
     /** How many clients exist: two (production, sandbox) per distinct credentials. */

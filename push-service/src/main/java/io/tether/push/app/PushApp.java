@@ -95,11 +95,18 @@ public class PushApp {
         return service != null && service.isConsuming();
     }
 
+    boolean isCatalogPublished() {
+        return service != null && service.isCatalogPublished();
+    }
+
     private static List<ApnsApp> apps(ApnsConfig config) {
         return new TreeMap<>(config.apps()).entrySet().stream().map(entry -> {
             ApnsConfig.App app = entry.getValue();
+            double perSecond = app.rateLimit().perSecond();
+            ApnsApp.RateLimit limit = perSecond <= 0 ? null
+                    : new ApnsApp.RateLimit(perSecond, app.rateLimit().burst().orElse((int) Math.max(1, Math.ceil(perSecond))));
             return ApnsApp.of(entry.getKey(), app.bundleId(), app.teamId(), app.keyId(), app.signingKey(), app.certificate(),
-                    app.certificatePassword());
+                    app.certificatePassword(), app.environments(), app.pushTypes(), limit);
         }).toList();
     }
 }

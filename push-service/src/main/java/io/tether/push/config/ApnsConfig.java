@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,6 +48,15 @@ public interface ApnsConfig {
     /** Apps by a name of your choosing, e.g. {@code tether.apns.apps.chat.bundle-id}. None: every push fails "app-not-configured". */
     Map<String, App> apps();
 
+    interface RateLimit {
+        /** Notifications per second for the app, VoIP excepted (a call cannot wait). Default: none (0 = unlimited). */
+        @WithDefault("0")
+        double perSecond();
+
+        /** Notifications that may go at once after a quiet spell. Default: one second's worth (at least 1). */
+        Optional<Integer> burst();
+    }
+
     interface Retry {
         /** Delay before the first retry; doubles per attempt, with jitter. Default 500 ms. */
         @WithDefault("500ms")
@@ -59,8 +69,23 @@ public interface ApnsConfig {
 
     /** One app: token authentication (signing-key, team-id, key-id) or certificate authentication (certificate). */
     interface App {
-        /** The app's bundle id: the APNs topic, and the appId devices are registered with. */
+        /**
+         * The app's bundle id: the APNs topic, and the appId devices are registered with. {@code *} makes the app
+         * serve every bundle id no other app names: for a local or test APNs, where one key signs for any topic.
+         */
         String bundleId();
+
+        /** APNs environments the credentials may be used with: production, sandbox. Default: both. */
+        Optional<List<String>> environments();
+
+        /**
+         * Push types the app may send (alert, background, voip, liveactivity, …; Apple grants VoIP and others per
+         * app). The registry refuses tokens and fanout refuses messages of other types. Default: all.
+         */
+        Optional<List<String>> pushTypes();
+
+        /** Per-app limit of notifications sent to APNs; the excess waits in order, nothing is dropped. */
+        RateLimit rateLimit();
 
         /** Token auth: the 10-character Apple team id. */
         Optional<String> teamId();

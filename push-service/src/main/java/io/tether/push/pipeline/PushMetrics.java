@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Push metrics (Prometheus names): {@code tether_push_sent_total{outcome,reason}} per final outcome,
+ * Push metrics (Prometheus names): {@code tether_push_sent_total{outcome,reason,app,push_type}} per final outcome,
+ * {@code tether_push_rate_limit_waiting{app}},
  * {@code tether_push_apns_latency_seconds{result}} per APNs attempt, {@code tether_push_retries_total{reason}},
  * {@code tether_push_token_invalidations_total}, {@code tether_push_dead_letters_total},
  * {@code tether_push_in_flight}.
@@ -31,13 +32,24 @@ public final class PushMetrics {
         Counter.builder("tether.push.dead.letters").description("Push requests sent to the dead-letter topic").register(registry);
     }
 
-    public void outcome(Receipt receipt) {
+    /** Labels app (the configured bundle id, bounded by configuration) and push_type (apns-push-type) as well. */
+    public void outcome(PushProcessor.Outcome outcome) {
+        Receipt receipt = outcome.receipt();
         Counter.builder("tether.push.sent")
-                .description("Push requests by final outcome")
+                .description("Push requests by final outcome, app and push type")
                 .tag("outcome", receipt.outcome() == Receipt.Outcome.PUSHED ? "pushed" : "failed")
                 .tag("reason", MetricTags.reason(receipt.reason()))
+                .tag("app", outcome.app())
+                .tag("push_type", outcome.pushType())
                 .register(registry)
                 .increment();
+    }
+
+    /** Notifications of each rate-limited app waiting for their turn. */
+    public void rateLimitQueue(String app, Supplier<Number> waiting) {
+        Gauge.builder("tether.push.rate.limit.waiting", waiting, w -> w.get().doubleValue())
+                .description("Notifications waiting for their app's rate limit").tag("app", app)
+                .strongReference(true).register(registry);
     }
 
     public void retry(String reason) {

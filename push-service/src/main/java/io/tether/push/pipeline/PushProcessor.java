@@ -17,8 +17,12 @@ import io.tether.push.apns.ApnsAnswer;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.device.DeviceStore;
 import io.tether.push.device.PushTarget;
-import io.tether.push.notification.BadPushOptionsException;
-import io.tether.push.notification.NotificationFactory;
+import com.eatthepath.pushy.apns.PushType;
+import io.tether.contract.PushTokenSlot;
+import io.tether.push.apns.ApnsApp;
+import io.tether.pushoptions.BadPushOptionsException;
+import io.tether.pushoptions.NotificationFactory;
+import io.tether.pushoptions.PushOptions;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,13 +34,15 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Takes one push request to its final outcome: check expiry → look up the device → pick the app's client →
- * build the notification → send, retrying what APNs or the network say is temporary → map APNs' answer to a
+ * Takes one push request to its final outcome: check expiry → read the options → look up the device and its token
+ * of the kind they need → pick the app's client and check what it may send → build the notification → wait for
+ * the app's rate limit → send, retrying what APNs or the network say is temporary → map APNs' answer to a
  * receipt, invalidating dead tokens on the way. Never blocks: retries wait on a scheduler, not a thread.
  * The stage fails only when Redis fails (the caller retries the request).
  */
 public final class PushProcessor {
     private static final Logger LOG = Logger.getLogger(PushProcessor.class);
+    private static final String NONE = "none";
     static final AttributeKey<String> APNS_ID = AttributeKey.stringKey("apns.id");
     static final AttributeKey<String> PUSH_TYPE = AttributeKey.stringKey("apns.push_type");
     static final AttributeKey<Long> PRIORITY = AttributeKey.longKey("apns.priority");
@@ -54,10 +60,12 @@ public final class PushProcessor {
     private final PushMetrics metrics;
     private final Clock clock;
     private final Tracer tracer;
+    private final AppRateLimiter limiter;
 
     public PushProcessor(DeviceStore devices, ApnsClients clients, NotificationFactory notifications, Backoff backoff,
-            ScheduledExecutorService scheduler, PushMetrics metrics, Clock clock, Tracer tracer) {
+            ScheduledExecutorService scheduler, PushMetrics metrics, Clock clock, Tracer tracer, AppRateLimiter limiter) {
         this.tracer = tracer;
+        this.limiter = limiter;
         this.devices = devices;
         this.clients = clients;
         this.notifications = notifications;
@@ -74,36 +82,72 @@ public final class PushProcessor {
         }
     }
 
-    /** @param trace where the APNs attempts' spans go (the request's "process" span) */
-    public CompletionStage<Receipt> process(PushRequest request, Context trace) {
-        if (isExpired(request)) {
-            return done(failed(request, "expired", null));
-        }
-        return devices.find(request.deviceId()).thenCompose(device -> push(request, device, trace));
+    /**
+     * The receipt of a request, with the app (its configured bundle id, {@code *} for the catch-all app, none when
+     * there was no app) and push type (none when the options could not be read), for metrics.
+     */
+    public record Outcome(Receipt receipt, String app, String pushType) {
     }
 
-    private CompletionStage<Receipt> push(PushRequest request, Optional<PushTarget> found, Context trace) {
+    /** @param trace where the APNs attempts' spans go (the request's "process" span) */
+    public CompletionStage<Outcome> process(PushRequest request, Context trace) {
+        if (isExpired(request)) {
+            return done(failed(request, "expired", null), NONE, NONE);
+        }
+        PushOptions options;
+        try {
+            options = PushOptions.parse(request.push());
+        } catch (BadPushOptionsException e) {
+            return done(failed(request, "bad-push-options: " + e.getMessage(), null), NONE, NONE);
+        }
+        return devices.find(request.deviceId(), options.tokenSlot()).thenCompose(device -> push(request, options, device, trace));
+    }
+
+    private CompletionStage<Outcome> push(PushRequest request, PushOptions options, Optional<PushTarget> found, Context trace) {
+        String type = options.type().getHeaderValue();
         if (found.isEmpty()) {
-            return done(failed(request, "unknown-device", null));
+            return done(failed(request, "unknown-device", null), NONE, type);
         }
         PushTarget device = found.get();
         if ("tvos".equalsIgnoreCase(device.platform())) {
-            return done(failed(request, "no-push-on-platform", null)); // fanout should never ask
+            return done(failed(request, "no-push-on-platform", null), NONE, type); // fanout should never ask
         }
         if (device.pushToken() == null) {
-            return done(failed(request, "no-push-token", null));
+            return done(failed(request, noToken(device.slot()), null), NONE, type);
         }
-        Optional<ApnsClient> client = clients.find(device.appId(), device.environment());
-        if (client.isEmpty()) {
-            return done(failed(request, "app-not-configured", null));
+        Optional<ApnsClients.Resolved> resolved = clients.resolve(device.appId(), device.environment());
+        if (resolved.isEmpty()) {
+            return done(failed(request, "app-not-configured", null), NONE, type);
+        }
+        ApnsApp app = resolved.get().app();
+        if (!app.pushTypes().contains(options.type())) {
+            return done(failed(request, "push-type-not-allowed: " + type + " for app " + app.name(), null), app.bundleId(), type);
+        }
+        if (!app.environments().contains(device.environment())) {
+            return done(failed(request, "environment-not-allowed: " + device.environment().wire() + " for app " + app.name(), null),
+                    app.bundleId(), type);
         }
         NotificationFactory.Notification notification;
         try {
-            notification = notifications.build(request, device.pushToken(), device.appId());
+            notification = notifications.build(request, options, device.pushToken(), device.appId());
         } catch (BadPushOptionsException e) {
-            return done(failed(request, "bad-push-options: " + e.getMessage(), null));
+            return done(failed(request, "bad-push-options: " + e.getMessage(), null), app.bundleId(), type);
         }
-        return attempt(new Attempt(request, device, client.get(), notification.push(), trace), 1);
+        Attempt attempt = new Attempt(request, device, resolved.get().client(), notification.push(), trace);
+        // A VoIP push is a call ringing: it never waits behind the app's other notifications.
+        CompletionStage<Void> turn = options.type() == PushType.VOIP ? CompletableFuture.completedFuture(null) : limiter.acquire(app);
+        return turn.thenCompose(v -> isExpired(request) ? done(failed(request, "expired", null)) : attempt(attempt, 1))
+                .thenApply(receipt -> new Outcome(receipt, app.bundleId(), type));
+    }
+
+    /** Why there was nothing to send to: the reason names the kind of token that is missing. */
+    static String noToken(PushTokenSlot slot) {
+        return switch (slot.kind()) {
+            case ALERT -> "no-push-token";
+            case VOIP -> "no-voip-token";
+            case PUSH_TO_START -> "no-push-to-start-token: " + slot.qualifier();
+            case LIVE_ACTIVITY -> "no-activity-token: " + slot.qualifier();
+        };
     }
 
     private CompletionStage<Receipt> attempt(Attempt attempt, int number) {
@@ -170,11 +214,11 @@ public final class PushProcessor {
         if (!answer.invalidatesToken()) {
             return done(receipt);
         }
-        String deviceId = attempt.device().deviceId();
-        return devices.invalidateToken(deviceId, attempt.device().pushToken(), answer.tokenInvalidatedAt()).thenApply(removed -> {
+        PushTarget device = attempt.device();
+        return devices.invalidateToken(device.deviceId(), device.slot(), device.pushToken(), answer.tokenInvalidatedAt()).thenApply(removed -> {
             if (removed) {
                 metrics.tokenInvalidated();
-                LOG.infof("device %s: push token removed (%s)", deviceId, answer.reason());
+                LOG.infof("device %s: %s token removed (%s)", device.deviceId(), device.slot(), answer.reason());
             }
             return receipt;
         });
@@ -220,5 +264,9 @@ public final class PushProcessor {
 
     private static CompletionStage<Receipt> done(Receipt receipt) {
         return CompletableFuture.completedFuture(receipt);
+    }
+
+    private static CompletionStage<Outcome> done(Receipt receipt, String app, String pushType) {
+        return CompletableFuture.completedFuture(new Outcome(receipt, app, pushType));
     }
 }

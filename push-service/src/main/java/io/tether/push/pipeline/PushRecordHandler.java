@@ -9,6 +9,7 @@ import io.opentelemetry.context.Context;
 import io.tether.contract.Json;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.PushRequest;
+import io.tether.contract.Receipt;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -66,12 +67,13 @@ public final class PushRecordHandler {
         }
         span.setAttribute(MessagingSpans.DEVICE_ID, request.deviceId());
         return untilAvailable(() -> processor.process(request, trace), 1)
-                .thenCompose(receipt -> {
+                .thenCompose(outcome -> {
+                    Receipt receipt = outcome.receipt();
                     span.setAttribute(OUTCOME, receipt.outcome().name().toLowerCase(java.util.Locale.ROOT));
                     if (receipt.reason() != null) {
                         span.setAttribute(REASON, receipt.reason());
                     }
-                    return untilAvailable(() -> publisher.receipt(receipt, trace), 1).thenRun(() -> metrics.outcome(receipt));
+                    return untilAvailable(() -> publisher.receipt(receipt, trace), 1).thenRun(() -> metrics.outcome(outcome));
                 })
                 .exceptionallyCompose(error -> {
                     Throwable cause = unwrap(error);

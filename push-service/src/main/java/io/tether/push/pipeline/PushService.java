@@ -3,10 +3,14 @@ package io.tether.push.pipeline;
 import io.tether.runtime.failure.Backoff;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tether.push.apns.AppCatalog;
+import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
+import java.util.List;
+import org.jboss.logging.Logger;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.push.device.DeviceStore;
-import io.tether.push.notification.NotificationFactory;
+import io.tether.pushoptions.NotificationFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +26,7 @@ import org.apache.kafka.clients.producer.Producer;
  * owns (and closes) the Kafka clients, the Redis connection and the APNs clients it passes in.
  */
 public final class PushService {
+    private static final Logger LOG = Logger.getLogger(PushService.class);
 
     /**
      * @param maxInFlight    push requests in hand at once (bounds APNs sends in flight)
@@ -35,6 +40,9 @@ public final class PushService {
     private final ExecutorService sendThread = Executors.newSingleThreadExecutor(daemon("tether-push-publish"));
     private final DeviceStore devices;
     private final PushConsumer consumer;
+    private final AppCatalog catalog;
+    private final List<ApnsApp> apps;
+    private volatile boolean catalogPublished;
 
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
@@ -42,8 +50,14 @@ public final class PushService {
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);
+        this.catalog = new AppCatalog(redis);
+        this.apps = clients.apps();
+        AppRateLimiter limiter = new AppRateLimiter(System::nanoTime,
+                (task, delayNanos) -> retries.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+        clients.apps().stream().filter(app -> app.rateLimit() != null)
+                .forEach(app -> metrics.rateLimitQueue(app.bundleId(), () -> limiter.waiting(app.bundleId())));
         PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock,
-                spans.tracer());
+                spans.tracer(), limiter);
         PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread, spans),
                 metrics, backoff, retries, spans);
         this.consumer = new PushConsumer(kafkaConsumer, topics.push(), handler::handle, settings.maxInFlight());
@@ -51,7 +65,29 @@ public final class PushService {
     }
 
     public void start() {
+        publishCatalog();
         consumer.start();
+    }
+
+    /** Until Redis takes it: the registry and fanout refuse what no app here could send. */
+    private void publishCatalog() {
+        catalog.publish(apps).whenComplete((v, error) -> {
+            if (error == null) {
+                catalogPublished = true;
+                return;
+            }
+            LOG.warnf("cannot publish the APNs apps yet (%s); trying again in 1 s", error.toString());
+            try {
+                retries.schedule(this::publishCatalog, 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // stopping
+            }
+        });
+    }
+
+    /** Whether the registry and fanout can see which apps this service pushes for. */
+    public boolean isCatalogPublished() {
+        return catalogPublished;
     }
 
     /** Stops consuming and abandons retries; what was not durably handled is redone by the next owner of the partition. */

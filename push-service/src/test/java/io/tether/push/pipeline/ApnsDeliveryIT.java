@@ -19,33 +19,30 @@ import io.tether.contract.KafkaHeaders;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
 import io.tether.contract.RedisKeys;
-import io.tether.runtime.kafka.TopicLayout;
-import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
 import io.tether.push.apns.ApnsCredentials;
-import io.tether.push.notification.NotificationFactory;
+import io.tether.pushoptions.NotificationFactory;
+import io.tether.push.testing.ItSupport;
 import io.tether.push.testing.MockApns;
+import static io.tether.push.testing.ItSupport.hex;
+import static io.tether.push.testing.ItSupport.only;
 import io.tether.push.testing.TestKeys;
 import io.tether.push.testing.TestTls;
 import io.tether.push.testing.TopicReader;
 import io.tether.testkit.TetherInfra;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,7 +66,6 @@ class ApnsDeliveryIT {
     private static final String CERT_APP = "com.example.legacy"; // certificate authentication
     private static final String ROGUE = "com.example.rogue"; // signed with a key APNs (the mock) does not know
     private static final int CONNECTIONS = 2;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     static Path dir;
@@ -91,9 +87,7 @@ class ApnsDeliveryIT {
         TetherInfra infra = TetherInfra.shared();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         topics = new PushTopics("it-push-" + suffix, "it-receipts-" + suffix, "it-dlq-" + suffix);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers()))) {
-            new TopicProvisioner(admin, new TopicLayout(2, (short) 1, 1)).ensure(topics.push(), topics.receipts(), topics.deadLetters());
-        }
+        ItSupport.provision(infra.kafka().bootstrapServers(), topics);
 
         TestKeys.SigningKey key = TestKeys.signingKey(dir, TEAM, KEY_ID);
         TestTls.Identity server = TestTls.server(dir);
@@ -127,16 +121,8 @@ class ApnsDeliveryIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {service == null ? null : service::stop, producer, receipts, deadLetters,
-                clients, apns, redisClient == null ? null : redisClient::shutdown}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + resource + ": " + e);
-            }
-        }
+        ItSupport.closeAll(service == null ? null : service::stop, producer, receipts, deadLetters,
+                clients, apns, redisClient == null ? null : redisClient::shutdown);
     }
 
     @Test
@@ -346,7 +332,7 @@ class ApnsDeliveryIT {
         expected.put("no-push-on-platform", request(device("tvos", CHAT, token, "production", 0), inOneHour(), null, null, null, null));
         expected.put("app-not-configured", request(device("ios", "com.example.unknown", token, "production", 0), inOneHour(),
                 null, null, null, null));
-        expected.put("bad-push-options: badge must be a non-negative integer", request(device("ios", CHAT, token, "production", 0),
+        expected.put("bad-push-options: push.badge must be a non-negative integer", request(device("ios", CHAT, token, "production", 0),
                 inOneHour(), null, "{\"badge\":\"three\"}", null, null));
 
         expected.values().forEach(this::produce);
@@ -420,14 +406,5 @@ class ApnsDeliveryIT {
         return Instant.now().plus(Duration.ofHours(1)).toEpochMilli();
     }
 
-    private static String hex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
 
-    private static <T> T only(List<T> items) {
-        assertEquals(1, items.size(), "exactly one: " + items);
-        return items.get(0);
-    }
 }

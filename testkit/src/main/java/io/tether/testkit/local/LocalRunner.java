@@ -44,8 +44,11 @@ import io.tether.testkit.TetherRoot;
  * Writes TETHER_HOME/runner.pid at start and TETHER_HOME/ready once all is up.
  */
 public final class LocalRunner {
-    /** The bundle id push-service is configured for locally; register devices with this appId to see pushes. */
-    static final String LOCAL_BUNDLE_ID = "com.example.app";
+    /**
+     * The bundle id push-service is configured for locally: {@code *}, every bundle id, since the local APNs accepts
+     * any topic signed by the local key; a newcomer registers devices with their own app id and sees the pushes.
+     */
+    static final String LOCAL_BUNDLE_ID = "*";
     private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
             Topics.RECEIPTS, Topics.PUSH, Topics.DLQ, Topics.EVENTS);
 
@@ -118,7 +121,7 @@ public final class LocalRunner {
                 "tether.api.bootstrap-key", apiKey);
         service("device-registry", settings.port(REGISTRY), common, Map.of());
         service("fanout-service", settings.port(FANOUT), common, Map.of());
-        // One app, com.example.app, signing with a local .p8 key: what a backend configures for its own app.
+        // One catch-all app signing with a local .p8 key, as a backend configures its own app (with its bundle id).
         service("push-service", settings.port(PUSH), common,
                 apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));
         ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(

@@ -1,12 +1,17 @@
 package io.tether.registry.device.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.registry.device.DeviceChanges;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.quota.DeviceQuota;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.scope.AppScopes;
 import io.tether.rest.scope.DeviceInPath;
+import io.tether.registry.pushapp.PushApps;
+import io.tether.rest.problem.Problem;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
@@ -51,12 +56,14 @@ public class DeviceResource {
     static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final DeviceService devices;
+    private final PushApps apps;
     private final CurrentCaller caller;
     private final DeviceQuota quota;
 
     @Inject
-    public DeviceResource(DeviceService devices, CurrentCaller caller, DeviceQuota quota) {
+    public DeviceResource(DeviceService devices, PushApps apps, CurrentCaller caller, DeviceQuota quota) {
         this.devices = devices;
+        this.apps = apps;
         this.caller = caller;
         this.quota = quota;
     }
@@ -66,9 +73,9 @@ public class DeviceResource {
     @Operation(summary = "Register a device", description = "Scope devices:write. Answers 201 with the device's MQTT "
             + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
-        requireApp(body.appId());
-        return quota.check(body.appId()).thenCompose(v -> devices.register(body.toNewDevice()))
-                .thenApply(registered -> Response.status(Response.Status.CREATED)
+        requireReachableApp(body.appId());
+        return requireApp(body.appId()).thenCompose(v -> quota.check(body.appId()))
+                .thenCompose(v -> devices.register(body.toNewDevice())).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries a password
                 .entity(DeviceResponse.created(registered))
@@ -85,7 +92,7 @@ public class DeviceResource {
             @QueryParam("userId") String userId,
             @QueryParam("platform") String platform,
             @QueryParam("appId") String appId) {
-        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId).within(apps()))
+        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId).within(keyApps()))
                 .thenApply(DevicePageResponse::of);
     }
 
@@ -105,11 +112,13 @@ public class DeviceResource {
             + "patch of appId, platform and userId (null removes the user); the user and app indexes follow "
             + "atomically. 409 if the device kept changing concurrently.")
     public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
-        var changes = DevicePatch.parse(body);
-        if (changes.appId() != null) {
-            requireApp(changes.appId());
+        DeviceChanges changes = DevicePatch.parse(body);
+        boolean newApp = body != null && body.path("appId").isTextual();
+        if (newApp) {
+            requireReachableApp(body.path("appId").asText());
         }
-        return devices.update(id, changes)
+        return (newApp ? requireApp(body.path("appId").asText()) : CompletableFuture.<Void>completedFuture(null))
+                .thenCompose(v -> devices.update(id, changes))
                 .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
     }
 
@@ -129,12 +138,23 @@ public class DeviceResource {
     }
 
     /** A key limited to some apps registers and moves devices only into them; other apps do not exist for it. */
-    private void requireApp(String appId) {
+    private void requireReachableApp(String appId) {
         AppScopes.requireApp(caller, appId);
     }
 
-    private java.util.Set<String> apps() {
+    private java.util.Set<String> keyApps() {
         return caller.principal().map(ApiPrincipal::apps).orElse(java.util.Set.of());
+    }
+
+    /** 400 naming appId when push-service holds no APNs credentials for the app (see {@link PushApps}). */
+    private CompletionStage<Void> requireApp(String appId) {
+        return apps.refuseApp(appId).thenApply(refusal -> {
+            if (refusal.isPresent()) {
+                throw ProblemException.validation("the device's app cannot be reached by push",
+                        List.of(new Problem.FieldError("appId", refusal.get())));
+            }
+            return null;
+        });
     }
 
     static ProblemException notFound() {

@@ -1,7 +1,12 @@
 package io.tether.registry.device.rest;
 
 import io.tether.rest.scope.DeviceInPath;
+import io.tether.contract.PushTokenKind;
 import io.tether.registry.device.DeviceService;
+import io.tether.registry.pushapp.PushApps;
+import io.tether.rest.problem.Problem;
+import io.tether.rest.problem.ProblemException;
+import java.util.List;
 import io.tether.rest.auth.DeviceAuthenticated;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
@@ -41,10 +46,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @DeviceInPath
 public class PushTokenResource {
     private final DeviceService devices;
+    private final PushApps apps;
 
     @Inject
-    public PushTokenResource(DeviceService devices) {
+    public PushTokenResource(DeviceService devices, PushApps apps) {
         this.devices = devices;
+        this.apps = apps;
     }
 
     @PUT
@@ -53,7 +60,14 @@ public class PushTokenResource {
             + "credentials. Body {\"token\": hex, \"environment\": \"sandbox\"|\"production\" (default)}.")
     public CompletionStage<Response> put(@PathParam("id") String id,
                                          @NotNull(message = "a JSON body is required") @Valid PushTokenRequest body) {
-        return devices.setPushToken(id, body.normalizedToken(), body.pushEnvironment()).thenApply(PushTokenResource::answer);
+        return devices.find(id).thenCompose(found -> apps.refuseToken(found.orElseThrow(DeviceResource::notFound).appId(),
+                PushTokenKind.ALERT, body.pushEnvironment().wire())).thenCompose(refusal -> {
+                    if (refusal.isPresent()) {
+                        throw ProblemException.validation("the push token cannot be set",
+                                List.of(new Problem.FieldError("token", refusal.get())));
+                    }
+                    return devices.setPushToken(id, body.normalizedToken(), body.pushEnvironment());
+                }).thenApply(PushTokenResource::answer);
     }
 
     @DELETE

@@ -1,4 +1,4 @@
-package io.tether.push.notification;
+package io.tether.pushoptions;
 
 import io.tether.contract.Json;
 import java.io.IOException;

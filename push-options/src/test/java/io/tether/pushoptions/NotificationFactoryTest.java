@@ -1,4 +1,4 @@
-package io.tether.push.notification;
+package io.tether.pushoptions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +99,6 @@ class NotificationFactoryTest {
             "complication, COMPLICATION, com.example.chat.complication, IMMEDIATE",
             "fileprovider, FILEPROVIDER, com.example.chat.pushkit.fileprovider, IMMEDIATE",
             "location, LOCATION, com.example.chat.location-query, IMMEDIATE",
-            "liveactivity, LIVE_ACTIVITY, com.example.chat.push-type.liveactivity, IMMEDIATE",
             "pushtotalk, PUSH_TO_TALK, com.example.chat.voip-ptt, IMMEDIATE",
             "mdm, MDM, com.example.chat, IMMEDIATE"})
     void pushTypeSetsHeaderTopicAndPriority(String pushType, PushType type, String topic, DeliveryPriority priority) {
@@ -112,7 +111,8 @@ class NotificationFactoryTest {
     @Test
     void unknownPushTypeIsRefused() {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> build(request("{\"pushType\":\"telepathy\"}")));
-        assertEquals("unknown pushType telepathy", e.getMessage());
+        assertEquals("push.pushType must be one of alert, background, voip, complication, fileprovider, mdm, location, "
+                + "liveactivity, pushtotalk", e.getMessage());
     }
 
     // --- payload: aps
@@ -221,8 +221,8 @@ class NotificationFactoryTest {
 
     @Test
     void dataThatDoesNotFitBecomesAFetchHint() {
-        NotificationFactory.Notification notification = factory.build(
-                request("{\"alert\":\"New message\"}", "x".repeat(4100).getBytes(StandardCharsets.UTF_8), "text/plain"), TOKEN, BUNDLE);
+        NotificationFactory.Notification notification = notification(
+                request("{\"alert\":\"New message\"}", "x".repeat(4100).getBytes(StandardCharsets.UTF_8), "text/plain"));
         assertTrue(notification.fetchHint());
         JsonNode payload = payload(notification.push());
         assertTrue(notification.push().getPayload().getBytes(StandardCharsets.UTF_8).length <= NotificationFactory.MAX_PAYLOAD_BYTES);
@@ -233,7 +233,7 @@ class NotificationFactoryTest {
 
     @Test
     void dataThatFitsIsNotAFetchHint() {
-        assertFalse(factory.build(request(null, "x".repeat(3000).getBytes(StandardCharsets.UTF_8), "text/plain"), TOKEN, BUNDLE).fetchHint());
+        assertFalse(notification(request(null, "x".repeat(3000).getBytes(StandardCharsets.UTF_8), "text/plain")).fetchHint());
     }
 
     @Test
@@ -244,7 +244,11 @@ class NotificationFactoryTest {
     // --- helpers
 
     private SimpleApnsPushNotification build(PushRequest request) {
-        return factory.build(request, TOKEN, BUNDLE).push();
+        return notification(request).push();
+    }
+
+    private NotificationFactory.Notification notification(PushRequest request) {
+        return factory.build(request, PushOptions.parse(request.push()), TOKEN, BUNDLE);
     }
 
     private static PushRequest request(String push) {

@@ -1,0 +1,58 @@
+package io.tether.fanout.rest;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.DeviceFields;
+import io.tether.contract.PushApp;
+import io.tether.contract.RedisKeys;
+import io.tether.pushoptions.PushOptions;
+import io.tether.rest.problem.Problem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Refuses, before acceptance, a message with push options for devices named in it whose app push-service holds no
+ * APNs credentials for, or whose app may not send that push type (VoIP, Live Activities, …), as push-service
+ * published its apps in {@link RedisKeys#pushApps()}. A user's devices are expanded later, by routing: for them
+ * push-service answers {@code app-not-configured} or {@code push-type-not-allowed} per device instead.
+ */
+public final class PushAppCheck {
+    private final RedisAsyncCommands<String, String> redis;
+    private final boolean enforce;
+
+    public PushAppCheck(RedisAsyncCommands<String, String> redis, boolean enforce) {
+        this.redis = redis;
+        this.enforce = enforce;
+    }
+
+    /** @param devices the device ids the message names ({@code to.device} or {@code to.devices}) */
+    public CompletionStage<List<Problem.FieldError>> check(String push, List<String> devices, boolean single) {
+        if (!enforce || push == null || devices.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String pushType = PushOptions.parse(push).type().getHeaderValue();
+        CompletableFuture<Map<String, String>> catalog = redis.hgetall(RedisKeys.pushApps()).toCompletableFuture();
+        List<CompletableFuture<String>> apps = devices.stream()
+                .map(id -> redis.hget(RedisKeys.device(id).record(), DeviceFields.APP_ID).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(apps.toArray(CompletableFuture[]::new)).thenCombine(catalog, (v, published) -> {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            for (int i = 0; i < devices.size(); i++) {
+                String appId = apps.get(i).join();
+                if (appId == null) {
+                    continue; // no such device: answered 404 next
+                }
+                String field = single ? "to.device" : "to.devices[" + i + "]";
+                PushApp app = PushApp.lookup(published, appId).orElse(null);
+                if (app == null) {
+                    errors.add(new Problem.FieldError(field, "its app " + appId + " has no APNs credentials in push-service"));
+                } else if (!app.allowsPushType(pushType)) {
+                    errors.add(new Problem.FieldError("push.pushType", "app " + appId + " may not send " + pushType
+                            + " pushes (push-service allows " + String.join(", ", app.pushTypes()) + ")"));
+                }
+            }
+            return errors;
+        });
+    }
+}

@@ -152,6 +152,13 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- if include "tether.usesKafka" . }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
+{{- if has .component (list "fanout-service" "push-service") }}
+# Static group membership: a container restarted in its pod gets its partitions back at once.
+- name: TETHER_KAFKA_INSTANCE_ID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+{{- end }}
 {{- end }}
 - name: TETHER_REDIS_URI
 {{- if .root.Values.redis.existingSecret }}

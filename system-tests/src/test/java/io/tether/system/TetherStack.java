@@ -76,6 +76,8 @@ public final class TetherStack {
         Map<String, String> config = traced(common());
         // Fanout takes a gateway for dead once its heartbeat has been missing for a heartbeat TTL.
         config.put("tether.fanout.gateway-grace", HEARTBEAT_TTL.toMillis() + "ms");
+        // As the pod name in Kubernetes: a fanout restarted after a kill -9 gets its partitions back at once.
+        config.put("tether.kafka.instance-id", "fanout-1");
         return config;
     }
 

@@ -27,7 +27,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * classpath that the local-kafka module writes. Its own JVM because the broker's dependencies (Scala,
  * log4j) must not leak into the services' test classpaths, and so a test can kill it like a crash.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable, Faultable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Partitions of every topic this broker creates; services started against it get the same tether.kafka.topics.partitions. */
     public static final int PARTITIONS = 4;
@@ -99,7 +99,15 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, like a crash. */
+    @Override
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        return process.pid();
+    }
+
+    @Override
     public synchronized void kill() {
         if (process != null) {
             Children.kill(process);
@@ -107,7 +115,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Stops and starts again on the same ports and data. */
+    /** Stops (if still running) and starts again on the same ports and data. */
+    @Override
     public synchronized void restart() {
         stop();
         launch();

@@ -11,7 +11,7 @@ import java.util.List;
  * A real redis-server as a child process on 127.0.0.1. With append-only on, what was written survives
  * {@link #stop()} and {@link #restart()} in {@code dir}.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable, Faultable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path dir;
@@ -61,7 +61,25 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Stops and starts again on the same port and dir: the restart of a real server, data included. */
+    @Override
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        return process.pid();
+    }
+
+    /** SIGKILL: Redis loses what it had not yet written to its AOF (up to a second with appendfsync everysec). */
+    @Override
+    public synchronized void kill() {
+        if (process != null) {
+            Children.kill(process);
+            process = null;
+        }
+    }
+
+    /** Stops (if still running) and starts again on the same port and dir: the restart of a real server, data included. */
+    @Override
     public synchronized void restart() {
         stop();
         launch();

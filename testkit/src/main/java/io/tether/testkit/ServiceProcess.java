@@ -21,7 +21,7 @@ import java.util.Map;
  * A Tether service run from its packaged jar ({@code <module>/target/quarkus-app/quarkus-run.jar}) as a
  * process of its own, as in production: tests can stop it, kill it (-9) and start it again.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable, Faultable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -49,6 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    @Override
     public synchronized long pid() {
         if (process == null) {
             throw new IllegalStateException(module + " is not running");
@@ -84,7 +85,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, like a crash: no shutdown hooks, no goodbyes on open connections. */
+    @Override
     public synchronized void kill() {
         if (process != null) {
             Children.kill(process);
@@ -93,6 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts it again (after {@link #stop()} or {@link #kill()}) with the same port, config and log. */
+    @Override
     public synchronized void restart() {
         stop();
         launch();

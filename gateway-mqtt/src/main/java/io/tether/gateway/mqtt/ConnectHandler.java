@@ -62,26 +62,33 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
+        // A socket can close while the CONNECT is being checked, before the session exists to hear of it.
+        boolean[] closedEarly = new boolean[1];
+        endpoint.closeHandler(v -> closedEarly[0] = true);
         // One script reads what the device is (and takes its epoch); its user's grants only when it has a user.
         Future.fromCompletionStage(store.connect(deviceId), context)
                 .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> open(endpoint, info.epoch(), Grants.fromHashes(List.of(info.grants(), user)), context)))
+                        .compose(user -> closedEarly[0] ? Future.failedFuture(new ClosedBeforeConnack())
+                                : open(endpoint, info.epoch(), Grants.fromHashes(List.of(info.grants(), user)), context)))
                 .onSuccess(session -> {
+                    // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered).
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
-                    endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES);
+                    answer(endpoint, () -> endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES));
                 })
                 .onFailure(error -> {
-                    if (error instanceof NotAuthorized) {
+                    if (error instanceof ClosedBeforeConnack) {
+                        metrics.connectError("closed-before-connack");
+                    } else if (error instanceof NotAuthorized) {
                         metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
-                        endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+                        answer(endpoint, () -> endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
                         metrics.connectError("server-unavailable");
-                        endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
-                                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+                        answer(endpoint, () -> endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE));
                     }
                 });
     }
@@ -116,6 +123,22 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         CompletionStage<Void> reported = events.presence(connected);
         return Future.fromCompletionStage(announced.thenCombine(reported, (a, b) -> session), context)
                 .onFailure(error -> connections.remove(session));
+    }
+
+    /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
+    private static void answer(MqttEndpoint endpoint, Runnable reply) {
+        try {
+            reply.run();
+        } catch (IllegalStateException closed) {
+            LOG.debugf("no answer to the CONNECT of %s: %s", endpoint.clientIdentifier(), closed.getMessage());
+        }
+    }
+
+    /** The socket closed before the CONNECT was answered: no session, no presence. */
+    private static final class ClosedBeforeConnack extends RuntimeException {
+        ClosedBeforeConnack() {
+            super("closed before CONNACK", null, false, false);
+        }
     }
 
     /** Wrong client id, user name or password. */

@@ -15,7 +15,7 @@ import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import io.tether.push.pipeline.PushConsumer;
+import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.push.pipeline.PushService;
 import io.tether.push.pipeline.PushTopics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +65,7 @@ public class PushApp {
         producer = kafka.clients().durableProducer("tether-push");
         KafkaClients.warmUp(producer, List.of(Topics.RECEIPTS, Topics.DLQ), Duration.ofSeconds(60));
         var consumer = kafka.clients().groupConsumer(kafka.groupId().orElse("tether-push"), "tether-push-consumer",
-                PushConsumer.batchSize(apns.maxInFlight()));
+                KeyedConsumer.batchSize(apns.maxInFlight()));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         kafkaMeters.bind(consumer);
@@ -89,6 +89,10 @@ public class PushApp {
         if (clients != null) {
             clients.close();
         }
+    }
+
+    boolean isConsumerAlive() {
+        return service == null || service.isAlive();
     }
 
     boolean isConsuming() {

@@ -6,18 +6,15 @@ import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
-import io.tether.runtime.kafka.KafkaSend;
 import io.tether.contract.Receipt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Writes what became of push requests: receipts, keyed by device id, and dead letters. Stages complete when
+ * Writes what became of push requests: receipts, keyed by device id. Stages complete when
  * the broker has the record ({@code acks=all}): only then may the request's offset be committed.
  */
 public final class OutcomePublisher {
@@ -42,17 +39,5 @@ public final class OutcomePublisher {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.receipts(), receipt.deviceId(), Json.toBytes(receipt));
         KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, receipt.messageId());
         return CompletableFuture.supplyAsync(() -> spans.send(producer, record, trace), sendThread).thenCompose(sent -> sent);
-    }
-
-    /** The record as it came, with the reason in {@link Headers#DLQ_REASON}. */
-    public CompletionStage<Void> deadLetter(ConsumerRecord<String, byte[]> in, String reason) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetters(), null, in.key(), in.value(),
-                new RecordHeaders(in.headers().toArray()));
-        KafkaHeaders.put(record.headers(), Headers.DLQ_REASON, in.topic() + ": " + reason);
-        return send(record);
-    }
-
-    private CompletionStage<Void> send(ProducerRecord<String, byte[]> record) {
-        return CompletableFuture.supplyAsync(() -> KafkaSend.send(producer, record), sendThread).thenCompose(sent -> sent);
     }
 }

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tether.push.apns.AppCatalog;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
+import io.tether.runtime.failure.Retry;
+import io.tether.runtime.kafka.DeadLetters;
+import io.tether.runtime.kafka.KeyedConsumer;
 import java.util.List;
 import org.jboss.logging.Logger;
 import io.tether.runtime.tracing.MessagingSpans;
@@ -39,7 +42,7 @@ public final class PushService {
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(daemon("tether-push-retry"));
     private final ExecutorService sendThread = Executors.newSingleThreadExecutor(daemon("tether-push-publish"));
     private final DeviceStore devices;
-    private final PushConsumer consumer;
+    private final KeyedConsumer consumer;
     private final AppCatalog catalog;
     private final List<ApnsApp> apps;
     private volatile boolean catalogPublished;
@@ -58,9 +61,11 @@ public final class PushService {
                 .forEach(app -> metrics.rateLimitQueue(app.bundleId(), () -> limiter.waiting(app.bundleId())));
         PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock,
                 spans.tracer(), limiter);
+        Retry retry = new Retry(backoff, retries);
         PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread, spans),
-                metrics, backoff, retries, spans);
-        this.consumer = new PushConsumer(kafkaConsumer, topics.push(), handler::handle, settings.maxInFlight());
+                metrics, retry, spans);
+        this.consumer = new KeyedConsumer("tether-push-consumer", kafkaConsumer, List.of(topics.push()), handler::handle,
+                new DeadLetters(producer, topics.deadLetters()).onSent(metrics::deadLettered), retry, settings.maxInFlight());
         metrics.inFlight(consumer::inFlight);
     }
 
@@ -104,6 +109,11 @@ public final class PushService {
 
     public boolean isConsuming() {
         return consumer.isRunning();
+    }
+
+    /** The consumer loop lives (liveness): it survives outages, so false means a bug ended it. */
+    public boolean isAlive() {
+        return consumer.isAlive();
     }
 
     public DeviceStore devices() {

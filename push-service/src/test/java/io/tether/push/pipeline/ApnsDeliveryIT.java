@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.runtime.tracing.MessagingSpans;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,7 @@ class ApnsDeliveryIT {
         String bootstrap = infra.kafka().bootstrapServers();
         KafkaClients kafka = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of());
         producer = kafka.durableProducer("it-push");
-        service = new PushService(kafka.groupConsumer("it-push-" + suffix, "it-push-consumer", PushConsumer.batchSize(100)), producer,
+        service = new PushService(kafka.groupConsumer("it-push-" + suffix, "it-push-consumer", KeyedConsumer.batchSize(100)), producer,
                 redisConnection.async(), clients, topics,
                 new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)), METRICS, Clock.systemUTC(),
                 MessagingSpans.off());

@@ -32,6 +32,7 @@ import io.tether.push.testing.TestTls;
 import io.tether.push.testing.TopicReader;
 import io.tether.testkit.TetherInfra;
 import io.tether.runtime.kafka.KafkaClients;
+import io.tether.runtime.kafka.KeyedConsumer;
 import io.tether.runtime.tracing.MessagingSpans;
 import com.eatthepath.pushy.apns.PushType;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,7 @@ class ApnsPushKindsIT {
         String bootstrap = infra.kafka().bootstrapServers();
         KafkaClients kafka = new KafkaClients(bootstrap, Map.of(), Map.of(), Map.of());
         producer = kafka.durableProducer("it-kinds");
-        service = new PushService(kafka.groupConsumer("it-kinds-" + suffix, "it-kinds-consumer", PushConsumer.batchSize(100)), producer,
+        service = new PushService(kafka.groupConsumer("it-kinds-" + suffix, "it-kinds-consumer", KeyedConsumer.batchSize(100)), producer,
                 redisConnection.async(), clients, topics, new PushService.Settings(100, Duration.ofMillis(200), Duration.ofSeconds(1)),
                 new SimpleMeterRegistry(), Clock.systemUTC(), MessagingSpans.off());
         service.start();

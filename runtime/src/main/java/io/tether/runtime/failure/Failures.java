@@ -9,15 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Tether's one error classification, used by every consumer: a <b>permanent</b> failure will fail again however
- * often it is retried (a malformed record, a Redis script refusing its input): the record goes to the dead-letter
- * topic with the reason and its partition moves on. Anything else is <b>transient</b> (Redis or Kafka unreachable,
- * a failover in progress, a timeout) and is retried with backoff, because dropping it would lose data. Unknown
- * failures count as transient: retrying something permanent costs time, dropping something transient loses a message.
+ * Tether's one error classification, used by every consumer. <b>Transient</b>: an outage that passes (Redis or Kafka
+ * unreachable or timing out, a failover in progress, a Redis reply like LOADING or READONLY, the client's own queue
+ * full) — retried with backoff, because dropping it would lose a message. <b>Permanent</b>: everything else (a
+ * malformed record, a script refusing its input, a bug) — retrying would fail again and hold up the record's device,
+ * so the record goes to the dead-letter topic with the reason, where nothing is lost and it can be replayed.
  */
 public final class Failures {
     /** Redis error replies that mean "not now" rather than "never": loading, failover, memory, cluster moves. */
@@ -28,30 +27,34 @@ public final class Failures {
     }
 
     public static boolean isPermanent(Throwable failure) {
+        return !isTransient(failure);
+    }
+
+    /** An outage worth waiting for: what retries with backoff. */
+    public static boolean isTransient(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof PermanentFailure || cause instanceof IllegalArgumentException
-                || cause instanceof SerializationException || cause instanceof RecordTooLargeException) {
-            return true;
+        if (cause instanceof PermanentFailure) {
+            return false;
         }
         if (cause instanceof RedisCommandExecutionException redis) {
             String reply = String.valueOf(redis.getMessage());
-            return TRANSIENT_REDIS_REPLIES.stream().noneMatch(reply::startsWith);
+            return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith);
         }
-        if (cause instanceof KafkaException && !(cause instanceof RetriableException)) {
-            // e.g. an authorization failure: not this record's fault, and not fixed by dropping it.
+        if (cause instanceof SerializationException || cause instanceof RecordTooLargeException) {
             return false;
         }
-        return false;
+        // Any other Kafka failure (retriable, or e.g. authorization) is fixed outside this record: keep it.
+        return cause instanceof RedisException || cause instanceof KafkaException || cause instanceof TimeoutException
+                || cause instanceof IOException || cause instanceof java.io.UncheckedIOException
+                || cause instanceof java.util.concurrent.RejectedExecutionException;
     }
 
-    /** An outage worth waiting for (Redis or Kafka away, a timeout); what retries with backoff. */
-    public static boolean isTransient(Throwable failure) {
-        return !isPermanent(failure);
-    }
-
-    /** The reason recorded with a dead letter. */
+    /** The reason recorded with a dead letter: the message of a refusal, the exception and message of a bug. */
     public static String reason(Throwable failure) {
         Throwable cause = unwrap(failure);
+        if (cause instanceof PermanentFailure || cause instanceof IllegalArgumentException) {
+            return String.valueOf(cause.getMessage());
+        }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
@@ -63,10 +66,4 @@ public final class Failures {
         return cause;
     }
 
-    /** For the logs: an outage, as opposed to a bug. */
-    public static boolean isOutage(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        return cause instanceof RedisException && !(cause instanceof RedisCommandExecutionException)
-                || cause instanceof KafkaException || cause instanceof TimeoutException || cause instanceof IOException;
-    }
 }

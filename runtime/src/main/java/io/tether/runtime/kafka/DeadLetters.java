@@ -16,6 +16,7 @@ public final class DeadLetters {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
+    private volatile Runnable onSent = () -> { };
 
     public DeadLetters(Producer<String, byte[]> producer, String topic) {
         this.producer = producer;
@@ -26,12 +27,18 @@ public final class DeadLetters {
         this(producer, Topics.DLQ);
     }
 
+    /** Runs after each dead letter the broker took (a metric). */
+    public DeadLetters onSent(Runnable listener) {
+        this.onSent = listener;
+        return this;
+    }
+
     /** Completes when the broker has the dead letter; only then may the record's offset be committed. */
     public CompletionStage<Void> send(ConsumerRecord<String, byte[]> in, String reason) {
         LOG.warnf("dead-lettering %s-%d@%d: %s", in.topic(), in.partition(), in.offset(), reason);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, in.key(), in.value(),
                 new RecordHeaders(in.headers().toArray()));
         KafkaHeaders.put(record.headers(), Headers.DLQ_REASON, in.topic() + ": " + reason);
-        return KafkaSend.send(producer, record);
+        return KafkaSend.send(producer, record).thenRun(() -> onSent.run());
     }
 }

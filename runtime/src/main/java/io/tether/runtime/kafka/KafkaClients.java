@@ -25,13 +25,25 @@ public final class KafkaClients {
     private final Map<String, String> common;
     private final Map<String, String> producer;
     private final Map<String, String> consumer;
+    private final String instanceId;
 
     public KafkaClients(String bootstrapServers, Map<String, String> common, Map<String, String> producer,
             Map<String, String> consumer) {
+        this(bootstrapServers, common, producer, consumer, null);
+    }
+
+    /**
+     * @param instanceId a name this process keeps across restarts (the pod name), or null: group members then use static
+     *                   membership, so a consumer restarted after a crash gets its partitions back at once instead of
+     *                   after the dead member's session timeout
+     */
+    public KafkaClients(String bootstrapServers, Map<String, String> common, Map<String, String> producer,
+            Map<String, String> consumer, String instanceId) {
         this.bootstrapServers = bootstrapServers;
         this.common = Map.copyOf(common);
         this.producer = Map.copyOf(producer);
         this.consumer = Map.copyOf(consumer);
+        this.instanceId = instanceId;
     }
 
     public String bootstrapServers() {
@@ -69,6 +81,9 @@ public final class KafkaClients {
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.putAll(consumer);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (instanceId != null && !instanceId.isBlank()) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "." + clientId);
+        }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords); // flow control relies on it
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
@@ -81,7 +96,7 @@ public final class KafkaClients {
     public KafkaConsumer<String, byte[]> coPartitionedConsumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, String> withRange = new HashMap<>(consumer);
         withRange.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        return new KafkaClients(bootstrapServers, common, producer, withRange).groupConsumer(groupId, clientId, maxPollRecords);
+        return new KafkaClients(bootstrapServers, common, producer, withRange, instanceId).groupConsumer(groupId, clientId, maxPollRecords);
     }
 
     /** A consumer of partitions it assigns itself: no group, no commits. */

@@ -27,6 +27,13 @@ public interface KafkaSettings {
     /** Consumer group of the service's consumer; each service has its own default. */
     Optional<String> groupId();
 
+    /**
+     * A name this process keeps across restarts (the pod name; Helm sets it). With it, consumers use Kafka's static
+     * group membership: one restarted after a crash gets its partitions back at once, instead of after the dead
+     * member's session timeout (10 s). Two live processes must never share it. Default: none.
+     */
+    Optional<String> instanceId();
+
     /** How Tether's topics are laid out; checked at start against the topics that exist. */
     Topics topics();
 
@@ -45,7 +52,7 @@ public interface KafkaSettings {
     }
 
     default KafkaClients clients() {
-        return new KafkaClients(bootstrapServers(), client(), producer(), consumer());
+        return new KafkaClients(bootstrapServers(), client(), producer(), consumer(), instanceId().orElse(null));
     }
 
     default TopicLayout layout() {

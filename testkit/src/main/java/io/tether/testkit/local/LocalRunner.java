@@ -120,7 +120,8 @@ public final class LocalRunner {
                 "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
                 "tether.api.bootstrap-key", apiKey);
         service("device-registry", settings.port(REGISTRY), common, Map.of());
-        service("fanout-service", settings.port(FANOUT), common, Map.of());
+        // Static group membership, as the pod name gives in Kubernetes: a restarted fanout gets its partitions at once.
+        service("fanout-service", settings.port(FANOUT), common, Map.of("tether.kafka.instance-id", "fanout-local"));
         // One catch-all app signing with a local .p8 key, as a backend configures its own app (with its bundle id).
         service("push-service", settings.port(PUSH), common,
                 apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));

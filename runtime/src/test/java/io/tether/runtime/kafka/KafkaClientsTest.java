@@ -1,0 +1,21 @@
+package io.tether.runtime.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+
+    /** Kafka checks group.instance.id when the consumer is built (no broker needed); a pod name plus client id must pass. */
+    @Test
+    void aStaticMemberIdBuiltFromAPodNameIsAcceptedByTheKafkaClient() {
+        KafkaClients clients = new KafkaClients("127.0.0.1:1", Map.of(), Map.of(), Map.of(), "fanout-7d9f-x2k");
+        assertDoesNotThrow(() -> {
+            try (Consumer<String, byte[]> c = clients.groupConsumer("tether-fanout", "tether-fanout-routing", 10)) {
+                // constructed
+            }
+        });
+    }
+}

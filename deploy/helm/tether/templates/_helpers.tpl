@@ -152,7 +152,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- if include "tether.usesKafka" . }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
-{{- if has .component (list "fanout-service" "push-service") }}
+{{- if has .component (list "fanout-service" "push-service" "webhook-service") }}
 # Static group membership: a container restarted in its pod gets its partitions back at once.
 - name: TETHER_KAFKA_INSTANCE_ID
   valueFrom:

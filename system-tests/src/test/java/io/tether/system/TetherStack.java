@@ -1,5 +1,6 @@
 package io.tether.system;
 
+import io.tether.contract.PushApp;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
@@ -44,6 +45,9 @@ public final class TetherStack {
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
+        // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
+        // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
+        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
     }

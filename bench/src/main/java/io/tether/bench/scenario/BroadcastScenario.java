@@ -6,6 +6,7 @@ import io.tether.bench.measure.ProcessStats;
 import io.tether.bench.mqtt.ConnectSpec;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.mqtt.MqttConn;
+import io.tether.bench.report.Chart;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.report.ScenarioResult;
 import io.tether.bench.stack.Await;
@@ -45,6 +46,13 @@ public final class BroadcastScenario implements Scenario {
     }
 
     /** One round: seconds from the send to the answer (202 / PUBACK), to the first device, to half, to 99 %, to the last. */
+    /** When the devices had the message (first, 50 %, 99 %, last), each the median over the rounds. */
+    private static List<Double> spread(List<Round> rounds) {
+        return Support.list(median(rounds.stream().mapToDouble(Round::first).toArray()),
+                median(rounds.stream().mapToDouble(Round::p50).toArray()), median(rounds.stream().mapToDouble(Round::p99).toArray()),
+                median(rounds.stream().mapToDouble(Round::last).toArray()));
+    }
+
     record Round(int round, long received, double answer, double first, double p50, double p99, double last, double cpuSeconds) {
     }
 
@@ -73,6 +81,9 @@ public final class BroadcastScenario implements Scenario {
         }
         r.number("tether.broadcast_last_s", tetherLast).number("mosquitto.broadcast_last_s", mosquittoLast)
                 .number("broadcast.devices", n);
+        r.chart(new Chart.Bars("s6-broadcast.png", "One message to " + Fmt.count(n) + " subscribers (median of " + ROUNDS
+                + " rounds)", "seconds from the send", List.of("first", "50 %", "99 %", "last"),
+                Chart.seriesOf("Tether", spread(tether), "mosquitto", spread(mosquitto)), false));
         if (n < asked) {
             r.note("Asked for " + asked + " devices; " + n + " were registered and fit the open-file limit.");
         }

@@ -256,8 +256,9 @@ class ChartTest {
                 assertTrue(egressPorts.contains("443"), rendering + ": push-service may not reach APNs");
             }
             boolean s3 = ManifestsMatchCodeTest.properties(rendering, service).getProperty("tether.attachments.s3.bucket") != null;
-            assertEquals(s3 || service == Service.PUSH_SERVICE, egressPorts.contains("443"),
-                    rendering + ": " + service + ": 443 is for APNs (push-service) and the S3 store (services that use it) only");
+            assertEquals(s3 || service == Service.PUSH_SERVICE || service == Service.WEBHOOK_SERVICE, egressPorts.contains("443"),
+                    rendering + ": " + service + ": 443 is for APNs (push-service), the webhook receivers (webhook-service) and "
+                    + "the S3 store (services that use it) only");
         }
     }
 

@@ -59,7 +59,7 @@ class AttachmentsChartTest {
         for (Service service : Service.values()) {
             Properties config = ManifestsMatchCodeTest.properties(rendering, service);
             Map<String, Object> pod = pod(rendering, service);
-            boolean signs = service != Service.DEVICE_REGISTRY;
+            boolean signs = service == Service.FANOUT_SERVICE || service == Service.PUSH_SERVICE || service == Service.GATEWAY_MQTT;
             boolean stores = service == Service.FANOUT_SERVICE || service == Service.GATEWAY_MQTT;
             assertEquals(signs ? "/etc/tether/signing-keys" : null, config.getProperty("tether.attachments.signing-keys-dir"), service.module);
             assertEquals(signs, maps(pod, "volumes").stream().anyMatch(v -> v.containsKey("secret")
@@ -112,7 +112,9 @@ class AttachmentsChartTest {
         assertEquals("device-http", map(backend, "port").get("name"));
         Map<String, Object> service = path(rendering.get("Service", "tether-gateway-mqtt-devices").object(), "spec");
         assertEquals("ClusterIP", service.get("type"));
-        assertFalse(maps(path(rendering.get("Service", "tether-gateway-mqtt").object(), "spec"), "ports").stream()
+        // With MQTT over TLS off and plain MQTT internal, the load balancer Service is not rendered at all.
+        assertFalse(rendering.find("Service", "tether-gateway-mqtt").stream()
+                .flatMap(lb -> maps(path(lb.object(), "spec"), "ports").stream())
                 .anyMatch(p -> "device-https".equals(p.get("name"))), "plain HTTP must not be on the load balancer");
         assertEquals("false", ManifestsMatchCodeTest.properties(rendering, Service.GATEWAY_MQTT).getProperty("tether.device-http.tls"));
 

@@ -87,6 +87,8 @@ public final class ChaosStack implements AutoCloseable {
         // and a gateway whose heartbeat stays away for its TTL is taken for dead.
         fanoutConfig.put("tether.kafka.instance-id", "fanout-1");
         fanoutConfig.put("tether.fanout.gateway-grace", "3s");
+        // Likewise fanout would refuse every message with push options (MqttFuzzIT's downstream: none accepted).
+        fanoutConfig.put("tether.fanout.require-push-app", Boolean.toString(withPush));
         ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig,
                 logs.resolve("fanout-service.log")));
         LocalApns apns = null;

@@ -56,7 +56,7 @@ tether.gateway.drain-window={{ .svc.drain.windowSeconds }}s
 {{- with .svc.drain.serverReference }}
 tether.gateway.drain-server-reference={{ . }}
 {{- end }}
-tether.mqtt.port={{ $mqtt.port }}
+tether.mqtt.port={{ if $mqtt.plain.enabled }}{{ $mqtt.port }}{{ else }}0{{ end }}
 tether.mqtt.max-message-size={{ include "tether.propertyValue" $mqtt.maxMessageSize }}
 tether.mqtt.connect-timeout-seconds={{ $mqtt.connectTimeoutSeconds }}
 {{- include "tether.properties" (dict "prefix" "tether.mqtt.limits" "values" $mqtt.limits) }}
@@ -71,7 +71,7 @@ tether.mqtt.tls.client-ca=/etc/tether/tls-client-ca/ca.crt
 {{- else }}
 tether.mqtt.tls.port=0
 {{- end }}
-tether.mqtt.websocket.port={{ if $mqtt.websocket.enabled }}{{ $mqtt.websocket.port }}{{ else }}0{{ end }}
+tether.mqtt.websocket.port={{ if and $mqtt.plain.enabled $mqtt.websocket.enabled }}{{ $mqtt.websocket.port }}{{ else }}0{{ end }}
 tether.mqtt.websocket.tls-port={{ if and $mqtt.tls.enabled $mqtt.websocket.tlsEnabled }}{{ $mqtt.websocket.tlsPort }}{{ else }}0{{ end }}
 {{- include "tether.commonProperties" . }}
 {{- end -}}

@@ -23,7 +23,8 @@ import java.util.Map;
  * @param liveDevices         scenario 3: subscribed devices the messages are spread over
  * @param liveRates           scenario 3: messages per second
  * @param liveDuration        scenario 3: time at each rate
- * @param liveWarmup          scenario 3: unmeasured time at the lowest rate first
+ * @param liveWarmup          scenario 3: unmeasured time first (the JIT compiles the hot path; with C2 that takes a while)
+ * @param liveWarmupRate      scenario 3: messages per second during the warm-up
  * @param deafDevices         scenario 4: devices that stop reading, one message each
  * @param pushDevices         scenario 4: devices with APNs tokens (the deaf ones are among them)
  * @param pushRequests        scenario 4: notifications in the push-service vs raw Pushy throughput runs (at most)
@@ -34,16 +35,16 @@ import java.util.Map;
  */
 public record Scale(String name, int upPublishers, int upMessages, int upWarmup, int upWindow, Duration upDeadline,
         int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices, List<Integer> liveRates,
-        Duration liveDuration, Duration liveWarmup, int deafDevices, int pushDevices, int pushRequests, Duration pushSeconds,
+        Duration liveDuration, Duration liveWarmup, int liveWarmupRate, int deafDevices, int pushDevices, int pushRequests, Duration pushSeconds,
         Duration ackTimeout, int stormDevices, int stormRate) {
 
     public static Scale of(String name) {
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, 10, Duration.ofSeconds(20), 256, List.of(100, 200), 100, 50,
-                    List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 20, 50, 300, Duration.ofSeconds(5),
+                    List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, 20, 50, 300, Duration.ofSeconds(5),
                     Duration.ofSeconds(1), 200, 100);
             case "full" -> new Scale("full", 100, 1000, 100, 10, Duration.ofSeconds(45), 256, List.of(10_000, 50_000, 100_000), 500,
-                    1000, List.of(1000, 5000, 10_000), Duration.ofSeconds(15), Duration.ofSeconds(5), 1000, 2000, 20_000,
+                    1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15), Duration.ofSeconds(20), 500, 1000, 2000, 20_000,
                     Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000);
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");
         };

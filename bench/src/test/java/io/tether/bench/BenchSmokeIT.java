@@ -25,7 +25,7 @@ class BenchSmokeIT {
         assertTrue(Mosquitto.installed(), "the benchmark needs mosquitto: apt-get install -y mosquitto");
         Path target = Path.of(System.getProperty("user.dir"), "target", "bench-it");
         Path out = target.resolve("results");
-        BenchMain.Outcome outcome = BenchMain.run(BenchMain.Options.parse("--scale", "small", "--out", out.toString(), "--work",
+        BenchRun.Outcome outcome = BenchRun.run(Options.parse("--scale", "small", "--out", out.toString(), "--work",
                 target.resolve("work").toString()));
 
         List<ScenarioResult> results = outcome.results();

@@ -17,6 +17,13 @@ public final class DeviceFields {
     public static final String PUSH_TOKEN_UPDATED_AT = "pushTokenUpdatedAt";
     /** Hex SHA-256 of the MQTT password; the password itself is never stored. */
     public static final String SECRET_HASH = "secretHash";
+    /**
+     * Counter the registry raises at every rotation and revocation of the device's credentials; a gateway closes a
+     * connection authenticated under an older value. Absent: 0.
+     */
+    public static final String CREDENTIAL_VERSION = "credentialVersion";
+    /** "1" while the credentials are revoked: no password and no client certificate authenticates the device. */
+    public static final String CREDENTIALS_REVOKED = "credentialsRevoked";
     public static final String CREATED_AT = "createdAt";
     public static final String UPDATED_AT = "updatedAt";
 

@@ -56,6 +56,25 @@ public final class RedisKeys {
         }
 
         /**
+         * Hash: the connection that holds the device now ({@code gatewayId}, {@code epoch}, and the
+         * {@code credentialVersion} it authenticated under), claimed by the gateway after CONNECT. A newer claim tells
+         * the gateway of the older connection to close it (session takeover across gateways).
+         */
+        public String owner() {
+            return base() + "owner";
+        }
+
+        /** Hash with a TTL: failed CONNECTs with this client id ({@code failures}, {@code blockedUntil}). */
+        public String authFailures() {
+            return base() + "auth-failures";
+        }
+
+        /** Sorted set with a TTL: source addresses the device authenticated from lately, by the time of the last success. */
+        public String authOrigins() {
+            return base() + "auth-origins";
+        }
+
+        /**
          * Hash: the device's tokens other than the standard one ({@link PushTokenSlot#field()} →
          * {@link StoredPushToken} JSON). The standard token stays in {@link #record()} ({@link DeviceFields#PUSH_TOKEN}).
          */
@@ -125,6 +144,26 @@ public final class RedisKeys {
     /** The delivery channel of one gateway instance. */
     public static String deliverChannel(String gatewayId) {
         return DELIVER_CHANNEL_PREFIX + gatewayId;
+    }
+
+    /**
+     * Pub/sub channel of one gateway instance for what concerns the sessions it holds: takeover notices
+     * ({@link TakeoverNotice}). Not the delivery channel: a notice must never count as a hand-over.
+     */
+    public static String controlChannel(String gatewayId) {
+        return CONTROL_CHANNEL_PREFIX + gatewayId;
+    }
+
+    /** Prefix of {@link #controlChannel}; the claim script appends the gateway id. */
+    public static final String CONTROL_CHANNEL_PREFIX = PREFIX + "control:";
+
+    /**
+     * Hash with a TTL: failed authentications from one source address ({@link SourceAddress}) at one door
+     * ({@code mqtt} or {@code rest}): {@code failures}, {@code blockedUntil}, {@code bannedUntil}. Counted by every
+     * instance, so limits hold however many replicas run.
+     */
+    public static String authFailures(String door, String sourceAddress) {
+        return PREFIX + "{af:" + door + ":" + sourceAddress + "}";
     }
 
     /** String with a TTL: present while the gateway instance is alive. */

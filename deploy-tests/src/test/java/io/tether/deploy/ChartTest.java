@@ -51,13 +51,22 @@ class ChartTest {
     @MethodSource("renderings")
     void rendersEveryPartOfEveryService(Rendering rendering) {
         for (Service service : Service.values()) {
-            for (String kind : List.of("ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy")) {
+            for (String kind : List.of("ConfigMap", "Deployment", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy")) {
                 rendering.get(kind, service.objectName());
+            }
+            if (service != Service.GATEWAY_MQTT) {
+                rendering.get("Service", service.objectName());
             }
         }
         rendering.get("Service", "tether-gateway-mqtt-http");
         rendering.get("ServiceAccount", "tether");
-        assertEquals("LoadBalancer", path(rendering.get("Service", "tether-gateway-mqtt").object(), "spec").get("type"));
+        // Devices: over TLS through the load balancer in production; without TLS only inside the cluster.
+        if (rendering == Rendering.of(Rendering.PRODUCTION)) {
+            assertEquals("LoadBalancer", path(rendering.get("Service", "tether-gateway-mqtt").object(), "spec").get("type"));
+        } else {
+            assertTrue(rendering.find("Service", "tether-gateway-mqtt").isEmpty(), rendering + ": a device Service without TLS");
+            assertEquals("ClusterIP", path(rendering.get("Service", "tether-gateway-mqtt-internal").object(), "spec").get("type"));
+        }
     }
 
     @ParameterizedTest

@@ -96,7 +96,7 @@ class RenderedManifestsTest {
                 assertTrue(string(container, "image").endsWith(":dev"), string(container, "image"));
                 assertEquals("100m", path(container, "resources", "requests").get("cpu"));
             }
-            if ("Service".equals(kind) && "tether-gateway-mqtt".equals(map(object, "metadata").get("name"))) {
+            if ("Service".equals(kind) && "tether-gateway-mqtt-internal".equals(map(object, "metadata").get("name"))) {
                 assertEquals("NodePort", map(object, "spec").get("type"));
             }
         }

@@ -157,9 +157,8 @@ class GatewaySecurityIT {
         Mqtt5AsyncClient client = plainClient(device.id()).addDisconnectedListener(ctx -> disconnects.add(ctx.getCause())).buildAsync();
         connect(client, device);
 
-        // What the registry does on revocation: the secret goes, and gateways are told at once.
-        stack.redis("HDEL", "tether:{d:" + device.id() + "}:device", "secretHash");
-        stack.redis("PUBLISH", "tether:credential-changes", device.id());
+        io.restassured.RestAssured.given().baseUri(stack.registryUrl()).header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .post("/v1/devices/" + device.id() + "/credentials/revoke").then().statusCode(204);
 
         await().atMost(DEADLINE).until(() -> !disconnects.isEmpty());
         assertEquals(Mqtt5DisconnectReasonCode.NOT_AUTHORIZED,

@@ -31,16 +31,20 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Partitions of every topic this broker creates; services started against it get the same tether.kafka.topics.partitions. */
     public static final int PARTITIONS = 4;
+    /** A small heap and the C1 compiler only: tests start many JVMs on few cores, and a test broker is never hot. */
+    public static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final Path dir;
     private final int brokerPort;
     private final int controllerPort;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private KafkaBroker(Path dir, int brokerPort, int controllerPort) {
+    private KafkaBroker(Path dir, int brokerPort, int controllerPort, List<String> jvmOptions) {
         this.dir = dir.toAbsolutePath();
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Starts a broker on free ports with its data under {@code dir/data}. */
@@ -50,7 +54,12 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
 
     /** Starts a broker; data already formatted in {@code dir/data} is kept (a restart, not a new cluster). */
     public static KafkaBroker start(Path dir, int brokerPort, int controllerPort) {
-        KafkaBroker broker = new KafkaBroker(dir, brokerPort, controllerPort);
+        return start(dir, brokerPort, controllerPort, TEST_JVM);
+    }
+
+    /** Starts a broker whose JVM runs with {@code jvmOptions} instead of {@link #TEST_JVM} (a benchmark's broker). */
+    public static KafkaBroker start(Path dir, int brokerPort, int controllerPort, List<String> jvmOptions) {
+        KafkaBroker broker = new KafkaBroker(dir, brokerPort, controllerPort, jvmOptions);
         broker.launch();
         Shutdown.register(broker);
         return broker;
@@ -227,9 +236,10 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     }
 
     private ProcessBuilder java(String classpath, List<String> mainAndArgs, Path log) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + TetherRoot.path().resolve("local-kafka/target/classes/log4j2.properties"),
                 "-cp", classpath));

@@ -5,8 +5,6 @@ import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import com.eatthepath.pushy.apns.server.PushNotificationHandler;
 import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
@@ -15,14 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +41,14 @@ public final class LocalApns implements AutoCloseable {
     private static final String ALIAS = "apns";
     // Protects a throwaway local key in a file beside it; not a secret.
     private static final char[] STORE_PASSWORD = "tether-local".toCharArray();
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Told of every notification the server accepts, before the client sees its 200 (on a Netty thread: keep it
+     * short). A benchmark counts acceptances this way; the file of {@link #start(Path, int, Path)} is one such listener.
+     */
+    public interface Listener {
+        void accepted(String token, Http2Headers headers, ByteBuf payload);
+    }
 
     private final MockApnsServer server;
     private final int port;
@@ -65,8 +68,21 @@ public final class LocalApns implements AutoCloseable {
      */
     public static LocalApns start(Path dir, int port, Path recordFile) {
         try {
-            Files.createDirectories(dir);
             Files.createDirectories(recordFile.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of " + recordFile, e);
+        }
+        return start(dir, port, new ApnsRecordFile(recordFile), recordFile);
+    }
+
+    /** Starts the server on {@code port}, certificate and key kept in {@code dir}, telling {@code listener} of each acceptance. */
+    public static LocalApns start(Path dir, int port, Listener listener) {
+        return start(dir, port, listener, null);
+    }
+
+    private static LocalApns start(Path dir, int port, Listener listener, Path recordFile) {
+        try {
+            Files.createDirectories(dir);
             Path keyStore = dir.resolve("apns-server.p12");
             Path certificate = dir.resolve("apns-server.pem");
             if (!Files.exists(keyStore) || !Files.exists(certificate)) {
@@ -80,7 +96,7 @@ public final class LocalApns implements AutoCloseable {
             PrivateKey key = (PrivateKey) store.getKey(ALIAS, STORE_PASSWORD);
             MockApnsServer server = new MockApnsServerBuilder()
                     .setServerCredentials(new X509Certificate[] {cert}, key, null)
-                    .setHandlerFactory(session -> new RecordingHandler(recordFile))
+                    .setHandlerFactory(session -> new TokenCheckingHandler(listener))
                     .build();
             try {
                 server.start(port).get(10, TimeUnit.SECONDS);
@@ -115,6 +131,24 @@ public final class LocalApns implements AutoCloseable {
      * a P-256 signing key in a .p8 file, made once in {@code dir} like the ones Apple hands out.
      */
     public Map<String, String> pushServiceConfig(Path dir, String appName, String bundleId) {
+        Path key = signingKey(dir);
+        String prefix = "tether.apns.apps." + appName + ".";
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("tether.apns.server-host", "127.0.0.1");
+        config.put("tether.apns.server-port", Integer.toString(port));
+        config.put("tether.apns.trusted-server-certificate", certificate.toString());
+        config.put(prefix + "bundle-id", bundleId);
+        config.put(prefix + "team-id", TEAM_ID);
+        config.put(prefix + "key-id", KEY_ID);
+        config.put(prefix + "signing-key", key.toString());
+        return config;
+    }
+
+    /**
+     * The token signing key ({@link #TEAM_ID}, {@link #KEY_ID}) as a .p8 file in {@code dir}, made on first use like
+     * the ones Apple hands out; any APNs client (push-service, a raw Pushy client) signs its provider tokens with it.
+     */
+    public static Path signingKey(Path dir) {
         Path key = dir.resolve("AuthKey_" + KEY_ID + ".p8");
         try {
             if (!Files.exists(key)) {
@@ -130,16 +164,7 @@ public final class LocalApns implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make an APNs signing key", e);
         }
-        String prefix = "tether.apns.apps." + appName + ".";
-        Map<String, String> config = new java.util.LinkedHashMap<>();
-        config.put("tether.apns.server-host", "127.0.0.1");
-        config.put("tether.apns.server-port", Integer.toString(port));
-        config.put("tether.apns.trusted-server-certificate", certificate.toString());
-        config.put(prefix + "bundle-id", bundleId);
-        config.put(prefix + "team-id", TEAM_ID);
-        config.put(prefix + "key-id", KEY_ID);
-        config.put(prefix + "signing-key", key.toString());
-        return config;
+        return key;
     }
 
     /** PEM of the server certificate, which a client must trust (Pushy: setTrustedServerCertificateChain). */
@@ -147,7 +172,10 @@ public final class LocalApns implements AutoCloseable {
         return certificate;
     }
 
-    /** One JSON line per accepted notification: receivedAt, token, topic, pushType, priority, collapseId, apnsId, payload. */
+    /**
+     * One JSON line per accepted notification: receivedAt, token, topic, pushType, priority, collapseId, apnsId,
+     * payload; null when the server was started with a {@link Listener} instead.
+     */
     public Path recordFile() {
         return recordFile;
     }
@@ -199,12 +227,12 @@ public final class LocalApns implements AutoCloseable {
                 StandardCharsets.US_ASCII);
     }
 
-    /** Validates the token and records the notification before Pushy answers 200, so a client that saw 200 finds it. */
-    private static final class RecordingHandler implements PushNotificationHandler {
-        private final Path recordFile;
+    /** Rejects a malformed token as APNs does (BadDeviceToken) and tells the listener of the rest before Pushy answers 200. */
+    private static final class TokenCheckingHandler implements PushNotificationHandler {
+        private final Listener listener;
 
-        RecordingHandler(Path recordFile) {
-            this.recordFile = recordFile;
+        TokenCheckingHandler(Listener listener) {
+            this.listener = listener;
         }
 
         @Override
@@ -214,43 +242,7 @@ public final class LocalApns implements AutoCloseable {
             if (!TOKEN.matcher(token).matches()) {
                 throw new RejectedNotificationException(RejectionReason.BAD_DEVICE_TOKEN);
             }
-            ObjectNode line = JSON.createObjectNode();
-            line.put("receivedAt", Instant.now().toString());
-            line.put("token", token);
-            line.put("topic", header(headers, "apns-topic"));
-            line.put("pushType", header(headers, "apns-push-type"));
-            String priority = header(headers, "apns-priority");
-            if (priority != null && priority.matches("\\d+")) {
-                line.put("priority", Integer.parseInt(priority));
-            } else {
-                line.put("priority", priority);
-            }
-            line.put("collapseId", header(headers, "apns-collapse-id"));
-            line.put("apnsId", header(headers, "apns-id"));
-            String body = payload == null ? "" : payload.toString(StandardCharsets.UTF_8);
-            try {
-                line.set("payload", body.isBlank() ? null : JSON.readTree(body));
-            } catch (IOException notJson) {
-                line.put("payload", body);
-            }
-            append(line.toString() + "\n");
-        }
-
-        private void append(String text) {
-            // One handler per connection, one file for all: serialize writes across handlers.
-            synchronized (LocalApns.class) {
-                try {
-                    Files.writeString(recordFile, text, StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot record a notification in " + recordFile, e);
-                }
-            }
-        }
-
-        private static String header(Http2Headers headers, String name) {
-            CharSequence value = headers.get(name);
-            return value == null ? null : value.toString();
+            listener.accepted(token, headers, payload);
         }
     }
 }

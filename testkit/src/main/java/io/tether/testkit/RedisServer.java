@@ -17,12 +17,14 @@ public final class RedisServer implements AutoCloseable, Faultable {
     private final Path dir;
     private final int port;
     private final boolean appendOnly;
+    private final String appendFsync;
     private Process process;
 
-    private RedisServer(Path dir, int port, boolean appendOnly) {
+    private RedisServer(Path dir, int port, boolean appendOnly, String appendFsync) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
         this.appendOnly = appendOnly;
+        this.appendFsync = appendFsync;
     }
 
     /** Starts Redis on a free port, keeping its files (and AOF, if on) in {@code dir}. */
@@ -31,7 +33,21 @@ public final class RedisServer implements AutoCloseable, Faultable {
     }
 
     public static RedisServer start(Path dir, int port, boolean appendOnly) {
-        RedisServer server = new RedisServer(dir, port, appendOnly);
+        // One node, no replica: only an fsync before each reply makes an acknowledged write survive a crash of the
+        // machine as well as of the process (see the README's durability contract).
+        return start(dir, port, appendOnly, appendOnly ? "always" : "no");
+    }
+
+    /**
+     * Starts Redis append-only with the fsync policy {@code appendFsync} ({@code always}, {@code everysec}): what a
+     * benchmark compares; {@code everysec} is the setting for a Redis with a replica.
+     */
+    public static RedisServer startAppendOnly(Path dir, String appendFsync) {
+        return start(dir, Ports.free(), true, appendFsync);
+    }
+
+    private static RedisServer start(Path dir, int port, boolean appendOnly, String appendFsync) {
+        RedisServer server = new RedisServer(dir, port, appendOnly, appendFsync);
         server.launch();
         Shutdown.register(server);
         return server;
@@ -107,9 +123,7 @@ public final class RedisServer implements AutoCloseable, Faultable {
                     "--bind", "127.0.0.1",
                     "--dir", dir.toString(),
                     "--appendonly", appendOnly ? "yes" : "no",
-                    // One node, no replica: only an fsync before each reply makes an acknowledged write survive a crash
-                    // of the machine as well as of the process (see the README's durability contract).
-                    "--appendfsync", appendOnly ? "always" : "no",
+                    "--appendfsync", appendFsync,
                     "--save", "",
                     "--daemonize", "no"))
                     .redirectErrorStream(true)

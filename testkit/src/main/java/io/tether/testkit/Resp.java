@@ -1,6 +1,7 @@
 package io.tether.testkit;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,9 @@ import java.util.List;
  * Redis the testkit started, without putting a Redis client library on every test classpath.
  */
 public final class Resp {
+    /** Commands written before their replies are read: bounds what either side buffers. */
+    private static final int PIPELINE_BATCH = 1000;
+
     private Resp() {
     }
 
@@ -35,6 +39,34 @@ public final class Resp {
             out.flush();
             return read(new BufferedInputStream(socket.getInputStream()));
         }
+    }
+
+    /**
+     * Sends every command on one connection, pipelined in batches (one round trip per batch, not per command), and
+     * returns the replies in order: what polling the state of thousands of keys needs.
+     *
+     * @throws RespException when Redis answers any of them with an error
+     */
+    public static List<Object> callAll(int port, List<String[]> commands) throws IOException {
+        List<Object> replies = new ArrayList<>(commands.size());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            socket.setSoTimeout(30_000);
+            socket.setTcpNoDelay(true);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            for (int from = 0; from < commands.size(); from += PIPELINE_BATCH) {
+                int to = Math.min(commands.size(), from + PIPELINE_BATCH);
+                for (int i = from; i < to; i++) {
+                    out.write(encode(commands.get(i)));
+                }
+                out.flush();
+                for (int i = from; i < to; i++) {
+                    replies.add(read(in));
+                }
+            }
+        }
+        return replies;
     }
 
     private static byte[] encode(String... args) {

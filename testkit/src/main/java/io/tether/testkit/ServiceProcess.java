@@ -25,17 +25,25 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** A small heap and the C1 compiler only: a test starts several services on few cores and never runs them hot. */
+    public static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final String module;
     private final int httpPort;
     private final Map<String, String> config;
     private final Path logFile;
+    private final List<String> jvmOptions;
+    private final Path root;
     private Process process;
 
-    private ServiceProcess(String module, int httpPort, Map<String, String> config, Path logFile) {
+    private ServiceProcess(String module, int httpPort, Map<String, String> config, Path logFile, List<String> jvmOptions,
+            Path root) {
         this.module = module;
         this.httpPort = httpPort;
         this.config = new LinkedHashMap<>(config);
         this.logFile = logFile.toAbsolutePath();
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.root = root;
     }
 
     /**
@@ -43,7 +51,16 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
      * property, output appended to {@code logFile}; returns once {@code /q/health/ready} answers 200.
      */
     public static ServiceProcess start(String module, int httpPort, Map<String, String> config, Path logFile) {
-        ServiceProcess service = new ServiceProcess(module, httpPort, config, logFile);
+        return start(module, httpPort, config, logFile, TEST_JVM, TetherRoot.path());
+    }
+
+    /**
+     * Like {@link #start(String, int, Map, Path)}, with the JVM options instead of {@link #TEST_JVM}, from the jar built
+     * in the checkout at {@code root} (a benchmark comparing two builds starts each from its own checkout).
+     */
+    public static ServiceProcess start(String module, int httpPort, Map<String, String> config, Path logFile,
+            List<String> jvmOptions, Path root) {
+        ServiceProcess service = new ServiceProcess(module, httpPort, config, logFile, jvmOptions, root);
         service.launch();
         Shutdown.register(service);
         return service;
@@ -113,7 +130,12 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
 
     /** The packaged jar of {@code module}; fails with what to do when it has not been built. */
     public static Path jarOf(String module) {
-        Path jar = TetherRoot.path().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        return jarOf(TetherRoot.path(), module);
+    }
+
+    /** The packaged jar of {@code module} in the checkout at {@code root}. */
+    public static Path jarOf(Path root, String module) {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no jar for " + module + " at " + jar
                     + ": build first: ./mvnw -DskipTests install");
@@ -122,12 +144,12 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     }
 
     private synchronized void launch() {
-        Path jar = jarOf(module);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.http.host=127.0.0.1"));
+        Path jar = jarOf(root, module);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());

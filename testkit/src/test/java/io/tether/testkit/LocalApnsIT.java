@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import com.eatthepath.pushy.apns.ApnsClient;
@@ -64,6 +66,31 @@ class LocalApnsIT {
         assertEquals("c1", line.get("collapseId").asText());
         assertEquals("hi", line.at("/payload/aps/alert").asText());
         assertTrue(line.hasNonNull("receivedAt"));
+    }
+
+    @Test
+    void tellsItsListenerOfEachAcceptedNotificationWithTheToken() throws Exception {
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        LocalApns.Listener listener = (token, headers, payload) ->
+                accepted.add(token + " " + payload.toString(StandardCharsets.UTF_8));
+        try (LocalApns apns = LocalApns.start(dir.resolve("apns"), Ports.free(), listener)) {
+            ApnsClient client = new ApnsClientBuilder()
+                    .setApnsServer("127.0.0.1", apns.port())
+                    .setTrustedServerCertificateChain(apns.certificatePath().toFile())
+                    .setSigningKey(ApnsSigningKey.loadFromPkcs8File(LocalApns.signingKey(dir.resolve("key")).toFile(),
+                            LocalApns.TEAM_ID, LocalApns.KEY_ID))
+                    .build();
+            try {
+                PushNotificationResponse<SimpleApnsPushNotification> response = client.sendNotification(
+                        new SimpleApnsPushNotification(TOKEN, "io.tether.demo", "{\"aps\":{\"alert\":\"hi\"}}"))
+                        .get(20, TimeUnit.SECONDS);
+                assertTrue(response.isAccepted(), () -> "rejected: " + response.getRejectionReason());
+            } finally {
+                client.close().get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(TOKEN + " {\"aps\":{\"alert\":\"hi\"}}"), accepted);
+            assertEquals(null, apns.recordFile());
+        }
     }
 
     private static ApnsSigningKey signingKey() throws Exception {

@@ -2,11 +2,9 @@ package io.tether.bench.measure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * CPU time and memory of processes, read from {@code /proc/<pid>/stat} (utime + stime, in clock ticks) and
@@ -20,15 +18,49 @@ public final class ProcessStats {
 
     /** User + system CPU seconds the process has used so far; 0 when it is gone. */
     public static double cpuSeconds(long pid) {
+        return statCpuSeconds(Path.of("/proc", String.valueOf(pid), "stat"));
+    }
+
+    /**
+     * CPU seconds so far of a JVM's compiler threads (C1 and C2) and of its garbage collector threads, told apart by
+     * their names in {@code /proc/<pid>/task/<tid>/comm}: {@code {jit, gc}}. Threads that already ended are not
+     * counted (HotSpot starts and stops compiler threads as its queue grows and shrinks), so these are lower bounds.
+     */
+    public static double[] jitAndGcSeconds(long pid) {
+        double[] out = new double[2];
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                String name = readQuietly(task.resolve("comm"));
+                int kind = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") ? 0
+                        : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
+                if (kind >= 0) {
+                    out[kind] += statCpuSeconds(task.resolve("stat"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not a Linux /proc
+        }
+        return out;
+    }
+
+    private static double statCpuSeconds(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
+            String text = Files.readString(stat, StandardCharsets.US_ASCII);
             // "pid (comm) state ppid ..." – comm may hold spaces and parentheses: split after the last ')'.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
             long utime = Long.parseLong(fields[11]); // field 14 of the whole line
             long stime = Long.parseLong(fields[12]); // field 15
             return (utime + stime) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -94,50 +126,6 @@ public final class ProcessStats {
             return Double.parseDouble(out);
         } catch (Exception e) {
             return 100;
-        }
-    }
-
-    /** CPU seconds of named processes between {@link #start} and {@link CpuMeter#stop}, with the machine's busy share. */
-    public static final class CpuMeter {
-        private final Map<String, Long> pids;
-        private final Map<String, Double> before = new LinkedHashMap<>();
-        private final long startNanos;
-        private final long[] machineBefore;
-
-        private CpuMeter(Map<String, Long> pids) {
-            this.pids = new LinkedHashMap<>(pids);
-            pids.forEach((name, pid) -> before.put(name, cpuSeconds(pid)));
-            this.machineBefore = machineJiffies();
-            this.startNanos = System.nanoTime();
-        }
-
-        public static CpuMeter start(Map<String, Long> pids) {
-            return new CpuMeter(pids);
-        }
-
-        public CpuUse stop() {
-            double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            long[] machineAfter = machineJiffies();
-            Map<String, Double> used = new LinkedHashMap<>();
-            pids.forEach((name, pid) -> used.put(name, Math.max(0, cpuSeconds(pid) - before.get(name))));
-            long total = machineAfter[1] - machineBefore[1];
-            double busy = total <= 0 ? 0 : (double) (machineAfter[0] - machineBefore[0]) / total;
-            return new CpuUse(used, elapsed, busy);
-        }
-    }
-
-    /**
-     * @param seconds     CPU seconds per process name
-     * @param elapsed     wall-clock seconds measured
-     * @param machineBusy share of all cores busy (0–1)
-     */
-    public record CpuUse(Map<String, Double> seconds, double elapsed, double machineBusy) {
-        public double sum(List<String> names) {
-            return names.stream().mapToDouble(n -> seconds.getOrDefault(n, 0.0)).sum();
-        }
-
-        public double of(String name) {
-            return seconds.getOrDefault(name, 0.0);
         }
     }
 }

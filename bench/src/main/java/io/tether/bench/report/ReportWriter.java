@@ -21,8 +21,12 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    public static void write(Path dir, Run run, List<ScenarioResult> results) throws IOException {
+    /** Writes the report; with {@code charts} false no PNG is drawn and the report links none (an A/B run's reports). */
+    public static void write(Path dir, Run run, List<ScenarioResult> results, boolean charts) throws IOException {
         Files.createDirectories(dir);
+        if (!charts) {
+            results.forEach(r -> r.charts.clear());
+        }
         for (ScenarioResult result : results) {
             for (Chart chart : result.charts) {
                 try {

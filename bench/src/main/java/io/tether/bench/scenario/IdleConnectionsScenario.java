@@ -1,8 +1,11 @@
 package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
+import io.tether.bench.Scale;
 import io.tether.bench.measure.Jvm;
 import io.tether.bench.measure.Latency;
+import io.tether.bench.measure.NetStat;
+import io.tether.bench.measure.Pause;
 import io.tether.bench.measure.ProcessStats;
 import io.tether.bench.mqtt.ConnectSpec;
 import io.tether.bench.mqtt.MqttClients;
@@ -10,7 +13,6 @@ import io.tether.bench.mqtt.MqttConn;
 import io.tether.bench.report.Chart;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.report.ScenarioResult;
-import io.tether.bench.stack.Await;
 import io.tether.bench.stack.Devices.Device;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +36,31 @@ public final class IdleConnectionsScenario implements Scenario {
         return "Idle connections: connect rate, CONNACK latency, memory per connection";
     }
 
+    /** One level on one system; {@code listenOverflows}, {@code listenDrops}: the kernel's counters over its connects. */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
-            Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, String failures) {
+            Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
+            long listenDrops, String failures) {
+        static Level none(int connections) {
+            Latency.Summary nothing = new Latency().summary();
+            return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, null);
+        }
+    }
+
+    @Override
+    public String description() {
+        return "Idle devices connect with a user name and password and subscribe, in steps up to each level; at each level "
+                + "the connect rate, CONNACK latency, the kernel's listen-queue overflows and the resident memory added per "
+                + "connection.";
+    }
+
+    @Override
+    public String parameters(Scale s, int cap) {
+        return s.idleLevels() + " (capped at " + cap + " by the open-file limit), " + s.connectConcurrency() + " connects in flight";
+    }
+
+    @Override
+    public int devices(Scale s, int cap) {
+        return Math.min(cap, s.idleLevels().stream().mapToInt(Integer::intValue).max().orElse(0));
     }
 
     @Override
@@ -43,18 +68,20 @@ public final class IdleConnectionsScenario implements Scenario {
         TreeSet<Integer> levels = new TreeSet<>();
         List<Integer> unreachable = new ArrayList<>();
         for (int level : ctx.scale.idleLevels()) {
-            int capped = Math.min(level, Math.min(ctx.connectionCap, ctx.devices.size()));
+            int capped = Math.min(level, ctx.devices.size());
             levels.add(capped);
             if (capped < level) {
                 unreachable.add(level);
             }
         }
         List<Integer> steps = new ArrayList<>(levels);
-        Support.quiesce(ctx);
-        List<Level> tether = ladder(ctx, "Tether", steps, d -> ctx.tetherSpec(d, true), ctx.tether.gateway().pid(), true,
-                ctx.tether.redis().pid());
-        Support.quiesce(ctx);
-        List<Level> mosquitto = ladder(ctx, "mosquitto", steps, d -> ctx.mosquittoSpec(d, true), ctx.mosquitto.pid(), false, -1);
+        Sides.Both<List<Level>> both = Sides.run(ctx, id(), r, "mosquitto",
+                () -> ladder(ctx, "Tether", steps, d -> ctx.tetherSpec(d, true), ctx.tether.gateway().pid(), true,
+                        ctx.tether.pids().get("redis")),
+                () -> ladder(ctx, "mosquitto", steps, d -> ctx.mosquittoSpec(d, true), ctx.mosquitto.pid(), false, -1),
+                steps.stream().map(Level::none).toList());
+        List<Level> tether = both.tether();
+        List<Level> mosquitto = both.peer();
 
         Level tTop = tether.get(tether.size() - 1);
         Level mTop = mosquitto.get(mosquitto.size() - 1);
@@ -70,12 +97,13 @@ public final class IdleConnectionsScenario implements Scenario {
         var t = r.table("Per level (connections added in steps; CONNECT with user name and password, then SUBSCRIBE "
                 + "devices/<id>/# at QoS 1; at most " + ctx.scale.connectConcurrency() + " connects in flight)",
                 "system", "connections", "failed", "connects/s", "CONNACK p50 ms", "CONNACK p99 ms", "SUBACK p99 ms",
-                "RSS", "RSS per connection", "Redis per connection");
+                "listen overflows", "RSS", "RSS per connection", "Redis per connection");
         for (int i = 0; i < steps.size(); i++) {
             for (Level l : List.of(tether.get(i), mosquitto.get(i))) {
                 boolean isTether = l == tether.get(i);
                 ScenarioResult.row(t, isTether ? "Tether gateway" : "mosquitto", l.connected(), l.failed(), l.rate(),
-                        l.connack().p50(), l.connack().p99(), l.ready().p99(), Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
+                        l.connack().p50(), l.connack().p99(), l.ready().p99(), l.listenOverflows() + " (drops " + l.listenDrops() + ")",
+                        Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
                         isTether ? Fmt.bytes(l.redisBytesPerConnection()) : "–");
             }
         }
@@ -89,7 +117,9 @@ public final class IdleConnectionsScenario implements Scenario {
                     .number("tether.connect_rate." + k, tl.rate()).number("mosquitto.connect_rate." + k, ml.rate())
                     .number("tether.connack_p99_ms." + k, tl.connack().p99())
                     .number("mosquitto.connack_p99_ms." + k, ml.connack().p99())
-                    .number("tether.failed." + k, tl.failed()).number("mosquitto.failed." + k, ml.failed());
+                    .number("tether.failed." + k, tl.failed()).number("mosquitto.failed." + k, ml.failed())
+                    .number("tether.listen_overflows." + k, tl.listenOverflows())
+                    .number("mosquitto.listen_overflows." + k, ml.listenOverflows());
             if (tl.failures() != null) {
                 r.note("Tether at " + k + ": failed attempts: " + tl.failures());
             }
@@ -104,6 +134,9 @@ public final class IdleConnectionsScenario implements Scenario {
                     + "sandbox does not grant), so one broker process and the one load-generator JVM top out at "
                     + ctx.connectionCap + " connections here. The levels above were capped to that.");
         }
+        r.note("Listen overflows: TcpExtListenOverflows from /proc/net/netstat, its change over the level's connects (the "
+                + "kernel counts for the whole machine, and only the measured system accepts connections meanwhile): a connect "
+                + "that found the broker's accept queue full; the client retries it after the kernel's SYN timeout.");
         r.note("RSS is VmRSS of the process; Tether's is read after a full GC (jcmd GC.run), so it counts live data and the "
                 + "heap the JVM keeps committed, not garbage. Growth is measured from the same process with no device "
                 + "connected. Redis per connection is the growth of Redis's RSS (presence, epoch and session state per device).");
@@ -136,17 +169,20 @@ public final class IdleConnectionsScenario implements Scenario {
             int from = 0;
             for (int level : steps) {
                 List<ConnectSpec> specs = ctx.devices.subList(from, level).stream().map(spec).toList();
+                long[] listen0 = NetStat.listenCounters();
                 MqttClients.Bulk bulk = ctx.mqtt.connectAll(specs, ctx.scale.connectConcurrency(), 0, s -> MqttConn.IGNORE).join();
+                long[] listen1 = NetStat.listenCounters();
                 all.addAll(bulk.connected());
                 from = level;
-                Await.pause(Duration.ofSeconds(2)); // presence and session writes of the last connects land
+                Pause.of(Duration.ofSeconds(2)); // presence and session writes of the last connects land
                 settle(pid, jvm);
                 long rss = ProcessStats.rssBytes(pid);
                 long live = all.stream().filter(MqttConn::isOpen).count();
                 double perConn = live == 0 ? Double.NaN : (double) (rss - rss0) / live;
                 double redisPer = redisPid > 0 && live > 0 ? (double) (ProcessStats.rssBytes(redisPid) - redis0) / live : Double.NaN;
                 Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
-                        bulk.latency().summary(), rss, perConn, redisPer, bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()));
+                        bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1],
+                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()));
                 System.out.printf("bench: 2 idle     %-9s %,d connections (%d failed) at %,.0f/s, RSS %s = %s per connection%n",
                         system, live, level - live, l.rate(), Fmt.bytes(rss), Fmt.bytes(perConn));
                 out.add(l);
@@ -161,6 +197,6 @@ public final class IdleConnectionsScenario implements Scenario {
         if (jvm) {
             Jvm.gc(pid);
         }
-        Await.pause(Duration.ofSeconds(1));
+        Pause.of(Duration.ofSeconds(1));
     }
 }

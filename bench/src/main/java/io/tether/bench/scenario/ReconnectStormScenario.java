@@ -1,19 +1,20 @@
 package io.tether.bench.scenario;
 
-import io.netty.buffer.Unpooled;
 import io.tether.bench.BenchContext;
+import io.tether.bench.Scale;
+import io.tether.bench.measure.NetStat;
+import io.tether.bench.measure.Pause;
 import io.tether.bench.mqtt.ConnectSpec;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.mqtt.MqttConn;
 import io.tether.bench.report.Chart;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.report.ScenarioResult;
-import io.tether.bench.stack.Await;
 import io.tether.bench.stack.Devices.Device;
 import io.tether.bench.stack.Rest;
+import io.tether.testkit.Poll;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,8 @@ public final class ReconnectStormScenario implements Scenario {
     private static final Duration LIVE_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration DRAIN = Duration.ofSeconds(90);
     private static final int RETRIES = 20;
+    /** The run number in this scenario's payloads: a late redelivery of an earlier scenario's message is not counted. */
+    private static final int RUN = 501;
 
     @Override
     public String id() {
@@ -44,11 +47,33 @@ public final class ReconnectStormScenario implements Scenario {
         return "Reconnect storm: all devices drop and reconnect";
     }
 
+    /** One system's storm; {@code listenOverflows}: the kernel's counter over the reconnects. */
     record Storm(int devices, double connectedSeconds, double liveSeconds, long failedAttempts, long retried, long sent, long accepted,
-            long received, long duplicates, double drainSeconds, String failures, double connackP99) {
+            long received, long duplicates, double drainSeconds, String failures, double connackP99, long listenOverflows) {
+        static Storm none(int devices) {
+            return new Storm(devices, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, Double.NaN, null, Double.NaN, 0);
+        }
+
         long lost() {
             return accepted - received;
         }
+    }
+
+    @Override
+    public String description() {
+        return "All connected devices drop at once and reconnect at once while a backend keeps sending to them: time until all "
+                + "are LIVE again, and whether every accepted message arrived.";
+    }
+
+    @Override
+    public String parameters(Scale s, int cap) {
+        return Math.min(s.stormDevices(), cap) + " devices (asked: " + s.stormDevices() + "), messages at " + s.stormRate()
+                + "/s during the storm";
+    }
+
+    @Override
+    public int devices(Scale s, int cap) {
+        return Math.min(s.stormDevices(), cap) + 1; // + mosquitto's publisher
     }
 
     @Override
@@ -56,9 +81,10 @@ public final class ReconnectStormScenario implements Scenario {
         var s = ctx.scale;
         int n = Math.min(s.stormDevices(), Math.min(ctx.connectionCap, ctx.devices.size() - 1));
         List<Device> devices = ctx.devices.subList(0, n);
-        Storm tether = tether(ctx, devices);
-        Support.quiesce(ctx);
-        Storm mosquitto = mosquitto(ctx, devices, ctx.devices.get(n));
+        Sides.Both<Storm> both = Sides.run(ctx, id(), r, "mosquitto", () -> tether(ctx, devices),
+                () -> mosquitto(ctx, devices, ctx.devices.get(n)), Storm.none(n));
+        Storm tether = both.tether();
+        Storm mosquitto = both.peer();
 
         r.headline("reconnect storm: " + Fmt.count(n) + " devices all LIVE again (s)", Fmt.num(tether.liveSeconds()),
                 Fmt.num(mosquitto.connectedSeconds()) + " (all reconnected)", Fmt.ratio(tether.liveSeconds(), mosquitto.connectedSeconds()),
@@ -67,14 +93,14 @@ public final class ReconnectStormScenario implements Scenario {
                 Fmt.count(mosquitto.lost()) + " of " + Fmt.count(mosquitto.accepted()), "", "0");
         var t = r.table(n + " devices drop (TCP reset) and reconnect at once, at most " + s.connectConcurrency()
                 + " connects in flight; messages sent to them at " + s.stormRate() + "/s from just before the drop until all are back",
-                "system", "all connected (s)", "all LIVE (s)", "CONNACK p99 ms", "failed attempts (retried)", "messages sent",
-                "accepted", "received", "lost", "duplicates", "drain after LIVE (s)");
+                "system", "all connected (s)", "all LIVE (s)", "CONNACK p99 ms", "failed attempts (retried)", "listen overflows",
+                "messages sent", "accepted", "received", "lost", "duplicates", "drain after LIVE (s)");
         ScenarioResult.row(t, "Tether", tether.connectedSeconds(), tether.liveSeconds(), tether.connackP99(),
-                tether.failedAttempts() + " (" + tether.retried() + ")", tether.sent(), tether.accepted(), tether.received(), tether.lost(),
-                tether.duplicates(), tether.drainSeconds());
+                tether.failedAttempts() + " (" + tether.retried() + ")", tether.listenOverflows(), tether.sent(), tether.accepted(),
+                tether.received(), tether.lost(), tether.duplicates(), tether.drainSeconds());
         ScenarioResult.row(t, "mosquitto (persistent sessions)", mosquitto.connectedSeconds(), "–", mosquitto.connackP99(),
-                mosquitto.failedAttempts() + " (" + mosquitto.retried() + ")", mosquitto.sent(), mosquitto.accepted(),
-                mosquitto.received(), mosquitto.lost(), mosquitto.duplicates(), mosquitto.drainSeconds());
+                mosquitto.failedAttempts() + " (" + mosquitto.retried() + ")", mosquitto.listenOverflows(), mosquitto.sent(),
+                mosquitto.accepted(), mosquitto.received(), mosquitto.lost(), mosquitto.duplicates(), mosquitto.drainSeconds());
         if (tether.failures() != null) {
             r.note("Tether reconnect attempts that failed (then retried): " + tether.failures());
         }
@@ -86,7 +112,8 @@ public final class ReconnectStormScenario implements Scenario {
                 + "token) and drain on reconnect; duplicates are at-least-once redeliveries, told apart by their sequence number.");
         r.number("devices", n).number("tether.all_connected_s", tether.connectedSeconds()).number("tether.all_live_s", tether.liveSeconds())
                 .number("tether.lost", tether.lost()).number("tether.accepted", tether.accepted())
-                .number("tether.duplicates", tether.duplicates())
+                .number("tether.duplicates", tether.duplicates()).number("tether.listen_overflows", tether.listenOverflows())
+                .number("mosquitto.listen_overflows", mosquitto.listenOverflows())
                 .number("mosquitto.all_connected_s", mosquitto.connectedSeconds()).number("mosquitto.lost", mosquitto.lost())
                 .number("mosquitto.accepted", mosquitto.accepted());
         r.chart(new Chart.Bars("s5-reconnect-storm.png", "Reconnect storm of " + Fmt.count(n) + " devices", "seconds from the drop",
@@ -97,7 +124,7 @@ public final class ReconnectStormScenario implements Scenario {
     private static Storm tether(BenchContext ctx, List<Device> devices) throws Exception {
         var s = ctx.scale;
         Receipts receipts = new Receipts();
-        receipts.begin(1, (long) s.stormRate() * 600);
+        receipts.begin(RUN, (long) s.stormRate() * 600);
         List<ConnectSpec> specs = devices.stream().map(d -> ctx.tetherSpec(d, true)).toList();
         MqttClients.Bulk first = Support.connectAllOrFail(ctx, "Tether storm devices", specs, s.connectConcurrency(), 5, receipts);
         MqttClients.Bulk second = null;
@@ -111,37 +138,36 @@ public final class ReconnectStormScenario implements Scenario {
             AtomicLong accepted = new AtomicLong();
             AtomicLong answered = new AtomicLong();
             Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-            byte[] pad = ".".repeat(s.payloadBytes()).getBytes(StandardCharsets.US_ASCII);
             Thread sender = new Thread(() -> sent.set(Paced.run(s.stormRate(), Long.MAX_VALUE, (seq, due) -> {
                 Device d = devices.get((int) (seq % devices.size()));
-                String prefix = Receipts.prefix(1, seq, due);
-                String payload = prefix + new String(pad, 0, Math.max(0, pad.length - prefix.length()), StandardCharsets.US_ASCII);
+                String payload = new String(Support.payload(Receipts.prefix(RUN, seq, due), s.payloadBytes()), StandardCharsets.US_ASCII);
                 ctx.rest.post(ctx.tether.fanoutPort(), "/v1/messages", "{\"to\":{\"device\":\"" + d.id() + "\"},\"payload\":"
                         + Rest.quote(payload) + "}").whenComplete((a, e) -> {
                             answered.incrementAndGet();
                             if (e == null && a.status() == 202) {
                                 accepted.incrementAndGet();
                             } else {
-                                errors.computeIfAbsent(e != null ? e.getClass().getSimpleName() : "HTTP " + a.status(),
-                                        k -> new AtomicLong()).incrementAndGet();
+                                Support.count(errors, e != null ? e.getClass().getSimpleName() : "HTTP " + a.status());
                             }
                         });
             }, stop::get)), "bench-storm-sender");
             sender.start();
-            Await.pause(Duration.ofMillis(500));
+            Pause.of(Duration.ofMillis(500));
 
             long t0 = System.nanoTime();
+            long overflows0 = NetStat.listenCounters()[0];
             List<CompletableFuture<Void>> drops = first.connected().stream().map(MqttConn::drop).toList();
             CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             second = ctx.mqtt.connectAll(specs, s.connectConcurrency(), RETRIES, x -> receipts).get();
             double connected = (System.nanoTime() - t0) / 1e9;
+            long overflows = NetStat.listenCounters()[0] - overflows0;
             double live = Support.awaitLive(ctx, devices, epochs, LIVE_TIMEOUT);
             double liveAt = Double.isNaN(live) ? Double.NaN : (System.nanoTime() - t0) / 1e9;
             stop.set(true);
             sender.join();
-            Await.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> answered.get() >= sent.get());
+            Poll.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> answered.get() >= sent.get());
             long t1 = System.nanoTime();
-            Await.until(DRAIN, Duration.ofMillis(50), () -> receipts.received() >= accepted.get());
+            Poll.until(DRAIN, Duration.ofMillis(50), () -> receipts.received() >= accepted.get());
             double drain = (System.nanoTime() - t1) / 1e9;
             System.out.printf("bench: 5 storm    Tether    %,d devices: all connected %.1f s, all LIVE %.1f s; %,d accepted, %,d "
                     + "received, %,d duplicates%n", devices.size(), connected, liveAt, accepted.get(), receipts.received(),
@@ -151,7 +177,8 @@ public final class ReconnectStormScenario implements Scenario {
             }
             return new Storm(devices.size(), connected, liveAt, second.failures().values().stream().mapToLong(AtomicLong::get).sum(),
                     second.retried(), sent.get(), accepted.get(), receipts.received(), receipts.duplicates(), drain,
-                    second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99());
+                    second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99(),
+                    overflows);
         } finally {
             MqttClients.disconnectAll(first.connected());
             if (second != null) {
@@ -163,7 +190,7 @@ public final class ReconnectStormScenario implements Scenario {
     private static Storm mosquitto(BenchContext ctx, List<Device> devices, Device publisherDevice) throws Exception {
         var s = ctx.scale;
         Receipts receipts = new Receipts();
-        receipts.begin(1, (long) s.stormRate() * 600);
+        receipts.begin(RUN, (long) s.stormRate() * 600);
         // A persistent session (expiry 1 h): mosquitto keeps the subscription and queues QoS 1 messages while the device is away.
         List<ConnectSpec> fresh = devices.stream().map(d -> ctx.mosquittoSpec(d, true).withSession(true, 3600)).toList();
         List<ConnectSpec> resume = devices.stream().map(d -> ctx.mosquittoSpec(d, true).withSession(false, 3600)).toList();
@@ -172,56 +199,41 @@ public final class ReconnectStormScenario implements Scenario {
                 false)), 1, 2, MqttConn.IGNORE);
         MqttClients.Bulk second = null;
         try {
-            MqttConn publisher = pub.connected().get(0);
-            ArrayDeque<Object[]> queue = new ArrayDeque<>();
-            int[] inflight = {0};
+            WindowedPublisher publisher = new WindowedPublisher(pub.connected().get(0), 16);
             AtomicLong acked = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
-            byte[] pad = ".".repeat(s.payloadBytes()).getBytes(StandardCharsets.US_ASCII);
-            Runnable[] pump = new Runnable[1];
-            pump[0] = () -> {
-                while (inflight[0] < 16 && !queue.isEmpty()) {
-                    Object[] next = queue.poll();
-                    inflight[0]++;
-                    publisher.publish((String) next[0], Unpooled.wrappedBuffer((byte[]) next[1]), (Long) next[2], (c, t, code) -> {
-                        inflight[0]--;
-                        if (code == 0) {
-                            acked.incrementAndGet();
-                        }
-                        pump[0].run();
-                    });
-                }
-            };
             Thread sender = new Thread(() -> sent.set(Paced.run(s.stormRate(), Long.MAX_VALUE, (seq, due) -> {
                 Device d = devices.get((int) (seq % devices.size()));
-                byte[] payload = pad.clone();
-                byte[] prefix = Receipts.prefix(1, seq, due).getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(prefix, 0, payload, 0, Math.min(prefix.length, payload.length));
-                publisher.execute(() -> {
-                    queue.add(new Object[] {"devices/" + d.id() + "/messages", payload, due});
-                    pump[0].run();
-                });
+                publisher.send("devices/" + d.id() + "/messages", Support.payload(Receipts.prefix(RUN, seq, due), s.payloadBytes()), due,
+                        code -> {
+                            if (code == 0) {
+                                acked.incrementAndGet();
+                            }
+                        });
             }, stop::get)), "bench-storm-publisher");
             sender.start();
-            Await.pause(Duration.ofMillis(500));
+            Pause.of(Duration.ofMillis(500));
 
             long t0 = System.nanoTime();
+            long overflows0 = NetStat.listenCounters()[0];
             List<CompletableFuture<Void>> drops = first.connected().stream().map(MqttConn::drop).toList();
             CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             second = ctx.mqtt.connectAll(resume, s.connectConcurrency(), RETRIES, x -> receipts).get();
             double connected = (System.nanoTime() - t0) / 1e9;
+            long overflows = NetStat.listenCounters()[0] - overflows0;
             stop.set(true);
             sender.join();
-            Await.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> acked.get() >= sent.get());
+            Poll.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> acked.get() >= sent.get());
             long t1 = System.nanoTime();
-            Await.until(DRAIN, Duration.ofMillis(50), () -> receipts.received() >= acked.get());
+            Poll.until(DRAIN, Duration.ofMillis(50), () -> receipts.received() >= acked.get());
             double drain = (System.nanoTime() - t1) / 1e9;
             System.out.printf("bench: 5 storm    mosquitto %,d devices: all reconnected %.1f s; %,d acknowledged, %,d received%n",
                     devices.size(), connected, acked.get(), receipts.received());
             return new Storm(devices.size(), connected, Double.NaN, second.failures().values().stream().mapToLong(AtomicLong::get).sum(),
                     second.retried(), sent.get(), acked.get(), receipts.received(), receipts.duplicates(), drain,
-                    second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99());
+                    second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99(),
+                    overflows);
         } finally {
             MqttClients.disconnectAll(pub.connected());
             MqttClients.disconnectAll(first.connected());

@@ -3,13 +3,17 @@ package io.tether.bench.scenario;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tether.bench.BenchContext;
-import io.tether.bench.measure.RedisPipe;
+import io.tether.bench.mqtt.ConnectSpec;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.mqtt.MqttConn;
-import io.tether.bench.stack.Await;
 import io.tether.bench.stack.Devices.Device;
+import io.tether.testkit.Poll;
+import io.tether.testkit.Resp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +43,13 @@ final class Support {
         return failures.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue().get()).collect(Collectors.joining(", "));
     }
 
+    static void count(Map<String, AtomicLong> failures, String reason) {
+        failures.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
     /** Connects with the bulk connector and insists every connection came up. */
-    static MqttClients.Bulk connectAllOrFail(BenchContext ctx, String what, List<io.tether.bench.mqtt.ConnectSpec> specs,
-            int concurrency, int retries, MqttConn.Listener listener) throws Exception {
+    static MqttClients.Bulk connectAllOrFail(BenchContext ctx, String what, List<ConnectSpec> specs, int concurrency, int retries,
+            MqttConn.Listener listener) throws Exception {
         MqttClients.Bulk bulk = ctx.mqtt.connectAll(specs, concurrency, retries, s -> listener).get();
         if (bulk.failed() > 0) {
             MqttClients.disconnectAll(bulk.connected());
@@ -54,77 +62,64 @@ final class Support {
     /**
      * Waits until every device's presence is LIVE and receiving (and newer than {@code olderEpochs} when given);
      * returns the seconds it took, or NaN after {@code timeout}. Polls only the devices not yet seen LIVE, pipelined,
-     * every 100 ms, so that watching does not load Redis much.
+     * every 100 ms, so that watching does not load Redis much. Presence in Redis is the one internal state the
+     * benchmark reads: it is how "LIVE again" is defined.
      */
     static double awaitLive(BenchContext ctx, List<Device> devices, long[] olderEpochs, Duration timeout) {
         long start = System.nanoTime();
-        try (RedisPipe redis = new RedisPipe(ctx.tether.redisPort())) {
-            java.util.List<Integer> pending = new java.util.ArrayList<>();
-            for (int i = 0; i < devices.size(); i++) {
-                pending.add(i);
-            }
-            boolean ok = Await.until(timeout, Duration.ofMillis(100), () -> {
-                List<List<String>> values = redis.hmget(pending.stream().map(i -> BenchContext.presenceKey(devices.get(i).id())).toList(),
-                        "state", "epoch", "receiving");
-                java.util.List<Integer> still = new java.util.ArrayList<>();
-                for (int j = 0; j < values.size(); j++) {
-                    int i = pending.get(j);
-                    List<String> v = values.get(j);
-                    boolean isLive = "LIVE".equals(v.get(0)) && "1".equals(v.get(2))
-                            && (olderEpochs == null || (v.get(1) != null && Long.parseLong(v.get(1)) > olderEpochs[i]));
-                    if (!isLive) {
-                        still.add(i);
-                    }
-                }
-                pending.clear();
-                pending.addAll(still);
-                return pending.isEmpty();
-            });
-            return ok ? (System.nanoTime() - start) / 1e9 : Double.NaN;
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            pending.add(i);
         }
+        boolean ok = Poll.until(timeout, Duration.ofMillis(100), () -> {
+            List<List<String>> values = presence(ctx, pending.stream().map(devices::get).toList(), "state", "epoch", "receiving");
+            List<Integer> still = new ArrayList<>();
+            for (int j = 0; j < values.size(); j++) {
+                int i = pending.get(j);
+                List<String> v = values.get(j);
+                boolean isLive = "LIVE".equals(v.get(0)) && "1".equals(v.get(2))
+                        && (olderEpochs == null || (v.get(1) != null && Long.parseLong(v.get(1)) > olderEpochs[i]));
+                if (!isLive) {
+                    still.add(i);
+                }
+            }
+            pending.clear();
+            pending.addAll(still);
+            return pending.isEmpty();
+        });
+        return ok ? (System.nanoTime() - start) / 1e9 : Double.NaN;
     }
 
     /** The current presence epochs of the devices (0 where none). */
     static long[] epochs(BenchContext ctx, List<Device> devices) {
-        try (RedisPipe redis = new RedisPipe(ctx.tether.redisPort())) {
-            List<List<String>> values = redis.hmget(devices.stream().map(d -> BenchContext.presenceKey(d.id())).toList(), "epoch");
-            long[] out = new long[devices.size()];
-            for (int i = 0; i < out.length; i++) {
-                String e = values.get(i).get(0);
-                out[i] = e == null ? 0 : Long.parseLong(e);
-            }
-            return out;
+        List<List<String>> values = presence(ctx, devices, "epoch");
+        long[] out = new long[devices.size()];
+        for (int i = 0; i < out.length; i++) {
+            String e = values.get(i).get(0);
+            out[i] = e == null ? 0 : Long.parseLong(e);
         }
+        return out;
     }
 
-    /** How many of the devices are LIVE now. */
-    static int countLive(BenchContext ctx, List<Device> devices) {
-        try (RedisPipe redis = new RedisPipe(ctx.tether.redisPort())) {
-            return (int) redis.hmget(devices.stream().map(d -> BenchContext.presenceKey(d.id())).toList(), "state").stream()
-                    .filter(v -> "LIVE".equals(v.get(0))).count();
+    /** {@code HMGET} of the presence hash of every device, pipelined: one list of values (null when absent) per device. */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> presence(BenchContext ctx, List<Device> devices, String... fields) {
+        List<String[]> commands = new ArrayList<>(devices.size());
+        for (Device d : devices) {
+            String[] args = new String[fields.length + 2];
+            args[0] = "HMGET";
+            args[1] = BenchContext.presenceKey(d.id());
+            System.arraycopy(fields, 0, args, 2, fields.length);
+            commands.add(args);
+        }
+        try {
+            return Resp.callAll(ctx.tether.redisPort(), commands).stream().map(v -> (List<String>) v).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading presence from Redis failed", e);
         }
     }
 
     static List<Double> list(double... values) {
         return Arrays.stream(values).boxed().toList();
-    }
-
-    /**
-     * Waits (up to 20 s) until Tether's processes together use less than 60 % of one core over a second, so that work
-     * left from Tether's run (presence updates of closed connections, inbox writes) does not share the CPU with
-     * mosquitto's run.
-     */
-    static void quiesce(BenchContext ctx) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        java.util.Map<String, Long> pids = new java.util.LinkedHashMap<>(ctx.tetherPids());
-        pids.remove("bench");
-        while (System.nanoTime() < deadline) {
-            io.tether.bench.measure.ProcessStats.CpuMeter meter = io.tether.bench.measure.ProcessStats.CpuMeter.start(pids);
-            Await.pause(Duration.ofSeconds(1));
-            io.tether.bench.measure.ProcessStats.CpuUse use = meter.stop();
-            if (use.sum(List.copyOf(pids.keySet())) / use.elapsed() < 0.6) {
-                return;
-            }
-        }
     }
 }

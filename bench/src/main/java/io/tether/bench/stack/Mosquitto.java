@@ -1,5 +1,7 @@
 package io.tether.bench.stack;
 
+import io.tether.testkit.ChildProcess;
+import io.tether.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,7 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * Debian's mosquitto on its own port with a generated config: authentication by a password file (the same
  * device ids and passwords Tether's registry issued, hashed the way mosquitto_passwd does: PBKDF2-SHA512, 101
- * iterations, 12-byte salt), no persistence, no limits on connections or queued messages.
+ * iterations, 12-byte salt), no limit on connections, persistence off or on.
  */
 public final class Mosquitto {
     private static final Path BINARY = Path.of("/usr/sbin/mosquitto");
@@ -46,8 +49,13 @@ public final class Mosquitto {
         }
     }
 
-    /** Starts mosquitto on 127.0.0.1:{@code port}; {@code users} maps user names to passwords. */
-    public static Proc start(Path dir, int port, Map<String, String> users) {
+    /**
+     * Starts mosquitto on 127.0.0.1:{@code port}; {@code users} maps user names to passwords. With {@code persistence}
+     * its in-memory database (sessions, queued messages) is written to {@code dir/mosquitto.db} every second (written
+     * to a new file, fsync'ed, renamed) and no queue is bounded; without, nothing is written and each client's queue
+     * holds at most 100,000 messages.
+     */
+    public static ChildProcess start(Path dir, int port, Map<String, String> users, boolean persistence) {
         if (!installed()) {
             throw new IllegalStateException("mosquitto is not installed: apt-get install -y mosquitto (bench/run does this)");
         }
@@ -56,27 +64,10 @@ public final class Mosquitto {
             Path passwords = dir.resolve("passwords");
             writePasswordFile(passwords, users);
             Path config = dir.resolve("mosquitto.conf");
-            Files.writeString(config, String.join("\n",
-                    "# Written by io.tether.bench.stack.Mosquitto",
-                    "listener " + port + " 127.0.0.1",
-                    // Started as root, mosquitto would switch to the 'mosquitto' account, which cannot read files
-                    // under a private work directory (mktemp -d is mode 700); stay the user that started it.
-                    "user " + System.getProperty("user.name"),
-                    "allow_anonymous false",
-                    "password_file " + passwords,
-                    "persistence false",
-                    "max_connections -1",
-                    "max_queued_messages 100000",
-                    "max_inflight_messages 32",
-                    "set_tcp_nodelay true",
-                    "log_dest file " + dir.resolve("mosquitto.log"),
-                    "log_type error",
-                    "log_type warning",
-                    "connection_messages false",
-                    ""), StandardCharsets.UTF_8);
-            Proc proc = Proc.start("mosquitto", List.of(BINARY.toString(), "-c", config.toString()), dir,
-                    dir.resolve("mosquitto.out"));
-            boolean up = Await.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !proc.isAlive() || listening(port));
+            Files.writeString(config, String.join("\n", configLines(dir, port, passwords, persistence)), StandardCharsets.UTF_8);
+            ChildProcess proc = ChildProcess.start(persistence ? "mosquitto-persistent" : "mosquitto",
+                    List.of(BINARY.toString(), "-c", config.toString()), dir, dir.resolve("mosquitto.out"));
+            boolean up = Poll.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> !proc.isAlive() || listening(port));
             if (!up || !proc.isAlive()) {
                 proc.close();
                 throw new IllegalStateException("mosquitto did not start on " + port + ":\n" + proc.tail(20));
@@ -85,6 +76,40 @@ public final class Mosquitto {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start mosquitto", e);
         }
+    }
+
+    /** What the report says about a configuration. */
+    public static String describe(boolean persistence) {
+        return persistence
+                ? "persistence true, autosave_interval 1 (the whole in-memory database written, fsync'ed and renamed every "
+                        + "second), max_queued_messages 0 (unbounded)"
+                : "persistence false (nothing written), max_queued_messages 100000";
+    }
+
+    private static List<String> configLines(Path dir, int port, Path passwords, boolean persistence) {
+        List<String> lines = new ArrayList<>(List.of(
+                "# Written by io.tether.bench.stack.Mosquitto",
+                "listener " + port + " 127.0.0.1",
+                // Started as root, mosquitto would switch to the 'mosquitto' account, which cannot read files
+                // under a private work directory (mktemp -d is mode 700); stay the user that started it.
+                "user " + System.getProperty("user.name"),
+                "allow_anonymous false",
+                "password_file " + passwords,
+                "max_connections -1",
+                "max_inflight_messages 32",
+                "set_tcp_nodelay true",
+                "log_dest file " + dir.resolve("mosquitto.log"),
+                "log_type error",
+                "log_type warning",
+                "connection_messages false"));
+        if (persistence) {
+            lines.addAll(List.of("persistence true", "persistence_location " + dir + "/", "autosave_interval 1",
+                    "autosave_on_changes false", "max_queued_messages 0"));
+        } else {
+            lines.addAll(List.of("persistence false", "max_queued_messages 100000"));
+        }
+        lines.add("");
+        return lines;
     }
 
     static void writePasswordFile(Path file, Map<String, String> users) throws IOException {

@@ -1,56 +1,50 @@
 package io.tether.bench.stack;
 
-import io.tether.contract.Topics;
+import io.tether.testkit.KafkaBroker;
+import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
+import io.tether.testkit.RedisServer;
+import io.tether.testkit.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The whole of Tether for a benchmark run, on 127.0.0.1 and free ports: Redis, Kafka, the mock APNs (in this JVM),
- * device-registry, fanout-service, push-service and gateway-mqtt, each service a JVM of its own started from its
- * packaged jar with production JVM options ({@link #SERVICE_JVM}, overridable with {@code -Dbench.service.jvm}).
+ * The whole of Tether for a benchmark run, on 127.0.0.1 and free ports, started with the testkit's launchers: Redis
+ * (append-only, with the run's fsync policy), Kafka, the APNs mock (in this JVM), device-registry, fanout-service, push-service
+ * and gateway-mqtt, each service a JVM of its own from its packaged jar in {@code servicesRoot} (the current checkout,
+ * or the other build of an A/B comparison), with the run's {@link JvmFlags}. The services create their Kafka topics
+ * themselves, as in production.
  */
 public final class TetherStack implements AutoCloseable {
     public static final String BUNDLE_ID = "com.example.bench";
-    /**
-     * G1, and the C1 compiler only: six JVMs share two cores here, and C2 compile threads took 40 % of a core in
-     * fanout alone for minutes, starving the services until they fell behind at 400 msg/s (issue 8 note; p99 6.3 s
-     * with C2, 0.75 s without). On nodes with cores to spare, the full JIT is the better default. The gateway gets
-     * more heap for 100k connections.
-     */
-    public static final String SERVICE_JVM = "-Xms128m -Xmx1g -XX:+UseG1GC -XX:TieredStopAtLevel=1";
-    public static final String GATEWAY_JVM = "-Xms128m -Xmx2g -XX:+UseG1GC -XX:TieredStopAtLevel=1";
-    public static final String KAFKA_JVM = "-Xms256m -Xmx1g -XX:+UseG1GC";
+    /** Partitions of every Tether topic: as many as the services' default. */
+    static final int PARTITIONS = 8;
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Started started = new Started();
     private final String apiKey = "tk_bench_" + Long.toHexString(System.nanoTime());
-    private Proc redis;
-    private Proc kafka;
-    private Proc registry;
-    private Proc fanout;
-    private Proc push;
-    private Proc gateway;
-    private BenchApns apns;
-    private int redisPort;
-    private int kafkaPort;
+    private final ApnsSink apnsSink = new ApnsSink();
+    private RedisServer redis;
+    private KafkaBroker kafka;
+    private LocalApns apns;
+    private Path apnsDir;
+    private ServiceProcess registry;
+    private ServiceProcess fanout;
+    private ServiceProcess push;
+    private ServiceProcess gateway;
     private int mqttPort;
-    private int registryPort;
-    private int fanoutPort;
-    private int gatewayHttpPort;
 
     private TetherStack() {
     }
 
-    /** Starts everything, logs under {@code dir}; {@code ackTimeout} is the gateway's PUBACK deadline. */
-    public static TetherStack start(Path dir, Duration ackTimeout) {
+    /** Starts everything, files under {@code dir}; {@code ackTimeout} is the gateway's PUBACK deadline. */
+    public static TetherStack start(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path servicesRoot) {
         TetherStack stack = new TetherStack();
         try {
-            stack.launch(dir, ackTimeout);
+            stack.launch(dir, ackTimeout, jvm, redisFsync, servicesRoot);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -58,45 +52,34 @@ public final class TetherStack implements AutoCloseable {
         }
     }
 
-    private void launch(Path dir, Duration ackTimeout) {
+    private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path root) {
         Path logs = dir.resolve("logs");
-        redisPort = Ports.free();
-        redis = step("redis", () -> Redis.start(dir.resolve("redis"), redisPort));
-        kafkaPort = Ports.free();
-        kafka = step("kafka", () -> Kafka.start(dir.resolve("kafka"), kafkaPort, Ports.free(),
-                withJfr(options("bench.kafka.jvm", KAFKA_JVM), "kafka")));
-        Kafka.createTopics(kafkaBootstrap(), List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS,
-                Topics.PUSH, Topics.DLQ));
-        apns = step("apns (mock)", () -> BenchApns.start(dir.resolve("apns"), Ports.free(), BUNDLE_ID));
-        started.add(apns);
+        redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
+        kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
+        apnsDir = dir.resolve("apns");
+        apns = step("apns (mock)", () -> LocalApns.start(apnsDir, Ports.free(), apnsSink));
 
         Map<String, String> common = new LinkedHashMap<>();
-        common.put("tether.redis.uri", "redis://127.0.0.1:" + redisPort);
-        common.put("tether.kafka.bootstrap-servers", kafkaBootstrap());
-        common.put("tether.kafka.topics.partitions", Integer.toString(Kafka.PARTITIONS));
+        common.put("tether.redis.uri", redis.uri());
+        common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
+        // The services create their topics with this many partitions (and check existing ones against it).
+        common.put("tether.kafka.topics.partitions", Integer.toString(PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
-        // One API key drives up to 10k requests/s here; the per-key limit (1000/s by default) would measure itself.
+        // One API key drives thousands of requests/s here; the per-key limit (1000/s by default) would measure itself.
         common.put("tether.api.rate-limit.enabled", "false");
-        List<String> jvm = options("bench.service.jvm", SERVICE_JVM);
 
-        registryPort = Ports.free();
-        registry = step("device-registry", () -> Service.start("device-registry", registryPort, common,
-                withJfr(jvm, "device-registry"), logs));
-        fanoutPort = Ports.free();
-        fanout = step("fanout-service", () -> Service.start("fanout-service", fanoutPort, common, withJfr(jvm, "fanout-service"), logs));
-
+        registry = service("device-registry", common, jvm.service("device-registry"), logs, root);
+        // A stable name per process, as Helm gives each pod: fanout and push join their groups as static members
+        // (tether.kafka.instance-id), the way production runs them. Builds that predate the key ignore it.
+        Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
+        fanoutConfig.put("tether.kafka.instance-id", "fanout-bench");
+        fanout = service("fanout-service", fanoutConfig, jvm.service("fanout-service"), logs, root);
         Map<String, String> pushConfig = new LinkedHashMap<>(common);
-        pushConfig.put("tether.apns.server-host", "127.0.0.1");
-        pushConfig.put("tether.apns.server-port", String.valueOf(apns.port()));
-        pushConfig.put("tether.apns.trusted-server-certificate", apns.certificatePem().toString());
-        pushConfig.put("tether.apns.apps.bench.bundle-id", BUNDLE_ID);
-        pushConfig.put("tether.apns.apps.bench.team-id", BenchApns.TEAM_ID);
-        pushConfig.put("tether.apns.apps.bench.key-id", BenchApns.KEY_ID);
-        pushConfig.put("tether.apns.apps.bench.signing-key", apns.signingKey().p8().toString());
-        push = step("push-service", () -> Service.start("push-service", Ports.free(), pushConfig, withJfr(jvm, "push-service"), logs));
+        pushConfig.put("tether.kafka.instance-id", "push-bench");
+        pushConfig.putAll(apns.pushServiceConfig(apnsDir, "bench", BUNDLE_ID));
+        push = service("push-service", pushConfig, jvm.service("push-service"), logs, root);
 
         mqttPort = Ports.free();
-        gatewayHttpPort = Ports.free();
         Map<String, String> gatewayConfig = new LinkedHashMap<>(common);
         gatewayConfig.put("tether.gateway.id", "gw-bench");
         gatewayConfig.put("tether.mqtt.host", "127.0.0.1");
@@ -107,38 +90,21 @@ public final class TetherStack implements AutoCloseable {
         // is meant to run as fast as the gateway lets it.
         gatewayConfig.put("tether.mqtt.limits.publish-per-second", "1000000");
         gatewayConfig.put("tether.mqtt.limits.publish-burst", "1000000");
-        gateway = step("gateway-mqtt", () -> Service.start("gateway-mqtt", gatewayHttpPort, gatewayConfig,
-                withJfr(options("bench.gateway.jvm", GATEWAY_JVM), "gateway-mqtt"), logs));
+        gateway = service("gateway-mqtt", gatewayConfig, jvm.gateway(), logs, root);
     }
 
-    private <T> T step(String name, java.util.function.Supplier<T> action) {
+    private ServiceProcess service(String module, Map<String, String> config, List<String> jvm, Path logs, Path root) {
+        return step(module, () -> ServiceProcess.start(module, Ports.free(), config, logs.resolve(module + ".log"), jvm, root));
+    }
+
+    private <T extends AutoCloseable> T step(String name, Supplier<T> action) {
         System.out.printf("bench: starting %-16s ... ", name);
         System.out.flush();
         long t0 = System.nanoTime();
         T result = action.get();
-        if (result instanceof Proc proc) {
-            started.add(proc);
-        }
+        started.add(result);
         System.out.printf("ok (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
         return result;
-    }
-
-    /**
-     * With {@code -Dbench.jfr.dir=DIR} (bench/run --jfr), every JVM records a JFR profile to DIR/<name>.jfr, written at
-     * exit: open with JDK Mission Control or {@code jfr print --events jdk.ExecutionSample}.
-     */
-    private static List<String> withJfr(List<String> options, String name) {
-        String dir = System.getProperty("bench.jfr.dir");
-        if (dir == null || dir.isBlank()) {
-            return options;
-        }
-        List<String> out = new ArrayList<>(options);
-        out.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(dir).resolve(name + ".jfr"));
-        return out;
-    }
-
-    private static List<String> options(String property, String fallback) {
-        return Arrays.stream(System.getProperty(property, fallback).trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     public String apiKey() {
@@ -150,64 +116,61 @@ public final class TetherStack implements AutoCloseable {
     }
 
     public int registryPort() {
-        return registryPort;
+        return registry.httpPort();
     }
 
     public int fanoutPort() {
-        return fanoutPort;
+        return fanout.httpPort();
     }
 
     public int redisPort() {
-        return redisPort;
+        return redis.port();
     }
 
     public String kafkaBootstrap() {
-        return "127.0.0.1:" + kafkaPort;
+        return kafka.bootstrapServers();
     }
 
-    public Proc gateway() {
+    public ServiceProcess gateway() {
         return gateway;
     }
 
-    public Proc kafka() {
-        return kafka;
+    /** The APNs mock's port, its certificate (to trust) and signing key: what any APNs client needs. */
+    public int apnsPort() {
+        return apns.port();
     }
 
-    public Proc redis() {
-        return redis;
+    public Path apnsCertificate() {
+        return apns.certificatePath();
     }
 
-    public Proc fanout() {
-        return fanout;
+    public Path apnsSigningKey() {
+        return LocalApns.signingKey(apnsDir);
     }
 
-    public Proc push() {
-        return push;
+    public ApnsSink apns() {
+        return apnsSink;
     }
 
-    public Proc registry() {
-        return registry;
+    /** Every process of Tether by name (the names the report uses): pids for CPU and memory. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("device-registry", registry.pid());
+        pids.put("fanout-service", fanout.pid());
+        pids.put("push-service", push.pid());
+        pids.put("gateway-mqtt", gateway.pid());
+        pids.put("kafka", kafka.pid());
+        pids.put("redis", redis.pid());
+        return pids;
     }
 
-    public BenchApns apns() {
-        return apns;
-    }
-
-    /** Every process of Tether (services, Kafka, Redis). */
-    public List<Proc> processes() {
-        return List.of(gateway, fanout, push, registry, kafka, redis);
+    public boolean isAlive() {
+        return redis.isAlive() && kafka.isAlive() && registry.isAlive() && fanout.isAlive() && push.isAlive() && gateway.isAlive();
     }
 
     /** Stops what was started, newest first. */
     @Override
-    public synchronized void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.err.println("bench: stopping " + started.get(i) + ": " + e);
-            }
-        }
-        started.clear();
+    public void close() {
+        started.close();
     }
 }

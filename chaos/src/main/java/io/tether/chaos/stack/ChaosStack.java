@@ -77,18 +77,22 @@ public final class ChaosStack implements AutoCloseable {
         common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
         common.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         common.put("tether.api.bootstrap-key", apiKey);
+        // A Tether run without push-service: no app publishes APNs credentials, so the registry and fanout must not ask
+        // for one (else every device registration is refused).
         Map<String, String> registryConfig = new LinkedHashMap<>(common);
-        // Without push-service no app has APNs credentials; the registry would refuse every device.
-        registryConfig.put("tether.registry.require-push-app", Boolean.toString(withPush));
-        ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(),
-                registryConfig, logs.resolve("device-registry.log")));
+        if (!withPush) {
+            registryConfig.put("tether.registry.require-push-app", "false");
+        }
+        ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(), registryConfig,
+                logs.resolve("device-registry.log")));
         Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
         // As in Kubernetes (the pod name, a heartbeat TTL's grace): a restarted fanout gets its partitions back at once,
         // and a gateway whose heartbeat stays away for its TTL is taken for dead.
         fanoutConfig.put("tether.kafka.instance-id", "fanout-1");
         fanoutConfig.put("tether.fanout.gateway-grace", "3s");
-        // Likewise fanout would refuse every message with push options (MqttFuzzIT's downstream: none accepted).
-        fanoutConfig.put("tether.fanout.require-push-app", Boolean.toString(withPush));
+        if (!withPush) {
+            fanoutConfig.put("tether.fanout.require-push-app", "false");
+        }
         ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig,
                 logs.resolve("fanout-service.log")));
         LocalApns apns = null;

@@ -96,7 +96,10 @@ final class DeviceScripts {
     /**
      * Changes fields of an existing record that no index depends on. KEYS[1] record. ARGV[1] device id,
      * ARGV[2] channel to publish the id on afterwards ('' for none), ARGV[3] number n of fields to delete,
-     * ARGV[4..3+n] those fields, then field, value pairs to set. 1 done, 0 no such device.
+     * ARGV[4..3+n] those fields, then field, value pairs to set. 1 done, 0 no such device: nothing is written for a
+     * device that is gone, so a write racing a DELETE never recreates a partial record. A change that is announced
+     * (credentials) also raises the record's credential version, which gateways compare with the one a connection
+     * authenticated under: a missed announcement still closes the connection at their next check.
      */
     static final LuaScript CHANGE_FIELDS = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -110,6 +113,7 @@ final class DeviceScripts {
               redis.call('HSET', KEYS[1], unpack(ARGV, 4 + deletes))
             end
             if ARGV[2] ~= '' then
+              redis.call('HINCRBY', KEYS[1], 'credentialVersion', 1)
               redis.call('PUBLISH', ARGV[2], ARGV[1])
             end
             return 1

@@ -88,14 +88,22 @@ public class DeviceStore {
                 .thenApply(Optional::ofNullable));
     }
 
-    /** Sets a new secret hash and tells gateways, which drop their cached checks and the device's connections. */
+    /**
+     * Sets a new secret hash and ends a revocation; the credential version goes up and gateways are told, so connections
+     * authenticated before (password or certificate) are closed.
+     */
     public CompletionStage<Boolean> replaceSecret(String id, String secretHash, Instant now) {
-        return changeFields(id, true, List.of(), Map.of(DeviceFields.SECRET_HASH, secretHash, DeviceFields.UPDATED_AT, millis(now)));
+        return changeFields(id, true, List.of(DeviceFields.CREDENTIALS_REVOKED),
+                Map.of(DeviceFields.SECRET_HASH, secretHash, DeviceFields.UPDATED_AT, millis(now)));
     }
 
-    /** Removes the secret hash, so no password works, and tells gateways. */
+    /**
+     * Removes the secret hash and marks the credentials revoked, so neither a password nor a client certificate
+     * authenticates the device until the next rotation; the credential version goes up and gateways are told.
+     */
     public CompletionStage<Boolean> revokeSecret(String id, Instant now) {
-        return changeFields(id, true, List.of(DeviceFields.SECRET_HASH), Map.of(DeviceFields.UPDATED_AT, millis(now)));
+        return changeFields(id, true, List.of(DeviceFields.SECRET_HASH),
+                Map.of(DeviceFields.CREDENTIALS_REVOKED, "1", DeviceFields.UPDATED_AT, millis(now)));
     }
 
     public CompletionStage<Boolean> setPushToken(String id, String token, PushEnvironment environment, Instant now) {

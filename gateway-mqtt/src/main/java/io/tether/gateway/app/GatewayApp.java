@@ -16,10 +16,17 @@ import io.tether.gateway.delivery.Recovery;
 import io.tether.gateway.delivery.StaleDeliveries;
 import io.tether.gateway.drain.DrainNotice;
 import io.tether.gateway.drain.Drainer;
+import io.tether.gateway.guard.ConnectGuard;
+import io.tether.gateway.guard.ControlChannel;
+import io.tether.gateway.guard.GuardHooks;
+import io.tether.gateway.guard.GuardedConnect;
+import io.tether.gateway.guard.SessionAudit;
 import io.tether.gateway.metrics.GatewayMetrics;
+import io.tether.gateway.metrics.GuardMetrics;
 import io.tether.gateway.mqtt.ConnectHandler;
 import io.tether.gateway.mqtt.Connections;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
+import io.tether.gateway.mqtt.SessionLimits;
 import io.tether.gateway.mqtt.MqttListener;
 import io.tether.gateway.mqtt.MqttTracing;
 import io.tether.gateway.mqtt.SessionSettings;
@@ -86,7 +93,7 @@ public class GatewayApp {
     private GatewayHeartbeat heartbeat;
     private KafkaProducer<String, byte[]> producer;
     private DeliveryChannel deliveries;
-    private CredentialWatcher credentialWatcher;
+    private ControlChannel control;
     private Drainer drainer;
     private KafkaClientMeters kafkaMeters;
 
@@ -131,16 +138,26 @@ public class GatewayApp {
         heartbeat.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         DeviceAuthenticator authenticator = new DeviceAuthenticator(store, gatewayConfig.credentialCacheTtl());
-        credentialWatcher = new CredentialWatcher(redisClient, authenticator, connections);
+        GuardMetrics guardMetrics = new GuardMetrics(registry);
+        SessionAudit audit = new SessionAudit(store, gatewayId, connections, mqttConfig.limits().connectFailures().knownOriginTtl(),
+                guardMetrics);
+        control = new ControlChannel(redisClient, gatewayId, audit, authenticator);
+        control.start(Duration.ofSeconds(30));
+        vertx.setPeriodic(gatewayConfig.sessionAuditInterval().toMillis(), id -> audit.checkAll());
         MqttConfig.Limits limits = mqttConfig.limits();
+        SessionLimits sessionLimits = new SessionLimits(limits.maxSubscriptions(), limits.maxTopicBytes(), limits.maxTopicLevels(),
+                gatewayConfig.maxInflight(), limits.maxQueuedBytes(), limits.maxPayloadBytes(), guardMetrics::limitRefused);
         SessionSettings settings = new SessionSettings(gatewayConfig.ackTimeout(), gatewayConfig.maxInflight(),
-                limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst());
+                limits.maxPayloadBytes(), limits.publishPerSecond(), limits.publishBurst(), sessionLimits);
+        ConnectGuard guard = GuardSettings.connectGuard(limits.connectFailures(), redis.async(), guardMetrics);
+        GuardHooks hooks = new GuardHooks(guard, audit);
         drainer = new Drainer(vertx, connections, gatewayConfig.drainWindow(), new DrainNotice(gatewayConfig.drainServerReference()));
         MqttTracing tracing = new MqttTracing(spans);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
-            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new ConnectHandler(vertx, store,
-                    events, connections, settings, tracing, metrics, GatewayMetrics.transportOfListener(listener.name()), acknowledgements)));
+            Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new GuardedConnect(vertx, guard, sessionLimits,
+                    new ConnectHandler(vertx, store, events, connections, settings, tracing, metrics,
+                            GatewayMetrics.transportOfListener(listener.name()), acknowledgements, hooks))));
             listenerDeployments.add(vertx.deployVerticle(() -> new MqttListener(listener.options(), connectHandler),
                     new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             LOG.infof("gateway %s: %s on %s:%d", gatewayId, listener.name(), mqttConfig.host(), listener.options().getPort());
@@ -171,8 +188,8 @@ public class GatewayApp {
         for (String deployment : listenerDeployments) {
             vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
-        if (credentialWatcher != null) {
-            credentialWatcher.close();
+        if (control != null) {
+            control.close();
         }
         if (deliveries != null) {
             deliveries.close();

@@ -8,9 +8,17 @@ import io.vertx.mqtt.MqttServerOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The MQTT listeners {@link MqttConfig} asks for: TCP, TLS, WebSocket and WebSocket over TLS. */
 final class Listeners {
+    private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    /** Forward-secret AEAD suites only: TLS 1.3's, then TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305. */
+    static final List<String> DEFAULT_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private Listeners() {
     }
 
@@ -54,7 +62,9 @@ final class Listeners {
             certs.addCertPath(pair.cert()).addKeyPath(pair.key());
         }
         options.setSsl(true).setSni(pairs.size() > 1).setKeyCertOptions(certs);
-        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+        options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(protocols(tls.protocols())));
+        // Forward-secret AEAD suites only (MqttConfig.Tls#cipherSuites): a client that offers none of them is refused.
+        tls.cipherSuites().orElse(DEFAULT_CIPHER_SUITES).forEach(options::addEnabledCipherSuite);
         ClientAuth clientAuth = ClientAuth.valueOf(tls.clientAuth());
         options.setClientAuth(clientAuth);
         tls.clientCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));
@@ -62,5 +72,15 @@ final class Listeners {
             throw new IllegalStateException("client certificates need tether.mqtt.tls.client-ca");
         }
         return options;
+    }
+
+    /** TLS 1.2 and 1.3 only: an older version asked for is a configuration error, not something to serve. */
+    static List<String> protocols(List<String> asked) {
+        for (String protocol : asked) {
+            if (!ALLOWED_PROTOCOLS.contains(protocol)) {
+                throw new IllegalStateException("tether.mqtt.tls.protocols: " + protocol + " is not allowed (TLSv1.2, TLSv1.3)");
+            }
+        }
+        return asked;
     }
 }

@@ -24,11 +24,21 @@ public interface GatewayConfig {
     Duration heartbeatTtl();
 
     /**
-     * How long a verified device password is trusted without asking Redis again. Rotation and revocation in the
-     * registry end it at once (Redis pub/sub); this bounds the rest. Default 30 s.
+     * How long a verified device password is trusted by the device HTTPS endpoint without asking Redis again (CONNECT
+     * never uses a cache). Rotation, revocation and deletion end it at once (Redis pub/sub), a lost subscription ends
+     * every entry when it comes back; this bounds the rest. Default 10 s.
      */
-    @WithDefault("30s")
+    @WithDefault("10s")
     Duration credentialCacheTtl();
+
+    /**
+     * How often every connection held here is checked against Redis (device deleted, credentials revoked or rotated,
+     * a newer connection of the device on another gateway). Revocations and takeovers arrive at once over pub/sub, and
+     * every connection is also checked whenever that subscription comes back after a loss; this audit bounds what any
+     * other loss could leave open. One small script per connection per interval. Default 5 min.
+     */
+    @WithDefault("5m")
+    Duration sessionAuditInterval();
 
     /** How many deliveries may await PUBACK on one connection. Default 32. */
     @WithDefault("32")

@@ -2,6 +2,7 @@ package io.tether.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,9 +51,15 @@ public interface MqttConfig {
         /** PEM file of the CAs that issue device client certificates. */
         Optional<String> clientCa();
 
-        /** TLS versions. Default TLSv1.2 and TLSv1.3. */
+        /** TLS versions: TLSv1.2 and TLSv1.3 only (anything older is refused at start). Default both. */
         @WithDefault("TLSv1.2,TLSv1.3")
         List<String> protocols();
+
+        /**
+         * Cipher suites. Default: forward-secret AEAD suites only, TLS 1.3's three and TLS 1.2's ECDHE with AES-GCM or
+         * ChaCha20-Poly1305 (ECDSA and RSA certificates); see {@code Listeners.DEFAULT_CIPHER_SUITES}.
+         */
+        Optional<List<String>> cipherSuites();
     }
 
     /** A certificate chain and its key, as PEM file paths. */
@@ -86,5 +93,77 @@ public interface MqttConfig {
         /** Burst of PUBLISHes above the rate. Default 200. */
         @WithDefault("200")
         int publishBurst();
+
+        /** Topic filters one connection may be subscribed to at once; beyond, SUBACK 0x97 (quota exceeded). Default 32. */
+        @WithDefault("32")
+        int maxSubscriptions();
+
+        /**
+         * Longest topic name or filter a device may use (PUBLISH, SUBSCRIBE, will), in UTF-8 bytes; beyond, 0x90 topic
+         * name invalid (PUBLISH, will) or 0x8F topic filter invalid (SUBSCRIBE). Default 256.
+         */
+        @WithDefault("256")
+        int maxTopicBytes();
+
+        /** Most levels ({@code a/b/c} has 3) in a topic name or filter; beyond, as for {@link #maxTopicBytes}. Default 8. */
+        @WithDefault("8")
+        int maxTopicLevels();
+
+        /**
+         * Payload bytes of one connection's PUBLISHes on their way to Kafka at once; beyond, the PUBLISH is refused with
+         * 0x97 (quota exceeded). Together with the Receive Maximum CONNACK announces ({@code tether.gateway.max-inflight}
+         * QoS 1 PUBLISHes awaiting PUBACK; beyond, DISCONNECT 0x93), it bounds what one device holds in the gateway.
+         * Default 1 MiB.
+         */
+        @WithDefault("1048576")
+        int maxQueuedBytes();
+
+        /** Failed CONNECTs, counted across every gateway in Redis. */
+        ConnectFailures connectFailures();
+    }
+
+    /**
+     * Failed CONNECTs (wrong or missing credentials) slow down their source: per source address (an IPv6 address by its
+     * /64), and per client id. Beyond a few free failures the source must wait, the wait doubling up to a maximum, and a
+     * CONNECT that comes too early is refused unheard with 0x97 (quota exceeded; MQTT 3.1.1: 0x03 server unavailable);
+     * an address that keeps failing is banned: 0x8A (MQTT 3.1.1: 0x05 not authorised). A device connecting from an
+     * address it authenticated from before is never held back, so an attack on its id does not lock it out.
+     */
+    interface ConnectFailures {
+        /** Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long failures are remembered after the last one. Default 10 min. */
+        @WithDefault("10m")
+        Duration window();
+
+        /** The wait after the first failure beyond the free ones; it doubles with each failure. Default 1 s. */
+        @WithDefault("1s")
+        Duration firstWait();
+
+        /** The longest wait. Default 60 s. */
+        @WithDefault("60s")
+        Duration maxWait();
+
+        /** Failures of one address before it must wait. Default 10. */
+        @WithDefault("10")
+        int freePerAddress();
+
+        /** Failures (and refused attempts) of one address after which it is banned. Default 50. */
+        @WithDefault("50")
+        int banAfter();
+
+        /** How long a ban lasts. Default 15 min. */
+        @WithDefault("15m")
+        Duration ban();
+
+        /** Failures with one client id before it must wait (never banned: that would lock the device out). Default 5. */
+        @WithDefault("5")
+        int freePerClientId();
+
+        /** How long an address a device authenticated from stays known as its own. Default 30 days. */
+        @WithDefault("P30D")
+        Duration knownOriginTtl();
     }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,12 +38,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private final GatewayMetrics metrics;
     private final String transport;
     private final Acknowledgements acknowledgements;
+    private final ConnectHooks hooks;
 
     /** @param transport the listener's transport label for the metrics: tcp, tls, ws or wss */
     public ConnectHandler(Vertx vertx, GatewayStore store, EventPublisher events,
             Connections connections, SessionSettings settings, MqttTracing tracing, GatewayMetrics metrics, String transport,
-            Acknowledgements acknowledgements) {
+            Acknowledgements acknowledgements, ConnectHooks hooks) {
         this.acknowledgements = acknowledgements;
+        this.hooks = hooks;
         this.metrics = metrics;
         this.transport = transport;
         this.vertx = vertx;
@@ -59,6 +62,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
+            hooks.refused(endpoint);
             metrics.authFailure("client-id-invalid");
             endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
@@ -75,18 +79,23 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 .compose(found -> whileOpen(closed, () -> found.filter(info -> authorized(endpoint, deviceId, info))
                         .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(new NotAuthorized()))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info.epoch(),
+                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info,
                                 Grants.fromHashes(List.of(info.grants(), user)), context))))
-                .onSuccess(session -> {
+                .onSuccess(opened -> {
                     // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered).
-                    session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
+                    opened.session().metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
                     answer(endpoint, () -> endpoint.accept(false, mqtt5 ? MqttProps.connack(settings.maxInflight()) : MqttProperties.NO_PROPERTIES));
+                    if (opened.takenOver()) {
+                        opened.session().takeOver(); // a newer connection of the device was claimed meanwhile, elsewhere
+                    }
                 })
-                .onFailure(error -> {
+                .onFailure(failure -> {
+                    Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (error instanceof ClosedBeforeConnack || closed.getAsBoolean()) {
                         LOG.debugf("CONNECT of %s: the connection closed before CONNACK", deviceId);
                         metrics.connectError("closed-before-connack");
                     } else if (error instanceof NotAuthorized) {
+                        hooks.refused(endpoint);
                         answer(endpoint, () -> {
                             metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
                             endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
@@ -134,7 +143,13 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
-    private Future<DeviceSession> open(MqttEndpoint endpoint, Future<Void> socketClosed, long epoch, Grants grants, Context context) {
+    /** A session opened for a CONNECT; {@code takenOver} when a newer connection of the device holds it already. */
+    private record Opened(DeviceSession session, boolean takenOver) {
+    }
+
+    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, GatewayStore.ConnectInfo info, Grants grants,
+            Context context) {
+        long epoch = info.epoch();
         DeviceSession session = new DeviceSession(endpoint, socketClosed, epoch, vertx, context, events, connections, store, grants,
                 settings, tracing, acknowledgements);
         session.bind();
@@ -147,8 +162,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         // Both before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
         CompletionStage<Void> announced = connections.announce(session);
         CompletionStage<Void> reported = events.presence(connected);
-        return Future.fromCompletionStage(announced.thenCombine(reported, (a, b) -> session), context)
-                .onFailure(error -> connections.remove(session));
+        // Registered first, then claimed: a takeover notice or credential change published after the claim finds it.
+        CompletionStage<GatewayStore.Claim> claimed = hooks.claim(endpoint, session, info.credentialVersion());
+        CompletionStage<Opened> opened = announced.thenCombine(reported, (a, b) -> session).thenCombine(claimed, (s, claim) -> {
+            if (claim == GatewayStore.Claim.CREDENTIALS_CHANGED) {
+                throw new NotAuthorized(); // revoked, rotated or deleted since connect.lua read it
+            }
+            return new Opened(s, claim == GatewayStore.Claim.TAKEN_OVER);
+        });
+        return Future.fromCompletionStage(opened, context).onFailure(error -> connections.remove(session));
     }
 
     /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -21,15 +22,22 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Checks a device's credentials. Passwords are 256-bit random secrets, so one SHA-256 is enough (no slow
- * hash), and a verified hash is cached briefly: a reconnect storm of 100k devices does not become 100k Redis
- * reads. Rotation and revocation drop the cache entry at once through {@link #forget}; the TTL bounds the
- * rest. A TLS client certificate whose CN is the device id also authenticates it.
+ * Checks a device's credentials. Passwords are 256-bit random secrets, so one SHA-256 is enough (no slow hash); a TLS
+ * client certificate whose CN is the device id also authenticates the device.
+ *
+ * <p>CONNECT checks against what connect.lua just read of the device ({@link #matches}), uncached, so a deleted or
+ * revoked device is refused at once however it authenticates. {@link #authenticate} (for device HTTPS requests) caches
+ * a verified password briefly, so that a burst of requests is not a Redis read each. That cache cannot outlive a
+ * revocation: the registry's announcement drops the device's entry ({@link #forget}); a lost subscription, which is
+ * the only way to miss one, drops every entry when it comes back ({@link #forgetAll}); a lookup that raced a change is
+ * not cached; and the TTL bounds anything else.
  */
 public final class DeviceAuthenticator {
     private final GatewayStore store;
     private final long cacheMillis;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Raised by every forget: a lookup that started before one may have read what it forgot. */
+    private final AtomicLong changes = new AtomicLong();
 
     private record Verified(String hash, long untilMillis) {
     }
@@ -50,13 +58,26 @@ public final class DeviceAuthenticator {
         if (cached != null && cached.untilMillis() > now && equal(cached.hash(), presented)) {
             return CompletableFuture.completedFuture(true);
         }
+        long changesBefore = changes.get();
         return store.secretHash(deviceId).thenApply(stored -> {
             boolean ok = stored.map(hash -> equal(hash, presented)).orElse(false);
-            if (ok && cacheMillis > 0) {
+            if (ok && cacheMillis > 0 && changes.get() == changesBefore) {
                 verified.put(deviceId, new Verified(presented, now + cacheMillis));
             }
             return ok;
         });
+    }
+
+    /** The device's credentials changed (rotated, revoked, deleted): its next check reads Redis again. */
+    public void forget(String deviceId) {
+        changes.incrementAndGet();
+        verified.remove(deviceId);
+    }
+
+    /** Changes may have been missed (the subscription was lost): every next check reads Redis again. */
+    public void forgetAll() {
+        changes.incrementAndGet();
+        verified.clear();
     }
 
     /**
@@ -90,11 +111,6 @@ public final class DeviceAuthenticator {
         } catch (SSLPeerUnverifiedException | InvalidNameException e) {
             return Optional.empty();
         }
-    }
-
-    /** The device's credentials changed (rotated, revoked): the next connect checks Redis again. */
-    public void forget(String deviceId) {
-        verified.remove(deviceId);
     }
 
     private static boolean equal(String a, String b) {

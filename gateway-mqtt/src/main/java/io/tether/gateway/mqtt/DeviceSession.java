@@ -15,6 +15,7 @@ import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPubAckMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class DeviceSession implements Upstream.Session {
     private final Upstream upstream;
     private final Grants grants;
     private final Future<Void> socketClosed;
+    private final SessionLimits limits;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private ConnectionMeter meter = ConnectionMeter.NONE;
     private boolean receivingReported;
@@ -79,6 +81,7 @@ public final class DeviceSession implements Upstream.Session {
                 () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis());
         this.upstream = new Upstream(deviceId, grants, settings, events, store, tracing, control, context, this);
         this.grants = grants;
+        this.limits = settings.limits();
     }
 
     public String deviceId() {
@@ -120,7 +123,10 @@ public final class DeviceSession implements Upstream.Session {
         List<MqttSubAckReasonCode> codes = new ArrayList<>();
         for (var subscription : message.topicSubscriptions()) {
             String filter = subscription.topicName();
-            if (TopicPolicy.maySubscribe(deviceId, filter, grants)) {
+            var refused = limits.subscribeRefusal(filter, subscriptions);
+            if (refused.isPresent()) {
+                codes.add(refused.get());
+            } else if (TopicPolicy.maySubscribe(deviceId, filter, grants)) {
                 MqttQoS granted = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
                 subscriptions.add(filter, granted);
                 codes.add(MqttSubAckReasonCode.qosGranted(granted));
@@ -142,8 +148,18 @@ public final class DeviceSession implements Upstream.Session {
     }
 
     private void onUnsubscribe(MqttUnsubscribeMessage message) {
-        message.topics().forEach(subscriptions::remove);
-        endpoint.unsubscribeAcknowledge(message.messageId());
+        if (!control.isMqtt5()) {
+            message.topics().forEach(subscriptions::remove);
+            endpoint.unsubscribeAcknowledge(message.messageId());
+            return;
+        }
+        // MQTT 5's UNSUBACK carries one reason code per filter (a client refuses one without).
+        List<MqttUnsubAckReasonCode> codes = new ArrayList<>();
+        for (String filter : message.topics()) {
+            codes.add(subscriptions.contains(filter) ? MqttUnsubAckReasonCode.SUCCESS : MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED);
+            subscriptions.remove(filter);
+        }
+        endpoint.unsubscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
     }
 
     // ---- downstream -----------------------------------------------------------------------------------------
@@ -216,8 +232,8 @@ public final class DeviceSession implements Upstream.Session {
         context.runOnContext(v -> control.disconnect(MqttDisconnectReasonCode.NOT_AUTHORIZED, "revoked"));
     }
 
-    /** Another connection with the same client id arrived: MQTT says the old one goes. */
-    void takeOver() {
+    /** Another connection with the same client id arrived (here or on another gateway): MQTT says the old one goes. */
+    public void takeOver() {
         context.runOnContext(v -> control.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "takeover"));
     }
 

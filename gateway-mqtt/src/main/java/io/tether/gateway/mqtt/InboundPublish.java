@@ -79,6 +79,7 @@ final class InboundPublish {
             case NOT_AUTHORIZED -> MqttDisconnectReasonCode.NOT_AUTHORIZED;
             case PAYLOAD_FORMAT_INVALID -> MqttDisconnectReasonCode.PAYLOAD_FORMAT_INVALID;
             case QUOTA_EXCEEDED -> MqttDisconnectReasonCode.QUOTA_EXCEEDED;
+            case TOPIC_NAME_INVALID -> MqttDisconnectReasonCode.TOPIC_NAME_INVALID;
             default -> MqttDisconnectReasonCode.UNSPECIFIED_ERROR;
         };
     }

@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param maxPayloadBytes  largest PUBLISH payload accepted from a device
  * @param publishPerSecond sustained PUBLISH rate per connection
  * @param publishBurst     PUBLISHes allowed at once above the rate
+ * @param limits           subscriptions, topics, will and what is on its way to Kafka
  */
-public record SessionSettings(Duration ackTimeout, int maxInflight, int maxPayloadBytes, int publishPerSecond, int publishBurst) {
+public record SessionSettings(Duration ackTimeout, int maxInflight, int maxPayloadBytes, int publishPerSecond, int publishBurst,
+        SessionLimits limits) {
 }

@@ -48,6 +48,14 @@ final class SubscriptionSet {
         return false;
     }
 
+    int size() {
+        return filters.size();
+    }
+
+    boolean contains(String filter) {
+        return filters.containsKey(filter);
+    }
+
     List<String> all() {
         return new ArrayList<>(filters.keySet());
     }

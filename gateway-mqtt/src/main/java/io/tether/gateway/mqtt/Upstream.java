@@ -31,6 +31,8 @@ final class Upstream {
     private final Grants grants;
     private final SessionSettings settings;
     private final PublishLimiter limiter;
+    private final SessionLimits limits;
+    private final UpstreamBudget budget;
     private final EventPublisher events;
     private final GatewayStore store;
     private final MqttTracing tracing;
@@ -56,6 +58,8 @@ final class Upstream {
         this.grants = grants;
         this.settings = settings;
         this.limiter = new PublishLimiter(settings.publishPerSecond(), settings.publishBurst());
+        this.limits = settings.limits();
+        this.budget = limits.budget();
         this.events = events;
         this.store = store;
         this.tracing = tracing;
@@ -71,19 +75,55 @@ final class Upstream {
             return;
         }
         if (publish.payloadLength() > settings.maxPayloadBytes()) {
+            limits.refused("payload");
             publish.refuseTooLarge();
             return;
         }
         if (!limiter.tryAcquire()) {
+            limits.refused("rate");
             publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "publish rate exceeded");
             return;
         }
-        switch (TopicPolicy.classifyPublish(deviceId, publish.topic(), grants)) {
+        if (!limits.topicFits(publish.topic())) {
+            limits.refused("topic");
+            publish.refuse(MqttPubAckReasonCode.TOPIC_NAME_INVALID, "topic too long or too deep");
+            return;
+        }
+        TopicPolicy.PublishKind kind = TopicPolicy.classifyPublish(deviceId, publish.topic(), grants);
+        if (kind == TopicPolicy.PublishKind.DENIED) {
+            publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+            return;
+        }
+        if (!reserve(publish)) {
+            return;
+        }
+        switch (kind) {
             case OWN, GRANTED -> forward(publish);
             case LIFECYCLE -> onLifecycle(publish);
             case PUSH_TOKEN -> onPushToken(publish);
-            case DENIED -> publish.refuse(MqttPubAckReasonCode.NOT_AUTHORIZED, "topic not allowed");
+            default -> throw new IllegalStateException(kind.name());
         }
+    }
+
+    /** Room in the connection's {@link UpstreamBudget}, or the refusal: beyond the Receive Maximum, or too many bytes. */
+    private boolean reserve(InboundPublish publish) {
+        return switch (budget.take(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength())) {
+            case TAKEN -> true;
+            case INFLIGHT_EXCEEDED -> {
+                limits.refused("inflight");
+                connection.disconnect(MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive-maximum-exceeded");
+                yield false;
+            }
+            case BYTES_EXCEEDED -> {
+                limits.refused("queued-bytes");
+                publish.refuse(MqttPubAckReasonCode.QUOTA_EXCEEDED, "too much on its way to Kafka");
+                yield false;
+            }
+        };
+    }
+
+    private void release(InboundPublish publish) {
+        budget.release(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength());
     }
 
     /** Continues the device's MQTT 5 {@code traceparent}, if it sent one, into the Kafka record of tether.upstream. */
@@ -109,6 +149,7 @@ final class Upstream {
             default -> null;
         };
         if (kind == null) {
+            release(publish);
             publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "lifecycle payload must be background or foreground");
             return;
         }
@@ -122,6 +163,7 @@ final class Upstream {
         try {
             report = PushTokenReport.parse(publish.payload());
         } catch (IllegalArgumentException e) {
+            release(publish);
             publish.refuse(MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, e.getMessage());
             return;
         }
@@ -137,11 +179,9 @@ final class Upstream {
 
     /** QoS 1/2: acknowledge only once the record is durable; on failure the client must send it again. */
     private void acknowledgeWhenDurable(InboundPublish publish, CompletionStage<Void> durable) {
-        if (publish.qos() == MqttQoS.AT_MOST_ONCE) {
-            return;
-        }
         Future.fromCompletionStage(durable, context).onComplete(result -> {
-            if (session.isClosed()) {
+            release(publish);
+            if (publish.qos() == MqttQoS.AT_MOST_ONCE || session.isClosed()) {
                 return;
             }
             if (result.succeeded()) {

@@ -14,12 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** What the gateway reads and writes in Redis. All Lettuce futures stay inside this class. */
 public final class GatewayStore {
     private static final LuaScript CONNECT = LuaScript.load(GatewayStore.class, "connect.lua");
+    private static final LuaScript CLAIM = LuaScript.load(GatewayStore.class, "claim.lua");
+    private static final LuaScript PUSH_TOKEN = LuaScript.load(GatewayStore.class, "push-token.lua");
 
     private final RedisAsyncCommands<String, String> redis;
 
@@ -30,11 +33,22 @@ public final class GatewayStore {
      * @param userId     the device's user, or null
      * @param grants     the device's own grants (filter → actions); its user's come from {@link #userGrants}
      * @param epoch      the new connection's epoch
+     * @param credentialVersion the device's credential version now; the connection's claim holds on to it
      */
-    public record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch) {
+    public record ConnectInfo(String secretHash, String userId, Map<String, String> grants, long epoch, long credentialVersion) {
     }
 
-    /** The device's connect-time facts and a new epoch; empty when the device is unknown. */
+    /** What a claim of a connection found (see claim.lua). */
+    public enum Claim {
+        /** The connection holds the device. */
+        HELD,
+        /** A newer connection of the device holds it: this one must go (DISCONNECT 0x8E). */
+        TAKEN_OVER,
+        /** The device was deleted, or its credentials revoked or rotated since the connection authenticated. */
+        CREDENTIALS_CHANGED
+    }
+
+    /** The device's connect-time facts and a new epoch; empty when the device is unknown or its credentials are revoked. */
     public CompletionStage<Optional<ConnectInfo>> connect(String deviceId) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         return CONNECT.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.record(), keys.epoch(), keys.grants()},
@@ -43,11 +57,32 @@ public final class GatewayStore {
                         return Optional.empty();
                     }
                     Map<String, String> grants = new java.util.LinkedHashMap<>();
-                    for (int i = 4; i + 1 < r.size(); i += 2) {
+                    for (int i = 5; i + 1 < r.size(); i += 2) {
                         grants.put((String) r.get(i), (String) r.get(i + 1));
                     }
                     String user = (String) r.get(2);
-                    return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3)));
+                    return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3), (Long) r.get(4)));
+                });
+    }
+
+    /**
+     * Claims the device for the connection {@code epoch} on {@code gatewayId}, or checks the claim again: tells the
+     * gateway of an older connection to close it, and says whether this one still holds and may (see claim.lua).
+     *
+     * @param credentialVersion the version the connection authenticated under; empty when checking an existing claim
+     * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl};
+     *                          empty when checking an existing claim
+     */
+    public CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
+            Optional<String> source, Duration sourceTtl) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins()},
+                gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source.orElse(""),
+                Long.toString(sourceTtl.toMillis())).thenApply(r -> switch (r.intValue()) {
+                    case 1 -> Claim.HELD;
+                    case 0 -> Claim.TAKEN_OVER;
+                    default -> Claim.CREDENTIALS_CHANGED;
                 });
     }
 
@@ -60,7 +95,7 @@ public final class GatewayStore {
         this.redis = redis;
     }
 
-    /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown. */
+    /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     public CompletionStage<Optional<String>> secretHash(String deviceId) {
         return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
     }
@@ -95,15 +130,10 @@ public final class GatewayStore {
         });
     }
 
-    /** Stores a standard push token the device reported itself; false when the device record is gone. */
+    /** Stores a standard push token the device reported itself; false (and nothing written) when the device record is gone. */
     public CompletionStage<Boolean> updatePushToken(String deviceId, String token, String environment) {
-        String record = RedisKeys.device(deviceId).record();
-        return redis.exists(record).thenCompose(n -> n == 0 ? CompletableFuture.completedFuture(false)
-                : redis.hset(record, Map.of(
-                        DeviceFields.PUSH_TOKEN, token,
-                        DeviceFields.PUSH_ENVIRONMENT, environment,
-                        DeviceFields.PUSH_TOKEN_UPDATED_AT, Long.toString(System.currentTimeMillis()),
-                        DeviceFields.UPDATED_AT, Long.toString(System.currentTimeMillis()))).thenApply(x -> true));
+        return PUSH_TOKEN.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.device(deviceId).record()},
+                token, environment, Long.toString(System.currentTimeMillis())).thenApply(n -> n == 1L);
     }
 
     /**

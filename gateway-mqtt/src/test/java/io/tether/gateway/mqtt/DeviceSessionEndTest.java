@@ -128,7 +128,8 @@ class DeviceSessionEndTest {
 
     private DeviceSession newSession() {
         Acknowledgements acknowledgements = new Acknowledgements(fake(Inbox.class), "gw-a", retry, metrics);
-        SessionSettings settings = new SessionSettings(Duration.ofSeconds(30), 16, 1024, 10, 10);
+        SessionSettings settings = new SessionSettings(Duration.ofSeconds(30), 16, 1024, 10, 10,
+                new SessionLimits(8, 256, 8, 16, 1 << 20, 1024, limit -> { }));
         return new DeviceSession(endpoint.proxy, socket.future(), 1L, vertx, context, events, connections, store, Grants.NONE, settings,
                 new MqttTracing(spans), acknowledgements);
     }

@@ -3,7 +3,12 @@ package io.tether.rest.auth;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.Startup;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tether.rest.limit.AuthFailureMetrics;
+import io.tether.rest.limit.FailedAuthLimiter;
 import io.tether.rest.limit.RateLimiter;
+import io.tether.runtime.limit.FailureLog;
+import io.tether.runtime.limit.FailurePolicy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -44,6 +49,22 @@ public class ApiAuthBeans {
     @Singleton
     DeviceCredentialVerifier noDevices() {
         return (deviceId, password) -> CompletableFuture.completedFuture(false);
+    }
+
+    /** Failed authentications per source address, counted in the service's Redis when it has one. */
+    @Produces
+    @Singleton
+    FailedAuthLimiter failedAuthLimiter(ApiConfig config, Instance<StatefulRedisConnection<String, String>> redis,
+            Instance<MeterRegistry> registry) {
+        FailedAuthLimiter.Listener metrics = registry.isResolvable() ? new AuthFailureMetrics(registry.get()) : FailedAuthLimiter.Listener.NONE;
+        ApiConfig.AuthFailures limit = config.authFailures();
+        if (!limit.enabled()) {
+            return new FailedAuthLimiter(null, null, System::currentTimeMillis, metrics);
+        }
+        FailurePolicy policy = new FailurePolicy(limit.free(), limit.firstWait(), limit.maxWait(), limit.banAfter(), limit.ban(),
+                limit.window());
+        FailureLog log = redis.isResolvable() ? new FailureLog(redis.get().async(), System::currentTimeMillis) : null;
+        return new FailedAuthLimiter(log, policy, System::currentTimeMillis, metrics);
     }
 
     @Produces

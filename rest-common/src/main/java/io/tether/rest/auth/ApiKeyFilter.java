@@ -3,10 +3,13 @@ package io.tether.rest.auth;
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.mutiny.Uni;
 import io.tether.contract.DeviceId;
+import io.tether.contract.SourceAddress;
+import io.tether.rest.limit.FailedAuthLimiter;
 import io.tether.rest.limit.RateLimiter;
 import io.tether.rest.problem.Problem;
 import io.tether.rest.problem.ProblemResponses;
 import io.tether.rest.problem.ProblemType;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -19,9 +22,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards every {@code /v1/} request, in this order: who is calling (a bearer API key, or on
- * {@link DeviceAuthenticated} endpoints a device with HTTP Basic; 401 otherwise), the caller's request rate
- * (429 with {@code Retry-After}), and the key's scopes ({@link RequiresScope}; 403). Runs after matching (it
+ * Guards every {@code /v1/} request, in this order: whether its source address failed to authenticate too often
+ * ({@link FailedAuthLimiter}: 429 with {@code Retry-After}, its credentials unread), who is calling (a bearer API key,
+ * or on {@link DeviceAuthenticated} endpoints a device with HTTP Basic; 401 otherwise, counted against the address),
+ * the caller's request rate (429 with {@code Retry-After}), and the key's scopes ({@link RequiresScope}; 403). Runs after matching (it
  * needs the resource's annotations) but before the body is read, so an unauthenticated caller learns nothing
  * from validation errors. Presented secrets never reach a log or an answer.
  */
@@ -35,33 +39,40 @@ public class ApiKeyFilter {
     private final DeviceCredentialVerifier devices;
     private final CurrentCaller caller;
     private final RateLimiter limiter;
+    private final FailedAuthLimiter failures;
 
     @Inject
     public ApiKeyFilter(ApiKeyVerifier verifier, DeviceCredentialVerifier devices, CurrentCaller caller,
-                        RateLimiter limiter) {
+                        RateLimiter limiter, FailedAuthLimiter failures) {
         this.verifier = verifier;
         this.devices = devices;
         this.caller = caller;
         this.limiter = limiter;
+        this.failures = failures;
     }
 
     @ServerRequestFilter
-    public Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         if (!isApiRequest(request, resource)) {
             return Uni.createFrom().nullItem();
         }
         String path = request.getUriInfo().getRequestUri().getRawPath();
+        String source = SourceAddress.of(http.remoteAddress() == null ? null : http.remoteAddress().hostAddress());
+        Optional<Duration> wait = failures.waiting(source);
+        if (wait.isPresent()) {
+            return Uni.createFrom().item(tooMany("too many failed authentications from this address, retry later", wait.get(), path));
+        }
         AccessRule rule = AccessRule.of(resource);
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         // The verifiers may complete on another thread, where the request-scoped proxy cannot be resolved.
         CurrentCaller target = ClientProxy.unwrap(caller);
         if (rule.devicesMayCall() && BasicCredentials.isBasic(authorization)) {
             String about = request.getUriInfo().getPathParameters().getFirst(rule.devicePathParam());
-            return authenticateDevice(BasicCredentials.parse(authorization), about, rule, path, target);
+            return authenticateDevice(BasicCredentials.parse(authorization), about, rule, path, target, source);
         }
         Optional<String> key = BearerToken.parse(authorization);
         if (key.isEmpty()) {
-            return Uni.createFrom().item(unauthorized(rule, CHALLENGE, "a bearer API key is required", path));
+            return Uni.createFrom().item(unauthorized(source, rule, CHALLENGE, "a bearer API key is required", path));
         }
         return Uni.createFrom().completionStage(() -> verifier.verify(key.get()))
                 .onItemOrFailure().transform((principal, failure) -> {
@@ -69,7 +80,7 @@ public class ApiKeyFilter {
                         return unavailable("API key", failure, path);
                     }
                     if (principal.isEmpty()) {
-                        return unauthorized(rule, INVALID_TOKEN_CHALLENGE, "the API key is not valid", path);
+                        return unauthorized(source, rule, INVALID_TOKEN_CHALLENGE, "the API key is not valid", path);
                     }
                     Optional<Response> limited = rateLimit("key:" + principal.get().keyId(), path);
                     if (limited.isPresent()) {
@@ -85,9 +96,9 @@ public class ApiKeyFilter {
     }
 
     private Uni<Response> authenticateDevice(Optional<BasicCredentials> credentials, String about, AccessRule rule,
-                                             String path, CurrentCaller target) {
+                                             String path, CurrentCaller target, String source) {
         if (credentials.isEmpty() || !DeviceId.isValid(credentials.get().user())) {
-            return Uni.createFrom().item(unauthorized(rule, null, "the device credentials are not valid", path));
+            return Uni.createFrom().item(unauthorized(source, rule, null, "the device credentials are not valid", path));
         }
         String deviceId = credentials.get().user();
         return Uni.createFrom().completionStage(() -> devices.verify(deviceId, credentials.get().password()))
@@ -96,7 +107,7 @@ public class ApiKeyFilter {
                         return unavailable("device credential", failure, path);
                     }
                     if (!Boolean.TRUE.equals(valid)) {
-                        return unauthorized(rule, null, "the device credentials are not valid", path);
+                        return unauthorized(source, rule, null, "the device credentials are not valid", path);
                     }
                     if (!deviceId.equals(about)) {
                         return ProblemResponses.of(ProblemType.FORBIDDEN, "a device may only act on itself", path);
@@ -111,10 +122,13 @@ public class ApiKeyFilter {
     }
 
     private Optional<Response> rateLimit(String callerKey, String path) {
-        return limiter.tryAcquire(callerKey).map(wait -> Response.fromResponse(ProblemResponses.of(
-                        ProblemType.RATE_LIMITED, "too many requests from this caller, retry later", path))
+        return limiter.tryAcquire(callerKey).map(wait -> tooMany("too many requests from this caller, retry later", wait, path));
+    }
+
+    private static Response tooMany(String detail, Duration wait, String path) {
+        return Response.fromResponse(ProblemResponses.of(ProblemType.RATE_LIMITED, detail, path))
                 .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait))
-                .build());
+                .build();
     }
 
     static long retryAfterSeconds(Duration wait) {
@@ -145,8 +159,9 @@ public class ApiKeyFilter {
         return classPath != null && ApiPaths.requiresApiKey(classPath.value());
     }
 
-    /** 401 with the challenges the endpoint accepts: a bearer key, and on device endpoints Basic too. */
-    private static Response unauthorized(AccessRule rule, String bearerChallenge, String detail, String path) {
+    /** 401 with the challenges the endpoint accepts: a bearer key, and on device endpoints Basic too; counted against the source. */
+    private Response unauthorized(String source, AccessRule rule, String bearerChallenge, String detail, String path) {
+        failures.failed(source);
         Problem problem = Problem.of(ProblemType.UNAUTHORIZED, detail, path);
         Response.ResponseBuilder answer = Response.fromResponse(ProblemResponses.of(problem))
                 .header(HttpHeaders.WWW_AUTHENTICATE, bearerChallenge == null ? CHALLENGE : bearerChallenge);

@@ -19,8 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
- * A device's MQTT credentials. Both operations publish the device id on {@code RedisKeys.credentialChanges()}
- * in the same script that writes, so gateways drop their cached checks and the device's connections at once.
+ * A device's MQTT credentials. Both operations raise the device's credential version and publish the device id on
+ * {@code RedisKeys.credentialChanges()} in the same script that writes, so every gateway closes the device's
+ * connections at once (and at its next check if it missed the message).
  */
 @Path("/v1/devices/{id}/credentials")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,8 +66,9 @@ public class CredentialsResource {
 
     @POST
     @Path("revoke")
-    @Operation(summary = "Revoke the MQTT password", description = "Scope devices:write. No password works "
-            + "afterwards and connected sessions are dropped, until the credentials are rotated.")
+    @Operation(summary = "Revoke the MQTT credentials", description = "Scope devices:write. Neither a password nor a "
+            + "client certificate authenticates the device afterwards, and its connected sessions are dropped on every "
+            + "gateway, until the credentials are rotated.")
     public CompletionStage<Response> revoke(@PathParam("id") String id) {
         String by = callerName();
         return devices.revokeCredentials(id).thenApply(done -> {

@@ -110,6 +110,27 @@ class CredentialsResourceTest {
     }
 
     @Test
+    void everyRotationAndRevocationRaisesTheCredentialVersionAndRevocationStopsCertificatesToo() {
+        Registered device = device("ios", unique("com.example.version"), null);
+        String record = RedisKeys.device(device.id()).record();
+        assertNull(redis.sync().hget(record, DeviceFields.CREDENTIAL_VERSION), "version 0 until the first change");
+
+        admin().post("/v1/devices/" + device.id() + "/credentials/revoke").then().statusCode(204);
+        // gateways refuse a revoked device whether it sends a password or a client certificate (connect.lua)
+        assertEquals("1", redis.sync().hget(record, DeviceFields.CREDENTIALS_REVOKED));
+        assertEquals("1", redis.sync().hget(record, DeviceFields.CREDENTIAL_VERSION));
+
+        admin().post("/v1/devices/" + device.id() + "/credentials/rotate").then().statusCode(200);
+        assertNull(redis.sync().hget(record, DeviceFields.CREDENTIALS_REVOKED), "a rotation ends the revocation");
+        assertEquals("2", redis.sync().hget(record, DeviceFields.CREDENTIAL_VERSION));
+
+        // a push token write does not count as a credential change
+        assertEquals(204, pushTokenWith(device.id(), admin().post("/v1/devices/" + device.id() + "/credentials/rotate")
+                .then().statusCode(200).extract().path("mqtt.password")));
+        assertEquals("3", redis.sync().hget(record, DeviceFields.CREDENTIAL_VERSION));
+    }
+
+    @Test
     void deletingADeviceAlsoDisconnectsIt() {
         Registered device = device("ios", unique("com.example.gone"), null);
         List<String> announced = redis.subscribe(RedisKeys.credentialChanges());

@@ -147,6 +147,17 @@ class PushTokenResourceTest {
     }
 
     @Test
+    void aTokenForADeletedDeviceRecreatesNoRecord() {
+        String id = device("ios", unique("com.example.deleted"), null).id();
+        admin().delete("/v1/devices/" + id).then().statusCode(204);
+
+        // existence and write are one script: a write racing the DELETE finds nothing and writes nothing
+        admin().body("{\"token\": \"%s\"}".formatted(TOKEN)).put("/v1/devices/" + id + "/push-token").then().statusCode(404);
+
+        assertEquals(0L, redis.sync().exists(RedisKeys.device(id).record()));
+    }
+
+    @Test
     void backendsNeedDevicesWrite() {
         String id = device("ios", unique("com.example.scope"), null).id();
         String body = "{\"token\": \"%s\"}".formatted(TOKEN);

@@ -1,0 +1,72 @@
+package io.tether.gateway.guard;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tether.contract.DeviceId;
+import io.tether.contract.RedisKeys;
+import io.tether.contract.TakeoverNotice;
+import io.tether.gateway.mqtt.DeviceAuthenticator;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * What this gateway hears about the sessions it holds, on one pub/sub connection: the registry's credential changes
+ * ({@code tether:credential-changes}: device ids whose credentials were rotated or revoked, or that were deleted) and
+ * this gateway's control channel ({@code tether:control:<gatewayId>}: takeover notices). Pub/sub loses messages only
+ * while the subscription is down, so every time it comes back (Lettuce reconnects and subscribes again) every
+ * connection is checked and every cached password check dropped: a revocation or takeover announced meanwhile still
+ * takes effect.
+ */
+public final class ControlChannel implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ControlChannel.class);
+
+    private final StatefulRedisPubSubConnection<String, String> connection;
+    private final String control;
+    private volatile boolean subscribedOnce;
+
+    /** @param authenticator its cached password checks are dropped with every change, and all of them after a loss */
+    public ControlChannel(RedisClient client, String gatewayId, SessionAudit audit, DeviceAuthenticator authenticator) {
+        this.control = RedisKeys.controlChannel(gatewayId);
+        this.connection = client.connectPubSub();
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                if (channel.equals(control)) {
+                    try {
+                        audit.takenOver(TakeoverNotice.parse(message));
+                    } catch (IllegalArgumentException e) {
+                        LOG.warnf("dropping a malformed message on %s", control);
+                    }
+                } else if (DeviceId.isValid(message)) {
+                    authenticator.forget(message);
+                    audit.credentialsChanged(message);
+                }
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                if (count < 2) {
+                    return; // the count of channels this connection is subscribed to: both only from the second
+                }
+                if (subscribedOnce) {
+                    LOG.infof("control channel %s subscribed again: checking every connection held here", control);
+                    authenticator.forgetAll();
+                    audit.checkAll();
+                }
+                subscribedOnce = true;
+            }
+        });
+    }
+
+    /** Subscribes; returns once Redis confirmed (at start-up, before the MQTT ports open). */
+    public void start(Duration timeout) throws Exception {
+        connection.async().subscribe(RedisKeys.credentialChanges(), control).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

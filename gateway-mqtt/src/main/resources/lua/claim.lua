@@ -1,0 +1,44 @@
+-- A gateway claims a device's connection after CONNECT, and checks it again later (after a lost subscription, on a
+-- credential change, every audit interval). The newest connection (highest epoch) holds the device: claiming it tells
+-- the gateway of the older connection, on its control channel, to close that one (MQTT 5: DISCONNECT 0x8E), so one client
+-- id has one session across all gateways. A connection whose credentials changed since it authenticated (device deleted,
+-- credentials revoked or rotated) is told so, whether it used a password or a client certificate.
+-- A first claim also remembers the source address the device authenticated from (the connect guard never holds a
+-- device back on an address it used before; the 8 latest are kept, for ARGV[7] ms after the last success).
+-- KEYS: 1 device record, 2 owner hash, 3 the device's known source addresses. ARGV: 1 gateway id, 2 epoch, 3 credential
+-- version the connection authenticated under ('' when checking again: the one stored by its claim), 4 control channel
+-- prefix, 5 device id, 6 source address ('' when checking again), 7 how long a source address stays known, ms.
+-- Returns 1: the connection holds the device; 0: a newer connection holds it; -1: its credentials are no longer valid.
+local owner = redis.call('HMGET', KEYS[2], 'gatewayId', 'epoch', 'credentialVersion')
+local epoch, held = tonumber(ARGV[2]), tonumber(owner[2] or '0')
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return -1
+end
+local record = redis.call('HMGET', KEYS[1], 'credentialVersion', 'credentialsRevoked')
+if record[2] == '1' then
+  return -1
+end
+local current = record[1] or '0'
+local version = ARGV[3]
+if version == '' then
+  -- Checking again: the version stored by this connection's claim; were it lost with Redis data, the current one.
+  version = (held == epoch and owner[3]) or current
+end
+if version ~= current then
+  return -1
+end
+if held > epoch then
+  return 0
+end
+if ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6])
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -9)
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
+end
+if held < epoch or owner[1] ~= ARGV[1] then
+  redis.call('HSET', KEYS[2], 'gatewayId', ARGV[1], 'epoch', ARGV[2], 'credentialVersion', version)
+  if owner[1] and owner[1] ~= ARGV[1] then
+    redis.call('PUBLISH', ARGV[4] .. owner[1], 'takeover ' .. ARGV[5] .. ' ' .. ARGV[2])
+  end
+end
+return 1

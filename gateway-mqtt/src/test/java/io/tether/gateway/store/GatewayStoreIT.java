@@ -1,0 +1,211 @@
+package io.tether.gateway.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tether.contract.DeviceFields;
+import io.tether.contract.RedisKeys;
+import io.tether.contract.TakeoverNotice;
+import io.tether.gateway.store.GatewayStore.Claim;
+import io.tether.testkit.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway's scripts in a real redis-server: what CONNECT reads, what a claim decides, what a push token write does. */
+class GatewayStoreIT {
+    private static final String ID = "dev-1";
+    private static final Duration ORIGIN_TTL = Duration.ofDays(30);
+
+    @TempDir
+    static Path dir;
+    private static RedisServer server;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+    private static StatefulRedisPubSubConnection<String, String> subscriber;
+    private static final List<String> published = new CopyOnWriteArrayList<>();
+    private static GatewayStore store;
+    private static RedisCommands<String, String> redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RedisServer.start(dir, false);
+        client = RedisClient.create(server.uri());
+        connection = client.connect();
+        redis = connection.sync();
+        store = new GatewayStore(connection.async());
+        subscriber = client.connectPubSub();
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String pattern, String channel, String message) {
+                published.add(channel + " " + message);
+            }
+        });
+        subscriber.async().psubscribe(RedisKeys.CONTROL_CHANNEL_PREFIX + "*").get(5, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        subscriber.close();
+        connection.close();
+        client.shutdown();
+        server.close();
+    }
+
+    @BeforeEach
+    void registerDevice() {
+        redis.flushall();
+        published.clear();
+        redis.hset(RedisKeys.device(ID).record(), Map.of(DeviceFields.ID, ID, DeviceFields.PLATFORM, "ios", DeviceFields.SECRET_HASH, "ab12"));
+    }
+
+    // ---- connect.lua ------------------------------------------------------------------------------------------
+
+    @Test
+    void connectReadsTheSecretHashAndTheCredentialVersion() throws Exception {
+        GatewayStore.ConnectInfo info = join(store.connect(ID)).orElseThrow();
+        assertEquals("ab12", info.secretHash());
+        assertEquals(0, info.credentialVersion(), "a device never rotated or revoked is at version 0");
+
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIAL_VERSION, "3");
+
+        assertEquals(3, join(store.connect(ID)).orElseThrow().credentialVersion());
+    }
+
+    @Test
+    void aDeviceWhoseCredentialsAreRevokedIsUnknownToConnectWhateverItPresents() throws Exception {
+        // what the registry's revocation leaves: no secret hash, the revoked flag (certificates are refused too)
+        redis.hdel(RedisKeys.device(ID).record(), DeviceFields.SECRET_HASH);
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIALS_REVOKED, "1");
+
+        assertTrue(join(store.connect(ID)).isEmpty());
+        assertFalse(redis.exists(RedisKeys.device(ID).epoch()) == 1, "a refused device takes no epoch");
+    }
+
+    @Test
+    void aDeletedDeviceIsUnknownToConnect() throws Exception {
+        redis.del(RedisKeys.device(ID).record());
+        assertTrue(join(store.connect(ID)).isEmpty());
+    }
+
+    // ---- claim.lua --------------------------------------------------------------------------------------------
+
+    @Test
+    void theNewestConnectionHoldsTheDeviceAndTheGatewayOfTheOlderOneIsTold() throws Exception {
+        assertEquals(Claim.HELD, claim("gw-a", 100, 0));
+        assertEquals(Claim.HELD, claim("gw-b", 200, 0));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+        assertEquals(List.of(RedisKeys.controlChannel("gw-a") + " " + new TakeoverNotice(ID, 200).format()), published);
+        assertEquals(Map.of("gatewayId", "gw-b", "epoch", "200", "credentialVersion", "0"), redis.hgetall(RedisKeys.device(ID).owner()));
+        // gw-a checking its connection again learns it is taken over
+        assertEquals(Claim.TAKEN_OVER, check("gw-a", 100));
+        assertEquals(Claim.HELD, check("gw-b", 200));
+    }
+
+    @Test
+    void anOlderConnectionClaimingLateIsTakenOverAndChangesNothing() throws Exception {
+        assertEquals(Claim.HELD, claim("gw-b", 200, 0));
+        assertEquals(Claim.TAKEN_OVER, claim("gw-a", 100, 0));
+        assertEquals("gw-b", redis.hget(RedisKeys.device(ID).owner(), "gatewayId"));
+        assertTrue(published.isEmpty(), "nobody is told: the late one closes itself");
+    }
+
+    @Test
+    void aNewerConnectionOnTheSameGatewayNeedsNoNotice() throws Exception {
+        assertEquals(Claim.HELD, claim("gw-a", 100, 0));
+        assertEquals(Claim.HELD, claim("gw-a", 200, 0));
+        assertEquals(Claim.HELD, check("gw-a", 200));
+        redis.publish(RedisKeys.controlChannel("marker"), "end");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+        assertEquals(List.of(RedisKeys.controlChannel("marker") + " end"), published, "the takeover stays on the gateway that holds both");
+    }
+
+    @Test
+    void credentialsChangedSinceConnectAreRefusedAtTheClaimAndFoundByACheck() throws Exception {
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIAL_VERSION, "1"); // rotated after connect.lua read 0
+        assertEquals(Claim.CREDENTIALS_CHANGED, claim("gw-a", 100, 0));
+
+        assertEquals(Claim.HELD, claim("gw-a", 200, 1));
+        redis.hincrby(RedisKeys.device(ID).record(), DeviceFields.CREDENTIAL_VERSION, 1); // rotated again
+        assertEquals(Claim.CREDENTIALS_CHANGED, check("gw-a", 200));
+    }
+
+    @Test
+    void aRevokedOrDeletedDeviceLosesItsConnectionsWhateverTheVersion() throws Exception {
+        assertEquals(Claim.HELD, claim("gw-a", 100, 0));
+        redis.hset(RedisKeys.device(ID).record(), DeviceFields.CREDENTIALS_REVOKED, "1");
+        assertEquals(Claim.CREDENTIALS_CHANGED, check("gw-a", 100));
+
+        redis.hdel(RedisKeys.device(ID).record(), DeviceFields.CREDENTIALS_REVOKED);
+        assertEquals(Claim.HELD, check("gw-a", 100));
+        redis.del(RedisKeys.device(ID).record());
+        assertEquals(Claim.CREDENTIALS_CHANGED, check("gw-a", 100));
+    }
+
+    @Test
+    void aClaimLostWithRedisDataIsTakenAgainAtTheCurrentVersion() throws Exception {
+        assertEquals(Claim.HELD, claim("gw-a", 100, 0));
+        redis.del(RedisKeys.device(ID).owner());
+
+        assertEquals(Claim.HELD, check("gw-a", 100));
+        assertEquals("100", redis.hget(RedisKeys.device(ID).owner(), "epoch"));
+    }
+
+    @Test
+    void aFirstClaimRemembersTheAddressTheDeviceCameFromAndKeepsTheLatestEight() throws Exception {
+        for (int i = 1; i <= 10; i++) {
+            assertEquals(Claim.HELD, join(store.claim(ID, "gw-a", 100 + i, OptionalLong.of(0), Optional.of("10.0.0." + i), ORIGIN_TTL)));
+        }
+        List<String> origins = redis.zrange(RedisKeys.device(ID).authOrigins(), 0, -1);
+        assertEquals(List.of("10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8", "10.0.0.9", "10.0.0.10"), origins);
+        assertTrue(redis.pttl(RedisKeys.device(ID).authOrigins()) > Duration.ofDays(29).toMillis());
+    }
+
+    // ---- push-token.lua ---------------------------------------------------------------------------------------
+
+    @Test
+    void aPushTokenIsStoredForADeviceThatExists() throws Exception {
+        assertTrue(join(store.updatePushToken(ID, "ab".repeat(32), "sandbox")));
+        assertEquals("ab".repeat(32), redis.hget(RedisKeys.device(ID).record(), DeviceFields.PUSH_TOKEN));
+        assertEquals("sandbox", redis.hget(RedisKeys.device(ID).record(), DeviceFields.PUSH_ENVIRONMENT));
+    }
+
+    @Test
+    void aPushTokenForADeletedDeviceRecreatesNothing() throws Exception {
+        redis.del(RedisKeys.device(ID).record());
+
+        assertFalse(join(store.updatePushToken(ID, "ab".repeat(32), "sandbox")));
+        assertEquals(0, redis.exists(RedisKeys.device(ID).record()), "no partial device record");
+    }
+
+    private static Claim claim(String gateway, long epoch, long version) throws Exception {
+        return join(store.claim(ID, gateway, epoch, OptionalLong.of(version), Optional.empty(), ORIGIN_TTL));
+    }
+
+    private static Claim check(String gateway, long epoch) throws Exception {
+        return join(store.claim(ID, gateway, epoch, OptionalLong.empty(), Optional.empty(), ORIGIN_TTL));
+    }
+
+    private static <T> T join(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+}

@@ -17,6 +17,8 @@ import io.vertx.mqtt.MqttEndpoint;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,16 +68,19 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             return;
         }
-        // A socket can close while the CONNECT is being checked, before the session exists to hear of it.
-        boolean[] closedEarly = new boolean[1];
-        endpoint.closeHandler(v -> closedEarly[0] = true);
+        // A socket can close while the CONNECT is being checked, before the session exists to hear of it; Vert.x tells
+        // the endpoint (which then refuses every call), or only the socket when it replaced the endpoint (EndpointSocket).
+        boolean[] endpointClosed = new boolean[1];
+        endpoint.closeHandler(v -> endpointClosed[0] = true);
+        Future<Void> socketClosed = EndpointSocket.closed(endpoint);
+        BooleanSupplier closed = () -> endpointClosed[0] || socketClosed.isComplete();
         // One script reads what the device is (and takes its epoch); its user's grants only when it has a user.
         Future.fromCompletionStage(store.connect(deviceId), context)
-                .compose(found -> found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
-                        .orElseGet(() -> Future.failedFuture(new NotAuthorized())))
+                .compose(found -> whileOpen(closed, () -> found.filter(info -> authorized(endpoint, deviceId, info))
+                        .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(new NotAuthorized()))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> closedEarly[0] ? Future.failedFuture(new ClosedBeforeConnack())
-                                : open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), context)))
+                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info,
+                                Grants.fromHashes(List.of(info.grants(), user)), context))))
                 .onSuccess(opened -> {
                     // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered).
                     opened.session().metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
@@ -86,13 +91,16 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 })
                 .onFailure(failure -> {
                     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (error instanceof ClosedBeforeConnack) {
+                    if (error instanceof ClosedBeforeConnack || closed.getAsBoolean()) {
+                        LOG.debugf("CONNECT of %s: the connection closed before CONNACK", deviceId);
                         metrics.connectError("closed-before-connack");
                     } else if (error instanceof NotAuthorized) {
                         hooks.refused(endpoint);
-                        metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
-                        answer(endpoint, () -> endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
+                        answer(endpoint, () -> {
+                            metrics.authFailure(hasCredentials(endpoint) ? "bad-credentials" : "no-credentials");
+                            endpoint.reject(mqtt5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+                        });
                     } else {
                         LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
                         metrics.connectError("server-unavailable");
@@ -100,6 +108,21 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                                 : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE));
                     }
                 });
+    }
+
+    /**
+     * The next step of the CONNECT, unless the connection has closed meanwhile: then, or when the endpoint refuses a call
+     * because Vert.x has just closed it (IllegalStateException), the CONNECT ends as closed before CONNACK.
+     */
+    private static <T> Future<T> whileOpen(BooleanSupplier closed, Supplier<Future<T>> step) {
+        if (closed.getAsBoolean()) {
+            return Future.failedFuture(new ClosedBeforeConnack());
+        }
+        try {
+            return step.get();
+        } catch (IllegalStateException endpointClosed) {
+            return Future.failedFuture(new ClosedBeforeConnack());
+        }
     }
 
     /**
@@ -124,11 +147,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private record Opened(DeviceSession session, boolean takenOver) {
     }
 
-    private Future<Opened> open(MqttEndpoint endpoint, GatewayStore.ConnectInfo info, Grants grants, Context context) {
+    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, GatewayStore.ConnectInfo info, Grants grants,
+            Context context) {
         long epoch = info.epoch();
-        DeviceSession session = new DeviceSession(endpoint, epoch, vertx, context, events, connections, store, grants, settings, tracing,
-                acknowledgements);
+        DeviceSession session = new DeviceSession(endpoint, socketClosed, epoch, vertx, context, events, connections, store, grants,
+                settings, tracing, acknowledgements);
         session.bind();
+        if (session.isClosed()) {
+            return Future.failedFuture(new ClosedBeforeConnack()); // its socket closed before bind(), which told it at once
+        }
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), events.gatewayId(), epoch,
                 PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());

@@ -42,10 +42,14 @@ final class ConnectionControl {
 
     void disconnect(MqttDisconnectReasonCode code, MqttProperties properties, String reason) {
         closeReason = reason;
-        if (mqtt5 && endpoint.isConnected()) {
-            endpoint.disconnect(code, properties); // writes DISCONNECT, then closes the connection itself
-        } else {
-            endpoint.close();
+        try {
+            if (mqtt5 && endpoint.isConnected()) {
+                endpoint.disconnect(code, properties); // writes DISCONNECT, then closes the connection itself
+            } else {
+                endpoint.close();
+            }
+        } catch (IllegalStateException alreadyClosed) {
+            // Vert.x closed the endpoint already (a second CONNECT, say); its close handler is on its way.
         }
     }
 }

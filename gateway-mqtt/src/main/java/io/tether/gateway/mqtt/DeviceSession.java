@@ -9,6 +9,7 @@ import io.tether.gateway.metrics.ConnectionMeter;
 import io.tether.gateway.store.GatewayStore;
 import io.tether.inbox.HandOver;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPubAckMessage;
@@ -49,6 +50,7 @@ public final class DeviceSession implements Upstream.Session {
     private final Downstream downstream;
     private final Upstream upstream;
     private final Grants grants;
+    private final Future<Void> socketClosed;
     private final SessionLimits limits;
     private final GatewayStore store;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
@@ -59,9 +61,12 @@ public final class DeviceSession implements Upstream.Session {
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
 
-    public DeviceSession(MqttEndpoint endpoint, long epoch, Vertx vertx, Context context, EventPublisher events, Connections connections,
-            GatewayStore store, Grants grants, SessionSettings settings, MqttTracing tracing, Acknowledgements acknowledgements) {
+    /** @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket}) */
+    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, long epoch, Vertx vertx, Context context, EventPublisher events,
+            Connections connections, GatewayStore store, Grants grants, SessionSettings settings, MqttTracing tracing,
+            Acknowledgements acknowledgements) {
         this.endpoint = endpoint;
+        this.socketClosed = socketClosed;
         this.deviceId = endpoint.clientIdentifier();
         this.epoch = epoch;
         this.vertx = vertx;
@@ -109,7 +114,9 @@ public final class DeviceSession implements Upstream.Session {
         endpoint.publishAcknowledgeMessageHandler(this::onPubAck);
         endpoint.disconnectMessageHandler(message -> control.closeReason("clean"));
         endpoint.exceptionHandler(error -> LOG.debugf("connection of %s: %s", deviceId, error.getMessage()));
+        // Either tells of the end, whichever comes first: Vert.x can replace the endpoint its socket reports to.
         endpoint.closeHandler(v -> onClose());
+        socketClosed.onComplete(v -> onClose());
     }
 
     // ---- subscriptions --------------------------------------------------------------------------------------
@@ -279,6 +286,7 @@ public final class DeviceSession implements Upstream.Session {
         return closedFuture;
     }
 
+    /** The connection ended, as its endpoint or its socket tells; once, whichever comes first. */
     private void onClose() {
         if (closed) {
             return;

@@ -42,6 +42,14 @@ quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
 {{- include "tether.commonProperties" . }}
 {{- end -}}
 
+{{- define "tether.webhookService.properties" -}}
+# webhook-service: rendered by the Tether Helm chart.
+{{- include "tether.properties" (dict "prefix" "tether.webhooks" "values" .svc.webhooks) }}
+{{- include "tether.properties" (dict "prefix" "tether.api" "values" .root.Values.api.settings) }}
+quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
+{{- include "tether.commonProperties" . }}
+{{- end -}}
+
 {{/* Environment variable carrying the PKCS#12 password of an APNs app. */}}
 {{- define "tether.apnsPasswordEnv" -}}
 {{- printf "APNS_%s_CERTIFICATE_PASSWORD" (. | upper | replace "-" "_") -}}
@@ -73,5 +81,40 @@ tether.mqtt.tls.port=0
 {{- end }}
 tether.mqtt.websocket.port={{ if and $mqtt.plain.enabled $mqtt.websocket.enabled }}{{ $mqtt.websocket.port }}{{ else }}0{{ end }}
 tether.mqtt.websocket.tls-port={{ if and $mqtt.tls.enabled $mqtt.websocket.tlsEnabled }}{{ $mqtt.websocket.tlsPort }}{{ else }}0{{ end }}
+{{- with .svc.deviceHttp }}
+{{- if .enabled }}
+{{- if and .tls (not $mqtt.tls.enabled) }}
+{{- fail "gatewayMqtt.deviceHttp.tls serves with the MQTT TLS certificate: enable gatewayMqtt.mqtt.tls, or set deviceHttp.tls false behind an Ingress" }}
+{{- end }}
+tether.device-http.port={{ .port }}
+tether.device-http.tls={{ .tls }}
+tether.device-http.max-fetch={{ .maxFetch }}
+{{- end }}
+{{- end }}
+{{- if and .root.Values.attachments.enabled (not .svc.deviceHttp.enabled) }}
+{{- fail "attachments.enabled needs gatewayMqtt.deviceHttp.enabled: devices download there" }}
+{{- end }}
 {{- include "tether.commonProperties" . }}
+{{- end -}}
+
+{{/* tether.attachments.* of a service: the keys where it signs or verifies, S3 where it stores or reads, and what
+only fanout-service (uploads, descriptors) or push-service (fetch tokens) use. */}}
+{{- define "tether.attachmentsProperties" -}}
+{{- $a := .root.Values.attachments }}
+{{- if include "tether.usesSigningKeys" . }}
+tether.attachments.signing-keys-dir={{ include "tether.signingKeysDir" . }}
+{{- with $a.signingKeyId }}
+tether.attachments.signing-key-id={{ . }}
+{{- end }}
+{{- end }}
+{{- if and $a.enabled (eq .component "fanout-service") }}
+tether.attachments.public-url={{ required "attachments.publicUrl is required with attachments.enabled (https://<the device endpoint's DNS name>)" $a.publicUrl }}
+{{- include "tether.properties" (dict "prefix" "tether.attachments" "values" (pick $a "maxUploadBytes" "unsentTtl" "deletionGrace")) }}
+{{- end }}
+{{- if and $a.enabled (eq .component "push-service") }}
+{{- include "tether.properties" (dict "prefix" "tether.attachments" "values" (pick $a "fetchTokenTtl")) }}
+{{- end }}
+{{- if include "tether.usesS3" . }}
+{{- include "tether.properties" (dict "prefix" "tether.attachments.s3" "values" (omit $a.s3 "credentials")) }}
+{{- end }}
 {{- end -}}

@@ -64,6 +64,46 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The Secret holding the attachment signing keys (<kid>.pem entries). */}}
+{{- define "tether.signingKeysSecret" -}}
+{{- if .Values.attachments.existingSecret -}}
+{{- .Values.attachments.existingSecret -}}
+{{- else if .Values.plainManifests -}}
+{{- fail "plainManifests needs attachments.existingSecret: plain manifests carry no signing keys" -}}
+{{- else -}}
+{{- printf "%s-signing-keys" (include "tether.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding the S3 credentials; empty when the AWS SDK's default chain provides them. */}}
+{{- define "tether.s3Secret" -}}
+{{- $credentials := .Values.attachments.s3.credentials -}}
+{{- if $credentials.existingSecret -}}
+{{- $credentials.existingSecret -}}
+{{- else if $credentials.accessKeyId -}}
+{{- if .Values.plainManifests -}}
+{{- fail "plainManifests needs attachments.s3.credentials.existingSecret: plain manifests carry no credentials" -}}
+{{- end -}}
+{{- printf "%s-s3" (include "tether.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" for the services that hold the signing keys when attachments are on: fanout-service and push-service
+sign, gateway-mqtt verifies. */}}
+{{- define "tether.usesSigningKeys" -}}
+{{- if and .root.Values.attachments.enabled (has .component (list "gateway-mqtt" "fanout-service" "push-service")) }}true{{ end -}}
+{{- end -}}
+
+{{/* "true" for the services that use the S3 store when attachments are on: fanout-service writes, gateway-mqtt reads. */}}
+{{- define "tether.usesS3" -}}
+{{- if and .root.Values.attachments.enabled (has .component (list "gateway-mqtt" "fanout-service")) }}true{{ end -}}
+{{- end -}}
+
+{{/* Where the signing keys Secret is mounted. */}}
+{{- define "tether.signingKeysDir" -}}
+/etc/tether/signing-keys
+{{- end -}}
+
 {{/* The Secret holding the APNs keys and certificates. */}}
 {{- define "tether.apnsSecret" -}}
 {{- default (printf "%s-apns" (include "tether.fullname" .)) .Values.pushService.apns.existingSecret -}}
@@ -130,6 +170,7 @@ quarkus.otel.traces.sampler=parentbased_traceidratio
 quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- end }}
 {{- end }}
+{{- include "tether.attachmentsProperties" . }}
 {{- range $key, $value := .svc.config }}
 {{ $key }}={{ include "tether.propertyValue" $value }}
 {{- end }}
@@ -142,7 +183,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 
 {{/* "true" for the services that use Kafka (all but device-registry). */}}
 {{- define "tether.usesKafka" -}}
-{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service") }}true{{ end -}}
+{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service" "webhook-service") }}true{{ end -}}
 {{- end -}}
 
 {{/* Environment of every service. */}}
@@ -152,7 +193,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- if include "tether.usesKafka" . }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
-{{- if has .component (list "fanout-service" "push-service") }}
+{{- if has .component (list "fanout-service" "push-service" "webhook-service") }}
 # Static group membership: a container restarted in its pod gets its partitions back at once.
 - name: TETHER_KAFKA_INSTANCE_ID
   valueFrom:
@@ -171,6 +212,21 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- end }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ .root.Values.jvmOptions | quote }}
+{{- if include "tether.usesS3" . }}
+{{- with include "tether.s3Secret" .root }}
+{{- $credentials := $.root.Values.attachments.s3.credentials }}
+- name: TETHER_ATTACHMENTS_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ if $credentials.existingSecret }}{{ $credentials.accessKeyIdKey }}{{ else }}access-key-id{{ end }}
+- name: TETHER_ATTACHMENTS_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ if $credentials.existingSecret }}{{ $credentials.secretAccessKeyKey }}{{ else }}secret-access-key{{ end }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* The bootstrap API key, for the REST services. */}}
@@ -290,6 +346,12 @@ topologySpreadConstraints:
 - name: config
   configMap:
     name: {{ include "tether.name" . }}
+{{- if include "tether.usesSigningKeys" . }}
+- name: signing-keys
+  secret:
+    secretName: {{ include "tether.signingKeysSecret" .root }}
+    defaultMode: 0440
+{{- end }}
 {{- with .svc.extraVolumes }}
 {{ toYaml . }}
 {{- end }}
@@ -301,6 +363,11 @@ topologySpreadConstraints:
 - name: config
   mountPath: /etc/tether/config
   readOnly: true
+{{- if include "tether.usesSigningKeys" . }}
+- name: signing-keys
+  mountPath: {{ include "tether.signingKeysDir" . }}
+  readOnly: true
+{{- end }}
 {{- with .svc.extraVolumeMounts }}
 {{ toYaml . }}
 {{- end }}
@@ -345,6 +412,9 @@ topologySpreadConstraints:
 {{ include "tether.egressRule" (dict "ports" $np.redis.ports "to" $np.redis.to) }}
 {{- if .root.Values.tracing.enabled }}
 {{ include "tether.egressRule" (dict "ports" (list (include "tether.tracingPort" .root)) "to" .root.Values.tracing.to) }}
+{{- end }}
+{{- if include "tether.usesS3" . }}
+{{ include "tether.egressRule" (dict "ports" $np.s3.ports "to" $np.s3.to) }}
 {{- end }}
 {{- end -}}
 

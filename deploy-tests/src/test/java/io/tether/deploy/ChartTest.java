@@ -220,7 +220,7 @@ class ChartTest {
 
     @ParameterizedTest
     @MethodSource("renderings")
-    void networkPoliciesLetThroughWhatMustTalk(Rendering rendering) {
+    void networkPoliciesLetThroughWhatMustTalk(Rendering rendering) throws IOException {
         for (Service service : Service.values()) {
             Map<String, Object> policy = path(rendering.get("NetworkPolicy", service.objectName()).object(), "spec");
             assertEquals(List.of("Ingress", "Egress"), list(policy, "policyTypes"));
@@ -252,7 +252,13 @@ class ChartTest {
             for (Map<String, Object> port : maps(container, "ports")) {
                 assertTrue(ingressPorts.contains(port.get("name")), rendering + ": " + service + " port " + port.get("name") + " unreachable");
             }
-            assertEquals(service == Service.PUSH_SERVICE, egressPorts.contains("443"), service + ": only push-service talks to APNs");
+            if (service == Service.PUSH_SERVICE) {
+                assertTrue(egressPorts.contains("443"), rendering + ": push-service may not reach APNs");
+            }
+            boolean s3 = ManifestsMatchCodeTest.properties(rendering, service).getProperty("tether.attachments.s3.bucket") != null;
+            assertEquals(s3 || service == Service.PUSH_SERVICE || service == Service.WEBHOOK_SERVICE, egressPorts.contains("443"),
+                    rendering + ": " + service + ": 443 is for APNs (push-service), the webhook receivers (webhook-service) and "
+                    + "the S3 store (services that use it) only");
         }
     }
 

@@ -29,7 +29,8 @@ class ClosedByDefaultTest {
         Rendering production = Rendering.of(Rendering.PRODUCTION);
         Map<String, Object> deviceService = production.get("Service", "tether-gateway-mqtt").object();
         assertEquals("LoadBalancer", path(deviceService, "spec").get("type"));
-        assertEquals(Set.of("mqtt-tls", "mqtt-wss"), portNames(deviceService));
+        // MQTT over TLS (and WebSocket over TLS) and the devices' HTTPS endpoint: nothing in clear.
+        assertEquals(Set.of("mqtt-tls", "mqtt-wss", "device-https"), portNames(deviceService));
         for (Rendering.Manifest service : production.ofKind("Service")) {
             if (!"ClusterIP".equals(path(service.object(), "spec").get("type"))) {
                 assertTrue(portNames(service.object()).stream().noneMatch(PLAIN::contains), service + " exposes plain MQTT");
@@ -47,7 +48,7 @@ class ClosedByDefaultTest {
         assertEquals("0", config.getProperty("tether.mqtt.port"));
         assertEquals("0", config.getProperty("tether.mqtt.websocket.port"));
         assertEquals("8883", config.getProperty("tether.mqtt.tls.port"));
-        assertEquals(Set.of("mqtt-tls", "mqtt-wss", "http"), ingressPorts(production));
+        assertEquals(Set.of("mqtt-tls", "mqtt-wss", "http", "device-http"), ingressPorts(production));
     }
 
     @Test

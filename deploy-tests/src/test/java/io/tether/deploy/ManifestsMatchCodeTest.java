@@ -106,7 +106,8 @@ class ManifestsMatchCodeTest {
                 "mqtt", "tether.mqtt.port",
                 "mqtt-tls", "tether.mqtt.tls.port",
                 "mqtt-ws", "tether.mqtt.websocket.port",
-                "mqtt-wss", "tether.mqtt.websocket.tls-port");
+                "mqtt-wss", "tether.mqtt.websocket.tls-port",
+                "device-http", "tether.device-http.port");
         listeners.forEach((portName, property) -> {
             ConfigModel.Property known = code.byName(property)
                     .orElseThrow(() -> new AssertionError(where + ": the gateway no longer reads " + property));

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** The four services as the chart deploys them and as their modules define them. */
+/** The five services as the chart deploys them and as their modules define them. */
 enum Service {
     DEVICE_REGISTRY("device-registry", "deviceRegistry"),
     GATEWAY_MQTT("gateway-mqtt", "gatewayMqtt"),
     FANOUT_SERVICE("fanout-service", "fanoutService"),
-    PUSH_SERVICE("push-service", "pushService");
+    PUSH_SERVICE("push-service", "pushService"),
+    WEBHOOK_SERVICE("webhook-service", "webhookService");
 
     /** The Maven module, the chart's component and container name. */
     final String module;
@@ -72,7 +73,7 @@ enum Service {
     /** Its own sources, and those of the project modules it depends on that define configuration. */
     List<Path> sourceRoots(Path root) {
         List<Path> roots = new ArrayList<>(List.of(root.resolve(module).resolve("src/main/java")));
-        for (String shared : List.of("rest-common", "contract", "runtime", "inbox")) {
+        for (String shared : List.of("rest-common", "contract", "runtime", "inbox", "attachments")) {
             if (dependsOn(root, "tether-" + shared)) {
                 roots.add(root.resolve(shared).resolve("src/main/java"));
             }

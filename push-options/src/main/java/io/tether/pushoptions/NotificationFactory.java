@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,25 @@ public final class NotificationFactory {
      * @param fetchHint true when the message data did not fit and the payload says {@code "fetch": true} instead
      */
     public record Notification(SimpleApnsPushNotification push, boolean fetchHint, int payloadBytes) {
+    }
+
+    /** Issues the device fetch token a push carries when it does not carry the whole message. */
+    @FunctionalInterface
+    public interface FetchTokens {
+        /** A token for {@code deviceId} that expires at {@code notAfter} (epoch millis) at the latest; empty without signing keys. */
+        Optional<String> issue(String deviceId, long notAfter);
+
+        FetchTokens NONE = (deviceId, notAfter) -> Optional.empty();
+    }
+
+    private final FetchTokens fetchTokens;
+
+    public NotificationFactory() {
+        this(FetchTokens.NONE);
+    }
+
+    public NotificationFactory(FetchTokens fetchTokens) {
+        this.fetchTokens = fetchTokens;
     }
 
     /**
@@ -56,11 +76,11 @@ public final class NotificationFactory {
                         + " bytes; APNs takes at most " + limit);
             }
         } else {
-            payload = payload(options, type, TetherData.withData(request.messageId(), request.payload(), request.contentType()));
-            if (size(payload) > limit) {
-                // Never truncate: the data stays in the device's inbox and the app fetches it.
+            payload = fitting(options, type, request, limit);
+            if (payload == null) {
+                // Never truncate: the data stays in the device's inbox and the app fetches it, with a token if it fits.
                 fetchHint = true;
-                payload = payload(options, type, TetherData.fetchHint(request.messageId()));
+                payload = fetchHint(options, type, request, limit);
                 if (size(payload) > limit) {
                     throw new BadPushOptionsException("push", "makes a notification of " + size(payload)
                             + " bytes even without the message data; APNs takes at most " + limit);
@@ -71,6 +91,42 @@ public final class NotificationFactory {
                 Instant.ofEpochMilli(request.expiresAt()), priority, type, collapseId(request.collapseKey()),
                 apnsId(request.messageId(), request.deviceId()));
         return new Notification(push, fetchHint, size(payload));
+    }
+
+    /**
+     * The payload with the message's data, or for an attachment with its descriptor (and the data when that fits too);
+     * null when nothing of it fits {@code limit}.
+     */
+    private static String fitting(PushOptions options, PushType type, PushRequest request, int limit) {
+        if (TetherData.isAttachment(request.contentType())) {
+            for (boolean withData : new boolean[] {true, false}) {
+                Optional<Map<String, Object>> tether = TetherData.withAttachment(request.messageId(), request.payload(), withData);
+                if (tether.isPresent()) {
+                    String payload = payload(options, type, tether.get());
+                    if (size(payload) <= limit) {
+                        return payload;
+                    }
+                }
+            }
+            return null;
+        }
+        String payload = payload(options, type, TetherData.withData(request.messageId(), request.payload(), request.contentType()));
+        return size(payload) <= limit ? payload : null;
+    }
+
+    /**
+     * The payload that tells the app to fetch, with a fetch token for the device when it fits (fanout checked the
+     * size without one, so a token never makes a notification fail).
+     */
+    private String fetchHint(PushOptions options, PushType type, PushRequest request, int limit) {
+        Optional<String> token = fetchTokens.issue(request.deviceId(), request.expiresAt());
+        if (token.isPresent()) {
+            String payload = payload(options, type, TetherData.fetchHint(request.messageId(), token.get()));
+            if (size(payload) <= limit) {
+                return payload;
+            }
+        }
+        return payload(options, type, TetherData.fetchHint(request.messageId(), null));
     }
 
     /** APNs' payload limit for a push type: 5 KB for VoIP, 4 KB for the rest. */

@@ -10,6 +10,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import io.tether.contract.attachment.AttachmentDocument;
+import io.tether.contract.attachment.AttachmentWire;
 
 /**
  * The custom key {@code "tether"} of a notification: the message id, and the message data when it fits. Text
@@ -47,12 +50,48 @@ public final class TetherData {
         return tether;
     }
 
-    /** The data did not fit: tell the app to fetch it (it waits in the device's inbox). */
-    public static Map<String, Object> fetchHint(String messageId) {
+    /**
+     * The data did not fit: tell the app to fetch it (it waits in the device's inbox), with a token for the device
+     * HTTPS fetch when there is one (null otherwise).
+     */
+    public static Map<String, Object> fetchHint(String messageId, String fetchToken) {
         Map<String, Object> tether = new LinkedHashMap<>();
         tether.put("messageId", messageId);
         tether.put("fetch", true);
+        if (fetchToken != null) {
+            tether.put(AttachmentWire.PUSH_FETCH_TOKEN, fetchToken);
+        }
         return tether;
+    }
+
+    /** Whether the payload is an attachment document (the message carries a download descriptor). */
+    public static boolean isAttachment(String contentType) {
+        return AttachmentWire.DOCUMENT_CONTENT_TYPE.equals(contentType);
+    }
+
+    /**
+     * {"messageId", "attachment" (the signed download descriptor), and the backend's own data as {@link #withData}
+     * puts it}; without the data when {@code withData} is false. Empty when the payload is not a valid document.
+     */
+    public static Optional<Map<String, Object>> withAttachment(String messageId, byte[] document, boolean withData) {
+        AttachmentDocument parsed;
+        try {
+            parsed = Json.fromBytes(document, AttachmentDocument.class);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (parsed.attachment() == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> tether = new LinkedHashMap<>();
+        tether.put("messageId", messageId);
+        tether.put(AttachmentWire.PUSH_ATTACHMENT, parsed.attachment());
+        if (withData && parsed.payload() != null && !parsed.payload().isNull()) {
+            tether.put("data", parsed.payload().isTextual() ? parsed.payload().asText() : parsed.payload());
+        } else if (withData && parsed.payloadBase64() != null) {
+            tether.put("dataBase64", parsed.payloadBase64());
+        }
+        return Optional.of(tether);
     }
 
     private static String mediaType(String contentType) {

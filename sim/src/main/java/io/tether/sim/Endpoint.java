@@ -15,7 +15,7 @@ record Endpoint(String scheme, String host, int port, String path) {
             case "mqtt" -> 1883;
             case "mqtts" -> 8883;
             case "ws" -> 8084;
-            case "wss" -> 8085;
+            case "wss" -> 8086;
             default -> throw new IllegalArgumentException("unknown MQTT URL scheme " + scheme + ": use mqtt, mqtts, ws or wss");
         };
         if (uri.getHost() == null) {

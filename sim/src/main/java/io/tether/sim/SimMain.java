@@ -15,7 +15,7 @@ public final class SimMain {
             options (defaults: the local run of deploy/local/up, from its TETHER_* variables):
               --registry URL    device-registry (http://127.0.0.1:8081)
               --fanout URL      fanout-service (http://127.0.0.1:8080)
-              --mqtt URL        where devices connect: mqtt://host:1883, mqtts://host:8883, ws://host:8084/mqtt, wss://host:8085/mqtt
+              --mqtt URL        where devices connect: mqtt://host:1883, mqtts://host:8883, ws://host:8084/mqtt, wss://host:8086/mqtt
               --mqtt-alt URL    another gateway, for "elsewhere" (default: the same address)
               --cafile PEM      CA to trust for mqtts/wss (default: TETHER_HOME/tls/tether-local-ca.crt when it exists)
               --api-key KEY     backend API key (default: TETHER_API_KEY, else TETHER_HOME/api-key)

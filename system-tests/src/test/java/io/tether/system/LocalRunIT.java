@@ -60,7 +60,8 @@ class LocalRunIT {
         ENV.put("TETHER_HOME", HOME.toString());
         for (String port : List.of("TETHER_MQTT_PORT", "TETHER_MQTT_WS_PORT", "TETHER_MQTT_TLS_PORT", "TETHER_MQTT_WSS_PORT",
                 "TETHER_FANOUT_PORT", "TETHER_REGISTRY_PORT", "TETHER_PUSH_PORT", "TETHER_GATEWAY_HTTP_PORT", "TETHER_KAFKA_PORT",
-                "TETHER_KAFKA_CONTROLLER_PORT", "TETHER_REDIS_PORT", "TETHER_APNS_PORT")) {
+                "TETHER_KAFKA_CONTROLLER_PORT", "TETHER_REDIS_PORT", "TETHER_APNS_PORT", "TETHER_WEBHOOK_PORT", "TETHER_DEVICE_HTTPS_PORT",
+                "TETHER_S3_PORT")) {
             ENV.put(port, Integer.toString(Ports.free()));
         }
         assertEquals(0, script("up", "--detach"), "deploy/local/up failed; see " + HOME.resolve("up.out"));

@@ -1,9 +1,12 @@
 package io.tether.system;
 
+import io.tether.contract.PushApp;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
+import io.tether.testkit.S3Server;
+import io.tether.testkit.TestCertificates;
 import io.tether.testkit.ServiceProcess;
 import io.tether.testkit.TetherInfra;
 import java.io.IOException;
@@ -15,7 +18,7 @@ import java.util.Map;
 
 /**
  * The whole system as separate processes, from the packaged jars: Redis, a KRaft Kafka broker and the four
- * services, started once per test JVM. Tests may start extra gateways and kill or restart any process.
+ * services on the message path, started once per test JVM (webhook-service when a test asks for it). Tests may start extra gateways and kill or restart any process.
  */
 public final class TetherStack {
     public static final String API_KEY = "tk_system_test_" + Long.toHexString(System.nanoTime());
@@ -29,6 +32,11 @@ public final class TetherStack {
     private final Gateway gateway;
     private final LocalApns apns;
     private final OtlpReceiver traces;
+    private final S3Server s3;
+    private final TestCertificates.Issued deviceCertificate;
+    private final Path signingKeys;
+    private boolean deviceEndpointTaken;
+    private ServiceProcess webhooks;
 
     /** A running gateway-mqtt instance. */
     public record Gateway(String id, int mqttPort, ServiceProcess process) {
@@ -38,11 +46,22 @@ public final class TetherStack {
         infra = TetherInfra.shared();
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
+        s3 = S3Server.start(infra.dir().resolve("s3"));
+        try {
+            java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
+        signingKeys = infra.dir().resolve("signing");
         registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
         fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
+        // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
+        // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
+        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
     }
@@ -60,6 +79,12 @@ public final class TetherStack {
         config.put("tether.kafka.bootstrap-servers", infra.kafka().bootstrapServers());
         config.put("tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS));
         config.put("tether.api.bootstrap-key", API_KEY);
+        // Attachments: one key ring (made by the first service, fanout), one bucket, the first gateway's device endpoint.
+        config.putAll(s3.serviceConfig(BUCKET));
+        config.put("tether.attachments.signing-keys-dir", signingKeys.toString());
+        config.put("tether.attachments.generate-signing-key", "true");
+        config.put("tether.attachments.public-url", "https://" + DEVICE_HOST + ":" + DEVICE_HTTPS_PORT);
+        config.put("tether.attachments.deletion-grace", "1s");
         return config;
     }
 
@@ -94,10 +119,56 @@ public final class TetherStack {
         config.put("tether.mqtt.websocket.port", Integer.toString(Ports.free()));
         config.put("tether.gateway.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
         config.put("tether.gateway.heartbeat-ttl", HEARTBEAT_TTL.toMillis() + "ms");
+        config.put("tether.mqtt.tls.certificates[0].cert", deviceCertificate.certPem().toString());
+        config.put("tether.mqtt.tls.certificates[0].key", deviceCertificate.keyPem().toString());
+        // Only the first gateway serves the device HTTPS endpoint (the public URL names its port).
+        config.put("tether.device-http.port", deviceEndpointTaken ? "0" : Integer.toString(DEVICE_HTTPS_PORT));
+        deviceEndpointTaken = true;
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);
     }
+
+    /** The host name of the device HTTPS endpoint, in its certificate and in download URLs. */
+    public static final String DEVICE_HOST = "localhost";
+    /** Port of the first gateway's device HTTPS endpoint. */
+    public static final int DEVICE_HTTPS_PORT = Ports.free();
+    /** Bucket of the attachment bodies in the stack's S3 server. */
+    public static final String BUCKET = "tether-system-tests";
+
+    /** Base URL of the device HTTPS endpoint. */
+    public String deviceUrl() {
+        return "https://" + DEVICE_HOST + ":" + DEVICE_HTTPS_PORT;
+    }
+
+    /** The certificate (PKCS#12 store, password {@link TestCertificates#PASSWORD}) a device must trust for the endpoint. */
+    public TestCertificates.Issued deviceCertificate() {
+        return deviceCertificate;
+    }
+
+    /** The S3 server that holds uploaded attachment bodies. */
+    public S3Server s3() {
+        return s3;
+    }
+    /**
+     * webhook-service, started by the first test that needs it: failed deliveries are tried again after 200 ms
+     * (doubling), and events become dead letters after {@link #WEBHOOK_GIVE_UP}.
+     */
+    public synchronized ServiceProcess webhooks() {
+        if (webhooks == null) {
+            Map<String, String> config = common();
+            config.put("tether.webhooks.poll-interval", "50ms");
+            config.put("tether.webhooks.retry.initial-backoff", "200ms");
+            config.put("tether.webhooks.retry.max-backoff", "1s");
+            config.put("tether.webhooks.retry.give-up-after", WEBHOOK_GIVE_UP.toMillis() + "ms");
+            config.put("tether.webhooks.request-timeout", "2s");
+            webhooks = ServiceProcess.start("webhook-service", Ports.free(), config, logs.resolve("webhook-service.log"));
+        }
+        return webhooks;
+    }
+
+    /** How long webhook-service in tests keeps trying an event before it becomes a dead letter. */
+    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(6);
 
     /** What the services exported over OTLP. */
     public OtlpReceiver traces() {

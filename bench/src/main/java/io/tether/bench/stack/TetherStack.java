@@ -42,9 +42,15 @@ public final class TetherStack implements AutoCloseable {
 
     /** Starts everything, files under {@code dir}; {@code ackTimeout} is the gateway's PUBACK deadline. */
     public static TetherStack start(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path servicesRoot) {
+        return start(dir, ackTimeout, jvm, redisFsync, servicesRoot, Map.of(), Map.of());
+    }
+
+    /** As above, with settings added for every service and for the gateway alone. */
+    public static TetherStack start(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path servicesRoot,
+            Map<String, String> everyService, Map<String, String> gatewayOnly) {
         TetherStack stack = new TetherStack();
         try {
-            stack.launch(dir, ackTimeout, jvm, redisFsync, servicesRoot);
+            stack.launch(dir, ackTimeout, jvm, redisFsync, servicesRoot, everyService, gatewayOnly);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -52,7 +58,8 @@ public final class TetherStack implements AutoCloseable {
         }
     }
 
-    private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path root) {
+    private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path root,
+            Map<String, String> everyService, Map<String, String> gatewayOnly) {
         Path logs = dir.resolve("logs");
         redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
         kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
@@ -67,6 +74,7 @@ public final class TetherStack implements AutoCloseable {
         common.put("tether.api.bootstrap-key", apiKey);
         // One API key drives thousands of requests/s here; the per-key limit (1000/s by default) would measure itself.
         common.put("tether.api.rate-limit.enabled", "false");
+        common.putAll(everyService);
 
         registry = service("device-registry", common, jvm.service("device-registry"), logs, root);
         // A stable name per process, as Helm gives each pod: fanout and push join their groups as static members
@@ -90,6 +98,7 @@ public final class TetherStack implements AutoCloseable {
         // is meant to run as fast as the gateway lets it.
         gatewayConfig.put("tether.mqtt.limits.publish-per-second", "1000000");
         gatewayConfig.put("tether.mqtt.limits.publish-burst", "1000000");
+        gatewayConfig.putAll(gatewayOnly);
         gateway = service("gateway-mqtt", gatewayConfig, jvm.gateway(), logs, root);
     }
 

@@ -23,13 +23,27 @@ public record OutgoingMessage(String messageId, Target target, byte[] payload, S
         this(messageId, target, payload, contentType, subtopic, acceptedAt, expiresAt, collapseKey, push, traceparent, null);
     }
 
-    /** The same message addressed to one of the devices its target expands to. */
+    /** The same message addressed to one of the devices its target expands to (a topic's keep the topic). */
     public OutgoingMessage forDevice(String deviceId) {
-        return new OutgoingMessage(messageId, Target.device(deviceId), payload, contentType, subtopic, acceptedAt, expiresAt,
+        Target perDevice = target.topic() != null ? Target.deviceOnTopic(deviceId, target.topic()) : Target.device(deviceId);
+        return new OutgoingMessage(messageId, perDevice, payload, contentType, subtopic, acceptedAt, expiresAt,
                 collapseKey, push, traceparent, properties);
     }
 
+    /** The same message with another payload (an attachment document replaces the backend's payload). */
+    public OutgoingMessage withPayload(byte[] newPayload, String newContentType) {
+        return new OutgoingMessage(messageId, target, newPayload, newContentType, subtopic, acceptedAt, expiresAt, collapseKey,
+                push, traceparent, properties);
+    }
+
+    /** The same message under another id, accepted and expiring at other times (an idempotent retry of an earlier one). */
+    public OutgoingMessage as(String id, long accepted, long expires) {
+        return new OutgoingMessage(id, target, payload, contentType, subtopic, accepted, expires, collapseKey, push, traceparent,
+                properties);
+    }
+
+    /** The MQTT topic it is delivered on: the topic it was sent to, or {@code devices/<id>/<subtopic>}. */
     public String mqttTopic(String deviceId) {
-        return "devices/" + deviceId + "/" + subtopic;
+        return target.topic() != null ? target.topic() : "devices/" + deviceId + "/" + subtopic;
     }
 }

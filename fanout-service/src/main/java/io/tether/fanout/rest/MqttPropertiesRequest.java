@@ -3,7 +3,7 @@ package io.tether.fanout.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.contract.Headers;
 import io.tether.contract.MessageProperties;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;

@@ -5,7 +5,7 @@ import io.tether.contract.DeviceFields;
 import io.tether.contract.PushApp;
 import io.tether.contract.RedisKeys;
 import io.tether.pushoptions.PushOptions;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

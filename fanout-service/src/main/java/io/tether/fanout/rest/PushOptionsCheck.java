@@ -8,7 +8,7 @@ import io.tether.contract.PushRequest;
 import io.tether.pushoptions.BadPushOptionsException;
 import io.tether.pushoptions.NotificationFactory;
 import io.tether.pushoptions.PushOptions;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import java.util.List;
 
 /**

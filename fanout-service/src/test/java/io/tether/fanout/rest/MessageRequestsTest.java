@@ -15,9 +15,9 @@ import io.tether.contract.MessageProperties;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.rest.SendMessageRequest.To;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
-import io.tether.rest.problem.ProblemType;
+import io.tether.contract.problem.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -289,9 +289,30 @@ class MessageRequestsTest {
     }
 
     @Test
-    void topicTargetsAreRefusedForNow() {
-        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, "news"), TEXT, null, null, null, null, null, null), null,
+    void aTopicTargetIsDeliveredOnTheTopicAndAnAppTargetIsCarriedOver() {
+        OutgoingMessage toTopic = REQUESTS.toMessage(request(new To(null, null, null, "news/sports"), TEXT, null, null, null, null, null,
+                null), null, NOW);
+        OutgoingMessage toApp = REQUESTS.toMessage(request(new To(null, null, null, null, null, "com.example.app"), TEXT, null, null, null,
+                null, null, null), null, NOW);
+        assertEquals(new Target(null, null, null, "news/sports"), toTopic.target());
+        assertEquals("news/sports", toTopic.forDevice("dev-1").mqttTopic("dev-1"));
+        assertEquals(new Target(null, null, null, null, "com.example.app"), toApp.target());
+        assertEquals("devices/dev-1/messages", toApp.forDevice("dev-1").mqttTopic("dev-1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"news/#", "news/+/x", "$SYS/x", "devices/dev-1/messages", ""})
+    void topicsWithWildcardsReservedOrInADevicesNamespaceAreRefused(String topic) {
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, topic), TEXT, null, null, null, null, null, null), null,
                 NOW), "to.topic");
+    }
+
+    @Test
+    void aTopicMessageTakesNoSubtopicAndAnInvalidAppIsRefused() {
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, "news"), TEXT, null, null, "chat", null, null, null), null,
+                NOW), "subtopic");
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, null, null, "bad app"), TEXT, null, null, null, null, null,
+                null), null, NOW), "to.app");
     }
 
     @Test

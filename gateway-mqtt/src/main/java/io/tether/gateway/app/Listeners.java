@@ -1,6 +1,9 @@
 package io.tether.gateway.app;
 
+import io.tether.gateway.config.DeviceHttpConfig;
 import io.tether.gateway.config.MqttConfig;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -51,8 +54,20 @@ final class Listeners {
                 .setTimeoutOnConnect(config.connectTimeoutSeconds());
     }
 
+    /**
+     * The device HTTPS endpoint: same address and server certificates (SNI) as the MQTT TLS listener, but no client
+     * certificates: a background URLSession cannot present one.
+     */
+    static HttpServerOptions deviceHttp(MqttConfig mqtt, DeviceHttpConfig http) {
+        HttpServerOptions options = new HttpServerOptions().setHost(mqtt.host()).setPort(http.port());
+        if (http.tls()) {
+            certificates(options, mqtt.tls());
+        }
+        return options;
+    }
+
     /** SNI picks among the certificates by host name, so one listener serves several domains. */
-    private static MqttServerOptions tls(MqttServerOptions options, MqttConfig.Tls tls) {
+    private static void certificates(NetServerOptions options, MqttConfig.Tls tls) {
         List<MqttConfig.KeyPair> pairs = tls.certificates().orElse(List.of());
         if (pairs.isEmpty()) {
             throw new IllegalStateException("a TLS listener needs tether.mqtt.tls.certificates[0].cert and .key");
@@ -65,6 +80,10 @@ final class Listeners {
         options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(protocols(tls.protocols())));
         // Forward-secret AEAD suites only (MqttConfig.Tls#cipherSuites): a client that offers none of them is refused.
         tls.cipherSuites().orElse(DEFAULT_CIPHER_SUITES).forEach(options::addEnabledCipherSuite);
+    }
+
+    private static MqttServerOptions tls(MqttServerOptions options, MqttConfig.Tls tls) {
+        certificates(options, tls);
         ClientAuth clientAuth = ClientAuth.valueOf(tls.clientAuth());
         options.setClientAuth(clientAuth);
         tls.clientCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca)));

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,16 +70,19 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), endpoint.keepAliveTimeSeconds(), settings.maxSessionExpiry(),
                 settings.maxKeepAliveSeconds());
         GatewayStore store = services.store();
-        // A socket can close while the CONNECT is being checked, before the session exists to hear of it.
-        boolean[] closedEarly = new boolean[1];
-        endpoint.closeHandler(v -> closedEarly[0] = true);
+        // A socket can close while the CONNECT is being checked, before the session exists to hear of it; Vert.x tells
+        // the endpoint (which then refuses every call), or only the socket when it replaced the endpoint (EndpointSocket).
+        boolean[] endpointClosed = new boolean[1];
+        endpoint.closeHandler(v -> endpointClosed[0] = true);
+        Future<Void> socketClosed = EndpointSocket.closed(endpoint);
+        BooleanSupplier closed = () -> closed(endpoint, endpointClosed) || socketClosed.isComplete();
         Future.fromCompletionStage(store.connect(deviceId), context)
-                .compose(found -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
-                        : found.filter(info -> authorized(endpoint, deviceId, info)).map(Future::succeededFuture)
-                        .orElseGet(() -> Future.failedFuture(new NotAuthorized("unknown device or wrong credentials"))))
+                .compose(found -> whileOpen(closed, () -> found.filter(info -> authorized(endpoint, deviceId, info))
+                        .map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(new NotAuthorized("unknown device or wrong credentials")))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> closed(endpoint, closedEarly) ? Future.failedFuture(new ClosedBeforeConnack())
-                                : open(endpoint, info, Grants.fromHashes(List.of(info.grants(), user)), terms, context)))
+                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info,
+                                Grants.fromHashes(List.of(info.grants(), user)), terms, context))))
                 .onSuccess(opened -> {
                     DeviceSession session = opened.session();
                     // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered)
@@ -96,7 +101,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 })
                 .onFailure(failure -> {
                     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (error instanceof ClosedBeforeConnack) {
+                    if (error instanceof ClosedBeforeConnack || closed.getAsBoolean()) {
+                        LOG.debugf("CONNECT of %s: the connection closed before CONNACK", deviceId);
                         metrics.connectError("closed-before-connack");
                     } else if (error instanceof NotAuthorized refusal) {
                         services.hooks().refused(endpoint);
@@ -139,6 +145,21 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     /**
+     * The next step of the CONNECT, unless the connection has closed meanwhile: then, or when the endpoint refuses a call
+     * because Vert.x has just closed it (IllegalStateException), the CONNECT ends as closed before CONNACK.
+     */
+    private static <T> Future<T> whileOpen(BooleanSupplier closed, Supplier<Future<T>> step) {
+        if (closed.getAsBoolean()) {
+            return Future.failedFuture(new ClosedBeforeConnack());
+        }
+        try {
+            return step.get();
+        } catch (IllegalStateException endpointClosed) {
+            return Future.failedFuture(new ClosedBeforeConnack());
+        }
+    }
+
+    /**
      * The device exists (it was just read) and either a client certificate names it or the password matches the secret
      * hash read with it: a deleted or revoked device is refused whichever way it authenticates.
      */
@@ -156,8 +177,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
-    private Future<Opened> open(MqttEndpoint endpoint, GatewayStore.ConnectInfo info, Grants grants, SessionTerms terms, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, info.epoch(), context, services, grants, terms);
+    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, GatewayStore.ConnectInfo info, Grants grants,
+            SessionTerms terms, Context context) {
+        DeviceSession session = new DeviceSession(endpoint, socketClosed, info.epoch(), context, services, grants, terms);
         boolean present = terms.sessionPresent(info.session().exists());
         List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
         try {
@@ -165,6 +187,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         } catch (IllegalStateException closed) {
             // Vert.x closed the endpoint already (e.g. a second CONNECT on the socket) and tells its close handler later.
             return Future.failedFuture(new ClosedBeforeConnack());
+        }
+        if (session.isClosed()) {
+            return Future.failedFuture(new ClosedBeforeConnack()); // its socket closed before bind(), which told it at once
         }
         Connections connections = services.connections();
         connections.register(session).ifPresent(DeviceSession::takeOver);

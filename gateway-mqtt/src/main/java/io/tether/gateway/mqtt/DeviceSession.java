@@ -6,6 +6,7 @@ import io.tether.gateway.drain.Departing;
 import io.tether.gateway.metrics.ConnectionMeter;
 import io.tether.inbox.HandOver;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
@@ -39,6 +40,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
     private final Downstream downstream;
     private final Upstream upstream;
     private final KeepAliveWatch keepAlive;
+    private final Future<Void> socketClosed;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private SessionTerms terms;
     private ConnectionMeter meter = ConnectionMeter.NONE;
@@ -48,9 +50,14 @@ public final class DeviceSession implements Upstream.Session, Departing {
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
 
-    /** @param terms what the CONNECT asked of its session and keepalive, as granted */
-    public DeviceSession(MqttEndpoint endpoint, long epoch, Context context, SessionServices services, Grants grants, SessionTerms terms) {
+    /**
+     * @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket})
+     * @param terms        what the CONNECT asked of its session and keepalive, as granted
+     */
+    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, long epoch, Context context, SessionServices services,
+            Grants grants, SessionTerms terms) {
         this.endpoint = endpoint;
+        this.socketClosed = socketClosed;
         this.deviceId = endpoint.clientIdentifier();
         this.epoch = epoch;
         this.context = context;
@@ -123,7 +130,9 @@ public final class DeviceSession implements Upstream.Session, Departing {
                 control.refuseUndecodable(error, services.settings().maxPacketSize());
             }
         });
+        // Either tells of the end, whichever comes first: Vert.x can replace the endpoint its socket reports to.
         endpoint.closeHandler(v -> onClose());
+        socketClosed.onComplete(v -> onClose());
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */
@@ -265,6 +274,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), services.settings().maxSessionExpiry());
     }
 
+    /** The connection ended, as its endpoint or its socket tells; once, whichever comes first. */
     private void onClose() {
         if (closed) {
             return;

@@ -96,7 +96,10 @@ final class SubscriptionRequests {
         }
         whenWritten(granted.isEmpty() ? null : () -> store.subscribe(deviceId, epoch, granted), written -> {
             if (written) {
-                granted.forEach((filter, qos) -> subscriptions.add(filter, MqttQoS.valueOf(qos)));
+                granted.forEach((filter, qos) -> {
+                    subscriptions.add(filter, MqttQoS.valueOf(qos));
+                    indexTopic(filter, true);
+                });
             } else {
                 codes.replaceAll(code -> (code.value() & 0xff) < 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
                 refused.add("the session could not be stored; subscribe again");
@@ -118,6 +121,7 @@ final class SubscriptionRequests {
         whenWritten(existing.isEmpty() ? null : () -> store.unsubscribe(deviceId, epoch, existing), written -> {
             if (written) {
                 existing.forEach(subscriptions::remove);
+                message.topics().forEach(filter -> indexTopic(filter, false));
             } else {
                 LOG.warnf("unsubscribe of %s not stored; its session keeps %s", deviceId, existing);
             }
@@ -132,6 +136,22 @@ final class SubscriptionRequests {
             control.endpoint().unsubscribeAcknowledge(message.messageId(), codes,
                     written ? MqttProperties.NO_PROPERTIES : control.ackReason("the session could not be stored; unsubscribe again"));
         });
+    }
+
+    /**
+     * A granted filter outside the device's namespace goes into the topic index that topic messages are expanded from
+     * (kept across connections until UNSUBSCRIBE). If Redis is away the device is missing there until it subscribes
+     * again, which it does on its next connection.
+     */
+    private void indexTopic(String filter, boolean subscribed) {
+        if (TopicPolicy.maySubscribe(deviceId, filter) || !TopicFilter.isValid(filter)) {
+            return;
+        }
+        (subscribed ? store.subscribedToTopic(deviceId, filter) : store.unsubscribedFromTopic(deviceId, filter))
+                .exceptionally(error -> {
+                    LOG.warnf("topic index of %s not updated for %s: %s", deviceId, filter, error.toString());
+                    return null;
+                });
     }
 
     /**

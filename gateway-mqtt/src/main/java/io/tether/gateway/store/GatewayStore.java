@@ -111,6 +111,15 @@ public interface GatewayStore {
      */
     CompletionStage<Boolean> heartbeat(String gatewayId, Duration ttl);
 
+    /**
+     * The device subscribed to a granted filter outside its own namespace: it joins the filter's subscriber set, which
+     * fanout expands topic messages from. Kept across connections, until the device unsubscribes.
+     */
+    CompletionStage<Void> subscribedToTopic(String deviceId, String filter);
+
+    /** The device unsubscribed from a granted filter: topic messages no longer reach it through that filter. */
+    CompletionStage<Void> unsubscribedFromTopic(String deviceId, String filter);
+
     CompletionStage<Void> addDevice(String gatewayId, String deviceId);
 
     CompletionStage<Void> removeDevice(String gatewayId, String deviceId);

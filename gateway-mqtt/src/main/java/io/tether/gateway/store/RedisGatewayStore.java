@@ -181,6 +181,17 @@ public final class RedisGatewayStore implements GatewayStore {
     }
 
     @Override
+    public CompletionStage<Void> subscribedToTopic(String deviceId, String filter) {
+        return redis.sadd(RedisKeys.topicSubscribers(filter), deviceId)
+                .thenCompose(n -> redis.sadd(RedisKeys.topicFilters(), filter)).thenApply(n -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribedFromTopic(String deviceId, String filter) {
+        return redis.srem(RedisKeys.topicSubscribers(filter), deviceId).thenApply(n -> null);
+    }
+
+    @Override
     public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
         return redis.sadd(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
     }

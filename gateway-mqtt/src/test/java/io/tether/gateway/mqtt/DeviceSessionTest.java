@@ -19,6 +19,8 @@ import io.tether.gateway.testing.FakeEndpoint;
 import io.tether.gateway.testing.GatewayFixture;
 import io.tether.inbox.HandOver;
 import io.tether.inbox.InboxEntry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttWill;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
@@ -46,6 +48,8 @@ class DeviceSessionTest {
     private static final String OWN = "devices/" + ID + "/#";
     private static final long EPOCH = 7;
     /** MQTT 5, clean start off, kept for an hour after the connection ends: a stored session. */
+    /** These connections end through their endpoint; their sockets are not watched here. */
+    private static final Future<Void> NEVER_CLOSED = Promise.<Void>promise().future();
     private static final SessionTerms STORED = SessionTerms.of(true, false, 3600L, 30, Duration.ofHours(1), 60);
     /** MQTT 5, clean start, no expiry: the session lasts as long as the connection and is not stored. */
     private static final SessionTerms EPHEMERAL = SessionTerms.of(true, true, null, 30, Duration.ofHours(1), 60);
@@ -58,7 +62,7 @@ class DeviceSessionTest {
     }
 
     private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed) {
-        DeviceSession session = new DeviceSession(client.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, terms);
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE, terms);
         fx.vertx.onLoop(() -> {
             session.restore(resumed);
             session.bind();
@@ -131,7 +135,7 @@ class DeviceSessionTest {
         assertTrue(fx.presenceKinds().isEmpty());
 
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         fx.vertx.onLoop(legacy::bind);
         fx.vertx.onLoop(() -> old.receive("subscribeHandler", subscribe(1, "devices/someone-else/#", MqttQoS.AT_LEAST_ONCE)));
@@ -259,7 +263,7 @@ class DeviceSessionTest {
     void aQos1PublishGoesToKafkaWithItsPropertiesAndIsAcknowledgedOnlyOnceKafkaHasIt() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
         slowKafka.vertx.onLoop(session::bind);
         MqttProperties props = new MqttProperties();
@@ -300,7 +304,7 @@ class DeviceSessionTest {
 
         GatewayFixture other = new GatewayFixture();
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), EPOCH, other.vertx.context(), other.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, other.vertx.context(), other.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         other.vertx.onLoop(legacy::bind);
         other.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}",
@@ -340,7 +344,7 @@ class DeviceSessionTest {
     void aTakeoverOfAnOlderConnectionDoesNotRemoveTheNewerOneFromTheTable() {
         DeviceSession older = open(STORED);
         FakeEndpoint newerClient = new FakeEndpoint().clientId(ID);
-        DeviceSession newer = new DeviceSession(newerClient.endpoint(), EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
+        DeviceSession newer = new DeviceSession(newerClient.endpoint(), NEVER_CLOSED, EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
         fx.vertx.onLoop(() -> {
             newer.bind();
             newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
@@ -400,7 +404,7 @@ class DeviceSessionTest {
     void leavingReportsDisconnectedAndOnlyOnceKafkaHasItSendsTheDisconnectAndDropsNewHandOvers() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 STORED);
         slowKafka.vertx.onLoop(() -> {
             session.restore(Map.of(OWN, 1));
@@ -429,7 +433,7 @@ class DeviceSessionTest {
     void aKeepaliveTheGatewayCappedIsWatchedAtOneAndAHalfTimesIt() {
         FakeEndpoint lazy = new FakeEndpoint().clientId(ID).keepAlive(0);
         SessionTerms capped = SessionTerms.of(true, true, null, 0, Duration.ofHours(1), 60);
-        DeviceSession session = new DeviceSession(lazy.endpoint(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
+        DeviceSession session = new DeviceSession(lazy.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
         fx.vertx.onLoop(() -> {
             session.bind();
             session.accepted();

@@ -127,6 +127,18 @@ public final class FakeStore implements GatewayStore {
     }
 
     @Override
+    public CompletionStage<Void> subscribedToTopic(String deviceId, String filter) {
+        calls.add("topic-subscribed " + deviceId + " " + filter);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribedFromTopic(String deviceId, String filter) {
+        calls.add("topic-unsubscribed " + deviceId + " " + filter);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
         calls.add("add-device " + gatewayId + " " + deviceId);
         return CompletableFuture.completedFuture(null);

@@ -8,7 +8,12 @@ import io.tether.runtime.kafka.KafkaClientMeters;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsClients;
 import io.tether.push.apns.ApnsConnection;
+import io.tether.attachments.AttachmentsConfig;
+import io.tether.attachments.FetchToken;
+import io.tether.attachments.signing.Jws;
 import io.tether.push.config.ApnsConfig;
+import io.tether.pushoptions.NotificationFactory;
+import java.util.Optional;
 import io.tether.runtime.kafka.KafkaClients;
 import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
@@ -33,6 +38,7 @@ public class PushApp {
     private static final Logger LOG = Logger.getLogger(PushApp.class);
 
     private final ApnsConfig apns;
+    private final AttachmentsConfig attachments;
     private final KafkaSettings kafka;
     private final StatefulRedisConnection<String, String> redis;
     private final MeterRegistry registry;
@@ -43,8 +49,9 @@ public class PushApp {
     private KafkaClientMeters kafkaMeters;
 
     PushApp(ApnsConfig apns, KafkaSettings kafka, StatefulRedisConnection<String, String> redis, MeterRegistry registry,
-            MessagingSpans spans) {
+            MessagingSpans spans, AttachmentsConfig attachments) {
         this.spans = spans;
+        this.attachments = attachments;
         this.apns = apns;
         this.kafka = kafka;
         this.redis = redis;
@@ -72,8 +79,15 @@ public class PushApp {
         service = new PushService(consumer,
                 producer, redis.async(), clients, PushTopics.DEFAULT,
                 new PushService.Settings(apns.maxInFlight(), apns.retry().initialBackoff(), apns.retry().maxBackoff()),
-                registry, Clock.systemUTC(), spans);
+                registry, Clock.systemUTC(), spans, new NotificationFactory(fetchTokens()));
         service.start();
+    }
+
+    /** Fetch tokens signed with the attachments' keys, when configured: a push without the whole message carries one. */
+    private NotificationFactory.FetchTokens fetchTokens() {
+        Optional<Jws> jws = Jws.fromConfig(attachments);
+        long ttl = attachments.fetchTokenTtl().toMillis();
+        return (deviceId, notAfter) -> jws.map(j -> new FetchToken(deviceId, Math.min(notAfter, System.currentTimeMillis() + ttl)).sign(j));
     }
 
     void stop(@Observes ShutdownEvent event) {

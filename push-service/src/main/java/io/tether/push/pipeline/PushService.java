@@ -50,6 +50,13 @@ public final class PushService {
     public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
             RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
             MeterRegistry registry, Clock clock, MessagingSpans spans) {
+        this(kafkaConsumer, producer, redis, clients, topics, settings, registry, clock, spans, new NotificationFactory());
+    }
+
+    /** @param notifications builds the notifications (with the device fetch tokens it issues, if any) */
+    public PushService(Consumer<String, byte[]> kafkaConsumer, Producer<String, byte[]> producer,
+            RedisAsyncCommands<String, String> redis, ApnsClients clients, PushTopics topics, Settings settings,
+            MeterRegistry registry, Clock clock, MessagingSpans spans, NotificationFactory notifications) {
         PushMetrics metrics = new PushMetrics(registry);
         Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble());
         this.devices = new DeviceStore(redis);
@@ -59,7 +66,7 @@ public final class PushService {
                 (task, delayNanos) -> retries.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         clients.apps().stream().filter(app -> app.rateLimit() != null)
                 .forEach(app -> metrics.rateLimitQueue(app.bundleId(), () -> limiter.waiting(app.bundleId())));
-        PushProcessor processor = new PushProcessor(devices, clients, new NotificationFactory(), backoff, retries, metrics, clock,
+        PushProcessor processor = new PushProcessor(devices, clients, notifications, backoff, retries, metrics, clock,
                 spans.tracer(), limiter);
         Retry retry = new Retry(backoff, retries);
         PushRecordHandler handler = new PushRecordHandler(processor, new OutcomePublisher(producer, topics, sendThread, spans),

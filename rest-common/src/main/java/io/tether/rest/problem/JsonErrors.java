@@ -1,5 +1,8 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,8 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -31,7 +34,9 @@ public class ProblemExceptionMappers {
         if (e.status() >= 500) {
             LOG.warnf("%s answered %d: %s", instance(uri), e.status(), e.getMessage());
         }
-        return ProblemResponses.of(e.toProblem(instance(uri)));
+        Response answer = ProblemResponses.of(e.toProblem(instance(uri)));
+        return e.retryAfterSeconds() == null ? answer
+                : Response.fromResponse(answer).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper(priority = PRIORITY)

@@ -1,5 +1,8 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
+
 import jakarta.ws.rs.core.Response;
 
 /** Builds {@value Problem#MEDIA_TYPE} responses; for mappers of other modules too. */

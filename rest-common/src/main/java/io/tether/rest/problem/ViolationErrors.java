@@ -1,5 +1,7 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;

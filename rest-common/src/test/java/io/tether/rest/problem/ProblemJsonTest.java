@@ -1,5 +1,8 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

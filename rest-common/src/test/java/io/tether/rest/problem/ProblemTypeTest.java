@@ -1,5 +1,8 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +29,14 @@ class ProblemTypeTest {
         assertEquals(Optional.of(ProblemType.VALIDATION), ProblemType.forStatus(400));
         assertEquals(Optional.of(ProblemType.UNAVAILABLE), ProblemType.forStatus(503));
         assertTrue(ProblemType.forStatus(405).isEmpty());
+    }
+
+    @Test
+    void downloadTypesAreNeverChosenForABareStatus() {
+        assertEquals(Optional.of(ProblemType.FORBIDDEN), ProblemType.forStatus(403));
+        assertTrue(ProblemType.forStatus(410).isEmpty());
+        assertTrue(ProblemType.forStatus(416).isEmpty());
+        assertEquals("urn:tether:problem:download-expired", ProblemType.DOWNLOAD_EXPIRED.uri());
     }
 
     @Test

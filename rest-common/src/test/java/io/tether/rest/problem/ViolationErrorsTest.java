@@ -1,5 +1,7 @@
 package io.tether.rest.problem;
 
+import io.tether.contract.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.validation.Valid;

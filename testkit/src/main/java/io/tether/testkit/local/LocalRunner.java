@@ -1,6 +1,8 @@
 package io.tether.testkit.local;
 
 import static io.tether.testkit.local.LocalSettings.APNS;
+import static io.tether.testkit.local.LocalSettings.DEVICE_HTTPS;
+import static io.tether.testkit.local.LocalSettings.S3;
 import static io.tether.testkit.local.LocalSettings.FANOUT;
 import static io.tether.testkit.local.LocalSettings.GATEWAY_HTTP;
 import static io.tether.testkit.local.LocalSettings.KAFKA;
@@ -12,6 +14,7 @@ import static io.tether.testkit.local.LocalSettings.MQTT_WSS;
 import static io.tether.testkit.local.LocalSettings.PUSH;
 import static io.tether.testkit.local.LocalSettings.REDIS;
 import static io.tether.testkit.local.LocalSettings.REGISTRY;
+import static io.tether.testkit.local.LocalSettings.WEBHOOK;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +38,13 @@ import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
+import io.tether.testkit.S3Server;
 import io.tether.testkit.ServiceProcess;
 import io.tether.testkit.Shutdown;
 import io.tether.testkit.TetherRoot;
 
 /**
- * The process behind {@code deploy/local/up}: Redis, Kafka, a local APNs and the four services on
+ * The process behind {@code deploy/local/up}: Redis, Kafka, a local APNs and the five services on
  * 127.0.0.1, state kept in TETHER_HOME across runs, everything stopped in reverse order at exit.
  * Writes TETHER_HOME/runner.pid at start and TETHER_HOME/ready once all is up.
  */
@@ -51,10 +55,10 @@ public final class LocalRunner {
      */
     static final String LOCAL_BUNDLE_ID = "*";
     private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
-            Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+            Topics.RECEIPTS, Topics.PUSH, Topics.DLQ, Topics.EVENTS);
 
     private static final List<String> SERVICES = List.of("device-registry", "fanout-service", "push-service",
-            "gateway-mqtt");
+            "gateway-mqtt", "webhook-service");
 
     private final LocalSettings settings;
     private final Path home;
@@ -115,18 +119,29 @@ public final class LocalRunner {
         LocalApns apns = step("apns (mock)", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
         add("apns (mock)", apns, "https://127.0.0.1:" + apns.port(), null, () -> true);
 
+        S3Server s3 = step("s3 (s3proxy)", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        add("s3 (s3proxy)", s3, s3.endpoint(), s3.dir().resolve("s3proxy.log"), s3::isAlive);
+        // MQTT over TLS, WSS and the device HTTPS endpoint share one certificate signed by the local CA:
+        // curl --cacert TETHER_HOME/tls/tether-local-ca.crt.
+        LocalTls tls = step("tls certificate", () -> LocalTls.ensure(home.resolve("tls")));
+        String deviceUrl = "https://localhost:" + settings.port(DEVICE_HTTPS);
+
         Map<String, String> common = orderedMap(
                 "tether.redis.uri", redis.uri(),
                 "tether.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "tether.kafka.topics.partitions", Integer.toString(KafkaBroker.PARTITIONS),
-                "tether.api.bootstrap-key", apiKey);
+                "tether.api.bootstrap-key", apiKey,
+                // Signing key made once by fanout (the first service that needs it) and kept in TETHER_HOME/signing.
+                "tether.attachments.signing-keys-dir", home.resolve("signing").toString(),
+                "tether.attachments.generate-signing-key", "true",
+                "tether.attachments.public-url", deviceUrl);
+        common.putAll(s3.serviceConfig("tether-attachments"));
         service("device-registry", settings.port(REGISTRY), common, Map.of());
         // Static group membership, as the pod name gives in Kubernetes: a restarted fanout gets its partitions at once.
         service("fanout-service", settings.port(FANOUT), common, Map.of("tether.kafka.instance-id", "fanout-local"));
         // One catch-all app signing with a local .p8 key, as a backend configures its own app (with its bundle id).
         service("push-service", settings.port(PUSH), common,
                 apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));
-        LocalTls tls = step("tls certificate", () -> LocalTls.ensure(home.resolve("tls")));
         ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
                 "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
                 "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
@@ -135,14 +150,18 @@ public final class LocalRunner {
                 "tether.mqtt.tls.certificates[0].cert", tls.serverCert().toString(),
                 "tether.mqtt.tls.certificates[0].key", tls.serverKey().toString(),
                 "tether.mqtt.host", settings.mqttHost(),
+                "tether.device-http.port", String.valueOf(settings.port(DEVICE_HTTPS)),
                 "tether.gateway.id", "gw-local"));
+        service("webhook-service", settings.port(WEBHOOK), common, Map.of());
         String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
-        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
+        rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
                 + "  mqtts://" + host + ":" + settings.port(MQTT_TLS)
                 + "  ws://" + host + ":" + settings.port(MQTT_WS) + "/mqtt  wss://" + host + ":" + settings.port(MQTT_WSS) + "/mqtt  "
-                + gateway.baseUrl(), gateway.logFile()));
+                + deviceUrl + "  " + gateway.baseUrl(), gateway.logFile()));
 
-        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath(), tls);
+        String summary = summary(apiKey, keyFile, apnsRecord, apns.certificatePath(), tls).replace("\nCtrl-C",
+                "Device HTTPS:   " + deviceUrl + "  (curl --cacert " + tls.caCert() + "; keys at " + deviceUrl
+                        + "/.well-known/jwks.json)\n\nCtrl-C");
         Files.writeString(home.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         Shutdown.register(watchForDeaths());
         Files.writeString(ready, ProcessHandle.current().pid() + "\n");

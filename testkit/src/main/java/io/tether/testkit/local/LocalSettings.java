@@ -14,10 +14,13 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports, Strin
     static final String REGISTRY = "TETHER_REGISTRY_PORT";
     static final String PUSH = "TETHER_PUSH_PORT";
     static final String GATEWAY_HTTP = "TETHER_GATEWAY_HTTP_PORT";
+    static final String WEBHOOK = "TETHER_WEBHOOK_PORT";
     static final String KAFKA = "TETHER_KAFKA_PORT";
     static final String KAFKA_CONTROLLER = "TETHER_KAFKA_CONTROLLER_PORT";
     static final String REDIS = "TETHER_REDIS_PORT";
     static final String APNS = "TETHER_APNS_PORT";
+    static final String DEVICE_HTTPS = "TETHER_DEVICE_HTTPS_PORT";
+    static final String S3 = "TETHER_S3_PORT";
 
     private static final Map<String, Integer> DEFAULT_PORTS = defaults();
 
@@ -59,15 +62,18 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports, Strin
         ports.put(MQTT, 1883);
         ports.put(MQTT_WS, 8084);
         ports.put(MQTT_TLS, 8883);
-        ports.put(MQTT_WSS, 8085);
+        ports.put(MQTT_WSS, 8086);
         ports.put(FANOUT, 8080);
         ports.put(REGISTRY, 8081);
         ports.put(PUSH, 8082);
         ports.put(GATEWAY_HTTP, 8083);
+        ports.put(WEBHOOK, 8085);
         ports.put(KAFKA, 19092);
         ports.put(KAFKA_CONTROLLER, 19093);
         ports.put(REDIS, 16379);
         ports.put(APNS, 8443);
+        ports.put(DEVICE_HTTPS, 8444);
+        ports.put(S3, 19000);
         return ports;
     }
 }

@@ -3,7 +3,7 @@ package io.tether.registry.device.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.contract.Platform;
 import io.tether.registry.device.DeviceChanges;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -2,7 +2,7 @@ package io.tether.registry.device.rest;
 
 import io.tether.contract.Platform;
 import io.tether.registry.device.DeviceQuery;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.List;

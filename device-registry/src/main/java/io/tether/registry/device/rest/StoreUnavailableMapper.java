@@ -3,7 +3,7 @@ package io.tether.registry.device.rest;
 import io.tether.registry.device.ConcurrentChangeException;
 import io.tether.registry.store.StoreUnavailableException;
 import io.tether.rest.problem.ProblemResponses;
-import io.tether.rest.problem.ProblemType;
+import io.tether.contract.problem.ProblemType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;

@@ -3,7 +3,7 @@ package io.tether.registry.grant.rest;
 import io.tether.registry.grant.Grant;
 import io.tether.registry.grant.GrantAction;
 import io.tether.registry.grant.TopicFilters;
-import io.tether.rest.problem.Problem;
+import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.EnumSet;

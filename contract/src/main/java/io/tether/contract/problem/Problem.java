@@ -1,4 +1,4 @@
-package io.tether.rest.problem;
+package io.tether.contract.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

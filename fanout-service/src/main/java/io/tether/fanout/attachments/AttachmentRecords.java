@@ -1,0 +1,91 @@
+package io.tether.fanout.attachments;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.RedisKeys;
+import io.tether.runtime.redis.LuaScript;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What Redis knows of uploaded bodies: each one's record (expiring with the body) and when the body is to be deleted
+ * from object storage. The first message that refers to a body sets its deletion to the message's expiry (it
+ * replaces the time an unsent body is kept); later messages only push it back, never forward.
+ */
+public final class AttachmentRecords {
+    // KEYS 1 record hash, 2 deletion index; ARGV 1 attachment id, 2 deleteAt (epoch millis). 0: the record is gone.
+    private static final LuaScript KEEP_UNTIL = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local at = tonumber(ARGV[2])
+            if redis.call('HSETNX', KEYS[1], 'referenced', '1') == 0 then
+              local current = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1]) or '0')
+              if current >= at then
+                return 1
+              end
+            end
+            redis.call('ZADD', KEYS[2], at, ARGV[1])
+            redis.call('PEXPIREAT', KEYS[1], at)
+            return 1
+            """);
+    private final RedisAsyncCommands<String, String> redis;
+
+    /** An uploaded body. Times are epoch millis. */
+    public record Record(String id, long size, String sha256, String contentType, String name, long createdAt) {
+    }
+
+    public AttachmentRecords(RedisAsyncCommands<String, String> redis) {
+        this.redis = redis;
+    }
+
+    /** Remembers an uploaded body until {@code deleteAt} (epoch millis). */
+    public CompletionStage<Void> save(Record record, long deleteAt) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("size", Long.toString(record.size()));
+        fields.put("sha256", record.sha256());
+        fields.put("contentType", record.contentType());
+        fields.put("createdAt", Long.toString(record.createdAt()));
+        if (record.name() != null) {
+            fields.put("name", record.name());
+        }
+        String key = RedisKeys.attachment(record.id());
+        return redis.zadd(RedisKeys.attachmentExpiry(), ZAddArgs.Builder.gt(), (double) deleteAt, record.id())
+                .thenCompose(n -> redis.hset(key, fields))
+                .thenCompose(n -> redis.pexpireat(key, deleteAt))
+                .thenApply(ok -> null);
+    }
+
+    /** The body's record while it is kept. */
+    public CompletionStage<Optional<Record>> read(String id) {
+        return redis.hgetall(RedisKeys.attachment(id)).thenApply(fields -> fields.isEmpty() ? Optional.empty()
+                : Optional.of(new Record(id, Long.parseLong(fields.get("size")), fields.get("sha256"), fields.get("contentType"),
+                        fields.get("name"), Long.parseLong(fields.get("createdAt")))));
+    }
+
+    /**
+     * A message that expires at {@code deleteAt} refers to the body: the first one sets when it is deleted, a later
+     * one keeps it longer when it expires later. False when the record is gone (the body expired meanwhile).
+     */
+    public CompletionStage<Boolean> keepUntil(String id, long deleteAt) {
+        return KEEP_UNTIL.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.attachment(id), RedisKeys.attachmentExpiry()}, id, Long.toString(deleteAt))
+                .thenApply(kept -> kept == 1L);
+    }
+
+    /** Up to {@code limit} ids whose bodies were due for deletion at {@code before} (epoch millis) or earlier. */
+    public CompletionStage<List<String>> dueBefore(long before, int limit) {
+        return redis.zrangebyscore(RedisKeys.attachmentExpiry(), Range.create(0d, (double) before), Limit.create(0, limit));
+    }
+
+    /** The body is deleted: forget it. */
+    public CompletionStage<Void> forget(String id) {
+        return redis.zrem(RedisKeys.attachmentExpiry(), id).thenCompose(n -> redis.del(RedisKeys.attachment(id))).thenApply(n -> null);
+    }
+}

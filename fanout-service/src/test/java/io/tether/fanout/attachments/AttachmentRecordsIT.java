@@ -1,0 +1,95 @@
+package io.tether.fanout.attachments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.RedisKeys;
+import io.tether.testkit.RedisServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When an uploaded body is deleted, against a real Redis: the first message sets it, later ones only push it back. */
+class AttachmentRecordsIT {
+    private static final long HOUR = 3_600_000;
+    @TempDir
+    static Path dir;
+    private static RedisServer server;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+    private static RedisAsyncCommands<String, String> redis;
+    private static AttachmentRecords records;
+
+    @BeforeAll
+    static void start() {
+        server = RedisServer.start(dir, false);
+        client = RedisClient.create(server.uri());
+        connection = client.connect();
+        redis = connection.async();
+        records = new AttachmentRecords(redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        connection.close();
+        client.shutdown();
+        server.close();
+    }
+
+    private static long deleteAt(String id) throws Exception {
+        return redis.zscore(RedisKeys.attachmentExpiry(), id).get(5, TimeUnit.SECONDS).longValue();
+    }
+
+    private static boolean keep(String id, long at) throws Exception {
+        return records.keepUntil(id, at).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static void upload(String id, long now, long unsentUntil) throws Exception {
+        records.save(new AttachmentRecords.Record(id, 10, "ab".repeat(32), "text/plain", null, now), unsentUntil)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theFirstMessageReplacesTheUnsentTimeAndLaterOnesOnlyKeepItLonger() throws Exception {
+        long now = System.currentTimeMillis();
+        String id = "att_firstmessagesetsdeletion";
+        upload(id, now, now + 24 * HOUR);
+
+        assertTrue(keep(id, now + HOUR));
+        assertEquals(now + HOUR, deleteAt(id), "a message of one hour: deleted after it, not after the day an unsent body is kept");
+        long recordExpiry = redis.pexpiretime(RedisKeys.attachment(id)).get(5, TimeUnit.SECONDS);
+        assertEquals(now + HOUR, recordExpiry, "no new message can refer to it once it is due");
+
+        assertTrue(keep(id, now + 3 * HOUR));
+        assertEquals(now + 3 * HOUR, deleteAt(id));
+        assertTrue(keep(id, now + 2 * HOUR));
+        assertEquals(now + 3 * HOUR, deleteAt(id), "an earlier message never brings the deletion forward");
+        assertEquals(now + 3 * HOUR, redis.pexpiretime(RedisKeys.attachment(id)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBodyWhoseRecordIsGoneCannotBeReferredTo() throws Exception {
+        assertFalse(keep("att_neveruploadedneveruploaded", System.currentTimeMillis() + HOUR));
+    }
+
+    @Test
+    void dueBodiesAreListedAndForgotten() throws Exception {
+        long now = System.currentTimeMillis();
+        upload("att_dueduedueduedueduedueduedu", now, now - 1);
+        upload("att_notyetnotyetnotyetnotyetno", now, now + HOUR);
+        List<String> due = records.dueBefore(now, 100).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(due.contains("att_dueduedueduedueduedueduedu"), due.toString());
+        assertFalse(due.contains("att_notyetnotyetnotyetnotyetno"), due.toString());
+
+        records.forget("att_dueduedueduedueduedueduedu").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertFalse(records.dueBefore(now, 100).toCompletableFuture().get(5, TimeUnit.SECONDS).contains("att_dueduedueduedueduedueduedu"));
+    }
+}

@@ -114,6 +114,27 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aGrantedFilterOutsideTheNamespaceJoinsTheTopicIndexAfterItIsStoredAndLeavesItOnUnsubscribe() {
+        Grants grants = new Grants(List.of(new Grants.Grant("news/#", true, false)));
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, STORED);
+        fx.vertx.onLoop(() -> {
+            session.bind();
+            fx.connections.register(session);
+            client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.accepted();
+        });
+
+        play("subscribeHandler", subscribe(1, "news/#", MqttQoS.AT_LEAST_ONCE));
+        play("subscribeHandler", subscribe(2, OWN, MqttQoS.AT_LEAST_ONCE));
+
+        assertEquals(List.of("subscribe dev-1 7 {news/#=1}", "subscribe dev-1 7 {" + OWN + "=1}"), fx.store.calls("subscribe"));
+        assertEquals(List.of("topic-subscribed dev-1 news/#"), fx.store.calls("topic-"), "its own namespace is not indexed");
+
+        play("unsubscribeHandler", MqttUnsubscribeMessage.create(3, List.of("news/#")));
+        assertEquals(List.of("topic-subscribed dev-1 news/#", "topic-unsubscribed dev-1 news/#"), fx.store.calls("topic-"));
+    }
+
+    @Test
     void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
         open(EPHEMERAL);
 

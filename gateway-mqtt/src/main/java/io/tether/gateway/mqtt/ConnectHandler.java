@@ -101,7 +101,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 })
                 .onFailure(failure -> {
                     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (error instanceof ClosedBeforeConnack || closed.getAsBoolean()) {
+                    // Not probed here: once open() bound the session, the probe would take its close handler.
+                    if (error instanceof ClosedBeforeConnack || endpointClosed[0] || socketClosed.isComplete()) {
                         LOG.debugf("CONNECT of %s: the connection closed before CONNACK", deviceId);
                         metrics.connectError("closed-before-connack");
                     } else if (error instanceof NotAuthorized refusal) {

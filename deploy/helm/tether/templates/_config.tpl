@@ -42,6 +42,14 @@ quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
 {{- include "tether.commonProperties" . }}
 {{- end -}}
 
+{{- define "tether.webhookService.properties" -}}
+# webhook-service: rendered by the Tether Helm chart.
+{{- include "tether.properties" (dict "prefix" "tether.webhooks" "values" .svc.webhooks) }}
+{{- include "tether.properties" (dict "prefix" "tether.api" "values" .root.Values.api.settings) }}
+quarkus.shutdown.timeout={{ .svc.shutdownTimeoutSeconds }}s
+{{- include "tether.commonProperties" . }}
+{{- end -}}
+
 {{/* Environment variable carrying the PKCS#12 password of an APNs app. */}}
 {{- define "tether.apnsPasswordEnv" -}}
 {{- printf "APNS_%s_CERTIFICATE_PASSWORD" (. | upper | replace "-" "_") -}}

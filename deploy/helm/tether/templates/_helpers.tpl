@@ -142,7 +142,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 
 {{/* "true" for the services that use Kafka (all but device-registry). */}}
 {{- define "tether.usesKafka" -}}
-{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service") }}true{{ end -}}
+{{- if has .component (list "gateway-mqtt" "fanout-service" "push-service" "webhook-service") }}true{{ end -}}
 {{- end -}}
 
 {{/* Environment of every service. */}}
@@ -152,7 +152,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- if include "tether.usesKafka" . }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
-{{- if has .component (list "fanout-service" "push-service") }}
+{{- if has .component (list "fanout-service" "push-service" "webhook-service") }}
 # Static group membership: a container restarted in its pod gets its partitions back at once.
 - name: TETHER_KAFKA_INSTANCE_ID
   valueFrom:

@@ -4,6 +4,9 @@
 -- An entry is 'v1|<expiresAt ms>|<payload bytes>|<1 with push options, else 0>|<InboxEntry JSON>', so scripts
 -- read what they need without decoding the JSON and its payload.
 local RECORD, PRESENCE, INBOX, DATA, META = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+-- Ids of the entries this call settled as expired on the way (dispatch, expire.lua): returned after the counts, so
+-- that the caller can report each status change.
+local EXPIRED_IDS = {}
 
 local function parse(data)
   local expires, size, push, pos = string.match(data, '^v1|(%-?%d+)|(%d+)|([01])|()')
@@ -72,7 +75,9 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
       local id = entries[i]
       local expires_at, _, _, json = parse(redis.call('HGET', DATA, id))
       if expires_at > 0 and expires_at <= now then
-        settle(id, 'expired', 'ttl', '', now, status_prefix, final_ttl)
+        if settle(id, 'expired', 'ttl', '', now, status_prefix, final_ttl) == 1 then
+          EXPIRED_IDS[#EXPIRED_IDS + 1] = id
+        end
         expired = expired + 1
       else
         ids[#ids + 1] = id
@@ -139,7 +144,7 @@ end
 
 -- Moves the inbox along after whatever changed: live hand-over when the policy says live and the connection is
 -- receiving, push candidates when it says push, nothing when it says inbox. A gateway that does not listen any
--- more counts as offline. Returns {'live', handed over, expired} | {'push', reason, <push_candidates>...} | {'hold', why}.
+-- more counts as offline. Returns {'live', handed over, expired, expired ids...} | {'push', reason, <push_candidates>...} | {'hold', why}.
 -- P: a table of the routing arguments (see InboxScripts): now, window, policy, status_prefix, final_ttl,
 -- channel_prefix, nudge_ms, batch.
 local REASONS = {BACKGROUND = 'signal', SUSPECT = 'deaf', OFFLINE = 'offline', LIVE = 'offline'}
@@ -157,7 +162,11 @@ local function pump(device, P)
     local handed
     handed, expired = dispatch(device, gateway, epoch, P.now, P.window, P.status_prefix, P.final_ttl, P.channel_prefix)
     if handed >= 0 then
-      return {'live', handed, expired}
+      local out = {'live', handed, expired}
+      for _, id in ipairs(EXPIRED_IDS) do
+        out[#out + 1] = id
+      end
+      return out
     end
     state = 'OFFLINE' -- nobody listens on the gateway's channel: it is gone
     todo = action(P.policy, platform, state)

@@ -7,6 +7,8 @@ public final class ApiKeyFields {
     public static final String NAME = "name";
     /** Comma-separated scopes, e.g. {@code devices:read,devices:write}. */
     public static final String SCOPES = "scopes";
+    /** Comma-separated app ids the key is limited to; absent or empty: every app. */
+    public static final String APPS = "apps";
     /** Epoch millis. */
     public static final String CREATED_AT = "createdAt";
 

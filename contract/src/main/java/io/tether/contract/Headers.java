@@ -30,6 +30,10 @@ public final class Headers {
     public static final String GATEWAY_ID = "tether-gateway-id";
     /** Device a record concerns, where the key is not the device id. */
     public static final String DEVICE_ID = "tether-device-id";
+    /** Id of a {@link TetherEvent} (the same for a re-sent duplicate), so consumers can drop what they have seen. */
+    public static final String EVENT_ID = "tether-event-id";
+    /** Type of a {@link TetherEvent}: {@code message.status} or {@code device.presence}. */
+    public static final String EVENT_TYPE = "tether-event-type";
     /** Why a record was sent to the dead-letter topic. */
     public static final String DLQ_REASON = "tether-dlq-reason";
 

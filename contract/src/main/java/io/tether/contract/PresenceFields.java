@@ -7,6 +7,8 @@ public final class PresenceFields {
     public static final String EPOCH = "epoch";
     public static final String SINCE = "since";
     public static final String APP_STATE = "appState";
+    /** Epoch millis of the last presence event applied for the device. */
+    public static final String LAST_SEEN = "lastSeen";
     /** "1" once the connection has a subscription that receives the device's messages. */
     public static final String RECEIVING = "receiving";
 

@@ -191,6 +191,34 @@ public final class RedisKeys {
         return Math.floorMod(deviceId.hashCode(), shards);
     }
 
+    /**
+     * Set: the devices that subscribed to a topic filter outside their own namespace (granted filters), written by the
+     * gateway on SUBSCRIBE and UNSUBSCRIBE and kept across connections; fanout expands topic messages from it.
+     */
+    public static String topicSubscribers(String filter) {
+        return PREFIX + "{tf:" + filter + "}:devices";
+    }
+
+    /** Set: every topic filter that has (or had) subscribers in {@link #topicSubscribers}. */
+    public static String topicFilters() {
+        return PREFIX + "topic-filters";
+    }
+
+    /** Hash: an app's quotas ({@link QuotaFields}); none set means unlimited. */
+    public static String appQuota(String appId) {
+        return PREFIX + "{a:" + appId + "}:quota";
+    }
+
+    /** Counter: messages an app sent in one second (epoch seconds), expiring soon after. */
+    public static String appMessagesInSecond(String appId, long epochSecond) {
+        return PREFIX + "{a:" + appId + "}:sent:s:" + epochSecond;
+    }
+
+    /** Counter: messages an app sent on one UTC day ({@code yyyy-MM-dd}), expiring the day after. */
+    public static String appMessagesOnDay(String appId, String utcDay) {
+        return PREFIX + "{a:" + appId + "}:sent:d:" + utcDay;
+    }
+
     /** Hash: app id → {@link PushApp} JSON, the apps push-service holds APNs credentials for (it rewrites it at start). */
     public static String pushApps() {
         return PREFIX + "push-apps";

@@ -15,6 +15,12 @@ public final class Topics {
     public static final String RECEIPTS = "tether.receipts";
     /** Push requests for push-service. Key: device id. */
     public static final String PUSH = "tether.push";
+    /**
+     * {@link TetherEvent}s for backends: per-device message status changes and settled presence changes, keyed by
+     * device id (so one device's events are in order), event type in the {@code tether-event-type} header. Produced
+     * by fanout and the gateways after their Redis write; read by webhook-service and by any backend.
+     */
+    public static final String EVENTS = "tether.events";
     /** Records that could not be processed, with the reason in a header. */
     public static final String DLQ = "tether.dlq";
 

@@ -252,7 +252,8 @@ class ChartTest {
             for (Map<String, Object> port : maps(container, "ports")) {
                 assertTrue(ingressPorts.contains(port.get("name")), rendering + ": " + service + " port " + port.get("name") + " unreachable");
             }
-            assertEquals(service == Service.PUSH_SERVICE, egressPorts.contains("443"), service + ": only push-service talks to APNs");
+            assertEquals(service == Service.PUSH_SERVICE || service == Service.WEBHOOK_SERVICE, egressPorts.contains("443"),
+                    service + ": only push-service (APNs) and webhook-service (the receivers) leave the cluster on 443");
         }
     }
 

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-/** The four services as the chart deploys them and as their modules define them. */
+/** The five services as the chart deploys them and as their modules define them. */
 enum Service {
     DEVICE_REGISTRY("device-registry", "deviceRegistry"),
     GATEWAY_MQTT("gateway-mqtt", "gatewayMqtt"),
     FANOUT_SERVICE("fanout-service", "fanoutService"),
-    PUSH_SERVICE("push-service", "pushService");
+    PUSH_SERVICE("push-service", "pushService"),
+    WEBHOOK_SERVICE("webhook-service", "webhookService");
 
     /** The Maven module, the chart's component and container name. */
     final String module;

@@ -75,7 +75,8 @@ public final class DeviceInbox implements Inbox {
             String gatewayId) {
         return this.<List<Object>>run(InboxScripts.ACK, ScriptOutputType.MULTI, deviceId, deviceId, messageId,
                 status, reason == null ? "" : reason, Long.toString(epoch), gatewayId)
-                .thenApply(r -> new Acked((Long) r.get(0) == 1L, ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue()));
+                .thenApply(r -> new Acked((Long) r.get(0) == 1L, ((Long) r.get(1)).intValue(), ((Long) r.get(2)).intValue(),
+                        Pump.strings(r, 3)));
     }
 
     @Override
@@ -130,7 +131,7 @@ public final class DeviceInbox implements Inbox {
     @Override
     public CompletionStage<Expired> expire(String deviceId) {
         return this.<List<Object>>run(InboxScripts.EXPIRE, ScriptOutputType.MULTI, deviceId)
-                .thenApply(r -> new Expired(((Long) r.get(0)).intValue(), (Long) r.get(1)));
+                .thenApply(r -> new Expired(((Long) r.get(0)).intValue(), (Long) r.get(1), Pump.strings(r, 2)));
     }
 
     private <T> CompletionStage<T> run(LuaScript script, ScriptOutputType type, String deviceId, String... extra) {

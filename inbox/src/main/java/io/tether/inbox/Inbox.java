@@ -31,12 +31,24 @@ public interface Inbox {
     public record PresenceChange(boolean applied, String state, Pump pump) {
     }
 
-    /** What a gateway's answer did: whether the status changed, and how many next entries went out. */
-    public record Acked(boolean changed, int handedOver, int expired) {
+    /**
+     * What a gateway's answer did: whether the status changed, how many next entries went out, and the ones found
+     * past their TTL on the way (settled expired: {@code expiredIds}).
+     */
+    public record Acked(boolean changed, int handedOver, int expired, List<String> expiredIds) {
+        public Acked(boolean changed, int handedOver, int expired) {
+            this(changed, handedOver, expired, List.of());
+        }
     }
 
-    /** What the expiry sweep did to one device: how many expired, and when the next entry is due (0: none left). */
-    public record Expired(int expired, long nextAt) {
+    /**
+     * What the expiry sweep did to one device: how many expired (their ids: {@code expiredIds}), and when the next
+     * entry is due (0: none left).
+     */
+    public record Expired(int expired, long nextAt, List<String> expiredIds) {
+        public Expired(int expired, long nextAt) {
+            this(expired, nextAt, List.of());
+        }
     }
 
     /** Queues a message for a device (unless known: a re-consumed record) and moves the inbox along. */

@@ -5,8 +5,14 @@ import java.util.List;
 /** What moving a device's inbox along did (the {@code pump} of lib.lua). */
 public sealed interface Pump {
 
-    /** Entries handed to the gateway holding the live connection; {@code expired} were found past their TTL. */
-    record Live(int handedOver, int expired) implements Pump {
+    /**
+     * Entries handed to the gateway holding the live connection; {@code expired} were found past their TTL, and
+     * {@code expiredIds} are the ones this call settled as expired.
+     */
+    record Live(int handedOver, int expired, List<String> expiredIds) implements Pump {
+        public Live(int handedOver, int expired) {
+            this(handedOver, expired, List.of());
+        }
     }
 
     /**
@@ -27,6 +33,15 @@ public sealed interface Pump {
     record Hold(String why) implements Pump {
     }
 
+    /** The strings of a script's reply from {@code from} to its end (ids the scripts append after their counts). */
+    static List<String> strings(List<Object> reply, int from) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = from; i < reply.size(); i++) {
+            out.add((String) reply.get(i));
+        }
+        return List.copyOf(out);
+    }
+
     /** Reads a pump result starting at {@code from} in a script's reply. */
     static Pump read(List<Object> reply, int from) {
         if (reply.size() <= from) {
@@ -34,7 +49,8 @@ public sealed interface Pump {
         }
         String kind = (String) reply.get(from);
         return switch (kind) {
-            case "live" -> new Live(((Long) reply.get(from + 1)).intValue(), ((Long) reply.get(from + 2)).intValue());
+            case "live" -> new Live(((Long) reply.get(from + 1)).intValue(), ((Long) reply.get(from + 2)).intValue(),
+                    strings(reply, from + 3));
             case "push" -> {
                 List<InboxEntry> entries = new java.util.ArrayList<>();
                 for (int i = from + 6; i + 1 < reply.size(); i += 2) {

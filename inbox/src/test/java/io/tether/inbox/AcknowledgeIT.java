@@ -116,7 +116,7 @@ class AcknowledgeIT extends InboxFixture {
         assertEquals(List.of("m1"), channels.takeIds(GW_A, DEVICE, 7));
         clock.set(Entries.T0 + 1_000);
 
-        assertEquals(new DeviceInbox.Acked(true, 1, 1), ack("m1", 7, GW_A));
+        assertEquals(new DeviceInbox.Acked(true, 1, 1, List.of("short")), ack("m1", 7, GW_A));
 
         assertEquals(List.of("m3"), channels.takeIds(GW_A, DEVICE, 7));
         assertEquals("expired", status("short").get("status"));

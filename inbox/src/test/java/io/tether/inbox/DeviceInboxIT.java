@@ -342,7 +342,7 @@ class DeviceInboxIT extends InboxFixture {
 
         DeviceInbox.PresenceChange receiving = presence(Kind.RECEIVING, 7, GW_A);
 
-        assertEquals(new Pump.Live(1, 1), receiving.pump(), "it tells how many it expired, for tether_messages_status_total");
+        assertEquals(new Pump.Live(1, 1, List.of("old")), receiving.pump(), "it tells which it expired, for tether_messages_status_total and tether.events");
         assertEquals(List.of("fresh"), channels.takeIds(GW_A, DEVICE, 7));
         assertEquals("expired", status("old").get("status"));
         assertEquals("ttl", status("old").get("reason"));
@@ -362,7 +362,7 @@ class DeviceInboxIT extends InboxFixture {
         routeData("fresh1", "fresh2", "fresh3");
         clock.set(Entries.T0 + 2_000);
 
-        assertEquals(new Pump.Live(2, 3), presence(Kind.RECEIVING, 7, GW_A).pump());
+        assertEquals(new Pump.Live(2, 3, List.of("old1", "old2", "old3")), presence(Kind.RECEIVING, 7, GW_A).pump());
 
         assertEquals(List.of("fresh1", "fresh2"), channels.takeIds(GW_A, DEVICE, 7));
         assertEquals("expired", status("old3").get("status"));

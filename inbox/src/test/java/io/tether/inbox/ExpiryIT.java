@@ -25,7 +25,7 @@ class ExpiryIT extends InboxFixture {
 
         DeviceInbox.Expired expired = join(inbox.expire(DEVICE));
 
-        assertEquals(new DeviceInbox.Expired(2, Entries.T0 + 5_000), expired);
+        assertEquals(new DeviceInbox.Expired(2, Entries.T0 + 5_000, List.of("a", "c")), expired);
         assertEquals(List.of("b", "d"), queued());
         for (String id : List.of("a", "c")) {
             assertEquals("expired", status(id).get("status"), id);
@@ -45,7 +45,7 @@ class ExpiryIT extends InboxFixture {
         assertEquals(List.of("a"), channels.takeIds(GW_A, DEVICE, 7));
         clock.set(Entries.T0 + 1_000);
 
-        assertEquals(new DeviceInbox.Expired(1, 0), join(inbox.expire(DEVICE)));
+        assertEquals(new DeviceInbox.Expired(1, 0, List.of("a")), join(inbox.expire(DEVICE)));
 
         assertEquals("expired", status("a").get("status"));
         assertEquals(new DeviceInbox.Acked(false, 0, 0), ack("a", 7, GW_A));
@@ -59,7 +59,7 @@ class ExpiryIT extends InboxFixture {
         routeExpiring("b", 2_000);
         clock.set(Entries.T0 + 2_000);
 
-        assertEquals(new DeviceInbox.Expired(2, 0), join(inbox.expire(DEVICE)));
+        assertEquals(new DeviceInbox.Expired(2, 0, List.of("a", "b")), join(inbox.expire(DEVICE)));
 
         assertEquals(List.of(), queued());
         assertEquals("0", meta("bytes"));
@@ -91,7 +91,7 @@ class ExpiryIT extends InboxFixture {
 
         // after the sweep the device is indexed at its next expiry, and a later entry needs nothing
         clock.set(Entries.T0 + 2_000);
-        assertEquals(new DeviceInbox.Expired(1, Entries.T0 + 5_000), join(inbox.expire(DEVICE)));
+        assertEquals(new DeviceInbox.Expired(1, Entries.T0 + 5_000, List.of("c")), join(inbox.expire(DEVICE)));
         assertEquals(0, routeExpiring("d", 7_000).indexAt());
     }
 

@@ -22,6 +22,11 @@ public final class Api {
         return register(Map.of("platform", platform, "appId", "com.example.app"));
     }
 
+    /** A device of another app than the default one. */
+    public Device registerInApp(String platform, String appId) {
+        return register(Map.of("platform", platform, "appId", appId));
+    }
+
     /** A device with an APNs token (random, sandbox), so it can be reached by push. */
     public Device registerWithPushToken(String platform) {
         byte[] token = new byte[32];
@@ -63,6 +68,40 @@ public final class Api {
                 .get("/v1/messages/" + messageId)
                 .then().statusCode(200)
                 .extract().jsonPath().getMap("devices.find { it.deviceId == '" + deviceId + "' }");
+    }
+
+    /** The presence the registry answers for a device ({@code GET /v1/devices/{id}/presence}). */
+    public Map<String, Object> presence(String deviceId) {
+        return given().baseUri(stack.registryUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .get("/v1/devices/" + deviceId + "/presence")
+                .then().statusCode(200)
+                .extract().jsonPath().getMap("");
+    }
+
+    /** Creates an API key with the bootstrap key; answers the key. */
+    public String createKey(String name, java.util.List<String> scopes, java.util.List<String> apps) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "scopes", scopes));
+        if (apps != null) {
+            body.put("apps", apps);
+        }
+        return given().baseUri(stack.registryUrl())
+                .header("Authorization", "Bearer " + TetherStack.API_KEY)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/v1/api-keys")
+                .then().statusCode(201)
+                .extract().jsonPath().getString("key");
+    }
+
+    /** Requests to fanout-service with an API key. */
+    public io.restassured.specification.RequestSpecification fanout(String key) {
+        return given().baseUri(stack.fanoutUrl()).header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
+    }
+
+    /** Requests to device-registry with an API key. */
+    public io.restassured.specification.RequestSpecification registry(String key) {
+        return given().baseUri(stack.registryUrl()).header("Authorization", "Bearer " + key).contentType(ContentType.JSON);
     }
 
     /** The status of a message for one device, or null while it has none. */

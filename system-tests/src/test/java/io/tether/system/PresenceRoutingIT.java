@@ -43,8 +43,9 @@ class PresenceRoutingIT {
         return api.send(Map.of("to", Map.of("device", deviceId), "payload", payload, "push", ALERT));
     }
 
+    /** As a backend sees it: the registry's presence endpoint. */
     private static void awaitState(String deviceId, String state) {
-        await().atMost(DEADLINE).until(() -> state.equals(stack.presence(deviceId).get("state")));
+        await().atMost(DEADLINE).until(() -> state.equals(api.presence(deviceId).get("state")));
     }
 
     private static void awaitReceiving(String deviceId) {
@@ -178,6 +179,10 @@ class PresenceRoutingIT {
                     assertEquals("LIVE", presence.get("state"));
                     assertEquals("gw-b", presence.get("gatewayId"));
                     assertEquals(newEpoch, presence.get("epoch"));
+                    Map<String, Object> answered = api.presence(device.id());
+                    assertEquals("gw-b", answered.get("gatewayId"), "the API shows the newer connection");
+                    assertEquals(newEpoch, String.valueOf(answered.get("epoch")));
+                    assertEquals(true, answered.get("receiving"));
                 }
             }
         } finally {

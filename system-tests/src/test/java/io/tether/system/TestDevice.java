@@ -47,6 +47,23 @@ public final class TestDevice implements AutoCloseable {
         return testDevice;
     }
 
+    /**
+     * Subscribes to one more filter (QoS 1); what arrives on it is received like the rest. False when the gateway
+     * refused it (SUBACK with a failure code).
+     */
+    public boolean subscribe(String filter) {
+        try {
+            return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).callback(received::add)
+                    .send().orTimeout(10, TimeUnit.SECONDS).join()
+                    .getReasonCodes().stream().noneMatch(code -> code.isError());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public String id() {
         return device.id();
     }

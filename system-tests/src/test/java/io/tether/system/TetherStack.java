@@ -1,5 +1,6 @@
 package io.tether.system;
 
+import io.tether.contract.PushApp;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
 import io.tether.testkit.Ports;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * The whole system as separate processes, from the packaged jars: Redis, a KRaft Kafka broker and the four
- * services, started once per test JVM. Tests may start extra gateways and kill or restart any process.
+ * services on the message path, started once per test JVM (webhook-service when a test asks for it). Tests may start extra gateways and kill or restart any process.
  */
 public final class TetherStack {
     public static final String API_KEY = "tk_system_test_" + Long.toHexString(System.nanoTime());
@@ -29,6 +30,7 @@ public final class TetherStack {
     private final Gateway gateway;
     private final LocalApns apns;
     private final OtlpReceiver traces;
+    private ServiceProcess webhooks;
 
     /** A running gateway-mqtt instance. */
     public record Gateway(String id, int mqttPort, ServiceProcess process) {
@@ -43,6 +45,9 @@ public final class TetherStack {
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
+        // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
+        // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
+        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
     }
@@ -98,6 +103,26 @@ public final class TetherStack {
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);
     }
+
+    /**
+     * webhook-service, started by the first test that needs it: failed deliveries are tried again after 200 ms
+     * (doubling), and events become dead letters after {@link #WEBHOOK_GIVE_UP}.
+     */
+    public synchronized ServiceProcess webhooks() {
+        if (webhooks == null) {
+            Map<String, String> config = common();
+            config.put("tether.webhooks.poll-interval", "50ms");
+            config.put("tether.webhooks.retry.initial-backoff", "200ms");
+            config.put("tether.webhooks.retry.max-backoff", "1s");
+            config.put("tether.webhooks.retry.give-up-after", WEBHOOK_GIVE_UP.toMillis() + "ms");
+            config.put("tether.webhooks.request-timeout", "2s");
+            webhooks = ServiceProcess.start("webhook-service", Ports.free(), config, logs.resolve("webhook-service.log"));
+        }
+        return webhooks;
+    }
+
+    /** How long webhook-service in tests keeps trying an event before it becomes a dead letter. */
+    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(6);
 
     /** What the services exported over OTLP. */
     public OtlpReceiver traces() {

@@ -55,6 +55,8 @@ public final class MqttConn {
     final CompletableFuture<Integer> connack = new CompletableFuture<>();
     final CompletableFuture<Integer> suback = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** SUBACKs awaited for {@link #subscribeMore}, by packet id (event-loop confined). */
+    private final IntObjectHashMap<CompletableFuture<Integer>> moreSubacks = new IntObjectHashMap<>();
     private Channel channel;
     private int nextPacketId = 1;
     private boolean sessionPresent;
@@ -188,6 +190,17 @@ public final class MqttConn {
         return suback;
     }
 
+    /** One more QoS 1 subscription on an open connection; completes with the granted QoS (or reason code). */
+    public CompletableFuture<Integer> subscribeMore(String filter) {
+        CompletableFuture<Integer> granted = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            int id = packetId();
+            moreSubacks.put(id, granted);
+            channel.writeAndFlush(MqttMessageBuilders.subscribe().messageId(id).addSubscription(MqttQoS.AT_LEAST_ONCE, filter).build());
+        });
+        return granted;
+    }
+
     /** Stops reading from the socket, like a suspended iOS app: the peer's writes pile up unacknowledged. */
     public void deafen() {
         deaf = true;
@@ -265,7 +278,9 @@ public final class MqttConn {
                 }
                 case SUBACK -> {
                     MqttSubAckMessage ack = (MqttSubAckMessage) msg;
-                    suback.complete(ack.payload().grantedQoSLevels().isEmpty() ? 0x80 : ack.payload().grantedQoSLevels().get(0));
+                    int code = ack.payload().grantedQoSLevels().isEmpty() ? 0x80 : ack.payload().grantedQoSLevels().get(0);
+                    CompletableFuture<Integer> more = moreSubacks.remove(ack.variableHeader().messageId());
+                    (more != null ? more : suback).complete(code);
                 }
                 case PUBLISH -> {
                     MqttPublishMessage publish = (MqttPublishMessage) msg;

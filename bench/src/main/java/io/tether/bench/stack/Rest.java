@@ -40,6 +40,10 @@ public final class Rest implements AutoCloseable {
         return send(HttpMethod.POST, port, path, json);
     }
 
+    public CompletableFuture<Answer> put(int port, String path, String json) {
+        return send(HttpMethod.PUT, port, path, json);
+    }
+
     public CompletableFuture<Answer> get(int port, String path) {
         return send(HttpMethod.GET, port, path, null);
     }

@@ -40,7 +40,12 @@ public class ApiKeyService {
 
     /** @param scopes already validated */
     public CompletionStage<IssuedApiKey> create(String name, Set<String> scopes) {
-        return attempt(name, scopes, 1);
+        return create(name, scopes, Set.of());
+    }
+
+    /** @param apps the app ids the key is limited to (already validated); empty for every app */
+    public CompletionStage<IssuedApiKey> create(String name, Set<String> scopes, Set<String> apps) {
+        return attempt(name, scopes, apps, 1);
     }
 
     public CompletionStage<List<ApiKey>> list() {
@@ -58,10 +63,10 @@ public class ApiKeyService {
         });
     }
 
-    private CompletionStage<IssuedApiKey> attempt(String name, Set<String> scopes, int attempt) {
+    private CompletionStage<IssuedApiKey> attempt(String name, Set<String> scopes, Set<String> apps, int attempt) {
         String secret = KEY_PREFIX + BASE64URL.encodeToString(bytes(32));
         ApiKey key = new ApiKey("ak_" + HexFormat.of().formatHex(bytes(8)), name, scopes,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), apps);
         return store.create(key, ApiKeyHash.sha256Hex(secret)).thenCompose(created -> switch (created) {
             case CREATED -> CompletableFuture.completedFuture(new IssuedApiKey(key, secret));
             case NAME_TAKEN -> throw ProblemException.conflict("an API key with this name exists");
@@ -69,7 +74,7 @@ public class ApiKeyService {
                 if (attempt >= ATTEMPTS) {
                     throw new IllegalStateException("API key id collisions: broken random source");
                 }
-                yield attempt(name, scopes, attempt + 1);
+                yield attempt(name, scopes, apps, attempt + 1);
             }
         });
     }

@@ -67,7 +67,8 @@ public class ApiKeyStore {
                 ApiKeyFields.ID, key.id(),
                 ApiKeyFields.NAME, key.name(),
                 ApiKeyFields.SCOPES, String.join(",", new TreeSet<>(key.scopes())),
-                ApiKeyFields.CREATED_AT, Long.toString(key.createdAt().toEpochMilli())};
+                ApiKeyFields.CREATED_AT, Long.toString(key.createdAt().toEpochMilli()),
+                ApiKeyFields.APPS, String.join(",", new TreeSet<>(key.apps()))};
         CompletionStage<Long> result = CREATE.run(redis, ScriptOutputType.INTEGER, keys, args);
         return StoreFailures.translate(result.thenApply(n -> n == 1L ? Created.CREATED : n == 0L ? Created.NAME_TAKEN : Created.ID_TAKEN));
     }
@@ -102,8 +103,10 @@ public class ApiKeyStore {
             return Optional.empty();
         }
         String scopes = fields.getOrDefault(ApiKeyFields.SCOPES, "");
+        String apps = fields.getOrDefault(ApiKeyFields.APPS, "");
         return Optional.of(new ApiKey(fields.get(ApiKeyFields.ID), fields.getOrDefault(ApiKeyFields.NAME, ""),
                 scopes.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(scopes.split(","))),
-                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault(ApiKeyFields.CREATED_AT, "0")))));
+                Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault(ApiKeyFields.CREATED_AT, "0"))),
+                apps.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(apps.split(",")))));
     }
 }

@@ -1,6 +1,11 @@
 package io.tether.registry.app;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tether.registry.presence.PresenceStore;
+import io.tether.registry.quota.DeviceQuota;
+import io.tether.registry.quota.QuotaStore;
+import io.tether.rest.scope.DeviceApps;
 import io.tether.registry.apikey.ApiKeyService;
 import io.tether.registry.apikey.ApiKeyStore;
 import io.tether.registry.device.DevicePasswords;
@@ -62,5 +67,30 @@ public class RegistryBeans {
     @Singleton
     ApiKeyService apiKeyService(StatefulRedisConnection<String, String> connection, ApiKeyVerifier verifier) {
         return new ApiKeyService(new ApiKeyStore(connection.async()), new SecureRandom(), Clock.systemUTC(), verifier::forget);
+    }
+
+    @Produces
+    @Singleton
+    QuotaStore quotaStore(StatefulRedisConnection<String, String> connection) {
+        return new QuotaStore(connection.async());
+    }
+
+    @Produces
+    @Singleton
+    DeviceQuota deviceQuota(QuotaStore quotas, MeterRegistry meters) {
+        return new DeviceQuota(quotas, meters);
+    }
+
+    @Produces
+    @Singleton
+    PresenceStore presenceStore(StatefulRedisConnection<String, String> connection) {
+        return new PresenceStore(connection.async());
+    }
+
+    /** Keys limited to some apps: the app of a device named in a path ({@code DeviceAppScopeFilter}). */
+    @Produces
+    @Singleton
+    DeviceApps deviceApps(StatefulRedisConnection<String, String> connection) {
+        return new DeviceApps(connection.async());
     }
 }

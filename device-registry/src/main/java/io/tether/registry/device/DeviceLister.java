@@ -24,6 +24,9 @@ public class DeviceLister {
     }
 
     public CompletionStage<DevicePage> list(DeviceQuery query) {
+        if (!query.mayMatchAnything()) {
+            return CompletableFuture.completedFuture(new DevicePage(List.of(), null));
+        }
         Source source = source(query);
         int batch = source.filtersEnough ? query.limit() + 1 : Math.max(FILTERED_BATCH, query.limit() + 1);
         return collect(source, query, query.afterId(), new ArrayList<>(), 0, batch);
@@ -53,15 +56,19 @@ public class DeviceLister {
     private Source source(DeviceQuery query) {
         if (query.userId() != null) {
             return new Source(store, null, RedisKeys.userDevices(query.userId()),
-                    query.appId() == null && query.platform() == null);
+                    query.appId() == null && query.platform() == null && query.apps().isEmpty());
         }
         if (query.appId() != null) {
             return new Source(store, RedisKeys.appDevices(query.appId()), null, query.platform() == null);
         }
-        if (query.platform() != null) {
-            return new Source(store, RedisKeys.platformDevices(query.platform()), null, true);
+        if (query.apps().size() == 1) {
+            // A key of one app lists from that app's index.
+            return new Source(store, RedisKeys.appDevices(query.apps().iterator().next()), null, query.platform() == null);
         }
-        return new Source(store, RedisKeys.allDevices(), null, true);
+        if (query.platform() != null) {
+            return new Source(store, RedisKeys.platformDevices(query.platform()), null, query.apps().isEmpty());
+        }
+        return new Source(store, RedisKeys.allDevices(), null, query.apps().isEmpty());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.tether.registry.pushapp;
 
 import io.tether.contract.PushApp;
+import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import jakarta.inject.Inject;
@@ -19,10 +20,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "apps")
 public class PushAppsResource {
     private final PushApps apps;
+    private final CurrentCaller caller;
 
     @Inject
-    public PushAppsResource(PushApps apps) {
+    public PushAppsResource(PushApps apps, CurrentCaller caller) {
         this.apps = apps;
+        this.caller = caller;
     }
 
     /** The answer: {@code {"items": [...]}}. */
@@ -32,8 +35,13 @@ public class PushAppsResource {
     @GET
     @RequiresScope({Scopes.DEVICES_READ, Scopes.DEVICES_WRITE})
     @Operation(summary = "Apps with APNs credentials", description = "Scope devices:read or devices:write. As push-service "
-            + "published them at its last start; an app id * stands for every bundle id (a local APNs).")
+            + "published them at its last start; an app id * stands for every bundle id (a local APNs). A key limited to "
+            + "some apps sees only those (and *).")
     public CompletionStage<AppList> list() {
-        return apps.all().thenApply(AppList::new);
+        // Other apps do not exist for a key limited to some apps, as everywhere else (AppScopes).
+        var principal = caller.principal();
+        return apps.all().thenApply(all -> new AppList(all.stream()
+                .filter(app -> PushApp.ANY.equals(app.appId()) || principal.map(p -> p.mayReach(app.appId())).orElse(true))
+                .toList()));
     }
 }

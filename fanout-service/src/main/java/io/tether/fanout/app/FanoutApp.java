@@ -8,8 +8,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.Topics;
 import io.tether.fanout.config.FanoutConfig;
+import io.tether.fanout.events.KafkaStatusEvents;
+import io.tether.fanout.events.StatusEvents;
+import io.tether.fanout.intake.MessageAcceptor;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.metrics.FanoutMetrics;
+import io.tether.fanout.quota.AppQuotas;
+import io.tether.fanout.quota.QuotaMetrics;
 import io.tether.fanout.rest.MessageRequests;
 import io.tether.fanout.rest.PushAppCheck;
 import io.tether.fanout.routing.ExpiryIndex;
@@ -19,6 +24,7 @@ import io.tether.fanout.routing.Router;
 import io.tether.fanout.status.StatusStore;
 import io.tether.inbox.DeviceInbox;
 import io.tether.inbox.config.InboxConfig;
+import io.tether.rest.scope.DeviceApps;
 import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.failure.Retry;
 import io.tether.runtime.kafka.DeadLetters;
@@ -62,6 +68,8 @@ public class FanoutApp {
     private final FanoutMetrics metrics;
     private final KafkaClientMeters kafkaMeters;
     private final DeviceInbox inbox;
+    private final StatusEvents events;
+    private final MeterRegistry registry;
     private KeyedConsumer routing;
 
     private final InboxConfig inboxConfig;
@@ -80,16 +88,20 @@ public class FanoutApp {
         this.kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         this.inbox = new DeviceInbox(redis.async(), inboxConfig.settings());
+        this.events = new KafkaStatusEvents(producer, redis.async(), System::currentTimeMillis);
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
         TopicLayout layout = kafka.layout();
         try (Admin admin = kafka.clients().admin()) {
-            new TopicProvisioner(admin, layout).ensure(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+            new TopicProvisioner(admin, layout).ensure(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ,
+                    Topics.EVENTS);
         }
         // Fetch metadata now, so that send() on the REST path or a Redis thread never blocks on it.
-        KafkaClients.warmUp(producer, List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ), Duration.ofSeconds(60));
-        Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex()::index, statusStore(), producer, spans, metrics);
+        KafkaClients.warmUp(producer, List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ, Topics.EVENTS), Duration.ofSeconds(60));
+        Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex()::index, statusStore(), producer, spans, metrics,
+                events);
         String group = kafka.groupId().orElse("tether-fanout");
         KafkaConsumer<String, byte[]> consumer = kafka.clients().coPartitionedConsumer(group, "tether-fanout-routing",
                 KeyedConsumer.batchSize(config.maxInFlight()));
@@ -111,7 +123,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     ExpiryIndex expiryIndex() {
-        return new ExpiryIndex(redis.async(), inbox, config.expiryShards(), metrics);
+        return new ExpiryIndex(redis.async(), inbox, config.expiryShards(), metrics, events);
     }
 
     @Produces
@@ -140,7 +152,8 @@ public class FanoutApp {
     @Produces
     @Singleton
     StatusStore statusStore() {
-        return new StatusStore(redis.async(), inboxConfig.statusRetention().toSeconds(), inboxConfig.maxTtl().toSeconds());
+        return new StatusStore(redis.async(), inboxConfig.statusRetention().toSeconds(), inboxConfig.maxTtl().toSeconds(),
+                config.idempotencyWindow().toSeconds());
     }
 
     @Produces
@@ -159,5 +172,20 @@ public class FanoutApp {
     @Singleton
     MessageRequests messageRequests() {
         return new MessageRequests(config.defaultTtl(), inboxConfig.maxTtl(), config.maxPayloadBytes());
+    }
+
+    @Produces
+    @Singleton
+    DeviceApps deviceApps() {
+        return new DeviceApps(redis.async());
+    }
+
+    @Produces
+    @Singleton
+    MessageAcceptor messageAcceptor(MessageRequests requests, MessageIntake intake, StatusStore statuses, DeviceApps apps,
+            PushAppCheck pushApps) {
+        return new MessageAcceptor(requests, intake, statuses, apps,
+                new AppQuotas(redis.async(), System::currentTimeMillis, new QuotaMetrics(registry)), pushApps,
+                config.maxBroadcastDevices());
     }
 }

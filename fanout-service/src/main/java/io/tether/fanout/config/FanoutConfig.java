@@ -41,4 +41,15 @@ public interface FanoutConfig {
     /** Records of the per-device topics in hand at once (being routed or waiting behind their device). Default 2000. */
     @WithDefault("2000")
     int maxInFlight();
+
+    /** How long an {@code Idempotency-Key} of {@code POST /v1/messages} is remembered. Default 24 h. */
+    @WithDefault("PT24H")
+    Duration idempotencyWindow();
+
+    /**
+     * Most devices one message to a topic or an app may reach (checked when it is accepted: a larger audience is 400).
+     * Default 100,000.
+     */
+    @WithDefault("100000")
+    long maxBroadcastDevices();
 }

@@ -38,6 +38,7 @@ public final class MessageIntake {
         if (target == null) {
             return "unknown";
         }
-        return target.device() != null ? "device" : target.user() != null ? "user" : target.topic() != null ? "topic" : "devices";
+        return target.device() != null ? "device" : target.user() != null ? "user" : target.topic() != null ? "topic"
+                : target.app() != null ? "app" : "devices";
     }
 }

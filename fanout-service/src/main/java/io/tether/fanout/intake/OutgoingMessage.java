@@ -15,13 +15,20 @@ import io.tether.contract.Target;
 public record OutgoingMessage(String messageId, Target target, byte[] payload, String contentType, String subtopic,
         long acceptedAt, long expiresAt, String collapseKey, String push, String traceparent) {
 
-    /** The same message addressed to one of the devices its target expands to. */
+    /** The same message addressed to one of the devices its target expands to (a topic's keep the topic). */
     public OutgoingMessage forDevice(String deviceId) {
-        return new OutgoingMessage(messageId, Target.device(deviceId), payload, contentType, subtopic, acceptedAt, expiresAt,
+        Target perDevice = target.topic() != null ? Target.deviceOnTopic(deviceId, target.topic()) : Target.device(deviceId);
+        return new OutgoingMessage(messageId, perDevice, payload, contentType, subtopic, acceptedAt, expiresAt,
                 collapseKey, push, traceparent);
     }
 
+    /** The same message under another id, accepted and expiring at other times (an idempotent retry of an earlier one). */
+    public OutgoingMessage as(String id, long accepted, long expires) {
+        return new OutgoingMessage(id, target, payload, contentType, subtopic, accepted, expires, collapseKey, push, traceparent);
+    }
+
+    /** The MQTT topic it is delivered on: the topic it was sent to, or {@code devices/<id>/<subtopic>}. */
     public String mqttTopic(String deviceId) {
-        return "devices/" + deviceId + "/" + subtopic;
+        return target.topic() != null ? target.topic() : "devices/" + deviceId + "/" + subtopic;
     }
 }

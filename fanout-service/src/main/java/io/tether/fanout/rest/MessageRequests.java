@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Json;
 import io.tether.contract.MessageId;
+import io.tether.contract.MqttTopics;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.rest.problem.Problem;
@@ -21,6 +22,7 @@ public final class MessageRequests {
     private static final Pattern SUBTOPIC = Pattern.compile("[A-Za-z0-9._-]{1,64}(/[A-Za-z0-9._-]{1,64}){0,7}");
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private static final Pattern COLLAPSE_KEY = Pattern.compile(".{1,64}");
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9.-]{1,155}");
     private static final int MAX_DEVICES = 1000;
 
     private final Duration defaultTtl;
@@ -42,7 +44,9 @@ public final class MessageRequests {
         boolean liveActivity = request.push() != null && request.push().has("liveActivity");
         byte[] payload = liveActivity && request.payload() == null && request.payloadBase64() == null ? new byte[0] : payload(request, errors);
         String subtopic = request.subtopic() == null ? "messages" : request.subtopic();
-        if (!SUBTOPIC.matcher(subtopic).matches()) {
+        if (request.subtopic() != null && request.to() != null && request.to().topic() != null) {
+            errors.add(new Problem.FieldError("subtopic", "does not apply to a topic message: it is delivered on the topic"));
+        } else if (!SUBTOPIC.matcher(subtopic).matches()) {
             errors.add(new Problem.FieldError("subtopic", "must be topic levels of letters, digits, '.', '_' or '-'"));
         }
         long ttlSeconds = request.ttl() == null ? defaultTtl.toSeconds() : request.ttl();
@@ -71,12 +75,13 @@ public final class MessageRequests {
 
     private static Target target(SendMessageRequest.To to, List<Problem.FieldError> errors) {
         if (to == null) {
-            errors.add(new Problem.FieldError("to", "is required: one of device, devices, user"));
+            errors.add(new Problem.FieldError("to", "is required: one of device, devices, user, topic, app"));
             return null;
         }
-        int given = (to.device() != null ? 1 : 0) + (to.devices() != null ? 1 : 0) + (to.user() != null ? 1 : 0) + (to.topic() != null ? 1 : 0);
+        int given = (to.device() != null ? 1 : 0) + (to.devices() != null ? 1 : 0) + (to.user() != null ? 1 : 0) + (to.topic() != null ? 1 : 0)
+                + (to.app() != null ? 1 : 0);
         if (given != 1) {
-            errors.add(new Problem.FieldError("to", "must name exactly one of device, devices, user"));
+            errors.add(new Problem.FieldError("to", "must name exactly one of device, devices, user, topic, app"));
             return null;
         }
         if (to.device() != null && !DeviceId.isValid(to.device())) {
@@ -95,10 +100,14 @@ public final class MessageRequests {
         if (to.user() != null && !USER_ID.matcher(to.user()).matches()) {
             errors.add(new Problem.FieldError("to.user", "is not a valid user id"));
         }
-        if (to.topic() != null) {
-            errors.add(new Problem.FieldError("to.topic", "topic targets are not available yet; address devices or a user"));
+        if (to.topic() != null && !MqttTopics.isSendableTopic(to.topic())) {
+            errors.add(new Problem.FieldError("to.topic", "must be a topic name of at most " + MqttTopics.MAX_LENGTH
+                    + " characters without wildcards, not starting with $ or devices/"));
         }
-        return new Target(to.device(), to.devices(), to.user(), null);
+        if (to.app() != null && !APP_ID.matcher(to.app()).matches()) {
+            errors.add(new Problem.FieldError("to.app", "must be a bundle id: 1 to 155 of A-Z a-z 0-9 . -"));
+        }
+        return new Target(to.device(), to.devices(), to.user(), to.topic(), to.app());
     }
 
     private static byte[] payload(SendMessageRequest request, List<Problem.FieldError> errors) {

@@ -5,9 +5,9 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Body of {@code POST /v1/messages}. */
-@Schema(description = "A message for one device, a list of devices or a user's devices")
+@Schema(description = "A message for one device, a list of devices, a user's devices, a topic's subscribers or an app's devices")
 public record SendMessageRequest(
-        @Schema(description = "Exactly one of device, devices, user") To to,
+        @Schema(description = "Exactly one of device, devices, user, topic, app") To to,
         @Schema(description = "The data: a string is sent as UTF-8 text, any other JSON value as JSON") JsonNode payload,
         @Schema(description = "Binary data instead of payload, base64") String payloadBase64,
         @Schema(description = "MIME type of the payload (MQTT 5 content type)") String contentType,
@@ -19,11 +19,17 @@ public record SendMessageRequest(
     /**
      * Whom the message is for.
      *
+     * @param topic    every device that subscribed to a filter matching this topic and whose grants allow it
      * @param activity with {@code device}: the Live Activity a {@code push.liveActivity} update or end is for
+     * @param app      every device of this app
      */
-    public record To(String device, List<String> devices, String user, String topic, String activity) {
+    public record To(String device, List<String> devices, String user, String topic, String activity, String app) {
         public To(String device, List<String> devices, String user, String topic) {
-            this(device, devices, user, topic, null);
+            this(device, devices, user, topic, null, null);
+        }
+
+        public To(String device, List<String> devices, String user, String topic, String activity) {
+            this(device, devices, user, topic, activity, null);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.RedisKeys;
+import io.tether.fanout.events.StatusEvents;
 import io.tether.fanout.metrics.FanoutMetrics;
 import io.tether.inbox.Inbox;
 import io.tether.runtime.redis.LuaScript;
@@ -37,8 +38,15 @@ public final class ExpiryIndex {
     private final Inbox inbox;
     private final int shards;
     private final FanoutMetrics metrics;
+    private final StatusEvents events;
 
     public ExpiryIndex(RedisAsyncCommands<String, String> redis, Inbox inbox, int shards, FanoutMetrics metrics) {
+        this(redis, inbox, shards, metrics, StatusEvents.NONE);
+    }
+
+    /** @param events where the messages it expires are reported */
+    public ExpiryIndex(RedisAsyncCommands<String, String> redis, Inbox inbox, int shards, FanoutMetrics metrics, StatusEvents events) {
+        this.events = events;
         this.redis = redis;
         this.inbox = inbox;
         this.shards = shards;
@@ -72,7 +80,8 @@ public final class ExpiryIndex {
     private CompletionStage<Void> expire(String key, String member, long now) {
         // Before the per-device index, members were "<device> <message>".
         String deviceId = member.contains(" ") ? member.substring(0, member.indexOf(' ')) : member;
-        return inbox.expire(deviceId).thenCompose(expired -> {
+        return inbox.expire(deviceId).thenCompose(expired -> events.statuses(deviceId, expired.expiredIds(), "expired", "ttl")
+                .thenApply(v -> expired)).thenCompose(expired -> {
             metrics.expired(expired.expired());
             if (!member.equals(deviceId)) {
                 return redis.zrem(key, member).thenCompose(n -> expired.nextAt() > 0 ? index(deviceId, expired.nextAt())

@@ -9,6 +9,7 @@ import io.tether.contract.PresenceEvent;
 import io.tether.contract.Receipt;
 import io.tether.contract.Target;
 import io.tether.contract.Topics;
+import io.tether.fanout.events.StatusEvents;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.metrics.FanoutMetrics;
@@ -19,6 +20,7 @@ import io.tether.inbox.Pump;
 import io.tether.inbox.RoutingPolicy;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.runtime.tracing.TraceContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +46,7 @@ public final class Router {
     private final Producer<String, byte[]> producer;
     private final MessagingSpans spans;
     private final FanoutMetrics metrics;
+    private final StatusEvents events;
 
     /** Puts a device into the expiry index at a time ({@link ExpiryIndex#index}). */
     public interface ExpiryWriter {
@@ -52,6 +55,13 @@ public final class Router {
 
     public Router(Inbox inbox, PushRequests pushes, ExpiryWriter expiries, MessageRecords statuses, Producer<String, byte[]> producer,
             MessagingSpans spans, FanoutMetrics metrics) {
+        this(inbox, pushes, expiries, statuses, producer, spans, metrics, StatusEvents.NONE);
+    }
+
+    /** @param events where the status and presence changes decided here are reported */
+    public Router(Inbox inbox, PushRequests pushes, ExpiryWriter expiries, MessageRecords statuses, Producer<String, byte[]> producer,
+            MessagingSpans spans, FanoutMetrics metrics, StatusEvents events) {
+        this.events = events;
         this.inbox = inbox;
         this.pushes = pushes;
         this.expiries = expiries;
@@ -84,9 +94,8 @@ public final class Router {
             // The device list was recorded when the message was accepted.
             return fanOut(message, target.devices().stream().distinct().toList(), trace);
         }
-        CompletionStage<List<String>> devices = target.user() != null ? statuses.devicesOfUser(target.user())
-                : CompletableFuture.completedFuture(List.of());
-        return devices.thenCompose(ids -> statuses.record(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
+        // A user's, a topic's or an app's devices: expanded now, within what the sending key may reach.
+        return statuses.expand(message).thenCompose(ids -> statuses.record(message, ids).thenCompose(v -> fanOut(message, ids, trace)));
     }
 
     /** One record per device, keyed by device, so each device's partition owner queues it in order. */
@@ -125,7 +134,8 @@ public final class Router {
                     }
                     result.overflowed().forEach(id -> metrics.status(DeliveryStatus.FAILED.wire(), "inbox-overflow"));
                     CompletionStage<Void> indexed = result.indexAt() > 0 ? expiries.index(deviceId, result.indexAt()) : done();
-                    return indexed.thenCompose(v -> follow(deviceId, result.pump(), span));
+                    return indexed.thenCompose(v -> report(deviceId, message.messageId(), result))
+                            .thenCompose(v -> follow(deviceId, result.pump(), span));
                 });
         return MessagingSpans.endWhenDone(span, routed);
     }
@@ -141,11 +151,13 @@ public final class Router {
                         metrics.status(DeliveryStatus.FAILED.wire(), direct.failure());
                     }
                     if (!direct.push()) {
-                        return done();
+                        return direct.failure() == null ? done()
+                                : events.status(deviceId, message.messageId(), DeliveryStatus.FAILED.wire(), direct.failure(), null);
                     }
                     tag(span, "push", 1);
                     metrics.routed("push", 1);
-                    return pushes.send(deviceId, new Pump.Push("direct", "", "", "", 1, List.of(entry)));
+                    return events.status(deviceId, message.messageId(), DeliveryStatus.QUEUED.wire(), null, "push")
+                            .thenCompose(v -> pushes.send(deviceId, new Pump.Push("direct", "", "", "", 1, List.of(entry))));
                 });
         return MessagingSpans.endWhenDone(span, sent);
     }
@@ -155,14 +167,16 @@ public final class Router {
             if (!change.applied()) {
                 return done();
             }
+            CompletionStage<Void> reported = done();
             if (event.kind() != PresenceEvent.Kind.RECEIVING) {
                 metrics.presence(change.state());
+                reported = events.presence(event, change.state());
             }
             if (change.pump() instanceof Pump.Hold) {
-                return done();
+                return reported;
             }
             Span span = spans.startInternal("route", trace);
-            return MessagingSpans.endWhenDone(span, follow(event.deviceId(), change.pump(), span));
+            return reported.thenCompose(v -> MessagingSpans.endWhenDone(span, follow(event.deviceId(), change.pump(), span)));
         });
     }
 
@@ -171,20 +185,43 @@ public final class Router {
         String device = receipt.deviceId();
         String message = receipt.messageId();
         return switch (receipt.outcome()) {
-            case PUSHED -> inbox.pushed(device, message, receipt.apnsId()).thenAccept(changed -> count(changed, DeliveryStatus.PUSHED, null));
+            case PUSHED -> inbox.pushed(device, message, receipt.apnsId())
+                    .thenCompose(changed -> count(device, message, changed, DeliveryStatus.PUSHED, null, "push"));
             case PUSH_FAILED -> inbox.pushFailed(device, message, receipt.reason());
             case DELIVERED -> inbox.acknowledge(device, message, DeliveryStatus.DELIVERED.wire(), null, receipt.epoch(), "")
-                    .thenAccept(acked -> count(acked.changed(), DeliveryStatus.DELIVERED, null));
+                    .thenCompose(acked -> count(device, message, acked.changed(), DeliveryStatus.DELIVERED, null, "live"));
             case REJECTED -> inbox.acknowledge(device, message, DeliveryStatus.FAILED.wire(), receipt.reason(), receipt.epoch(), "")
-                    .thenAccept(acked -> count(acked.changed(), DeliveryStatus.FAILED, receipt.reason()));
+                    .thenCompose(acked -> count(device, message, acked.changed(), DeliveryStatus.FAILED, receipt.reason(), "live"));
             case NOT_DELIVERED -> done();
         };
     }
 
-    private void count(boolean changed, DeliveryStatus status, String reason) {
-        if (changed) {
-            metrics.status(status.wire(), reason);
+    private CompletionStage<Void> count(String device, String message, boolean changed, DeliveryStatus status, String reason,
+            String route) {
+        if (!changed) {
+            return done();
         }
+        metrics.status(status.wire(), reason);
+        return events.status(device, message, status.wire(), reason, route);
+    }
+
+    /**
+     * The status changes of one routing step, for backends: queued (unless it was handed over live at once: its next
+     * status follows from the gateway), failed at routing, and older messages that gave way at the inbox bound.
+     */
+    private CompletionStage<Void> report(String deviceId, String messageId, Inbox.Routed result) {
+        List<CompletionStage<Void>> reports = new ArrayList<>();
+        boolean handedOver = result.pump() instanceof Pump.Live live && live.handedOver() > 0;
+        if (DeliveryStatus.QUEUED.wire().equals(result.status()) && !handedOver) {
+            reports.add(events.status(deviceId, messageId, DeliveryStatus.QUEUED.wire(), null, "inbox"));
+        }
+        if (result.failure() != null) {
+            reports.add(events.status(deviceId, messageId, DeliveryStatus.FAILED.wire(), result.failure(), null));
+        }
+        if (!result.overflowed().isEmpty()) {
+            reports.add(events.statuses(deviceId, result.overflowed(), DeliveryStatus.FAILED.wire(), "inbox-overflow"));
+        }
+        return CompletableFuture.allOf(reports.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
     }
 
     /** What the script decided: live entries are already on their way; push candidates are written, then confirmed. */
@@ -193,7 +230,7 @@ public final class Router {
             tag(route, "live", live.handedOver());
             metrics.routed("live", live.handedOver());
             metrics.expired(live.expired());
-            return done();
+            return events.statuses(deviceId, live.expiredIds(), DeliveryStatus.EXPIRED.wire(), "ttl");
         }
         if (!(pump instanceof Pump.Push push)) {
             tag(route, "inbox", 0);

@@ -2,6 +2,7 @@ package io.tether.fanout.status;
 
 import io.tether.fanout.intake.OutgoingMessage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** What routing needs of the message records ({@link StatusStore} in Redis): targets expanded and remembered. */
@@ -15,4 +16,13 @@ public interface MessageRecords {
 
     /** Records what was accepted and the devices it went to. */
     CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds);
+
+    /**
+     * The devices a message for a user, a topic or an app reaches now, in id order, within the apps its sender may
+     * reach. By default only users' devices are known.
+     */
+    default CompletionStage<List<String>> expand(OutgoingMessage message) {
+        String user = message.target().user();
+        return user != null ? devicesOfUser(user) : CompletableFuture.completedFuture(List.of());
+    }
 }

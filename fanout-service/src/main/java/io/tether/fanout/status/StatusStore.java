@@ -2,38 +2,90 @@ package io.tether.fanout.status;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.tether.runtime.redis.LuaScript;
 import io.tether.contract.Json;
 import io.tether.contract.RedisKeys;
+import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
+import io.tether.runtime.redis.LuaScript;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** Message records and per-device delivery statuses in Redis, for {@code GET /v1/messages/<id>}. */
 public final class StatusStore implements MessageRecords {
+    /**
+     * KEYS 1 message hash, 2 its device set. ARGV 1 acceptedAt, 2 expiresAt, 3 target JSON, 4 ttl s, 5 fingerprint of
+     * the request ('' without an idempotency key), 6 sending key id, 7 apps the key is limited to ('' for keys of
+     * every app; 6 and 7 are kept when ''), 8.. device ids. With a fingerprint, a message that exists is not written
+     * again: {'conflict'} when the request differs, {'sent', acceptedAt, expiresAt} when it reached Kafka,
+     * {'replay', acceptedAt, expiresAt} when it may not have; else {'new'}.
+     */
     private static final LuaScript RECORD = new LuaScript("""
+            if ARGV[5] ~= '' then
+              local seen = redis.call('HMGET', KEYS[1], 'fingerprint', 'sent', 'acceptedAt', 'expiresAt')
+              if seen[1] then
+                if seen[1] ~= ARGV[5] then
+                  return {'conflict'}
+                end
+                return {seen[2] == '1' and 'sent' or 'replay', seen[3], seen[4]}
+              end
+              redis.call('HSET', KEYS[1], 'fingerprint', ARGV[5])
+            end
             redis.call('HSET', KEYS[1], 'acceptedAt', ARGV[1], 'expiresAt', ARGV[2], 'target', ARGV[3])
+            if ARGV[6] ~= '' then
+              redis.call('HSET', KEYS[1], 'keyId', ARGV[6])
+            end
+            if ARGV[7] ~= '' then
+              redis.call('HSET', KEYS[1], 'apps', ARGV[7])
+            end
             redis.call('EXPIRE', KEYS[1], ARGV[4])
-            if #ARGV > 4 then
-              redis.call('SADD', KEYS[2], unpack(ARGV, 5))
+            if #ARGV > 7 then
+              redis.call('SADD', KEYS[2], unpack(ARGV, 8))
               redis.call('EXPIRE', KEYS[2], ARGV[4])
             end
-            return 1
+            return {'new'}
             """);
 
+    /** Device ids per command: Redis' Lua cannot unpack many more than 8,000 arguments at once. */
+    private static final int IDS_PER_COMMAND = 1000;
+
+    /** What {@link #accept} found. */
+    public enum Recorded { NEW, REPLAY, SENT, CONFLICT }
+
+    /**
+     * The outcome of {@link #accept}: for a replay, when the first request was accepted and when it expires.
+     */
+    public record Acceptance(Recorded recorded, long acceptedAt, long expiresAt) {
+    }
+
+    /**
+     * Who sent a message, as its record keeps it.
+     *
+     * @param fingerprint SHA-256 of the request when it came with an idempotency key, else null
+     * @param apps        the apps the sending key is limited to; empty for a key of every app
+     */
+    public record Sender(String keyId, Set<String> apps, String fingerprint) {
+    }
+
     private final RedisAsyncCommands<String, String> redis;
+    private final Audiences audiences;
     private final long retentionSeconds;
     private final long maxTtlSeconds;
+    private final long idempotencySeconds;
 
-    public StatusStore(RedisAsyncCommands<String, String> redis, long retentionSeconds, long maxTtlSeconds) {
+    public StatusStore(RedisAsyncCommands<String, String> redis, long retentionSeconds, long maxTtlSeconds, long idempotencySeconds) {
         this.redis = redis;
+        this.audiences = new Audiences(redis);
         this.retentionSeconds = retentionSeconds;
         this.maxTtlSeconds = maxTtlSeconds;
+        this.idempotencySeconds = idempotencySeconds;
     }
 
     /** Kept this long after a status became final. */
@@ -52,6 +104,10 @@ public final class StatusStore implements MessageRecords {
         return Math.max(0, (message.expiresAt() - nowMillis) / 1000) + retentionSeconds;
     }
 
+    public Audiences audiences() {
+        return audiences;
+    }
+
     /**
      * Records what was accepted and which devices it went to, for {@code GET /v1/messages/<id>}: one script on the
      * message's keys (a message record and its device set), kept until the message expires plus the retention.
@@ -59,21 +115,82 @@ public final class StatusStore implements MessageRecords {
     @Override
     public CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds) {
         long ttl = ttlSeconds(message, System.currentTimeMillis());
-        List<String> args = new ArrayList<>(List.of(Long.toString(message.acceptedAt()), Long.toString(message.expiresAt()),
-                Json.toString(message.target()), Long.toString(ttl)));
-        args.addAll(deviceIds);
-        return RECORD.<Long>run(redis, ScriptOutputType.INTEGER,
-                new String[] {RedisKeys.message(message.messageId()), RedisKeys.messageDevices(message.messageId())},
-                args.toArray(String[]::new)).thenApply(n -> null);
+        if (deviceIds.size() <= IDS_PER_COMMAND) {
+            return run(message, deviceIds, null, ttl).thenApply(r -> null);
+        }
+        // A topic's or an app's devices: the record first, then the device set a thousand at a time (pipelined).
+        return run(message, List.of(), null, ttl).thenCompose(r -> {
+            String key = RedisKeys.messageDevices(message.messageId());
+            List<CompletableFuture<Long>> adds = new ArrayList<>();
+            for (int from = 0; from < deviceIds.size(); from += IDS_PER_COMMAND) {
+                List<String> chunk = deviceIds.subList(from, Math.min(deviceIds.size(), from + IDS_PER_COMMAND));
+                adds.add(redis.sadd(key, chunk.toArray(String[]::new)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).thenCompose(v -> redis.expire(key, ttl));
+        }).thenApply(r -> null);
     }
 
+    /**
+     * Records a message being accepted, in one script with its idempotency check: a request with an idempotency key
+     * whose message is already recorded changes nothing. Kept at least the idempotency window.
+     */
+    public CompletionStage<Acceptance> accept(OutgoingMessage message, List<String> deviceIds, Sender sender) {
+        long ttl = Math.max(ttlSeconds(message, System.currentTimeMillis()), sender.fingerprint() == null ? 0 : idempotencySeconds);
+        return run(message, deviceIds, sender, ttl).thenApply(r -> {
+            Recorded recorded = Recorded.valueOf(((String) r.get(0)).toUpperCase(java.util.Locale.ROOT));
+            return r.size() < 3 ? new Acceptance(recorded, message.acceptedAt(), message.expiresAt())
+                    : new Acceptance(recorded, Long.parseLong((String) r.get(1)), Long.parseLong((String) r.get(2)));
+        });
+    }
 
-    public CompletionStage<Optional<MessageStatus>> read(String messageId) {
+    /** The message is in Kafka: a retry with its idempotency key is answered without sending it again. */
+    public CompletionStage<Void> markSent(String messageId) {
+        return redis.hset(RedisKeys.message(messageId), "sent", "1").thenApply(n -> null);
+    }
+
+    /** Takes back a record whose message was refused after all (a quota): a retry may be accepted later. */
+    public CompletionStage<Void> forget(String messageId) {
+        return redis.del(RedisKeys.message(messageId), RedisKeys.messageDevices(messageId)).thenApply(n -> null);
+    }
+
+    private CompletionStage<List<Object>> run(OutgoingMessage message, List<String> deviceIds, Sender sender, long ttl) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(message.acceptedAt()), Long.toString(message.expiresAt()),
+                Json.toString(message.target()), Long.toString(ttl),
+                sender == null || sender.fingerprint() == null ? "" : sender.fingerprint(),
+                sender == null ? "" : sender.keyId(),
+                sender == null ? "" : String.join(",", sender.apps())));
+        args.addAll(deviceIds);
+        return RECORD.run(redis, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.message(message.messageId()), RedisKeys.messageDevices(message.messageId())},
+                args.toArray(String[]::new));
+    }
+
+    /** The message's statuses for the devices {@code visible} lets through (a key's apps); empty when there is no such message. */
+    public CompletionStage<Optional<MessageStatus>> read(String messageId, Predicate<String> visibleApp, boolean appScoped) {
         return redis.hgetall(RedisKeys.message(messageId)).thenCompose(message -> {
             if (message.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
-            return redis.smembers(RedisKeys.messageDevices(messageId)).thenCompose(devices -> readDevices(messageId, message, devices));
+            return redis.smembers(RedisKeys.messageDevices(messageId))
+                    .thenCompose(devices -> appScoped ? visible(devices, visibleApp) : CompletableFuture.completedFuture(devices))
+                    .thenCompose(devices -> appScoped && devices.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+                            : readDevices(messageId, message, devices));
+        });
+    }
+
+    private CompletionStage<Set<String>> visible(Set<String> devices, Predicate<String> visibleApp) {
+        List<String> ids = List.copyOf(devices);
+        List<CompletableFuture<String>> apps = ids.stream()
+                .map(id -> redis.hget(RedisKeys.device(id).record(), io.tether.contract.DeviceFields.APP_ID).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(apps.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Set<String> out = new java.util.HashSet<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (apps.get(i).join() != null && visibleApp.test(apps.get(i).join())) {
+                    out.add(ids.get(i));
+                }
+            }
+            return out;
         });
     }
 
@@ -93,24 +210,28 @@ public final class StatusStore implements MessageRecords {
         });
     }
 
-    /** The ids among {@code deviceIds} that the registry does not know. */
-    public CompletionStage<List<String>> unknownDevices(List<String> deviceIds) {
-        List<CompletableFuture<Long>> checks = deviceIds.stream()
-                .map(id -> redis.exists(RedisKeys.device(id).record()).toCompletableFuture())
-                .toList();
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<String> unknown = new ArrayList<>();
-            for (int i = 0; i < deviceIds.size(); i++) {
-                if (checks.get(i).join() == 0) {
-                    unknown.add(deviceIds.get(i));
-                }
-            }
-            return unknown;
-        });
-    }
-
     @Override
     public CompletionStage<List<String>> devicesOfUser(String userId) {
-        return redis.smembers(RedisKeys.userDevices(userId)).thenApply(set -> set.stream().sorted().toList());
+        return audiences.ofUser(userId, Set.of());
+    }
+
+    /** Expands within the apps recorded for the message's sending key. */
+    @Override
+    public CompletionStage<List<String>> expand(OutgoingMessage message) {
+        Target target = message.target();
+        return redis.hget(RedisKeys.message(message.messageId()), "apps").thenCompose(recorded -> {
+            Set<String> apps = recorded == null || recorded.isEmpty() ? Set.of()
+                    : Arrays.stream(recorded.split(",")).collect(Collectors.toUnmodifiableSet());
+            if (target.user() != null) {
+                return audiences.ofUser(target.user(), apps);
+            }
+            if (target.topic() != null) {
+                return audiences.ofTopic(target.topic(), apps);
+            }
+            if (target.app() != null) {
+                return audiences.ofApp(target.app());
+            }
+            return CompletableFuture.completedFuture(List.of());
+        });
     }
 }

@@ -288,9 +288,30 @@ class MessageRequestsTest {
     }
 
     @Test
-    void topicTargetsAreRefusedForNow() {
-        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, "news"), TEXT, null, null, null, null, null, null), null,
+    void aTopicTargetIsDeliveredOnTheTopicAndAnAppTargetIsCarriedOver() {
+        OutgoingMessage toTopic = REQUESTS.toMessage(request(new To(null, null, null, "news/sports"), TEXT, null, null, null, null, null,
+                null), null, NOW);
+        OutgoingMessage toApp = REQUESTS.toMessage(request(new To(null, null, null, null, null, "com.example.app"), TEXT, null, null, null,
+                null, null, null), null, NOW);
+        assertEquals(new Target(null, null, null, "news/sports"), toTopic.target());
+        assertEquals("news/sports", toTopic.forDevice("dev-1").mqttTopic("dev-1"));
+        assertEquals(new Target(null, null, null, null, "com.example.app"), toApp.target());
+        assertEquals("devices/dev-1/messages", toApp.forDevice("dev-1").mqttTopic("dev-1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"news/#", "news/+/x", "$SYS/x", "devices/dev-1/messages", ""})
+    void topicsWithWildcardsReservedOrInADevicesNamespaceAreRefused(String topic) {
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, topic), TEXT, null, null, null, null, null, null), null,
                 NOW), "to.topic");
+    }
+
+    @Test
+    void aTopicMessageTakesNoSubtopicAndAnInvalidAppIsRefused() {
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, "news"), TEXT, null, null, "chat", null, null, null), null,
+                NOW), "subtopic");
+        assertFields(() -> REQUESTS.toMessage(request(new To(null, null, null, null, null, "bad app"), TEXT, null, null, null, null, null,
+                null), null, NOW), "to.app");
     }
 
     @Test

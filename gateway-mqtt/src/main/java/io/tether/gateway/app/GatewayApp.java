@@ -113,11 +113,11 @@ public class GatewayApp {
     void start(@Observes StartupEvent event) throws Exception {
         gatewayId = gatewayConfig.id().orElseGet(GatewayId::random);
         try (Admin admin = kafka.clients().admin()) {
-            new TopicProvisioner(admin, kafka.layout()).ensure(Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS);
+            new TopicProvisioner(admin, kafka.layout()).ensure(Topics.UPSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.EVENTS);
         }
         producer = kafka.clients().durableProducer("tether-" + gatewayId);
         // Fetch metadata now, so that send() never blocks an event loop on it later.
-        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE), Duration.ofSeconds(60));
+        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE, Topics.EVENTS), Duration.ofSeconds(60));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
@@ -128,7 +128,7 @@ public class GatewayApp {
         connections = new Connections(store, gatewayId);
         Recovery recovery = new Recovery(connections, events, new OrphanedDevices(redis.async()));
         Acknowledgements acknowledgements = new Acknowledgements(new DeviceInbox(redis.async(), inboxConfig.settings()), gatewayId, retry,
-                metrics);
+                metrics, events::eventEventually);
 
         StaleDeliveries stale = new StaleDeliveries(gatewayId, events::presenceEventually, System::currentTimeMillis);
         deliveries = new DeliveryChannel(redisClient, gatewayId, handOver -> handOver(handOver, stale), recovery::resyncAll);

@@ -1,10 +1,12 @@
 package io.tether.gateway.delivery;
 
 import io.tether.contract.DeliveryStatus;
+import io.tether.contract.TetherEvent;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.inbox.Inbox;
 import io.tether.runtime.failure.Retry;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,8 +22,15 @@ public final class Acknowledgements {
     private final String gatewayId;
     private final Retry retry;
     private final GatewayMetrics metrics;
+    private final Consumer<TetherEvent> events;
 
     public Acknowledgements(Inbox inbox, String gatewayId, Retry retry, GatewayMetrics metrics) {
+        this(inbox, gatewayId, retry, metrics, event -> { });
+    }
+
+    /** @param events takes the status changes settled here, for backends (written to Kafka after the Redis write) */
+    public Acknowledgements(Inbox inbox, String gatewayId, Retry retry, GatewayMetrics metrics, Consumer<TetherEvent> events) {
+        this.events = events;
         this.inbox = inbox;
         this.gatewayId = gatewayId;
         this.retry = retry;
@@ -33,10 +42,14 @@ public final class Acknowledgements {
         return retry.whileTransient("acknowledging " + delivery.messageId() + " of " + delivery.deviceId(),
                 () -> inbox.acknowledge(delivery.deviceId(), delivery.messageId(), status.wire(), reason, delivery.epoch(), gatewayId))
                 .thenAccept(acked -> {
+                    long now = System.currentTimeMillis();
                     if (acked.changed()) {
                         metrics.status(status.wire(), reason);
+                        events.accept(TetherEvent.status(delivery.deviceId(), delivery.messageId(), status.wire(), reason, "live", now));
                     }
                     metrics.expired(acked.expired());
+                    acked.expiredIds().forEach(id -> events.accept(TetherEvent.status(delivery.deviceId(), id,
+                            DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
                 })
                 .exceptionally(error -> {
                     // Permanent (a script refused it) or the gateway is stopping: the message stays in the inbox and

@@ -2,9 +2,11 @@ package io.tether.gateway.delivery;
 
 import io.opentelemetry.context.Context;
 import io.tether.contract.Headers;
+import io.tether.contract.EventRecords;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
 import io.tether.contract.PresenceEvent;
+import io.tether.contract.TetherEvent;
 import io.tether.contract.Topics;
 import io.tether.runtime.failure.Retry;
 import io.tether.runtime.kafka.KafkaSend;
@@ -65,6 +67,18 @@ public final class EventPublisher {
         retry.whileTransient("presence " + event.kind() + " of " + event.deviceId(), () -> presence(event))
                 .exceptionally(error -> {
                     LOG.warnf("presence %s of %s not written: %s", event.kind(), event.deviceId(), error.toString());
+                    return null;
+                });
+    }
+
+    /**
+     * A status change for backends ({@code tether.events}), after the Redis write that made it: written for as long as
+     * it takes. A crash before Kafka has it loses this event (the status itself is in Redis).
+     */
+    public void eventEventually(TetherEvent event) {
+        retry.whileTransient("event " + event.type() + " of " + event.deviceId(), () -> KafkaSend.send(producer, EventRecords.of(event)))
+                .exceptionally(error -> {
+                    LOG.warnf("event %s of %s not written: %s", event.id(), event.deviceId(), error.toString());
                     return null;
                 });
     }

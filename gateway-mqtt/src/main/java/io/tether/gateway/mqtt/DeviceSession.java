@@ -52,6 +52,7 @@ public final class DeviceSession implements Upstream.Session {
     private final Grants grants;
     private final Future<Void> socketClosed;
     private final SessionLimits limits;
+    private final GatewayStore store;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private ConnectionMeter meter = ConnectionMeter.NONE;
     private boolean receivingReported;
@@ -82,6 +83,7 @@ public final class DeviceSession implements Upstream.Session {
         this.upstream = new Upstream(deviceId, grants, settings, events, store, tracing, control, context, this);
         this.grants = grants;
         this.limits = settings.limits();
+        this.store = store;
     }
 
     public String deviceId() {
@@ -130,6 +132,7 @@ public final class DeviceSession implements Upstream.Session {
                 MqttQoS granted = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
                 subscriptions.add(filter, granted);
                 codes.add(MqttSubAckReasonCode.qosGranted(granted));
+                indexTopic(filter, true);
             } else {
                 codes.add(TopicFilter.isValid(filter) ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.TOPIC_FILTER_INVALID);
             }
@@ -148,6 +151,7 @@ public final class DeviceSession implements Upstream.Session {
     }
 
     private void onUnsubscribe(MqttUnsubscribeMessage message) {
+        message.topics().forEach(filter -> indexTopic(filter, false));
         if (!control.isMqtt5()) {
             message.topics().forEach(subscriptions::remove);
             endpoint.unsubscribeAcknowledge(message.messageId());
@@ -160,6 +164,22 @@ public final class DeviceSession implements Upstream.Session {
             subscriptions.remove(filter);
         }
         endpoint.unsubscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
+    }
+
+    /**
+     * A granted filter outside the device's namespace goes into the topic index that topic messages are expanded from
+     * (kept across connections until UNSUBSCRIBE). If Redis is away the device is missing there until it subscribes
+     * again, which it does on its next connection.
+     */
+    private void indexTopic(String filter, boolean subscribed) {
+        if (TopicPolicy.maySubscribe(deviceId, filter) || !TopicFilter.isValid(filter)) {
+            return;
+        }
+        (subscribed ? store.subscribedToTopic(deviceId, filter) : store.unsubscribedFromTopic(deviceId, filter))
+                .exceptionally(error -> {
+                    LOG.warnf("topic index of %s not updated for %s: %s", deviceId, filter, error.toString());
+                    return null;
+                });
     }
 
     // ---- downstream -----------------------------------------------------------------------------------------

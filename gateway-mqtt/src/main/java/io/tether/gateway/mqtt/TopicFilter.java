@@ -6,23 +6,7 @@ public final class TopicFilter {
     }
 
     public static boolean matches(String filter, String topic) {
-        if (reservedForServer(topic) && startsWithWildcard(filter)) {
-            return false; // §4.7.2: "#" and "+/..." never match "$..." topics
-        }
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length) {
-                return false;
-            }
-            if (!f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
-            }
-        }
-        return f.length == t.length;
+        return io.tether.contract.MqttTopics.matches(filter, topic);
     }
 
     /**

@@ -146,6 +146,20 @@ public final class GatewayStore {
                 .thenApply(previous -> previous == null);
     }
 
+    /**
+     * The device subscribed to a granted filter outside its own namespace: it joins the filter's subscriber set, which
+     * fanout expands topic messages from. Kept across connections, until the device unsubscribes.
+     */
+    public CompletionStage<Void> subscribedToTopic(String deviceId, String filter) {
+        return redis.sadd(RedisKeys.topicSubscribers(filter), deviceId)
+                .thenCompose(n -> redis.sadd(RedisKeys.topicFilters(), filter)).thenApply(n -> null);
+    }
+
+    /** The device unsubscribed from a granted filter: topic messages no longer reach it through that filter. */
+    public CompletionStage<Void> unsubscribedFromTopic(String deviceId, String filter) {
+        return redis.srem(RedisKeys.topicSubscribers(filter), deviceId).thenApply(n -> null);
+    }
+
     public CompletionStage<Void> addDevice(String gatewayId, String deviceId) {
         return redis.sadd(RedisKeys.gatewayDevices(gatewayId), deviceId).thenApply(n -> null);
     }

@@ -30,7 +30,7 @@ public final class StoredKeyVerifier implements ApiKeyVerifier {
     @Override
     public CompletionStage<Optional<ApiPrincipal>> verify(String presentedKey) {
         String digest = ApiKeyHash.sha256Hex(presentedKey);
-        return redis.hmget(RedisKeys.apiKey(digest), ApiKeyFields.ID, ApiKeyFields.SCOPES)
+        return redis.hmget(RedisKeys.apiKey(digest), ApiKeyFields.ID, ApiKeyFields.SCOPES, ApiKeyFields.APPS)
                 .toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(StoredKeyVerifier::principal);
@@ -42,7 +42,16 @@ public final class StoredKeyVerifier implements ApiKeyVerifier {
             return Optional.empty();
         }
         String scopes = values.get(1).getValueOrElse("");
-        return Optional.of(new ApiPrincipal(id, parseScopes(scopes)));
+        String apps = values.size() > 2 ? values.get(2).getValueOrElse("") : "";
+        return Optional.of(new ApiPrincipal(id, parseScopes(scopes), parseApps(apps)));
+    }
+
+    /** {@code com.example.a,com.example.b} to its app ids; empty for a key of every app. */
+    static Set<String> parseApps(String apps) {
+        return Arrays.stream(apps.split(","))
+                .map(String::strip)
+                .filter(app -> !app.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** {@code devices:read,devices:write} to its scopes; unknown scopes are dropped (a newer registry's, say). */

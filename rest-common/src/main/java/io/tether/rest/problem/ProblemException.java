@@ -12,16 +12,27 @@ public class ProblemException extends RuntimeException {
     private final ProblemType type;
     private final int status;
     private final List<Problem.FieldError> errors;
+    private final Long retryAfterSeconds;
 
     public ProblemException(ProblemType type, String detail) {
         this(type, type.status(), detail, List.of());
     }
 
     public ProblemException(ProblemType type, int status, String detail, List<Problem.FieldError> errors) {
+        this(type, status, detail, errors, null);
+    }
+
+    private ProblemException(ProblemType type, int status, String detail, List<Problem.FieldError> errors, Long retryAfterSeconds) {
         super(detail, null, false, false);
         this.type = Objects.requireNonNull(type, "type");
         this.status = status;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A problem answered with {@code Retry-After}: the caller may try again after that many seconds. */
+    public static ProblemException retryAfter(ProblemType type, String detail, long seconds) {
+        return new ProblemException(type, type.status(), detail, List.of(), Math.max(1, seconds));
     }
 
     public static ProblemException notFound(String detail) {
@@ -50,6 +61,11 @@ public class ProblemException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    /** Seconds for {@code Retry-After}, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Problem toProblem(String instance) {

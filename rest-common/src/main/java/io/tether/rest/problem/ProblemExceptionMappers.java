@@ -31,7 +31,9 @@ public class ProblemExceptionMappers {
         if (e.status() >= 500) {
             LOG.warnf("%s answered %d: %s", instance(uri), e.status(), e.getMessage());
         }
-        return ProblemResponses.of(e.toProblem(instance(uri)));
+        Response answer = ProblemResponses.of(e.toProblem(instance(uri)));
+        return e.retryAfterSeconds() == null ? answer
+                : Response.fromResponse(answer).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper(priority = PRIORITY)

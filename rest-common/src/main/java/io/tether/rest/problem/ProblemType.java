@@ -14,7 +14,11 @@ public enum ProblemType {
     NOT_FOUND("not-found", 404, "Not found"),
     CONFLICT("conflict", 409, "Conflict"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
+    /** An {@code Idempotency-Key} used again with a different request. */
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency key reused with another request"),
     RATE_LIMITED("rate-limited", 429, "Too many requests"),
+    /** An app's quota (messages per second or per day, devices) is used up; {@code Retry-After} when it refills. */
+    QUOTA_EXCEEDED("quota-exceeded", 429, "Quota exceeded"),
     INTERNAL("internal", 500, "Internal error"),
     UNAVAILABLE("unavailable", 503, "Service unavailable");
 
@@ -51,11 +55,12 @@ public enum ProblemType {
     /**
      * The type used for a bare HTTP status (a {@code WebApplicationException} from the framework). Empty
      * for statuses without a Tether type; those are answered as {@code about:blank} (RFC 9457 §4.2.1).
-     * 400 maps to {@link #VALIDATION}, never to {@link #MALFORMED_JSON}, which is only chosen from the cause.
+     * 400 maps to {@link #VALIDATION}, never to {@link #MALFORMED_JSON}, which is only chosen from the cause; 422 has no
+     * type of its own (only Tether's idempotency check answers {@link #IDEMPOTENCY_KEY_REUSED}).
      */
     public static Optional<ProblemType> forStatus(int status) {
         for (ProblemType type : values()) {
-            if (type.status == status && type != MALFORMED_JSON) {
+            if (type.status == status && type != MALFORMED_JSON && type != IDEMPOTENCY_KEY_REUSED) {
                 return Optional.of(type);
             }
         }

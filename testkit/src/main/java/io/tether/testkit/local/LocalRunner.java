@@ -10,6 +10,7 @@ import static io.tether.testkit.local.LocalSettings.MQTT_WS;
 import static io.tether.testkit.local.LocalSettings.PUSH;
 import static io.tether.testkit.local.LocalSettings.REDIS;
 import static io.tether.testkit.local.LocalSettings.REGISTRY;
+import static io.tether.testkit.local.LocalSettings.WEBHOOK;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ import io.tether.testkit.Shutdown;
 import io.tether.testkit.TetherRoot;
 
 /**
- * The process behind {@code deploy/local/up}: Redis, Kafka, a local APNs and the four services on
+ * The process behind {@code deploy/local/up}: Redis, Kafka, a local APNs and the five services on
  * 127.0.0.1, state kept in TETHER_HOME across runs, everything stopped in reverse order at exit.
  * Writes TETHER_HOME/runner.pid at start and TETHER_HOME/ready once all is up.
  */
@@ -49,10 +50,10 @@ public final class LocalRunner {
      */
     static final String LOCAL_BUNDLE_ID = "*";
     private static final List<String> TOPICS = List.of(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE,
-            Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+            Topics.RECEIPTS, Topics.PUSH, Topics.DLQ, Topics.EVENTS);
 
     private static final List<String> SERVICES = List.of("device-registry", "fanout-service", "push-service",
-            "gateway-mqtt");
+            "gateway-mqtt", "webhook-service");
 
     private final LocalSettings settings;
     private final Path home;
@@ -129,7 +130,8 @@ public final class LocalRunner {
                 "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
                 "tether.mqtt.host", "127.0.0.1",
                 "tether.gateway.id", "gw-local"));
-        rows.set(rows.size() - 1, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT)
+        service("webhook-service", settings.port(WEBHOOK), common, Map.of());
+        rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://127.0.0.1:" + settings.port(MQTT)
                 + "  ws://127.0.0.1:" + settings.port(MQTT_WS) + "/mqtt  "
                 + gateway.baseUrl(), gateway.logFile()));
 

@@ -12,6 +12,7 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
     static final String REGISTRY = "TETHER_REGISTRY_PORT";
     static final String PUSH = "TETHER_PUSH_PORT";
     static final String GATEWAY_HTTP = "TETHER_GATEWAY_HTTP_PORT";
+    static final String WEBHOOK = "TETHER_WEBHOOK_PORT";
     static final String KAFKA = "TETHER_KAFKA_PORT";
     static final String KAFKA_CONTROLLER = "TETHER_KAFKA_CONTROLLER_PORT";
     static final String REDIS = "TETHER_REDIS_PORT";
@@ -58,6 +59,7 @@ record LocalSettings(Path home, String apiKey, Map<String, Integer> ports) {
         ports.put(REGISTRY, 8081);
         ports.put(PUSH, 8082);
         ports.put(GATEWAY_HTTP, 8083);
+        ports.put(WEBHOOK, 8085);
         ports.put(KAFKA, 19092);
         ports.put(KAFKA_CONTROLLER, 19093);
         ports.put(REDIS, 16379);

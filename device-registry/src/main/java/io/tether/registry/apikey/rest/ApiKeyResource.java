@@ -5,6 +5,7 @@ import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
+import io.tether.rest.scope.AppScopes;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -45,13 +46,16 @@ public class ApiKeyResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an API key", description = "Scope admin. Answers 201 with the key, shown only here "
-            + "(the registry keeps its SHA-256 alone). Names are unique: 409 for a name in use.")
+    @Operation(summary = "Create an API key", description = "Scope admin, with a key of every app. Answers 201 with the "
+            + "key, shown only here (the registry keeps its SHA-256 alone). Names are unique: 409 for a name in use. "
+            + "apps limits the key to those apps: it neither sees nor reaches other apps' devices (404).")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateApiKeyRequest body) {
         String by = callerName();
-        return keys.create(body.name(), Set.copyOf(body.scopes())).thenApply(issued -> {
-            LOG.infof("API key %s (%s) with scopes %s created by %s", issued.apiKey().id(), issued.apiKey().name(),
-                    issued.apiKey().scopes(), by);
+        requireEveryApp();
+        Set<String> apps = body.apps() == null ? Set.of() : Set.copyOf(body.apps());
+        return keys.create(body.name(), Set.copyOf(body.scopes()), apps).thenApply(issued -> {
+            LOG.infof("API key %s (%s) with scopes %s%s created by %s", issued.apiKey().id(), issued.apiKey().name(),
+                    issued.apiKey().scopes(), apps.isEmpty() ? "" : " for apps " + apps, by);
             return Response.status(Response.Status.CREATED)
                     .header(HttpHeaders.LOCATION, "/v1/api-keys/" + issued.apiKey().id())
                     .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries the key
@@ -63,6 +67,7 @@ public class ApiKeyResource {
     @GET
     @Operation(summary = "List API keys", description = "Scope admin. Ids, names, scopes and creation times; never the keys.")
     public CompletionStage<ApiKeyResponse.Page> list() {
+        requireEveryApp();
         return keys.list().thenApply(all -> new ApiKeyResponse.Page(all.stream().map(ApiKeyResponse::of).toList()));
     }
 
@@ -72,6 +77,7 @@ public class ApiKeyResource {
             + "registry and within tether.api.key-cache-ttl (5 s by default) everywhere else.")
     public CompletionStage<Response> delete(@PathParam("keyId") String keyId) {
         String by = callerName();
+        requireEveryApp();
         return keys.delete(keyId).thenApply(deleted -> {
             if (!deleted) {
                 throw ProblemException.notFound("no such API key");
@@ -79,6 +85,11 @@ public class ApiKeyResource {
             LOG.infof("API key %s deleted by %s", keyId, by);
             return Response.noContent().build();
         });
+    }
+
+    /** Keys are managed with a key of every app: a key limited to some apps could otherwise mint one without limits. */
+    private void requireEveryApp() {
+        AppScopes.requireEveryApp(caller, "managing API keys");
     }
 
     private String callerName() {

@@ -11,7 +11,7 @@ import java.util.TreeSet;
  * registry keeps its SHA-256 alone.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ApiKeyResponse(String id, String name, List<String> scopes, String createdAt, String key) {
+public record ApiKeyResponse(String id, String name, List<String> scopes, String createdAt, String key, List<String> apps) {
 
     static ApiKeyResponse of(ApiKey apiKey) {
         return of(apiKey, null);
@@ -23,7 +23,7 @@ public record ApiKeyResponse(String id, String name, List<String> scopes, String
 
     private static ApiKeyResponse of(ApiKey apiKey, String key) {
         return new ApiKeyResponse(apiKey.id(), apiKey.name(), List.copyOf(new TreeSet<>(apiKey.scopes())),
-                apiKey.createdAt().toString(), key);
+                apiKey.createdAt().toString(), key, apiKey.apps().isEmpty() ? null : List.copyOf(new TreeSet<>(apiKey.apps())));
     }
 
     /** A list of keys. */

@@ -1,5 +1,6 @@
 package io.tether.registry.device.rest;
 
+import io.tether.rest.scope.DeviceInPath;
 import io.tether.registry.device.DeviceService;
 import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 @RequiresScope(Scopes.DEVICES_WRITE)
 @Tag(name = "devices")
 @SecurityRequirement(name = "apiKey")
+@DeviceInPath
 public class CredentialsResource {
     private static final Logger LOG = Logger.getLogger(CredentialsResource.class);
 

@@ -3,6 +3,11 @@ package io.tether.registry.device.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.device.DeviceChanges;
 import io.tether.registry.device.DeviceService;
+import io.tether.registry.quota.DeviceQuota;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.auth.CurrentCaller;
+import io.tether.rest.scope.AppScopes;
+import io.tether.rest.scope.DeviceInPath;
 import io.tether.registry.pushapp.PushApps;
 import io.tether.rest.problem.Problem;
 import java.util.List;
@@ -45,17 +50,22 @@ import org.jboss.logging.Logger;
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "Backend API key, with scopes messages:send, devices:read, devices:write or admin")
 @SecurityRequirement(name = "apiKey")
+@DeviceInPath
 public class DeviceResource {
     private static final Logger LOG = Logger.getLogger(DeviceResource.class);
     static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final DeviceService devices;
     private final PushApps apps;
+    private final CurrentCaller caller;
+    private final DeviceQuota quota;
 
     @Inject
-    public DeviceResource(DeviceService devices, PushApps apps) {
+    public DeviceResource(DeviceService devices, PushApps apps, CurrentCaller caller, DeviceQuota quota) {
         this.devices = devices;
         this.apps = apps;
+        this.caller = caller;
+        this.quota = quota;
     }
 
     @POST
@@ -63,7 +73,9 @@ public class DeviceResource {
     @Operation(summary = "Register a device", description = "Scope devices:write. Answers 201 with the device's MQTT "
             + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
-        return requireApp(body.appId()).thenCompose(v -> devices.register(body.toNewDevice())).thenApply(registered -> Response.status(Response.Status.CREATED)
+        requireReachableApp(body.appId());
+        return requireApp(body.appId()).thenCompose(v -> quota.check(body.appId()))
+                .thenCompose(v -> devices.register(body.toNewDevice())).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries a password
                 .entity(DeviceResponse.created(registered))
@@ -80,7 +92,8 @@ public class DeviceResource {
             @QueryParam("userId") String userId,
             @QueryParam("platform") String platform,
             @QueryParam("appId") String appId) {
-        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId)).thenApply(DevicePageResponse::of);
+        return devices.list(ListParameters.toQuery(limit, cursor, userId, platform, appId).within(keyApps()))
+                .thenApply(DevicePageResponse::of);
     }
 
     @GET
@@ -101,6 +114,9 @@ public class DeviceResource {
     public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
         DeviceChanges changes = DevicePatch.parse(body);
         boolean newApp = body != null && body.path("appId").isTextual();
+        if (newApp) {
+            requireReachableApp(body.path("appId").asText());
+        }
         return (newApp ? requireApp(body.path("appId").asText()) : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(v -> devices.update(id, changes))
                 .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
@@ -119,6 +135,15 @@ public class DeviceResource {
             LOG.infof("device %s deleted", id);
             return Response.noContent().build();
         });
+    }
+
+    /** A key limited to some apps registers and moves devices only into them; other apps do not exist for it. */
+    private void requireReachableApp(String appId) {
+        AppScopes.requireApp(caller, appId);
+    }
+
+    private java.util.Set<String> keyApps() {
+        return caller.principal().map(ApiPrincipal::apps).orElse(java.util.Set.of());
     }
 
     /** 400 naming appId when push-service holds no APNs credentials for the app (see {@link PushApps}). */

@@ -1,5 +1,6 @@
 package io.tether.registry.device.rest;
 
+import io.tether.rest.scope.DeviceInPath;
 import io.tether.contract.PushTokenKind;
 import io.tether.registry.device.DeviceService;
 import io.tether.registry.pushapp.PushApps;
@@ -42,6 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         description = "The device itself: its id and MQTT password")
 @SecurityRequirementsSet(@SecurityRequirement(name = "apiKey"))
 @SecurityRequirementsSet(@SecurityRequirement(name = "deviceBasic"))
+@DeviceInPath
 public class PushTokenResource {
     private final DeviceService devices;
     private final PushApps apps;

@@ -12,6 +12,7 @@ import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.Problem;
 import io.tether.rest.problem.ProblemException;
+import io.tether.rest.scope.DeviceInPath;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -43,6 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @DeviceAuthenticated
 @RequiresScope(Scopes.DEVICES_WRITE)
 @Tag(name = "devices")
+@DeviceInPath
 public class PushTokensResource {
     private final DeviceService devices;
     private final PushTokens tokens;

@@ -1,5 +1,6 @@
 package io.tether.registry.grant.rest;
 
+import io.tether.rest.scope.DeviceInPath;
 import io.tether.contract.DeviceId;
 import io.tether.registry.grant.GrantStore;
 import io.tether.rest.auth.RequiresScope;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "grants")
 @SecurityRequirement(name = "apiKey")
+@DeviceInPath
 public class DeviceGrantsResource {
     private final GrantStore grants;
 

@@ -6,9 +6,12 @@ import io.tether.registry.device.rest.Fields;
 import io.tether.registry.device.rest.ListParameters;
 import io.tether.registry.grant.GrantStore;
 import io.tether.registry.grant.rest.GrantBody;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.rest.problem.ProblemException;
+import io.tether.rest.scope.AppScopes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -38,11 +41,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class UserResource {
     private final DeviceService devices;
     private final GrantStore grants;
+    private final CurrentCaller caller;
 
     @Inject
-    public UserResource(DeviceService devices, GrantStore grants) {
+    public UserResource(DeviceService devices, GrantStore grants, CurrentCaller caller) {
         this.devices = devices;
         this.grants = grants;
+        this.caller = caller;
     }
 
     @GET
@@ -53,7 +58,8 @@ public class UserResource {
                                                        @QueryParam("limit") String limit,
                                                        @QueryParam("cursor") String cursor) {
         requireUserId(userId);
-        return devices.list(ListParameters.toQuery(limit, cursor, userId, null, null)).thenApply(DevicePageResponse::of);
+        java.util.Set<String> apps = caller.principal().map(ApiPrincipal::apps).orElse(java.util.Set.of());
+        return devices.list(ListParameters.toQuery(limit, cursor, userId, null, null).within(apps)).thenApply(DevicePageResponse::of);
     }
 
     @PUT
@@ -65,6 +71,7 @@ public class UserResource {
     public CompletionStage<List<GrantBody>> putGrants(@PathParam("userId") String userId, List<GrantBody> body) {
         var parsed = GrantBody.toGrants(body);
         requireUserId(userId);
+        requireEveryApp();
         return grants.replaceForUser(userId, parsed).thenApply(done -> parsed.stream()
                 .map(GrantBody::of).sorted(Comparator.comparing(GrantBody::filter)).toList());
     }
@@ -84,7 +91,13 @@ public class UserResource {
     @Operation(summary = "Remove all of the user's topic grants", description = "Scope devices:write.")
     public CompletionStage<Response> deleteGrants(@PathParam("userId") String userId) {
         requireUserId(userId);
+        requireEveryApp();
         return grants.replaceForUser(userId, List.of()).thenApply(done -> Response.noContent().build());
+    }
+
+    /** A user's grants reach the user's devices of every app, so only a key of every app may change them. */
+    private void requireEveryApp() {
+        AppScopes.requireEveryApp(caller, "changing a user's grants (they apply to the user's devices of every app)");
     }
 
     private static void requireUserId(String userId) {

@@ -1,0 +1,39 @@
+package io.tether.fanout.events;
+
+import io.tether.contract.PresenceEvent;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Status and presence changes fanout decided, for backends ({@code tether.events}). Each stage completes when the
+ * event is in Kafka, so a routing step that changed a status commits its offset only after its event is written.
+ */
+public interface StatusEvents {
+
+    /** Writes nothing: for tests of routing alone. */
+    StatusEvents NONE = new StatusEvents() {
+        @Override
+        public CompletionStage<Void> status(String deviceId, String messageId, String status, String reason, String route) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
+    /** A message's status for a device changed ({@code reason} and {@code route} may be null). */
+    CompletionStage<Void> status(String deviceId, String messageId, String status, String reason, String route);
+
+    /** Several messages of one device took the same status. */
+    default CompletionStage<Void> statuses(String deviceId, List<String> messageIds, String status, String reason) {
+        return CompletableFuture.allOf(messageIds.stream()
+                .map(id -> status(deviceId, id, status, reason, null).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** {@code event} was applied and left the device in {@code stateAfter}. */
+    CompletionStage<Void> presence(PresenceEvent event, String stateAfter);
+}

@@ -1,0 +1,149 @@
+package io.tether.fanout.intake;
+
+import io.opentelemetry.context.Context;
+import io.tether.contract.Target;
+import io.tether.fanout.quota.AppQuotas;
+import io.tether.fanout.rest.MessageRequests;
+import io.tether.fanout.rest.PushAppCheck;
+import io.tether.fanout.rest.SendMessageRequest;
+import io.tether.fanout.status.Audiences;
+import io.tether.fanout.status.StatusStore;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.problem.Problem;
+import io.tether.rest.problem.ProblemException;
+import io.tether.rest.problem.ProblemType;
+import io.tether.rest.scope.DeviceApps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Accepts one {@code POST /v1/messages} (or one message of a batch), in this order: the request is valid; the devices
+ * it names exist and are in the key's apps (else 404, as for unknown devices); their apps can send its push options
+ * ({@link PushAppCheck}: 400, only now, so that a key learns nothing of other apps); a topic or an app reaches at most
+ * {@code maxBroadcastDevices}; the record is written with its idempotency check (a retry with the same key and body
+ * is answered with the first message's id, sent only if it may not have reached Kafka; another body is 422); each app
+ * the message reaches is charged a message of its quota (429 with Retry-After, nothing recorded); then Kafka. A 202
+ * follows only once Kafka has it.
+ */
+public final class MessageAcceptor {
+    private final MessageRequests requests;
+    private final MessageIntake intake;
+    private final StatusStore statuses;
+    private final DeviceApps deviceApps;
+    private final AppQuotas quotas;
+    private final PushAppCheck pushApps;
+    private final long maxBroadcastDevices;
+
+    /** What the caller learns: the message's id, and whether it was accepted earlier under the same idempotency key. */
+    public record Accepted(String messageId, boolean replayed) {
+    }
+
+    public MessageAcceptor(MessageRequests requests, MessageIntake intake, StatusStore statuses, DeviceApps deviceApps,
+            AppQuotas quotas, PushAppCheck pushApps, long maxBroadcastDevices) {
+        this.pushApps = pushApps;
+        this.requests = requests;
+        this.intake = intake;
+        this.statuses = statuses;
+        this.deviceApps = deviceApps;
+        this.quotas = quotas;
+        this.maxBroadcastDevices = maxBroadcastDevices;
+    }
+
+    /**
+     * @param idempotencyKey the request's {@code Idempotency-Key}, or null
+     * @param trace          the request's trace context (the Kafka send is its child)
+     */
+    public CompletionStage<Accepted> accept(SendMessageRequest request, String idempotencyKey, ApiPrincipal caller,
+            String traceparent, Context trace) {
+        OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
+        String fingerprint = null;
+        if (idempotencyKey != null) {
+            if (!IdempotencyKeys.isValid(idempotencyKey)) {
+                throw ProblemException.validation("the Idempotency-Key is not valid",
+                        List.of(new Problem.FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")));
+            }
+            fingerprint = IdempotencyKeys.fingerprint(request);
+            parsed = parsed.as(IdempotencyKeys.messageId(caller.keyId(), idempotencyKey), parsed.acceptedAt(), parsed.expiresAt());
+        }
+        OutgoingMessage message = parsed;
+        Target target = message.target();
+        List<String> named = target.device() != null ? List.of(target.device())
+                : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
+        StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
+        return appsToCharge(target, named, caller)
+                .thenCompose(apps -> pushApps.check(message.push(), named, target.device() != null).thenApply(refused -> {
+                    if (!refused.isEmpty()) {
+                        throw ProblemException.validation("no APNs app can send this push", refused);
+                    }
+                    return apps;
+                }))
+                .thenCompose(apps -> statuses.accept(message, named, sender).thenCompose(acceptance -> switch (acceptance.recorded()) {
+                    case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                            "this Idempotency-Key was used with another request");
+                    case SENT -> CompletableFuture.completedFuture(new Accepted(message.messageId(), true));
+                    case REPLAY -> send(message.as(message.messageId(), acceptance.acceptedAt(), acceptance.expiresAt()), trace, true);
+                    case NEW -> quotas.charge(apps).thenCompose(refusal -> {
+                        if (refusal.isPresent()) {
+                            return statuses.forget(message.messageId()).thenApply(v -> {
+                                throw ProblemException.retryAfter(ProblemType.QUOTA_EXCEEDED, "the app " + refusal.get().appId()
+                                        + " has used its messages per " + refusal.get().quota(), refusal.get().retryAfterSeconds());
+                            });
+                        }
+                        return send(message, trace, false);
+                    });
+                }));
+    }
+
+    private CompletionStage<Accepted> send(OutgoingMessage message, Context trace, boolean replayed) {
+        return intake.accept(message, CompletableFuture.completedFuture(null), trace)
+                .thenCompose(v -> statuses.markSent(message.messageId()))
+                .thenApply(v -> new Accepted(message.messageId(), replayed));
+    }
+
+    /**
+     * The apps whose quota the message counts against, after checking the key may reach what it names: the apps of
+     * the devices named, the app addressed, or (for a user or a topic) the key's own apps when it is limited.
+     */
+    private CompletionStage<List<String>> appsToCharge(Target target, List<String> named, ApiPrincipal caller) {
+        Audiences audiences = statuses.audiences();
+        if (!named.isEmpty()) {
+            return deviceApps.appsOf(named).thenApply(apps -> {
+                List<String> unknown = new ArrayList<>();
+                List<String> charged = new ArrayList<>();
+                for (int i = 0; i < named.size(); i++) {
+                    String app = apps.get(i);
+                    if (app == null || !caller.mayReach(app)) {
+                        unknown.add(named.get(i));
+                    } else if (!charged.contains(app)) {
+                        charged.add(app);
+                    }
+                }
+                if (!unknown.isEmpty()) {
+                    throw ProblemException.notFound("unknown device(s): " + String.join(", ", unknown));
+                }
+                return charged;
+            });
+        }
+        if (target.app() != null) {
+            if (!caller.mayReach(target.app())) {
+                throw ProblemException.notFound("no such app");
+            }
+            return audiences.appSize(target.app()).thenApply(size -> bounded("to.app", size, List.of(target.app())));
+        }
+        List<String> ownApps = caller.apps().stream().sorted().toList();
+        if (target.topic() != null) {
+            return audiences.topicUpperBound(target.topic()).thenApply(size -> bounded("to.topic", size, ownApps));
+        }
+        return CompletableFuture.completedFuture(ownApps);
+    }
+
+    private List<String> bounded(String field, long devices, List<String> apps) {
+        if (devices > maxBroadcastDevices) {
+            throw ProblemException.validation("the message would reach too many devices", List.of(new Problem.FieldError(field,
+                    "reaches " + devices + " devices; one message may reach at most " + maxBroadcastDevices)));
+        }
+        return apps;
+    }
+}

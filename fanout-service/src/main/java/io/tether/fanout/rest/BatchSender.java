@@ -1,0 +1,82 @@
+package io.tether.fanout.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.opentelemetry.context.Context;
+import io.tether.fanout.intake.MessageAcceptor;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.problem.Problem;
+import io.tether.rest.problem.ProblemException;
+import io.tether.rest.problem.ProblemType;
+import io.tether.runtime.failure.Failures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends the messages of a batch one after the other, in order (two messages for one device keep their order), each
+ * through {@link MessageAcceptor} with its own result. A failure that is not the message's own (Redis or Kafka away)
+ * stops the batch: that message and the ones after it are answered 503 and were not sent.
+ */
+final class BatchSender {
+    static final int MAX_MESSAGES = 100;
+    private static final String INSTANCE = "/v1/messages/batch";
+
+    private final MessageAcceptor acceptor;
+
+    BatchSender(MessageAcceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
+    /** The result of one message: {@code status} 202 with its id, or the status and problem that refused it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(int index, int status, String messageId, Problem problem) {
+    }
+
+    /** Answer of {@code POST /v1/messages/batch}: one result per message, in the order given. */
+    public record Results(List<Result> results) {
+    }
+
+    CompletionStage<Results> send(SendBatchRequest request, String idempotencyKey, ApiPrincipal caller, String traceparent, Context trace) {
+        if (request == null || request.messages() == null || request.messages().isEmpty() || request.messages().size() > MAX_MESSAGES) {
+            throw ProblemException.validation("the batch is not valid",
+                    List.of(new Problem.FieldError("messages", "must hold 1 to " + MAX_MESSAGES + " messages")));
+        }
+        List<Result> results = new ArrayList<>();
+        CompletionStage<Boolean> chain = CompletableFuture.completedFuture(true);
+        for (int i = 0; i < request.messages().size(); i++) {
+            int index = i;
+            chain = chain.thenCompose(going -> going ? one(request.messages().get(index), index, idempotencyKey, caller, traceparent, trace)
+                    .thenApply(result -> {
+                        results.add(result);
+                        return result.status() != ProblemType.UNAVAILABLE.status();
+                    }) : skipped(index, results));
+        }
+        return chain.thenApply(v -> new Results(List.copyOf(results)));
+    }
+
+    private CompletionStage<Result> one(SendMessageRequest message, int index, String idempotencyKey, ApiPrincipal caller,
+            String traceparent, Context trace) {
+        String key = idempotencyKey == null ? null : idempotencyKey + "#" + index;
+        CompletionStage<MessageAcceptor.Accepted> accepted;
+        try {
+            accepted = acceptor.accept(message, key, caller, traceparent, trace);
+        } catch (RuntimeException e) {
+            accepted = CompletableFuture.failedFuture(e);
+        }
+        return accepted.handle((ok, error) -> ok != null ? new Result(index, 202, ok.messageId(), null) : refused(index, error));
+    }
+
+    private static Result refused(int index, Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        ProblemException problem = cause instanceof ProblemException p ? p
+                : ProblemException.unavailable("not sent: " + Failures.reason(cause) + "; retry later");
+        return new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index));
+    }
+
+    private static CompletionStage<Boolean> skipped(int index, List<Result> results) {
+        ProblemException problem = ProblemException.unavailable("not sent: an earlier message of the batch could not be");
+        results.add(new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index)));
+        return CompletableFuture.completedFuture(false);
+    }
+}

@@ -1,0 +1,58 @@
+package io.tether.webhook.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How webhooks are delivered ({@code tether.webhooks.*}, {@code TETHER_WEBHOOKS_*}). */
+@ConfigMapping(prefix = "tether.webhooks")
+public interface WebhookConfig {
+
+    /** Longest wait for a receiver's answer; a slower one counts as failed. Default 10 s. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** Deliveries in flight at once on this instance, over all webhooks. Default 64. */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /** How often due deliveries are looked for. Default 200 ms. */
+    @WithDefault("200ms")
+    Duration pollInterval();
+
+    /**
+     * How long a claimed delivery belongs to this instance; another instance takes it over after that (this one
+     * crashed). Longer than {@link #requestTimeout()}. Default 60 s.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** Entries kept in each webhook's delivery log (newest first). Default 1000. */
+    @WithDefault("1000")
+    int logSize();
+
+    /** Dead letters kept per webhook (newest first); older ones are dropped. Default 10,000. */
+    @WithDefault("10000")
+    int deadLetterSize();
+
+    /** Events in hand at once in the intake consumer. Default 1000. */
+    @WithDefault("1000")
+    int maxIntakeInFlight();
+
+    Retry retry();
+
+    /** Failed deliveries are tried again after {@code initial-backoff}, doubling to {@code max-backoff}, until {@code give-up-after}. */
+    interface Retry {
+        /** Default 5 s. */
+        @WithDefault("5s")
+        Duration initialBackoff();
+
+        /** Default 1 h. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** Time since the first failed attempt after which the event becomes a dead letter. Default 24 h. */
+        @WithDefault("24h")
+        Duration giveUpAfter();
+    }
+}

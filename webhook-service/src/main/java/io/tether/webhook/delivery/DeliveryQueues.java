@@ -1,0 +1,209 @@
+package io.tether.webhook.delivery;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.Json;
+import io.tether.runtime.redis.LuaScript;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What each webhook has to deliver, in Redis, so it survives any restart and every instance shares it. Per webhook
+ * and device a queue (a list, oldest first): only its head is ever in flight, so one device's events arrive in order.
+ * A sorted set per webhook holds each device with a non-empty queue at the time its head is due; claiming moves that
+ * time a lease ahead, so one instance at a time sends it. All keys of a webhook share its hash tag.
+ */
+public final class DeliveryQueues {
+    /** Seconds a device's queue bookkeeping is kept after its last change (it holds the dedupe offset). */
+    private static final long META_TTL_SECONDS = 7 * 24 * 3600;
+
+    /**
+     * KEYS queue, meta, due. ARGV device, entry, partition, offset, now, meta ttl. An event of a Kafka offset the queue
+     * already took (the intake read it again after a restart) is skipped: 0; else appended: 1.
+     */
+    private static final LuaScript ENQUEUE = new LuaScript("""
+            local last = redis.call('HMGET', KEYS[2], 'p', 'o')
+            if last[1] == ARGV[3] and tonumber(last[2]) >= tonumber(ARGV[4]) then
+              return 0
+            end
+            redis.call('RPUSH', KEYS[1], ARGV[2])
+            redis.call('HSET', KEYS[2], 'p', ARGV[3], 'o', ARGV[4])
+            redis.call('EXPIRE', KEYS[2], ARGV[6])
+            redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[1])
+            return 1
+            """);
+
+    /** KEYS due. ARGV now, lease until, at most. The devices due, now leased. */
+    private static final LuaScript CLAIM = new LuaScript("""
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+            for _, id in ipairs(ids) do
+              redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
+            end
+            return ids
+            """);
+
+    /**
+     * KEYS queue, meta, due, log, dead. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log entry, log
+     * size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile (another
+     * instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue.
+     */
+    private static final LuaScript SETTLE = new LuaScript("""
+            redis.call('LPUSH', KEYS[4], ARGV[5])
+            redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[6]) - 1)
+            if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[2] then
+              return 0
+            end
+            local next_at = tonumber(ARGV[4])
+            if next_at > 0 then
+              redis.call('HINCRBY', KEYS[2], 'f', 1)
+              redis.call('HSETNX', KEYS[2], 'ff', ARGV[3])
+              redis.call('EXPIRE', KEYS[2], ARGV[9])
+              redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+              return 1
+            end
+            redis.call('LPOP', KEYS[1])
+            redis.call('HDEL', KEYS[2], 'f', 'ff')
+            if next_at < 0 then
+              redis.call('LPUSH', KEYS[5], ARGV[7])
+              redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[8]) - 1)
+            end
+            if redis.call('LLEN', KEYS[1]) > 0 then
+              redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+            else
+              redis.call('ZREM', KEYS[3], ARGV[1])
+            end
+            return 1
+            """);
+
+    /** KEYS dead, queue, due. ARGV the dead letter as stored, its entry, device, now. 1 when it went back to the queue. */
+    private static final LuaScript REPLAY = new LuaScript("""
+            if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('RPUSH', KEYS[2], ARGV[2])
+            redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[3])
+            return 1
+            """);
+
+    /** The head of a device's queue, with how often it failed so far and since when. */
+    public record Head(String rawEntry, QueueEntry entry, int failures, long firstFailureAt) {
+    }
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final int logSize;
+    private final int deadLetterSize;
+
+    public DeliveryQueues(RedisAsyncCommands<String, String> redis, int logSize, int deadLetterSize) {
+        this.redis = redis;
+        this.logSize = logSize;
+        this.deadLetterSize = deadLetterSize;
+    }
+
+    /** False when the queue already took this Kafka offset. */
+    public CompletionStage<Boolean> enqueue(String webhookId, QueueEntry entry, int partition, long offset, long now) {
+        return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, entry.deviceId()),
+                        meta(webhookId, entry.deviceId()), due(webhookId)}, entry.deviceId(), entry.toJson(), Integer.toString(partition),
+                Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    }
+
+    public CompletionStage<List<String>> claim(String webhookId, long now, long leaseUntil, int limit) {
+        return CLAIM.run(redis, ScriptOutputType.MULTI, new String[] {due(webhookId)}, Long.toString(now), Long.toString(leaseUntil),
+                Integer.toString(limit));
+    }
+
+    /** The head of the device's queue; empty (and the device no longer due) when the queue is empty. */
+    public CompletionStage<Optional<Head>> head(String webhookId, String deviceId) {
+        CompletableFuture<String> head = redis.lindex(queue(webhookId, deviceId), 0).toCompletableFuture();
+        CompletableFuture<List<KeyValue<String, String>>> meta = redis.hmget(meta(webhookId, deviceId), "f", "ff").toCompletableFuture();
+        return head.thenCombine(meta, (raw, m) -> raw == null ? Optional.<Head>empty()
+                : Optional.of(new Head(raw, QueueEntry.fromJson(raw), Integer.parseInt(m.get(0).getValueOrElse("0")),
+                        Long.parseLong(m.get(1).getValueOrElse("0"))))).thenCompose(found -> found.isPresent()
+                ? CompletableFuture.completedFuture(found)
+                : redis.zrem(due(webhookId), deviceId).thenApply(n -> found));
+    }
+
+    /**
+     * Records an attempt on the head {@code head.rawEntry()}: delivered ({@code nextAttemptAt} 0), failed and due
+     * again at {@code nextAttemptAt}, or failed for good (-1: a dead letter).
+     */
+    public CompletionStage<Boolean> settle(String webhookId, Head head, long now, long nextAttemptAt, Attempt attempt, String error) {
+        String device = head.entry().deviceId();
+        String dead = Json.toString(new DeadLetter(head.entry(), now, head.failures() + 1, error));
+        return SETTLE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
+                        due(webhookId), log(webhookId), deadLetters(webhookId)}, device, head.rawEntry(), Long.toString(now),
+                Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
+                Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    }
+
+    /** The newest attempts first. */
+    public CompletionStage<List<Attempt>> log(String webhookId, int limit) {
+        return redis.lrange(log(webhookId), 0, limit - 1L).thenApply(all -> all.stream().map(j -> Json.fromString(j, Attempt.class)).toList());
+    }
+
+    /** The newest dead letters first. */
+    public CompletionStage<List<DeadLetter>> deadLetters(String webhookId, int limit) {
+        return redis.lrange(deadLetters(webhookId), 0, limit - 1L)
+                .thenApply(all -> all.stream().map(j -> Json.fromString(j, DeadLetter.class)).toList());
+    }
+
+    /**
+     * Puts dead letters back at the end of their device's queue (after what is queued now), all of them or those of
+     * {@code eventIds}; answers how many.
+     */
+    public CompletionStage<Integer> replay(String webhookId, Set<String> eventIds, long now) {
+        return redis.lrange(deadLetters(webhookId), 0, -1).thenCompose(all -> {
+            List<CompletableFuture<Long>> moved = new ArrayList<>();
+            // Oldest first, so replayed events keep their order per device.
+            for (int i = all.size() - 1; i >= 0; i--) {
+                String raw = all.get(i);
+                DeadLetter dead = Json.fromString(raw, DeadLetter.class);
+                if (eventIds.isEmpty() || eventIds.contains(dead.entry().eventId())) {
+                    String device = dead.entry().deviceId();
+                    moved.add(REPLAY.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {deadLetters(webhookId),
+                            queue(webhookId, device), due(webhookId)}, raw, dead.entry().toJson(), device, Long.toString(now))
+                            .toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(moved.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> (int) moved.stream().mapToLong(CompletableFuture::join).sum());
+        });
+    }
+
+    /** Drops everything a deleted webhook had queued, logged and dead-lettered. */
+    public CompletionStage<Void> forget(String webhookId) {
+        return redis.zrange(due(webhookId), 0, -1).thenCompose(devices -> {
+            List<String> keys = new ArrayList<>(List.of(due(webhookId), log(webhookId), deadLetters(webhookId)));
+            devices.forEach(device -> keys.add(queue(webhookId, device)));
+            return redis.del(keys.toArray(String[]::new));
+        }).thenApply(n -> null);
+    }
+
+    private static String base(String webhookId) {
+        return "tether:{wh:" + webhookId + "}:";
+    }
+
+    static String queue(String webhookId, String deviceId) {
+        return base(webhookId) + "q:" + deviceId;
+    }
+
+    static String meta(String webhookId, String deviceId) {
+        return base(webhookId) + "m:" + deviceId;
+    }
+
+    static String due(String webhookId) {
+        return base(webhookId) + "due";
+    }
+
+    static String log(String webhookId) {
+        return base(webhookId) + "log";
+    }
+
+    static String deadLetters(String webhookId) {
+        return base(webhookId) + "dead";
+    }
+}

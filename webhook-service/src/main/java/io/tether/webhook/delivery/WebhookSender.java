@@ -1,0 +1,65 @@
+package io.tether.webhook.delivery;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * POSTs one event to a receiver, signed the Standard Webhooks way ({@code webhook-id}, {@code webhook-timestamp},
+ * {@code webhook-signature}), with the JDK's asynchronous HTTP client. Any 2xx is delivered; anything else, a timeout
+ * or a connection failure is a failed attempt. Redirects are not followed (a receiver that moved must be registered
+ * again).
+ */
+public final class WebhookSender {
+    private static final String USER_AGENT = "Tether-Webhooks/0.1";
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    /** What an attempt got: the HTTP status (0 without an answer), and why it failed when it did. */
+    public record Outcome(int httpStatus, String error) {
+        public boolean delivered() {
+            return error == null;
+        }
+    }
+
+    public WebhookSender(HttpClient http, Duration timeout) {
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    public static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Never fails: a failure is an {@link Outcome} with an error. */
+    public CompletionStage<Outcome> send(String url, String secret, QueueEntry entry, long nowMillis) {
+        long timestamp = nowMillis / 1000;
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .header("content-type", "application/json")
+                    .header("user-agent", USER_AGENT)
+                    .header("webhook-id", entry.eventId())
+                    .header("webhook-timestamp", Long.toString(timestamp))
+                    .header("webhook-signature", Signature.sign(secret, entry.eventId(), timestamp, entry.body()))
+                    .POST(HttpRequest.BodyPublishers.ofString(entry.body(), StandardCharsets.UTF_8))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(new Outcome(0, "invalid url"));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                return new Outcome(0, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            }
+            int status = response.statusCode();
+            return status >= 200 && status < 300 ? new Outcome(status, null) : new Outcome(status, "HTTP " + status);
+        });
+    }
+}

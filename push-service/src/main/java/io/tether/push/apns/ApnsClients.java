@@ -23,15 +23,11 @@ import java.util.concurrent.CompletableFuture;
  * provider tokens (Apple answers TooManyProviderTokenUpdates). Pushy 0.15 signs one token per connection and
  * renews it every 50 minutes, within Apple's 20–60 minute window. Clients connect on first use.
  */
-public final class ApnsClients implements AutoCloseable {
+public final class ApnsClients implements ApnsRoutes, AutoCloseable {
     private final Map<String, Map<ApnsEnvironment, ApnsClient>> byBundleId;
     private final Map<String, ApnsApp> apps = new HashMap<>();
     private final List<ApnsClient> all;
     private final EventLoopGroup eventLoops;
-
-    /** An app and its client for one environment. */
-    public record Resolved(ApnsApp app, ApnsClient client) {
-    }
 
     private ApnsClients(Map<String, Map<ApnsEnvironment, ApnsClient>> byBundleId, List<ApnsClient> all, EventLoopGroup eventLoops) {
         this.byBundleId = byBundleId;
@@ -85,13 +81,17 @@ public final class ApnsClients implements AutoCloseable {
 
     /** The client for an app's tokens of one environment; empty when the app is not configured. */
     public Optional<ApnsClient> find(String bundleId, ApnsEnvironment environment) {
-        return resolve(bundleId, environment).map(Resolved::client);
+        return app(bundleId).map(app -> byBundleId.get(app.bundleId()).get(environment));
     }
 
     /** The app serving a bundle id (its own, else the catch-all app {@code *}) and its client for the environment. */
-    public Optional<Resolved> resolve(String bundleId, ApnsEnvironment environment) {
-        ApnsApp app = bundleId == null ? null : apps.getOrDefault(bundleId, apps.get(io.tether.contract.PushApp.ANY));
-        return app == null ? Optional.empty() : Optional.of(new Resolved(app, byBundleId.get(app.bundleId()).get(environment)));
+    @Override
+    public Optional<Route> resolve(String bundleId, ApnsEnvironment environment) {
+        return app(bundleId).map(app -> new Route(app, byBundleId.get(app.bundleId()).get(environment)::sendNotification));
+    }
+
+    private Optional<ApnsApp> app(String bundleId) {
+        return Optional.ofNullable(bundleId == null ? null : apps.getOrDefault(bundleId, apps.get(io.tether.contract.PushApp.ANY)));
     }
 
     /** Every configured app, in name order. */

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * The registry's device records and tokens, as push-service reads and prunes them. All Lettuce futures stay in
  * here; callers see {@link CompletionStage}s. A Redis failure fails the stage (the caller retries later).
  */
-public final class DeviceStore {
+public final class DeviceStore implements PushTargets {
     private static final Logger LOG = Logger.getLogger(DeviceStore.class);
 
     /**
@@ -73,6 +73,7 @@ public final class DeviceStore {
     }
 
     /** The device with its token of {@code slot}; empty when the registry has no such device. */
+    @Override
     public CompletionStage<Optional<PushTarget>> find(String deviceId, PushTokenSlot slot) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         CompletionStage<Map<String, String>> record = redis.hgetall(keys.record());
@@ -89,6 +90,7 @@ public final class DeviceStore {
      * @param invalidatedAt APNs' token-invalidation timestamp, when the answer carried one
      * @return whether the token was removed
      */
+    @Override
     public CompletionStage<Boolean> invalidateToken(String deviceId, PushTokenSlot slot, String token, Optional<Instant> invalidatedAt) {
         String at = invalidatedAt.map(i -> Long.toString(i.toEpochMilli())).orElse("");
         RedisKeys.Device keys = RedisKeys.device(deviceId);

@@ -1,7 +1,6 @@
 package io.tether.push.pipeline;
 
 import io.tether.runtime.failure.Backoff;
-import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.PushNotificationResponse;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import io.opentelemetry.api.common.AttributeKey;
@@ -14,8 +13,8 @@ import io.tether.contract.PushRequest;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Receipt;
 import io.tether.push.apns.ApnsAnswer;
-import io.tether.push.apns.ApnsClients;
-import io.tether.push.device.DeviceStore;
+import io.tether.push.apns.ApnsRoutes;
+import io.tether.push.device.PushTargets;
 import io.tether.push.device.PushTarget;
 import com.eatthepath.pushy.apns.PushType;
 import io.tether.contract.PushTokenSlot;
@@ -52,8 +51,8 @@ public final class PushProcessor {
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("tether.attempt");
 
-    private final DeviceStore devices;
-    private final ApnsClients clients;
+    private final PushTargets devices;
+    private final ApnsRoutes clients;
     private final NotificationFactory notifications;
     private final Backoff backoff;
     private final ScheduledExecutorService scheduler;
@@ -62,7 +61,7 @@ public final class PushProcessor {
     private final Tracer tracer;
     private final AppRateLimiter limiter;
 
-    public PushProcessor(DeviceStore devices, ApnsClients clients, NotificationFactory notifications, Backoff backoff,
+    public PushProcessor(PushTargets devices, ApnsRoutes clients, NotificationFactory notifications, Backoff backoff,
             ScheduledExecutorService scheduler, PushMetrics metrics, Clock clock, Tracer tracer, AppRateLimiter limiter) {
         this.tracer = tracer;
         this.limiter = limiter;
@@ -76,7 +75,7 @@ public final class PushProcessor {
     }
 
     /** One send of one notification to one device, with what is needed to judge the answer. */
-    private record Attempt(PushRequest request, PushTarget device, ApnsClient client, SimpleApnsPushNotification push, Context trace) {
+    private record Attempt(PushRequest request, PushTarget device, ApnsRoutes.Sender sender, SimpleApnsPushNotification push, Context trace) {
         String apnsId() {
             return push.getApnsId().toString();
         }
@@ -115,7 +114,7 @@ public final class PushProcessor {
         if (device.pushToken() == null) {
             return done(failed(request, noToken(device.slot()), null), NONE, type);
         }
-        Optional<ApnsClients.Resolved> resolved = clients.resolve(device.appId(), device.environment());
+        Optional<ApnsRoutes.Route> resolved = clients.resolve(device.appId(), device.environment());
         if (resolved.isEmpty()) {
             return done(failed(request, "app-not-configured", null), NONE, type);
         }
@@ -133,7 +132,7 @@ public final class PushProcessor {
         } catch (BadPushOptionsException e) {
             return done(failed(request, "bad-push-options: " + e.getMessage(), null), app.bundleId(), type);
         }
-        Attempt attempt = new Attempt(request, device, resolved.get().client(), notification.push(), trace);
+        Attempt attempt = new Attempt(request, device, resolved.get().sender(), notification.push(), trace);
         // A VoIP push is a call ringing: it never waits behind the app's other notifications.
         CompletionStage<Void> turn = options.type() == PushType.VOIP ? CompletableFuture.completedFuture(null) : limiter.acquire(app);
         return turn.thenCompose(v -> isExpired(request) ? done(failed(request, "expired", null)) : attempt(attempt, 1))
@@ -179,7 +178,7 @@ public final class PushProcessor {
         long started = System.nanoTime();
         CompletableFuture<? extends PushNotificationResponse<SimpleApnsPushNotification>> sent;
         try {
-            sent = attempt.client().sendNotification(attempt.push());
+            sent = attempt.sender().send(attempt.push());
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,11 @@
 package io.tether.bench.mqtt;
 
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.nio.charset.StandardCharsets;
+
 /**
  * How one client connects.
  *
@@ -26,5 +32,27 @@ public record ConnectSpec(int port, String clientId, String username, String pas
 
     public ConnectSpec withPort(int newPort) {
         return new ConnectSpec(newPort, clientId, username, password, mqtt5, cleanStart, sessionExpiry, keepAlive, subscribeFilter);
+    }
+
+    /** The CONNECT packet this spec sends. */
+    MqttConnectMessage connectMessage() {
+        MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
+                .protocolVersion(mqtt5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1)
+                .clientId(clientId)
+                .cleanSession(cleanStart)
+                .keepAlive(keepAlive);
+        if (username != null) {
+            connect.hasUser(true).username(username);
+        }
+        if (password != null) {
+            connect.hasPassword(true).password(password.getBytes(StandardCharsets.UTF_8));
+        }
+        if (mqtt5 && sessionExpiry > 0) {
+            MqttProperties props = new MqttProperties();
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
+                    sessionExpiry));
+            connect.properties(props);
+        }
+        return connect.build();
     }
 }

@@ -17,9 +17,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.collection.IntObjectHashMap;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -120,24 +118,7 @@ public final class MqttConn {
 
     /** Sends CONNECT (called once the TCP connection is up). */
     void sendConnect() {
-        MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
-                .protocolVersion(spec.mqtt5() ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1)
-                .clientId(spec.clientId())
-                .cleanSession(spec.cleanStart())
-                .keepAlive(spec.keepAlive());
-        if (spec.username() != null) {
-            connect.hasUser(true).username(spec.username());
-        }
-        if (spec.password() != null) {
-            connect.hasPassword(true).password(spec.password().getBytes(StandardCharsets.UTF_8));
-        }
-        if (spec.mqtt5() && spec.sessionExpiry() > 0) {
-            MqttProperties props = new MqttProperties();
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(),
-                    spec.sessionExpiry()));
-            connect.properties(props);
-        }
-        channel.writeAndFlush(connect.build());
+        channel.writeAndFlush(spec.connectMessage());
     }
 
     /** QoS 1 PUBLISH; {@code acked} runs on the event loop when the PUBACK arrives. Takes ownership of {@code payload}. */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /** PATCH /v1/devices/{id}: the record and its user, app and platform indexes change together. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class DevicePatchTest {
+class DevicePatchIT {
     @ConfigProperty(name = "tether.redis.uri")
     String redisUri;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /** PUT and DELETE /v1/devices/{id}/push-token, by a backend or by the device itself. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class PushTokenResourceTest {
+class PushTokenResourceIT {
     private static final String TOKEN = "0123456789abcdef".repeat(4);
 
     @ConfigProperty(name = "tether.redis.uri")

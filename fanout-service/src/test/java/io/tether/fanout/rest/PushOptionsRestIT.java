@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class PushOptionsRestTest {
+class PushOptionsRestIT {
 
     @ConfigProperty(name = "tether.redis.uri")
     String redisUri;

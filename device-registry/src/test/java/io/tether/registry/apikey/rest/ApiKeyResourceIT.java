@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /** /v1/api-keys: keys shown once, stored hashed, listed without the key, deleted by id. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class ApiKeyResourceTest {
+class ApiKeyResourceIT {
     @ConfigProperty(name = "tether.redis.uri")
     String redisUri;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store against a real redis-server of its own (stopped and restarted here), without Quarkus. */
-class DeviceStoreTest {
+class DeviceStoreIT {
     @TempDir
     static Path dir;
 

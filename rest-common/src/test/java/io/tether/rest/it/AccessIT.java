@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Stored API keys, scopes and device credentials, through a real Quarkus app and a real Redis. */
 @QuarkusTest
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
-class AccessTest {
+class AccessIT {
     private static final String PROBLEM_JSON = "application/problem+json";
 
     @ConfigProperty(name = "tether.redis.uri")

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** VoIP, push-to-start and Live Activity tokens through {@code /v1/devices/{id}/push-tokens}, beside the standard token. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class PushTokensResourceTest {
+class PushTokensResourceIT {
     private static final String ALERT = "aa".repeat(32);
     private static final String VOIP = "bb".repeat(32);
     private static final String START = "cc".repeat(32);

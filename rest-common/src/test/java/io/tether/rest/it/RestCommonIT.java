@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** rest-common inside a real Quarkus app: the filter, the mappers and what reaches the client. */
 @QuarkusTest
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
-class RestCommonTest {
+class RestCommonIT {
     private static final String KEY = "test-bootstrap-key";
     private static final String PROBLEM_JSON = "application/problem+json";
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Topic grants of devices and users, stored where and how the gateway reads them. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class GrantsResourceTest {
+class GrantsResourceIT {
     private static final String TWO_GRANTS = """
             [{"filter": "chat/room1/#", "actions": ["publish", "subscribe"]},
              {"filter": "news/+", "actions": ["subscribe"]}]

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class MessagesAccessTest {
+class MessagesAccessIT {
     private static final String PROBLEM_JSON = "application/problem+json";
 
     @ConfigProperty(name = "tether.redis.uri")

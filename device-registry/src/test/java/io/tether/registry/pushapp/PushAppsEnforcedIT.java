@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * push-service published no credentials for, or push types and environments they do not cover, are refused.
  */
 @QuarkusTest
-@TestProfile(PushAppsEnforcedTest.Enforced.class)
+@TestProfile(PushAppsEnforcedIT.Enforced.class)
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class PushAppsEnforcedTest {
+class PushAppsEnforcedIT {
     private static final String CHAT = "com.example.enforced.chat";
     private static final String TOKEN = "ab".repeat(32);
 

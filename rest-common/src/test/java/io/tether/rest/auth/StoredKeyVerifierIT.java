@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Against a real redis-server of its own. */
-class StoredKeyVerifierTest {
+class StoredKeyVerifierIT {
     @TempDir
     Path dir;
 

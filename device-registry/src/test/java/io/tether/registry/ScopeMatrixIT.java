@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Every registry endpoint against keys of every scope: 401 without a key, 403 without the scope it needs. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class ScopeMatrixTest {
+class ScopeMatrixIT {
     private static final Set<String> READ = Set.of("devices:read", "devices:write", "admin");
     private static final Set<String> WRITE = Set.of("devices:write", "admin");
     private static final Set<String> ADMIN = Set.of("admin");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class SecretsNotLoggedTest {
+class SecretsNotLoggedIT {
     private static final String TOKEN = "feedface".repeat(8);
     private static final String NOT_A_TOKEN = "sekrit-token-value";
 

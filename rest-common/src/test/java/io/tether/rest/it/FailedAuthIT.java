@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /** Requests that fail to authenticate hold their address back, counted in Redis where every instance sees it. */
 @QuarkusTest
-@TestProfile(FailedAuthTest.FewFailures.class)
+@TestProfile(FailedAuthIT.FewFailures.class)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
-class FailedAuthTest {
+class FailedAuthIT {
     private static final String COUNT = RedisKeys.authFailures("rest", "127.0.0.1");
 
     public static class FewFailures implements QuarkusTestProfile {

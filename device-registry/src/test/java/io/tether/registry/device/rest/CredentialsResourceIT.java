@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /** Rotation and revocation of a device's MQTT password, and what gateways are told. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class CredentialsResourceTest {
+class CredentialsResourceIT {
     private static final String TOKEN = "ab".repeat(32);
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 

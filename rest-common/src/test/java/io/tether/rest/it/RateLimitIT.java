@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The per-caller token bucket, with a rate low enough to hit. */
 @QuarkusTest
-@TestProfile(RateLimitTest.LowRate.class)
+@TestProfile(RateLimitIT.LowRate.class)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
-class RateLimitTest {
+class RateLimitIT {
 
     public static class LowRate implements QuarkusTestProfile {
         @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Health and OpenAPI stay open (no API key) and say what operators and client authors need. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class OperationsEndpointsTest {
+class OperationsEndpointsIT {
 
     @Test
     void readinessPingsRedis() {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /** With {@code tether.fanout.require-push-app} on (the default outside tests), push no APNs app can send is refused up front. */
 @QuarkusTest
-@TestProfile(PushAppCheckTest.Enforced.class)
+@TestProfile(PushAppCheckIT.Enforced.class)
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class PushAppCheckTest {
+class PushAppCheckIT {
     private static final String CHAT = "com.example.check.chat";
 
     public static class Enforced implements QuarkusTestProfile {

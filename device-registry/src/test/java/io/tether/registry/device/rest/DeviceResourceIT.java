@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /** The device API against the real Redis of the testkit, checked from the outside: HTTP and Redis. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class DeviceResourceTest {
+class DeviceResourceIT {
     private static final String API_KEY = "registry-test-bootstrap-key";
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String TOKEN = "0123456789abcdef".repeat(4);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** GET /v1/devices and GET /v1/users/{userId}/devices: cursor paging and filters. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
-class DeviceListTest {
+class DeviceListIT {
 
     /** Follows next until the last page; answers every page's ids. */
     private static List<List<String>> pages(String path, UnaryOperator<RequestSpecification> query) {

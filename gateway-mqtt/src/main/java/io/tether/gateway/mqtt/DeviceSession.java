@@ -74,10 +74,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
                 MqttProps.maximumPacketSize(endpoint.connectProperties()));
         this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, context,
                 this);
-        this.keepAlive = terms.keepAliveCapped()
-                ? KeepAliveWatch.onVertx(services.vertx(), terms.keepAliveSeconds(), () -> control.disconnect(
-                        MqttDisconnectReasonCode.KEEP_ALIVE_TIMEOUT, "keepalive", "nothing received within 1.5 × the keepalive"))
-                : null;
+        this.keepAlive = KeepAliveWatch.forConnection(services.vertx(), terms, control);
     }
 
     public String deviceId() {
@@ -140,16 +137,12 @@ public final class DeviceSession implements Upstream.Session, Departing {
         if (closed) {
             return;
         }
-        if (keepAlive != null) {
-            keepAlive.start();
-        }
+        keepAlive.start();
         subscriptionsChanged();
     }
 
     private void seen() {
-        if (keepAlive != null) {
-            keepAlive.seen();
-        }
+        keepAlive.seen();
     }
 
     private void subscriptionsChanged() {
@@ -280,9 +273,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
             return;
         }
         closed = true;
-        if (keepAlive != null) {
-            keepAlive.stop();
-        }
+        keepAlive.stop();
         meter.closed();
         downstream.close(control.closeReason());
         services.connections().remove(this);

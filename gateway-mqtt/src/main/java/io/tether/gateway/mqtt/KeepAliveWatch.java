@@ -1,5 +1,6 @@
 package io.tether.gateway.mqtt;
 
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,6 +17,18 @@ final class KeepAliveWatch {
         void cancelTimer(long id);
     }
 
+    /** Timers that never fire: a watch on them never expires. */
+    private static final Timers NONE = new Timers() {
+        @Override
+        public long setTimer(long delayMillis, Runnable action) {
+            return -1;
+        }
+
+        @Override
+        public void cancelTimer(long id) {
+        }
+    };
+
     private final Timers timers;
     private final LongSupplier clock;
     private final long limitMillis;
@@ -23,6 +36,19 @@ final class KeepAliveWatch {
     private long lastSeen;
     private long timer = -1;
     private boolean stopped;
+
+    /**
+     * The watch a connection needs: one that disconnects it (0x8D) when the gateway capped its keepalive, else one that
+     * never fires (Vert.x enforces the keepalive the client asked for).
+     */
+    static KeepAliveWatch forConnection(io.vertx.core.Vertx vertx, SessionTerms terms, ConnectionControl control) {
+        if (!terms.keepAliveCapped()) {
+            return new KeepAliveWatch(NONE, () -> 0, terms.keepAliveSeconds(), () -> {
+            });
+        }
+        return onVertx(vertx, terms.keepAliveSeconds(), () -> control.disconnect(MqttDisconnectReasonCode.KEEP_ALIVE_TIMEOUT,
+                "keepalive", "nothing received within 1.5 × the keepalive"));
+    }
 
     /** A watch on Vert.x timers and the wall clock. */
     static KeepAliveWatch onVertx(io.vertx.core.Vertx vertx, int keepAliveSeconds, Runnable expired) {

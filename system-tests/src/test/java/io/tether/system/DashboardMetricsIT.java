@@ -97,6 +97,23 @@ class DashboardMetricsIT {
         assertEquals("gauge", gateway.types.get("tether_gateway_connections"));
     }
 
+    /**
+     * The JDK client's default asks to upgrade to h2c; every service answers in HTTP/1.1 (runtime's NoCleartextUpgrade)
+     * and the page arrives. Before, a large page came back as an HTTP/2 framing error.
+     */
+    @Test
+    void aClientAskingToUpgradeToH2cGetsEachServicesWholeMetricsPageInHttp11() throws Exception {
+        HttpClient asksForH2c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertEquals(HttpClient.Version.HTTP_2, asksForH2c.version());
+        for (ServiceProcess service : List.of(stack.registry(), stack.fanout(), stack.push(), stack.gateway().process())) {
+            HttpResponse<String> response = asksForH2c.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), service.module() + " /q/metrics");
+            assertEquals(HttpClient.Version.HTTP_1_1, response.version(), service.module() + " answered the upgrade in HTTP/1.1");
+            assertTrue(response.body().contains("# TYPE jvm_memory_used_bytes gauge"), service.module() + ": a metrics page");
+        }
+    }
+
     @Test
     void dashboardUsesTheProvisionedDataSourcesAndLinksToTraces() throws IOException {
         JsonNode dashboard = dashboard();

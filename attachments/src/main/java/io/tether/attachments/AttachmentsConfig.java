@@ -40,6 +40,13 @@ public interface AttachmentsConfig {
     @WithDefault("5368709120")
     long maxUploadBytes();
 
+    /**
+     * An upload fails when no byte of its body moved for this long: 408 when the client sent nothing, 503 when the
+     * object store took nothing (the upload is aborted either way). Default 2 minutes.
+     */
+    @WithDefault("2m")
+    Duration uploadStallTimeout();
+
     /** How long an uploaded body that no message refers to is kept. Default 1 day. */
     @WithDefault("P1D")
     Duration unsentTtl();

@@ -31,6 +31,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class AttachmentStore implements AutoCloseable {
     private static final String PREFIX = "attachments/";
+    /**
+     * The most bytes a body given to {@link #upload} may hand over in one {@code onNext}. The buffer of a streamed
+     * upload is two parts plus this: the SDK holds the first part back until a second one is complete, and asks for
+     * more only while the buffered bytes plus the size of the last piece fit the buffer; with two parts exactly, a
+     * second part a few bytes short of full, behind a larger piece, was never asked for, and the upload stalled.
+     */
+    public static final int MAX_PIECE_BYTES = 64 * 1024;
 
     private final S3AsyncClient client;
     private final String bucket;
@@ -62,7 +69,7 @@ public final class AttachmentStore implements AutoCloseable {
                 .multipartConfiguration(multipart -> multipart
                         .minimumPartSizeInBytes(partSizeBytes)
                         .thresholdInBytes(partSizeBytes)
-                        .apiCallBufferSizeInBytes(2 * partSizeBytes));
+                        .apiCallBufferSizeInBytes(2 * partSizeBytes + MAX_PIECE_BYTES));
         endpoint.ifPresent(builder::endpointOverride);
         return new AttachmentStore(builder.build(), bucket);
     }
@@ -82,7 +89,10 @@ public final class AttachmentStore implements AutoCloseable {
         });
     }
 
-    /** Streams {@code body} of unknown length into the object of {@code id}. */
+    /**
+     * Streams {@code body} of unknown length into the object of {@code id}; each of its buffers holds at most
+     * {@link #MAX_PIECE_BYTES}.
+     */
     public CompletableFuture<Void> upload(String id, String contentType, Publisher<ByteBuffer> body) {
         return client.putObject(b -> b.bucket(bucket).key(key(id)).contentType(contentType), AsyncRequestBody.fromPublisher(body))
                 .thenApply(response -> null);

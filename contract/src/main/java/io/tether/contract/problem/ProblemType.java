@@ -15,6 +15,8 @@ public enum ProblemType {
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     NOT_FOUND("not-found", 404, "Not found"),
+    /** A request whose body stopped arriving (an upload the client sent nothing of for too long). */
+    REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
     CONFLICT("conflict", 409, "Conflict"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     /** A download URL whose token is altered, or not signed by a key Tether knows. */

@@ -43,6 +43,7 @@ public class AttachmentUploadRoute {
     private final RateLimiter limiter;
     private final ObjectMapper json;
     private final long maxBytes;
+    private final Duration stallTimeout;
 
     AttachmentUploadRoute(AttachmentUploads uploads, ApiKeyVerifier verifier, RateLimiter limiter, ObjectMapper json,
             AttachmentsConfig config) {
@@ -51,6 +52,7 @@ public class AttachmentUploadRoute {
         this.limiter = limiter;
         this.json = json;
         this.maxBytes = config.maxUploadBytes();
+        this.stallTimeout = config.uploadStallTimeout();
     }
 
     void install(@Observes Router router) {
@@ -101,17 +103,23 @@ public class AttachmentUploadRoute {
             return;
         }
         String contentType = Optional.ofNullable(request.getHeader(HttpHeaders.CONTENT_TYPE)).orElse("application/octet-stream");
-        BodyPublisher body = new BodyPublisher(request, context, maxBytes);
+        BodyPublisher body = new BodyPublisher(request, context, maxBytes, stallTimeout);
         uploads.upload(contentType, name, body).whenComplete((uploaded, error) -> context.runOnContext(v -> {
             if (error == null) {
                 send(routing.response().setStatusCode(201), "application/json", uploaded);
                 return;
             }
-            Throwable cause = AttachmentStore.unwrap(error);
-            if (cause instanceof BodyPublisher.TooLarge) {
-                problem(routing, ProblemType.PAYLOAD_TOO_LARGE, cause.getMessage() + "; at most " + maxBytes + " are accepted");
+            // What the body failed with, not the store's error: the S3 client wraps it.
+            RuntimeException failure = body.failure().orElse(null);
+            if (failure instanceof BodyPublisher.TooLarge) {
+                problem(routing, ProblemType.PAYLOAD_TOO_LARGE, failure.getMessage() + "; at most " + maxBytes + " are accepted");
+            } else if (failure instanceof BodyPublisher.Stalled stalled && stalled.waitingForClient()) {
+                problem(routing, ProblemType.REQUEST_TIMEOUT, failure.getMessage());
+            } else if (failure instanceof BodyPublisher.Stalled) {
+                LOG.warnf("upload failed: %s", failure.getMessage());
+                problem(routing, ProblemType.UNAVAILABLE, failure.getMessage() + "; retry later");
             } else {
-                LOG.warnf(cause, "upload failed");
+                LOG.warnf(AttachmentStore.unwrap(error), "upload failed");
                 problem(routing, ProblemType.UNAVAILABLE, "the body could not be stored, retry later");
             }
         }));

@@ -5,11 +5,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.quarkus.runtime.Startup;
 import io.tether.runtime.redis.RedisConnections;
+import io.tether.runtime.redis.RedisShutdown;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one Lettuce client and shared connection of a service. A single multiplexed connection serves every caller
@@ -17,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class RedisProducers {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     @Produces
     @Singleton
@@ -39,14 +44,18 @@ public class RedisProducers {
     }
 
     void close(@Disposes StatefulRedisConnection<String, String> connection) {
-        connection.close();
+        // Bounded: the client's stop below closes it too, whichever ArC runs first.
+        try {
+            connection.closeAsync().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Going on: the client's stop closes it anyway.
+        }
     }
 
+    /** The client, then its resources: they have no disposer of their own, as ArC destroys beans in no set order. */
     void shutdown(@Disposes RedisClient client) {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    void shutdown(@Disposes ClientResources resources) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        RedisShutdown.stop(client, client.getResources(), STOP_TIMEOUT);
     }
 }

@@ -125,7 +125,8 @@ public class GatewayApp {
         kafkaMeters.bind(producer);
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
                 retries);
-        EventPublisher events = new EventPublisher(producer, gatewayId, spans, retry);
+        StaleDeliveries stale = new StaleDeliveries(gatewayId, System::currentTimeMillis);
+        EventPublisher events = new EventPublisher(producer, gatewayId, spans, retry, stale::written);
         GatewayStore store = new RedisGatewayStore(redis.async(), mqttConfig.session().heldTtl());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         connections = new Connections(store, gatewayId);
@@ -133,8 +134,7 @@ public class GatewayApp {
         Acknowledgements acknowledgements = new Acknowledgements(new DeviceInbox(redis.async(), inboxConfig.settings()), gatewayId, retry,
                 metrics, events::eventEventually);
 
-        StaleDeliveries stale = new StaleDeliveries(gatewayId, events::presenceEventually, System::currentTimeMillis);
-        deliveries = new DeliveryChannel(redisClient, gatewayId, handOver -> handOver(handOver, stale), recovery::resyncAll);
+        deliveries = new DeliveryChannel(redisClient, gatewayId, handOver -> handOver(handOver, stale, events), recovery::resyncAll);
         deliveries.start(Duration.ofSeconds(30));
         recovery.disconnectPredecessor(gatewayId).toCompletableFuture().get(30, TimeUnit.SECONDS);
         heartbeat = new GatewayHeartbeat(vertx, store, gatewayId, gatewayConfig.heartbeatTtl(), recovery::reassertAll);
@@ -170,12 +170,12 @@ public class GatewayApp {
     }
 
     /** A hand-over for a connection held here goes to it; one for a connection that is gone is reported. */
-    private void handOver(HandOver handOver, StaleDeliveries stale) {
+    private void handOver(HandOver handOver, StaleDeliveries stale, EventPublisher events) {
         var session = connections.get(handOver.deviceId());
         if (session.isPresent() && session.get().epoch() == handOver.epoch()) {
             session.get().deliver(handOver);
         } else {
-            stale.report(handOver.deviceId(), handOver.epoch());
+            stale.report(handOver.deviceId(), handOver.epoch()).ifPresent(events::presenceEventually);
         }
     }
 

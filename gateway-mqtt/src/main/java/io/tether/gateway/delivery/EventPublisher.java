@@ -14,6 +14,7 @@ import io.tether.runtime.kafka.KafkaSend;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.runtime.tracing.TraceContext;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
@@ -31,12 +32,20 @@ public final class EventPublisher {
     private final String gatewayId;
     private final MessagingSpans spans;
     private final Retry retry;
+    private final Consumer<PresenceEvent> presenceWritten;
 
     public EventPublisher(Producer<String, byte[]> producer, String gatewayId, MessagingSpans spans, Retry retry) {
+        this(producer, gatewayId, spans, retry, event -> { });
+    }
+
+    /** {@code presenceWritten} hears of each presence event once the broker acknowledged it. */
+    public EventPublisher(Producer<String, byte[]> producer, String gatewayId, MessagingSpans spans, Retry retry,
+            Consumer<PresenceEvent> presenceWritten) {
         this.spans = spans;
         this.producer = producer;
         this.gatewayId = gatewayId;
         this.retry = retry;
+        this.presenceWritten = presenceWritten;
     }
 
     /** One upstream MQTT PUBLISH without a trace of its own (a will): it continues its {@code traceparent}, if any. */
@@ -62,7 +71,8 @@ public final class EventPublisher {
 
     /** A presence event someone waits for (CONNACK, the PUBACK of a lifecycle signal): one attempt. */
     public CompletionStage<Void> presence(PresenceEvent event) {
-        return KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, event.deviceId(), Json.toBytes(event)));
+        return KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, event.deviceId(), Json.toBytes(event)))
+                .thenRun(() -> presenceWritten.accept(event));
     }
 
     /** A presence event nobody waits for: written for as long as it takes. */

@@ -11,9 +11,6 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The one Lettuce client and shared connection of a service. A single multiplexed connection serves every caller
@@ -43,15 +40,9 @@ public class RedisProducers {
         return client.connect();
     }
 
+    /** Bounded: the client's stop below closes it too, whichever ArC runs first. */
     void close(@Disposes StatefulRedisConnection<String, String> connection) {
-        // Bounded: the client's stop below closes it too, whichever ArC runs first.
-        try {
-            connection.closeAsync().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Going on: the client's stop closes it anyway.
-        }
+        RedisShutdown.close(connection, STOP_TIMEOUT);
     }
 
     /** The client, then its resources: they have no disposer of their own, as ArC destroys beans in no set order. */

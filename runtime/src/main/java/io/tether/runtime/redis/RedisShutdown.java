@@ -1,6 +1,7 @@
 package io.tether.runtime.redis;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,11 @@ public final class RedisShutdown {
     public static void stop(RedisClient client, ClientResources resources, Duration timeout) {
         await(client.shutdownAsync(0, timeout.toMillis(), TimeUnit.MILLISECONDS), timeout, "Redis client");
         await(resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS), timeout, "Redis client resources");
+    }
+
+    /** Closes one connection, waited for at most {@code timeout}; the client's stop closes it anyway if this does not. */
+    public static void close(StatefulConnection<?, ?> connection, Duration timeout) {
+        await(connection.closeAsync(), timeout, "Redis connection");
     }
 
     private static void await(Future<?> stopped, Duration timeout, String what) {

@@ -73,6 +73,8 @@ public class GatewayApp {
     private static final Logger LOG = Logger.getLogger(GatewayApp.class);
     /** Time beyond the drain window for the last DISCONNECTED events to reach Kafka and the sockets to close. */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+    /** Status events for backends wait this long to share a Kafka request: nobody waits for them, the broker pays per request. */
+    private static final Duration EVENTS_LINGER = Duration.ofMillis(20);
 
     private final Vertx vertx;
     private final GatewayConfig gatewayConfig;
@@ -94,6 +96,7 @@ public class GatewayApp {
     private Connections connections;
     private GatewayHeartbeat heartbeat;
     private KafkaProducer<String, byte[]> producer;
+    private KafkaProducer<String, byte[]> eventsProducer;
     private DeliveryChannel deliveries;
     private ControlChannel control;
     private DeviceAuthenticator authenticator;
@@ -120,13 +123,16 @@ public class GatewayApp {
         }
         producer = kafka.clients().durableProducer("tether-" + gatewayId);
         // Fetch metadata now, so that send() never blocks an event loop on it later.
-        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE, Topics.EVENTS), Duration.ofSeconds(60));
+        KafkaClients.warmUp(producer, List.of(Topics.UPSTREAM, Topics.PRESENCE), Duration.ofSeconds(60));
+        eventsProducer = kafka.clients().durableProducer("tether-" + gatewayId + "-events", EVENTS_LINGER);
+        KafkaClients.warmUp(eventsProducer, List.of(Topics.EVENTS), Duration.ofSeconds(60));
         kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
+        kafkaMeters.bind(eventsProducer);
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
                 retries);
         StaleDeliveries stale = new StaleDeliveries(gatewayId, System::currentTimeMillis);
-        EventPublisher events = new EventPublisher(producer, gatewayId, spans, retry, stale::written);
+        EventPublisher events = new EventPublisher(producer, eventsProducer, gatewayId, spans, retry, stale::written);
         GatewayStore store = new RedisGatewayStore(redis.async(), mqttConfig.session().heldTtl());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         connections = new Connections(store, gatewayId);
@@ -205,6 +211,9 @@ public class GatewayApp {
         retries.shutdownNow();
         if (kafkaMeters != null) {
             kafkaMeters.close();
+        }
+        if (eventsProducer != null) {
+            eventsProducer.close(Duration.ofSeconds(10));
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));

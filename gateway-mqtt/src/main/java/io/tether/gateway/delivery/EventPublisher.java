@@ -29,20 +29,25 @@ public final class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     private final Producer<String, byte[]> producer;
+    private final Producer<String, byte[]> eventsProducer;
     private final String gatewayId;
     private final MessagingSpans spans;
     private final Retry retry;
     private final Consumer<PresenceEvent> presenceWritten;
 
     public EventPublisher(Producer<String, byte[]> producer, String gatewayId, MessagingSpans spans, Retry retry) {
-        this(producer, gatewayId, spans, retry, event -> { });
+        this(producer, producer, gatewayId, spans, retry, event -> { });
     }
 
-    /** {@code presenceWritten} hears of each presence event once the broker acknowledged it. */
-    public EventPublisher(Producer<String, byte[]> producer, String gatewayId, MessagingSpans spans, Retry retry,
-            Consumer<PresenceEvent> presenceWritten) {
+    /**
+     * @param eventsProducer writes {@code tether.events}, which nobody waits for: it may linger to batch them
+     * @param presenceWritten hears of each presence event once the broker acknowledged it
+     */
+    public EventPublisher(Producer<String, byte[]> producer, Producer<String, byte[]> eventsProducer, String gatewayId,
+            MessagingSpans spans, Retry retry, Consumer<PresenceEvent> presenceWritten) {
         this.spans = spans;
         this.producer = producer;
+        this.eventsProducer = eventsProducer;
         this.gatewayId = gatewayId;
         this.retry = retry;
         this.presenceWritten = presenceWritten;
@@ -89,7 +94,7 @@ public final class EventPublisher {
      * it takes. A crash before Kafka has it loses this event (the status itself is in Redis).
      */
     public void eventEventually(TetherEvent event) {
-        retry.whileTransient("event " + event.type() + " of " + event.deviceId(), () -> KafkaSend.send(producer, EventRecords.of(event)))
+        retry.whileTransient("event " + event.type() + " of " + event.deviceId(), () -> KafkaSend.send(eventsProducer, EventRecords.of(event)))
                 .exceptionally(error -> {
                     LOG.warnf("event %s of %s not written: %s", event.id(), event.deviceId(), error.toString());
                     return null;

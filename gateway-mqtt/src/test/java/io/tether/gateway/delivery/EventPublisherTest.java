@@ -23,7 +23,7 @@ class EventPublisherTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     private final List<PresenceEvent> written = new CopyOnWriteArrayList<>();
-    private final EventPublisher events = new EventPublisher(producer, "gw-a", new MessagingSpans(OpenTelemetry.noop()),
+    private final EventPublisher events = new EventPublisher(producer, producer, "gw-a", new MessagingSpans(OpenTelemetry.noop()),
             new Retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), () -> 0.5), scheduler), written::add);
 
     @AfterEach

@@ -55,9 +55,23 @@ public final class KafkaClients {
      * {@code linger.ms} 1 by default: sends of one burst share a request without adding noticeable latency.
      */
     public KafkaProducer<String, byte[]> durableProducer(String clientId) {
+        return durableProducer(clientId, java.time.Duration.ofMillis(1));
+    }
+
+    /**
+     * A durable producer that waits up to {@code linger} to fill a request: for records nobody waits for (status
+     * events for backends), where a few milliseconds cost nothing and one request per record would cost the broker
+     * and this process a wake-up each.
+     */
+    public KafkaProducer<String, byte[]> durableProducer(String clientId, java.time.Duration linger) {
+        return new KafkaProducer<>(durableSettings(clientId, linger), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The settings of {@link #durableProducer(String, java.time.Duration)}: operators' on top, the guarantees last. */
+    Map<String, Object> durableSettings(String clientId, java.time.Duration linger) {
         Map<String, Object> props = base();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
         // send() is called on event loops: while Kafka is away and the buffer is full it must fail fast (the caller
         // answers 503 or refuses the PUBLISH), not stall every connection of the loop. Topics are warmed up at start
         // (warmUp), so metadata never makes it wait.
@@ -67,7 +81,7 @@ public final class KafkaClients {
         props.putAll(producer);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return props;
     }
 
     /**

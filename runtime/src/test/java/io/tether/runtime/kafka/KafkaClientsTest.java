@@ -1,6 +1,9 @@
 package io.tether.runtime.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -17,5 +20,17 @@ class KafkaClientsTest {
                 // constructed
             }
         });
+    }
+
+    @Test
+    void aLingeringProducerKeepsTheDurabilityGuaranteesAndOperatorsMayStillSetItsLinger() {
+        KafkaClients clients = new KafkaClients("127.0.0.1:1", Map.of(), Map.of("acks", "1", "enable.idempotence", "false"), Map.of());
+        Map<String, Object> events = clients.durableSettings("events", Duration.ofMillis(20));
+        assertEquals(20, events.get("linger.ms"));
+        assertEquals("all", events.get("acks"));
+        assertEquals(true, events.get("enable.idempotence"));
+
+        KafkaClients tuned = new KafkaClients("127.0.0.1:1", Map.of(), Map.of("linger.ms", "5"), Map.of());
+        assertEquals("5", tuned.durableSettings("events", Duration.ofMillis(20)).get("linger.ms"));
     }
 }

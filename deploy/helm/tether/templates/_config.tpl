@@ -91,6 +91,16 @@ tether.device-http.tls={{ .tls }}
 tether.device-http.max-fetch={{ .maxFetch }}
 {{- end }}
 {{- end }}
+{{- /* Each listener is a server of its own in the gateway's JVM: two on one port cannot both bind. */}}
+{{- $ports := list }}
+{{- if $mqtt.plain.enabled }}{{ $ports = append $ports (int $mqtt.port) }}{{ end }}
+{{- if $mqtt.tls.enabled }}{{ $ports = append $ports (int $mqtt.tls.port) }}{{ end }}
+{{- if and $mqtt.plain.enabled $mqtt.websocket.enabled }}{{ $ports = append $ports (int $mqtt.websocket.port) }}{{ end }}
+{{- if and $mqtt.tls.enabled $mqtt.websocket.tlsEnabled }}{{ $ports = append $ports (int $mqtt.websocket.tlsPort) }}{{ end }}
+{{- if .svc.deviceHttp.enabled }}{{ $ports = append $ports (int .svc.deviceHttp.port) }}{{ end }}
+{{- if ne (len $ports) (len (uniq $ports)) }}
+{{- fail (printf "gatewayMqtt: two listeners on one container port (%v): give each enabled listener (mqtt, tls, websocket, deviceHttp) a port of its own" $ports) }}
+{{- end }}
 {{- if and .root.Values.attachments.enabled (not .svc.deviceHttp.enabled) }}
 {{- fail "attachments.enabled needs gatewayMqtt.deviceHttp.enabled: devices download there" }}
 {{- end }}

@@ -77,7 +77,7 @@ class AttachmentsChartTest {
         assertEquals("PT1H", ManifestsMatchCodeTest.properties(rendering, Service.PUSH_SERVICE).getProperty("tether.attachments.fetch-token-ttl"));
 
         Properties gateway = ManifestsMatchCodeTest.properties(rendering, Service.GATEWAY_MQTT);
-        assertEquals("8443", gateway.getProperty("tether.device-http.port"));
+        assertEquals("8444", gateway.getProperty("tether.device-http.port"));
         assertEquals("true", gateway.getProperty("tether.device-http.tls"));
         Map<String, Object> port = maps(path(rendering.get("Service", "tether-gateway-mqtt").object(), "spec"), "ports").stream()
                 .filter(p -> "device-https".equals(p.get("name"))).findFirst().orElseThrow(() -> new AssertionError("no device-https port"));

@@ -67,6 +67,13 @@ class ClosedByDefaultTest {
     }
 
     @Test
+    void twoGatewayListenersOnOneContainerPortAreRefused() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> Rendering.of(Rendering.PRODUCTION, Map.of(
+                "gatewayMqtt.deviceHttp.port", 8883)));
+        assertTrue(String.valueOf(refused.getMessage()).contains("two listeners on one container port"), refused.getMessage());
+    }
+
+    @Test
     void aPublicPlainListenerIsRefusedWithoutTheExplicitOverride() {
         for (String type : List.of("LoadBalancer", "NodePort")) {
             RuntimeException refused = assertThrows(RuntimeException.class, () -> Rendering.of(Rendering.DEFAULT, Map.of(

@@ -120,6 +120,8 @@ class ManifestsMatchCodeTest {
             }
         });
         assertTrue(listeners.keySet().containsAll(ports.keySet().stream().filter(p -> !p.equals("http")).toList()), where + ": " + ports);
+        // Each listener is a server of its own in the gateway's JVM: two on one port cannot both bind.
+        assertEquals(ports.size(), Set.copyOf(ports.values()).size(), where + ": two listeners on one container port: " + ports);
     }
 
     /** SmallRye Health under the non-application root: /q/health/started, /live, /ready. */

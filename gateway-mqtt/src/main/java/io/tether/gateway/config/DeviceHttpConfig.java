@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "tether.device-http")
 public interface DeviceHttpConfig {
 
-    /** Port; 0 (the default) turns the endpoint off. Production: 443 (behind the gateway's Service) or 8443. */
+    /** Port; 0 (the default) turns the endpoint off. Production: 8444 behind the gateway's Service port 443 (the Helm chart's default). */
     @WithDefault("0")
     int port();
 

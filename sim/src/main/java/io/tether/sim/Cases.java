@@ -6,7 +6,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -34,12 +33,14 @@ final class Cases {
     private final SimOptions options;
     private final Out out;
     private final TrustManagerFactory trust;
+    private final StatusFollower follower;
 
     Cases(Api api, SimOptions options, Out out) {
         this.api = api;
         this.options = options;
         this.out = out;
         this.trust = options.trust();
+        this.follower = new StatusFollower(api, out, options.patience());
     }
 
     /** Runs the named cases (all when none is named); returns how many did not end as described. */
@@ -208,15 +209,7 @@ final class Cases {
 
     /** Prints the message's status for the device each time it changes, until {@code done} or the patience runs out. */
     private Api.Status follow(String id, Device app, Predicate<Api.Status> done) {
-        Api.Status[] last = {null};
-        return Waits.until(() -> {
-            Api.Status now = api.status(id, app.id());
-            if (!Objects.equals(now, last[0])) {
-                out.event("tether", id + " " + now);
-                last[0] = now;
-            }
-            return now;
-        }, done, options.patience());
+        return follower.follow(id, app.id(), done);
     }
 
     private static String token(int bytes) {

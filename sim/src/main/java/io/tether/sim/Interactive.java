@@ -2,14 +2,20 @@ package io.tether.sim;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** One device by hand: registered (or given), connected through a relay, driven by commands typed on stdin. */
+/**
+ * One device by hand: registered (or given), connected through a relay, driven by commands typed on stdin. What the
+ * backend sends is followed in the background, so the next command can be typed meanwhile.
+ */
 final class Interactive {
     static final String HELP = """
               send <text>   the backend sends a message to this device (the route is printed as it changes)
@@ -25,11 +31,20 @@ final class Interactive {
     private final Api api;
     private final SimOptions options;
     private final Out out;
+    private final InputStream commands;
+    private final StatusFollower follower;
+    private final ExecutorService following = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "tether-sim-follow");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    Interactive(Api api, SimOptions options, Out out) {
+    Interactive(Api api, SimOptions options, Out out, InputStream commands) {
         this.api = api;
         this.options = options;
         this.out = out;
+        this.commands = commands;
+        this.follower = new StatusFollower(api, out, options.patience());
     }
 
     int run() throws IOException {
@@ -42,7 +57,7 @@ final class Interactive {
         try (Device device = new Device(registered, "device", out, options.trust(), true)) {
             device.connect(options.mqtt(), true, false);
             device.subscribe();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(commands, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
                 String[] words = line.trim().split("\\s+", 2);
@@ -50,8 +65,10 @@ final class Interactive {
                     switch (words[0]) {
                         case "" -> { }
                         case "send" -> {
-                            last = api.send(List.of(device.id()), Map.of("payload", words.length > 1 ? words[1] : "hello"));
-                            out.event("backend", "POST /v1/messages → " + last);
+                            String sent = api.send(List.of(device.id()), Map.of("payload", words.length > 1 ? words[1] : "hello"));
+                            out.event("backend", "POST /v1/messages → " + sent);
+                            follow(sent, device.id());
+                            last = sent;
                         }
                         case "status" -> out.event("tether", last == null ? "nothing sent yet" : last + " " + api.status(last, device.id()));
                         case "bg" -> device.lifecycle("background");
@@ -74,8 +91,21 @@ final class Interactive {
                     out.line("failed: " + e.getMessage());
                 }
             }
+        } finally {
+            following.shutdownNow();
         }
         return 0;
+    }
+
+    /** Prints the message's status and route as they change, until final or the patience runs out. */
+    private void follow(String messageId, String deviceId) {
+        following.execute(() -> {
+            try {
+                follower.follow(messageId, deviceId, Api.Status::isFinal);
+            } catch (RuntimeException e) {
+                out.line("following " + messageId + " failed: " + e.getMessage());
+            }
+        });
     }
 
     private static String token() {

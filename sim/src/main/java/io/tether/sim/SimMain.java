@@ -1,5 +1,6 @@
 package io.tether.sim;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -37,6 +38,11 @@ public final class SimMain {
      * something did not, 2 for a wrong command line.
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out) {
+        return run(args, env, System.in, out);
+    }
+
+    /** As above, with the {@code device} command's commands read from {@code in}. */
+    public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out) {
         SimOptions options = SimOptions.parse(args, env);
         if (options.command().equals("help") || options.options().containsKey("help")) {
             out.printf(USAGE, String.join(", ", Cases.ALL.keySet()));
@@ -46,7 +52,7 @@ public final class SimMain {
             Api api = new Api(options.registry(), options.fanout(), options.apiKey());
             return switch (options.command()) {
                 case "cases" -> new Cases(api, options, new Out(out, false)).run(options.words()) == 0 ? 0 : 1;
-                case "device" -> new Interactive(api, options, new Out(out, false)).run();
+                case "device" -> new Interactive(api, options, new Out(out, false), in).run();
                 case "crowd" -> new Crowd(api, options, new Out(out, true)).run();
                 default -> {
                     out.printf(USAGE, String.join(", ", Cases.ALL.keySet()));

@@ -3,11 +3,20 @@ package io.tether.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.awaitility.Awaitility.await;
+
 import io.tether.sim.SimMain;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,5 +47,37 @@ class SimulatorIT {
         } finally {
             other.process().close();
         }
+    }
+
+    /** The README's {@code device} command: {@code send} prints the message's status and route as they change. */
+    @Test
+    void theDeviceCommandPrintsTheRouteOfWhatTheBackendSends() throws Exception {
+        TetherStack stack = TetherStack.shared();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PipedOutputStream typed = new PipedOutputStream();
+        PipedInputStream commands = new PipedInputStream(typed);
+        CompletableFuture<Integer> session = CompletableFuture.supplyAsync(() -> SimMain.run(new String[] {"device",
+                "--registry", stack.registryUrl(), "--fanout", stack.fanoutUrl(),
+                "--mqtt", "mqtt://127.0.0.1:" + stack.gateway().mqttPort(),
+                "--api-key", TetherStack.API_KEY, "--wait", "20"},
+                Map.of(), commands, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> printed.toString(StandardCharsets.UTF_8).contains("quit"));
+            typed.write("send hello from the backend\n".getBytes(StandardCharsets.UTF_8));
+            typed.flush();
+
+            Pattern accepted = Pattern.compile("POST /v1/messages → (\\S+)");
+            String messageId = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Matcher m = accepted.matcher(printed.toString(StandardCharsets.UTF_8));
+                return m.find() ? m.group(1) : null;
+            }, id -> id != null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> printed.toString(StandardCharsets.UTF_8)
+                    .contains(messageId + " delivered, route live"));
+        } finally {
+            typed.write("quit\n".getBytes(StandardCharsets.UTF_8));
+            typed.close();
+            System.out.println(printed.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals(0, session.get(30, TimeUnit.SECONDS), printed.toString(StandardCharsets.UTF_8));
     }
 }

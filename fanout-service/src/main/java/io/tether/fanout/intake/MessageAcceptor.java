@@ -88,7 +88,7 @@ public final class MessageAcceptor {
                             "this Idempotency-Key was used with another request");
                     case SENT -> CompletableFuture.completedFuture(new Accepted(message.messageId(), true));
                     case REPLAY -> send(message.as(message.messageId(), acceptance.acceptedAt(), acceptance.expiresAt()), request,
-                            trace, true);
+                            trace, true, true);
                     case NEW -> quotas.charge(apps).thenCompose(refusal -> {
                         if (refusal.isPresent()) {
                             return statuses.forget(message.messageId()).thenApply(v -> {
@@ -97,7 +97,7 @@ public final class MessageAcceptor {
                             });
                         }
                         return attached(message, request).handle((ready, error) -> error == null
-                                ? send(ready, trace, false)
+                                ? send(ready, trace, false, sender.fingerprint() != null)
                                 // Not sent: the record goes, so the id is not left "accepted" for ever.
                                 : statuses.forget(message.messageId()).<Accepted>thenApply(v -> {
                                     throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
@@ -106,8 +106,9 @@ public final class MessageAcceptor {
                 }));
     }
 
-    private CompletionStage<Accepted> send(OutgoingMessage message, SendMessageRequest request, Context trace, boolean replayed) {
-        return attached(message, request).thenCompose(ready -> send(ready, trace, replayed));
+    private CompletionStage<Accepted> send(OutgoingMessage message, SendMessageRequest request, Context trace, boolean replayed,
+            boolean idempotent) {
+        return attached(message, request).thenCompose(ready -> send(ready, trace, replayed, idempotent));
     }
 
     /** An attachment replaces the payload by its signed descriptor document; without one the message is unchanged. */
@@ -115,9 +116,14 @@ public final class MessageAcceptor {
         return request.attachment() == null ? CompletableFuture.completedFuture(message) : attachments.attach(message, request);
     }
 
-    private CompletionStage<Accepted> send(OutgoingMessage message, Context trace, boolean replayed) {
-        return intake.accept(message, CompletableFuture.completedFuture(null), trace)
-                .thenCompose(v -> statuses.markSent(message.messageId()))
+    /**
+     * Kafka, then (with an idempotency key) the record learns the message was sent, so that a retry is answered
+     * without sending it again. Without a key no retry can find the record: nothing reads that mark, and the 202
+     * does not wait for a write nobody reads.
+     */
+    private CompletionStage<Accepted> send(OutgoingMessage message, Context trace, boolean replayed, boolean idempotent) {
+        CompletionStage<Void> sent = intake.accept(message, CompletableFuture.completedFuture(null), trace);
+        return (idempotent ? sent.thenCompose(v -> statuses.markSent(message.messageId())) : sent)
                 .thenApply(v -> new Accepted(message.messageId(), replayed));
     }
 

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * handler without waiting for it; records of one key run one after the other (per-device order), other keys
  * concurrently, and the next poll never waits for the slowest record (no batch barrier). At most
  * {@code maxInFlight} records are in hand: with fewer permits the partitions are paused while polling goes on, so
- * the group keeps its member. Offsets are committed up to the lowest record not yet done, so a crash or a rebalance
+ * the group keeps its member. Offsets are committed (every {@link #COMMIT_EVERY}) up to the lowest record not yet done, so a crash or a rebalance
  * redoes rather than loses (at-least-once; handlers are idempotent).
  * <p>
  * Failures follow {@link Failures}: a permanent one sends the record to the dead-letter topic and its partition moves
@@ -38,6 +38,12 @@ public final class KeyedConsumer implements Runnable {
     private static final Logger LOG = Logger.getLogger(KeyedConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    /**
+     * Offsets are committed at most this often while polling: each commit is a write to the broker's offsets log (and,
+     * with {@link #beforeCommit}, a Redis WAIT), so committing after every poll made it a request per record at
+     * moderate rates. A crash redoes at most this much more; revocation and {@link #stop()} still commit at once.
+     */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
 
     private final String name;
     private final Consumer<String, byte[]> consumer;
@@ -52,6 +58,8 @@ public final class KeyedConsumer implements Runnable {
     private volatile BooleanSupplier beforeCommit = () -> true;
     private volatile boolean running = true;
     private volatile boolean polling;
+    private long commitEvery = COMMIT_EVERY.toNanos();
+    private long commitDueAt = System.nanoTime();
     private Thread thread;
 
     /**
@@ -77,6 +85,12 @@ public final class KeyedConsumer implements Runnable {
      */
     public static int batchSize(int maxInFlight) {
         return Math.max(1, Math.min(500, maxInFlight / 2));
+    }
+
+    /** Another commit interval than {@link #COMMIT_EVERY} (tests). */
+    KeyedConsumer commitEvery(Duration interval) {
+        this.commitEvery = interval.toNanos();
+        return this;
     }
 
     /**
@@ -175,10 +189,15 @@ public final class KeyedConsumer implements Runnable {
     }
 
     private void commitDue(boolean sync) {
+        long now = System.nanoTime();
+        if (!sync && now - commitDueAt < 0) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> due = offsets.due(consumer.assignment());
         if (due.isEmpty() || !beforeCommit.getAsBoolean()) {
             return;
         }
+        commitDueAt = now + commitEvery;
         if (sync) {
             consumer.commitSync(due);
             offsets.committed(due);

@@ -32,7 +32,15 @@ class KeyedConsumerTest {
     private static final String TOPIC = "t";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
 
-    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    /** What commitSync committed last: readable after the loop closed the consumer. */
+    private final Map<TopicPartition, Long> syncCommitted = new ConcurrentHashMap<>();
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+            super.commitSync(offsets);
+            offsets.forEach((partition, offset) -> syncCommitted.put(partition, offset.offset()));
+        }
+    };
     private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Retry retry = new Retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(20), () -> 0.5), scheduler);
@@ -50,11 +58,17 @@ class KeyedConsumerTest {
     }
 
     private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler) {
+        start(handler, KeyedConsumer.COMMIT_EVERY);
+    }
+
+    private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler,
+            Duration commitEvery) {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0));
             consumer.updateBeginningOffsets(Map.of(P0, 0L));
         });
-        loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100);
+        loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100)
+                .commitEvery(commitEvery);
         loop.start();
     }
 
@@ -100,6 +114,25 @@ class KeyedConsumerTest {
 
         gates.get(0L).complete(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 3);
+    }
+
+    @Test
+    void aRecordDoneWithinTheCommitIntervalIsCommittedWhenItEndsOrWhenTheLoopStops() {
+        start(this::gated, Duration.ofHours(1));
+        add(0, "a");
+        add(1, "b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+        gates.get(0L).complete(null);
+        gates.get(1L).complete(null);
+        AtomicInteger polls = new AtomicInteger();
+        for (int i = 0; i < 5; i++) {
+            consumer.schedulePollTask(polls::incrementAndGet);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 5);
+        assertTrue(committed() < 2, "both records are done, but within the hour-long interval nothing commits them: " + committed());
+
+        loop.stop();
+        assertEquals(2L, syncCommitted.get(P0), "stopping commits what is done");
     }
 
     @Test

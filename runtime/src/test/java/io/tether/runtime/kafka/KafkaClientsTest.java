@@ -23,6 +23,14 @@ class KafkaClientsTest {
     }
 
     @Test
+    void aDurableProducerLingersFiveMillisecondsUnlessTheOperatorSaysOtherwise() {
+        assertEquals(5, new KafkaClients("127.0.0.1:1", Map.of(), Map.of(), Map.of()).durableSettings("p", KafkaClients.LINGER)
+                .get("linger.ms"));
+        assertEquals("1", new KafkaClients("127.0.0.1:1", Map.of(), Map.of("linger.ms", "1"), Map.of())
+                .durableSettings("p", KafkaClients.LINGER).get("linger.ms"));
+    }
+
+    @Test
     void aLingeringProducerKeepsTheDurabilityGuaranteesAndOperatorsMayStillSetItsLinger() {
         KafkaClients clients = new KafkaClients("127.0.0.1:1", Map.of(), Map.of("acks", "1", "enable.idempotence", "false"), Map.of());
         Map<String, Object> events = clients.durableSettings("events", Duration.ofMillis(20));

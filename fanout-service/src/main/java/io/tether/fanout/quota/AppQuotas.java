@@ -1,6 +1,5 @@
 package io.tether.fanout.quota;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.QuotaFields;
@@ -9,23 +8,16 @@ import io.tether.runtime.redis.LuaScript;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Per-app message quotas, counted in Redis so every fanout instance shares one count: messages per second (a counter
  * per second) and per UTC day (a counter per day), as the registry set them ({@link RedisKeys#appQuota}; none set: no
  * limit). A message is charged to each app whose devices it names; a refused message is charged nothing.
- * <p>
- * Whether an app has a quota at all is remembered for {@link #LIMITS_KNOWN_FOR}: an app without one (most) costs no
- * round trip to Redis per message, and a quota the registry sets takes effect within that time. An app with a quota
- * is charged by a script that reads its limits each time.
  */
 public final class AppQuotas {
     /**
@@ -66,19 +58,9 @@ public final class AppQuotas {
     public record Refusal(String appId, String quota, long retryAfterSeconds) {
     }
 
-    /** How long a fanout instance trusts what it read of an app's quota hash. */
-    public static final long LIMITS_KNOWN_FOR = 1_000;
-    /** Apps are few; far more entries than that means something else is wrong, and forgetting them is safe. */
-    private static final int MAX_KNOWN_APPS = 10_000;
-
-    /** Whether an app had a quota when last read, and until when that is trusted (clock millis). */
-    private record Known(boolean limited, long until) {
-    }
-
     private final RedisAsyncCommands<String, String> redis;
     private final LongSupplier clock;
     private final QuotaMetrics metrics;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     public AppQuotas(RedisAsyncCommands<String, String> redis, LongSupplier clock, QuotaMetrics metrics) {
         this.redis = redis;
@@ -88,45 +70,7 @@ public final class AppQuotas {
 
     /** Charges one message to every app of {@code appIds}; empty when charged, else the first refusal (nothing charged). */
     public CompletionStage<Optional<Refusal>> charge(List<String> appIds) {
-        long now = clock.getAsLong();
-        return limitedOf(appIds, now).thenCompose(limited -> charge(limited, 0, new ArrayList<>(), now).thenApply(refusal -> {
-            if (refusal.isEmpty()) {
-                appIds.stream().filter(app -> !limited.contains(app)).forEach(metrics::accepted);
-            }
-            return refusal;
-        }));
-    }
-
-    /** The apps of {@code appIds} that have a quota: from what is known, else read (pipelined, one round trip). */
-    private CompletionStage<List<String>> limitedOf(List<String> appIds, long now) {
-        Map<String, Boolean> limited = new HashMap<>();
-        List<String> unknown = new ArrayList<>();
-        for (String app : appIds) {
-            Known k = known.get(app);
-            if (k == null || k.until() <= now) {
-                unknown.add(app);
-            } else {
-                limited.put(app, k.limited());
-            }
-        }
-        if (unknown.isEmpty()) {
-            return CompletableFuture.completedFuture(appIds.stream().filter(limited::get).toList());
-        }
-        List<CompletableFuture<List<KeyValue<String, String>>>> reads = unknown.stream()
-                .map(app -> redis.hmget(RedisKeys.appQuota(app), QuotaFields.MESSAGES_PER_SECOND, QuotaFields.MESSAGES_PER_DAY)
-                        .toCompletableFuture())
-                .toList();
-        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            if (known.size() > MAX_KNOWN_APPS) {
-                known.clear();
-            }
-            for (int i = 0; i < unknown.size(); i++) {
-                boolean hasQuota = reads.get(i).join().stream().anyMatch(KeyValue::hasValue);
-                limited.put(unknown.get(i), hasQuota);
-                known.put(unknown.get(i), new Known(hasQuota, now + LIMITS_KNOWN_FOR));
-            }
-            return appIds.stream().filter(limited::get).toList();
-        });
+        return charge(appIds, 0, new ArrayList<>(), clock.getAsLong());
     }
 
     private CompletionStage<Optional<Refusal>> charge(List<String> appIds, int next, List<String> charged, long now) {

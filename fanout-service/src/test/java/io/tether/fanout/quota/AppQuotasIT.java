@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Per-app quotas against a real Redis, with a clock the test moves: charges, refusals, and how long a quota is known. */
+/** Per-app quotas against a real Redis: charges up to the limit, refusals, and nothing charged for a refused message. */
 class AppQuotasIT {
     @TempDir
     static Path dir;
@@ -84,21 +84,5 @@ class AppQuotasIT {
         assertEquals("second", refusal.quota());
         String counter = redis.get(RedisKeys.appMessagesInSecond(roomy, clock.get() / 1000)).get(5, TimeUnit.SECONDS);
         assertTrue(counter == null || counter.equals("0"), "the roomy app's charge was given back: " + counter);
-    }
-
-    @Test
-    void anAppWithoutAQuotaIsKnownAsSuchForASecondThenItsNewQuotaApplies() throws Exception {
-        String app = app("later");
-        assertEquals(Optional.empty(), charge(app));
-        setQuota(app, Map.of(QuotaFields.MESSAGES_PER_DAY, "0"));
-
-        clock.addAndGet(AppQuotas.LIMITS_KNOWN_FOR - 1);
-        assertEquals(Optional.empty(), charge(app), "within a second of reading no quota, none is read again");
-        assertEquals(null, redis.get(RedisKeys.appMessagesOnDay(app, java.time.LocalDate.ofInstant(
-                java.time.Instant.ofEpochMilli(clock.get()), java.time.ZoneOffset.UTC).toString())).get(5, TimeUnit.SECONDS),
-                "nothing counted for an app without a quota");
-
-        clock.addAndGet(1);
-        assertEquals("day", charge(app).orElseThrow().quota(), "a second later the quota set meanwhile refuses");
     }
 }

@@ -32,6 +32,9 @@ final class MetricNames {
             key("2\\.tether\\.rss_per_conn_bytes\\.(\\d+)", "gateway memory per idle connection at %s connections (bytes)"),
             key("4\\.tether\\.push_per_s", "push-service notifications per second"),
             key("4\\.tether\\.fallback_to_apns_p99_ms", "deaf device: request due → APNs accepted, p99 (ms)"),
+            key("4\\.tether\\.fallback_due_to_202_p99_ms", "deaf device: request due → 202, p99 (ms)"),
+            key("4\\.tether\\.fallback_to_ack_timeout_p99_ms", "deaf device: acceptance → gateway's ACK_TIMEOUT, p99 (ms)"),
+            key("4\\.tether\\.fallback_ack_timeout_to_request_p99_ms", "deaf device: ACK_TIMEOUT → push request, p99 (ms)"),
             key("5\\.tether\\.all_live_s", "reconnect storm: seconds until every device is LIVE"));
 
     private MetricNames() {

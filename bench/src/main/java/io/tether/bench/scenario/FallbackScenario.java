@@ -77,7 +77,7 @@ public final class FallbackScenario implements Scenario {
     }
 
     /** What the backend saw of each message to a deaf device: when it was due and when its 202 came (nanoTime). */
-    private record Sent(long dueNanos, long answeredNanos) {
+    private record Sent(String deviceId, long dueNanos, long answeredNanos) {
     }
 
     private void fallback(BenchContext ctx, ScenarioResult r, ApnsAccepted accepted) throws Exception {
@@ -102,7 +102,7 @@ public final class FallbackScenario implements Scenario {
                     if (e != null || a.status() != 202) {
                         Support.count(errors, e != null ? e.toString() : "HTTP " + a.status());
                     } else {
-                        sent.put(a.field("messageId"), new Sent(due, System.nanoTime()));
+                        sent.put(a.field("messageId"), new Sent(d.id(), due, System.nanoTime()));
                     }
                 }));
             }, () -> false);
@@ -123,6 +123,9 @@ public final class FallbackScenario implements Scenario {
         Latency fromDue = new Latency();
         Latency fromAnswer = new Latency();
         Latency toRequest = new Latency();
+        Latency answered = new Latency();
+        Latency toDeaf = new Latency();
+        Latency deafToRequest = new Latency();
         long missing = 0;
         for (Map.Entry<String, Sent> e : sent.entrySet()) {
             Long apnsAt = accepted.at(e.getKey());
@@ -132,9 +135,15 @@ public final class FallbackScenario implements Scenario {
                 fromDue.recordNanos(apnsAt - e.getValue().dueNanos());
                 fromAnswer.recordNanos(apnsAt - e.getValue().answeredNanos());
             }
+            answered.recordNanos(e.getValue().answeredNanos() - e.getValue().dueNanos());
             PushWatcher.Seen seen = watcher == null ? null : watcher.get(e.getKey());
+            Long deafAt = watcher == null ? null : watcher.deafAt(e.getValue().deviceId());
             if (seen != null) {
                 toRequest.recordMillis(Math.max(0, seen.requestedAt() - seen.acceptedAt()));
+                if (deafAt != null) {
+                    toDeaf.recordMillis(Math.max(0, deafAt - seen.acceptedAt()));
+                    deafToRequest.recordMillis(Math.max(0, seen.requestedAt() - deafAt));
+                }
             }
         }
         Latency.Summary apns = fromDue.summary();
@@ -152,19 +161,34 @@ public final class FallbackScenario implements Scenario {
                 apns.p90(), apns.p99(), apns.max(), apns.p99() - deadline);
         ScenarioResult.row(t, "202 answer", "APNs (mock) accepted the notification", after202.count(), missing, after202.p50(),
                 after202.p90(), after202.p99(), after202.max(), after202.p99() - deadline);
+        Latency.Summary toAnswer = answered.summary();
+        ScenarioResult.row(t, "backend request due", "202 answer", toAnswer.count(), sent.size() - toAnswer.count(), toAnswer.p50(),
+                toAnswer.p90(), toAnswer.p99(), toAnswer.max(), "");
         if (req.count() > 0) {
             ScenarioResult.row(t, "fanout's acceptedAt (internal)", "push request on tether.push (internal)", req.count(),
                     sent.size() - req.count(), req.p50(), req.p90(), req.p99(), req.max(), req.p99() - deadline);
+            Latency.Summary deaf = toDeaf.summary();
+            Latency.Summary afterDeaf = deafToRequest.summary();
+            if (deaf.count() > 0) {
+                ScenarioResult.row(t, "fanout's acceptedAt (internal)", "gateway's ACK_TIMEOUT event (internal)", deaf.count(),
+                        sent.size() - deaf.count(), deaf.p50(), deaf.p90(), deaf.p99(), deaf.max(), deaf.p99() - deadline);
+                ScenarioResult.row(t, "gateway's ACK_TIMEOUT event (internal)", "push request on tether.push (internal)",
+                        afterDeaf.count(), sent.size() - afterDeaf.count(), afterDeaf.p50(), afterDeaf.p90(), afterDeaf.p99(),
+                        afterDeaf.max(), "");
+                r.number("tether.fallback_to_ack_timeout_p99_ms", deaf.p99())
+                        .number("tether.fallback_ack_timeout_to_request_p99_ms", afterDeaf.p99());
+            }
         }
         r.note("Measured at the edges: the backend's REST client and the APNs mock, both in the load generator JVM (one clock). "
-                + (req.count() > 0 ? "The internal row reads Tether's tether.push topic (epoch milliseconds) and is there for "
-                        + "diagnosis only." : "Tether's internal tether.push topic " + (watcher == null ? "does not exist"
+                + (req.count() > 0 ? "The internal rows read Tether's tether.push and tether.presence topics (epoch milliseconds of "
+                        + "fanout's and the gateway's clocks, one machine) and are there for diagnosis only." : "Tether's internal tether.push topic " + (watcher == null ? "does not exist"
                         : "carried no push request this build of the benchmark can read") + ", so there is no internal row."));
         if (!errors.isEmpty()) {
             r.note("Sending to the deaf devices failed for some: " + Support.reasons(errors));
         }
         r.number("tether.fallback_to_apns_p50_ms", apns.p50()).number("tether.fallback_to_apns_p99_ms", apns.p99())
                 .number("tether.fallback_after_202_p99_ms", after202.p99())
+                .number("tether.fallback_due_to_202_p99_ms", toAnswer.p99())
                 .number("tether.fallback_over_deadline_p99_ms", apns.p99() - deadline)
                 .number("tether.fallback_to_request_p99_ms", req.p99())
                 .number("tether.fallback_missing", missing).number("ack_deadline_ms", deadline);

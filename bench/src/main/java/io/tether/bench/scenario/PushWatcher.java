@@ -1,6 +1,7 @@
 package io.tether.bench.scenario;
 
 import io.tether.contract.Json;
+import io.tether.contract.PresenceEvent;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Topics;
 import java.time.Duration;
@@ -15,10 +16,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * An optional look inside: reads Tether's internal topic {@code tether.push} from its end (no consumer group) and
- * remembers, per message id, when fanout accepted the message ({@code acceptedAt}) and produced the push request (the
- * record's CreateTime). The scenario's figures do not depend on it: when the topic is gone or carries other records,
- * it simply sees nothing, and the report says so.
+ * An optional look inside: reads Tether's internal topics {@code tether.push} and {@code tether.presence} from their
+ * end (no consumer group) and remembers, per message id, when fanout accepted the message ({@code acceptedAt}) and
+ * produced the push request (the record's CreateTime), and per device when its gateway first reported it deaf (the
+ * ACK_TIMEOUT event's {@code at}). The scenario's figures do not depend on it: when a topic is gone or carries other
+ * records, it simply sees nothing, and the report says so.
  */
 final class PushWatcher implements AutoCloseable {
     /** Epoch millis of acceptance and of the push request record. */
@@ -26,6 +28,7 @@ final class PushWatcher implements AutoCloseable {
     }
 
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final Map<String, Long> deafAt = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -45,9 +48,10 @@ final class PushWatcher implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.PUSH, Duration.ofSeconds(30)).stream()
+        List<TopicPartition> partitions = java.util.stream.Stream.of(Topics.PUSH, Topics.PRESENCE)
+                .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream())
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        if (partitions.isEmpty()) {
+        if (partitions.stream().noneMatch(p -> p.topic().equals(Topics.PUSH))) {
             consumer.close(Duration.ofSeconds(2));
             return null;
         }
@@ -58,10 +62,17 @@ final class PushWatcher implements AutoCloseable {
         while (running) {
             consumer.poll(Duration.ofMillis(50)).forEach(record -> {
                 try {
-                    PushRequest request = Json.fromBytes(record.value(), PushRequest.class);
-                    seen.putIfAbsent(request.messageId(), new Seen(request.acceptedAt(), record.timestamp()));
+                    if (record.topic().equals(Topics.PRESENCE)) {
+                        PresenceEvent event = Json.fromBytes(record.value(), PresenceEvent.class);
+                        if (event.kind() == PresenceEvent.Kind.ACK_TIMEOUT) {
+                            deafAt.putIfAbsent(event.deviceId(), event.at());
+                        }
+                    } else {
+                        PushRequest request = Json.fromBytes(record.value(), PushRequest.class);
+                        seen.putIfAbsent(request.messageId(), new Seen(request.acceptedAt(), record.timestamp()));
+                    }
                 } catch (RuntimeException e) {
-                    // not a push request as this build of the contract knows it: ignore
+                    // not a record as this build of the contract knows it: ignore
                 }
             });
         }
@@ -70,6 +81,11 @@ final class PushWatcher implements AutoCloseable {
 
     Seen get(String messageId) {
         return seen.get(messageId);
+    }
+
+    /** Epoch millis when the device's gateway first reported no PUBACK within the deadline, or null. */
+    Long deafAt(String deviceId) {
+        return deafAt.get(deviceId);
     }
 
     @Override

@@ -126,7 +126,7 @@ final class DeliveryWindow {
         }
         int packetId = nextPacketId();
         Span span = link.startSpan(delivery, packetId);
-        long timer = link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId));
+        long timer = link.setTimer(ackDelay(delivery, clock.getAsLong()), () -> onAckTimeout(packetId));
         inflight.put(packetId, new InFlight(delivery, System.nanoTime(), timer, span));
         if (!link.publish(delivery, packetId, span)) {
             inflight.remove(packetId);
@@ -192,6 +192,20 @@ final class DeliveryWindow {
         while (inflight.size() < maxInflight && (next = pending.poll()) != null) {
             send(next);
         }
+    }
+
+    /**
+     * How long the device has to acknowledge a delivery written now. The deadline counts from fanout's acceptance, so a
+     * deaf device's push fallback starts one ack timeout after the backend's 202 rather than that plus the time the
+     * message took to reach the socket. A message accepted long before (an inbox drained on reconnect, a full window)
+     * still leaves the device at least three quarters of the timeout, and a fanout clock ahead of ours no more than all of it.
+     */
+    long ackDelay(Delivery delivery, long nowMillis) {
+        if (delivery.acceptedAt() <= 0) {
+            return ackTimeoutMillis;
+        }
+        long left = delivery.acceptedAt() + ackTimeoutMillis - nowMillis;
+        return Math.max(ackTimeoutMillis - ackTimeoutMillis / 4, Math.min(ackTimeoutMillis, left));
     }
 
     /** The delivery stays in flight: a late PUBACK still counts. */

@@ -24,6 +24,7 @@ class DeliveryWindowTest {
         final Map<Integer, String> packetIds = new LinkedHashMap<>();
         final List<String> settled = new ArrayList<>();
         final Map<Long, Runnable> timers = new LinkedHashMap<>();
+        final List<Long> delays = new ArrayList<>();
         final List<String> topics = new ArrayList<>(List.of("devices/d1/messages"));
         final List<String> qos0Topics = new ArrayList<>();
         final List<String> tooLarge = new ArrayList<>();
@@ -58,6 +59,7 @@ class DeliveryWindowTest {
 
         @Override
         public long setTimer(long delayMillis, Runnable action) {
+            delays.add(delayMillis);
             timers.put(++nextTimer, action);
             return nextTimer;
         }
@@ -101,7 +103,7 @@ class DeliveryWindowTest {
     }
 
     private Delivery delivery(String id, String topic, long expiresAt) {
-        return new Delivery("d1", id, 7, topic, new byte[0], null, expiresAt, Context.root(), null);
+        return new Delivery("d1", id, 7, topic, new byte[0], null, 0, expiresAt, Context.root(), null);
     }
 
     @Test
@@ -177,6 +179,21 @@ class DeliveryWindowTest {
         window.onPubAck(link.packetOf("m1"), 0);
         assertEquals(1, link.responsive);
         assertEquals(List.of("m1:DELIVERED"), link.settled);
+    }
+
+    @Test
+    void theAckDeadlineCountsFromAcceptanceButLeavesTheDeviceAtLeastThreeQuartersOfIt() {
+        long t = now.get();
+        window.offer(accepted("fresh", t - 40));
+        window.offer(accepted("old", t - 60_000));
+        assertEquals(List.of(DEADLINE - 40, DEADLINE * 3 / 4), link.delays,
+                "accepted 40 ms ago: deaf at acceptance + deadline; an old inbox message still gets 3/4 of the deadline");
+        assertEquals(DEADLINE, window.ackDelay(accepted("ahead", t + 500), t), "a fanout clock ahead of ours: no more than the deadline");
+        assertEquals(DEADLINE, window.ackDelay(accepted("unknown", 0), t), "acceptance unknown: the whole deadline from the write");
+    }
+
+    private static Delivery accepted(String id, long acceptedAt) {
+        return new Delivery("d1", id, 7, "devices/d1/messages", new byte[0], null, acceptedAt, 0, Context.root(), null);
     }
 
     @Test

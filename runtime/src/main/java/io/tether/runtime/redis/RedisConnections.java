@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -24,9 +25,14 @@ public final class RedisConnections {
     private RedisConnections() {
     }
 
+    /**
+     * Lettuce records every command's latency (and runs three pause-detector threads waking every 10 ms) whenever
+     * LatencyUtils is on the classpath, as Micrometer puts it; nothing reads those figures, so the recorder is off.
+     */
     public static ClientResources resources(Duration maxReconnectDelay) {
         return DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), maxReconnectDelay, 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
     }
 

@@ -176,6 +176,12 @@ public final class Router {
                 return reported;
             }
             Span span = spans.startInternal("route", trace);
+            if (change.pump() instanceof Pump.Push) {
+                // A deaf or suspended device's push reports no event here, so it need not wait for the presence
+                // event's Kafka round trip: the fallback leaves at once; the record is done when both are durable.
+                CompletionStage<Void> pushed = MessagingSpans.endWhenDone(span, follow(event.deviceId(), change.pump(), span));
+                return CompletableFuture.allOf(reported.toCompletableFuture(), pushed.toCompletableFuture());
+            }
             return reported.thenCompose(v -> MessagingSpans.endWhenDone(span, follow(event.deviceId(), change.pump(), span)));
         });
     }

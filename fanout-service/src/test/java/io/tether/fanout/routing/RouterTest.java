@@ -1,6 +1,7 @@
 package io.tether.fanout.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
 import io.tether.contract.Target;
 import io.tether.contract.Topics;
+import io.tether.fanout.events.StatusEvents;
 import io.tether.fanout.intake.DownstreamCodec;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.fanout.metrics.FanoutMetrics;
@@ -187,6 +189,36 @@ class RouterTest {
 
         assertEquals(1, sent.history().size(), "one push for the change, none for the repeat");
         assertEquals(1, counter("tether.presence.transitions", "state", "SUSPECT"));
+    }
+
+    @Test
+    void aDeafDevicesPushLeavesWithoutWaitingForThePresenceEventButTheRecordIsDoneOnlyOnceBothAreDurable() {
+        PresenceEvent deaf = new PresenceEvent("d1", "gw", 5, PresenceEvent.Kind.ACK_TIMEOUT, null, 1);
+        inbox.presences.add(new Inbox.PresenceChange(true, "SUSPECT", new Pump.Push("deaf", "0", "1", "0", 1, List.of(entry("m1")))));
+        CompletableFuture<Void> presenceWritten = new CompletableFuture<>();
+        StatusEvents slowEvents = new StatusEvents() {
+            @Override
+            public CompletionStage<Void> status(String deviceId, String messageId, String status, String reason, String route) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
+                return presenceWritten;
+            }
+        };
+        MockProducer<String, byte[]> sent = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        Router auto = new Router(inbox, new PushRequests(sent, MessagingSpans.off()), (d, at) -> CompletableFuture.completedFuture(null),
+                records, sent, MessagingSpans.off(), new FanoutMetrics(registry), slowEvents);
+
+        CompletableFuture<Void> done = auto.route(new ConsumerRecord<>(Topics.PRESENCE, 0, 0, "d1", Json.toBytes(deaf)), Context.root())
+                .toCompletableFuture();
+
+        assertEquals(List.of(Topics.PUSH), sent.history().stream().map(ProducerRecord::topic).toList(),
+                "the push request is written while the presence event is still on its way");
+        assertFalse(done.isDone(), "the record is not done (its offset not committed) before the presence event is durable");
+        presenceWritten.complete(null);
+        done.join();
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tether.contract.Receipt;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -18,8 +20,15 @@ import java.util.function.Supplier;
  * {@code tether_push_in_flight}.
  */
 public final class PushMetrics {
+    /** The labels of one sent counter. */
+    private record SentKey(boolean pushed, String reason, String app, String pushType) {
+    }
+
     private final MeterRegistry registry;
     private final Counter invalidations;
+    // Registered once per label set, not looked up in the registry per push (the label values are bounded).
+    private final Map<SentKey, Counter> sent = new ConcurrentHashMap<>();
+    private final Map<String, Timer> apnsLatency = new ConcurrentHashMap<>();
 
     public PushMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,14 +44,15 @@ public final class PushMetrics {
     /** Labels app (the configured bundle id, bounded by configuration) and push_type (apns-push-type) as well. */
     public void outcome(PushProcessor.Outcome outcome) {
         Receipt receipt = outcome.receipt();
-        Counter.builder("tether.push.sent")
+        SentKey key = new SentKey(receipt.outcome() == Receipt.Outcome.PUSHED, MetricTags.reason(receipt.reason()), outcome.app(),
+                outcome.pushType());
+        sent.computeIfAbsent(key, k -> Counter.builder("tether.push.sent")
                 .description("Push requests by final outcome, app and push type")
-                .tag("outcome", receipt.outcome() == Receipt.Outcome.PUSHED ? "pushed" : "failed")
-                .tag("reason", MetricTags.reason(receipt.reason()))
-                .tag("app", outcome.app())
-                .tag("push_type", outcome.pushType())
-                .register(registry)
-                .increment();
+                .tag("outcome", k.pushed() ? "pushed" : "failed")
+                .tag("reason", k.reason())
+                .tag("app", k.app())
+                .tag("push_type", k.pushType())
+                .register(registry)).increment();
     }
 
     /** Notifications of each rate-limited app waiting for their turn. */
@@ -71,13 +81,14 @@ public final class PushMetrics {
     }
 
     public void apnsLatency(long nanos, String result) {
-        Timer.builder("tether.push.apns.latency").description("Time from handing a notification to Pushy to APNs' answer")
-                .tag("result", result)
+        apnsLatency.computeIfAbsent(result, r -> Timer.builder("tether.push.apns.latency")
+                .description("Time from handing a notification to Pushy to APNs' answer")
+                .tag("result", r)
                 // Buckets (tether_push_apns_latency_seconds_bucket) so the dashboard can show percentiles across pods.
                 .publishPercentileHistogram()
                 .minimumExpectedValue(java.time.Duration.ofMillis(1))
                 .maximumExpectedValue(java.time.Duration.ofSeconds(30))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void inFlight(Supplier<Number> count) {

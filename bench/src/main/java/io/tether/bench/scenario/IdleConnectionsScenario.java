@@ -16,7 +16,9 @@ import io.tether.bench.report.ScenarioResult;
 import io.tether.bench.stack.Devices.Device;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -39,10 +41,11 @@ public final class IdleConnectionsScenario implements Scenario {
     /** One level on one system; {@code listenOverflows}, {@code listenDrops}: the kernel's counters over its connects. */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
             Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
-            long listenDrops, String failures) {
+            long listenDrops, String failures, Map<String, Double> heapPerConnection) {
         static Level none(int connections) {
             Latency.Summary nothing = new Latency().summary();
-            return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, null);
+            return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, null,
+                    Map.of());
         }
     }
 
@@ -128,6 +131,12 @@ public final class IdleConnectionsScenario implements Scenario {
             }
         }
         r.number("ratio.rss_per_conn", tTop.bytesPerConnection() / mTop.bytesPerConnection());
+        if (!tTop.heapPerConnection().isEmpty()) {
+            var h = r.table("Gateway heap per idle connection at " + at + " (live objects after a full GC, jcmd GC.class_histogram; "
+                    + "growth from no device connected, the 15 classes that grew most)", "class", "bytes per connection");
+            tTop.heapPerConnection().forEach((cls, bytes) -> ScenarioResult.row(h, "`" + cls + "`", Fmt.num(bytes)));
+            r.number("tether.heap_per_conn_bytes." + tTop.connections(), tTop.heapPerConnection().get("all classes"));
+        }
         if (!unreachable.isEmpty()) {
             r.note("Not reachable on this machine: " + unreachable + " connections. Every process may hold at most "
                     + BenchContext.ownFileLimit() + " open files (hard limit; raising it needs CAP_SYS_RESOURCE, which this "
@@ -164,6 +173,7 @@ public final class IdleConnectionsScenario implements Scenario {
         List<MqttConn> all = new ArrayList<>();
         try {
             settle(pid, jvm);
+            Map<String, Long> heap0 = jvm ? Jvm.liveBytesByClass(pid) : Map.of();
             long rss0 = ProcessStats.rssBytes(pid);
             long redis0 = redisPid > 0 ? ProcessStats.rssBytes(redisPid) : 0;
             int from = 0;
@@ -180,9 +190,11 @@ public final class IdleConnectionsScenario implements Scenario {
                 long live = all.stream().filter(MqttConn::isOpen).count();
                 double perConn = live == 0 ? Double.NaN : (double) (rss - rss0) / live;
                 double redisPer = redisPid > 0 && live > 0 ? (double) (ProcessStats.rssBytes(redisPid) - redis0) / live : Double.NaN;
+                boolean top = level == steps.get(steps.size() - 1);
+                Map<String, Double> heap = jvm && top && live > 0 ? perConnection(heap0, Jvm.liveBytesByClass(pid), live) : Map.of();
                 Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
                         bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1],
-                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()));
+                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap);
                 System.out.printf("bench: 2 idle     %-9s %,d connections (%d failed) at %,.0f/s, RSS %s = %s per connection%n",
                         system, live, level - live, l.rate(), Fmt.bytes(rss), Fmt.bytes(perConn));
                 out.add(l);
@@ -191,6 +203,20 @@ public final class IdleConnectionsScenario implements Scenario {
         } finally {
             MqttClients.disconnectAll(all);
         }
+    }
+
+    /** Live heap bytes per connection, in total ("all classes") and for the classes that grew most, largest first. */
+    private static Map<String, Double> perConnection(Map<String, Long> before, Map<String, Long> after, long connections) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        long total = after.values().stream().mapToLong(Long::longValue).sum() - before.values().stream().mapToLong(Long::longValue).sum();
+        out.put("all classes", (double) total / connections);
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
+                .forEach(e -> out.put(e.getKey(), (double) e.getValue() / connections));
+        return out;
     }
 
     private static void settle(long pid, boolean jvm) {

@@ -61,10 +61,15 @@ final class DeliveryWindow {
     private final int maxInflight;
     private final long ackTimeoutMillis;
     private final LongSupplier clock;
-    private final Map<Integer, InFlight> inflight = new HashMap<>();
-    private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
-    private final Set<String> inHand = new HashSet<>();
-    private final Map<Delivery, Long> awaitingSubscription = new HashMap<>();
+    private static final Map<Integer, InFlight> NO_INFLIGHT = Map.of();
+    private static final Set<String> NO_IDS = Set.of();
+    private static final Map<Delivery, Long> NONE_AWAITING = Map.of();
+
+    // Created on first use and kept: most connections sit idle, and a gateway holds tens of thousands of them.
+    private Map<Integer, InFlight> inflight = NO_INFLIGHT;
+    private ArrayDeque<Delivery> pending;
+    private Set<String> inHand = NO_IDS;
+    private Map<Delivery, Long> awaitingSubscription = NONE_AWAITING;
     private int lastPacketId;
     private boolean deafReported;
     private boolean closed;
@@ -77,19 +82,29 @@ final class DeliveryWindow {
     }
 
     void offer(Delivery delivery) {
-        if (closed || !inHand.add(delivery.messageId())) {
+        if (closed || inHand.contains(delivery.messageId())) {
             return;
         }
+        if (inHand == NO_IDS) {
+            inHand = new HashSet<>();
+        }
+        inHand.add(delivery.messageId());
         if (delivery.isExpired(clock.getAsLong())) {
             finish(delivery, Outcome.EXPIRED, "ttl", 0);
             return;
         }
         if (!link.subscribed(delivery.mqttTopic())) {
             // Often the SUBSCRIBE for this subtopic is on its way; give it the ack deadline to arrive.
+            if (awaitingSubscription == NONE_AWAITING) {
+                awaitingSubscription = new HashMap<>();
+            }
             awaitingSubscription.put(delivery, link.setTimer(ackTimeoutMillis, () -> notSubscribed(delivery)));
             return;
         }
         if (inflight.size() >= maxInflight) {
+            if (pending == null) {
+                pending = new ArrayDeque<>();
+            }
             pending.add(delivery);
             return;
         }
@@ -98,6 +113,9 @@ final class DeliveryWindow {
 
     /** A new subscription: deliveries waiting for one that it covers go out now, in the order they came. */
     void subscriptionsChanged() {
+        if (awaitingSubscription.isEmpty()) {
+            return;
+        }
         for (Iterator<Map.Entry<Delivery, Long>> it = awaitingSubscription.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Delivery, Long> waiting = it.next();
             if (link.subscribed(waiting.getKey().mqttTopic())) {
@@ -110,7 +128,7 @@ final class DeliveryWindow {
     }
 
     private void notSubscribed(Delivery delivery) {
-        if (awaitingSubscription.remove(delivery) != null) {
+        if (awaitingSubscription != NONE_AWAITING && awaitingSubscription.remove(delivery) != null) {
             finish(delivery, Outcome.NOT_SUBSCRIBED, "no-subscription", 0);
         }
     }
@@ -127,6 +145,9 @@ final class DeliveryWindow {
         int packetId = nextPacketId();
         Span span = link.startSpan(delivery, packetId);
         long timer = link.setTimer(ackDelay(delivery, clock.getAsLong()), () -> onAckTimeout(packetId));
+        if (inflight == NO_INFLIGHT) {
+            inflight = new HashMap<>();
+        }
         inflight.put(packetId, new InFlight(delivery, System.nanoTime(), timer, span));
         if (!link.publish(delivery, packetId, span)) {
             inflight.remove(packetId);
@@ -166,7 +187,7 @@ final class DeliveryWindow {
 
     /** @param reasonCode the PUBACK reason code; below 0x80 is a success (MQTT 3.1.1 has none: 0) */
     void onPubAck(int packetId, int reasonCode) {
-        InFlight sent = inflight.remove(packetId);
+        InFlight sent = inflight == NO_INFLIGHT ? null : inflight.remove(packetId);
         if (sent == null) {
             return;
         }
@@ -189,7 +210,7 @@ final class DeliveryWindow {
             link.responsive();
         }
         Delivery next;
-        while (inflight.size() < maxInflight && (next = pending.poll()) != null) {
+        while (pending != null && inflight.size() < maxInflight && (next = pending.poll()) != null) {
             send(next);
         }
     }
@@ -222,7 +243,9 @@ final class DeliveryWindow {
     }
 
     private void finish(Delivery delivery, Outcome outcome, String reason, long ackNanos) {
-        inHand.remove(delivery.messageId());
+        if (inHand != NO_IDS) {
+            inHand.remove(delivery.messageId());
+        }
         link.settled(delivery, outcome, reason, ackNanos);
     }
 
@@ -240,9 +263,9 @@ final class DeliveryWindow {
             f.span().end();
         });
         awaitingSubscription.values().forEach(link::cancelTimer);
-        inflight.clear();
-        pending.clear();
-        awaitingSubscription.clear();
-        inHand.clear();
+        inflight = NO_INFLIGHT;
+        pending = null;
+        awaitingSubscription = NONE_AWAITING;
+        inHand = NO_IDS;
     }
 }

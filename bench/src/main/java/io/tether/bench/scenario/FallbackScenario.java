@@ -2,6 +2,7 @@ package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
+import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.Latency;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.mqtt.MqttConn;
@@ -83,56 +84,101 @@ public final class FallbackScenario implements Scenario {
     private void fallback(BenchContext ctx, ScenarioResult r, ApnsAccepted accepted) throws Exception {
         Scale s = ctx.scale;
         List<Device> deaf = ctx.pushDevices.subList(0, s.deafDevices());
-        // Unmeasured first: the same to as many other devices, so the fallback path's code is compiled, as in a
-        // service that has run for a while (scenario 3's warm-up does the same for the live path).
-        List<Device> warmUp = ctx.pushDevices.subList(deaf.size(), Math.min(ctx.pushDevices.size(), 2 * deaf.size()));
-        round(ctx, warmUp, accepted, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        // Unmeasured first, to as many other deaf devices: messages with push options until the JIT has compiled their
+        // path (fanout's push-option checks, routing, the fallback), as scenario 3's warm-up does for the live path.
+        List<Device> warmUpDevices = ctx.pushDevices.subList(deaf.size(), Math.min(ctx.pushDevices.size(), 2 * deaf.size()));
+        LiveLadder.Warmup warm = warmUp(ctx, warmUpDevices, accepted);
         ctx.quiet(r, "the measured fallback round");
         Map<String, Sent> sent = new ConcurrentHashMap<>();
         Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
         PushWatcher watcher = PushWatcher.startIfPresent(ctx.tether.kafkaBootstrap());
         try {
-            round(ctx, deaf, accepted, sent, errors);
+            round(ctx, deaf, accepted, sent, errors, deaf.size());
         } finally {
             if (watcher != null) {
                 watcher.close();
             }
         }
-        r.note("The fallback is measured after an unmeasured round of the same to " + warmUp.size() + " other devices, so the "
-                + "fallback path's code is compiled, as in a service that has run for a while.");
+        r.note(String.format(java.util.Locale.ROOT, "The fallback is measured after an unmeasured warm-up: %d other deaf devices "
+                + "got messages with push options at %d/s for %.0f s, until the JIT compiler threads of Tether's JVMs used less "
+                + "than %.2f of a core (%.2f at its end), as scenario 3 warms the live path.", warmUpDevices.size(),
+                rate(warmUpDevices.size()), warm.seconds(), LiveLadder.COMPILED, warm.jitCores()));
         report(ctx, r, deaf.size(), sent, accepted, watcher, errors);
     }
 
-    /** Connects the devices, waits until they are LIVE, stops reading and sends each one message with push options. */
-    private static void round(BenchContext ctx, List<Device> deaf, ApnsAccepted accepted, Map<String, Sent> sent,
-            Map<String, AtomicLong> errors) throws Exception {
-        Scale s = ctx.scale;
-        MqttClients.Bulk bulk = Support.connectAllOrFail(ctx, "deaf devices", deaf.stream().map(d -> ctx.tetherSpec(d, true)).toList(),
-                s.connectConcurrency(), 2, MqttConn.IGNORE);
+    /** The measured round's send rate: the devices' messages over about half a second, at most 1,000/s. */
+    private static int rate(int devices) {
+        return Math.max(100, Math.min(1000, devices * 2));
+    }
+
+    /**
+     * Rounds of messages to the warm-up devices (the first makes each deaf, the rest go straight to push) in parts of
+     * {@link LiveLadder#WARMUP_PART}, for at least the scale's live warm-up time, then until the JIT threads are quiet;
+     * at most {@link LiveLadder#MAX_WARMUP_FACTOR} times that.
+     */
+    private static LiveLadder.Warmup warmUp(BenchContext ctx, List<Device> devices, ApnsAccepted accepted) throws Exception {
+        long t0 = System.nanoTime();
+        long min = ctx.scale.liveWarmup().toNanos();
+        long max = min * LiveLadder.MAX_WARMUP_FACTOR;
+        long perPart = Math.max(devices.size(), rate(devices.size()) * LiveLadder.WARMUP_PART.toSeconds());
+        List<String> processes = List.copyOf(ctx.tether.pids().keySet());
+        double jit;
+        MqttClients.Bulk bulk = connectDeaf(ctx, devices);
         try {
-            if (Double.isNaN(Support.awaitLive(ctx, deaf, null, Duration.ofSeconds(60)))) {
-                throw new IllegalStateException("not every deaf device became LIVE within 60 s");
-            }
-            bulk.connected().forEach(MqttConn::deafen);
-            List<CompletableFuture<?>> sends = new ArrayList<>();
-            Paced.run(Math.max(100, Math.min(1000, deaf.size() * 2)), deaf.size(), (seq, due) -> {
-                Device d = deaf.get((int) seq);
-                String body = "{\"to\":{\"device\":\"" + d.id() + "\"},\"payload\":\"fallback " + seq + "\",\"push\":"
-                        + PushThroughput.PUSH_OPTIONS + "}";
-                sends.add(ctx.rest.post(ctx.tether.fanoutPort(), "/v1/messages", body).whenComplete((a, e) -> {
-                    if (e != null || a.status() != 202) {
-                        Support.count(errors, e != null ? e.toString() : "HTTP " + a.status());
-                    } else {
-                        sent.put(a.field("messageId"), new Sent(d.id(), due, System.nanoTime()));
-                    }
-                }));
-            }, () -> false);
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(2, TimeUnit.MINUTES);
-            Poll.until(s.ackTimeout().plus(Duration.ofSeconds(60)), Duration.ofMillis(50),
-                    () -> sent.keySet().stream().allMatch(id -> accepted.at(id) != null));
+            do {
+                CpuMeter meter = CpuMeter.start(ctx.tether.pids());
+                sendAndAwaitPush(ctx, devices, accepted, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), perPart);
+                CpuMeter.Use use = meter.stop();
+                jit = use.jitOf(processes) / use.elapsed();
+            } while (System.nanoTime() - t0 < max && (System.nanoTime() - t0 < min || jit > LiveLadder.COMPILED));
         } finally {
             bulk.connected().forEach(MqttConn::drop);
         }
+        return new LiveLadder.Warmup((System.nanoTime() - t0) / 1e9, jit);
+    }
+
+    /** Connects the devices, waits until they are LIVE, stops reading and sends {@code messages} with push options. */
+    private static void round(BenchContext ctx, List<Device> deaf, ApnsAccepted accepted, Map<String, Sent> sent,
+            Map<String, AtomicLong> errors, long messages) throws Exception {
+        MqttClients.Bulk bulk = connectDeaf(ctx, deaf);
+        try {
+            sendAndAwaitPush(ctx, deaf, accepted, sent, errors, messages);
+        } finally {
+            bulk.connected().forEach(MqttConn::drop);
+        }
+    }
+
+    /** Connected, LIVE, then no longer reading. */
+    private static MqttClients.Bulk connectDeaf(BenchContext ctx, List<Device> deaf) throws Exception {
+        MqttClients.Bulk bulk = Support.connectAllOrFail(ctx, "deaf devices", deaf.stream().map(d -> ctx.tetherSpec(d, true)).toList(),
+                ctx.scale.connectConcurrency(), 2, MqttConn.IGNORE);
+        if (Double.isNaN(Support.awaitLive(ctx, deaf, null, Duration.ofSeconds(60)))) {
+            bulk.connected().forEach(MqttConn::drop);
+            throw new IllegalStateException("not every deaf device became LIVE within 60 s");
+        }
+        bulk.connected().forEach(MqttConn::deafen);
+        return bulk;
+    }
+
+    /** Messages with push options to the devices in turn, paced; waits until APNs accepted every one answered 202. */
+    private static void sendAndAwaitPush(BenchContext ctx, List<Device> deaf, ApnsAccepted accepted, Map<String, Sent> sent,
+            Map<String, AtomicLong> errors, long messages) throws Exception {
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        Paced.run(rate(deaf.size()), messages, (seq, due) -> {
+            Device d = deaf.get((int) (seq % deaf.size()));
+            String body = "{\"to\":{\"device\":\"" + d.id() + "\"},\"payload\":\"fallback " + seq + "\",\"push\":"
+                    + PushThroughput.PUSH_OPTIONS + "}";
+            sends.add(ctx.rest.post(ctx.tether.fanoutPort(), "/v1/messages", body).whenComplete((a, e) -> {
+                if (e != null || a.status() != 202) {
+                    Support.count(errors, e != null ? e.toString() : "HTTP " + a.status());
+                } else {
+                    sent.put(a.field("messageId"), new Sent(d.id(), due, System.nanoTime()));
+                }
+            }));
+        }, () -> false);
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(2, TimeUnit.MINUTES);
+        Poll.until(ctx.scale.ackTimeout().plus(Duration.ofSeconds(60)), Duration.ofMillis(50),
+                () -> sent.keySet().stream().allMatch(id -> accepted.at(id) != null));
     }
 
     private static void report(BenchContext ctx, ScenarioResult r, int devices, Map<String, Sent> sent, ApnsAccepted accepted,

@@ -4,6 +4,7 @@ import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
 import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.Latency;
+import io.tether.bench.mqtt.ConnectSpec;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.mqtt.MqttConn;
 import io.tether.bench.report.Chart;
@@ -113,14 +114,15 @@ public final class FallbackScenario implements Scenario {
 
     /**
      * Rounds of messages to the warm-up devices (the first makes each deaf, the rest go straight to push) in parts of
-     * {@link LiveLadder#WARMUP_PART}, for at least the scale's live warm-up time, then until the JIT threads are quiet;
+     * {@link LiveLadder#WARMUP_PART} (or the scale's whole warm-up when shorter), for at least the scale's live warm-up time, then until the JIT threads are quiet;
      * at most {@link LiveLadder#MAX_WARMUP_FACTOR} times that.
      */
     private static LiveLadder.Warmup warmUp(BenchContext ctx, List<Device> devices, ApnsAccepted accepted) throws Exception {
         long t0 = System.nanoTime();
         long min = ctx.scale.liveWarmup().toNanos();
         long max = min * LiveLadder.MAX_WARMUP_FACTOR;
-        long perPart = Math.max(devices.size(), rate(devices.size()) * LiveLadder.WARMUP_PART.toSeconds());
+        Duration part = ctx.scale.liveWarmup().compareTo(LiveLadder.WARMUP_PART) < 0 ? ctx.scale.liveWarmup() : LiveLadder.WARMUP_PART;
+        long perPart = Math.max(devices.size(), rate(devices.size()) * part.toMillis() / 1000);
         List<String> processes = List.copyOf(ctx.tether.pids().keySet());
         double jit;
         MqttClients.Bulk bulk = connectDeaf(ctx, devices);
@@ -150,8 +152,8 @@ public final class FallbackScenario implements Scenario {
 
     /** Connected, LIVE, then no longer reading. */
     private static MqttClients.Bulk connectDeaf(BenchContext ctx, List<Device> deaf) throws Exception {
-        MqttClients.Bulk bulk = Support.connectAllOrFail(ctx, "deaf devices", deaf.stream().map(d -> ctx.tetherSpec(d, true)).toList(),
-                ctx.scale.connectConcurrency(), 2, MqttConn.IGNORE);
+        List<ConnectSpec> specs = deaf.stream().map(d -> ctx.tetherSpec(d, true)).toList();
+        MqttClients.Bulk bulk = Support.connectAllOrFail(ctx, "deaf devices", specs, ctx.scale.connectConcurrency(), 2, MqttConn.IGNORE);
         if (Double.isNaN(Support.awaitLive(ctx, deaf, null, Duration.ofSeconds(60)))) {
             bulk.connected().forEach(MqttConn::drop);
             throw new IllegalStateException("not every deaf device became LIVE within 60 s");
@@ -242,10 +244,13 @@ public final class FallbackScenario implements Scenario {
                         .number("tether.fallback_ack_timeout_to_request_p99_ms", afterDeaf.p99());
             }
         }
+        String internal = req.count() > 0
+                ? "The internal rows read Tether's tether.push and tether.presence topics (epoch milliseconds of fanout's and the "
+                        + "gateway's clocks, one machine) and are there for diagnosis only."
+                : "Tether's internal tether.push topic " + (watcher == null ? "does not exist"
+                        : "carried no push request this build of the benchmark can read") + ", so there is no internal row.";
         r.note("Measured at the edges: the backend's REST client and the APNs mock, both in the load generator JVM (one clock). "
-                + (req.count() > 0 ? "The internal rows read Tether's tether.push and tether.presence topics (epoch milliseconds of "
-                        + "fanout's and the gateway's clocks, one machine) and are there for diagnosis only." : "Tether's internal tether.push topic " + (watcher == null ? "does not exist"
-                        : "carried no push request this build of the benchmark can read") + ", so there is no internal row."));
+                + internal);
         if (!errors.isEmpty()) {
             r.note("Sending to the deaf devices failed for some: " + Support.reasons(errors));
         }

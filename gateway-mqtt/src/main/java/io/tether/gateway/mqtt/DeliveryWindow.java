@@ -57,14 +57,14 @@ final class DeliveryWindow {
     private record InFlight(Delivery delivery, long sentAtNanos, long timerId, Span span) {
     }
 
-    private final Link link;
-    private final int maxInflight;
-    private final long ackTimeoutMillis;
-    private final LongSupplier clock;
     private static final Map<Integer, InFlight> NO_INFLIGHT = Map.of();
     private static final Set<String> NO_IDS = Set.of();
     private static final Map<Delivery, Long> NONE_AWAITING = Map.of();
 
+    private final Link link;
+    private final int maxInflight;
+    private final long ackTimeoutMillis;
+    private final LongSupplier clock;
     // Created on first use and kept: most connections sit idle, and a gateway holds tens of thousands of them.
     private Map<Integer, InFlight> inflight = NO_INFLIGHT;
     private ArrayDeque<Delivery> pending;

@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
  * handler without waiting for it; records of one key run one after the other (per-device order), other keys
  * concurrently, and the next poll never waits for the slowest record (no batch barrier). At most
  * {@code maxInFlight} records are in hand: with fewer permits the partitions are paused while polling goes on, so
- * the group keeps its member. Offsets are committed (every {@link #COMMIT_EVERY}) up to the lowest record not yet done, so a crash or a rebalance
- * redoes rather than loses (at-least-once; handlers are idempotent).
+ * the group keeps its member. Offsets are committed (every {@link #COMMIT_EVERY}) up to the lowest record not yet
+ * done, so a crash or a rebalance redoes rather than loses (at-least-once; handlers are idempotent).
  * <p>
  * Failures follow {@link Failures}: a permanent one sends the record to the dead-letter topic and its partition moves
  * on; a transient one is retried with backoff (its key waits, other keys go on). The loop survives anything but

@@ -26,7 +26,7 @@ public final class RedisConnections {
     }
 
     /**
-     * Lettuce records every command's latency (and runs three pause-detector threads waking every 10 ms) whenever
+     * Lettuce records every command's latency (a map lookup and two histogram updates per command) whenever
      * LatencyUtils is on the classpath, as Micrometer puts it; nothing reads those figures, so the recorder is off.
      */
     public static ClientResources resources(Duration maxReconnectDelay) {

@@ -107,22 +107,18 @@ public final class FallbackScenario implements Scenario {
         report(ctx, r, deaf.size(), sent, accepted, watcher, errors);
     }
 
-    /** The measured round's send rate: the devices' messages over about half a second, at most 1,000/s. */
+    /** Send rate: twice the devices per second (one message each in half a second), between 100 and 1,000/s. */
     private static int rate(int devices) {
         return Math.max(100, Math.min(1000, devices * 2));
     }
 
     /**
-     * Rounds of messages to the warm-up devices (the first makes each deaf, the rest go straight to push) in parts of
-     * {@link LiveLadder#WARMUP_PART} (or the scale's whole warm-up when shorter), for at least the scale's live warm-up time, then until the JIT threads are quiet;
-     * at most {@link LiveLadder#MAX_WARMUP_FACTOR} times that.
+     * Rounds of messages to the warm-up devices (the first makes each deaf, the rest go straight to push), in parts and
+     * for as long as scenario 3 warms up ({@link LiveLadder#warmupPart}, {@link LiveLadder#keepWarming}).
      */
     private static LiveLadder.Warmup warmUp(BenchContext ctx, List<Device> devices, ApnsAccepted accepted) throws Exception {
         long t0 = System.nanoTime();
-        long min = ctx.scale.liveWarmup().toNanos();
-        long max = min * LiveLadder.MAX_WARMUP_FACTOR;
-        Duration part = ctx.scale.liveWarmup().compareTo(LiveLadder.WARMUP_PART) < 0 ? ctx.scale.liveWarmup() : LiveLadder.WARMUP_PART;
-        long perPart = Math.max(devices.size(), rate(devices.size()) * part.toMillis() / 1000);
+        long perPart = Math.max(devices.size(), rate(devices.size()) * LiveLadder.warmupPart(ctx.scale).toMillis() / 1000);
         List<String> processes = List.copyOf(ctx.tether.pids().keySet());
         double jit;
         MqttClients.Bulk bulk = connectDeaf(ctx, devices);
@@ -132,7 +128,7 @@ public final class FallbackScenario implements Scenario {
                 sendAndAwaitPush(ctx, devices, accepted, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), perPart);
                 CpuMeter.Use use = meter.stop();
                 jit = use.jitOf(processes) / use.elapsed();
-            } while (System.nanoTime() - t0 < max && (System.nanoTime() - t0 < min || jit > LiveLadder.COMPILED));
+            } while (LiveLadder.keepWarming(ctx.scale, t0, jit));
         } finally {
             bulk.connected().forEach(MqttConn::drop);
         }

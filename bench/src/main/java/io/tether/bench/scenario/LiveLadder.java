@@ -75,19 +75,32 @@ final class LiveLadder {
      */
     private Warmup warmUp() {
         long t0 = System.nanoTime();
-        Duration part = scale.liveWarmup().compareTo(WARMUP_PART) < 0 ? scale.liveWarmup() : WARMUP_PART;
-        long min = scale.liveWarmup().toNanos();
-        long max = min * MAX_WARMUP_FACTOR;
         double jit;
         LiveStep last;
         do {
-            last = step(0, scale.liveWarmupRate(), part);
+            last = step(0, scale.liveWarmupRate(), warmupPart(scale));
             jit = last.cpu().jitOf(system.processes()) / last.cpu().elapsed();
-        } while (!last.overloaded() && System.nanoTime() - t0 < max && (System.nanoTime() - t0 < min || jit > COMPILED));
+        } while (!last.overloaded() && keepWarming(scale, t0, jit));
         Warmup done = new Warmup((System.nanoTime() - t0) / 1e9, jit);
         System.out.printf("bench: 3 live     %-9s warm-up %.0f s at %,d msg/s; JIT threads at the end %.2f cores%n", system.name(),
                 done.seconds(), scale.liveWarmupRate(), done.jitCores());
         return done;
+    }
+
+    /** One part of a warm-up: {@link #WARMUP_PART}, or the scale's whole warm-up when that is shorter. */
+    static Duration warmupPart(Scale scale) {
+        return scale.liveWarmup().compareTo(WARMUP_PART) < 0 ? scale.liveWarmup() : WARMUP_PART;
+    }
+
+    /**
+     * Whether a warm-up begun at {@code t0} (nanoTime) goes on after a part whose JIT threads used {@code jitCores}: for
+     * at least the scale's warm-up time, then while they use more than {@link #COMPILED}, for at most
+     * {@link #MAX_WARMUP_FACTOR} times the scale's warm-up time.
+     */
+    static boolean keepWarming(Scale scale, long t0, double jitCores) {
+        long elapsed = System.nanoTime() - t0;
+        long min = scale.liveWarmup().toNanos();
+        return elapsed < min * MAX_WARMUP_FACTOR && (elapsed < min || jitCores > COMPILED);
     }
 
     private LiveStep step(int run, int rate, Duration duration) {

@@ -17,12 +17,16 @@ import java.util.concurrent.TimeUnit;
  * bench/run builds both sides first and passes their checkouts.
  *
  * <pre>
- * AbMain --a-root DIR --a-label TEXT --b-root DIR --b-label TEXT --pairs N --out DIR --work DIR [--with-peer] -- BENCH OPTIONS
+ * AbMain --a-root DIR --a-label TEXT --b-root DIR --b-label TEXT --pairs N --out DIR --work DIR [--with-peer]
+ *        [--a-options "OPTIONS"] [--b-options "OPTIONS"] -- BENCH OPTIONS
  * </pre>
+ *
+ * {@code --a-options}/{@code --b-options} add bench options to one side only (e.g. {@code --redis-fsync always}), so that
+ * a setting of the stack can be compared as a build is: with {@code --ab HEAD} both sides run the same jars.
  */
 public final class AbMain {
-    /** One side: a label for the report and the checkout whose service jars run. */
-    record Side(char name, String label, Path root, String build) {
+    /** One side: a label for the report, the checkout whose service jars run, and bench options of its own. */
+    record Side(char name, String label, Path root, String build, List<String> options) {
     }
 
     /** One run: its number, its side, its results folder, how it ended. */
@@ -44,6 +48,8 @@ public final class AbMain {
         Path out = null;
         Path work = null;
         boolean peer = false;
+        List<String> aOptions = List.of();
+        List<String> bOptions = List.of();
         List<String> bench = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,6 +61,8 @@ public final class AbMain {
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
                 case "--with-peer" -> peer = true;
+                case "--a-options" -> aOptions = words(args[++i]);
+                case "--b-options" -> bOptions = words(args[++i]);
                 case "--" -> {
                     bench.addAll(Arrays.asList(args).subList(i + 1, args.length));
                     i = args.length;
@@ -65,9 +73,11 @@ public final class AbMain {
         if (aRoot == null || bRoot == null || out == null || work == null || pairs < 1) {
             throw new IllegalArgumentException("AbMain needs --a-root, --b-root, --out, --work and --pairs ≥ 1");
         }
-        Options.parse(bench.toArray(String[]::new)); // fail early on a bad option, before any build runs
-        Side a = new Side('A', aLabel, aRoot, BuildInfo.describe(aRoot));
-        Side b = new Side('B', bLabel, bRoot, BuildInfo.describe(bRoot));
+        // Fail early on a bad option, before any run.
+        Options.parse(concat(bench, aOptions).toArray(String[]::new));
+        Options.parse(concat(bench, bOptions).toArray(String[]::new));
+        Side a = new Side('A', aLabel, aRoot, BuildInfo.describe(aRoot), aOptions);
+        Side b = new Side('B', bLabel, bRoot, BuildInfo.describe(bRoot), bOptions);
         Files.createDirectories(out);
         ZonedDateTime started = ZonedDateTime.now();
         List<Run> runs = new ArrayList<>();
@@ -93,7 +103,7 @@ public final class AbMain {
         command.add("-Dbench.command=" + System.getProperty("bench.command", "bench/run --ab") + " (run " + (index + 1) + ", "
                 + side.name() + ")");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tether.bench.BenchMain"));
-        command.addAll(bench);
+        command.addAll(concat(bench, side.options()));
         command.addAll(List.of("--services-root", side.root().toString(), "--out", dir.resolve("results").toString(),
                 "--work", dir.resolve("work").toString(), "--no-charts", "--run-index", String.valueOf(index)));
         if (!peer) {
@@ -105,5 +115,15 @@ public final class AbMain {
             process.destroyForcibly().waitFor();
         }
         return new Run(index, side, dir.resolve("results"), process.exitValue(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 }

@@ -108,8 +108,10 @@ final class AbReport {
         md.append("| | A | B |\n|---|---|---|\n");
         md.append("| label | ").append(cell(setup.a().label())).append(" | ").append(cell(setup.b().label())).append(" |\n");
         md.append("| build | ").append(cell(setup.a().build())).append(" | ").append(cell(setup.b().build())).append(" |\n");
-        md.append("| services from | `").append(setup.a().root()).append("` | `").append(setup.b().root()).append("` |\n\n");
-        md.append("Both sides run with the same load generator (this checkout's `bench/`), the same Kafka, Redis and JVM options. "
+        md.append("| services from | `").append(setup.a().root()).append("` | `").append(setup.b().root()).append("` |\n");
+        md.append("| bench options of this side only | ").append(options(setup.a())).append(" | ").append(options(setup.b())).append(" |\n\n");
+        md.append("Both sides run with the same load generator (this checkout's `bench/`), the same Kafka, Redis and JVM options, "
+                + "except the bench options of one side only in the table above. "
                 + "Every figure below is one of the runs' own numbers (their `results.json`), the median, min or max of a "
                 + "side's runs, or the ratio of the two medians (B ÷ A); nothing else is computed. **apart** means every run "
                 + "of one side lies beyond every run of the other; **overlap** means the difference is within the runs' own "
@@ -183,6 +185,10 @@ final class AbReport {
         return String.join("; ", failed);
     }
 
+    private static String options(Side side) {
+        return side.options().isEmpty() ? "none" : "`" + cell(String.join(" ", side.options())) + "`";
+    }
+
     private static String cell(String text) {
         return text == null ? "" : text.replace("|", "\\|").replace("\n", " ");
     }
@@ -198,6 +204,7 @@ final class AbReport {
             s.put("label", side.label());
             s.put("build", side.build());
             s.put("root", side.root().toString());
+            s.put("options", String.join(" ", side.options()));
         }
         ArrayNode order = root.putArray("runs");
         for (Run run : runs) {

@@ -13,10 +13,10 @@ import java.util.Set;
 /**
  * What {@code bench/run} was asked for.
  *
- * @param redisFsync   Redis's appendfsync: {@code no} (the default: every write reaches the AOF file, in the page
- *                     cache, before its reply, so a crash of any process loses nothing, as with the one Kafka broker),
- *                     {@code always} (an fsync before each reply: survives a crash of the machine too) or
- *                     {@code everysec} (the setting for a Redis with a replica)
+ * @param redisFsync   Redis's appendfsync: {@code always} (the default: what one node needs to keep an acknowledged
+ *                     write through a crash, see the README's durability contract), {@code no} (the AOF record is in
+ *                     the page cache before the reply, but never fsync'ed by Redis: for comparisons) or
+ *                     {@code everysec} (enough with a replica)
  * @param servicesRoot the checkout whose service jars run (this one, or the other build of an A/B comparison)
  * @param peer         whether the peer side (mosquitto, raw Pushy) runs at all
  * @param charts       whether PNG charts are drawn
@@ -24,7 +24,7 @@ import java.util.Set;
 public record Options(Scale scale, Path out, Path work, Set<String> only, String command, JvmFlags jvm, String redisFsync,
         RunOrder order, boolean peer, boolean charts, Path servicesRoot) {
     public static final String USAGE = "usage: bench/run --scale small|full [--out DIR] [--work DIR] [--only 1,2,3,4,5] "
-            + "[--set name=value]... [--jit c2|c1] [--redis-fsync no|always|everysec] [--first alternate|tether|peer] [--no-peer] "
+            + "[--set name=value]... [--jit c2|c1] [--redis-fsync always|everysec|no] [--first alternate|tether|peer] [--no-peer] "
             + "[--no-charts] [--jfr] "
             + "[--service-jvm|--gateway-jvm|--kafka-jvm OPTIONS]\n"
             + "       bench/run --ab REF [--pairs N] [--only 3] [--name NAME] [--with-peer] [any option above]";
@@ -36,7 +36,7 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
         Set<String> only = new LinkedHashSet<>();
         Map<String, String> overrides = new LinkedHashMap<>();
         JvmFlags jvm = JvmFlags.defaults();
-        String redisFsync = "no";
+        String redisFsync = "always";
         boolean jfr = false;
         String first = "alternate";
         int runIndex = 0;
@@ -74,8 +74,8 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
         if (scale == null) {
             throw new IllegalArgumentException("--scale is required");
         }
-        if (!List.of("no", "always", "everysec").contains(redisFsync)) {
-            throw new IllegalArgumentException("--redis-fsync is no, always or everysec, not " + redisFsync);
+        if (!List.of("always", "everysec", "no").contains(redisFsync)) {
+            throw new IllegalArgumentException("--redis-fsync is always, everysec or no, not " + redisFsync);
         }
         Path root = TetherRoot.path();
         if (out == null) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * The whole system as separate processes, from the packaged jars: Redis, a KRaft Kafka broker and the four
@@ -64,6 +65,12 @@ public final class TetherStack {
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
+    }
+
+    static {
+        // Awaitility waits one poll interval (100 ms) before its first check by default; the system tests' hundreds of
+        // awaits check at once instead (their conditions and deadlines are unchanged).
+        Awaitility.setDefaultPollDelay(java.time.Duration.ZERO);
     }
 
     public static synchronized TetherStack shared() {
@@ -124,6 +131,9 @@ public final class TetherStack {
         // Only the first gateway serves the device HTTPS endpoint (the public URL names its port).
         config.put("tether.device-http.port", deviceEndpointTaken ? "0" : Integer.toString(DEVICE_HTTPS_PORT));
         deviceEndpointTaken = true;
+        // Test gateways stop at once (a 20 s drain of whatever is still connected would only delay the JVM's exit);
+        // GatewayDrainIT sets the window it tests.
+        config.put("tether.gateway.drain-window", "0ms");
         config.putAll(extra);
         ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
         return new Gateway(id, mqttPort, process);

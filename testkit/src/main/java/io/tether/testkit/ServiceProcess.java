@@ -165,7 +165,7 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
-        boolean ready = Poll.until(READY_TIMEOUT, Duration.ofMillis(200), () -> !process.isAlive() || ready());
+        boolean ready = Poll.until(READY_TIMEOUT, Duration.ofMillis(50), () -> !process.isAlive() || ready());
         if (!ready || !process.isAlive()) {
             String why = process.isAlive()
                     ? "not ready within " + READY_TIMEOUT.toSeconds() + " s"

@@ -191,7 +191,7 @@ public final class BenchRun {
             pids.put("mosquitto", ctx.mosquitto.pid());
         }
         CpuMeter meter = CpuMeter.start(pids);
-        Pause.of(Duration.ofSeconds(5));
+        Pause.of(ctx.scale.settle().multipliedBy(5).dividedBy(2));
         CpuMeter.Use use = meter.stop();
         List<String> tetherNames = List.copyOf(ctx.tether.pids().keySet());
         StringBuilder each = new StringBuilder();

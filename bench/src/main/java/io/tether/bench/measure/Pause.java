@@ -3,7 +3,7 @@ package io.tether.bench.measure;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-/** A fixed measurement window (idle CPU over 5 s, memory after writes settled), not a wait for a condition. */
+/** A fixed measurement window (idle CPU over a few seconds, memory after writes settled), not a wait for a condition. */
 public final class Pause {
     private Pause() {
     }

@@ -172,7 +172,7 @@ public final class IdleConnectionsScenario implements Scenario {
         List<Level> out = new ArrayList<>();
         List<MqttConn> all = new ArrayList<>();
         try {
-            settle(pid, jvm);
+            settle(pid, jvm, ctx.scale.settle().dividedBy(2));
             Map<String, Long> heap0 = jvm ? Jvm.liveBytesByClass(pid) : Map.of();
             long rss0 = ProcessStats.rssBytes(pid);
             long redis0 = redisPid > 0 ? ProcessStats.rssBytes(redisPid) : 0;
@@ -184,8 +184,8 @@ public final class IdleConnectionsScenario implements Scenario {
                 long[] listen1 = NetStat.listenCounters();
                 all.addAll(bulk.connected());
                 from = level;
-                Pause.of(Duration.ofSeconds(2)); // presence and session writes of the last connects land
-                settle(pid, jvm);
+                Pause.of(ctx.scale.settle()); // presence and session writes of the last connects land
+                settle(pid, jvm, ctx.scale.settle().dividedBy(2));
                 long rss = ProcessStats.rssBytes(pid);
                 long live = all.stream().filter(MqttConn::isOpen).count();
                 double perConn = live == 0 ? Double.NaN : (double) (rss - rss0) / live;
@@ -219,10 +219,10 @@ public final class IdleConnectionsScenario implements Scenario {
         return out;
     }
 
-    private static void settle(long pid, boolean jvm) {
+    private static void settle(long pid, boolean jvm, Duration after) {
         if (jvm) {
             Jvm.gc(pid);
         }
-        Pause.of(Duration.ofSeconds(1));
+        Pause.of(after);
     }
 }

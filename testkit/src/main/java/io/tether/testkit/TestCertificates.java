@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,7 +25,7 @@ public final class TestCertificates {
     /**
      * A key pair and its certificate.
      *
-     * @param certPem  PEM certificate (chain, leaf first)
+     * @param certPem  PEM certificate (the key's own, without the CA's)
      * @param keyPem   PEM PKCS#8 private key
      * @param keyStore PKCS#12 store holding both under alias {@code alias}, password {@link #PASSWORD}
      */
@@ -58,7 +57,7 @@ public final class TestCertificates {
     /**
      * A TLS server certificate signed by {@code ca} for every name in {@code subjectAltNames} ({@code dns:host} or
      * {@code ip:address}), usable for server authentication only (what Apple platforms require of a TLS server
-     * certificate, with at most 825 days of validity). Its PEM holds the chain, leaf first.
+     * certificate, with at most 825 days of validity). Its store holds the chain; its PEM the leaf alone.
      */
     public static Issued serverSignedBy(Path dir, Issued ca, String alias, String commonName, List<String> subjectAltNames, int days) {
         Path store = dir.resolve(alias + ".p12");
@@ -95,21 +94,23 @@ public final class TestCertificates {
     private static Issued export(Path dir, String alias, Path store) {
         Path cert = dir.resolve(alias + ".crt");
         Path key = dir.resolve(alias + ".key");
-        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-file", cert.toString());
         try (InputStream in = Files.newInputStream(store)) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(in, PASSWORD.toCharArray());
-            Key privateKey = keyStore.getKey(alias, PASSWORD.toCharArray());
-            String pem = "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(privateKey.getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n";
-            Files.writeString(key, pem);
+            // What keytool -exportcert -rfc writes (the entry's own certificate), without starting another JVM.
+            Files.writeString(cert, pem("CERTIFICATE", keyStore.getCertificate(alias).getEncoded()));
+            Files.writeString(key, pem("PRIVATE KEY", keyStore.getKey(alias, PASSWORD.toCharArray()).getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         return new Issued(alias, cert, key, store);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static void keytool(String... args) {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,6 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +43,7 @@ class MqttSessionsIT {
     static void start() {
         stack = TetherStack.shared();
         api = new Api(stack);
-        other = stack.startGateway("gw-sessions", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        other.process().close();
+        other = stack.second();
     }
 
     static Mqtt5AsyncClient v5(Api.Device device, int port, LinkedBlockingQueue<Mqtt5Publish> inbox) {

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +25,7 @@ class MqttTakeoverIT {
     static void start() {
         stack = TetherStack.shared();
         api = new Api(stack);
-        other = stack.startGateway("gw-takeover", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        other.process().close();
+        other = stack.second();
     }
 
     private static PahoV5 connect(Api.Device device, int port) throws Exception {

@@ -157,36 +157,32 @@ class PresenceRoutingIT {
 
     @Test
     void reconnectToASecondGatewayBeforeTheFirstNoticesKeepsTheDevicePresentThere() throws Exception {
-        TetherStack.Gateway second = stack.startGateway("gw-b", Map.of());
-        try {
-            Api.Device device = api.registerWithPushToken("ios");
-            try (FreezableProxy oldSocket = new FreezableProxy(stack.gateway().mqttPort());
-                    TestDevice old = TestDevice.connect(device, oldSocket.port())) {
-                awaitReceiving(device.id());
-                oldSocket.freeze(); // the first gateway has not noticed anything yet
+        TetherStack.Gateway second = stack.second();
+        Api.Device device = api.registerWithPushToken("ios");
+        try (FreezableProxy oldSocket = new FreezableProxy(stack.gateway().mqttPort());
+                TestDevice old = TestDevice.connect(device, oldSocket.port())) {
+            awaitReceiving(device.id());
+            oldSocket.freeze(); // the first gateway has not noticed anything yet
 
-                try (TestDevice moved = TestDevice.connect(device, second.mqttPort())) {
-                    await().atMost(DEADLINE).until(() -> "gw-b".equals(stack.presence(device.id()).get("gatewayId"))
-                            && "1".equals(stack.presence(device.id()).get("receiving")));
-                    String newEpoch = stack.presence(device.id()).get("epoch");
+            try (TestDevice moved = TestDevice.connect(device, second.mqttPort())) {
+                await().atMost(DEADLINE).until(() -> second.id().equals(stack.presence(device.id()).get("gatewayId"))
+                        && "1".equals(stack.presence(device.id()).get("receiving")));
+                String newEpoch = stack.presence(device.id()).get("epoch");
 
-                    oldSocket.closeGatewaySide(); // now the first gateway sees its connection end: a late DISCONNECTED
-                    String messageId = api.sendToDevice(device.id(), "via the second gateway");
-                    assertEquals("via the second gateway", TestDevice.text(moved.next(DEADLINE).orElseThrow()));
-                    awaitStatus(messageId, device.id(), "delivered");
+                oldSocket.closeGatewaySide(); // now the first gateway sees its connection end: a late DISCONNECTED
+                String messageId = api.sendToDevice(device.id(), "via the second gateway");
+                assertEquals("via the second gateway", TestDevice.text(moved.next(DEADLINE).orElseThrow()));
+                awaitStatus(messageId, device.id(), "delivered");
 
-                    Map<String, String> presence = stack.presence(device.id());
-                    assertEquals("LIVE", presence.get("state"));
-                    assertEquals("gw-b", presence.get("gatewayId"));
-                    assertEquals(newEpoch, presence.get("epoch"));
-                    Map<String, Object> answered = api.presence(device.id());
-                    assertEquals("gw-b", answered.get("gatewayId"), "the API shows the newer connection");
-                    assertEquals(newEpoch, String.valueOf(answered.get("epoch")));
-                    assertEquals(true, answered.get("receiving"));
-                }
+                Map<String, String> presence = stack.presence(device.id());
+                assertEquals("LIVE", presence.get("state"));
+                assertEquals(second.id(), presence.get("gatewayId"));
+                assertEquals(newEpoch, presence.get("epoch"));
+                Map<String, Object> answered = api.presence(device.id());
+                assertEquals(second.id(), answered.get("gatewayId"), "the API shows the newer connection");
+                assertEquals(newEpoch, String.valueOf(answered.get("epoch")));
+                assertEquals(true, answered.get("receiving"));
             }
-        } finally {
-            second.process().stop();
         }
     }
 

@@ -13,11 +13,9 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +32,7 @@ class SessionTakeoverIT {
         stack = TetherStack.shared();
         api = new Api(stack);
         first = stack.gateway();
-        second = stack.startGateway("gw-takeover", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        second.process().stop();
+        second = stack.second();
     }
 
     @Test

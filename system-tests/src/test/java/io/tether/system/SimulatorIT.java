@@ -29,24 +29,20 @@ class SimulatorIT {
     @Test
     void everyLifecycleCaseEndsAsDescribed() {
         TetherStack stack = TetherStack.shared();
-        TetherStack.Gateway other = stack.startGateway("gw-sim", Map.of());
+        TetherStack.Gateway other = stack.second();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            int code = SimMain.run(new String[] {"cases",
-                    "--registry", stack.registryUrl(), "--fanout", stack.fanoutUrl(),
-                    "--mqtt", "mqtt://127.0.0.1:" + stack.gateway().mqttPort(),
-                    "--mqtt-alt", "mqtt://127.0.0.1:" + other.mqttPort(),
-                    "--api-key", TetherStack.API_KEY, "--wait", "20"},
-                    Map.of(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int code = SimMain.run(new String[] {"cases",
+                "--registry", stack.registryUrl(), "--fanout", stack.fanoutUrl(),
+                "--mqtt", "mqtt://127.0.0.1:" + stack.gateway().mqttPort(),
+                "--mqtt-alt", "mqtt://127.0.0.1:" + other.mqttPort(),
+                "--api-key", TetherStack.API_KEY, "--wait", "20"},
+                Map.of(), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
-            String output = printed.toString(StandardCharsets.UTF_8);
-            System.out.println(output);
-            assertEquals(0, code, output);
-            assertTrue(output.contains("DISCONNECT from Tether: 0x8e SESSION_TAKEN_OVER"), "the lingering connection is taken over: " + output);
-            assertTrue(output.contains("session present: yes"), output);
-        } finally {
-            other.process().close();
-        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertEquals(0, code, output);
+        assertTrue(output.contains("DISCONNECT from Tether: 0x8e SESSION_TAKEN_OVER"), "the lingering connection is taken over: " + output);
+        assertTrue(output.contains("session present: yes"), output);
     }
 
     /** The README's {@code device} command: {@code send} prints the message's status and route as they change. */

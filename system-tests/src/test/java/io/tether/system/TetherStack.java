@@ -37,6 +37,7 @@ public final class TetherStack {
     private final TestCertificates.Issued deviceCertificate;
     private final Path signingKeys;
     private boolean deviceEndpointTaken;
+    private Gateway second;
     private ServiceProcess webhooks;
 
     /** A running gateway-mqtt instance. */
@@ -207,6 +208,18 @@ public final class TetherStack {
 
     public Gateway gateway() {
         return gateway;
+    }
+
+    /**
+     * A second gateway with the default test config, "gw-b", started by the first test that needs one and then shared
+     * (as the first one is): for tests of a device moving between gateways. Tests that stop, kill or configure a
+     * gateway start their own.
+     */
+    public synchronized Gateway second() {
+        if (second == null) {
+            second = startGateway("gw-b", Map.of());
+        }
+        return second;
     }
 
     /** Restarts the Redis server (SIGTERM, then start on the same port and data directory). */

@@ -1,5 +1,8 @@
 package io.tether.gateway.mqtt;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tether.contract.DeviceId;
 import io.tether.gateway.store.GatewayStore;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +12,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -30,12 +31,15 @@ import javax.net.ssl.SSLSession;
  * a verified password briefly, so that a burst of requests is not a Redis read each. That cache cannot outlive a
  * revocation: the registry's announcement drops the device's entry ({@link #forget}); a lost subscription, which is
  * the only way to miss one, drops every entry when it comes back ({@link #forgetAll}); a lookup that raced a change is
- * not cached; and the TTL bounds anything else.
+ * not cached; and the TTL bounds anything else. Entries leave memory when their TTL is over, and the cache holds at
+ * most {@link #MAX_CACHED} devices (the least recently used beyond that are read from Redis again).
  */
 public final class DeviceAuthenticator {
+    /** About 250 bytes each: at most some 12 MB. */
+    static final int MAX_CACHED = 50_000;
     private final GatewayStore store;
     private final long cacheMillis;
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Verified> verified;
     /** Raised by every forget: a lookup that started before one may have read what it forgot. */
     private final AtomicLong changes = new AtomicLong();
 
@@ -43,8 +47,22 @@ public final class DeviceAuthenticator {
     }
 
     public DeviceAuthenticator(GatewayStore store, Duration cacheTtl) {
+        this(store, cacheTtl, Ticker.systemTicker());
+    }
+
+    /** @param ticker the clock that expires entries from memory (a check itself also compares its own deadline) */
+    DeviceAuthenticator(GatewayStore store, Duration cacheTtl, Ticker ticker) {
         this.store = store;
         this.cacheMillis = cacheTtl.toMillis();
+        // Maintenance runs on the caller's thread: a few map operations, no pool needed.
+        this.verified = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(cacheTtl).ticker(ticker)
+                .executor(Runnable::run).build();
+    }
+
+    /** Devices whose verified password the cache holds, once expired entries are removed. */
+    long cached() {
+        verified.cleanUp();
+        return verified.estimatedSize();
     }
 
     /** True when {@code password} is the device's secret. The username, when given, must be the device id. */
@@ -53,7 +71,7 @@ public final class DeviceAuthenticator {
             return CompletableFuture.completedFuture(false);
         }
         String presented = sha256Hex(password);
-        Verified cached = verified.get(deviceId);
+        Verified cached = verified.getIfPresent(deviceId);
         long now = System.currentTimeMillis();
         if (cached != null && cached.untilMillis() > now && equal(cached.hash(), presented)) {
             return CompletableFuture.completedFuture(true);
@@ -71,13 +89,13 @@ public final class DeviceAuthenticator {
     /** The device's credentials changed (rotated, revoked, deleted): its next check reads Redis again. */
     public void forget(String deviceId) {
         changes.incrementAndGet();
-        verified.remove(deviceId);
+        verified.invalidate(deviceId);
     }
 
     /** Changes may have been missed (the subscription was lost): every next check reads Redis again. */
     public void forgetAll() {
         changes.incrementAndGet();
-        verified.clear();
+        verified.invalidateAll();
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tether.gateway.testing.FakeStore;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -74,5 +77,32 @@ class DeviceAuthenticatorTest {
     void theHashIsLowercaseHexSha256OfTheUtf8Password() {
         // the format device-registry writes (DeviceSecrets); a mismatch would refuse every device
         assertEquals("5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8", DeviceAuthenticator.sha256Hex("password"));
+    }
+
+    @Test
+    void aCachedPasswordLeavesMemoryOnceItsTtlIsOverWithoutAnotherCheck() {
+        AtomicLong nanos = new AtomicLong();
+        DeviceAuthenticator cached = new DeviceAuthenticator(new FakeStore().device(ID, HASH), Duration.ofSeconds(10), nanos::get);
+        assertTrue(cached.authenticate(ID, ID, PASSWORD).toCompletableFuture().join());
+        assertEquals(1, cached.cached());
+
+        nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+
+        assertEquals(0, cached.cached(), "no check and no forget came, the entry went by time");
+    }
+
+    @Test
+    void theCacheHoldsABoundedNumberOfDevices() {
+        FakeStore store = new FakeStore();
+        int devices = DeviceAuthenticator.MAX_CACHED + 100;
+        for (int i = 0; i < devices; i++) {
+            store.device("dev-" + i, HASH);
+        }
+        DeviceAuthenticator cached = new DeviceAuthenticator(store, Duration.ofMinutes(5));
+        for (int i = 0; i < devices; i++) {
+            assertTrue(cached.authenticate("dev-" + i, null, PASSWORD).toCompletableFuture().join());
+        }
+
+        assertEquals(DeviceAuthenticator.MAX_CACHED, cached.cached());
     }
 }

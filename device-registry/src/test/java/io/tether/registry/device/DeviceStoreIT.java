@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Platform;
 import io.tether.contract.RedisKeys;
 import io.tether.registry.store.StoreUnavailableException;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,36 +21,26 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import io.tether.runtime.redis.RedisConnections;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store against a real redis-server of its own (stopped and restarted here), without Quarkus. */
 class DeviceStoreIT {
-    @TempDir
-    static Path dir;
+    // the services' own client, with their outage policy
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture(
+            uri -> RedisConnections.client(uri, Duration.ofSeconds(2), RedisConnections.resources(Duration.ofSeconds(1))));
 
-    private static RedisServer server;
-    private static RedisClient client;
     private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> redis;
     private static DeviceStore store;
 
     @BeforeAll
     static void start() {
-        server = RedisServer.start(dir, false);
-        // the services' own client, with their outage policy
-        client = RedisConnections.client(server.uri(), Duration.ofSeconds(2), RedisConnections.resources(Duration.ofSeconds(1)));
-        connection = client.connect();
-        redis = client.connect().sync();
+        connection = REDIS.connect();
+        redis = REDIS.connect().sync();
         store = new DeviceStore(connection.async());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.shutdown();
-        server.close();
     }
 
     @Test
@@ -186,13 +174,13 @@ class DeviceStoreIT {
 
     @Test
     void redisDownIsStoreUnavailableAndRecovers() {
-        server.stop();
+        REDIS.server().stop();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> !connection.isOpen());
             CompletionException e = assertThrows(CompletionException.class, () -> join(store.find("dev-x")));
             assertInstanceOf(StoreUnavailableException.class, e.getCause());
         } finally {
-            server.restart();
+            REDIS.server().restart();
         }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             join(store.ping());

@@ -4,44 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.RedisKeys;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** When an uploaded body is deleted, against a real Redis: the first message sets it, later ones only push it back. */
 class AttachmentRecordsIT {
     private static final long HOUR = 3_600_000;
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> connection;
     private static RedisAsyncCommands<String, String> redis;
     private static AttachmentRecords records;
 
     @BeforeAll
     static void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        connection = client.connect();
+        connection = REDIS.connect();
         redis = connection.async();
         records = new AttachmentRecords(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        connection.close();
-        client.shutdown();
-        server.close();
     }
 
     private static long deleteAt(String id) throws Exception {

@@ -3,24 +3,21 @@ package io.tether.gateway.guard;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.tether.contract.RedisKeys;
 import io.tether.gateway.guard.ConnectGuard.Verdict;
 import io.tether.runtime.limit.FailureLog;
 import io.tether.runtime.limit.FailurePolicy;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The connect guard of two gateways sharing a real redis-server. */
 class ConnectGuardIT {
@@ -32,10 +29,8 @@ class ConnectGuardIT {
     private static final FailurePolicy PER_CLIENT_ID = new FailurePolicy(1, Duration.ofSeconds(10), Duration.ofSeconds(60), 0,
             Duration.ZERO, Duration.ofMinutes(10));
 
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> one;
     private static StatefulRedisConnection<String, String> other;
     private final List<String> throttled = new CopyOnWriteArrayList<>();
@@ -43,19 +38,9 @@ class ConnectGuardIT {
     private ConnectGuard gatewayB;
 
     @BeforeAll
-    static void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        one = client.connect();
-        other = client.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        one.close();
-        other.close();
-        client.shutdown();
-        server.close();
+    static void connect() {
+        one = REDIS.connect();
+        other = REDIS.connect();
     }
 
     @BeforeEach

@@ -4,46 +4,32 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
 import io.tether.gateway.store.RedisGatewayStore;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Device passwords checked against the registry's record in a real redis-server, and the cache that may not outlive a change. */
 class DeviceAuthenticatorIT {
     private static final String ID = "dev-auth";
     private static final String PASSWORD = "s3cr3t-Ünïcode-password";
 
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> connection;
 
     @BeforeAll
-    static void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        connection = client.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        connection.close();
-        client.shutdown();
-        server.close();
+    static void connect() {
+        connection = REDIS.connect();
     }
 
     @BeforeEach

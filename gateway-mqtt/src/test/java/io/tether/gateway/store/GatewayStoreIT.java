@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -14,8 +13,7 @@ import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.TakeoverNotice;
 import io.tether.gateway.store.GatewayStore.Claim;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +22,18 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The gateway's scripts in a real redis-server: what CONNECT reads, what a claim decides, what a push token write does. */
 class GatewayStoreIT {
     private static final String ID = "dev-1";
     private static final Duration ORIGIN_TTL = Duration.ofDays(30);
 
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> connection;
     private static StatefulRedisPubSubConnection<String, String> subscriber;
     private static final List<String> published = new CopyOnWriteArrayList<>();
@@ -47,12 +42,10 @@ class GatewayStoreIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        connection = client.connect();
+        connection = REDIS.connect();
         redis = connection.sync();
         store = new RedisGatewayStore(connection.async());
-        subscriber = client.connectPubSub();
+        subscriber = REDIS.client().connectPubSub();
         subscriber.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String pattern, String channel, String message) {
@@ -60,14 +53,6 @@ class GatewayStoreIT {
             }
         });
         subscriber.async().psubscribe(RedisKeys.CONTROL_CHANNEL_PREFIX + "*").get(5, TimeUnit.SECONDS);
-    }
-
-    @AfterAll
-    static void stop() {
-        subscriber.close();
-        connection.close();
-        client.shutdown();
-        server.close();
     }
 
     @BeforeEach

@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.RedisKeys;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** connect.lua and session.lua in a real redis-server: what a CONNECT reads, and how connections claim, change and end a session. */
 class SessionStoreIT {
@@ -27,28 +24,17 @@ class SessionStoreIT {
     private static final String SESSION = RedisKeys.device(ID).session();
     private static final Duration HELD = Duration.ofDays(30);
 
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> redis;
     private static RedisGatewayStore store;
 
     @BeforeAll
     static void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        connection = client.connect();
+        connection = REDIS.connect();
         redis = connection.sync();
         store = new RedisGatewayStore(connection.async(), HELD);
-    }
-
-    @AfterAll
-    static void stop() {
-        connection.close();
-        client.shutdown();
-        server.close();
     }
 
     @BeforeEach

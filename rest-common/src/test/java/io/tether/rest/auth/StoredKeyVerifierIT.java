@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.tether.contract.ApiKeyFields;
 import io.tether.contract.RedisKeys;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -19,30 +17,29 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Against a real redis-server of its own. */
 class StoredKeyVerifierIT {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
 
-    private RedisServer server;
-    private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
     private StoredKeyVerifier verifier;
 
     @BeforeEach
     void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        connection = client.connect();
+        if (!REDIS.server().isAlive()) {
+            REDIS.server().restart(); // a test before stopped it
+        }
+        connection = REDIS.connect();
+        connection.sync().flushall();
         verifier = new StoredKeyVerifier(connection.async(), Duration.ofMillis(500));
     }
 
     @AfterEach
     void stop() {
-        client.shutdown();
-        server.close();
+        connection.close();
     }
 
     @Test
@@ -57,7 +54,7 @@ class StoredKeyVerifierIT {
 
     @Test
     void aLookupThatHangsFailsAfterTheTimeout() {
-        server.stop();
+        REDIS.server().stop();
         CompletionException e = assertThrows(CompletionException.class, () -> verifier.verify("tk_abc").toCompletableFuture().join());
         assertInstanceOf(TimeoutException.class, e.getCause());
     }

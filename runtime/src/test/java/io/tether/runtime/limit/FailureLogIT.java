@@ -3,20 +3,17 @@ package io.tether.runtime.limit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.tether.testkit.RedisServer;
-import java.nio.file.Path;
+import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The failure script in a real redis-server: what two instances count together, and what it sets. */
 class FailureLogIT {
@@ -24,28 +21,16 @@ class FailureLogIT {
     private static final FailurePolicy POLICY = new FailurePolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(4), 6,
             Duration.ofMinutes(15), Duration.ofMinutes(10));
 
-    @TempDir
-    static Path dir;
-    private static RedisServer server;
-    private static RedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     private static StatefulRedisConnection<String, String> one;
     private static StatefulRedisConnection<String, String> other;
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
 
     @BeforeAll
-    static void start() {
-        server = RedisServer.start(dir, false);
-        client = RedisClient.create(server.uri());
-        one = client.connect();
-        other = client.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        one.close();
-        other.close();
-        client.shutdown();
-        server.close();
+    static void connect() {
+        one = REDIS.connect();
+        other = REDIS.connect();
     }
 
     @BeforeEach

@@ -25,6 +25,12 @@ public final class TetherStack {
     public static final String API_KEY = "tk_system_test_" + Long.toHexString(System.nanoTime());
     private static TetherStack shared;
 
+    static {
+        // Awaitility waits one poll interval (100 ms) before its first check by default; the system tests' hundreds of
+        // awaits check at once instead (their conditions and deadlines are unchanged).
+        Awaitility.setDefaultPollDelay(java.time.Duration.ZERO);
+    }
+
     private final TetherInfra infra;
     private final Path logs;
     private final ServiceProcess registry;
@@ -66,12 +72,6 @@ public final class TetherStack {
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
         push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
         gateway = startGateway("gw-a", Map.of());
-    }
-
-    static {
-        // Awaitility waits one poll interval (100 ms) before its first check by default; the system tests' hundreds of
-        // awaits check at once instead (their conditions and deadlines are unchanged).
-        Awaitility.setDefaultPollDelay(java.time.Duration.ZERO);
     }
 
     public static synchronized TetherStack shared() {

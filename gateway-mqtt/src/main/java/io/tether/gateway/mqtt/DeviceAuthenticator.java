@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSession;
  * most {@link #MAX_CACHED} devices (the least recently used beyond that are read from Redis again).
  */
 public final class DeviceAuthenticator {
-    /** About 250 bytes each: at most some 12 MB. */
+    /** A device id, a 64-character hash and the cache's node: an estimated 250 bytes each, some 12 MB at most. */
     static final int MAX_CACHED = 50_000;
     private final GatewayStore store;
     private final long cacheMillis;

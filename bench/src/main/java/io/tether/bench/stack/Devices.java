@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -17,6 +18,9 @@ public final class Devices {
     /** A registered device: id, MQTT credentials, and its APNs token (null without one). */
     public record Device(String id, String username, String password, String pushToken) {
     }
+
+    /** Tries of one registration whose request got no answer in time. */
+    private static final int ATTEMPTS = 3;
 
     private Devices() {
     }
@@ -43,7 +47,7 @@ public final class Devices {
             permits.acquireUninterruptibly();
             int index = i;
             String tokenOf = token;
-            all.add(rest.post(registryPort, "/v1/devices", body).whenComplete((answer, error) -> {
+            all.add(registerOne(rest, registryPort, body, ATTEMPTS).whenComplete((answer, error) -> {
                 permits.release();
                 if (error != null) {
                     errors.computeIfAbsent(error.toString(), e -> new AtomicLong()).incrementAndGet();
@@ -71,6 +75,19 @@ public final class Devices {
             devices.add(out.get(i));
         }
         return devices;
+    }
+
+    /**
+     * One registration; a request that got no answer within {@link Rest#DEADLINE} is sent again (a device that the lost
+     * attempt may have registered after all stays unused).
+     */
+    private static CompletableFuture<Rest.Answer> registerOne(Rest rest, int registryPort, String body, int attempts) {
+        return rest.post(registryPort, "/v1/devices", body).handle((answer, error) -> {
+            if (error instanceof TimeoutException || error != null && error.getCause() instanceof TimeoutException) {
+                return attempts > 1 ? registerOne(rest, registryPort, body, attempts - 1) : CompletableFuture.<Rest.Answer>failedFuture(error);
+            }
+            return error != null ? CompletableFuture.<Rest.Answer>failedFuture(error) : CompletableFuture.completedFuture(answer);
+        }).thenCompose(f -> f);
     }
 
     private static String abbreviate(String text) {

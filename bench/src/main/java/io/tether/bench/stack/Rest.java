@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,13 @@ public final class Rest implements AutoCloseable {
             return Rest.field(body, name);
         }
     }
+
+    /**
+     * Longest wait for a whole answer. Besides Vert.x's own request timeout below, because twice on 2026-12-05 a
+     * registration's request was neither answered nor timed out (cause not found): every request ends by this deadline
+     * (TimeoutException).
+     */
+    public static final Duration DEADLINE = Duration.ofSeconds(90);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -57,7 +65,7 @@ public final class Rest implements AutoCloseable {
         return client.request(options)
                 .compose(request -> json == null ? request.send() : request.send(Buffer.buffer(json)))
                 .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString())))
-                .toCompletionStage().toCompletableFuture();
+                .toCompletionStage().toCompletableFuture().orTimeout(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -35,20 +35,28 @@ import java.util.Map;
  * @param settle              fixed waits before a reading: scenario 2 waits this long for the last connects' writes
  *                            before reading memory (and half as long after the full GC); the idle CPU is read over 2.5
  *                            times it. Short at the small scale, whose figures nobody reads.
+ * @param connectWarmup       scenario 2: devices of its own that connect, subscribe and disconnect on each system before
+ *                            the first level (0: none), so the levels measure connects in a steady state rather than the
+ *                            JVMs compiling the CONNECT path (mosquitto, without a JIT, gets the same rounds); the first
+ *                            round's rate is the cold one. Off at full scale: with it, the second level stalled whenever
+ *                            mosquitto had run first (bench/results/2026-12-05-s2-warmup-and-cpu-per-connect); on at the
+ *                            small scale, so the smoke test runs it
+ * @param connectWarmupRounds scenario 2: how many times the warm-up's devices connect and disconnect
  */
 public record Scale(String name, int upPublishers, int upMessages, int upWarmup, int upWindow, Duration upDeadline,
         int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices, List<Integer> liveRates,
         Duration liveDuration, Duration liveWarmup, int liveWarmupRate, int deafDevices, int pushDevices, int pushRequests, Duration pushSeconds,
-        Duration ackTimeout, int stormDevices, int stormRate, Duration settle) {
+        Duration ackTimeout, int stormDevices, int stormRate, Duration settle, int connectWarmup,
+        int connectWarmupRounds) {
 
     public static Scale of(String name) {
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, 10, Duration.ofSeconds(20), 256, List.of(100, 200), 100, 50,
                     List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, 20, 50, 300, Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400));
+                    Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 2);
             case "full" -> new Scale("full", 100, 1000, 100, 10, Duration.ofSeconds(45), 256, List.of(10_000, 50_000, 100_000), 500,
                     1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15), Duration.ofSeconds(20), 500, 1000, 2000, 20_000,
-                    Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2));
+                    Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2), 0, 5);
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");
         };
     }

@@ -9,20 +9,22 @@ import java.util.Map;
 
 /**
  * The kernel's TCP counters from {@code /proc/net/netstat}: {@code TcpExt ListenOverflows} (a SYN or handshake
- * completed while a listener's accept queue was full) and {@code ListenDrops}. They count for the whole network
+ * completed while a listener's accept queue was full), {@code ListenDrops} and {@code TCPSynRetrans} (SYNs sent again: a
+ * connect whose first SYN got no answer waits 1 s, then longer, for the next). They count for the whole network
  * namespace, not per listener: the benchmark reads them around phases in which only one system accepts connections.
  */
 public final class NetStat {
     private NetStat() {
     }
 
-    /** {@code {ListenOverflows, ListenDrops}} now; zeros when the file cannot be read. */
+    /** {@code {ListenOverflows, ListenDrops, TCPSynRetrans}} now; zeros when the file cannot be read. */
     public static long[] listenCounters() {
         try {
             Map<String, Long> tcpExt = parse(Files.readAllLines(Path.of("/proc/net/netstat")), "TcpExt:");
-            return new long[] {tcpExt.getOrDefault("ListenOverflows", 0L), tcpExt.getOrDefault("ListenDrops", 0L)};
+            return new long[] {tcpExt.getOrDefault("ListenOverflows", 0L), tcpExt.getOrDefault("ListenDrops", 0L),
+                    tcpExt.getOrDefault("TCPSynRetrans", 0L)};
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0};
+            return new long[] {0, 0, 0};
         }
     }
 

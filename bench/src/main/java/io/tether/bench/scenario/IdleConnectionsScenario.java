@@ -2,6 +2,7 @@ package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
+import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.Jvm;
 import io.tether.bench.measure.Latency;
 import io.tether.bench.measure.NetStat;
@@ -41,12 +42,16 @@ public final class IdleConnectionsScenario implements Scenario {
     /** One level on one system; {@code listenOverflows}, {@code listenDrops}: the kernel's counters over its connects. */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
             Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
-            long listenDrops, String failures, Map<String, Double> heapPerConnection) {
+            long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, ConnectCpu cpu) {
         static Level none(int connections) {
             Latency.Summary nothing = new Latency().summary();
-            return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, null,
-                    Map.of());
+            return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, 0, null,
+                    Map.of(), ConnectCpu.NONE);
         }
+    }
+
+    /** What one system did: the warm-up's rounds, then the levels. */
+    record Ladder(List<ConnectWarmup.Round> warmup, List<Level> levels) {
     }
 
     @Override
@@ -63,28 +68,33 @@ public final class IdleConnectionsScenario implements Scenario {
 
     @Override
     public int devices(Scale s, int cap) {
-        return Math.min(cap, s.idleLevels().stream().mapToInt(Integer::intValue).max().orElse(0));
+        // The warm-up's devices come after the levels' ones: none of them is connected when a level is measured.
+        return Math.min(cap, s.idleLevels().stream().mapToInt(Integer::intValue).max().orElse(0)) + s.connectWarmup();
     }
 
     @Override
     public void run(BenchContext ctx, ScenarioResult r) throws Exception {
         TreeSet<Integer> levels = new TreeSet<>();
         List<Integer> unreachable = new ArrayList<>();
+        int warmup = Math.min(ctx.scale.connectWarmup(), ctx.devices.size());
         for (int level : ctx.scale.idleLevels()) {
-            int capped = Math.min(level, ctx.devices.size());
+            int capped = Math.min(level, Math.min(ctx.connectionCap, ctx.devices.size() - warmup));
             levels.add(capped);
             if (capped < level) {
                 unreachable.add(level);
             }
         }
         List<Integer> steps = new ArrayList<>(levels);
-        Sides.Both<List<Level>> both = Sides.run(ctx, id(), r, "mosquitto",
-                () -> ladder(ctx, "Tether", steps, d -> ctx.tetherSpec(d, true), ctx.tether.gateway().pid(), true,
-                        ctx.tether.pids().get("redis")),
-                () -> ladder(ctx, "mosquitto", steps, d -> ctx.mosquittoSpec(d, true), ctx.mosquitto.pid(), false, -1),
-                steps.stream().map(Level::none).toList());
-        List<Level> tether = both.tether();
-        List<Level> mosquitto = both.peer();
+        int top = steps.get(steps.size() - 1);
+        List<Device> warm = ctx.devices.subList(top, top + warmup);
+        Sides.Both<Ladder> both = Sides.run(ctx, id(), r, "mosquitto",
+                () -> ladder(ctx, r, "Tether", steps, warm, d -> ctx.tetherSpec(d, true), ctx.tether.gateway().pid(), true,
+                        ctx.tether.pids().get("redis"), ctx.tether.pids()),
+                () -> ladder(ctx, r, "mosquitto", steps, warm, d -> ctx.mosquittoSpec(d, true), ctx.mosquitto.pid(), false, -1,
+                        Map.of("mosquitto", ctx.mosquitto.pid())),
+                new Ladder(List.of(), steps.stream().map(Level::none).toList()));
+        List<Level> tether = both.tether().levels();
+        List<Level> mosquitto = both.peer().levels();
 
         Level tTop = tether.get(tether.size() - 1);
         Level mTop = mosquitto.get(mosquitto.size() - 1);
@@ -100,13 +110,13 @@ public final class IdleConnectionsScenario implements Scenario {
         var t = r.table("Per level (connections added in steps; CONNECT with user name and password, then SUBSCRIBE "
                 + "devices/<id>/# at QoS 1; at most " + ctx.scale.connectConcurrency() + " connects in flight)",
                 "system", "connections", "failed", "connects/s", "CONNACK p50 ms", "CONNACK p99 ms", "SUBACK p99 ms",
-                "listen overflows", "RSS", "RSS per connection", "Redis per connection");
+                "listen overflows", "SYN retransmits", "CPU per connect µs", "of which JIT µs", "RSS", "RSS per connection", "Redis per connection");
         for (int i = 0; i < steps.size(); i++) {
             for (Level l : List.of(tether.get(i), mosquitto.get(i))) {
                 boolean isTether = l == tether.get(i);
                 ScenarioResult.row(t, isTether ? "Tether gateway" : "mosquitto", l.connected(), l.failed(), l.rate(),
-                        l.connack().p50(), l.connack().p99(), l.ready().p99(), l.listenOverflows() + " (drops " + l.listenDrops() + ")",
-                        Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
+                        l.connack().p50(), l.connack().p99(), l.ready().p99(), l.listenOverflows() + " (drops " + l.listenDrops() + ")", l.synRetransmits(),
+                        l.cpu().cpuMicros(), l.cpu().jitMicros(), Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
                         isTether ? Fmt.bytes(l.redisBytesPerConnection()) : "–");
             }
         }
@@ -121,8 +131,13 @@ public final class IdleConnectionsScenario implements Scenario {
                     .number("tether.connack_p99_ms." + k, tl.connack().p99())
                     .number("mosquitto.connack_p99_ms." + k, ml.connack().p99())
                     .number("tether.failed." + k, tl.failed()).number("mosquitto.failed." + k, ml.failed())
+                    .number("tether.cpu_us_per_connect." + k, tl.cpu().cpuMicros())
+                    .number("tether.jit_cpu_us_per_connect." + k, tl.cpu().jitMicros())
+                    .number("mosquitto.cpu_us_per_connect." + k, ml.cpu().cpuMicros())
                     .number("tether.listen_overflows." + k, tl.listenOverflows())
-                    .number("mosquitto.listen_overflows." + k, ml.listenOverflows());
+                    .number("mosquitto.listen_overflows." + k, ml.listenOverflows())
+                    .number("tether.syn_retransmits." + k, tl.synRetransmits())
+                    .number("mosquitto.syn_retransmits." + k, ml.synRetransmits());
             if (tl.failures() != null) {
                 r.note("Tether at " + k + ": failed attempts: " + tl.failures());
             }
@@ -131,6 +146,16 @@ public final class IdleConnectionsScenario implements Scenario {
             }
         }
         r.number("ratio.rss_per_conn", tTop.bytesPerConnection() / mTop.bytesPerConnection());
+        ConnectWarmup.report(r, both.tether().warmup(), both.peer().warmup());
+        if (!tTop.cpu().byProcess().isEmpty()) {
+            var c = r.table("Tether's CPU per connect by process, from " + Fmt.count(tether.size() > 1
+                    ? tether.get(tether.size() - 2).connections() : 0) + " to " + at, "process", "CPU per connect µs",
+                    "of which JIT µs");
+            tTop.cpu().byProcess().forEach((name, v) -> {
+                ScenarioResult.row(c, name, v[0], v[1]);
+                r.number("tether.cpu_us_per_connect." + name + "." + tTop.connections(), v[0]);
+            });
+        }
         if (!tTop.heapPerConnection().isEmpty()) {
             var h = r.table("Gateway heap per idle connection at " + at + " (live objects after a full GC, jcmd GC.class_histogram; "
                     + "growth from no device connected, the 15 classes that grew most)", "class", "bytes per connection");
@@ -145,10 +170,21 @@ public final class IdleConnectionsScenario implements Scenario {
         }
         r.note("Listen overflows: TcpExtListenOverflows from /proc/net/netstat, its change over the level's connects (the "
                 + "kernel counts for the whole machine, and only the measured system accepts connections meanwhile): a connect "
-                + "that found the broker's accept queue full; the client retries it after the kernel's SYN timeout.");
+                + "that found the broker's accept queue full; the client retries it after the kernel's SYN timeout. SYN "
+                + "retransmits: TCPSynRetrans over the same connects, every SYN the kernel sent again (1 s after the first).");
+        if (!warm.isEmpty()) {
+            r.note("Warm-up: before the first level, " + Fmt.count(warm.size()) + " devices of their own connected, subscribed "
+                    + "and disconnected " + ctx.scale.connectWarmupRounds() + " times on each system, then both systems went "
+                    + "idle; the levels' devices never connected before. The levels measure connects after it; the first round, "
+                    + "with every JVM compiling the CONNECT path, is the cold figure. Memory growth is measured from before it.");
+        }
+        r.note("CPU per connect: all processes of the system (Tether: every service, Kafka and Redis; mosquitto: its one) over "
+                + "the level's connects, divided by them; the load generator is not counted. JIT: of which the processes' JIT "
+                + "compiler threads.");
         r.note("RSS is VmRSS of the process; Tether's is read after a full GC (jcmd GC.run), so it counts live data and the "
                 + "heap the JVM keeps committed, not garbage. Growth is measured from the same process with no device "
-                + "connected. Redis per connection is the growth of Redis's RSS (presence, epoch and session state per device).");
+                + "connected. Redis per connection is the growth of Redis's RSS (presence, epoch and session state per device), "
+                + "read after any warm-up, whose devices' keys stay.");
 
         List<String> categories = steps.stream().map(n -> Fmt.count(n) + " conns").toList();
         r.chart(new Chart.Bars("s2-memory-per-connection.png", "Resident memory per idle connection", "KiB per connection",
@@ -167,20 +203,23 @@ public final class IdleConnectionsScenario implements Scenario {
                 true));
     }
 
-    private static List<Level> ladder(BenchContext ctx, String system, List<Integer> steps, Function<Device, ConnectSpec> spec,
-            long pid, boolean jvm, long redisPid) {
+    private static Ladder ladder(BenchContext ctx, ScenarioResult r, String system, List<Integer> steps, List<Device> warm,
+            Function<Device, ConnectSpec> spec, long pid, boolean jvm, long redisPid, Map<String, Long> cpuPids) {
         List<Level> out = new ArrayList<>();
         List<MqttConn> all = new ArrayList<>();
         try {
             settle(pid, jvm, ctx.scale.settle().dividedBy(2));
             Map<String, Long> heap0 = jvm ? Jvm.liveBytesByClass(pid) : Map.of();
             long rss0 = ProcessStats.rssBytes(pid);
+            List<ConnectWarmup.Round> rounds = ConnectWarmup.run(ctx, r, system, warm.stream().map(spec).toList(), cpuPids);
             long redis0 = redisPid > 0 ? ProcessStats.rssBytes(redisPid) : 0;
             int from = 0;
             for (int level : steps) {
                 List<ConnectSpec> specs = ctx.devices.subList(from, level).stream().map(spec).toList();
                 long[] listen0 = NetStat.listenCounters();
+                CpuMeter meter = CpuMeter.start(cpuPids);
                 MqttClients.Bulk bulk = ctx.mqtt.connectAll(specs, ctx.scale.connectConcurrency(), 0, s -> MqttConn.IGNORE).join();
+                ConnectCpu cpu = ConnectCpu.of(meter.stop(), bulk.connected().size());
                 long[] listen1 = NetStat.listenCounters();
                 all.addAll(bulk.connected());
                 from = level;
@@ -193,13 +232,13 @@ public final class IdleConnectionsScenario implements Scenario {
                 boolean top = level == steps.get(steps.size() - 1);
                 Map<String, Double> heap = jvm && top && live > 0 ? perConnection(heap0, Jvm.liveBytesByClass(pid), live) : Map.of();
                 Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
-                        bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1],
-                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap);
+                        bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1], listen1[2] - listen0[2],
+                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap, cpu);
                 System.out.printf("bench: 2 idle     %-9s %,d connections (%d failed) at %,.0f/s, RSS %s = %s per connection%n",
                         system, live, level - live, l.rate(), Fmt.bytes(rss), Fmt.bytes(perConn));
                 out.add(l);
             }
-            return out;
+            return new Ladder(rounds, out);
         } finally {
             MqttClients.disconnectAll(all);
         }

@@ -2,10 +2,12 @@ package io.tether.testkit;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,7 +30,10 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback {
         this(RedisClient::create);
     }
 
-    /** With the client {@code clients} makes for the server's URI (a service's own client and its outage policy). */
+    /**
+     * With the client {@code clients} makes for the server's URI (a service's own client and its outage policy); the
+     * fixture shuts down that client and the client resources it was made with, which are the fixture's alone.
+     */
     public RedisFixture(Function<String, RedisClient> clients) {
         this.clients = clients;
     }
@@ -42,12 +47,17 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback {
         client = clients.apply(server.uri());
     }
 
-    /** Shuts the client down (closing every connection it made) and stops the server. */
+    /** Shuts the client and its resources down (closing every connection it made) and stops the server. */
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         try {
             if (client != null) {
+                ClientResources resources = client.getResources();
                 client.shutdown();
+                // A client made with resources of its own has shut them down; resources handed to it have not.
+                if (!resources.eventExecutorGroup().isShuttingDown()) {
+                    resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
             }
         } finally {
             if (server != null) {

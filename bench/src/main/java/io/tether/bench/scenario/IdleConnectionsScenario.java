@@ -39,7 +39,10 @@ public final class IdleConnectionsScenario implements Scenario {
         return "Idle connections: connect rate, CONNACK latency, memory per connection";
     }
 
-    /** One level on one system; {@code listenOverflows}, {@code listenDrops}: the kernel's counters over its connects. */
+    /**
+     * One level on one system; {@code listenOverflows}, {@code listenDrops}, {@code synRetransmits}: the kernel's counters
+     * over its connects; {@code cpu}: what they cost the system's processes.
+     */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
             Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
             long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, ConnectCpu cpu) {
@@ -110,13 +113,14 @@ public final class IdleConnectionsScenario implements Scenario {
         var t = r.table("Per level (connections added in steps; CONNECT with user name and password, then SUBSCRIBE "
                 + "devices/<id>/# at QoS 1; at most " + ctx.scale.connectConcurrency() + " connects in flight)",
                 "system", "connections", "failed", "connects/s", "CONNACK p50 ms", "CONNACK p99 ms", "SUBACK p99 ms",
-                "listen overflows", "SYN retransmits", "CPU per connect µs", "of which JIT µs", "RSS", "RSS per connection", "Redis per connection");
+                "listen overflows", "SYN retransmits", "CPU per connect µs", "of which JIT µs", "RSS", "RSS per connection",
+                "Redis per connection");
         for (int i = 0; i < steps.size(); i++) {
             for (Level l : List.of(tether.get(i), mosquitto.get(i))) {
                 boolean isTether = l == tether.get(i);
                 ScenarioResult.row(t, isTether ? "Tether gateway" : "mosquitto", l.connected(), l.failed(), l.rate(),
-                        l.connack().p50(), l.connack().p99(), l.ready().p99(), l.listenOverflows() + " (drops " + l.listenDrops() + ")", l.synRetransmits(),
-                        l.cpu().cpuMicros(), l.cpu().jitMicros(), Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
+                        l.connack().p50(), l.connack().p99(), l.ready().p99(), l.listenOverflows() + " (drops " + l.listenDrops() + ")",
+                        l.synRetransmits(), l.cpu().cpuMicros(), l.cpu().jitMicros(), Fmt.bytes(l.rss()), Fmt.bytes(l.bytesPerConnection()),
                         isTether ? Fmt.bytes(l.redisBytesPerConnection()) : "–");
             }
         }

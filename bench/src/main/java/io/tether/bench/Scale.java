@@ -53,7 +53,7 @@ public record Scale(String name, int upPublishers, int upMessages, int upWarmup,
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, 10, Duration.ofSeconds(20), 256, List.of(100, 200), 100, 50,
                     List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, 20, 50, 300, Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 2);
+                    Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1);
             case "full" -> new Scale("full", 100, 1000, 100, 10, Duration.ofSeconds(45), 256, List.of(10_000, 50_000, 100_000), 500,
                     1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15), Duration.ofSeconds(20), 500, 1000, 2000, 20_000,
                     Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2), 0, 5);

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a service needs from the one {@link TopicLayout}, and checks the ones that exist against it.
@@ -26,6 +27,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicProvisioner {
     private static final long TIMEOUT_SECONDS = 30;
+    /** Between two descriptions of topics the broker did not know yet. */
+    private static final long UNKNOWN_TOPIC_PAUSE_MILLIS = 100;
 
     private final Admin admin;
     private final TopicLayout layout;
@@ -76,9 +79,12 @@ public final class TopicProvisioner {
     }
 
     private void verify(Collection<String> names) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Map<String, TopicDescription> described = onceKnown(deadline,
+                () -> admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs = onceKnown(deadline,
+                () -> admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         List<String> mismatches = new ArrayList<>();
         for (String name : new TreeSet<>(names)) {
             TopicDescription topic = described.get(name);
@@ -93,6 +99,29 @@ public final class TopicProvisioner {
                     + String.join("; ", mismatches) + ". Either configure the layout the topics have, or recreate the "
                     + "topics (partitions can be added with kafka-topics --alter, which moves devices between fanout "
                     + "consumers: do it with fanout stopped).");
+        }
+    }
+
+    /** One description of the topics, as the blocking calls above make it. */
+    interface Description<T> {
+        T get() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /**
+     * The description once the broker knows every topic: a topic created a moment ago (here or by another service) can
+     * be unknown to the broker that answers until its metadata has caught up (UnknownTopicOrPartitionException), so
+     * that answer is asked again until {@code deadline} (System.nanoTime); any other failure ends at once. Start-up only.
+     */
+    static <T> T onceKnown(long deadline, Description<T> describe) throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                return describe.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            Thread.sleep(UNKNOWN_TOPIC_PAUSE_MILLIS); // start-up, never an event loop: the broker needs a moment
         }
     }
 }

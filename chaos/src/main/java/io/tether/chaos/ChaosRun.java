@@ -143,15 +143,34 @@ public final class ChaosRun {
             }
         }
         long faultEnd = System.currentTimeMillis();
-        System.out.printf("chaos:   fault over after %.1f s; observing %d s%n", (faultEnd - faultStart) / 1000.0,
-                options.observeFor(fault).toSeconds());
-        hold(options.observeFor(fault));
+        observe(fault, faultStart, faultEnd);
         long ended = System.currentTimeMillis();
         if (index + 1 < options.plan().size()) {
             sender.phase(index + 1); // messages sent while the suspended devices drain count for the next fault
         }
         resumeSuspended(index, index + 1 < options.plan().size());
         return new Phase(index, fault, target, started, faultStart, faultEnd, ended, logFindings.since());
+    }
+
+    /**
+     * Lets messages flow after the fault: the whole window, or (short mode) until every live device got a message sent
+     * after the fault, then {@link Options#afterRecovery()} more, within the same window. A device that never
+     * recovers keeps the full window, so the tally still tells "never" from late.
+     */
+    private void observe(Fault fault, long faultStart, long faultEnd) {
+        Duration window = options.observeFor(fault);
+        Duration tail = options.afterRecovery();
+        System.out.printf("chaos:   fault over after %.1f s; observing %s%d s%n", (faultEnd - faultStart) / 1000.0,
+                tail == null ? "" : "until live delivery resumed, then " + tail.toSeconds() + " s, at most ", window.toSeconds());
+        if (tail == null) {
+            hold(window);
+            return;
+        }
+        long deadline = faultEnd + window.toMillis();
+        List<String> liveIds = ids(live);
+        Poll.until(window, Duration.ofMillis(100), () -> liveIds.stream().allMatch(id -> ledger.receivedSentSince(id, faultEnd)));
+        long left = deadline - System.currentTimeMillis();
+        hold(Duration.ofMillis(Math.max(0, Math.min(tail.toMillis(), left))));
     }
 
     /**

@@ -16,6 +16,11 @@ import java.util.Set;
 /**
  * What {@code chaos/run} was asked to do. Short mode is the CI run (three faults, a few devices, about two
  * minutes); long mode kills and freezes every component in turn under 1M messages.
+ *
+ * @param observe       how long a phase sends after its fault ended (at most, when {@code afterRecovery} is set)
+ * @param afterRecovery short mode: the observation ends this long after every live device got a message sent after
+ *                      the fault (recovery is what the run measures; a fixed window only adds waiting); null in long
+ *                      mode or with {@code --messages}, whose phases share the messages over the whole window
  */
 public record Options(
         boolean fuzz,
@@ -28,6 +33,7 @@ public record Options(
         long totalMessages,
         Duration warmup,
         Duration observe,
+        Duration afterRecovery,
         Duration freeze,
         Duration fuzzDuration,
         Path out,
@@ -79,8 +85,8 @@ public record Options(
         Path outDir = out != null ? out : root.resolve("chaos/results").resolve(LocalDate.now() + "-" + mode);
         Path workDir = work != null ? work : root.resolve("chaos/target/work-" + mode);
         return new Options(fuzz, mode, isolate, plan, live, suspended, perSecond, total,
-                Duration.ofSeconds(longMode ? 10 : 3), Duration.ofSeconds(longMode ? 20 : 12), Duration.ofSeconds(10),
-                fuzzFor, outDir, workDir);
+                Duration.ofSeconds(longMode ? 10 : 3), Duration.ofSeconds(longMode ? 20 : 12),
+                longMode || total > 0 ? null : Duration.ofSeconds(3), Duration.ofSeconds(10), fuzzFor, outDir, workDir);
     }
 
     /** The faults of a run: the short plan by default, every component and kind in long mode, or what was chosen. */
@@ -100,7 +106,7 @@ public record Options(
     /** The same run for one fault only, in its own work directory (for {@code --isolate}). */
     public Options alone(Fault fault, Path workDir) {
         return new Options(fuzz, mode, false, List.of(fault), liveDevices, suspendedDevices, ratePerSecond,
-                totalMessages <= 0 ? 0 : totalMessages / plan.size(), warmup, observe, freeze, fuzzDuration, out, workDir);
+                totalMessages <= 0 ? 0 : totalMessages / plan.size(), warmup, observe, afterRecovery, freeze, fuzzDuration, out, workDir);
     }
 
     /** Phases share the messages of a long run evenly: how long each one sends after its fault ended. */

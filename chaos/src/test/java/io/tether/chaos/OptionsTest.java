@@ -1,12 +1,14 @@
 package io.tether.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tether.chaos.stack.Component;
 import io.tether.chaos.stack.Fault;
 import io.tether.chaos.stack.FaultKind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,13 @@ class OptionsTest {
         long perPhase = 1_000_000 / 12;
         Fault kill = new Fault(Component.REDIS, FaultKind.KILL);
         assertEquals(perPhase / 300 - 10, options.observeFor(kill).toSeconds());
+    }
+
+    @Test
+    void shortModeObservesUntilRecoveryPlusATailButLongModeAndFixedMessageCountsTheWholeWindow() {
+        assertEquals(Duration.ofSeconds(3), Options.parse(ROOT, "--short").afterRecovery());
+        assertNull(Options.parse(ROOT, "--long").afterRecovery());
+        assertNull(Options.parse(ROOT, "--short", "--messages", "10000").afterRecovery());
     }
 
     @Test

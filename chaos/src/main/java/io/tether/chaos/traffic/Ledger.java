@@ -117,6 +117,13 @@ public final class Ledger {
         }
     }
 
+    /** Whether {@code device} received a message sent at or after {@code since} (epoch ms). */
+    public boolean receivedSentSince(String device, long since) {
+        List<Sent> messages = sentTo(device);
+        return arrivalsOf(device).stream().anyMatch(a -> a.seq() >= 0 && a.seq() < messages.size()
+                && messages.get(a.seq()).sentAt >= since);
+    }
+
     /** Whether every accepted message to {@code device} arrived at least once. */
     public boolean allAcceptedArrived(String device) {
         return allAcceptedArrived(device, 0);

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -139,7 +140,8 @@ public final class SigningKeys {
 
     /**
      * Makes a new key {@code <kid>.pem} in {@code dir} (for the local run and tests; production keys come from a
-     * Secret). The file is readable by its owner only.
+     * Secret). The file is readable by its owner only. It appears whole or not at all, and a {@code <kid>.pem} that is
+     * already there is kept: services started together on one directory all end up with the first one's key.
      */
     public static Path generate(Path dir, String kid) {
         try {
@@ -153,11 +155,19 @@ public final class SigningKeys {
             fromPem(kid, pem);
             Files.createDirectories(dir);
             Path file = dir.resolve(kid + ".pem");
-            Files.writeString(file, pem, StandardCharsets.US_ASCII);
+            Path draft = Files.createTempFile(dir, "." + kid + "-", ".draft"); // not *.pem: load() never reads it
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the directory's permissions apply.
+                try {
+                    Files.setPosixFilePermissions(draft, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Windows: the directory's permissions apply.
+                }
+                Files.writeString(draft, pem, StandardCharsets.US_ASCII);
+                Files.createLink(file, draft); // atomic, and fails when another process made the key first
+            } catch (FileAlreadyExistsException madeMeanwhile) {
+                // Kept: it is the key the services that started first already sign with.
+            } finally {
+                Files.deleteIfExists(draft);
             }
             return file;
         } catch (GeneralSecurityException e) {

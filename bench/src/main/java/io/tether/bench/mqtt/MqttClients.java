@@ -75,6 +75,10 @@ public final class MqttClients implements AutoCloseable {
             }
         });
         ChannelFuture cf = b.connect(new InetSocketAddress("127.0.0.1", spec.port()), new InetSocketAddress(source, 0));
+        if (cf.isDone() && !cf.isSuccess() && !cf.channel().isRegistered()) {
+            // No socket (e.g. too many open files): the channel has no event loop to time out on.
+            return CompletableFuture.failedFuture(new IllegalStateException("socket: " + cf.cause()));
+        }
         Channel ch = cf.channel();
         conn.bind(ch);
         ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
@@ -157,7 +161,7 @@ public final class MqttClients implements AutoCloseable {
     private CompletableFuture<MqttConn> attempt(ConnectSpec spec, MqttConn.Listener listener, int retriesLeft, int attemptNo,
             Bulk bulk, int index) {
         long started = System.nanoTime();
-        return connect(spec, listener).handle((conn, error) -> {
+        return connectOrFailed(spec, listener).handle((conn, error) -> {
             if (error == null) {
                 bulk.latency.recordNanos(System.nanoTime() - started);
                 bulk.connackLatency.recordNanos(conn.connackNanos - conn.startNanos);
@@ -177,6 +181,18 @@ public final class MqttClients implements AutoCloseable {
                     .whenComplete((c, e) -> retry.complete(c)), 100L * (attemptNo + 1), TimeUnit.MILLISECONDS);
             return retry;
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * {@link #connect}, with a failure to even create the socket (EMFILE: the load generator's open-file limit) as a
+     * failed attempt: thrown from inside a bulk connect's callback, it would leave that bulk waiting forever.
+     */
+    private CompletableFuture<MqttConn> connectOrFailed(ConnectSpec spec, MqttConn.Listener listener) {
+        try {
+            return connect(spec, listener);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public int openCount() {

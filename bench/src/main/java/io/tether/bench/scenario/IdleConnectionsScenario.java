@@ -71,15 +71,17 @@ public final class IdleConnectionsScenario implements Scenario {
 
     @Override
     public int devices(Scale s, int cap) {
-        // The warm-up's devices come after the levels' ones: none of them is connected when a level is measured.
-        return Math.min(cap, s.idleLevels().stream().mapToInt(Integer::intValue).max().orElse(0)) + s.connectWarmup();
+        // The warm-up's devices come after the levels' ones: none of them is connected when a level is measured. They
+        // are all open at once, so the open-file cap bounds them too.
+        int top = s.idleLevels().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return Math.min(cap, top) + Math.min(cap, s.connectWarmup());
     }
 
     @Override
     public void run(BenchContext ctx, ScenarioResult r) throws Exception {
         TreeSet<Integer> levels = new TreeSet<>();
         List<Integer> unreachable = new ArrayList<>();
-        int warmup = Math.min(ctx.scale.connectWarmup(), ctx.devices.size());
+        int warmup = Math.min(Math.min(ctx.scale.connectWarmup(), ctx.connectionCap), ctx.devices.size());
         for (int level : ctx.scale.idleLevels()) {
             int capped = Math.min(level, Math.min(ctx.connectionCap, ctx.devices.size() - warmup));
             levels.add(capped);

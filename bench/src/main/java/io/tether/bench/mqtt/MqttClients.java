@@ -6,6 +6,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -46,11 +50,21 @@ public final class MqttClients implements AutoCloseable {
     private final ScheduledFuture<?> pinger;
 
     public MqttClients(int threads, int sourceAddresses) {
-        group = new NioEventLoopGroup(threads, new DefaultThreadFactory("bench-mqtt", true));
-        bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        // Each connect binds a source address before connecting. With port 0, Linux picks the port at bind(), searching
+        // its bind table for one free for any destination: with ~20k sockets and their TIME_WAITs that search took the
+        // load generator's threads to a core of kernel time (perf: inet_bind2_bucket_find, inet_bhash2_conflict) and
+        // stalled scenario 2's second level. IP_BIND_ADDRESS_NO_PORT leaves the port to connect(), which needs it free
+        // only for this destination. The option needs the epoll transport; elsewhere NIO, as before.
+        DefaultThreadFactory names = new DefaultThreadFactory("bench-mqtt", true);
+        boolean epoll = Epoll.isAvailable();
+        group = epoll ? new EpollEventLoopGroup(threads, names) : new NioEventLoopGroup(threads, names);
+        bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        if (epoll) {
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
         for (int i = 1; i <= Math.max(1, sourceAddresses); i++) {
             try {
                 sources.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));

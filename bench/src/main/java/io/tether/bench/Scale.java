@@ -38,9 +38,8 @@ import java.util.Map;
  * @param connectWarmup       scenario 2: devices of its own that connect, subscribe and disconnect on each system before
  *                            the first level (0: none), so the levels measure connects in a steady state rather than the
  *                            JVMs compiling the CONNECT path (mosquitto, without a JIT, gets the same rounds); the first
- *                            round's rate is the cold one. Off at full scale: with it, the second level stalled whenever
- *                            mosquitto had run first (bench/results/2026-12-05-s2-warmup-and-cpu-per-connect); on at the
- *                            small scale, so the smoke test runs it
+ *                            round's rate is the cold one. 5,000 devices, 5 rounds at full scale (a gateway in production
+ *                            is warm; bench/results/2026-12-05-s2-load-generator-bind), one small round at the small scale
  * @param connectWarmupRounds scenario 2: how many times the warm-up's devices connect and disconnect
  */
 public record Scale(String name, int upPublishers, int upMessages, int upWarmup, int upWindow, Duration upDeadline,
@@ -56,7 +55,7 @@ public record Scale(String name, int upPublishers, int upMessages, int upWarmup,
                     Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1);
             case "full" -> new Scale("full", 100, 1000, 100, 10, Duration.ofSeconds(45), 256, List.of(10_000, 50_000, 100_000), 500,
                     1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15), Duration.ofSeconds(20), 500, 1000, 2000, 20_000,
-                    Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2), 0, 5);
+                    Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2), 5000, 5);
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");
         };
     }

@@ -106,7 +106,8 @@ public record Options(
     /** The same run for one fault only, in its own work directory (for {@code --isolate}). */
     public Options alone(Fault fault, Path workDir) {
         return new Options(fuzz, mode, false, List.of(fault), liveDevices, suspendedDevices, ratePerSecond,
-                totalMessages <= 0 ? 0 : totalMessages / plan.size(), warmup, observe, afterRecovery, freeze, fuzzDuration, out, workDir);
+                totalMessages <= 0 ? 0 : totalMessages / plan.size(), warmup, observe, afterRecovery, freeze, fuzzDuration,
+                out, workDir);
     }
 
     /** Phases share the messages of a long run evenly: how long each one sends after its fault ended. */

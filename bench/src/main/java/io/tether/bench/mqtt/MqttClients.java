@@ -198,8 +198,9 @@ public final class MqttClients implements AutoCloseable {
     }
 
     /**
-     * {@link #connect}, with a failure to even create the socket (EMFILE: the load generator's open-file limit) as a
-     * failed attempt: thrown from inside a bulk connect's callback, it would leave that bulk waiting forever.
+     * {@link #connect}, with anything it throws instead of returning as a failed attempt: thrown from inside a bulk
+     * connect's callback, it would leave that bulk waiting forever. (A socket that could not even be created, e.g. at the
+     * open-file limit, is already a failed future with its cause, from {@code connect} itself.)
      */
     private CompletableFuture<MqttConn> connectOrFailed(ConnectSpec spec, MqttConn.Listener listener) {
         try {

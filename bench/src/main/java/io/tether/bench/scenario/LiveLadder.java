@@ -2,6 +2,7 @@ package io.tether.bench.scenario;
 
 import io.tether.bench.Scale;
 import io.tether.bench.measure.CpuMeter;
+import io.tether.bench.measure.JitWarmup;
 import io.tether.bench.measure.RedisStats;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.stack.Devices.Device;
@@ -98,9 +99,12 @@ final class LiveLadder {
      * {@link #MAX_WARMUP_FACTOR} times the scale's warm-up time.
      */
     static boolean keepWarming(Scale scale, long t0, double jitCores) {
-        long elapsed = System.nanoTime() - t0;
-        long min = scale.liveWarmup().toNanos();
-        return elapsed < min * MAX_WARMUP_FACTOR && (elapsed < min || jitCores > COMPILED);
+        return warmupRule(scale).keepWarming(System.nanoTime() - t0, jitCores);
+    }
+
+    /** The warm-up rule of this scale (scenario 3's, also the fallback's and the push throughput's). */
+    static JitWarmup warmupRule(Scale scale) {
+        return new JitWarmup(scale.liveWarmup(), MAX_WARMUP_FACTOR, COMPILED);
     }
 
     private LiveStep step(int run, int rate, Duration duration) {

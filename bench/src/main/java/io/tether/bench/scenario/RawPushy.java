@@ -1,6 +1,7 @@
 package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
+import io.tether.bench.measure.JitWarmup;
 import io.tether.bench.push.RawPushyMain;
 import io.tether.bench.stack.Devices.Device;
 import io.tether.bench.stack.TetherStack;
@@ -23,10 +24,14 @@ final class RawPushy {
     static final int CONNECTIONS = 2;
     static final int MAX_IN_FLIGHT = 1000;
     static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
-    private static final Pattern RESULT = Pattern.compile("RESULT cpu_ns=(\\d+) rejected=(\\d+)");
+    private static final Pattern RESULT = Pattern.compile(
+            "RESULT cpu_ns=(\\d+) jit_ns=(\\d+) rejected=(\\d+) warm_s=([\\d.]+) warm_jit=([\\d.]+)");
 
-    /** Its own CPU seconds during the measured part, and the notifications the mock did not accept. */
-    record Result(double cpuSeconds, long rejected) {
+    /**
+     * Its own CPU seconds during the measured part (and of them its JIT compiler threads'), the notifications the mock
+     * did not accept, and its warm-up.
+     */
+    record Result(double cpuSeconds, double jitSeconds, long rejected, LiveLadder.Warmup warmup) {
     }
 
     private RawPushy() {
@@ -38,7 +43,8 @@ final class RawPushy {
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
     }
 
-    static Result run(BenchContext ctx, List<Device> targets, int warm, int count) throws IOException {
+    /** @param warm the notifications in each part of the warm-up, which follows {@code rule} */
+    static Result run(BenchContext ctx, List<Device> targets, int warm, JitWarmup rule, int count) throws IOException {
         Path dir = ctx.work.resolve("raw-pushy");
         Files.createDirectories(dir);
         Path tokens = dir.resolve("tokens.txt");
@@ -51,6 +57,7 @@ final class RawPushy {
                 ctx.tether.apnsSigningKey().toString(), io.tether.testkit.LocalApns.TEAM_ID, io.tether.testkit.LocalApns.KEY_ID,
                 TetherStack.BUNDLE_ID, tokens.toString(), String.valueOf(warm), String.valueOf(count), String.valueOf(CONNECTIONS),
                 String.valueOf(MAX_IN_FLIGHT), String.valueOf(THREADS)));
+        command.addAll(List.of(rule.toArgs()));
         Path log = dir.resolve("raw-pushy.log");
         try (ChildProcess process = ChildProcess.start("raw-pushy", command, dir, log)) {
             if (!process.waitFor(Duration.ofMinutes(10)) || process.exitValue() != 0) {
@@ -60,7 +67,8 @@ final class RawPushy {
             if (!m.find()) {
                 throw new IllegalStateException("raw Pushy reported no result; " + log + " ends with:\n" + process.tail(20));
             }
-            return new Result(Long.parseLong(m.group(1)) / 1e9, Long.parseLong(m.group(2)));
+            return new Result(Long.parseLong(m.group(1)) / 1e9, Long.parseLong(m.group(2)) / 1e9, Long.parseLong(m.group(3)),
+                    new LiveLadder.Warmup(Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5))));
         }
     }
 }

@@ -7,11 +7,11 @@
 local P = routing_args()
 local device, id, epoch, gateway = ARGV[9], ARGV[10], ARGV[13], ARGV[14]
 local changed = settle(id, ARGV[11], ARGV[12], 'live', ARGV[1], P.status_prefix, P.final_ttl)
-local p = redis.call('HMGET', PRESENCE, 'epoch', 'gatewayId')
-if p[1] ~= epoch or p[2] ~= gateway then
+local p = read_presence()
+if p[3] ~= epoch or p[2] ~= gateway then
   return {changed, 0, 0}
 end
-local result = pump(device, P)
+local result = pump(device, P, p)
 if result[1] == 'live' then
   return append({changed, result[2], result[3]}, EXPIRED_IDS)
 end

@@ -35,16 +35,17 @@ local function settle(id, status, reason, route, now, status_prefix, ttl)
   if is_final(redis.call('HGET', key, 'status')) then
     return 0
   end
-  redis.call('HSET', key, 'status', status, 'updatedAt', now)
+  local fields = {'status', status, 'updatedAt', now}
   if status == 'delivered' then
-    redis.call('HSET', key, 'deliveredAt', now)
+    fields[#fields + 1], fields[#fields + 2] = 'deliveredAt', now
   end
   if reason ~= '' then
-    redis.call('HSET', key, 'reason', reason)
+    fields[#fields + 1], fields[#fields + 2] = 'reason', reason
   end
   if route ~= '' then
-    redis.call('HSET', key, 'route', route)
+    fields[#fields + 1], fields[#fields + 2] = 'route', route
   end
+  redis.call('HSET', key, unpack(fields))
   redis.call('EXPIRE', key, ttl)
   return 1
 end
@@ -66,11 +67,10 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
   local cursor = redis.call('HGET', META, 'cursor') or '0'
   local room = window - redis.call('ZCOUNT', INBOX, '-inf', cursor)
   local ids, jsons, expired, scan = {}, {}, 0, cursor
-  while room > 0 do
+  local more = true
+  while room > 0 and more do
     local entries = redis.call('ZRANGEBYSCORE', INBOX, '(' .. scan, '+inf', 'WITHSCORES', 'LIMIT', 0, room)
-    if #entries == 0 then
-      break
-    end
+    more = #entries / 2 == room -- a short page was the last one: no need to ask again for nothing
     for i = 1, #entries, 2 do
       local id = entries[i]
       local expires_at, _, _, json = parse(redis.call('HGET', DATA, id))
@@ -148,8 +148,12 @@ end
 -- P: a table of the routing arguments (see InboxScripts): now, window, policy, status_prefix, final_ttl,
 -- channel_prefix, nudge_ms, batch.
 local REASONS = {BACKGROUND = 'signal', SUSPECT = 'deaf', OFFLINE = 'offline', LIVE = 'offline'}
-local function pump(device, P)
-  local p = redis.call('HMGET', PRESENCE, 'state', 'gatewayId', 'epoch', 'receiving')
+local function read_presence()
+  return redis.call('HMGET', PRESENCE, 'state', 'gatewayId', 'epoch', 'receiving')
+end
+-- presence: what read_presence() returned, when the caller read it in this call already (nil: read here).
+local function pump(device, P, presence)
+  local p = presence or read_presence()
   local state, gateway, epoch, receiving = p[1] or 'OFFLINE', p[2], p[3], p[4]
   local record = redis.call('HMGET', RECORD, 'platform', 'pushToken')
   local platform, token = record[1], record[2]

@@ -28,9 +28,10 @@ end
 -- flight gives way (failed: inbox-overflow) rather than the new one being refused.
 local overflowed = {}
 local max_messages, max_bytes = tonumber(ARGV[14]), tonumber(ARGV[15])
-local cursor = redis.call('HGET', META, 'cursor') or '0'
+local meta = redis.call('HMGET', META, 'cursor', 'bytes', 'expiryAt')
+local cursor = meta[1] or '0'
 local depth = redis.call('ZCARD', INBOX)
-local bytes = tonumber(redis.call('HGET', META, 'bytes') or '0')
+local bytes = tonumber(meta[2] or '0')
 local function fits(d, b)
   return d < max_messages and b + size <= max_bytes
 end
@@ -72,7 +73,7 @@ redis.call('EXPIRE', status_key, ARGV[16])
 
 -- The device is in the expiry index at its earliest expiry; only an earlier one needs the index written.
 local index_at = 0
-local indexed = tonumber(redis.call('HGET', META, 'expiryAt') or '0')
+local indexed = tonumber(meta[3] or '0') -- settling entries that gave way above leaves expiryAt as it was
 if expires_at > 0 and (indexed == 0 or expires_at < indexed) then
   redis.call('HSET', META, 'expiryAt', expires_at)
   index_at = expires_at

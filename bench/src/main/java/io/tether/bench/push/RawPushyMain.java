@@ -8,9 +8,9 @@ import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import com.sun.management.OperatingSystemMXBean;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.tether.bench.measure.JitWarmup;
 import io.tether.bench.measure.ProcessStats;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -100,7 +100,7 @@ public final class RawPushyMain {
                     .setSound("default").addCustomProperty("tether", Map.of("messageId", prefix + "-" + (first + i), "data", DATA))
                     .build();
             permits.acquire();
-            client.sendNotification(new SimpleApnsPushNotification(tokens.get(i % tokens.size()), topic, payload, expiry,
+            client.sendNotification(new SimpleApnsPushNotification(tokens.get((first + i) % tokens.size()), topic, payload, expiry,
                     DeliveryPriority.IMMEDIATE, PushType.ALERT)).whenComplete((response, error) -> {
                         permits.release();
                         if (error != null || !response.isAccepted()) {

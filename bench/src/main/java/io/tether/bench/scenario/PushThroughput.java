@@ -13,8 +13,10 @@ import io.tether.contract.PushRequest;
 import io.tether.contract.Topics;
 import io.tether.testkit.Poll;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,7 +65,7 @@ final class PushThroughput {
         double warmRate = serviceWarmup.lastPartRate();
         int k = (int) Math.max(Math.min(100, s.pushRequests()), Math.min(s.pushRequests(),
                 Double.isNaN(warmRate) ? warm : warmRate * s.pushSeconds().toSeconds()));
-        Map<String, Double> others = new java.util.LinkedHashMap<>();
+        Map<String, Double> others = new LinkedHashMap<>();
         Sides.Both<Sender> both = Sides.run(ctx, "4", r, "raw Pushy", () -> {
                     ServiceRun run = pushService(ctx, accepted, targets, k, wait, serviceWarmup.warmup());
                     others.putAll(run.othersMicros());
@@ -125,7 +127,7 @@ final class PushThroughput {
         Poll.until(wait, Duration.ofMillis(20), () -> accepted.count("bp") >= k);
         CpuMeter.Use cpu = meter.stop();
         long count = accepted.count("bp");
-        Map<String, Double> others = new java.util.LinkedHashMap<>();
+        Map<String, Double> others = new LinkedHashMap<>();
         cpu.seconds().forEach((process, seconds) -> {
             if (!process.equals(name)) {
                 others.put(process, count == 0 ? Double.NaN : seconds / count * 1e6);
@@ -166,7 +168,7 @@ final class PushThroughput {
             r.note("While push-service sent, Tether's other processes shared the cores, as they do in a deployment on one "
                     + "machine (fanout settles each receipt push-service writes; raw Pushy has nothing behind it), CPU µs per "
                     + "notification: " + others.entrySet().stream().map(e -> e.getKey() + " " + Fmt.num(e.getValue()))
-                    .collect(java.util.stream.Collectors.joining(", ")) + ".");
+                    .collect(Collectors.joining(", ")) + ".");
         }
         r.number("tether.push_per_s", service.perSecond()).number("raw_pushy.push_per_s", raw.perSecond())
                 .number("ratio.push", service.perSecond() / raw.perSecond()).number("tether.push_cpu_us", service.cpuMicros())

@@ -10,14 +10,16 @@ import java.util.Arrays;
 
 /**
  * An MQTT 5 client that does what well-behaved clients never do (many PUBLISHes in one write, beyond the Receive
- * Maximum the server announced), to see the gateway answer it. Packets per MQTT 5.0 §3: CONNECT with user name and
- * password, QoS 1 PUBLISH; it reads whatever the server sends back, packet by packet.
+ * Maximum the server announced, packets before CONNACK), to see the gateway answer it. Packets per MQTT 5.0 §3: CONNECT
+ * with user name and password, QoS 1 PUBLISH, SUBSCRIBE, PINGREQ; it reads whatever the server sends back, packet by packet.
  */
 final class RawMqtt implements AutoCloseable {
     /** A packet from the server: its type (high nibble of the first byte) and its body after the fixed header. */
     record Packet(int type, byte[] body) {
         static final int CONNACK = 2;
         static final int PUBACK = 4;
+        static final int SUBACK = 9;
+        static final int PINGRESP = 13;
         static final int DISCONNECT = 14;
 
         /** CONNACK, PUBACK and DISCONNECT reason codes (0 when a PUBACK leaves it out). */
@@ -45,7 +47,22 @@ final class RawMqtt implements AutoCloseable {
 
     /** Connects (MQTT 5, clean start) and returns once CONNACK arrived; fails unless it is a success. */
     static RawMqtt connect(int port, String clientId, String password) throws IOException {
-        RawMqtt client = new RawMqtt(new Socket("127.0.0.1", port));
+        RawMqtt client = open(port);
+        client.write(connectPacket(clientId, password));
+        Packet connack = client.read();
+        if (connack.type() != Packet.CONNACK || connack.reasonCode() != 0) {
+            throw new IOException("not connected: " + connack.type() + "/" + connack.reasonCode());
+        }
+        return client;
+    }
+
+    /** A TCP connection to the gateway, nothing sent yet. */
+    static RawMqtt open(int port) throws IOException {
+        return new RawMqtt(new Socket("127.0.0.1", port));
+    }
+
+    /** An MQTT 5 CONNECT with clean start, the client id as user name, and the password. */
+    static byte[] connectPacket(String clientId, String password) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(string("MQTT"));
         variable.write(5);
@@ -55,12 +72,21 @@ final class RawMqtt implements AutoCloseable {
         variable.writeBytes(string(clientId));
         variable.writeBytes(string(clientId));
         variable.writeBytes(string(password));
-        client.write(packet(0x10, variable.toByteArray()));
-        Packet connack = client.read();
-        if (connack.type() != Packet.CONNACK || connack.reasonCode() != 0) {
-            throw new IOException("not connected: " + connack.type() + "/" + connack.reasonCode());
-        }
-        return client;
+        return packet(0x10, variable.toByteArray());
+    }
+
+    static byte[] pingreq() {
+        return packet(0xC0, new byte[0]);
+    }
+
+    /** A SUBSCRIBE of one filter at QoS 1. */
+    static byte[] subscribe(int packetId, String filter) {
+        ByteArrayOutputStream variable = new ByteArrayOutputStream();
+        variable.writeBytes(new byte[] {(byte) (packetId >> 8), (byte) packetId});
+        variable.write(0); // no properties
+        variable.writeBytes(string(filter));
+        variable.write(1); // QoS 1
+        return packet(0x82, variable.toByteArray());
     }
 
     /** A QoS 1 PUBLISH, as bytes (to be written together with others). */
@@ -82,6 +108,11 @@ final class RawMqtt implements AutoCloseable {
         OutputStream out = socket.getOutputStream();
         out.write(all.toByteArray());
         out.flush();
+    }
+
+    /** Whether the server closed the connection: end of stream before the next packet (or within the read timeout). */
+    boolean closedByServer() throws IOException {
+        return in.read() == -1;
     }
 
     /** The next packet from the server; fails at the end of the stream. */

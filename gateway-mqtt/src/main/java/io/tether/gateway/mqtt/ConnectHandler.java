@@ -52,17 +52,20 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
 
     @Override
     public void handle(MqttEndpoint endpoint) {
+        ConnectGate gate = ConnectGate.of(EndpointSocket.vertxHandler(endpoint)); // MqttListener put it there
         Context context = services.vertx().getOrCreateContext();
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
         if (!DeviceId.isValid(deviceId)) {
             services.hooks().refused(endpoint);
             metrics.authFailure("client-id-invalid");
+            gate.drop();
             reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID,
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "the client id must be the device id");
             return;
         }
         if (mqtt5 && endpoint.will() != null && endpoint.will().isWillFlag() && refusesWill(endpoint)) {
+            gate.drop();
             return;
         }
         SessionSettings settings = services.settings();
@@ -92,14 +95,17 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                             ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES));
                     if (opened.takenOver()) {
                         session.takeOver(); // a newer connection of the device was claimed meanwhile, here or elsewhere
+                        release(gate, endpoint);
                         return;
                     }
                     session.accepted();
+                    release(gate, endpoint); // what the client sent after its CONNECT, now that the session handles it
                     if (!opened.dropped().isEmpty()) {
                         store.unsubscribe(deviceId, session.epoch(), opened.dropped());
                     }
                 })
                 .onFailure(failure -> {
+                    gate.drop();
                     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     // Not probed here: once open() bound the session, the probe would take its close handler.
                     if (error instanceof ClosedBeforeConnack || endpointClosed[0] || socketClosed.isComplete()) {
@@ -232,6 +238,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
+    /** Held packets go on only to an accepted endpoint: Vert.x would close the connection for them otherwise. */
+    private static void release(ConnectGate gate, MqttEndpoint endpoint) {
+        if (endpoint.isConnected()) {
+            gate.open();
+        } else {
+            gate.drop();
+        }
+    }
+
     private static void answer(MqttEndpoint endpoint, Runnable reply) {
         try {
             reply.run();

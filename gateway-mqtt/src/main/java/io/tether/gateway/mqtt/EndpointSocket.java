@@ -1,14 +1,17 @@
 package io.tether.gateway.mqtt;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.NetSocketInternal;
 import io.vertx.mqtt.MqttEndpoint;
 import java.lang.reflect.Field;
 import org.jboss.logging.Logger;
 
 /**
- * When the socket under an MQTT endpoint closes. An endpoint's close handler is not enough: Vert.x MQTT 4.5
+ * The socket under an MQTT endpoint: when it closes, and its place in the channel pipeline (for {@link ConnectGate}).
+ * For when it closes, an endpoint's close handler is not enough: Vert.x MQTT 4.5
  * ({@code MqttServerConnection.handleMessage}) answers a CONNECT with an unacceptable protocol version by replacing
  * the connection's endpoint with a new one, so when the socket then closes only that new endpoint hears of it. A
  * device whose valid CONNECT was followed by such a packet would never end: its session would stay counted,
@@ -26,14 +29,7 @@ final class EndpointSocket {
      * completes when the endpoint is not Vert.x's own implementation; its close handler is then the only signal.
      */
     static Future<Void> closed(MqttEndpoint endpoint) {
-        Object socket;
-        try {
-            Field conn = endpoint.getClass().getDeclaredField("conn");
-            conn.setAccessible(true);
-            socket = conn.get(endpoint);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            socket = e;
-        }
+        Object socket = socket(endpoint);
         if (socket instanceof ConnectionBase connection) {
             return connection.closeFuture();
         }
@@ -42,5 +38,21 @@ final class EndpointSocket {
             LOG.warnf("cannot watch the sockets of MQTT endpoints (%s): a connection whose endpoint Vert.x replaced may never end", socket);
         }
         return Promise.<Void>promise().future();
+    }
+
+    /** The context of the Vert.x handler in the endpoint's channel pipeline, or null when it cannot be reached. */
+    static ChannelHandlerContext vertxHandler(MqttEndpoint endpoint) {
+        return socket(endpoint) instanceof NetSocketInternal socket ? socket.channelHandlerContext() : null;
+    }
+
+    /** Vert.x's socket under the endpoint, or the exception that kept it out of reach. */
+    private static Object socket(MqttEndpoint endpoint) {
+        try {
+            Field conn = endpoint.getClass().getDeclaredField("conn");
+            conn.setAccessible(true);
+            return conn.get(endpoint);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return e;
+        }
     }
 }

@@ -9,7 +9,7 @@ import io.vertx.mqtt.MqttServerOptions;
 
 /**
  * One MQTT server on one event loop. Several instances listen on the same port and Vert.x spreads the
- * connections across them, so all cores serve devices.
+ * connections across them, so all cores serve devices. Each CONNECT gets a {@link ConnectGate} before anything else.
  */
 public final class MqttListener extends AbstractVerticle {
     private final MqttServerOptions options;
@@ -24,7 +24,11 @@ public final class MqttListener extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         server = MqttServer.create(vertx, options)
-                .endpointHandler(connectHandler)
+                .endpointHandler(endpoint -> {
+                    // First, while the CONNECT is being read: what the client sent behind it waits for the answer.
+                    ConnectGate.install(EndpointSocket.vertxHandler(endpoint));
+                    connectHandler.handle(endpoint);
+                })
                 .exceptionHandler(error -> { });
         server.listen().<Void>mapEmpty().onComplete(started);
     }

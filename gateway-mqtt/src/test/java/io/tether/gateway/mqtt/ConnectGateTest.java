@@ -1,0 +1,120 @@
+package io.tether.gateway.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The gate in front of Vert.x's handler, on Netty's embedded channel (its event loop is the test's thread). */
+class ConnectGateTest {
+    /** Stands for Vert.x's handler: records what reaches it, and the end of each read (when Vert.x flushes). */
+    private static final class Recorder extends ChannelInboundHandlerAdapter {
+        final List<Object> seen = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            seen.add(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            seen.add("read complete");
+        }
+    }
+
+    private final Recorder vertx = new Recorder();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    ConnectGateTest() {
+        channel.pipeline().addLast("handler", vertx);
+    }
+
+    private ConnectGate install() {
+        return ConnectGate.install(channel.pipeline().context("handler"));
+    }
+
+    @Test
+    void packetsAfterTheConnectWaitUntilOpenThenGoOnInOrderAndReadingResumes() {
+        ConnectGate gate = install();
+        channel.writeInbound("pingreq", "subscribe");
+        assertEquals(List.of("read complete"), vertx.seen, "held: only the end of the read passed");
+        vertx.seen.clear();
+        assertTrue(channel.config().isAutoRead(), "reading goes on: a close before CONNACK is noticed");
+
+        gate.open();
+        assertEquals(List.of("pingreq", "subscribe", "read complete"), vertx.seen, "in order, then the end of a read");
+        assertTrue(channel.config().isAutoRead());
+        assertNull(channel.pipeline().get(ConnectGate.NAME), "the gate leaves the pipeline");
+        channel.writeInbound("publish");
+        assertEquals(List.of("pingreq", "subscribe", "read complete", "publish", "read complete"), vertx.seen);
+    }
+
+    @Test
+    void aClientThatQueuesTooMuchBeforeConnackIsNoLongerRead() {
+        ConnectGate gate = install();
+        for (int i = 1; i < ConnectGate.MAX_HELD; i++) {
+            channel.writeInbound("publish " + i);
+        }
+        assertTrue(channel.config().isAutoRead());
+        channel.writeInbound("publish " + ConnectGate.MAX_HELD);
+        assertFalse(channel.config().isAutoRead());
+
+        vertx.seen.clear();
+        gate.open();
+        assertEquals(ConnectGate.MAX_HELD + 1, vertx.seen.size(), "every packet held, then the end of a read");
+        assertTrue(channel.config().isAutoRead());
+    }
+
+    @Test
+    void aRefusedConnectDropsWhatFollowedItAndReleasesItsBuffers() {
+        ConnectGate gate = install();
+        ByteBuf payload = Unpooled.buffer().writeByte(1);
+        channel.writeInbound(payload);
+
+        gate.drop();
+        assertEquals(0, payload.refCnt());
+        assertFalse(vertx.seen.contains(payload));
+        assertNull(channel.pipeline().get(ConnectGate.NAME));
+        gate.open(); // too late: nothing held, nothing passed on
+        assertFalse(vertx.seen.contains(payload));
+    }
+
+    @Test
+    void aConnectionClosedBeforeConnackReleasesWhatWasHeld() {
+        install();
+        ByteBuf payload = Unpooled.buffer().writeByte(1);
+        channel.writeInbound(payload);
+
+        channel.close();
+        assertEquals(0, payload.refCnt());
+        assertFalse(vertx.seen.contains(payload));
+    }
+
+    @Test
+    void theHandlerOfTheConnectFindsTheGateUntilItLeavesThePipeline() {
+        ConnectGate gate = install();
+        assertSame(gate, ConnectGate.of(channel.pipeline().context("handler")));
+        gate.open();
+        assertSame(ConnectGate.NONE, ConnectGate.of(channel.pipeline().context("handler")));
+        assertSame(ConnectGate.NONE, ConnectGate.of(null));
+    }
+
+    @Test
+    void withoutAReachablePipelineThereIsNoGate() {
+        ConnectGate gate = ConnectGate.install(null);
+        assertSame(ConnectGate.NONE, gate);
+        gate.open();
+        gate.drop();
+        assertTrue(channel.config().isAutoRead());
+    }
+}

@@ -2,7 +2,6 @@ package io.tether.gateway.mqtt;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.jboss.logging.Logger;
@@ -12,8 +11,9 @@ import org.jboss.logging.Logger;
  * after CONNECT, without waiting for CONNACK (3.1.1 and 5.0 §3.1.4), but Vert.x MQTT 4.5 closes the connection when a
  * packet arrives before its endpoint is accepted ({@code MqttServerConnection.checkConnected}, logged as an uncaught
  * exception with its stack trace): a SUBSCRIBE or PINGREQ sent that early ended the connection. From the CONNECT on, the
- * gate sits in front of Vert.x's handler; after CONNACK it hands the packets it holds on in order, after a refusal they
- * are dropped, as 5.0 §3.1.4 asks of a server that rejects the CONNECT. It stops reading from the socket once it holds
+ * gate sits in front of Vert.x's handler; after CONNACK it hands the packets it holds on in order and leaves, after a
+ * refusal it drops them and whatever else arrives until the connection has closed, as 5.0 §3.1.4 asks of a server that
+ * rejects the CONNECT. It stops reading from the socket once it holds
  * {@link #MAX_HELD} packets (each at most the listener's maximum message size), so a client cannot queue more; below
  * that, reading goes on, so that a client closing before CONNACK is still noticed. Touched on the connection's event
  * loop only.
@@ -29,7 +29,8 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
-    private boolean done;
+    private boolean opened;
+    private boolean dropped;
 
     private ConnectGate() {
     }
@@ -60,17 +61,10 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     /** CONNACK has gone out and the session's handlers are bound: the held packets go on, in order, and reading resumes. */
     void open() {
-        if (this == NONE) {
+        if (!finishing(this::open)) {
             return;
         }
-        if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(this::open);
-            return;
-        }
-        if (done) {
-            return;
-        }
-        done = true;
+        opened = true;
         ChannelHandlerContext context = ctx;
         if (!held.isEmpty()) {
             while (!held.isEmpty()) {
@@ -85,24 +79,28 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
         context.channel().config().setAutoRead(true);
     }
 
-    /** The CONNECT was refused or the connection ended: what the client sent after it is never processed. */
+    /**
+     * The CONNECT was refused: what the client sent after it is never processed, nor is anything it sends until the
+     * connection has closed (the gate stays, releasing what arrives).
+     */
     void drop() {
-        if (this == NONE) {
+        if (!finishing(this::drop)) {
             return;
+        }
+        dropped = true;
+        release();
+    }
+
+    /** Whether this call ends the gate: a real gate, not ended yet, on its event loop (else the call is made there). */
+    private boolean finishing(Runnable onEventLoop) {
+        if (this == NONE) {
+            return false;
         }
         if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(this::drop);
-            return;
+            ctx.executor().execute(onEventLoop);
+            return false;
         }
-        if (done) {
-            return;
-        }
-        done = true;
-        release();
-        ChannelPipeline pipeline = ctx.pipeline();
-        if (pipeline.get(NAME) == this) {
-            pipeline.remove(this);
-        }
+        return !opened && !dropped;
     }
 
     @Override
@@ -112,8 +110,12 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (done) {
+        if (opened) {
             ctx.fireChannelRead(msg);
+            return;
+        }
+        if (dropped) {
+            ReferenceCountUtil.release(msg);
             return;
         }
         held.add(msg);
@@ -124,10 +126,7 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (!done) { // the channel closed before CONNACK
-            done = true;
-            release();
-        }
+        release(); // the channel closed before CONNACK (nothing is held once open() ran)
     }
 
     private void release() {

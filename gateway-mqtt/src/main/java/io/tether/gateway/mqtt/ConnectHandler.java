@@ -237,7 +237,6 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
     }
 
-    /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
     /** Held packets go on only to an accepted endpoint: Vert.x would close the connection for them otherwise. */
     private static void release(ConnectGate gate, MqttEndpoint endpoint) {
         if (endpoint.isConnected()) {
@@ -247,6 +246,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
     }
 
+    /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
     private static void answer(MqttEndpoint endpoint, Runnable reply) {
         try {
             reply.run();

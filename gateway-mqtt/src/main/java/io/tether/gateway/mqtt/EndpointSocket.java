@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 final class EndpointSocket {
     private static final Logger LOG = Logger.getLogger(EndpointSocket.class);
     private static volatile boolean warned;
+    private static volatile Field connField;
 
     private EndpointSocket() {
     }
@@ -48,8 +49,12 @@ final class EndpointSocket {
     /** Vert.x's socket under the endpoint, or the exception that kept it out of reach. */
     private static Object socket(MqttEndpoint endpoint) {
         try {
-            Field conn = endpoint.getClass().getDeclaredField("conn");
-            conn.setAccessible(true);
+            Field conn = connField;
+            if (conn == null || conn.getDeclaringClass() != endpoint.getClass()) {
+                conn = endpoint.getClass().getDeclaredField("conn"); // looked up once: twice per CONNECT otherwise
+                conn.setAccessible(true);
+                connField = conn;
+            }
             return conn.get(endpoint);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return e;

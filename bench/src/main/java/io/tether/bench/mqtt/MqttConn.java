@@ -59,6 +59,8 @@ public final class MqttConn {
     private int nextPacketId = 1;
     private boolean sessionPresent;
     private volatile boolean deaf;
+    /** DISCONNECT written: nothing may follow it (MQTT). Touched on the channel's event loop only. */
+    private boolean disconnecting;
     private Object attachment;
     long startNanos;
     long connackNanos;
@@ -202,6 +204,7 @@ public final class MqttConn {
     /** DISCONNECT, then close. */
     public CompletableFuture<Void> disconnect() {
         channel.eventLoop().execute(() -> {
+            disconnecting = true;
             if (channel.isActive()) {
                 channel.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
                         MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
@@ -213,11 +216,20 @@ public final class MqttConn {
         return closed;
     }
 
+    /**
+     * A PINGREQ, decided on the channel's event loop: the pinger runs on another thread, and a PINGREQ queued behind a
+     * DISCONNECT would break MQTT (the pipeline consolidates flushes, so the DISCONNECT may not have gone out yet).
+     */
     void ping() {
-        if (channel != null && channel.isActive() && !deaf) {
-            channel.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE,
-                    false, 0)), channel.voidPromise());
+        if (channel == null) {
+            return;
         }
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive() && !deaf && !disconnecting) {
+                channel.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE,
+                        false, 0)), channel.voidPromise());
+            }
+        });
     }
 
     private int packetId() {

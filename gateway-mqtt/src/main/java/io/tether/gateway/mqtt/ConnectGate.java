@@ -4,19 +4,25 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Holds what a client sends after its CONNECT until the gateway has answered it. MQTT lets a client send packets right
- * after CONNECT, without waiting for CONNACK (3.1.1 and 5.0 §3.1.4), but Vert.x MQTT 4.5 closes the connection when a
- * packet arrives before its endpoint is accepted ({@code MqttServerConnection.checkConnected}, logged as an uncaught
- * exception with its stack trace): a SUBSCRIBE or PINGREQ sent that early ended the connection. From the CONNECT on, the
- * gate sits in front of Vert.x's handler; after CONNACK it hands the packets it holds on in order and leaves, after a
- * refusal it drops them and whatever else arrives until the connection has closed, as 5.0 §3.1.4 asks of a server that
- * rejects the CONNECT. It stops reading from the socket once it holds
- * {@link #MAX_HELD} packets (each at most the listener's maximum message size), so a client cannot queue more; below
- * that, reading goes on, so that a client closing before CONNACK is still noticed. Touched on the connection's event
- * loop only.
+ * Holds what a client sends after its CONNECT until the gateway has answered it, and drops what it sends after its
+ * connection has ended. MQTT lets a client send packets right after CONNECT, without waiting for CONNACK (3.1.1 and
+ * 5.0 §3.1.4), but Vert.x MQTT 4.5 closes the connection when a packet arrives before its endpoint is accepted
+ * ({@code MqttServerConnection.checkConnected}, logged as an uncaught exception with its stack trace): a SUBSCRIBE or
+ * PINGREQ sent that early ended the connection. From the CONNECT on, the gate sits in front of Vert.x's handler; after
+ * CONNACK it hands the packets it holds on in order, after a refusal it drops them and whatever else arrives until the
+ * connection has closed, as 5.0 §3.1.4 asks of a server that rejects the CONNECT. It stops reading from the socket once
+ * it holds {@link #MAX_HELD} packets (each at most the listener's maximum message size), so a client cannot queue
+ * more; below that, reading goes on, so that a client closing before CONNACK is still noticed.
+ * <p>
+ * After CONNACK the gate stays and passes each packet on while the endpoint is connected. The same check fails once
+ * the endpoint has ended (the client's DISCONNECT, a takeover, a refusal of a PUBLISH) while packets read with the
+ * one that ended it are still on their way: Vert.x would close the connection again and log each of them as an
+ * uncaught exception with its stack trace, so a client that sends a PINGREQ right behind its DISCONNECT cost a stack
+ * trace. They are dropped instead; the connection is closing anyway. Touched on the connection's event loop only.
  */
 final class ConnectGate extends ChannelInboundHandlerAdapter {
     static final String NAME = "tether-connect-gate";
@@ -27,8 +33,11 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ConnectGate.class);
     private static volatile boolean warned;
 
-    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    /** Created for the first packet held (most clients wait for CONNACK), dropped at {@link #open}: the gate stays. */
+    private ArrayDeque<Object> held;
     private ChannelHandlerContext ctx;
+    /** Set by {@link #open}: whether the endpoint still takes packets. */
+    private BooleanSupplier connected;
     private boolean opened;
     private boolean dropped;
 
@@ -59,22 +68,24 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
         return vertxHandler != null && vertxHandler.pipeline().get(NAME) instanceof ConnectGate gate ? gate : NONE;
     }
 
-    /** CONNACK has gone out and the session's handlers are bound: the held packets go on, in order, and reading resumes. */
-    void open() {
-        if (!finishing(this::open)) {
+    /**
+     * CONNACK has gone out and the session's handlers are bound: the held packets go on, in order, and reading resumes.
+     * From now on a packet goes on while {@code connected} says the endpoint takes it, and is dropped after.
+     */
+    void open(BooleanSupplier connected) {
+        if (!finishing(() -> open(connected))) {
             return;
         }
+        this.connected = connected;
         opened = true;
         ChannelHandlerContext context = ctx;
-        if (!held.isEmpty()) {
+        if (held != null) {
             while (!held.isEmpty()) {
-                context.fireChannelRead(held.poll()); // to the handler after the gate; a held DISCONNECT may close the channel
+                pass(context, held.poll()); // a held DISCONNECT ends the endpoint: what follows it is dropped
             }
+            held = null;
             // As after a read from the socket: Vert.x flushes what it wrote while reading (PINGRESP, SUBACK) only then.
             context.fireChannelReadComplete();
-        }
-        if (context.pipeline().get(NAME) == this) {
-            context.pipeline().remove(this);
         }
         context.channel().config().setAutoRead(true);
     }
@@ -111,12 +122,15 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (opened) {
-            ctx.fireChannelRead(msg);
+            pass(ctx, msg);
             return;
         }
         if (dropped) {
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (held == null) {
+            held = new ArrayDeque<>(MAX_HELD);
         }
         held.add(msg);
         if (held.size() == MAX_HELD) {
@@ -124,13 +138,21 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void pass(ChannelHandlerContext context, Object msg) {
+        if (connected.getAsBoolean()) {
+            context.fireChannelRead(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        release(); // the channel closed before CONNACK (nothing is held once open() ran)
+        release(); // the channel closed (nothing is held once open() ran)
     }
 
     private void release() {
-        while (!held.isEmpty()) {
+        while (held != null && !held.isEmpty()) {
             ReferenceCountUtil.release(held.poll());
         }
     }

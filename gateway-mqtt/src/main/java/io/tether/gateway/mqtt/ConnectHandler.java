@@ -238,9 +238,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     }
 
     /** Held packets go on only to an accepted endpoint: Vert.x would close the connection for them otherwise. */
-    private static void release(ConnectGate gate, MqttEndpoint endpoint) {
+    static void release(ConnectGate gate, MqttEndpoint endpoint) {
         if (endpoint.isConnected()) {
-            gate.open();
+            gate.open(endpoint::isConnected);
         } else {
             gate.drop();
         }

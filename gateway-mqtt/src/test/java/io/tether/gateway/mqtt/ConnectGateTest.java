@@ -2,7 +2,6 @@ package io.tether.gateway.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The gate in front of Vert.x's handler, on Netty's embedded channel (its event loop is the test's thread). */
@@ -20,10 +20,13 @@ class ConnectGateTest {
     /** Stands for Vert.x's handler: records what reaches it, and the end of each read (when Vert.x flushes). */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         final List<Object> seen = new ArrayList<>();
+        /** What the handler does with a packet besides recording it. */
+        Consumer<Object> onRead = msg -> { };
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             seen.add(msg);
+            onRead.accept(msg);
         }
 
         @Override
@@ -51,10 +54,9 @@ class ConnectGateTest {
         vertx.seen.clear();
         assertTrue(channel.config().isAutoRead(), "reading goes on: a close before CONNACK is noticed");
 
-        gate.open();
+        gate.open(() -> true);
         assertEquals(List.of("pingreq", "subscribe", "read complete"), vertx.seen, "in order, then the end of a read");
         assertTrue(channel.config().isAutoRead());
-        assertNull(channel.pipeline().get(ConnectGate.NAME), "the gate leaves the pipeline");
         channel.writeInbound("publish");
         assertEquals(List.of("pingreq", "subscribe", "read complete", "publish", "read complete"), vertx.seen);
     }
@@ -70,7 +72,7 @@ class ConnectGateTest {
         assertFalse(channel.config().isAutoRead());
 
         vertx.seen.clear();
-        gate.open();
+        gate.open(() -> true);
         assertEquals(ConnectGate.MAX_HELD + 1, vertx.seen.size(), "every packet held, then the end of a read");
         assertTrue(channel.config().isAutoRead());
     }
@@ -86,7 +88,7 @@ class ConnectGateTest {
         ByteBuf later = Unpooled.buffer().writeByte(2);
         channel.writeInbound(later); // sent before the refusing CONNACK closed the connection
         assertEquals(0, later.refCnt());
-        gate.open(); // too late: nothing held, nothing passed on
+        gate.open(() -> true); // too late: nothing held, nothing passed on
         assertFalse(vertx.seen.contains(payload));
         assertFalse(vertx.seen.contains(later));
     }
@@ -103,11 +105,32 @@ class ConnectGateTest {
     }
 
     @Test
-    void theHandlerOfTheConnectFindsTheGateUntilItLeavesThePipeline() {
+    void packetsReadAfterTheEndpointEndedAreDroppedAndTheirBuffersReleased() {
+        ConnectGate gate = install();
+        boolean[] connected = {true};
+        ByteBuf disconnect = Unpooled.buffer().writeByte(0xE0);
+        ByteBuf pingreq = Unpooled.buffer().writeByte(0xC0);
+        channel.writeInbound(disconnect, pingreq); // held: the client sent both right behind its CONNECT
+        vertx.seen.clear();
+        vertx.onRead = msg -> connected[0] = msg != disconnect; // Vert.x closes the endpoint on a DISCONNECT
+
+        gate.open(() -> connected[0]);
+        assertEquals(List.of(disconnect, "read complete"), vertx.seen, "the DISCONNECT, not the PINGREQ behind it");
+        assertEquals(0, pingreq.refCnt());
+
+        ByteBuf late = Unpooled.buffer().writeByte(0xC0);
+        channel.writeInbound(late); // read before the close took effect
+        assertFalse(vertx.seen.contains(late));
+        assertEquals(0, late.refCnt());
+        disconnect.release();
+    }
+
+    @Test
+    void theHandlerOfTheConnectFindsTheGateItStaysInThePipeline() {
         ConnectGate gate = install();
         assertSame(gate, ConnectGate.of(channel.pipeline().context("handler")));
-        gate.open();
-        assertSame(ConnectGate.NONE, ConnectGate.of(channel.pipeline().context("handler")));
+        gate.open(() -> true);
+        assertSame(gate, ConnectGate.of(channel.pipeline().context("handler")));
         assertSame(ConnectGate.NONE, ConnectGate.of(null));
     }
 
@@ -115,7 +138,7 @@ class ConnectGateTest {
     void withoutAReachablePipelineThereIsNoGate() {
         ConnectGate gate = ConnectGate.install(null);
         assertSame(ConnectGate.NONE, gate);
-        gate.open();
+        gate.open(() -> true);
         gate.drop();
         assertTrue(channel.config().isAutoRead());
     }

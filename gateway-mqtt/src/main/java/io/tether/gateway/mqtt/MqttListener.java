@@ -1,5 +1,7 @@
 package io.tether.gateway.mqtt;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -9,9 +11,13 @@ import io.vertx.mqtt.MqttServerOptions;
 
 /**
  * One MQTT server on one event loop. Several instances listen on the same port and Vert.x spreads the
- * connections across them, so all cores serve devices. Each CONNECT gets a {@link ConnectGate} before anything else.
+ * connections across them, so all cores serve devices. Each CONNECT gets a {@link ConnectGate} before anything else,
+ * and its connection a flush consolidation: Vert.x flushes every write made outside a read from the socket, so the
+ * PUBACKs of one Kafka batch (each its own task on the event loop) went out in a write system call each; Netty's
+ * {@link FlushConsolidationHandler} flushes them once, at the end of the event loop's current run of tasks.
  */
 public final class MqttListener extends AbstractVerticle {
+    static final String FLUSH_CONSOLIDATION = "tether-flush-consolidation";
     private final MqttServerOptions options;
     private final Handler<MqttEndpoint> connectHandler;
     private MqttServer server;
@@ -26,11 +32,21 @@ public final class MqttListener extends AbstractVerticle {
         server = MqttServer.create(vertx, options)
                 .endpointHandler(endpoint -> {
                     // First, while the CONNECT is being read: what the client sent behind it waits for the answer.
-                    ConnectGate.install(EndpointSocket.vertxHandler(endpoint));
+                    ChannelHandlerContext vertxHandler = EndpointSocket.vertxHandler(endpoint);
+                    ConnectGate.install(vertxHandler);
+                    consolidateFlushes(vertxHandler);
                     connectHandler.handle(endpoint);
                 })
                 .exceptionHandler(error -> { });
         server.listen().<Void>mapEmpty().onComplete(started);
+    }
+
+    /** First in the pipeline, so it sees every read (it flushes at once at a read's end) and every write. */
+    private static void consolidateFlushes(ChannelHandlerContext vertxHandler) {
+        if (vertxHandler != null && vertxHandler.executor().inEventLoop()) {
+            vertxHandler.pipeline().addFirst(FLUSH_CONSOLIDATION,
+                    new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
     }
 
     @Override

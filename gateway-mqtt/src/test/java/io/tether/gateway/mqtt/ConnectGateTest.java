@@ -120,7 +120,7 @@ class ConnectGateTest {
 
         ByteBuf late = Unpooled.buffer().writeByte(0xC0);
         channel.writeInbound(late); // read before the close took effect
-        assertFalse(vertx.seen.contains(late));
+        assertEquals(List.of(disconnect, "read complete", "read complete"), vertx.seen, "only the end of that read passed");
         assertEquals(0, late.refCnt());
         disconnect.release();
     }

@@ -1,4 +1,4 @@
-package io.tether.system;
+package io.tether.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,20 +10,20 @@ import java.util.Arrays;
 
 /**
  * An MQTT 5 client that does what well-behaved clients never do (many PUBLISHes in one write, beyond the Receive
- * Maximum the server announced, packets before CONNACK), to see the gateway answer it. Packets per MQTT 5.0 §3: CONNECT
+ * Maximum the server announced, packets before CONNACK, packets behind a DISCONNECT), to see the gateway answer it. Packets per MQTT 5.0 §3: CONNECT
  * with user name and password, QoS 1 PUBLISH, SUBSCRIBE, PINGREQ; it reads whatever the server sends back, packet by packet.
  */
-final class RawMqtt implements AutoCloseable {
+public final class RawMqtt implements AutoCloseable {
     /** A packet from the server: its type (high nibble of the first byte) and its body after the fixed header. */
-    record Packet(int type, byte[] body) {
-        static final int CONNACK = 2;
-        static final int PUBACK = 4;
-        static final int SUBACK = 9;
-        static final int PINGRESP = 13;
-        static final int DISCONNECT = 14;
+    public record Packet(int type, byte[] body) {
+        public static final int CONNACK = 2;
+        public static final int PUBACK = 4;
+        public static final int SUBACK = 9;
+        public static final int PINGRESP = 13;
+        public static final int DISCONNECT = 14;
 
         /** CONNACK, PUBACK and DISCONNECT reason codes (0 when a PUBACK leaves it out). */
-        int reasonCode() {
+        public int reasonCode() {
             return switch (type) {
                 case CONNACK -> body[1] & 0xff;
                 case PUBACK -> body.length > 2 ? body[2] & 0xff : 0;
@@ -31,7 +31,7 @@ final class RawMqtt implements AutoCloseable {
             };
         }
 
-        int packetId() {
+        public int packetId() {
             return ((body[0] & 0xff) << 8) | (body[1] & 0xff);
         }
     }
@@ -46,7 +46,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Connects (MQTT 5, clean start) and returns once CONNACK arrived; fails unless it is a success. */
-    static RawMqtt connect(int port, String clientId, String password) throws IOException {
+    public static RawMqtt connect(int port, String clientId, String password) throws IOException {
         RawMqtt client = open(port);
         client.write(connectPacket(clientId, password));
         Packet connack = client.read();
@@ -57,12 +57,12 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** A TCP connection to the gateway, nothing sent yet. */
-    static RawMqtt open(int port) throws IOException {
+    public static RawMqtt open(int port) throws IOException {
         return new RawMqtt(new Socket("127.0.0.1", port));
     }
 
     /** An MQTT 5 CONNECT with clean start, the client id as user name, and the password. */
-    static byte[] connectPacket(String clientId, String password) {
+    public static byte[] connectPacket(String clientId, String password) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(string("MQTT"));
         variable.write(5);
@@ -75,12 +75,17 @@ final class RawMqtt implements AutoCloseable {
         return packet(0x10, variable.toByteArray());
     }
 
-    static byte[] pingreq() {
+    /** A DISCONNECT with no reason code (normal disconnection). */
+    public static byte[] disconnect() {
+        return packet(0xE0, new byte[0]);
+    }
+
+    public static byte[] pingreq() {
         return packet(0xC0, new byte[0]);
     }
 
     /** A SUBSCRIBE of one filter at QoS 1. */
-    static byte[] subscribe(int packetId, String filter) {
+    public static byte[] subscribe(int packetId, String filter) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(new byte[] {(byte) (packetId >> 8), (byte) packetId});
         variable.write(0); // no properties
@@ -90,7 +95,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** A QoS 1 PUBLISH, as bytes (to be written together with others). */
-    static byte[] publish(String topic, int packetId, byte[] payload) {
+    public static byte[] publish(String topic, int packetId, byte[] payload) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(string(topic));
         variable.writeBytes(new byte[] {(byte) (packetId >> 8), (byte) packetId});
@@ -100,7 +105,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Writes everything in one write, so the gateway reads it at once. */
-    void write(byte[]... packets) throws IOException {
+    public void write(byte[]... packets) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] packet : packets) {
             all.writeBytes(packet);
@@ -111,12 +116,12 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Whether the server closed the connection: end of stream before the next packet (or within the read timeout). */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         return in.read() == -1;
     }
 
     /** The next packet from the server; fails at the end of the stream. */
-    Packet read() throws IOException {
+    public Packet read() throws IOException {
         int first = in.readUnsignedByte();
         int length = 0;
         for (int shift = 0, b = 0x80; (b & 0x80) != 0; shift += 7) {

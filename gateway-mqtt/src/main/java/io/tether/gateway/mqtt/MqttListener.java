@@ -17,7 +17,7 @@ import io.vertx.mqtt.MqttServerOptions;
  * {@link FlushConsolidationHandler} flushes them once, at the end of the event loop's current run of tasks.
  */
 public final class MqttListener extends AbstractVerticle {
-    static final String FLUSH_CONSOLIDATION = "tether-flush-consolidation";
+    private static final String FLUSH_CONSOLIDATION = "tether-flush-consolidation";
     private final MqttServerOptions options;
     private final Handler<MqttEndpoint> connectHandler;
     private MqttServer server;

@@ -1,0 +1,15 @@
+#!/bin/bash
+# usage: syscw.sh OUT -- polls the gateway JVM's /proc/<pid>/io while it lives; prints the last syscw/syscr/rchar/wchar seen
+out=$1; : > $out
+pid=""
+for i in $(seq 1 3000); do
+  pid=$(pgrep -f "gateway-mqtt.*jar" | head -1)
+  [ -n "$pid" ] && break; sleep 0.2
+done
+last=""
+while [ -e /proc/$pid/io ]; do
+  v=$(cat /proc/$pid/io 2>/dev/null | tr '\n' ' '); [ -n "$v" ] && last="$v"
+  echo "$(date +%s.%N) $last" > $out.tmp
+  sleep 0.2
+done
+cat $out.tmp > $out

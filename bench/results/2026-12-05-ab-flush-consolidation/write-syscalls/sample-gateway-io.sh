@@ -1,5 +1,6 @@
 #!/bin/bash
-# usage: syscw.sh OUT -- polls the gateway JVM's /proc/<pid>/io while it lives; prints the last syscw/syscr/rchar/wchar seen
+# usage: sample-gateway-io.sh OUT -- waits for the gateway JVM, polls its /proc/<pid>/io every 0.2 s while it lives,
+# and writes the last values read (rchar, wchar, syscr, syscw, ...) with their time to OUT
 out=$1; : > $out
 pid=""
 for i in $(seq 1 3000); do

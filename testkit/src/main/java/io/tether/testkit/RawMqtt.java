@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * An MQTT 5 client that does what well-behaved clients never do (many PUBLISHes in one write, beyond the Receive
- * Maximum the server announced, packets before CONNACK, packets behind a DISCONNECT), to see the gateway answer it. Packets per MQTT 5.0 §3: CONNECT
- * with user name and password, QoS 1 PUBLISH, SUBSCRIBE, PINGREQ; it reads whatever the server sends back, packet by packet.
+ * Maximum the server announced, packets before CONNACK, packets behind a DISCONNECT), to see the gateway answer it.
+ * Packets per MQTT 5.0 §3: CONNECT with user name and password, QoS 1 PUBLISH, SUBSCRIBE, PINGREQ, DISCONNECT; it
+ * reads whatever the server sends back, packet by packet.
  */
 public final class RawMqtt implements AutoCloseable {
     /** A packet from the server: its type (high nibble of the first byte) and its body after the fixed header. */

@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * @param upPublishers        scenario 1: publishing connections
  * @param upMessages          scenario 1: measured QoS 1 messages per publisher (at most)
- * @param upWarmup            scenario 1: unmeasured messages per publisher first (JIT, Kafka batches)
+ * @param upWarmup            scenario 1: unmeasured messages per publisher in each part of the warm-up
+ * @param upWarmupTime        scenario 1: the least warm-up; it goes on in parts until the JIT has compiled what the load
+ *                            runs (the rule of scenarios 3 and 4, {@code JitWarmup}), as a gateway in production has
  * @param upWindow            scenario 1: publishes awaiting PUBACK per connection
  * @param upDeadline          scenario 1: the measured part stops sending after this long
  * @param payloadBytes        payload size of every message
@@ -42,18 +44,20 @@ import java.util.Map;
  *                            is warm; bench/results/2026-12-05-s2-load-generator-bind), one small round at the small scale
  * @param connectWarmupRounds scenario 2: how many times the warm-up's devices connect and disconnect
  */
-public record Scale(String name, int upPublishers, int upMessages, int upWarmup, int upWindow, Duration upDeadline,
-        int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices, List<Integer> liveRates,
+public record Scale(String name, int upPublishers, int upMessages, int upWarmup, Duration upWarmupTime, int upWindow,
+        Duration upDeadline, int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices, List<Integer> liveRates,
         Duration liveDuration, Duration liveWarmup, int liveWarmupRate, int deafDevices, int pushDevices, int pushRequests, Duration pushSeconds,
         Duration ackTimeout, int stormDevices, int stormRate, Duration settle, int connectWarmup,
         int connectWarmupRounds) {
 
     public static Scale of(String name) {
         return switch (name) {
-            case "small" -> new Scale("small", 10, 100, 20, 10, Duration.ofSeconds(20), 256, List.of(100, 200), 100, 50,
+            case "small" -> new Scale("small", 10, 100, 20, Duration.ZERO, 10, Duration.ofSeconds(20), 256, List.of(100, 200),
+                    100, 50,
                     List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, 20, 50, 300, Duration.ofSeconds(5),
                     Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1);
-            case "full" -> new Scale("full", 100, 1000, 100, 10, Duration.ofSeconds(45), 256, List.of(10_000, 50_000, 100_000), 500,
+            case "full" -> new Scale("full", 100, 2000, 500, Duration.ofSeconds(5), 10, Duration.ofSeconds(45), 256,
+                    List.of(10_000, 50_000, 100_000), 500,
                     1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15), Duration.ofSeconds(20), 500, 1000, 2000, 20_000,
                     Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000, Duration.ofSeconds(2), 5000, 5);
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");

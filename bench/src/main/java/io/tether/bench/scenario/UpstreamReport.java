@@ -18,6 +18,7 @@ final class UpstreamReport {
         List<String> gw = List.of("gateway-mqtt");
         List<String> gwKafka = List.of("gateway-mqtt", "kafka");
         double gwUs = tether.micros(gw);
+        double gwJitUs = tether.cpu() == null ? Double.NaN : tether.cpu().jitOf(gw) / tether.messages() * 1e6;
         double gwKafkaUs = tether.micros(gwKafka);
         double allUs = tether.systemMicros();
         double mqUs = mosquitto.systemMicros();
@@ -33,7 +34,7 @@ final class UpstreamReport {
                 Fmt.num(keptUs) + " µs", Fmt.ratio(gwKafkaUs, keptUs), "");
 
         var t = r.table("Throughput and PUBACK latency (" + s.upPublishers() + " publishers × " + s.upMessages() + " messages of "
-                + s.payloadBytes() + " B, window " + s.upWindow() + ", after " + s.upWarmup() + " unmeasured per publisher)",
+                + s.payloadBytes() + " B, window " + s.upWindow() + ", after the warm-up below)",
                 "system", "messages", "seconds", "msg/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms");
         for (Run run : List.of(tether, mosquitto, kept)) {
             ScenarioResult.row(t, run.system(), run.messages(), run.seconds(), run.rate(), run.latency().p50(), run.latency().p90(),
@@ -42,6 +43,7 @@ final class UpstreamReport {
         var c = r.table("CPU per message (user + system time from /proc/<pid>/stat during the measured part)",
                 "process", "CPU µs per message", "ratio to mosquitto");
         ScenarioResult.row(c, "Tether gateway-mqtt", gwUs, Fmt.ratio(gwUs, mqUs));
+        ScenarioResult.row(c, "of which its JIT compiler threads", gwJitUs, "");
         ScenarioResult.row(c, "Tether gateway-mqtt + Kafka", gwKafkaUs, Fmt.ratio(gwKafkaUs, mqUs));
         ScenarioResult.row(c, "Tether, all processes (incl. idle fanout, push, registry, Redis)", allUs, Fmt.ratio(allUs, mqUs));
         ScenarioResult.row(c, "mosquitto", mqUs, "×1");
@@ -55,6 +57,10 @@ final class UpstreamReport {
                     + tether.messages() + ", mosquitto " + mosquitto.messages() + " and mosquitto with persistence "
                     + kept.messages() + " of " + planned + " planned messages.");
         }
+        r.note("Warm-up before the measured part (at least " + s.upWarmupTime().toSeconds() + " s in parts of " + s.upWarmup()
+                + " messages per publisher, then on while the JIT compiler threads of the system's JVMs use more than "
+                + LiveLadder.COMPILED + " of a core, for at most " + LiveLadder.MAX_WARMUP_FACTOR + " times that): "
+                + warmup(tether) + "; " + warmup(mosquitto) + "; " + warmup(kept) + ".");
         r.note(String.format("Machine CPU busy during the measured part: Tether run %s, mosquitto run %s, persistent mosquitto "
                 + "run %s of all cores.", busy(tether), busy(mosquitto), busy(kept)));
         r.note("What each side does per message before its PUBACK. Tether: the gateway produces the record to Kafka "
@@ -73,7 +79,9 @@ final class UpstreamReport {
                 .number("mosquitto.puback_p99_ms", mosquitto.latency().p99())
                 .number("mosquitto.puback_p999_ms", mosquitto.latency().p999())
                 .number("mosquitto_persistent.puback_p99_ms", kept.latency().p99())
-                .number("tether.gateway_cpu_us_per_msg", gwUs).number("tether.gateway_kafka_cpu_us_per_msg", gwKafkaUs)
+                .number("tether.gateway_cpu_us_per_msg", gwUs).number("tether.gateway_jit_cpu_us_per_msg", gwJitUs)
+                .number("tether.warmup_s", tether.warmup() == null ? Double.NaN : tether.warmup().seconds())
+                .number("tether.gateway_kafka_cpu_us_per_msg", gwKafkaUs)
                 .number("tether.all_cpu_us_per_msg", allUs).number("mosquitto.cpu_us_per_msg", mqUs)
                 .number("mosquitto_persistent.cpu_us_per_msg", keptUs)
                 .number("ratio.throughput", tether.rate() / mosquitto.rate())
@@ -94,6 +102,14 @@ final class UpstreamReport {
 
     private static List<Double> percentiles(Run run) {
         return Support.list(run.latency().p50(), run.latency().p90(), run.latency().p99(), run.latency().p999());
+    }
+
+    private static String warmup(Run run) {
+        if (run.warmup() == null) {
+            return run.system() + " –";
+        }
+        return String.format("%s %.1f s (%,d messages per publisher, JIT threads at its end %.2f cores)", run.system(),
+                run.warmup().seconds(), run.warmup().messagesPerPublisher(), run.warmup().jitCores());
     }
 
     private static String busy(Run run) {

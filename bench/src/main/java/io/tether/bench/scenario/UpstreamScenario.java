@@ -3,6 +3,7 @@ package io.tether.bench.scenario;
 import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
 import io.tether.bench.measure.CpuMeter;
+import io.tether.bench.measure.JitWarmup;
 import io.tether.bench.measure.Latency;
 import io.tether.bench.measure.Pause;
 import io.tether.bench.mqtt.ConnectSpec;
@@ -34,9 +35,10 @@ public final class UpstreamScenario implements Scenario {
     private static final Duration AUTOSAVE = Duration.ofMillis(1500);
 
     /** One system's measurement; {@code pids} names the processes whose CPU counts as the system's. */
-    record Run(String system, long messages, double seconds, Latency.Summary latency, CpuMeter.Use cpu, List<String> processes) {
+    record Run(String system, long messages, double seconds, Latency.Summary latency, CpuMeter.Use cpu, List<String> processes,
+            Warmup warmup) {
         static Run none(String system) {
-            return new Run(system, 0, Double.NaN, new Latency().summary(), null, List.of());
+            return new Run(system, 0, Double.NaN, new Latency().summary(), null, List.of(), null);
         }
 
         double rate() {
@@ -71,7 +73,8 @@ public final class UpstreamScenario implements Scenario {
 
     @Override
     public String parameters(Scale s, int cap) {
-        return s.upPublishers() + " publishers × " + s.upMessages() + " messages (+" + s.upWarmup() + " warm-up each), "
+        return s.upPublishers() + " publishers × " + s.upMessages() + " messages (after a warm-up of at least "
+                + s.upWarmupTime().toSeconds() + " s in parts of " + s.upWarmup() + " each), "
                 + s.payloadBytes() + " B, window " + s.upWindow() + ", at most " + s.upDeadline().toSeconds() + " s";
     }
 
@@ -85,7 +88,7 @@ public final class UpstreamScenario implements Scenario {
         List<Device> publishers = ctx.devices.subList(0, ctx.scale.upPublishers());
         Sides.Both<List<Run>> both = Sides.run(ctx, id(), r, "mosquitto", () -> List.of(measure(ctx, "Tether",
                 publishers.stream().map(d -> ctx.tetherSpec(d, false)).toList(), ctx.tetherPids(),
-                List.copyOf(ctx.tether.pids().keySet()), Duration.ZERO)), () -> mosquittoRuns(ctx, r, publishers),
+                List.copyOf(ctx.tether.pids().keySet()), Duration.ZERO, Step.NONE)), () -> mosquittoRuns(ctx, r, publishers),
                 List.of(Run.none("mosquitto"), Run.none("mosquitto, persistence on")));
         UpstreamReport.write(ctx, r, both.tether().get(0), both.peer().get(0), both.peer().get(1));
     }
@@ -93,20 +96,25 @@ public final class UpstreamScenario implements Scenario {
     /** mosquitto in memory, then (once it is idle) mosquitto with persistence on, started for this phase alone. */
     private static List<Run> mosquittoRuns(BenchContext ctx, ScenarioResult r, List<Device> publishers) throws Exception {
         Run memory = measure(ctx, "mosquitto", publishers.stream().map(d -> ctx.mosquittoSpec(d, false)).toList(),
-                ctx.mosquittoPids(), List.of("mosquitto"), Duration.ZERO);
+                ctx.mosquittoPids(), List.of("mosquitto"), Duration.ZERO, Step.NONE);
         Path dir = ctx.work.resolve("mosquitto-persistent");
         int port = Ports.free();
         try (ChildProcess persistent = Mosquitto.start(dir, port, ctx.mosquittoUsers, true)) {
             Device backend = ctx.devices.get(publishers.size());
-            MqttClients.Bulk session = Support.connectAllOrFail(ctx, "mosquitto backend session", List.of(ctx.mosquittoSpec(backend,
-                    false).withPort(port).withSubscription(BACKEND_FILTER).withSession(true, 86_400)), 1, 2, MqttConn.IGNORE);
-            MqttClients.disconnectAll(session.connected()); // the session stays: every telemetry message is queued for it
             ctx.quiet(r, "mosquitto's persistent phase");
             Map<String, Long> pids = new LinkedHashMap<>();
             pids.put(persistent.name(), persistent.pid());
             pids.put("bench", ProcessHandle.current().pid());
+            // The backend session begins after the warm-up: its queue, which mosquitto saves every second, holds only
+            // the measured messages.
             Run kept = measure(ctx, "mosquitto, persistence on", publishers.stream().map(d -> ctx.mosquittoSpec(d, false)
-                    .withPort(port)).toList(), pids, List.of(persistent.name()), AUTOSAVE);
+                    .withPort(port)).toList(), pids, List.of(persistent.name()), AUTOSAVE, () -> {
+                        MqttClients.Bulk session = Support.connectAllOrFail(ctx, "mosquitto backend session", List.of(
+                                ctx.mosquittoSpec(backend, false).withPort(port).withSubscription(BACKEND_FILTER)
+                                        .withSession(true, 86_400)), 1, 2, MqttConn.IGNORE);
+                        // The session stays: every telemetry message is queued for it.
+                        MqttClients.disconnectAll(session.connected());
+                    });
             r.note("mosquitto with persistence on: its database file was " + Fmt.bytes(size(dir.resolve("mosquitto.db")))
                     + " after the measured part (the messages queued for the backend session " + BACKEND_FILTER + "); its CPU "
                     + "is read until " + AUTOSAVE.toMillis() + " ms after the last PUBACK, so the save of the last messages counts.");
@@ -114,15 +122,19 @@ public final class UpstreamScenario implements Scenario {
         }
     }
 
-    /** Publishes the load and reads the CPU of {@code pids} until {@code settle} after the last PUBACK. */
+    /**
+     * Warms up, runs {@code beforeMeasuring}, publishes the load and reads the CPU of {@code pids} until {@code settle}
+     * after the last PUBACK.
+     */
     private static Run measure(BenchContext ctx, String system, List<ConnectSpec> specs, Map<String, Long> pids,
-            List<String> processes, Duration settle) throws Exception {
+            List<String> processes, Duration settle, Step beforeMeasuring) throws Exception {
         Scale s = ctx.scale;
         MqttClients.Bulk bulk = Support.connectAllOrFail(ctx, system + " publishers", specs, s.connectConcurrency(), 2,
                 MqttConn.IGNORE);
         List<MqttConn> conns = bulk.connected();
         try {
-            UpstreamLoad.publishAll(conns, s.upWarmup(), s.upWindow(), s.payloadBytes(), null, system + " warm-up", s.upDeadline());
+            Warmup warmup = warmUp(ctx, system, conns, pids, processes);
+            beforeMeasuring.run();
             Latency latency = new Latency();
             CpuMeter meter = CpuMeter.start(pids);
             long t0 = System.nanoTime();
@@ -132,10 +144,48 @@ public final class UpstreamScenario implements Scenario {
             CpuMeter.Use cpu = meter.stop();
             System.out.printf("bench: 1 upstream %-26s %,d msg in %.1f s = %,.0f msg/s, p99 %.2f ms%n", system,
                     latency.count(), seconds, latency.count() / seconds, latency.summary().p99());
-            return new Run(system, latency.count(), seconds, latency.summary(), cpu, processes);
+            return new Run(system, latency.count(), seconds, latency.summary(), cpu, processes, warmup);
         } finally {
             MqttClients.disconnectAll(conns);
         }
+    }
+
+    /**
+     * Parts of {@link Scale#upWarmup} messages per publisher under the warm-up rule of scenarios 3 and 4
+     * ({@link JitWarmup}, least time {@link Scale#upWarmupTime}): a gateway in production has compiled its upstream path
+     * long ago. mosquitto has no JIT and warms for the least time.
+     */
+    private static Warmup warmUp(BenchContext ctx, String system, List<MqttConn> conns, Map<String, Long> pids,
+            List<String> processes) throws InterruptedException {
+        Scale s = ctx.scale;
+        JitWarmup rule = new JitWarmup(s.upWarmupTime(), LiveLadder.MAX_WARMUP_FACTOR, LiveLadder.COMPILED);
+        long t0 = System.nanoTime();
+        double jitCores;
+        int parts = 0;
+        do {
+            CpuMeter meter = CpuMeter.start(pids);
+            UpstreamLoad.publishAll(conns, s.upWarmup(), s.upWindow(), s.payloadBytes(), null, system + " warm-up",
+                    s.upDeadline());
+            CpuMeter.Use use = meter.stop();
+            jitCores = use.jitOf(processes) / use.elapsed();
+            parts++;
+        } while (rule.keepWarming(System.nanoTime() - t0, jitCores));
+        Warmup done = new Warmup((System.nanoTime() - t0) / 1e9, jitCores, parts * s.upWarmup());
+        System.out.printf("bench: 1 upstream %-26s warm-up %.1f s (%,d messages per publisher); JIT threads at the end "
+                + "%.2f cores%n", system, done.seconds(), done.messagesPerPublisher(), jitCores);
+        return done;
+    }
+
+    /** A warm-up: how long it took, its JIT compiler threads' share of a core in its last part, what it sent. */
+    record Warmup(double seconds, double jitCores, int messagesPerPublisher) {
+    }
+
+    /** What runs between the warm-up and the measured part. */
+    @FunctionalInterface
+    private interface Step {
+        Step NONE = () -> { };
+
+        void run() throws Exception;
     }
 
     private static double size(Path file) {

@@ -64,7 +64,7 @@ final class UpstreamReport {
         r.note(String.format("Machine CPU busy during the measured part: Tether run %s, mosquitto run %s, persistent mosquitto "
                 + "run %s of all cores.", busy(tether), busy(mosquitto), busy(kept)));
         r.note("What each side does per message before its PUBACK. Tether: the gateway produces the record to Kafka "
-                + "(acks=all, idempotent producer, linger 1 ms) and waits for the broker's ack; a single broker appends it to "
+                + "(acks=all, idempotent producer, linger 5 ms) and waits for the broker's ack; a single broker appends it to "
                 + "its log in the page cache (Kafka does not fsync per record; it counts on replication, which one node lacks). "
                 + "mosquitto: keeps the message in memory and, with no subscriber, drops it. mosquitto with persistence on: "
                 + "queues it in memory for the offline backend session and writes its whole database to disk (fsync'ed) "

@@ -2,6 +2,7 @@ package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
+import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.NetStat;
 import io.tether.bench.measure.Pause;
 import io.tether.bench.mqtt.ConnectSpec;
@@ -49,9 +50,10 @@ public final class ReconnectStormScenario implements Scenario {
 
     /** One system's storm; {@code listenOverflows}: the kernel's counter over the reconnects. */
     record Storm(int devices, double connectedSeconds, double liveSeconds, long failedAttempts, long retried, long sent, long accepted,
-            long received, long duplicates, double drainSeconds, String failures, double connackP99, long listenOverflows) {
+            long received, long duplicates, double drainSeconds, String failures, double connackP99, long listenOverflows,
+            CpuMeter.Use cpu) {
         static Storm none(int devices) {
-            return new Storm(devices, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, Double.NaN, null, Double.NaN, 0);
+            return new Storm(devices, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, Double.NaN, null, Double.NaN, 0, null);
         }
 
         long lost() {
@@ -101,6 +103,7 @@ public final class ReconnectStormScenario implements Scenario {
         ScenarioResult.row(t, "mosquitto (persistent sessions)", mosquitto.connectedSeconds(), "–", mosquitto.connackP99(),
                 mosquitto.failedAttempts() + " (" + mosquitto.retried() + ")", mosquitto.listenOverflows(), mosquitto.sent(),
                 mosquitto.accepted(), mosquitto.received(), mosquitto.lost(), mosquitto.duplicates(), mosquitto.drainSeconds());
+        cpuTable(ctx, r, tether, mosquitto);
         if (tether.failures() != null) {
             r.note("Tether reconnect attempts that failed (then retried): " + tether.failures());
         }
@@ -119,6 +122,32 @@ public final class ReconnectStormScenario implements Scenario {
         r.chart(new Chart.Bars("s5-reconnect-storm.png", "Reconnect storm of " + Fmt.count(n) + " devices", "seconds from the drop",
                 List.of("all connected", "all LIVE"), Chart.seriesOf("Tether", Support.list(tether.connectedSeconds(), tether.liveSeconds()),
                         "mosquitto", Support.list(mosquitto.connectedSeconds(), Double.NaN)), false));
+    }
+
+    /** Where the storm's CPU went: per process, with the JIT compiler threads' part (a compiling JVM is a cold one). */
+    private static void cpuTable(BenchContext ctx, ScenarioResult r, Storm tether, Storm mosquitto) {
+        if (tether.cpu() == null) {
+            return;
+        }
+        List<String> names = List.copyOf(ctx.tether.pids().keySet());
+        var t = r.table("CPU from the drop until every device is LIVE again (Tether) or reconnected (mosquitto), core-seconds",
+                "process", "CPU s", "of which JIT compiler threads s", "cores on average");
+        for (String name : names) {
+            ScenarioResult.row(t, "Tether " + name, tether.cpu().of(name), tether.cpu().jitOf(List.of(name)),
+                    tether.cpu().cores(List.of(name)));
+            r.number("tether.cpu_s." + name, tether.cpu().of(name))
+                    .number("tether.jit_cpu_s." + name, tether.cpu().jitOf(List.of(name)));
+        }
+        ScenarioResult.row(t, "Tether, all processes", tether.cpu().sum(names), tether.cpu().jitOf(names),
+                tether.cpu().cores(names));
+        ScenarioResult.row(t, "load generator (bench JVM), Tether's storm", tether.cpu().of("bench"),
+                tether.cpu().jitOf(List.of("bench")), tether.cpu().cores(List.of("bench")));
+        r.number("tether.cpu_s", tether.cpu().sum(names)).number("tether.jit_cpu_s", tether.cpu().jitOf(names));
+        if (mosquitto.cpu() != null) {
+            ScenarioResult.row(t, "mosquitto", mosquitto.cpu().of("mosquitto"), 0, mosquitto.cpu().cores(List.of("mosquitto")));
+            ScenarioResult.row(t, "load generator (bench JVM), mosquitto's storm", mosquitto.cpu().of("bench"),
+                    mosquitto.cpu().jitOf(List.of("bench")), mosquitto.cpu().cores(List.of("bench")));
+        }
     }
 
     private static Storm tether(BenchContext ctx, List<Device> devices) throws Exception {
@@ -154,6 +183,7 @@ public final class ReconnectStormScenario implements Scenario {
             sender.start();
             Pause.of(Duration.ofMillis(500));
 
+            CpuMeter meter = CpuMeter.start(ctx.tetherPids());
             long t0 = System.nanoTime();
             long overflows0 = NetStat.listenCounters()[0];
             List<CompletableFuture<Void>> drops = first.connected().stream().map(MqttConn::drop).toList();
@@ -163,6 +193,7 @@ public final class ReconnectStormScenario implements Scenario {
             long overflows = NetStat.listenCounters()[0] - overflows0;
             double live = Support.awaitLive(ctx, devices, epochs, LIVE_TIMEOUT);
             double liveAt = Double.isNaN(live) ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+            CpuMeter.Use cpu = meter.stop();
             stop.set(true);
             sender.join();
             Poll.until(Duration.ofSeconds(60), Duration.ofMillis(20), () -> answered.get() >= sent.get());
@@ -178,7 +209,7 @@ public final class ReconnectStormScenario implements Scenario {
             return new Storm(devices.size(), connected, liveAt, second.failures().values().stream().mapToLong(AtomicLong::get).sum(),
                     second.retried(), sent.get(), accepted.get(), receipts.received(), receipts.duplicates(), drain,
                     second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99(),
-                    overflows);
+                    overflows, cpu);
         } finally {
             MqttClients.disconnectAll(first.connected());
             if (second != null) {
@@ -215,12 +246,14 @@ public final class ReconnectStormScenario implements Scenario {
             sender.start();
             Pause.of(Duration.ofMillis(500));
 
+            CpuMeter meter = CpuMeter.start(ctx.mosquittoPids());
             long t0 = System.nanoTime();
             long overflows0 = NetStat.listenCounters()[0];
             List<CompletableFuture<Void>> drops = first.connected().stream().map(MqttConn::drop).toList();
             CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             second = ctx.mqtt.connectAll(resume, s.connectConcurrency(), RETRIES, x -> receipts).get();
             double connected = (System.nanoTime() - t0) / 1e9;
+            CpuMeter.Use cpu = meter.stop();
             long overflows = NetStat.listenCounters()[0] - overflows0;
             stop.set(true);
             sender.join();
@@ -233,7 +266,7 @@ public final class ReconnectStormScenario implements Scenario {
             return new Storm(devices.size(), connected, Double.NaN, second.failures().values().stream().mapToLong(AtomicLong::get).sum(),
                     second.retried(), sent.get(), acked.get(), receipts.received(), receipts.duplicates(), drain,
                     second.failures().isEmpty() ? null : Support.reasons(second.failures()), second.connackLatency().summary().p99(),
-                    overflows);
+                    overflows, cpu);
         } finally {
             MqttClients.disconnectAll(pub.connected());
             MqttClients.disconnectAll(first.connected());

@@ -2,11 +2,12 @@
 -- overrides a newer one), then, when it changed anything, moves the inbox along (pump) in the same atomic step.
 -- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 kind, 11 epoch, 12 gateway id, 13 at ms,
 -- 14 for REASSERTED: the app state the gateway holds (foreground|background; a RECEIVING follows when subscribed).
--- Returns {applied 0|1, state after, <pump result when applied>...}.
+-- Returns {applied 0|1, state after, app state after ('' when none is stored), <pump result when applied>...}: the
+-- app state goes into fanout's presence event for backends, which then needs no read of its own.
 local P = routing_args()
 local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
-local p = redis.call('HMGET', PRESENCE, 'epoch', 'state')
-local current, state = tonumber(p[1] or '0'), p[2] or 'OFFLINE'
+local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState')
+local current, state, app = tonumber(p[1] or '0'), p[2] or 'OFFLINE', p[3] or ''
 
 local function rewind()
   -- Whatever was handed over but not acknowledged is handed over again, from the head of the inbox.
@@ -14,10 +15,14 @@ local function rewind()
 end
 local function set_state(new_state)
   redis.call('HSET', PRESENCE, 'state', new_state, 'since', at, 'lastSeen', at)
-  return append({1, new_state}, pump(device, P))
+  return append({1, new_state, app}, pump(device, P))
+end
+local function set_app(new_app)
+  redis.call('HSET', PRESENCE, 'appState', new_app)
+  app = new_app
 end
 local function unchanged()
-  return {0, state}
+  return {0, state, app}
 end
 
 if kind == 'CONNECTED' then
@@ -25,6 +30,7 @@ if kind == 'CONNECTED' then
     return unchanged()
   end
   redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', 'foreground', 'receiving', 0)
+  app = 'foreground'
   rewind()
   return set_state('LIVE')
 end
@@ -36,6 +42,7 @@ if kind == 'REASSERTED' then
   end
   local app_state = ARGV[14] == 'background' and 'background' or 'foreground'
   redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', app_state, 'receiving', 0)
+  app = app_state
   rewind()
   return set_state(app_state == 'background' and 'BACKGROUND' or 'LIVE')
 end
@@ -56,13 +63,13 @@ if kind == 'RECEIVING' then
     return unchanged()
   end
   redis.call('HSET', PRESENCE, 'receiving', 1)
-  return append({1, state}, pump(device, P))
+  return append({1, state, app}, pump(device, P))
 end
 if kind == 'BACKGROUND' then
   if state == 'BACKGROUND' then
     return unchanged()
   end
-  redis.call('HSET', PRESENCE, 'appState', 'background')
+  set_app('background')
   rewind()
   return set_state('BACKGROUND')
 end
@@ -71,7 +78,7 @@ if kind == 'FOREGROUND' then
     -- Already live: what is in flight on this connection stays in flight (no duplicate hand-over).
     return unchanged()
   end
-  redis.call('HSET', PRESENCE, 'appState', 'foreground')
+  set_app('foreground')
   rewind()
   return set_state('LIVE')
 end
@@ -80,7 +87,7 @@ if kind == 'RESPONSIVE' then
     return unchanged()
   end
   rewind()
-  if redis.call('HGET', PRESENCE, 'appState') == 'background' then
+  if app == 'background' then
     return set_state('BACKGROUND')
   end
   return set_state('LIVE')

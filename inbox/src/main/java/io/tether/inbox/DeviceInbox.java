@@ -67,7 +67,11 @@ public final class DeviceInbox implements Inbox {
         String appState = "background".equals(event.reason()) ? "background" : "foreground";
         return this.<List<Object>>run(InboxScripts.PRESENCE, ScriptOutputType.MULTI, event.deviceId(), event.deviceId(),
                 event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()), appState)
-                .thenApply(r -> new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), Pump.read(r, 2)));
+                .thenApply(r -> {
+                    String app = (String) r.get(2);
+                    return new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), app.isEmpty() ? null : app,
+                            Pump.read(r, 3));
+                });
     }
 
     @Override

@@ -27,8 +27,11 @@ public interface Inbox {
         }
     }
 
-    /** What a presence event did: {@code state} after it, when {@code applied}; the pump it triggered. */
-    public record PresenceChange(boolean applied, String state, Pump pump) {
+    /**
+     * What a presence event did: {@code state} and {@code appState} (foreground, background, or null when none is
+     * stored) after it, when {@code applied}; the pump it triggered.
+     */
+    public record PresenceChange(boolean applied, String state, String appState, Pump pump) {
     }
 
     /**

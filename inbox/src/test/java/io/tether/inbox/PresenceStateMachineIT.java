@@ -73,6 +73,7 @@ class PresenceStateMachineIT extends InboxFixture {
         assertEquals(to.name(), change.state(), "the state it answers");
         Map<String, String> p = presenceRecord();
         assertEquals(to.name(), p.get(PresenceFields.STATE));
+        assertEquals(p.get(PresenceFields.APP_STATE), change.appState(), "the app state it answers is the one stored");
         assertEquals(Long.toString(epoch > EPOCH && applied ? epoch : EPOCH), p.get(PresenceFields.EPOCH));
         if (applied && kind != Kind.RECEIVING) {
             assertEquals(Long.toString(when), p.get(PresenceFields.SINCE), "since is the event's time");
@@ -113,6 +114,7 @@ class PresenceStateMachineIT extends InboxFixture {
         assertEquals(to.name(), change.state());
         Map<String, String> p = presenceRecord();
         assertEquals(to.name(), p.get(PresenceFields.STATE));
+        assertEquals(p.get(PresenceFields.APP_STATE), change.appState(), "the app state it answers is the one stored");
         if (applied) {
             assertEquals(Long.toString(epoch), p.get(PresenceFields.EPOCH));
             assertEquals(GW_B, p.get(PresenceFields.GATEWAY_ID), "the gateway that holds the connection");

@@ -89,7 +89,7 @@ public class FanoutApp {
         this.kafkaMeters = new KafkaClientMeters(registry);
         kafkaMeters.bind(producer);
         this.inbox = new DeviceInbox(redis.async(), inboxConfig.settings());
-        this.events = new KafkaStatusEvents(producer, redis.async(), System::currentTimeMillis);
+        this.events = new KafkaStatusEvents(producer, System::currentTimeMillis);
         this.registry = registry;
     }
 

@@ -1,10 +1,7 @@
 package io.tether.fanout.events;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.EventRecords;
 import io.tether.contract.PresenceEvent;
-import io.tether.contract.PresenceFields;
-import io.tether.contract.RedisKeys;
 import io.tether.contract.TetherEvent;
 import io.tether.runtime.kafka.KafkaSend;
 import java.util.concurrent.CompletionStage;
@@ -18,12 +15,10 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class KafkaStatusEvents implements StatusEvents {
     private final Producer<String, byte[]> producer;
-    private final RedisAsyncCommands<String, String> redis;
     private final LongSupplier clock;
 
-    public KafkaStatusEvents(Producer<String, byte[]> producer, RedisAsyncCommands<String, String> redis, LongSupplier clock) {
+    public KafkaStatusEvents(Producer<String, byte[]> producer, LongSupplier clock) {
         this.producer = producer;
-        this.redis = redis;
         this.clock = clock;
     }
 
@@ -32,11 +27,9 @@ public final class KafkaStatusEvents implements StatusEvents {
         return KafkaSend.send(producer, EventRecords.of(TetherEvent.status(deviceId, messageId, status, reason, route, clock.getAsLong())));
     }
 
-    /** The app state is the one stored with the presence: an ACK_TIMEOUT or a DISCONNECTED does not say it. */
     @Override
-    public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
-        return redis.hget(RedisKeys.device(event.deviceId()).presence(), PresenceFields.APP_STATE)
-                .thenCompose(appState -> KafkaSend.send(producer, EventRecords.of(TetherEvent.presence(event.deviceId(), stateAfter,
-                        appState, event.at(), event.gatewayId(), event.epoch()))));
+    public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
+        return KafkaSend.send(producer, EventRecords.of(TetherEvent.presence(event.deviceId(), stateAfter, appState, event.at(),
+                event.gatewayId(), event.epoch())));
     }
 }

@@ -19,7 +19,7 @@ public interface StatusEvents {
         }
 
         @Override
-        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
+        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
             return CompletableFuture.completedFuture(null);
         }
     };
@@ -34,6 +34,9 @@ public interface StatusEvents {
                 .toArray(CompletableFuture[]::new));
     }
 
-    /** {@code event} was applied and left the device in {@code stateAfter}. */
-    CompletionStage<Void> presence(PresenceEvent event, String stateAfter);
+    /**
+     * {@code event} was applied and left the device in {@code stateAfter}, its app in {@code appState} (the one stored
+     * with the presence, null when none is: an ACK_TIMEOUT or a DISCONNECTED does not say it).
+     */
+    CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState);
 }

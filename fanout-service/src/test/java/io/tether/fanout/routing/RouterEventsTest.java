@@ -43,8 +43,8 @@ class RouterEventsTest {
         }
 
         @Override
-        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
-            events.add(event.deviceId() + " presence " + stateAfter + " epoch " + event.epoch());
+        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
+            events.add(event.deviceId() + " presence " + stateAfter + " " + appState + " epoch " + event.epoch());
             return CompletableFuture.completedFuture(null);
         }
     };
@@ -107,14 +107,14 @@ class RouterEventsTest {
 
     @Test
     void settledPresenceChangesAreReportedButNotRepeatsOrTheReceivingFlag() {
-        inbox.presences.add(new Inbox.PresenceChange(true, "LIVE", new Pump.Hold("not-receiving")));
-        inbox.presences.add(new Inbox.PresenceChange(false, "LIVE", new Pump.Hold("unchanged")));
-        inbox.presences.add(new Inbox.PresenceChange(true, "LIVE", new Pump.Hold("nothing-to-push")));
+        inbox.presences.add(new Inbox.PresenceChange(true, "LIVE", "foreground", new Pump.Hold("not-receiving")));
+        inbox.presences.add(new Inbox.PresenceChange(false, "LIVE", "foreground", new Pump.Hold("unchanged")));
+        inbox.presences.add(new Inbox.PresenceChange(true, "LIVE", "foreground", new Pump.Hold("nothing-to-push")));
         for (PresenceEvent.Kind kind : List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.RECEIVING)) {
             PresenceEvent event = new PresenceEvent("d1", "gw", 7, kind, null, 1);
             router.route(new ConsumerRecord<>(Topics.PRESENCE, 0, 0, "d1", Json.toBytes(event)), Context.root()).toCompletableFuture().join();
         }
-        assertEquals(List.of("d1 presence LIVE epoch 7"), events);
+        assertEquals(List.of("d1 presence LIVE foreground epoch 7"), events, "with the app state the script answered");
     }
 
     @Test

@@ -178,8 +178,9 @@ class RouterTest {
     @Test
     void aPresenceChangeMovesTheInboxAlongAndAnUnchangedOneDoesNothing() {
         PresenceEvent deaf = new PresenceEvent("d1", "gw", 5, PresenceEvent.Kind.ACK_TIMEOUT, null, 1);
-        inbox.presences.add(new Inbox.PresenceChange(true, "SUSPECT", new Pump.Push("deaf", "0", "1", "0", 1, List.of(entry("m1")))));
-        inbox.presences.add(new Inbox.PresenceChange(false, "SUSPECT", new Pump.Hold("unchanged")));
+        inbox.presences.add(new Inbox.PresenceChange(true, "SUSPECT", "foreground",
+                new Pump.Push("deaf", "0", "1", "0", 1, List.of(entry("m1")))));
+        inbox.presences.add(new Inbox.PresenceChange(false, "SUSPECT", "foreground", new Pump.Hold("unchanged")));
         MockProducer<String, byte[]> sent = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         Router auto = new Router(inbox, new PushRequests(sent, MessagingSpans.off()), (d, at) -> CompletableFuture.completedFuture(null),
                 records, sent, MessagingSpans.off(), new FanoutMetrics(registry));
@@ -194,7 +195,8 @@ class RouterTest {
     @Test
     void aDeafDevicesPushLeavesWithoutWaitingForThePresenceEventButTheRecordIsDoneOnlyOnceBothAreDurable() {
         PresenceEvent deaf = new PresenceEvent("d1", "gw", 5, PresenceEvent.Kind.ACK_TIMEOUT, null, 1);
-        inbox.presences.add(new Inbox.PresenceChange(true, "SUSPECT", new Pump.Push("deaf", "0", "1", "0", 1, List.of(entry("m1")))));
+        inbox.presences.add(new Inbox.PresenceChange(true, "SUSPECT", "foreground",
+                new Pump.Push("deaf", "0", "1", "0", 1, List.of(entry("m1")))));
         CompletableFuture<Void> presenceWritten = new CompletableFuture<>();
         StatusEvents slowEvents = new StatusEvents() {
             @Override
@@ -203,7 +205,7 @@ class RouterTest {
             }
 
             @Override
-            public CompletionStage<Void> presence(PresenceEvent event, String stateAfter) {
+            public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
                 return presenceWritten;
             }
         };

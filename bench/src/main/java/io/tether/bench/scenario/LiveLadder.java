@@ -104,7 +104,12 @@ final class LiveLadder {
 
     /** The warm-up rule of this scale (scenario 3's, also the fallback's and the push throughput's). */
     static JitWarmup warmupRule(Scale scale) {
-        return new JitWarmup(scale.liveWarmup(), MAX_WARMUP_FACTOR, COMPILED);
+        return warmupRule(scale.liveWarmup());
+    }
+
+    /** The same rule with another least warm-up time (scenario 1's). */
+    static JitWarmup warmupRule(Duration least) {
+        return new JitWarmup(least, MAX_WARMUP_FACTOR, COMPILED);
     }
 
     private LiveStep step(int run, int rate, Duration duration) {

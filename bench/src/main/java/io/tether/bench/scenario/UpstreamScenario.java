@@ -158,7 +158,7 @@ public final class UpstreamScenario implements Scenario {
     private static Warmup warmUp(BenchContext ctx, String system, List<MqttConn> conns, Map<String, Long> pids,
             List<String> processes) throws InterruptedException {
         Scale s = ctx.scale;
-        JitWarmup rule = new JitWarmup(s.upWarmupTime(), LiveLadder.MAX_WARMUP_FACTOR, LiveLadder.COMPILED);
+        JitWarmup rule = LiveLadder.warmupRule(s.upWarmupTime());
         long t0 = System.nanoTime();
         double jitCores;
         int parts = 0;

@@ -26,7 +26,7 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
     public static final String USAGE = "usage: bench/run --scale small|full [--out DIR] [--work DIR] [--only 1,2,3,4,5] "
             + "[--set name=value]... [--jit c2|c1] [--redis-fsync always|everysec|no] [--first alternate|tether|peer] [--no-peer] "
             + "[--no-charts] [--jfr] "
-            + "[--service-jvm|--gateway-jvm|--kafka-jvm OPTIONS]\n"
+            + "[--service-jvm|--gateway-jvm|--kafka-jvm OPTIONS] [--jvm-add OPTION]...\n"
             + "       bench/run --ab REF [--pairs N] [--only 3] [--name NAME] [--with-peer] [any option above]";
 
     public static Options parse(String... args) {
@@ -63,6 +63,7 @@ public record Options(Scale scale, Path out, Path work, Set<String> only, String
                 case "--service-jvm" -> jvm = jvm.withService(value(args, ++i));
                 case "--gateway-jvm" -> jvm = jvm.withGateway(value(args, ++i));
                 case "--kafka-jvm" -> jvm = jvm.withKafka(value(args, ++i));
+                case "--jvm-add" -> jvm = jvm.withAdded(value(args, ++i));
                 case "--first" -> first = value(args, ++i);
                 case "--run-index" -> runIndex = Integer.parseInt(value(args, ++i));
                 case "--no-peer" -> peer = false;

@@ -54,6 +54,11 @@ public record JvmFlags(String serviceOptions, String gatewayOptions, String kafk
         return new JvmFlags(serviceOptions, gatewayOptions, value, jit, jfrDir);
     }
 
+    /** {@code option} added to every JVM of Tether and to raw Pushy's (services, gateway, Kafka), after their options. */
+    public JvmFlags withAdded(String option) {
+        return new JvmFlags(serviceOptions + " " + option, gatewayOptions + " " + option, kafkaOptions + " " + option, jit, jfrDir);
+    }
+
     /** Options of a service JVM (or raw Pushy's) called {@code name} (the JFR file's name). */
     public List<String> service(String name) {
         return options(serviceOptions, name);

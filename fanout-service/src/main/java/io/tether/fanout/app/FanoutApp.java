@@ -70,8 +70,9 @@ public class FanoutApp {
     private final KafkaClientMeters kafkaMeters;
     private final DeviceInbox inbox;
     /**
-     * How long fanout's producer waits to fill a request: every request it saves is a broker request, a routing fetch
-     * and a run of route scripts fewer; it is added to a 202.
+     * How long fanout's producer waits to fill a request (the runtime's default is 5 ms): each request saved is a
+     * broker request and a routing fetch fewer. At most this is added to a 202 and to the live path; the README's
+     * benchmark section has the A/B. {@code tether.kafka.producer."linger.ms"} overrides it.
      */
     static final Duration LINGER = Duration.ofMillis(10);
 

@@ -55,7 +55,7 @@ public final class KafkaClients {
      * consumers' fetches and, downstream of them, Redis and the gateways, once per request rather than per record:
      * at 1 ms nearly every message was a request of its own at 1,000 msg/s, and the whole system's CPU per message
      * followed the number of requests (the A/B in the README's benchmark section). 5 ms adds at most that to a 202 or
-     * a PUBACK.
+     * a PUBACK. fanout's producer waits longer (its {@code FanoutApp.LINGER}).
      */
     public static final java.time.Duration LINGER = java.time.Duration.ofMillis(5);
 

@@ -7,8 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time and memory of processes, read from {@code /proc/<pid>/stat} (utime + stime, in clock ticks) and
- * {@code /proc/<pid>/status} (VmRSS), and the machine's CPU from {@code /proc/stat}.
+ * CPU time and memory of processes, read from {@code /proc/<pid>/stat} (utime + stime, in clock ticks, and for a
+ * process also cutime + cstime: its children's once it reaped them) and {@code /proc/<pid>/status} (VmRSS), and the
+ * machine's CPU from {@code /proc/stat}.
  */
 public final class ProcessStats {
     private static final double TICKS_PER_SECOND = clockTicks();
@@ -16,9 +17,13 @@ public final class ProcessStats {
     private ProcessStats() {
     }
 
-    /** User + system CPU seconds the process has used so far; 0 when it is gone. */
+    /**
+     * User + system CPU seconds the process has used so far, its reaped children's included; 0 when it is gone. Redis
+     * forks for every AOF rewrite and the child's CPU is Redis's work: it counts once Redis has reaped the child (in the
+     * phase where the rewrite ended). No other measured process forks.
+     */
     public static double cpuSeconds(long pid) {
-        return statCpuSeconds(Path.of("/proc", String.valueOf(pid), "stat"));
+        return statCpuSeconds(Path.of("/proc", String.valueOf(pid), "stat"), true);
     }
 
     /**
@@ -34,7 +39,7 @@ public final class ProcessStats {
                 int kind = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") ? 0
                         : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
                 if (kind >= 0) {
-                    out[kind] += statCpuSeconds(task.resolve("stat"));
+                    out[kind] += statCpuSeconds(task.resolve("stat"), false);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -43,17 +48,20 @@ public final class ProcessStats {
         return out;
     }
 
-    private static double statCpuSeconds(Path stat) {
+    private static double statCpuSeconds(Path stat, boolean withChildren) {
         try {
-            String text = Files.readString(stat, StandardCharsets.US_ASCII);
-            // "pid (comm) state ppid ..." – comm may hold spaces and parentheses: split after the last ')'.
-            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-            long utime = Long.parseLong(fields[11]); // field 14 of the whole line
-            long stime = Long.parseLong(fields[12]); // field 15
-            return (utime + stime) / TICKS_PER_SECOND;
+            return cpuTicks(Files.readString(stat, StandardCharsets.US_ASCII), withChildren) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime of a {@code stat} line, plus cutime + cstime when {@code withChildren}. */
+    static long cpuTicks(String statLine, boolean withChildren) {
+        // "pid (comm) state ppid ..." – comm may hold spaces and parentheses: split after the last ')'.
+        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of the whole line
+        return withChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own; // 16 and 17
     }
 
     private static String readQuietly(Path file) {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Scenario 3's cost tables: CPU per message of each process, and Redis's commands per message. */
+/** Scenario 3's cost tables: CPU per message of each process, Redis's commands and Kafka's requests per message. */
 final class LiveCosts {
     private LiveCosts() {
     }
@@ -20,6 +20,7 @@ final class LiveCosts {
     static void report(ScenarioResult r, List<LiveStep> tether, List<LiveStep> mosquitto) {
         cpu(r, tether, mosquitto);
         redis(r, tether);
+        kafka(r, tether);
     }
 
     private static void cpu(ScenarioResult r, List<LiveStep> tether, List<LiveStep> mosquitto) {
@@ -29,7 +30,7 @@ final class LiveCosts {
         header.addAll(List.of("system total", "of which JIT compiler threads", "of which GC threads", "load generator",
                 "machine busy"));
         var t = r.table("CPU µs per message received, by process (user + system time from /proc over each step's send and drain "
-                + "time)", header.toArray(String[]::new));
+                + "time, with the children a process reaped meanwhile: Redis's AOF rewrites)", header.toArray(String[]::new));
         for (int i = 0; i < tether.size(); i++) {
             for (LiveStep st : List.of(tether.get(i), mosquitto.get(i))) {
                 boolean isTether = st == tether.get(i);
@@ -98,6 +99,38 @@ final class LiveCosts {
                 + "Redis's own CPU per message is in the CPU table. The counters cover everything "
                 + "Redis served during the step: the services' background work (gateway heartbeats, expiry sweeps) and the "
                 + "benchmark's two INFO calls included.");
+    }
+
+    private static void kafka(ScenarioResult r, List<LiveStep> tether) {
+        List<LiveStep> measured = tether.stream().filter(st -> !st.kafka().isEmpty() && st.received() > 0).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        Set<String> apis = new LinkedHashSet<>();
+        measured.forEach(st -> apis.addAll(st.kafka().keySet()));
+        LiveStep first = measured.get(0);
+        List<String> ordered = apis.stream().sorted(Comparator.comparingDouble((String a) -> -orZero(first.kafkaRequestsPerMessage(a)))
+                .thenComparing(a -> a)).toList();
+        List<String> header = new ArrayList<>(List.of("request"));
+        measured.forEach(st -> header.addAll(List.of("per msg at " + Fmt.count(st.rate()), "per s at " + Fmt.count(st.rate()))));
+        var t = r.table("Kafka requests per message received (the broker's RequestsPerSec counters, change over each step's send "
+                + "and drain time)", header.toArray(String[]::new));
+        List<String> rows = new ArrayList<>(ordered);
+        rows.add("all");
+        for (String api : rows) {
+            List<Object> row = new ArrayList<>(List.of(api.equals("all") ? "all requests (a fetch counted once)" : api));
+            for (LiveStep st : measured) {
+                double perMessage = st.kafkaRequestsPerMessage(api);
+                row.add(perMessage);
+                row.add(perMessage * st.received() / st.sendSeconds());
+                r.number("tether.kafka_requests_per_msg." + api + "." + st.rate(), perMessage);
+            }
+            ScenarioResult.row(t, row.toArray());
+        }
+        r.note("Kafka's broker counts each fetch twice: as Fetch and as FetchConsumer (a client) or FetchFollower (a replica). "
+                + "Per s: over the step's send time, so a step's drain adds to it. The broker's CPU is mostly per request: a "
+                + "produce request carries every record a producer's linger gathered, and each one wakes the fetches waiting "
+                + "on its partitions.");
     }
 
     private static double orZero(double v) {

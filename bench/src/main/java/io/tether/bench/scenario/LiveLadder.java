@@ -3,6 +3,7 @@ package io.tether.bench.scenario;
 import io.tether.bench.Scale;
 import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.JitWarmup;
+import io.tether.bench.measure.KafkaRequests;
 import io.tether.bench.measure.RedisStats;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.stack.Devices.Device;
@@ -118,6 +119,7 @@ final class LiveLadder {
         AtomicLong sentSoFar = new AtomicLong();
         long maxBehind = Math.max(100, rate * MAX_BEHIND.toSeconds());
         Map<String, RedisStats.Command> redisBefore = redisSnapshot();
+        Map<String, Long> kafkaBefore = system.kafkaRequests();
         CpuMeter meter = CpuMeter.start(system.pids());
         long t0 = System.nanoTime();
         long sent = Paced.run(rate, duration, (seq, due) -> {
@@ -134,6 +136,7 @@ final class LiveLadder {
         }
         CpuMeter.Use cpu = meter.stop();
         Map<String, RedisStats.Command> redis = RedisStats.delta(redisBefore, redisSnapshot());
+        Map<String, Long> kafka = KafkaRequests.delta(kafkaBefore, system.kafkaRequests());
         if (!drained) {
             // Let the backlog clear before the next step (or phase) measures anything; late answers and errors (the
             // REST client gives up after 60 s) still count in this step's answer latency and errors.
@@ -141,7 +144,7 @@ final class LiveLadder {
         }
         return new LiveStep(rate, sent, system.accepted(), sendSeconds, system.receipts.received(),
                 system.receipts.duplicates(), system.receipts.latency().summary(), system.answerLatency().summary(), cpu,
-                system.processes(), redis, system.errors(), status);
+                system.processes(), redis, kafka, system.errors(), status);
     }
 
     /**

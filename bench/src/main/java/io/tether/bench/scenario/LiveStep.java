@@ -12,15 +12,16 @@ import java.util.Map;
  * @param answer  Tether: from due time to the 202 answer; mosquitto: from due time to the publisher's PUBACK
  * @param cpu     CPU of the system's processes and the load generator over the send and drain time (null if skipped)
  * @param redis   Redis command counters' change over the same time (empty without Redis)
+ * @param kafka   the Kafka broker's requests by API over the same time (empty without a broker, or unread)
  * @param status  null when the step ran as planned; otherwise why not (overloaded, skipped)
  */
 record LiveStep(int rate, long sent, long accepted, double sendSeconds, long received, long duplicates, Latency.Summary latency,
-        Latency.Summary answer, CpuMeter.Use cpu, List<String> processes, Map<String, RedisStats.Command> redis, String errors,
+        Latency.Summary answer, CpuMeter.Use cpu, List<String> processes, Map<String, RedisStats.Command> redis, Map<String, Long> kafka, String errors,
         String status) {
 
     static LiveStep skipped(int rate, String why) {
         Latency.Summary none = new Latency().summary();
-        return new LiveStep(rate, 0, 0, 1, 0, 0, none, none, null, List.of(), Map.of(), null, why);
+        return new LiveStep(rate, 0, 0, 1, 0, 0, none, none, null, List.of(), Map.of(), Map.of(), null, why);
     }
 
     /** Fell behind, or did not deliver in time: the higher rates are not worth running. */
@@ -63,6 +64,21 @@ record LiveStep(int rate, long sent, long accepted, double sendSeconds, long rec
     double redisCallsPerMessage(String command) {
         RedisStats.Command c = redis.get(command);
         return c == null || received == 0 ? Double.NaN : (double) c.calls() / received;
+    }
+
+    /**
+     * Kafka requests of one API per received message; {@code all} sums every API, counting a fetch once (the broker
+     * also counts each fetch as FetchConsumer or FetchFollower).
+     */
+    double kafkaRequestsPerMessage(String api) {
+        if (received == 0 || kafka.isEmpty()) {
+            return Double.NaN;
+        }
+        long n = api.equals("all")
+                ? kafka.entrySet().stream().filter(e -> !e.getKey().startsWith("Fetch") || e.getKey().equals("Fetch"))
+                        .mapToLong(Map.Entry::getValue).sum()
+                : kafka.getOrDefault(api, 0L);
+        return (double) n / received;
     }
 
     double redisCallsPerMessage() {

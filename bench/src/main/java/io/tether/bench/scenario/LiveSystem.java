@@ -38,6 +38,11 @@ abstract class LiveSystem implements AutoCloseable {
         return -1;
     }
 
+    /** The Kafka broker's request counters by API now, when the system has a broker, else empty. */
+    Map<String, Long> kafkaRequests() {
+        return Map.of();
+    }
+
     /** Starts counting a new step of run {@code run}, of up to {@code capacity} messages. */
     void begin(int run, long capacity) {
         receipts.begin(run, capacity);

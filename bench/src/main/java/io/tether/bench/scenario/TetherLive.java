@@ -1,6 +1,7 @@
 package io.tether.bench.scenario;
 
 import io.tether.bench.BenchContext;
+import io.tether.bench.measure.KafkaRequests;
 import io.tether.bench.mqtt.MqttClients;
 import io.tether.bench.stack.Devices.Device;
 import io.tether.bench.stack.Rest;
@@ -13,6 +14,7 @@ import java.util.Map;
 final class TetherLive extends LiveSystem {
     private final BenchContext ctx;
     private MqttClients.Bulk receivers;
+    private KafkaRequests kafka;
 
     private TetherLive(BenchContext ctx) {
         this.ctx = ctx;
@@ -21,6 +23,8 @@ final class TetherLive extends LiveSystem {
     /** Connects and subscribes the receivers and waits until Tether has every one of them LIVE. */
     static TetherLive open(BenchContext ctx, List<Device> devices) throws Exception {
         TetherLive live = new TetherLive(ctx);
+        // Attached before the warm-up: starting the broker's JMX agent is work of its own, not a step's.
+        live.kafka = KafkaRequests.attach(ctx.tether.pids().get("kafka"));
         live.receivers = Support.connectAllOrFail(ctx, "Tether receivers", devices.stream().map(d -> ctx.tetherSpec(d, true)).toList(),
                 ctx.scale.connectConcurrency(), 2, live.receipts);
         if (Double.isNaN(Support.awaitLive(ctx, devices, null, Duration.ofSeconds(60)))) {
@@ -64,7 +68,13 @@ final class TetherLive extends LiveSystem {
     }
 
     @Override
+    Map<String, Long> kafkaRequests() {
+        return kafka.snapshot();
+    }
+
+    @Override
     public void close() {
+        kafka.close();
         if (receivers != null) {
             MqttClients.disconnectAll(receivers.connected());
         }

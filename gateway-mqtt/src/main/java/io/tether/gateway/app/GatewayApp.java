@@ -74,7 +74,7 @@ public class GatewayApp {
     /** Time beyond the drain window for the last DISCONNECTED events to reach Kafka and the sockets to close. */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
     /** Status events for backends wait this long to share a Kafka request: nobody waits for them, the broker pays per request. */
-    private static final Duration EVENTS_LINGER = Duration.ofMillis(20);
+    private static final Duration EVENTS_LINGER = Duration.ofMillis(100);
 
     private final Vertx vertx;
     private final GatewayConfig gatewayConfig;

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU seconds of named processes between {@link #start} and {@link #stop} (user + system time from /proc, reaped children included), of which
- * how much their JIT compiler and GC threads used, and the machine's busy share over the same time.
+ * CPU seconds of named processes between {@link #start} and {@link #stop} (user + system time from /proc, reaped
+ * children included), of which how much their JIT compiler and GC threads used, and the machine's busy share over the
+ * same time.
  */
 public final class CpuMeter {
     private final Map<String, Long> pids;

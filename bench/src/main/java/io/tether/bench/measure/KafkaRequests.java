@@ -12,7 +12,7 @@ import javax.management.remote.JMXServiceURL;
 /**
  * The Kafka broker's request counters ({@code kafka.network:type=RequestMetrics,name=RequestsPerSec}: requests handled
  * so far, by API such as {@code Produce}, {@code Fetch}, {@code OffsetCommit}) and their change over a measured phase.
- * The broker's CPU is mostly per request, not per record, so this tells what it spends on a message. Read over JMX
+ * Much of the broker's CPU goes with its requests rather than its records, so this tells what a message costs it. Read over JMX
  * from the broker's JVM, attached to by pid (the JDK's attach API starts its local JMX agent; nothing is configured in
  * the broker). A broker that cannot be read gives empty snapshots, and the report leaves the table out.
  */

@@ -128,9 +128,8 @@ final class LiveCosts {
             ScenarioResult.row(t, row.toArray());
         }
         r.note("Kafka's broker counts each fetch twice: as Fetch and as FetchConsumer (a client) or FetchFollower (a replica). "
-                + "Per s: over the step's send time, so a step's drain adds to it. The broker's CPU is mostly per request: a "
-                + "produce request carries every record a producer's linger gathered, and each one wakes the fetches waiting "
-                + "on its partitions.");
+                + "Per s: over the step's send time, so a step's drain adds to it. A produce request carries every record a "
+                + "producer's linger gathered, and each one wakes the fetches waiting on its partitions.");
     }
 
     private static double orZero(double v) {

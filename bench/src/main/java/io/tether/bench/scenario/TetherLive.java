@@ -23,14 +23,14 @@ final class TetherLive extends LiveSystem {
     /** Connects and subscribes the receivers and waits until Tether has every one of them LIVE. */
     static TetherLive open(BenchContext ctx, List<Device> devices) throws Exception {
         TetherLive live = new TetherLive(ctx);
-        // Attached before the warm-up: starting the broker's JMX agent is work of its own, not a step's.
-        live.kafka = KafkaRequests.attach(ctx.tether.pids().get("kafka"));
         live.receivers = Support.connectAllOrFail(ctx, "Tether receivers", devices.stream().map(d -> ctx.tetherSpec(d, true)).toList(),
                 ctx.scale.connectConcurrency(), 2, live.receipts);
         if (Double.isNaN(Support.awaitLive(ctx, devices, null, Duration.ofSeconds(60)))) {
             live.close();
             throw new IllegalStateException("not every receiver became LIVE within 60 s");
         }
+        // Before the warm-up: starting the broker's JMX agent is work of its own, not a step's.
+        live.kafka = KafkaRequests.attach(ctx.tether.pids().get("kafka"));
         return live;
     }
 
@@ -69,12 +69,14 @@ final class TetherLive extends LiveSystem {
 
     @Override
     Map<String, Long> kafkaRequests() {
-        return kafka.snapshot();
+        return kafka == null ? Map.of() : kafka.snapshot();
     }
 
     @Override
     public void close() {
-        kafka.close();
+        if (kafka != null) {
+            kafka.close();
+        }
         if (receivers != null) {
             MqttClients.disconnectAll(receivers.connected());
         }

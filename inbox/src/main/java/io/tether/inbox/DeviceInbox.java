@@ -23,19 +23,8 @@ public final class DeviceInbox implements Inbox {
     private final InboxSettings settings;
     private final String policy;
     private final LongSupplier clock;
-    private final Runnable issued;
 
     public DeviceInbox(RedisAsyncCommands<String, String> redis, InboxSettings settings, RoutingPolicy policy, LongSupplier clock) {
-        this(redis, settings, policy, clock, () -> { });
-    }
-
-    /**
-     * @param issued called after each command a script issues: on a connection that does not flush each command (the
-     *               runtime's {@code LingeringFlush}), it schedules the flush
-     */
-    public DeviceInbox(RedisAsyncCommands<String, String> redis, InboxSettings settings, RoutingPolicy policy, LongSupplier clock,
-            Runnable issued) {
-        this.issued = issued;
         this.redis = redis;
         this.settings = settings;
         this.policy = policy.encoded();
@@ -162,6 +151,6 @@ public final class DeviceInbox implements Inbox {
         args[7] = Integer.toString(InboxSettings.PUSH_BATCH);
         System.arraycopy(extra, 0, args, 8, extra.length);
         return script.run(redis, type, new String[] {keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta()},
-                args, issued);
+                args);
     }
 }

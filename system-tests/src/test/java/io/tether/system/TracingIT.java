@@ -88,14 +88,15 @@ class TracingIT {
 
             String publish = "publish devices/{id}/messages";
             List<ReceivedSpan> trace = awaitTrace(backend, List.of(
-                    has(FANOUT, "POST /v1/messages"), has(FANOUT, "route"), has(GATEWAY, publish)));
+                    has(FANOUT, "POST /v1/messages"), has(FANOUT, "send tether.downstream"), has(FANOUT, "process tether.downstream"),
+                    has(FANOUT, "route"), has(GATEWAY, publish)));
             System.out.println("live delivery trace:\n" + OtlpReceiver.tree(trace));
 
             assertTrue(one(trace, FANOUT, "POST /v1/messages").parentSpanId().equals(backend.spanId()),
                     "the REST span continues the backend's traceparent");
-            // A message to one device is routed when it is accepted: no downstream record in between.
-            assertChild(trace, FANOUT, "route", FANOUT, "POST /v1/messages");
-            assertTrue(trace.stream().noneMatch(s -> s.name().equals("send tether.downstream")), "routed without the downstream topic");
+            assertChild(trace, FANOUT, "send tether.downstream", FANOUT, "POST /v1/messages");
+            assertChild(trace, FANOUT, "process tether.downstream", FANOUT, "send tether.downstream");
+            assertChild(trace, FANOUT, "route", FANOUT, "process tether.downstream");
             assertEquals("live", first(trace, FANOUT, "route", s -> s.attribute("tether.route") != null).attribute("tether.route"));
             // The inbox script hands the entry to the gateway's delivery channel; its PUBLISH continues the route span.
             assertChild(trace, GATEWAY, publish, FANOUT, "route");
@@ -117,14 +118,13 @@ class TracingIT {
         String messageId = send(device.id(), backend, true);
 
         List<ReceivedSpan> trace = awaitTrace(backend, List.of(
-                has(FANOUT, "POST /v1/messages"), has(FANOUT, "route"),
+                has(FANOUT, "POST /v1/messages"), has(FANOUT, "process tether.downstream"), has(FANOUT, "route"),
                 has(FANOUT, "send tether.push"), has(PUSH, "process tether.push"), has(PUSH, "apns push"),
                 has(PUSH, "send tether.receipts"), has(FANOUT, "process tether.receipts")));
         System.out.println("push fallback trace:\n" + OtlpReceiver.tree(trace));
 
         ReceivedSpan route = first(trace, FANOUT, "route", s -> "push".equals(s.attribute("tether.route")));
         assertEquals("offline", route.attribute("tether.fallback.reason"));
-        assertChild(trace, FANOUT, "route", FANOUT, "POST /v1/messages");
         assertChild(trace, FANOUT, "send tether.push", FANOUT, "route");
         assertChild(trace, PUSH, "process tether.push", FANOUT, "send tether.push");
         assertChild(trace, PUSH, "apns push", PUSH, "process tether.push");

@@ -1,6 +1,5 @@
 package io.tether.fanout.app;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -8,10 +7,10 @@ import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tether.contract.Topics;
-import io.tether.fanout.attachments.MessageAttachments;
 import io.tether.fanout.config.FanoutConfig;
 import io.tether.fanout.events.KafkaStatusEvents;
 import io.tether.fanout.events.StatusEvents;
+import io.tether.fanout.attachments.MessageAttachments;
 import io.tether.fanout.intake.MessageAcceptor;
 import io.tether.fanout.intake.MessageIntake;
 import io.tether.fanout.metrics.FanoutMetrics;
@@ -19,15 +18,12 @@ import io.tether.fanout.quota.AppQuotas;
 import io.tether.fanout.quota.QuotaMetrics;
 import io.tether.fanout.rest.MessageRequests;
 import io.tether.fanout.rest.PushAppCheck;
-import io.tether.fanout.routing.AcceptedRoutes;
 import io.tether.fanout.routing.ExpiryIndex;
 import io.tether.fanout.routing.GatewayReaper;
 import io.tether.fanout.routing.PushRequests;
-import io.tether.fanout.routing.RouteLogSweeper;
 import io.tether.fanout.routing.Router;
 import io.tether.fanout.status.StatusStore;
 import io.tether.inbox.DeviceInbox;
-import io.tether.inbox.RoutingPolicy;
 import io.tether.inbox.config.InboxConfig;
 import io.tether.rest.scope.DeviceApps;
 import io.tether.runtime.failure.Backoff;
@@ -40,7 +36,6 @@ import io.tether.runtime.kafka.TopicLayout;
 import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.quarkus.RedisSettings;
-import io.tether.runtime.redis.LingeringFlush;
 import io.tether.runtime.redis.ReplicaWait;
 import io.tether.runtime.tracing.MessagingSpans;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,14 +65,6 @@ public class FanoutApp {
         thread.setDaemon(true);
         return thread;
     });
-    /** Flushes the connection of messages routed at acceptance; its own thread, so a slow retry never delays a 202. */
-    private final ScheduledExecutorService lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "tether-fanout-redis-linger");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /** The connection of messages routed at acceptance; connected at start-up, as connect() blocks. */
-    private final StatefulRedisConnection<String, String> lingering;
     private final MessagingSpans spans;
     private final FanoutMetrics metrics;
     private final KafkaClientMeters kafkaMeters;
@@ -88,11 +75,6 @@ public class FanoutApp {
      * benchmark section has the A/B. {@code tether.kafka.producer."linger.ms"} overrides it.
      */
     static final Duration LINGER = Duration.ofMillis(10);
-    /**
-     * How long the route script of a message to one device may wait for others to go out with (as {@link #LINGER} for
-     * Kafka; the flush comes at the end of the period, so a message waits half of it on average).
-     */
-    static final Duration DIRECT_LINGER = Duration.ofMillis(10);
 
     private final StatusEvents events;
     private final MeterRegistry registry;
@@ -102,13 +84,12 @@ public class FanoutApp {
     private final RedisSettings redisSettings;
 
     FanoutApp(FanoutConfig config, InboxConfig inboxConfig, KafkaSettings kafka, RedisSettings redisSettings,
-            StatefulRedisConnection<String, String> redis, RedisClient client, MessagingSpans spans, MeterRegistry registry) {
+            StatefulRedisConnection<String, String> redis, MessagingSpans spans, MeterRegistry registry) {
         this.inboxConfig = inboxConfig;
         this.redisSettings = redisSettings;
         this.config = config;
         this.kafka = kafka;
         this.redis = redis;
-        this.lingering = client.connect();
         this.spans = spans;
         this.metrics = new FanoutMetrics(registry);
         this.producer = kafka.clients().durableProducer("tether-fanout", LINGER);
@@ -127,7 +108,8 @@ public class FanoutApp {
         }
         // Fetch metadata now, so that send() on the REST path or a Redis thread never blocks on it.
         KafkaClients.warmUp(producer, List.of(Topics.DOWNSTREAM, Topics.PRESENCE, Topics.PUSH, Topics.DLQ, Topics.EVENTS), Duration.ofSeconds(60));
-        Router router = router(inbox);
+        Router router = new Router(inbox, new PushRequests(producer, spans), expiryIndex()::index, statusStore(), producer, spans, metrics,
+                events);
         String group = kafka.groupId().orElse("tether-fanout");
         KafkaConsumer<String, byte[]> consumer = kafka.clients().coPartitionedConsumer(group, "tether-fanout-routing",
                 KeyedConsumer.batchSize(config.maxInFlight()));
@@ -163,8 +145,6 @@ public class FanoutApp {
             routing.stop();
         }
         retries.shutdownNow();
-        lingering.flushCommands(); // what is still lingering goes out; the client's stop closes the connection
-        lingerTimer.shutdownNow();
         kafkaMeters.close();
         producer.close(Duration.ofSeconds(10));
     }
@@ -187,26 +167,7 @@ public class FanoutApp {
     @Produces
     @Singleton
     MessageIntake intake() {
-        // Messages to one device are routed at once, on a connection of their own flushed at the end of each
-        // DIRECT_LINGER period a command was issued in, so that Redis runs several route scripts together and their
-        // hand-overs reach the gateway together.
-        LingeringFlush flush = LingeringFlush.on(lingering, DIRECT_LINGER, lingerTimer);
-        DeviceInbox direct = new DeviceInbox(lingering.async(), inboxConfig.settings(), RoutingPolicy.standard(),
-                System::currentTimeMillis, flush::issued);
-        AcceptedRoutes routes = new AcceptedRoutes(lingering.async(), flush::issued, router(direct), redisSettings.waitReplicas(),
-                redisSettings.waitTimeout());
-        return new MessageIntake(producer, spans, metrics, routes);
-    }
-
-    /** Routes again what fanouts left in the route log: it routes on the shared connection, as the routing consumer. */
-    @Produces
-    @Singleton
-    RouteLogSweeper routeLogSweeper() {
-        return new RouteLogSweeper(redis.async(), router(inbox), config.routeLogGrace(), System::currentTimeMillis);
-    }
-
-    private Router router(DeviceInbox on) {
-        return new Router(on, new PushRequests(producer, spans), expiryIndex()::index, statusStore(), producer, spans, metrics, events);
+        return new MessageIntake(producer, spans, metrics);
     }
 
     @Produces

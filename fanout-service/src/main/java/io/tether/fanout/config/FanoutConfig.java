@@ -16,16 +16,9 @@ public interface FanoutConfig {
     @WithDefault("262144")
     int maxPayloadBytes();
 
-    /** How often expired messages, dead gateways and orphans of the route log are looked for. Default 1 s. */
+    /** How often expired messages and dead gateways are looked for. Default 1 s. */
     @WithDefault("1s")
     Duration sweepInterval();
-
-    /**
-     * How long a message routed when it was accepted may wait for its follow-ups (expiry index, status events, push
-     * request) before a sweep takes it for orphaned by a fanout that stopped, and routes it again. Default 10 s.
-     */
-    @WithDefault("10s")
-    Duration routeLogGrace();
 
     /** Sorted sets the expiry index is spread over. Default 16. */
     @WithDefault("16")

@@ -85,28 +85,6 @@ public final class Router {
         };
     }
 
-    /**
-     * A message queued by its route script ({@code queued}: the script answered, the message is in the device's inbox or
-     * settled) and the end of what follows from it ({@code done}: expiry index, status events, push request).
-     */
-    public record Routing(CompletionStage<Void> queued, CompletionStage<Void> done) {
-    }
-
-    /**
-     * Whether a message can be routed when it is accepted ({@link #routeAccepted}): one device, queued in its inbox.
-     * A message to several devices is expanded behind the downstream topic, and a Live Activity or VoIP push never
-     * enters the inbox.
-     */
-    public static boolean routesAtAcceptance(OutgoingMessage message) {
-        return message.target() != null && message.target().device() != null
-                && (message.push() == null || !RoutingPolicy.isDirectPush(PushTypes.of(message.push())));
-    }
-
-    /** Routes a message to one device ({@link #routesAtAcceptance}) as its downstream record would be. */
-    public Routing routeAccepted(OutgoingMessage message, Context trace) {
-        return queue(message.target().device(), message, trace);
-    }
-
     private CompletionStage<Void> onMessage(OutgoingMessage message, Context trace) {
         Target target = message.target();
         if (target.device() != null) {
@@ -128,18 +106,14 @@ public final class Router {
         return CompletableFuture.allOf(sends);
     }
 
-    private CompletionStage<Void> toDevice(String deviceId, OutgoingMessage message, Context trace) {
-        if (message.push() != null && RoutingPolicy.isDirectPush(PushTypes.of(message.push()))) {
-            return directPush(deviceId, message, trace);
-        }
-        return queue(deviceId, message, trace).done();
-    }
-
     /**
      * Queues and routes in one script. The entry keeps the trace context of this "route" span: whatever later moves
      * it along (a presence change, an acknowledgement), its hand-over continues this message's trace.
      */
-    private Routing queue(String deviceId, OutgoingMessage message, Context trace) {
+    private CompletionStage<Void> toDevice(String deviceId, OutgoingMessage message, Context trace) {
+        if (message.push() != null && RoutingPolicy.isDirectPush(PushTypes.of(message.push()))) {
+            return directPush(deviceId, message, trace);
+        }
         Span span = spans.startInternal("route", trace);
         if (span.isRecording()) {
             span.setAttribute(MessagingSpans.DEVICE_ID, deviceId);
@@ -147,23 +121,23 @@ public final class Router {
         }
         String traceparent = TraceContext.traceparent(trace.with(span));
         InboxEntry entry = Entries.of(message, deviceId, traceparent != null ? traceparent : message.traceparent());
-        CompletionStage<Inbox.Routed> queued = inbox.route(deviceId, entry, statuses.ttlSeconds(message, System.currentTimeMillis()));
-        CompletionStage<Void> routed = queued.thenCompose(result -> {
-            if (span.isRecording()) {
-                span.setAttribute(INBOX_STATUS, result.status());
-            }
-            if (result.queuedNow()) {
-                metrics.routed("inbox", 1);
-                metrics.inboxDepth(result.depth());
-            } else if (result.failure() != null) {
-                metrics.status(DeliveryStatus.FAILED.wire(), result.failure());
-            }
-            result.overflowed().forEach(id -> metrics.status(DeliveryStatus.FAILED.wire(), "inbox-overflow"));
-            CompletionStage<Void> indexed = result.indexAt() > 0 ? expiries.index(deviceId, result.indexAt()) : done();
-            return indexed.thenCompose(v -> report(deviceId, message.messageId(), result))
-                    .thenCompose(v -> follow(deviceId, result.pump(), span));
-        });
-        return new Routing(queued.thenApply(result -> null), MessagingSpans.endWhenDone(span, routed));
+        CompletionStage<Void> routed = inbox.route(deviceId, entry, statuses.ttlSeconds(message, System.currentTimeMillis()))
+                .thenCompose(result -> {
+                    if (span.isRecording()) {
+                        span.setAttribute(INBOX_STATUS, result.status());
+                    }
+                    if (result.queuedNow()) {
+                        metrics.routed("inbox", 1);
+                        metrics.inboxDepth(result.depth());
+                    } else if (result.failure() != null) {
+                        metrics.status(DeliveryStatus.FAILED.wire(), result.failure());
+                    }
+                    result.overflowed().forEach(id -> metrics.status(DeliveryStatus.FAILED.wire(), "inbox-overflow"));
+                    CompletionStage<Void> indexed = result.indexAt() > 0 ? expiries.index(deviceId, result.indexAt()) : done();
+                    return indexed.thenCompose(v -> report(deviceId, message.messageId(), result))
+                            .thenCompose(v -> follow(deviceId, result.pump(), span));
+                });
+        return MessagingSpans.endWhenDone(span, routed);
     }
 
     /** A Live Activity event or a VoIP call: straight to push-service, whatever the presence; never into the inbox. */

@@ -46,26 +46,12 @@ public final class LuaScript {
 
     public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
             String... args) {
-        return run(redis, type, keys, args, () -> { });
-    }
-
-    /**
-     * @param issued called after each command this issues (the EVALSHA, and the EVAL when Redis lacks the script): on a
-     *               connection that does not flush each command ({@link LingeringFlush}) it schedules the flush
-     */
-    public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] args,
-            Runnable issued) {
-        CompletionStage<T> result = redis.<T>evalsha(sha1, type, keys, args).exceptionallyCompose(e -> {
+        return redis.<T>evalsha(sha1, type, keys, args).exceptionallyCompose(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (!(cause instanceof RedisNoScriptException)) {
-                return CompletableFuture.failedStage(cause);
-            }
-            CompletionStage<T> full = redis.eval(source, type, keys, args);
-            issued.run();
-            return full;
+            return cause instanceof RedisNoScriptException
+                    ? redis.<T>eval(source, type, keys, args)
+                    : CompletableFuture.failedStage(cause);
         });
-        issued.run();
-        return result;
     }
 
     private static String sha1Hex(String text) {

@@ -19,7 +19,38 @@ public final class RedisStats {
         }
     }
 
+    /** What Redis holds: the keys of database 0 ({@code INFO keyspace}) and its allocator's bytes ({@code used_memory}). */
+    public record Dataset(long keys, long usedMemory) {
+        public Dataset minus(Dataset before) {
+            return new Dataset(keys - before.keys, usedMemory - before.usedMemory);
+        }
+    }
+
     private RedisStats() {
+    }
+
+    /** The dataset now; null when Redis cannot be read. */
+    public static Dataset dataset(int port) {
+        try {
+            return parseDataset(String.valueOf(Resp.call(port, "INFO", "keyspace", "memory")));
+        } catch (IOException e) {
+            System.err.println("bench: INFO keyspace memory on " + port + " failed: " + e);
+            return null;
+        }
+    }
+
+    /** Parses {@code db0:keys=12,expires=3,avg_ttl=0} and {@code used_memory:123}; an empty database has no db0 line. */
+    static Dataset parseDataset(String info) {
+        long keys = 0;
+        long used = 0;
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("db0:keys=")) {
+                keys = Long.parseLong(line.substring("db0:keys=".length(), line.indexOf(',')));
+            } else if (line.startsWith("used_memory:")) {
+                used = Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        return new Dataset(keys, used);
     }
 
     /** The counters now, by lower-case command name (e.g. {@code evalsha}, {@code hset}); empty when Redis cannot be read. */

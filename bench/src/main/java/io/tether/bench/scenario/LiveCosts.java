@@ -94,11 +94,34 @@ final class LiveCosts {
             r.number("tether.redis_calls_per_msg.all." + st.rate(), st.redisCallsPerMessage());
         }
         ScenarioResult.row(t, total.toArray());
+        dataset(r, measured);
         r.note("Redis counts the commands a Lua script runs (redis.call) under their own names too, and an EVALSHA's µs include "
                 + "them: the rows of commands also called from scripts are not extra round trips, and the sum counts both. "
                 + "Redis's own CPU per message is in the CPU table. The counters cover everything "
                 + "Redis served during the step: the services' background work (gateway heartbeats, expiry sweeps) and the "
                 + "benchmark's two INFO calls included.");
+    }
+
+    /** What a message leaves in Redis for the status retention (tether.inbox.status-retention, 7 days by default). */
+    private static void dataset(ScenarioResult r, List<LiveStep> measured) {
+        List<LiveStep> read = measured.stream().filter(st -> st.grown() != null).toList();
+        if (read.isEmpty()) {
+            return;
+        }
+        List<String> header = new ArrayList<>(List.of("per message received"));
+        read.forEach(st -> header.add("at " + Fmt.count(st.rate())));
+        var t = r.table("What Redis keeps per message (change of INFO keyspace's keys and INFO memory's used_memory over each "
+                + "step's send and drain time)", header.toArray(String[]::new));
+        List<Object> keys = new ArrayList<>(List.of("keys"));
+        List<Object> bytes = new ArrayList<>(List.of("used_memory bytes"));
+        for (LiveStep st : read) {
+            keys.add(st.redisKeysPerMessage());
+            bytes.add(st.redisBytesPerMessage());
+            r.number("tether.redis_keys_per_msg." + st.rate(), st.redisKeysPerMessage());
+            r.number("tether.redis_bytes_per_msg." + st.rate(), st.redisBytesPerMessage());
+        }
+        ScenarioResult.row(t, keys.toArray());
+        ScenarioResult.row(t, bytes.toArray());
     }
 
     private static void kafka(ScenarioResult r, List<LiveStep> tether) {

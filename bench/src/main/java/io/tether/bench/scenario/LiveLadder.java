@@ -119,6 +119,7 @@ final class LiveLadder {
         AtomicLong sentSoFar = new AtomicLong();
         long maxBehind = Math.max(100, rate * MAX_BEHIND.toSeconds());
         Map<String, RedisStats.Command> redisBefore = redisSnapshot();
+        RedisStats.Dataset datasetBefore = datasetSnapshot();
         Map<String, Long> kafkaBefore = system.kafkaRequests();
         CpuMeter meter = CpuMeter.start(system.pids());
         long t0 = System.nanoTime();
@@ -136,6 +137,8 @@ final class LiveLadder {
         }
         CpuMeter.Use cpu = meter.stop();
         Map<String, RedisStats.Command> redis = RedisStats.delta(redisBefore, redisSnapshot());
+        RedisStats.Dataset datasetAfter = datasetSnapshot();
+        RedisStats.Dataset grown = datasetBefore == null || datasetAfter == null ? null : datasetAfter.minus(datasetBefore);
         Map<String, Long> kafka = KafkaRequests.delta(kafkaBefore, system.kafkaRequests());
         if (!drained) {
             // Let the backlog clear before the next step (or phase) measures anything; late answers and errors (the
@@ -144,7 +147,7 @@ final class LiveLadder {
         }
         return new LiveStep(rate, sent, system.accepted(), sendSeconds, system.receipts.received(),
                 system.receipts.duplicates(), system.receipts.latency().summary(), system.answerLatency().summary(), cpu,
-                system.processes(), redis, kafka, system.errors(), status);
+                system.processes(), redis, grown, kafka, system.errors(), status);
     }
 
     /**
@@ -170,5 +173,9 @@ final class LiveLadder {
 
     private Map<String, RedisStats.Command> redisSnapshot() {
         return system.redisPort() < 0 ? Map.of() : RedisStats.snapshot(system.redisPort());
+    }
+
+    private RedisStats.Dataset datasetSnapshot() {
+        return system.redisPort() < 0 ? null : RedisStats.dataset(system.redisPort());
     }
 }

@@ -13,19 +13,20 @@ import java.util.Set;
  * @param answer  Tether: from due time to the 202 answer; mosquitto: from due time to the publisher's PUBACK
  * @param cpu     CPU of the system's processes and the load generator over the send and drain time (null if skipped)
  * @param redis   Redis command counters' change over the same time (empty without Redis)
+ * @param grown   what Redis's dataset grew by over the same time (null without Redis, or unread)
  * @param kafka   the Kafka broker's requests by API over the same time (empty without a broker, or unread)
  * @param status  null when the step ran as planned; otherwise why not (overloaded, skipped)
  */
 record LiveStep(int rate, long sent, long accepted, double sendSeconds, long received, long duplicates, Latency.Summary latency,
         Latency.Summary answer, CpuMeter.Use cpu, List<String> processes, Map<String, RedisStats.Command> redis,
-        Map<String, Long> kafka, String errors, String status) {
+        RedisStats.Dataset grown, Map<String, Long> kafka, String errors, String status) {
 
     /** How the broker counts each fetch a second time, by who fetched. */
     private static final Set<String> FETCH_KINDS = Set.of("FetchConsumer", "FetchFollower");
 
     static LiveStep skipped(int rate, String why) {
         Latency.Summary none = new Latency().summary();
-        return new LiveStep(rate, 0, 0, 1, 0, 0, none, none, null, List.of(), Map.of(), Map.of(), null, why);
+        return new LiveStep(rate, 0, 0, 1, 0, 0, none, none, null, List.of(), Map.of(), null, Map.of(), null, why);
     }
 
     /** Fell behind, or did not deliver in time: the higher rates are not worth running. */
@@ -82,6 +83,16 @@ record LiveStep(int rate, long sent, long accepted, double sendSeconds, long rec
                 ? kafka.entrySet().stream().filter(e -> !FETCH_KINDS.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum()
                 : kafka.getOrDefault(api, 0L);
         return (double) n / received;
+    }
+
+    /** Keys Redis gained per received message: what a message leaves behind once delivered (statuses, records). */
+    double redisKeysPerMessage() {
+        return grown == null || received == 0 ? Double.NaN : (double) grown.keys() / received;
+    }
+
+    /** Bytes of Redis's {@code used_memory} gained per received message. */
+    double redisBytesPerMessage() {
+        return grown == null || received == 0 ? Double.NaN : (double) grown.usedMemory() / received;
     }
 
     double redisCallsPerMessage() {

@@ -27,4 +27,13 @@ class RedisStatsTest {
         assertEquals(Map.of("evalsha", new RedisStats.Command(20, 600), "xadd", new RedisStats.Command(5, 25)), delta);
         assertEquals(30.0, delta.get("evalsha").usecPerCall());
     }
+
+    @Test
+    void datasetReadsTheKeysOfDatabaseZeroAndUsedMemory() {
+        String info = "# Memory\r\nused_memory:94672808\r\nused_memory_human:90.29M\r\n\r\n# Keyspace\r\n"
+                + "db0:keys=291029,expires=286000,avg_ttl=665054098\r\n";
+        assertEquals(new RedisStats.Dataset(291029, 94672808), RedisStats.parseDataset(info));
+        assertEquals(new RedisStats.Dataset(0, 1000), RedisStats.parseDataset("used_memory:1000\r\n# Keyspace\r\n"));
+        assertEquals(new RedisStats.Dataset(5, -200), new RedisStats.Dataset(15, 800).minus(new RedisStats.Dataset(10, 1000)));
+    }
 }

@@ -136,7 +136,10 @@ public final class StatusStore implements MessageRecords {
      */
     public CompletionStage<Acceptance> accept(OutgoingMessage message, List<String> deviceIds, Sender sender) {
         long ttl = Math.max(ttlSeconds(message, System.currentTimeMillis()), sender.fingerprint() == null ? 0 : idempotencySeconds);
-        return run(message, deviceIds, sender, ttl).thenApply(r -> {
+        // A message to one device names it in its target: no device set for it (a third of what the message keeps in
+        // Redis for the whole retention, and two writes fewer); read() takes the device from the target.
+        List<String> listed = message.target().device() != null ? List.of() : deviceIds;
+        return run(message, listed, sender, ttl).thenApply(r -> {
             Recorded recorded = Recorded.valueOf(((String) r.get(0)).toUpperCase(java.util.Locale.ROOT));
             return r.size() < 3 ? new Acceptance(recorded, message.acceptedAt(), message.expiresAt())
                     : new Acceptance(recorded, Long.parseLong((String) r.get(1)), Long.parseLong((String) r.get(2)));
@@ -172,10 +175,23 @@ public final class StatusStore implements MessageRecords {
                 return CompletableFuture.completedFuture(Optional.empty());
             }
             return redis.smembers(RedisKeys.messageDevices(messageId))
+                    .thenApply(listed -> withTargetDevice(listed, message))
                     .thenCompose(devices -> appScoped ? visible(devices, visibleApp) : CompletableFuture.completedFuture(devices))
                     .thenCompose(devices -> appScoped && devices.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
                             : readDevices(messageId, message, devices));
         });
+    }
+
+    /** The listed devices and, for a message to one device, that device (not listed since the record keeps its target). */
+    static Set<String> withTargetDevice(Set<String> listed, Map<String, String> message) {
+        String target = message.get("target");
+        String device = target == null ? null : Json.fromString(target, Target.class).device();
+        if (device == null || listed.contains(device)) {
+            return listed;
+        }
+        Set<String> out = new java.util.HashSet<>(listed);
+        out.add(device);
+        return out;
     }
 
     private CompletionStage<Set<String>> visible(Set<String> devices, Predicate<String> visibleApp) {

@@ -222,6 +222,15 @@ public final class TetherStack {
         return second;
     }
 
+    /** Freezes the Redis server (SIGSTOP): it keeps its connections and answers nothing until {@link #thawRedis()}. */
+    public void freezeRedis() {
+        infra.redis().freeze();
+    }
+
+    public void thawRedis() {
+        infra.redis().thaw();
+    }
+
     /** Restarts the Redis server (SIGTERM, then start on the same port and data directory). */
     public void restartRedis() {
         infra.redis().restart();

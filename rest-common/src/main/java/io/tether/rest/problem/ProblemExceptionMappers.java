@@ -2,6 +2,7 @@ package io.tether.rest.problem;
 
 import io.tether.contract.problem.Problem;
 import io.tether.contract.problem.ProblemType;
+import io.tether.runtime.failure.Failures;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -28,6 +29,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
     private static final int PRIORITY = Priorities.USER - 100;
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     @ServerExceptionMapper(priority = PRIORITY)
     public Response problem(ProblemException e, UriInfo uri) {
@@ -95,8 +97,18 @@ public class ProblemExceptionMappers {
         return answer.build();
     }
 
+    /**
+     * An outage of a store (Redis unreachable, timing out or full, a retriable Kafka error: {@link Failures#isOutage})
+     * is not a bug: 503 with Retry-After, which clients retry, instead of a 500.
+     */
     @ServerExceptionMapper(priority = PRIORITY)
     public Response unexpected(Exception e, UriInfo uri) {
+        if (Failures.isOutage(e)) {
+            LOG.warnf("%s: unavailable: %s", instance(uri), Failures.reason(e));
+            return Response.fromResponse(ProblemResponses.of(ProblemType.UNAVAILABLE,
+                    "a store Tether needs is unavailable; retry later", instance(uri)))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         return internal(e, uri);
     }
 

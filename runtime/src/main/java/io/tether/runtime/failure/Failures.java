@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * full) — retried with backoff, because dropping it would lose a message. <b>Permanent</b>: everything else (a
  * malformed record, a script refusing its input, a bug) — retrying would fail again and hold up the record's device,
  * so the record goes to the dead-letter topic with the reason, where nothing is lost and it can be replayed.
+ * <b>Outage</b>, for answers to requests ({@link #isOutage}): the narrower part of transient that a client should retry.
  */
 public final class Failures {
     /** Redis error replies that mean "not now" rather than "never": loading, failover, memory, cluster moves. */
@@ -37,8 +38,7 @@ public final class Failures {
             return false;
         }
         if (cause instanceof RedisCommandExecutionException redis) {
-            String reply = String.valueOf(redis.getMessage());
-            return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith);
+            return isTransientReply(redis);
         }
         if (cause instanceof SerializationException || cause instanceof RecordTooLargeException) {
             return false;
@@ -47,6 +47,40 @@ public final class Failures {
         return cause instanceof RedisException || cause instanceof KafkaException || cause instanceof TimeoutException
                 || cause instanceof IOException || cause instanceof java.io.UncheckedIOException
                 || cause instanceof java.util.concurrent.RejectedExecutionException;
+    }
+
+    /**
+     * A store a request needs did not answer or cannot take writes now (Redis unreachable, timing out, loading, full;
+     * a retriable Kafka error such as a timeout): what REST answers 503 with Retry-After, not 500. Narrower than
+     * {@link #isTransient}: an I/O or a Kafka failure of another kind is no reason for a client to retry. It names no
+     * Kafka class, so it also runs in a service without Kafka's client.
+     */
+    public static boolean isOutage(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof RedisCommandExecutionException redis) {
+            return isTransientReply(redis);
+        }
+        return cause instanceof RedisException || cause instanceof TimeoutException
+                || isA(cause, "org.apache.kafka.common.errors.RetriableException");
+    }
+
+    /**
+     * Redis replies that mean "not now". Before Redis 7 an OOM refusal inside a script came as "ERR Error running
+     * script ...: OOM command not allowed ...", hence the second check.
+     */
+    private static boolean isTransientReply(RedisCommandExecutionException redis) {
+        String reply = String.valueOf(redis.getMessage());
+        return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith) || reply.contains("OOM command not allowed");
+    }
+
+    /** Whether {@code failure}'s class or a superclass has this name (without loading a class the service may lack). */
+    private static boolean isA(Throwable failure, String className) {
+        for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The reason recorded with a dead letter: the message of a refusal, the exception and message of a bug. */

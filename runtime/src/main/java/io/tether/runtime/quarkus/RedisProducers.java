@@ -4,6 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.quarkus.runtime.Startup;
+import io.tether.runtime.redis.EvictionPolicy;
 import io.tether.runtime.redis.RedisConnections;
 import io.tether.runtime.redis.RedisShutdown;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
  * The one Lettuce client and shared connection of a service. A single multiplexed connection serves every caller
@@ -18,6 +20,7 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class RedisProducers {
+    private static final Logger LOG = Logger.getLogger(RedisProducers.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
     @Produces
@@ -37,7 +40,18 @@ public class RedisProducers {
     @Singleton
     @Startup
     StatefulRedisConnection<String, String> connection(RedisClient client) {
-        return client.connect();
+        StatefulRedisConnection<String, String> connection = client.connect();
+        warnIfRedisMayEvict(connection);
+        return connection;
+    }
+
+    /** Once per service start: a Redis that may evict keys can lose accepted messages (see {@link EvictionPolicy}). */
+    private static void warnIfRedisMayEvict(StatefulRedisConnection<String, String> connection) {
+        try {
+            EvictionPolicy.warning(connection.sync().info("memory")).ifPresent(LOG::warn);
+        } catch (RuntimeException e) {
+            LOG.debugf("INFO memory not readable (%s); eviction policy not checked", e.toString());
+        }
     }
 
     /** Bounded: the client's stop below closes it too, whichever ArC runs first. */

@@ -99,7 +99,7 @@ final class LiveCosts {
                 + "them: the rows of commands also called from scripts are not extra round trips, and the sum counts both. "
                 + "Redis's own CPU per message is in the CPU table. The counters cover everything "
                 + "Redis served during the step: the services' background work (gateway heartbeats, expiry sweeps) and the "
-                + "benchmark's two INFO calls included.");
+                + "benchmark's four INFO calls included.");
     }
 
     /** What a message leaves in Redis for the status retention (tether.inbox.status-retention, 7 days by default). */

@@ -66,6 +66,26 @@ class StoreOutageIT {
         assertAcceptedOnRetry(body, key, tv);
     }
 
+    /** A batch stops at the first message Redis could not take: it and the rest are 503, none was accepted. */
+    @Test
+    void aBatchWhileRedisIsFrozenAnswers503ForThatMessageAndTheRest() {
+        Api.Device tv = api.register("tvos");
+        Map<String, Object> batch = Map.of("messages", java.util.List.of(
+                Map.of("to", Map.of("device", tv.id()), "payload", "first"),
+                Map.of("to", Map.of("device", tv.id()), "payload", "second")));
+
+        Response answered;
+        stack.freezeRedis();
+        try {
+            answered = api.fanout(TetherStack.API_KEY).body(batch).post("/v1/messages/batch");
+        } finally {
+            stack.thawRedis();
+        }
+        assertEquals(200, answered.statusCode(), answered.asString());
+        assertEquals(java.util.List.of(503, 503), answered.jsonPath().getList("results.status"));
+        assertEquals("urn:tether:problem:unavailable", answered.jsonPath().getString("results[0].problem.type"));
+    }
+
     private static void assertAcceptedOnRetry(Map<String, Object> body, String key, Api.Device device) {
         Response accepted = send(body, key);
         assertEquals(202, accepted.statusCode(), accepted.asString());

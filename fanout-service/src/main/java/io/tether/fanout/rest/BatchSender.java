@@ -10,15 +10,18 @@ import io.tether.contract.problem.ProblemType;
 import io.tether.runtime.failure.Failures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
 
 /**
  * Sends the messages of a batch one after the other, in order (two messages for one device keep their order), each
- * through {@link MessageAcceptor} with its own result. A failure that is not the message's own (Redis or Kafka away)
- * stops the batch: that message and the ones after it are answered 503 and were not sent.
+ * through {@link MessageAcceptor} with its own result. A failure that is not the message's own (Redis or Kafka away:
+ * 503; a bug: 500) stops the batch: the messages after it are answered 503 and were not sent.
  */
 final class BatchSender {
+    private static final Logger LOG = Logger.getLogger(BatchSender.class);
     static final int MAX_MESSAGES = 100;
     private static final String INSTANCE = "/v1/messages/batch";
 
@@ -49,7 +52,7 @@ final class BatchSender {
             chain = chain.thenCompose(going -> going ? one(request.messages().get(index), index, idempotencyKey, caller, traceparent, trace)
                     .thenApply(result -> {
                         results.add(result);
-                        return result.status() != ProblemType.UNAVAILABLE.status();
+                        return result.status() < 500;
                     }) : skipped(index, results));
         }
         return chain.thenApply(v -> new Results(List.copyOf(results)));
@@ -67,10 +70,22 @@ final class BatchSender {
         return accepted.handle((ok, error) -> ok != null ? new Result(index, 202, ok.messageId(), null) : refused(index, error));
     }
 
-    private static Result refused(int index, Throwable error) {
+    /**
+     * A message's own refusal keeps its problem; an outage (Redis or Kafka away) is 503, to retry; anything else is a
+     * bug: 500 with a reference to the log, and nothing of the exception for the client. Both stop the batch.
+     */
+    static Result refused(int index, Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        ProblemException problem = cause instanceof ProblemException p ? p
-                : ProblemException.unavailable("not sent: " + Failures.reason(cause) + "; retry later");
+        ProblemException problem;
+        if (cause instanceof ProblemException p) {
+            problem = p;
+        } else if (Failures.isOutage(cause)) {
+            problem = ProblemException.unavailable("not sent: a store Tether needs is unavailable; retry later");
+        } else {
+            String reference = UUID.randomUUID().toString();
+            LOG.errorf(cause, "%s#%d failed unexpectedly (reference %s)", INSTANCE, index, reference);
+            problem = new ProblemException(ProblemType.INTERNAL, "not sent: unexpected error, reference " + reference);
+        }
         return new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index));
     }
 

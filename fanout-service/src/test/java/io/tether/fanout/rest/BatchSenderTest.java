@@ -1,0 +1,38 @@
+package io.tether.fanout.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.tether.contract.problem.ProblemType;
+import io.tether.rest.problem.ProblemException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** How one message of a batch is answered when its acceptance failed. */
+class BatchSenderTest {
+    @Test
+    void aMessagesOwnRefusalKeepsItsProblem() {
+        BatchSender.Result result = BatchSender.refused(2, new CompletionException(ProblemException.notFound("no such device")));
+
+        assertEquals(404, result.status());
+        assertEquals("/v1/messages/batch#2", result.problem().instance());
+    }
+
+    @Test
+    void anOutageIs503() {
+        BatchSender.Result result = BatchSender.refused(0, new CompletionException(new RedisCommandTimeoutException("timed out")));
+
+        assertEquals(503, result.status());
+        assertEquals(ProblemType.UNAVAILABLE.uri(), result.problem().type());
+    }
+
+    @Test
+    void aBugIs500AndTellsTheClientNothingOfTheException() {
+        BatchSender.Result result = BatchSender.refused(1, new IllegalStateException("secret internals"));
+
+        assertEquals(500, result.status());
+        assertEquals(ProblemType.INTERNAL.uri(), result.problem().type());
+        assertFalse(result.problem().detail().contains("secret internals"), result.problem().detail());
+    }
+}

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,62 +30,54 @@ class StoreOutageIT {
 
     @Test
     void aSendWhileRedisIsFrozenIs503WithRetryAfterAndItsRetryIsAcceptedOnceRedisIsBack() {
-        Api.Device tv = api.register("tvos");
-        Map<String, Object> body = Map.of("to", Map.of("device", tv.id()), "payload", "during the outage");
-        String key = "outage-" + System.nanoTime();
-
-        Response refused;
-        stack.freezeRedis();
-        try {
-            refused = send(body, key); // waits for tether.redis.command-timeout (2 s)
-        } finally {
-            stack.thawRedis();
-        }
-        assertEquals(503, refused.statusCode(), refused.asString());
-        assertEquals("1", refused.header("Retry-After"));
-        assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
-
-        assertAcceptedOnRetry(body, key, tv);
+        // The send waits for tether.redis.command-timeout (2 s).
+        assertRefusedThenAcceptedOnRetry(stack::freezeRedis, stack::thawRedis);
     }
 
     /** Redis at maxmemory with noeviction refuses writes ("OOM command not allowed"): an outage, not a bug. */
     @Test
     void aSendWhileRedisIsFullIs503WithRetryAfterAndItsRetryIsAcceptedOnceThereIsRoom() {
-        Api.Device tv = api.register("tvos");
-        Map<String, Object> body = Map.of("to", Map.of("device", tv.id()), "payload", "while full");
-        String key = "full-" + System.nanoTime();
-
-        Response refused;
-        stack.redis("CONFIG", "SET", "maxmemory", "1");
-        try {
-            refused = send(body, key);
-        } finally {
-            stack.redis("CONFIG", "SET", "maxmemory", "0");
-        }
-        assertEquals(503, refused.statusCode(), refused.asString());
-        assertEquals("1", refused.header("Retry-After"));
-
-        assertAcceptedOnRetry(body, key, tv);
+        assertRefusedThenAcceptedOnRetry(() -> stack.redis("CONFIG", "SET", "maxmemory", "1"),
+                () -> stack.redis("CONFIG", "SET", "maxmemory", "0"));
     }
 
-    /** A batch stops at the first message Redis could not take: it and the rest are 503, none was accepted. */
+    /** A batch stops at the first message Redis could not take: it and the rest are answered 503. */
     @Test
     void aBatchWhileRedisIsFrozenAnswers503ForThatMessageAndTheRest() {
         Api.Device tv = api.register("tvos");
-        Map<String, Object> batch = Map.of("messages", java.util.List.of(
+        Map<String, Object> batch = Map.of("messages", List.of(
                 Map.of("to", Map.of("device", tv.id()), "payload", "first"),
                 Map.of("to", Map.of("device", tv.id()), "payload", "second")));
 
-        Response answered;
-        stack.freezeRedis();
-        try {
-            answered = api.fanout(TetherStack.API_KEY).body(batch).post("/v1/messages/batch");
-        } finally {
-            stack.thawRedis();
-        }
+        Response answered = during(stack::freezeRedis, stack::thawRedis,
+                () -> api.fanout(TetherStack.API_KEY).body(batch).post("/v1/messages/batch"));
         assertEquals(200, answered.statusCode(), answered.asString());
-        assertEquals(java.util.List.of(503, 503), answered.jsonPath().getList("results.status"));
+        assertEquals(List.of(503, 503), answered.jsonPath().getList("results.status"));
         assertEquals("urn:tether:problem:unavailable", answered.jsonPath().getString("results[0].problem.type"));
+    }
+
+    /** The answer to {@code request} made while {@code fault} holds; {@code undo} runs whatever happens. */
+    private static Response during(Runnable fault, Runnable undo, Supplier<Response> request) {
+        fault.run();
+        try {
+            return request.get();
+        } finally {
+            undo.run();
+        }
+    }
+
+    /** A send during the fault is 503 problem+json with Retry-After; the same send with its key is accepted after it. */
+    private static void assertRefusedThenAcceptedOnRetry(Runnable fault, Runnable undo) {
+        Api.Device tv = api.register("tvos");
+        Map<String, Object> body = Map.of("to", Map.of("device", tv.id()), "payload", "during the fault");
+        String key = "fault-" + System.nanoTime();
+
+        Response refused = during(fault, undo, () -> send(body, key));
+        assertEquals(503, refused.statusCode(), refused.asString());
+        assertEquals("1", refused.header("Retry-After"));
+        assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+
+        assertAcceptedOnRetry(body, key, tv);
     }
 
     private static void assertAcceptedOnRetry(Map<String, Object> body, String key, Api.Device device) {

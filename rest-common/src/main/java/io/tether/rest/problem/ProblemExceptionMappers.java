@@ -29,13 +29,17 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
     private static final int PRIORITY = Priorities.USER - 100;
-    private static final String RETRY_AFTER_SECONDS = "1";
+    private static final long RETRY_AFTER_SECONDS = 1;
 
     @ServerExceptionMapper(priority = PRIORITY)
     public Response problem(ProblemException e, UriInfo uri) {
         if (e.status() >= 500) {
             LOG.warnf("%s answered %d: %s", instance(uri), e.status(), e.getMessage());
         }
+        return answer(e, uri);
+    }
+
+    private static Response answer(ProblemException e, UriInfo uri) {
         Response answer = ProblemResponses.of(e.toProblem(instance(uri)));
         return e.retryAfterSeconds() == null ? answer
                 : Response.fromResponse(answer).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
@@ -105,9 +109,8 @@ public class ProblemExceptionMappers {
     public Response unexpected(Exception e, UriInfo uri) {
         if (Failures.isOutage(e)) {
             LOG.warnf("%s: unavailable: %s", instance(uri), Failures.reason(e));
-            return Response.fromResponse(ProblemResponses.of(ProblemType.UNAVAILABLE,
-                    "a store Tether needs is unavailable; retry later", instance(uri)))
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+            return answer(ProblemException.retryAfter(ProblemType.UNAVAILABLE, "a store Tether needs is unavailable; retry later",
+                    RETRY_AFTER_SECONDS), uri);
         }
         return internal(e, uri);
     }

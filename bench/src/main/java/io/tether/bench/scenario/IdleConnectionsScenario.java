@@ -3,6 +3,7 @@ package io.tether.bench.scenario;
 import io.tether.bench.BenchContext;
 import io.tether.bench.Scale;
 import io.tether.bench.measure.CpuMeter;
+import io.tether.bench.measure.HeapByOwner;
 import io.tether.bench.measure.Jvm;
 import io.tether.bench.measure.Latency;
 import io.tether.bench.measure.NetStat;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -45,11 +47,12 @@ public final class IdleConnectionsScenario implements Scenario {
      */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
             Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
-            long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, ConnectCpu cpu) {
+            long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, Map<String, Double> heapByOwner,
+            ConnectCpu cpu) {
         static Level none(int connections) {
             Latency.Summary nothing = new Latency().summary();
             return new Level(connections, 0, 0, Double.NaN, Double.NaN, nothing, nothing, 0, Double.NaN, Double.NaN, 0, 0, 0, null,
-                    Map.of(), ConnectCpu.NONE);
+                    Map.of(), Map.of(), ConnectCpu.NONE);
         }
     }
 
@@ -168,6 +171,13 @@ public final class IdleConnectionsScenario implements Scenario {
             tTop.heapPerConnection().forEach((cls, bytes) -> ScenarioResult.row(h, "`" + cls + "`", Fmt.num(bytes)));
             r.number("tether.heap_per_conn_bytes." + tTop.connections(), tTop.heapPerConnection().get("all classes"));
         }
+        if (!tTop.heapByOwner().isEmpty()) {
+            var o = r.table("The same growth by whose classes it is (by class name; every class, not only the 15 above)",
+                    "owner", "bytes per connection");
+            tTop.heapByOwner().forEach((owner, bytes) -> ScenarioResult.row(o, owner, Fmt.num(bytes)));
+            tTop.heapByOwner().forEach((owner, bytes) -> r.number("tether.heap_per_conn_bytes_by_owner." + owner.replaceAll(" \\(.*", "")
+                    .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"), bytes));
+        }
         if (!unreachable.isEmpty()) {
             r.note("Not reachable on this machine: " + unreachable + " connections. Every process may hold at most "
                     + BenchContext.ownFileLimit() + " open files (hard limit; raising it needs CAP_SYS_RESOURCE, which this "
@@ -236,10 +246,12 @@ public final class IdleConnectionsScenario implements Scenario {
                 double perConn = live == 0 ? Double.NaN : (double) (rss - rss0) / live;
                 double redisPer = redisPid > 0 && live > 0 ? (double) (ProcessStats.rssBytes(redisPid) - redis0) / live : Double.NaN;
                 boolean top = level == steps.get(steps.size() - 1);
-                Map<String, Double> heap = jvm && top && live > 0 ? perConnection(heap0, Jvm.liveBytesByClass(pid), live) : Map.of();
+                Map<String, Long> heapTop = jvm && top && live > 0 ? Jvm.liveBytesByClass(pid) : Map.of();
+                Map<String, Double> heap = heapTop.isEmpty() ? Map.of() : perConnection(heap0, heapTop, live);
+                Map<String, Double> owners = heapTop.isEmpty() ? Map.of() : HeapByOwner.growth(heap0, heapTop, live);
                 Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
                         bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1], listen1[2] - listen0[2],
-                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap, cpu);
+                        bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap, owners, cpu);
                 System.out.printf("bench: 2 idle     %-9s %,d connections (%d failed) at %,.0f/s, RSS %s = %s per connection%n",
                         system, live, level - live, l.rate(), Fmt.bytes(rss), Fmt.bytes(perConn));
                 out.add(l);

@@ -88,7 +88,11 @@ public final class FallbackScenario implements Scenario {
         // Unmeasured first, to as many other deaf devices: messages with push options until the JIT has compiled their
         // path (fanout's push-option checks, routing, the fallback), as scenario 3's warm-up does for the live path.
         List<Device> warmUpDevices = ctx.pushDevices.subList(deaf.size(), Math.min(ctx.pushDevices.size(), 2 * deaf.size()));
-        LiveLadder.Warmup warm = warmUp(ctx, warmUpDevices, accepted);
+        Map<String, AtomicLong> warmUpErrors = new ConcurrentHashMap<>();
+        LiveLadder.Warmup warm = warmUp(ctx, warmUpDevices, accepted, warmUpErrors);
+        if (!warmUpErrors.isEmpty()) {
+            r.note("Sending in the unmeasured warm-up failed for some messages: " + Support.reasons(warmUpErrors));
+        }
         ctx.quiet(r, "the measured fallback round");
         Map<String, Sent> sent = new ConcurrentHashMap<>();
         Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
@@ -114,9 +118,11 @@ public final class FallbackScenario implements Scenario {
 
     /**
      * Rounds of messages to the warm-up devices (the first makes each deaf, the rest go straight to push), in parts and
-     * for as long as scenario 3 warms up ({@link LiveLadder#warmupPart}, {@link LiveLadder#keepWarming}).
+     * for as long as scenario 3 warms up ({@link LiveLadder#warmupPart}, {@link LiveLadder#keepWarming}). Failed
+     * sends are counted in {@code errors} by reason, for the report.
      */
-    private static LiveLadder.Warmup warmUp(BenchContext ctx, List<Device> devices, ApnsAccepted accepted) throws Exception {
+    private static LiveLadder.Warmup warmUp(BenchContext ctx, List<Device> devices, ApnsAccepted accepted,
+            Map<String, AtomicLong> errors) throws Exception {
         long t0 = System.nanoTime();
         long perPart = Math.max(devices.size(), rate(devices.size()) * LiveLadder.warmupPart(ctx.scale).toMillis() / 1000);
         List<String> processes = List.copyOf(ctx.tether.pids().keySet());
@@ -125,7 +131,7 @@ public final class FallbackScenario implements Scenario {
         try {
             do {
                 CpuMeter meter = CpuMeter.start(ctx.tether.pids());
-                sendAndAwaitPush(ctx, devices, accepted, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), perPart);
+                sendAndAwaitPush(ctx, devices, accepted, new ConcurrentHashMap<>(), errors, perPart);
                 CpuMeter.Use use = meter.stop();
                 jit = use.jitOf(processes) / use.elapsed();
             } while (LiveLadder.keepWarming(ctx.scale, t0, jit));

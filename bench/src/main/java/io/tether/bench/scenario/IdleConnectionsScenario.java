@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -47,7 +46,7 @@ public final class IdleConnectionsScenario implements Scenario {
      */
     record Level(int connections, long connected, long failed, double seconds, double rate, Latency.Summary connack,
             Latency.Summary ready, long rss, double bytesPerConnection, double redisBytesPerConnection, long listenOverflows,
-            long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, Map<String, Double> heapByOwner,
+            long listenDrops, long synRetransmits, String failures, Map<String, Double> heapPerConnection, Map<HeapByOwner.Owner, Double> heapByOwner,
             ConnectCpu cpu) {
         static Level none(int connections) {
             Latency.Summary nothing = new Latency().summary();
@@ -174,9 +173,10 @@ public final class IdleConnectionsScenario implements Scenario {
         if (!tTop.heapByOwner().isEmpty()) {
             var o = r.table("The same growth by whose classes it is (by class name; every class, not only the 15 above)",
                     "owner", "bytes per connection");
-            tTop.heapByOwner().forEach((owner, bytes) -> ScenarioResult.row(o, owner, Fmt.num(bytes)));
-            tTop.heapByOwner().forEach((owner, bytes) -> r.number("tether.heap_per_conn_bytes_by_owner." + owner.replaceAll(" \\(.*", "")
-                    .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"), bytes));
+            tTop.heapByOwner().forEach((owner, bytes) -> {
+                ScenarioResult.row(o, owner.label(), Fmt.num(bytes));
+                r.number("tether.heap_per_conn_bytes_by_owner." + owner.key(), bytes);
+            });
         }
         if (!unreachable.isEmpty()) {
             r.note("Not reachable on this machine: " + unreachable + " connections. Every process may hold at most "
@@ -248,7 +248,7 @@ public final class IdleConnectionsScenario implements Scenario {
                 boolean top = level == steps.get(steps.size() - 1);
                 Map<String, Long> heapTop = jvm && top && live > 0 ? Jvm.liveBytesByClass(pid) : Map.of();
                 Map<String, Double> heap = heapTop.isEmpty() ? Map.of() : perConnection(heap0, heapTop, live);
-                Map<String, Double> owners = heapTop.isEmpty() ? Map.of() : HeapByOwner.growth(heap0, heapTop, live);
+                Map<HeapByOwner.Owner, Double> owners = heapTop.isEmpty() ? Map.of() : HeapByOwner.growth(heap0, heapTop, live);
                 Level l = new Level(level, live, level - live, bulk.seconds(), bulk.ratePerSecond(), bulk.connackLatency().summary(),
                         bulk.latency().summary(), rss, perConn, redisPer, listen1[0] - listen0[0], listen1[1] - listen0[1], listen1[2] - listen0[2],
                         bulk.failures().isEmpty() ? null : Support.reasons(bulk.failures()), heap, owners, cpu);

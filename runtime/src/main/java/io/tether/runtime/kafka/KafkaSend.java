@@ -19,8 +19,9 @@ public final class KafkaSend {
                     done.complete(null);
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             // send() throws synchronously for serialization errors and when it cannot get metadata in max.block.ms.
+            // Whatever it throws fails the future instead of escaping: callers handle failures on the future only.
             done.completeExceptionally(e);
         }
         return done;

@@ -5,6 +5,7 @@ import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -97,6 +98,15 @@ public final class ApnsClients implements ApnsRoutes, AutoCloseable {
     /** Every configured app, in name order. */
     public List<ApnsApp> apps() {
         return apps.values().stream().sorted(java.util.Comparator.comparing(ApnsApp::name)).toList();
+    }
+
+    /**
+     * Which TLS the clients use, for the start-up log: Pushy takes netty-tcnative's BoringSSL when it loads (less CPU
+     * per notification than the JDK's TLS), else the JDK's, e.g. on a libc the native library was not built for.
+     */
+    public static String tls() {
+        return OpenSsl.isAvailable() ? "native " + OpenSsl.versionString()
+                : "JDK (native TLS unavailable: " + OpenSsl.unavailabilityCause() + ")";
     }
 
     /** How many clients exist: two (production, sandbox) per distinct credentials. */

@@ -66,6 +66,9 @@ public class PushApp {
             LOG.warn("no APNs apps configured (tether.apns.apps.<name>.*): every push fails with app-not-configured");
         }
         apps.forEach(app -> LOG.infof("APNs app %s", app.describe()));
+        if (!apps.isEmpty()) {
+            LOG.infof("APNs TLS: %s", ApnsClients.tls());
+        }
         try (Admin admin = kafka.clients().admin()) {
             new TopicProvisioner(admin, kafka.layout()).ensure(Topics.PUSH, Topics.RECEIPTS, Topics.DLQ);
         }

@@ -41,6 +41,12 @@ class ApnsClientsTest {
         }
     }
 
+    /** The pom's netty-tcnative loads on the Linux the tests run on, so Pushy takes BoringSSL rather than the JDK's TLS. */
+    @Test
+    void nativeTlsLoadsOnThisMachine() {
+        assertEquals("native BoringSSL", ApnsClients.tls());
+    }
+
     @Test
     void noAppsMeansNoClients() {
         try (ApnsClients clients = ApnsClients.create(List.of(), CONNECTION)) {

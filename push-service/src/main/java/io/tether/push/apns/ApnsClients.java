@@ -101,8 +101,8 @@ public final class ApnsClients implements ApnsRoutes, AutoCloseable {
     }
 
     /**
-     * Which TLS the clients use, for the start-up log: Pushy takes netty-tcnative's BoringSSL when it loads (less CPU
-     * per notification than the JDK's TLS), else the JDK's, e.g. on a libc the native library was not built for.
+     * Which TLS the clients use, for the start-up log: Pushy takes netty-tcnative's BoringSSL whenever it loads (the
+     * provider Pushy prefers), else the JDK's, e.g. on a libc the native library was not built for.
      */
     public static String tls() {
         return OpenSsl.isAvailable() ? "native " + OpenSsl.versionString()

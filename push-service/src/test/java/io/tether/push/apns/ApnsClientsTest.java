@@ -41,7 +41,7 @@ class ApnsClientsTest {
         }
     }
 
-    /** The pom's netty-tcnative loads on the Linux the tests run on, so Pushy takes BoringSSL rather than the JDK's TLS. */
+    /** The pom's netty-tcnative loads on the Linux the tests run on (Pushy's client uses it whenever it does). */
     @Test
     void nativeTlsLoadsOnThisMachine() {
         assertEquals("native BoringSSL", ApnsClients.tls());

@@ -4,6 +4,7 @@ import io.tether.bench.measure.CpuMeter;
 import io.tether.bench.measure.MachineInfo;
 import io.tether.bench.measure.Pause;
 import io.tether.bench.mqtt.MqttClients;
+import io.tether.bench.report.Fmt;
 import io.tether.bench.report.ReportWriter;
 import io.tether.bench.report.ScenarioResult;
 import io.tether.bench.scenario.Scenario;
@@ -76,10 +77,11 @@ public final class BenchRun {
         System.out.println("bench: " + options.scale().name() + " scale; work files in " + options.work() + ", results to "
                 + options.out());
         List<ScenarioResult> results;
+        ScenarioResult idle = null;
         try {
             BenchContext ctx = start();
             results = runScenarios(ctx, started);
-            setup.put("Idle CPU after the run", idleCpu(ctx));
+            idle = idleCpu(ctx);
         } finally {
             stop();
         }
@@ -87,7 +89,11 @@ public final class BenchRun {
         ReportWriter.Run run = new ReportWriter.Run(options.scale().name(), options.command(),
                 startedAt.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""), seconds,
                 MachineInfo.describe(), setup, parameters(), notes);
-        ReportWriter.write(options.out(), run, results, options.charts());
+        List<ScenarioResult> written = new ArrayList<>(results);
+        if (idle != null) {
+            written.add(idle);
+        }
+        ReportWriter.write(options.out(), run, written, options.charts());
         List<String> failed = results.stream().filter(r -> r.error != null).map(r -> r.id).toList();
         System.out.printf("bench: done in %.0f s%s%n", seconds, failed.isEmpty() ? "" : "; failed scenarios: " + failed);
         return new Outcome(options.out(), results, failed);
@@ -185,23 +191,43 @@ public final class BenchRun {
         return results;
     }
 
-    private static String idleCpu(BenchContext ctx) {
+    /**
+     * Each process's CPU with no load, over the scale's idle window after the scenarios: a line of the setup table, and
+     * a section of its own whose numbers ({@code idle.*} in results.json) an A/B compares.
+     */
+    private ScenarioResult idleCpu(BenchContext ctx) {
         Map<String, Long> pids = new LinkedHashMap<>(ctx.tether.pids());
         if (ctx.hasPeer()) {
             pids.put("mosquitto", ctx.mosquitto.pid());
         }
         CpuMeter meter = CpuMeter.start(pids);
-        Pause.of(ctx.scale.settle().multipliedBy(5).dividedBy(2));
+        Pause.of(ctx.scale.idleWindow());
         CpuMeter.Use use = meter.stop();
         List<String> tetherNames = List.copyOf(ctx.tether.pids().keySet());
+        ScenarioResult r = new ScenarioResult("idle", "Idle CPU after the scenarios", "Each process's CPU over "
+                + Fmt.num(use.elapsed()) + " s with no load, after the last scenario: what a process costs doing nothing.");
+        ScenarioResult.Table table = r.table(null, "process", "% of one core");
         StringBuilder each = new StringBuilder();
         for (String name : tetherNames) {
-            each.append(each.length() == 0 ? "" : ", ").append(name).append(' ')
-                    .append(String.format("%.1f %%", use.of(name) / use.elapsed() * 100));
+            double pct = use.of(name) / use.elapsed() * 100;
+            r.number("tether.idle_cpu_pct." + name, pct);
+            ScenarioResult.row(table, "Tether " + name, pct);
+            each.append(each.length() == 0 ? "" : ", ").append(name).append(' ').append(String.format("%.1f %%", pct));
         }
-        return String.format("with no load (5 s after the scenarios), Tether's processes use %.1f %% of one core (%s), mosquitto "
-                + "%.1f %%; the machine was %.0f %% busy", use.cores(tetherNames) * 100, each, use.of("mosquitto") / use.elapsed() * 100,
-                use.machineBusy() * 100);
+        double tether = use.cores(tetherNames) * 100;
+        double mosquitto = use.of("mosquitto") / use.elapsed() * 100;
+        r.number("tether.idle_cpu_pct", tether);
+        ScenarioResult.row(table, "Tether, all processes", tether);
+        if (ctx.hasPeer()) {
+            r.number("mosquitto.idle_cpu_pct", mosquitto);
+            ScenarioResult.row(table, "mosquitto", mosquitto);
+        }
+        r.number("machine_busy_pct", use.machineBusy() * 100);
+        r.seconds = use.elapsed();
+        setup.put("Idle CPU after the run", String.format("with no load (over %.0f s after the scenarios), Tether's processes "
+                + "use %.1f %% of one core (%s), mosquitto %.1f %%; the machine was %.0f %% busy", use.elapsed(), tether, each,
+                mosquitto, use.machineBusy() * 100));
+        return r;
     }
 
     private Map<String, String> parameters() {

@@ -35,30 +35,32 @@ import java.util.Map;
  * @param stormDevices        scenario 5: devices that drop and reconnect, capped by the open-file limit
  * @param stormRate           scenario 5: messages per second sent to them from just before the drop until all are LIVE
  * @param settle              fixed waits before a reading: scenario 2 waits this long for the last connects' writes
- *                            before reading memory (and half as long after the full GC); the idle CPU is read over 2.5
- *                            times it. Short at the small scale, whose figures nobody reads.
+ *                            before reading memory (and half as long after the full GC). Short at the small scale,
+ *                            whose figures nobody reads.
  * @param connectWarmup       scenario 2: devices of its own that connect, subscribe and disconnect on each system before
  *                            the first level (0: none), so the levels measure connects in a steady state rather than the
  *                            JVMs compiling the CONNECT path (mosquitto, without a JIT, gets the same rounds); the first
  *                            round's rate is the cold one. 5,000 devices, 5 rounds at full scale (a gateway in production
  *                            is warm; bench/results/2026-12-05-s2-load-generator-bind), one small round at the small scale
  * @param connectWarmupRounds scenario 2: how many times the warm-up's devices connect and disconnect
+ * @param idleWindow          after the scenarios: how long each process's idle CPU is read (5 s at full scale; a longer
+ *                            window, e.g. {@code --set idleWindow=30s}, resolves a JVM's ~1 % of a core in an A/B)
  */
 public record Scale(String name, int upPublishers, int upMessages, int upWarmup, Duration upWarmupTime, int upWindow,
         Duration upDeadline, int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices,
         List<Integer> liveRates, Duration liveDuration, Duration liveWarmup, int liveWarmupRate, int deafDevices,
         int pushDevices, int pushRequests, Duration pushSeconds, Duration ackTimeout, int stormDevices, int stormRate,
-        Duration settle, int connectWarmup, int connectWarmupRounds) {
+        Duration settle, int connectWarmup, int connectWarmupRounds, Duration idleWindow) {
 
     public static Scale of(String name) {
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, Duration.ZERO, 10, Duration.ofSeconds(20), 256, List.of(100, 200),
                     100, 50, List.of(100, 200), Duration.ofSeconds(2), Duration.ofSeconds(1), 100, 20, 50, 300,
-                    Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1);
+                    Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1, Duration.ofSeconds(1));
             case "full" -> new Scale("full", 100, 2000, 500, Duration.ofSeconds(5), 10, Duration.ofSeconds(45), 256,
                     List.of(10_000, 50_000, 100_000), 500, 1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15),
                     Duration.ofSeconds(20), 500, 1000, 2000, 20_000, Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000,
-                    Duration.ofSeconds(2), 5000, 5);
+                    Duration.ofSeconds(2), 5000, 5, Duration.ofSeconds(5));
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");
         };
     }

@@ -51,7 +51,10 @@ class BenchSmokeIT {
                 assertTrue(text.contains("(" + chart.file() + ")"), "report.md does not show " + chart.file());
             }
         }
+        assertTrue(text.contains("## idle. Idle CPU after the scenarios"), "report.md lacks the idle CPU section");
         assertTrue(Files.isRegularFile(out.resolve("results.json")), "no results.json");
+        assertTrue(Files.readString(out.resolve("results.json")).contains("\"tether.idle_cpu_pct\""),
+                "results.json lacks the idle CPU of Tether's processes");
         assertTrue(outcome.failed().isEmpty(), "failed scenarios: " + outcome.failed());
     }
 }

@@ -38,7 +38,8 @@ final class MetricNames {
             key("4\\.tether\\.fallback_due_to_202_p99_ms", "deaf device: request due → 202, p99 (ms)"),
             key("4\\.tether\\.fallback_to_ack_timeout_p99_ms", "deaf device: acceptance → gateway's ACK_TIMEOUT, p99 (ms)"),
             key("4\\.tether\\.fallback_ack_timeout_to_request_p99_ms", "deaf device: ACK_TIMEOUT → push request, p99 (ms)"),
-            key("5\\.tether\\.all_live_s", "reconnect storm: seconds until every device is LIVE"));
+            key("5\\.tether\\.all_live_s", "reconnect storm: seconds until every device is LIVE"),
+            key("idle\\.tether\\.idle_cpu_pct", "idle, after the scenarios: all Tether processes (% of one core)"));
 
     private MetricNames() {
     }

@@ -62,16 +62,22 @@ public final class TetherStack {
         }
         deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
         signingKeys = infra.dir().resolve("signing");
-        registry = ServiceProcess.start("device-registry", Ports.free(), common(), logs.resolve("device-registry.log"));
-        fanout = ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log"));
         apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
         // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
         // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
-        push = ServiceProcess.start("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log"));
-        gateway = startGateway("gw-a", Map.of());
+        int gatewayMqttPort = Ports.free();
+        List<ServiceProcess> started = ServiceProcess.startTogether(List.of(
+                new ServiceProcess.Launch("device-registry", Ports.free(), common(), logs.resolve("device-registry.log")),
+                new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log")),
+                new ServiceProcess.Launch("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log")),
+                gatewayLaunch("gw-a", gatewayMqttPort, Map.of())));
+        registry = started.get(0);
+        fanout = started.get(1);
+        push = started.get(2);
+        gateway = new Gateway("gw-a", gatewayMqttPort, started.get(3));
     }
 
     public static synchronized TetherStack shared() {
@@ -120,6 +126,10 @@ public final class TetherStack {
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
         int mqttPort = Ports.free();
+        return new Gateway(id, mqttPort, ServiceProcess.startTogether(List.of(gatewayLaunch(id, mqttPort, extra))).get(0));
+    }
+
+    private ServiceProcess.Launch gatewayLaunch(String id, int mqttPort, Map<String, String> extra) {
         Map<String, String> config = traced(common());
         config.put("tether.gateway.id", id);
         config.put("tether.mqtt.host", "127.0.0.1");
@@ -136,8 +146,7 @@ public final class TetherStack {
         // GatewayDrainIT sets the window it tests.
         config.put("tether.gateway.drain-window", "0ms");
         config.putAll(extra);
-        ServiceProcess process = ServiceProcess.start("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
-        return new Gateway(id, mqttPort, process);
+        return new ServiceProcess.Launch("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log"));
     }
 
     /** The host name of the device HTTPS endpoint, in its certificate and in download URLs. */

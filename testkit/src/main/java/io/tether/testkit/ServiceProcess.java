@@ -35,6 +35,16 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     private final List<String> jvmOptions;
     private final Path root;
     private Process process;
+    private long logStart;
+
+    /** One service to start: its module, HTTP port, config, log, JVM options and the checkout whose jar runs. */
+    public record Launch(String module, int httpPort, Map<String, String> config, Path logFile, List<String> jvmOptions,
+            Path root) {
+        /** With {@link #TEST_JVM} and this checkout's jar. */
+        public Launch(String module, int httpPort, Map<String, String> config, Path logFile) {
+            this(module, httpPort, config, logFile, TEST_JVM, TetherRoot.path());
+        }
+    }
 
     private ServiceProcess(String module, int httpPort, Map<String, String> config, Path logFile, List<String> jvmOptions,
             Path root) {
@@ -60,10 +70,32 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
      */
     public static ServiceProcess start(String module, int httpPort, Map<String, String> config, Path logFile,
             List<String> jvmOptions, Path root) {
-        ServiceProcess service = new ServiceProcess(module, httpPort, config, logFile, jvmOptions, root);
-        service.launch();
-        Shutdown.register(service);
-        return service;
+        return startTogether(List.of(new Launch(module, httpPort, config, logFile, jvmOptions, root))).get(0);
+    }
+
+    /**
+     * Starts every service at once and returns them, in the given order, once each one is ready. They meet only
+     * through Redis and Kafka, as pods do, so none waits for another; starting JVMs side by side overlaps what one
+     * start leaves idle. When one does not start, the others are stopped and its failure is thrown.
+     */
+    public static List<ServiceProcess> startTogether(List<Launch> launches) {
+        List<ServiceProcess> services = new ArrayList<>();
+        try {
+            for (Launch launch : launches) {
+                ServiceProcess service = new ServiceProcess(launch.module(), launch.httpPort(), launch.config(),
+                        launch.logFile(), launch.jvmOptions(), launch.root());
+                services.add(service);
+                service.spawn();
+                Shutdown.register(service);
+            }
+            for (ServiceProcess service : services) {
+                service.awaitReady();
+            }
+            return List.copyOf(services);
+        } catch (RuntimeException e) {
+            services.forEach(ServiceProcess::close);
+            throw e;
+        }
     }
 
     @Override
@@ -114,7 +146,8 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     @Override
     public synchronized void restart() {
         stop();
-        launch();
+        spawn();
+        awaitReady();
     }
 
     @Override
@@ -143,7 +176,7 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
         return jar;
     }
 
-    private synchronized void launch() {
+    private synchronized void spawn() {
         Path jar = jarOf(root, module);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -153,7 +186,7 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toString());
-        long logStart = Logs.size(logFile); // a failure shows this run's output, not earlier runs'
+        logStart = Logs.size(logFile); // a failure shows this run's output, not earlier runs'
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "=== " + Instant.now() + " starting " + module + " on port " + httpPort + "\n",
@@ -165,6 +198,9 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + module, e);
         }
+    }
+
+    private synchronized void awaitReady() {
         boolean ready = Poll.until(READY_TIMEOUT, Duration.ofMillis(50), () -> !process.isAlive() || ready());
         if (!ready || !process.isAlive()) {
             String why = process.isAlive()

@@ -79,16 +79,13 @@ public final class TetherStack implements AutoCloseable {
         common.put("smallrye.config.mapping.validate-unknown", "false");
         common.putAll(everyService);
 
-        registry = service("device-registry", common, jvm.service("device-registry"), logs, root);
         // A stable name per process, as Helm gives each pod: fanout and push join their groups as static members
         // (tether.kafka.instance-id), the way production runs them. Builds that predate the key ignore it (see above).
         Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
         fanoutConfig.put("tether.kafka.instance-id", "fanout-bench");
-        fanout = service("fanout-service", fanoutConfig, jvm.service("fanout-service"), logs, root);
         Map<String, String> pushConfig = new LinkedHashMap<>(common);
         pushConfig.put("tether.kafka.instance-id", "push-bench");
         pushConfig.putAll(apns.pushServiceConfig(apnsDir, "bench", BUNDLE_ID));
-        push = service("push-service", pushConfig, jvm.service("push-service"), logs, root);
 
         mqttPort = Ports.free();
         Map<String, String> gatewayConfig = new LinkedHashMap<>(common);
@@ -102,11 +99,26 @@ public final class TetherStack implements AutoCloseable {
         gatewayConfig.put("tether.mqtt.limits.publish-per-second", "1000000");
         gatewayConfig.put("tether.mqtt.limits.publish-burst", "1000000");
         gatewayConfig.putAll(gatewayOnly);
-        gateway = service("gateway-mqtt", gatewayConfig, jvm.gateway(), logs, root);
+        List<ServiceProcess.Launch> launches = List.of(
+                launch("device-registry", common, jvm.service("device-registry"), logs, root),
+                launch("fanout-service", fanoutConfig, jvm.service("fanout-service"), logs, root),
+                launch("push-service", pushConfig, jvm.service("push-service"), logs, root),
+                launch("gateway-mqtt", gatewayConfig, jvm.gateway(), logs, root));
+        // Started side by side, as pods are; the scenarios warm each up before they measure.
+        System.out.printf("bench: starting %s together ... ", String.join(", ", launches.stream().map(ServiceProcess.Launch::module).toList()));
+        System.out.flush();
+        long t0 = System.nanoTime();
+        List<ServiceProcess> services = ServiceProcess.startTogether(launches);
+        services.forEach(started::add);
+        System.out.printf("ok (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+        registry = services.get(0);
+        fanout = services.get(1);
+        push = services.get(2);
+        gateway = services.get(3);
     }
 
-    private ServiceProcess service(String module, Map<String, String> config, List<String> jvm, Path logs, Path root) {
-        return step(module, () -> ServiceProcess.start(module, Ports.free(), config, logs.resolve(module + ".log"), jvm, root));
+    private static ServiceProcess.Launch launch(String module, Map<String, String> config, List<String> jvm, Path logs, Path root) {
+        return new ServiceProcess.Launch(module, Ports.free(), config, logs.resolve(module + ".log"), jvm, root);
     }
 
     private <T extends AutoCloseable> T step(String name, Supplier<T> action) {

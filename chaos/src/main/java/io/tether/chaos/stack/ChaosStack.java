@@ -83,8 +83,8 @@ public final class ChaosStack implements AutoCloseable {
         if (!withPush) {
             registryConfig.put("tether.registry.require-push-app", "false");
         }
-        ServiceProcess registry = step("device-registry", () -> ServiceProcess.start("device-registry", Ports.free(), registryConfig,
-                logs.resolve("device-registry.log")));
+        List<ServiceProcess.Launch> launches = new ArrayList<>();
+        launches.add(new ServiceProcess.Launch("device-registry", Ports.free(), registryConfig, logs.resolve("device-registry.log")));
         Map<String, String> fanoutConfig = new LinkedHashMap<>(common);
         // As in Kubernetes (the pod name, a heartbeat TTL's grace): a restarted fanout gets its partitions back at once,
         // and a gateway whose heartbeat stays away for its TTL is taken for dead.
@@ -93,19 +93,17 @@ public final class ChaosStack implements AutoCloseable {
         if (!withPush) {
             fanoutConfig.put("tether.fanout.require-push-app", "false");
         }
-        ServiceProcess fanout = step("fanout-service", () -> ServiceProcess.start("fanout-service", Ports.free(), fanoutConfig,
-                logs.resolve("fanout-service.log")));
+        launches.add(new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig, logs.resolve("fanout-service.log")));
         LocalApns apns = null;
-        ServiceProcess push = null;
         if (withPush) {
             apns = LocalApns.start(dir.resolve("apns"), Ports.free(), dir.resolve("apns/received.jsonl"));
             Map<String, String> pushConfig = new LinkedHashMap<>(common);
             pushConfig.putAll(apns.pushServiceConfig(dir.resolve("apns"), "example", BUNDLE_ID));
             pushConfig.put("tether.kafka.instance-id", "push-1");
-            push = step("push-service", () -> ServiceProcess.start("push-service", Ports.free(), pushConfig,
-                    logs.resolve("push-service.log")));
+            launches.add(new ServiceProcess.Launch("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log")));
         }
-        List<Gateway> gateways = new ArrayList<>();
+        List<String> gatewayIds = new ArrayList<>();
+        List<Integer> mqttPorts = new ArrayList<>();
         for (int i = 0; i < gatewayCount; i++) {
             String id = "gw-" + (char) ('a' + i);
             int mqttPort = Ports.free();
@@ -116,9 +114,19 @@ public final class ChaosStack implements AutoCloseable {
             config.put("tether.mqtt.websocket.port", Integer.toString(Ports.free()));
             config.put("tether.gateway.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
             config.put("tether.gateway.heartbeat-ttl", HEARTBEAT_TTL.toMillis() + "ms");
-            ServiceProcess process = step("gateway-mqtt " + id, () -> ServiceProcess.start("gateway-mqtt", Ports.free(), config,
-                    logs.resolve("gateway-mqtt-" + id + ".log")));
-            gateways.add(new Gateway(id, mqttPort, process));
+            launches.add(new ServiceProcess.Launch("gateway-mqtt", Ports.free(), config, logs.resolve("gateway-mqtt-" + id + ".log")));
+            gatewayIds.add(id);
+            mqttPorts.add(mqttPort);
+        }
+        String names = launches.stream().map(ServiceProcess.Launch::module).distinct().collect(java.util.stream.Collectors.joining(", "));
+        List<ServiceProcess> services = step(names + " (together)", () -> ServiceProcess.startTogether(launches));
+        ServiceProcess registry = services.get(0);
+        ServiceProcess fanout = services.get(1);
+        ServiceProcess push = withPush ? services.get(2) : null;
+        List<Gateway> gateways = new ArrayList<>();
+        int firstGateway = withPush ? 3 : 2;
+        for (int i = 0; i < gatewayCount; i++) {
+            gateways.add(new Gateway(gatewayIds.get(i), mqttPorts.get(i), services.get(firstGateway + i)));
         }
         return new ChaosStack(dir, apiKey, redis, kafka, apns, registry, fanout, push, List.copyOf(gateways));
     }

@@ -136,13 +136,14 @@ public final class LocalRunner {
                 "tether.attachments.generate-signing-key", "true",
                 "tether.attachments.public-url", deviceUrl);
         common.putAll(s3.serviceConfig("tether-attachments"));
-        service("device-registry", settings.port(REGISTRY), common, Map.of());
+        List<ServiceProcess.Launch> launches = new ArrayList<>();
+        launches.add(launch("device-registry", settings.port(REGISTRY), common, Map.of()));
         // Static group membership, as the pod name gives in Kubernetes: a restarted fanout gets its partitions at once.
-        service("fanout-service", settings.port(FANOUT), common, Map.of("tether.kafka.instance-id", "fanout-local"));
+        launches.add(launch("fanout-service", settings.port(FANOUT), common, Map.of("tether.kafka.instance-id", "fanout-local")));
         // One catch-all app signing with a local .p8 key, as a backend configures its own app (with its bundle id).
-        service("push-service", settings.port(PUSH), common,
-                apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID));
-        ServiceProcess gateway = service("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
+        launches.add(launch("push-service", settings.port(PUSH), common,
+                apns.pushServiceConfig(home.resolve("apns"), "example", LOCAL_BUNDLE_ID)));
+        launches.add(launch("gateway-mqtt", settings.port(GATEWAY_HTTP), common, orderedMap(
                 "tether.mqtt.port", String.valueOf(settings.port(MQTT)),
                 "tether.mqtt.websocket.port", String.valueOf(settings.port(MQTT_WS)),
                 "tether.mqtt.tls.port", String.valueOf(settings.port(MQTT_TLS)),
@@ -151,8 +152,13 @@ public final class LocalRunner {
                 "tether.mqtt.tls.certificates[0].key", tls.serverKey().toString(),
                 "tether.mqtt.host", settings.mqttHost(),
                 "tether.device-http.port", String.valueOf(settings.port(DEVICE_HTTPS)),
-                "tether.gateway.id", "gw-local"));
-        service("webhook-service", settings.port(WEBHOOK), common, Map.of());
+                "tether.gateway.id", "gw-local")));
+        launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of()));
+        List<ServiceProcess> services = step("the services", () -> ServiceProcess.startTogether(launches));
+        for (ServiceProcess service : services) {
+            add(service.module(), service, service.baseUrl(), service.logFile(), service::isAlive);
+        }
+        ServiceProcess gateway = services.get(3);
         String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
         rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
                 + "  mqtts://" + host + ":" + settings.port(MQTT_TLS)
@@ -169,14 +175,10 @@ public final class LocalRunner {
         new CountDownLatch(1).await(); // until SIGTERM/Ctrl-C runs the shutdown hook
     }
 
-    private ServiceProcess service(String module, int port, Map<String, String> common, Map<String, String> extra)
-            throws Exception {
+    private ServiceProcess.Launch launch(String module, int port, Map<String, String> common, Map<String, String> extra) {
         Map<String, String> config = new LinkedHashMap<>(common);
         config.putAll(extra);
-        Path log = logs.resolve(module + ".log");
-        ServiceProcess service = step(module, () -> ServiceProcess.start(module, port, config, log));
-        add(module, service, service.baseUrl(), log, service::isAlive);
-        return service;
+        return new ServiceProcess.Launch(module, port, config, logs.resolve(module + ".log"));
     }
 
     private static <T> T step(String name, Supplier<T> action) {

@@ -144,7 +144,9 @@ end
 
 -- Moves the inbox along after whatever changed: live hand-over when the policy says live and the connection is
 -- receiving, push candidates when it says push, nothing when it says inbox. A gateway that does not listen any
--- more counts as offline. Returns {'live', handed over, expired, expired ids...} | {'push', reason, <push_candidates>...} | {'hold', why}.
+-- more counts as offline. Returns {'live', handed over, expired, expired ids...} | {'hold', why} |
+-- {'push', reason, token, environment, app id, platform, token updated at, now, <push_candidates>...}: the device
+-- record's fields as read here ('' when missing) and when, so that push-service need not read them again.
 -- P: a table of the routing arguments (see InboxScripts): now, window, policy, status_prefix, final_ttl,
 -- channel_prefix, nudge_ms, batch.
 local REASONS = {BACKGROUND = 'signal', SUSPECT = 'deaf', OFFLINE = 'offline', LIVE = 'offline'}
@@ -155,7 +157,7 @@ end
 local function pump(device, P, presence)
   local p = presence or read_presence()
   local state, gateway, epoch, receiving = p[1] or 'OFFLINE', p[2], p[3], p[4]
-  local record = redis.call('HMGET', RECORD, 'platform', 'pushToken')
+  local record = redis.call('HMGET', RECORD, 'platform', 'pushToken', 'pushEnvironment', 'appId', 'pushTokenUpdatedAt')
   local platform, token = record[1], record[2]
   local todo = action(P.policy, platform, state)
   local expired = 0
@@ -185,7 +187,8 @@ local function pump(device, P, presence)
   if not candidates then
     return {'hold', 'nothing-to-push'}
   end
-  local out = {'push', REASONS[state] or 'offline'}
+  local out = {'push', REASONS[state] or 'offline', token, record[3] or '', record[4] or '', platform or '', record[5] or '',
+               string.format('%d', P.now)}
   for _, v in ipairs(candidates) do
     out[#out + 1] = v
   end

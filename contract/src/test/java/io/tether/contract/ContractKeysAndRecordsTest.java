@@ -1,6 +1,7 @@
 package io.tether.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -258,6 +259,15 @@ class ContractKeysAndRecordsTest {
         assertEquals(request.reason(), back.reason());
         assertEquals(request.expiresAt(), back.expiresAt());
         assertTrue(Arrays.equals(request.payload(), back.payload()));
+        assertNull(back.recipient());
+
+        PushRecipient recipient = new PushRecipient("ab12", "sandbox", "com.example.app", "ios", 5L, 6L);
+        PushRequest carried = new PushRequest("dev-1", "msg_2", 1L, 2L, null, null, null, null, "deaf", null, recipient);
+        assertEquals(recipient, Json.fromBytes(Json.toBytes(carried), PushRequest.class).recipient());
+        // A request from a fanout that carries no recipient (or an older push-service reading a newer one: unknown
+        // properties are ignored) reads as before.
+        String withoutRecipient = "{\"deviceId\":\"dev-1\",\"messageId\":\"msg_3\",\"acceptedAt\":1,\"expiresAt\":2,\"reason\":\"offline\"}";
+        assertNull(Json.fromString(withoutRecipient, PushRequest.class).recipient());
     }
 
     @Test

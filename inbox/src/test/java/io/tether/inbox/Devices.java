@@ -14,7 +14,8 @@ import java.util.Map;
 final class Devices {
     /** A push token of the shape the registry accepts (64 hex digits). */
     static final String TOKEN = "a1b2".repeat(16);
-    private static final long CREATED_AT = 1_700_000_000_000L;
+    /** When the record and its token were written (epoch millis). */
+    static final long CREATED_AT = 1_700_000_000_000L;
 
     private Devices() {
     }

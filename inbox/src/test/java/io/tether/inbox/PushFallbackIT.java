@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tether.contract.PresenceEvent.Kind;
+import io.tether.contract.PushRecipient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,8 @@ class PushFallbackIT extends InboxFixture {
 
         assertEquals("0", push.previousCursor());
         assertEquals(Entries.ALERT, push.entries().get(0).push());
+        assertEquals(new PushRecipient(Devices.TOKEN, "sandbox", "com.example.app", "ios", Devices.CREATED_AT, Entries.T0),
+                push.recipient(), "the device record's token as the script read it, and when (the inbox's clock)");
         assertEquals("inbox", status("m1").get("route"));
         assertNull(status("m1").get("pushRequestedAt"));
         assertNull(meta("pushCursor"));

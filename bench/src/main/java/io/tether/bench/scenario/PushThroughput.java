@@ -8,7 +8,9 @@ import io.tether.bench.report.Chart;
 import io.tether.bench.report.Fmt;
 import io.tether.bench.report.ScenarioResult;
 import io.tether.bench.stack.Devices.Device;
+import io.tether.bench.stack.TetherStack;
 import io.tether.contract.Json;
+import io.tether.contract.PushRecipient;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Topics;
 import io.tether.testkit.Poll;
@@ -146,7 +148,7 @@ final class PushThroughput {
         var t = r.table(k + " notifications to " + ctx.pushDevices.size() + " devices after each sender's warm-up; rate between "
                 + "the first and the last acceptance at the mock", "sender", "accepted", "notifications/s", "ratio to raw Pushy",
                 "CPU µs per notification", "of which JIT µs", "warm-up s", "JIT cores at the warm-up's end");
-        ScenarioResult.row(t, "push-service (Kafka → Redis device lookup → Pushy → receipt)", service.accepted(),
+        ScenarioResult.row(t, "push-service (Kafka → the token carried in the request, or Redis → Pushy → receipt)", service.accepted(),
                 service.perSecond(), Fmt.ratio(service.perSecond(), raw.perSecond()), service.cpuMicros(), service.jitMicros(),
                 service.warmup().seconds(), service.warmup().jitCores());
         ScenarioResult.row(t, "raw Pushy (its own JVM; " + RawPushy.CONNECTIONS + " connections, " + RawPushy.MAX_IN_FLIGHT
@@ -159,7 +161,8 @@ final class PushThroughput {
                 + rule.compiled() + " of a core over a part, at most " + rule.maxFactor() * rule.min().toSeconds() + " s: "
                 + "scenario 3's rule), send the same number of notifications, and drive the same mock with the same key, "
                 + "connections, event loop threads and in-flight bound. push-service is fed push requests produced straight to "
-                + Topics.PUSH + " (the records fanout would write) and handles one device's requests in order: " + k
+                + Topics.PUSH + " (the records fanout would write, each with the device's token as fanout's routing reads it; "
+                + "push-service reads Redis instead for a request older than 2 s) and handles one device's requests in order: " + k
                 + " requests over " + ctx.pushDevices.size() + " devices. CPU per notification is the sender's process alone "
                 + "(raw Pushy reads its own over the measured part). The measured count is sized from the rate of "
                 + "push-service's last warm-up part to take about " + ctx.scale.pushSeconds().toSeconds() + " s (at most "
@@ -184,7 +187,8 @@ final class PushThroughput {
 
     /**
      * Push requests as fanout would write them, straight onto tether.push; message ids {@code <prefix>-<first + n>},
-     * round robin over the targets.
+     * round robin over the targets. Each carries the device's token as fanout's routing would have read it, now (push-
+     * service reads the registry instead for a request older than its bound, as it would after a backlog).
      */
     private static void produce(BenchContext ctx, String prefix, int first, int count, List<Device> targets) {
         byte[] data = Support.payload("throughput", 64);
@@ -195,7 +199,7 @@ final class PushThroughput {
             for (int i = first; i < first + count; i++) {
                 Device d = targets.get(i % targets.size());
                 PushRequest request = new PushRequest(d.id(), prefix + "-" + i, now, now + 3_600_000, null, PUSH_OPTIONS, data,
-                        "text/plain", "offline", null);
+                        "text/plain", "offline", null, new PushRecipient(d.pushToken(), "sandbox", TetherStack.BUNDLE_ID, "ios", 0, now));
                 producer.send(new ProducerRecord<>(Topics.PUSH, d.id(), Json.toBytes(request)));
             }
             producer.flush();

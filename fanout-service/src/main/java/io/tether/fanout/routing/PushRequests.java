@@ -13,7 +13,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Publishes push requests for push-service on {@code tether.push}, keyed by device. */
+/**
+ * Publishes push requests for push-service on {@code tether.push}, keyed by device, each with the device's token as
+ * the routing script read it (push-service's read of the registry saved while that is fresh).
+ */
 public final class PushRequests {
     private final Producer<String, byte[]> producer;
     private final MessagingSpans spans;
@@ -27,7 +30,8 @@ public final class PushRequests {
     public CompletionStage<Void> send(String deviceId, Pump.Push push) {
         CompletableFuture<?>[] sends = push.entries().stream().map(entry -> {
             PushRequest request = new PushRequest(deviceId, entry.messageId(), entry.acceptedAt(), entry.expiresAt(),
-                    entry.collapseKey(), entry.push(), entry.payload(), entry.contentType(), push.reason(), entry.traceparent());
+                    entry.collapseKey(), entry.push(), entry.payload(), entry.contentType(), push.reason(), entry.traceparent(),
+                    push.recipient());
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PUSH, deviceId, Json.toBytes(request));
             KafkaHeaders.put(record.headers(), Headers.MESSAGE_ID, entry.messageId());
             return spans.send(producer, record, TraceContext.fromTraceparent(entry.traceparent()));

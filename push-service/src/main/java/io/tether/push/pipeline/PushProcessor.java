@@ -14,6 +14,7 @@ import io.tether.runtime.tracing.MessagingSpans;
 import io.tether.contract.Receipt;
 import io.tether.push.apns.ApnsAnswer;
 import io.tether.push.apns.ApnsRoutes;
+import io.tether.push.device.CarriedRecipient;
 import io.tether.push.device.PushTargets;
 import io.tether.push.device.PushTarget;
 import com.eatthepath.pushy.apns.PushType;
@@ -33,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Takes one push request to its final outcome: check expiry → read the options → look up the device and its token
- * of the kind they need → pick the app's client and check what it may send → build the notification → wait for
+ * Takes one push request to its final outcome: check expiry → read the options → take the device's token of the kind
+ * they need (the one fanout carried while it is fresh, else the registry's) → pick the app's client and check what it may send → build the notification → wait for
  * the app's rate limit → send, retrying what APNs or the network say is temporary → map APNs' answer to a
  * receipt, invalidating dead tokens on the way. Never blocks: retries wait on a scheduler, not a thread.
  * The stage fails only when Redis fails (the caller retries the request).
@@ -75,7 +76,8 @@ public final class PushProcessor {
     }
 
     /** One send of one notification to one device, with what is needed to judge the answer. */
-    private record Attempt(PushRequest request, PushTarget device, ApnsRoutes.Sender sender, SimpleApnsPushNotification push, Context trace) {
+    private record Attempt(PushRequest request, PushOptions options, PushTarget device, boolean carried, ApnsRoutes.Sender sender,
+            SimpleApnsPushNotification push, Context trace) {
         String apnsId() {
             return push.getApnsId().toString();
         }
@@ -99,10 +101,15 @@ public final class PushProcessor {
         } catch (BadPushOptionsException e) {
             return done(failed(request, "bad-push-options: " + e.getMessage(), null), NONE, NONE);
         }
-        return devices.find(request.deviceId(), options.tokenSlot()).thenCompose(device -> push(request, options, device, trace));
+        Optional<PushTarget> carried = CarriedRecipient.target(request, options.tokenSlot(), clock.millis());
+        if (carried.isPresent()) {
+            return push(request, options, carried, true, trace);
+        }
+        return devices.find(request.deviceId(), options.tokenSlot()).thenCompose(device -> push(request, options, device, false, trace));
     }
 
-    private CompletionStage<Outcome> push(PushRequest request, PushOptions options, Optional<PushTarget> found, Context trace) {
+    private CompletionStage<Outcome> push(PushRequest request, PushOptions options, Optional<PushTarget> found, boolean carried,
+            Context trace) {
         String type = options.type().getHeaderValue();
         if (found.isEmpty()) {
             return done(failed(request, "unknown-device", null), NONE, type);
@@ -132,7 +139,7 @@ public final class PushProcessor {
         } catch (BadPushOptionsException e) {
             return done(failed(request, "bad-push-options: " + e.getMessage(), null), app.bundleId(), type);
         }
-        Attempt attempt = new Attempt(request, device, resolved.get().sender(), notification.push(), trace);
+        Attempt attempt = new Attempt(request, options, device, carried, resolved.get().sender(), notification.push(), trace);
         // A VoIP push is a call ringing: it never waits behind the app's other notifications.
         CompletionStage<Void> turn = options.type() == PushType.VOIP ? CompletableFuture.completedFuture(null) : limiter.acquire(app);
         return turn.thenCompose(v -> isExpired(request) ? done(failed(request, "expired", null)) : attempt(attempt, 1))
@@ -202,8 +209,27 @@ public final class PushProcessor {
         });
     }
 
-    /** A rejection is permanent (Pushy's contract); a dead token leaves the registry. */
+    /**
+     * A rejection is permanent (Pushy's contract); a dead token leaves the registry. A token fanout carried is checked
+     * against the registry first: when the app registered another one since, the push goes to that one instead.
+     */
     private CompletionStage<Receipt> rejected(Attempt attempt, ApnsAnswer answer) {
+        if (!attempt.carried() || !answer.invalidatesToken()) {
+            return rejectedFinally(attempt, answer);
+        }
+        PushTarget sent = attempt.device();
+        return devices.find(sent.deviceId(), sent.slot()).thenCompose(current -> {
+            String token = current.map(PushTarget::pushToken).orElse(null);
+            if (token == null || token.equals(sent.pushToken())) {
+                return rejectedFinally(attempt, answer);
+            }
+            LOG.debugf("message %s: the token fanout carried was refused (%s); the device has a newer one", attempt.request().messageId(),
+                    answer.reason());
+            return push(attempt.request(), attempt.options(), current, false, attempt.trace()).thenApply(Outcome::receipt);
+        });
+    }
+
+    private CompletionStage<Receipt> rejectedFinally(Attempt attempt, ApnsAnswer answer) {
         String reason = answer.reason();
         if ("BadDeviceToken".equals(reason)) {
             // The usual cause: a sandbox (development build) token sent to production or the other way round.

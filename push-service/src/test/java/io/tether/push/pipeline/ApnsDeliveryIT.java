@@ -16,6 +16,7 @@ import io.tether.contract.DeviceFields;
 import io.tether.contract.Headers;
 import io.tether.contract.Json;
 import io.tether.contract.KafkaHeaders;
+import io.tether.contract.PushRecipient;
 import io.tether.contract.PushRequest;
 import io.tether.contract.Receipt;
 import io.tether.contract.RedisKeys;
@@ -208,6 +209,41 @@ class ApnsDeliveryIT {
 
         assertEquals("Unregistered", receipt.reason());
         assertEquals(token, redis.hget(RedisKeys.device(device).record(), DeviceFields.PUSH_TOKEN));
+    }
+
+    @Test
+    void aTokenFanoutCarriedIsPushedWithoutTheDeviceInTheRegistry() {
+        // GIVEN a request carrying the token fanout just read, for a device id the registry's Redis does not hold
+        String device = "dev-" + hex(8);
+        String token = registeredToken(CHAT);
+        PushRequest plain = request(device, inOneHour(), null, "{\"alert\":\"hi\"}", null, null);
+        PushRequest carried = new PushRequest(device, plain.messageId(), plain.acceptedAt(), plain.expiresAt(), null, plain.push(),
+                null, null, "deaf", null, new PushRecipient(token, "production", CHAT, "ios", 0, System.currentTimeMillis()));
+
+        Receipt receipt = send(carried);
+
+        // THEN it reaches APNs with that token: push-service did not need the registry
+        assertEquals(Receipt.Outcome.PUSHED, receipt.outcome());
+        assertEquals(CHAT, only(apns.accepted(token)).topic());
+    }
+
+    @Test
+    void aCarriedTokenApnsCallsDeadGivesWayToTheOneRegisteredSince() {
+        // GIVEN fanout carried a token APNs saw die, and the app has registered a new one since
+        String dead = registeredToken(CHAT);
+        apns.unregister(dead, Instant.now().minus(Duration.ofMinutes(1)));
+        String fresh = registeredToken(CHAT);
+        String device = device("ios", CHAT, fresh, "production", Instant.now().toEpochMilli());
+        PushRequest plain = request(device, inOneHour(), null, "{\"alert\":\"hi\"}", null, null);
+        PushRequest carried = new PushRequest(device, plain.messageId(), plain.acceptedAt(), plain.expiresAt(), null, plain.push(),
+                null, null, "deaf", null, new PushRecipient(dead, "production", CHAT, "ios", 0, System.currentTimeMillis()));
+
+        Receipt receipt = send(carried);
+
+        // THEN the push goes to the new token, which stays registered
+        assertEquals(Receipt.Outcome.PUSHED, receipt.outcome());
+        assertEquals(CHAT, only(apns.accepted(fresh)).topic());
+        assertEquals(fresh, token(device));
     }
 
     @Test

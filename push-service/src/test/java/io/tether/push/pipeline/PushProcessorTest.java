@@ -17,12 +17,14 @@ import io.lettuce.core.RedisConnectionException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.tether.contract.DeviceId;
+import io.tether.contract.PushRecipient;
 import io.tether.contract.PushRequest;
 import io.tether.contract.PushTokenSlot;
 import io.tether.contract.Receipt;
 import io.tether.push.apns.ApnsApp;
 import io.tether.push.apns.ApnsCredentials;
 import io.tether.push.apns.ApnsEnvironment;
+import io.tether.push.device.CarriedRecipient;
 import io.tether.push.device.PushTarget;
 import io.tether.pushoptions.NotificationFactory;
 import io.tether.runtime.failure.Backoff;
@@ -56,6 +58,7 @@ class PushProcessorTest {
     private static final String BUNDLE = "com.example.chat";
     private static final String TOKEN = "ab".repeat(32);
     private static final String VOIP_TOKEN = "cd".repeat(32);
+    private static final String NEWER_TOKEN = "ef".repeat(32);
     private static final Duration RETRY_DELAY = Duration.ofMillis(20); // waits 15 ms with the fixed jitter below
 
     private final PushFakes.Registry registry = new PushFakes.Registry();
@@ -253,6 +256,75 @@ class PushProcessorTest {
         assertEquals(0.0, meters.counter("tether.push.token.invalidations").count());
     }
 
+    // --- the token fanout carried in the request
+
+    @Test
+    void aFreshCarriedTokenIsSentToWithoutReadingTheRegistry() throws Exception {
+        apns.add(app(BUNDLE));
+        String device = DeviceId.random(); // not in the registry at all: only the carried token can be used
+
+        PushProcessor.Outcome outcome = process(carrying(device, TOKEN, NOW - 500));
+
+        assertEquals(Receipt.Outcome.PUSHED, outcome.receipt().outcome());
+        assertTrue(registry.lookedUp.isEmpty(), "no registry read");
+        assertEquals(TOKEN, apns.sent.get(0).getToken());
+        assertEquals(List.of(ApnsEnvironment.SANDBOX), apns.environments, "the carried environment");
+        assertEquals(BUNDLE, apns.sent.get(0).getTopic(), "the carried app");
+    }
+
+    @Test
+    void aCarriedTokenReadLongerAgoThanTheBoundIsReadAgainFromTheRegistry() throws Exception {
+        apns.add(app(BUNDLE));
+        String device = device("ios", BUNDLE, TOKEN, ApnsEnvironment.PRODUCTION);
+
+        process(carrying(device, NEWER_TOKEN, NOW - CarriedRecipient.MAX_AGE_MS - 1));
+
+        assertEquals(List.of(PushTokenSlot.ALERT), registry.lookedUp);
+        assertEquals(TOKEN, apns.sent.get(0).getToken(), "the registry's token, not the stale carried one");
+    }
+
+    @Test
+    void aCarriedTokenApnsCallsDeadIsReplacedByTheOneTheAppRegisteredSince() throws Exception {
+        apns.add(app(BUNDLE));
+        apns.answer(rejected(410, "Unregistered", Instant.ofEpochMilli(NOW - 100)));
+        String device = device("ios", BUNDLE, NEWER_TOKEN, ApnsEnvironment.PRODUCTION); // registered after fanout read TOKEN
+
+        PushProcessor.Outcome outcome = process(carrying(device, TOKEN, NOW - 10));
+
+        assertEquals(Receipt.Outcome.PUSHED, outcome.receipt().outcome());
+        assertEquals(List.of(TOKEN, NEWER_TOKEN), apns.sent.stream().map(p -> p.getToken()).toList());
+        assertEquals(List.of(ApnsEnvironment.SANDBOX, ApnsEnvironment.PRODUCTION), apns.environments, "each token's environment");
+        assertTrue(registry.invalidations.isEmpty(), "the registry's newer token stays");
+    }
+
+    @Test
+    void aCarriedTokenApnsCallsDeadThatIsStillRegisteredIsRemovedAndNotSentAgain() throws Exception {
+        apns.add(app(BUNDLE));
+        apns.answer(rejected(410, "Unregistered"));
+        String device = device("ios", BUNDLE, TOKEN, ApnsEnvironment.PRODUCTION);
+
+        assertFailed("Unregistered", process(carrying(device, TOKEN, NOW - 10)).receipt());
+
+        assertEquals(1, apns.sent.size());
+        assertEquals(List.of(PushTokenSlot.ALERT), registry.lookedUp, "the registry was asked before the token was called dead");
+        assertEquals(1, registry.invalidations.size());
+    }
+
+    @Test
+    void aPushThatNeedsAnotherKindOfTokenIgnoresTheCarriedOne() throws Exception {
+        apns.add(app(BUNDLE));
+        String device = DeviceId.random();
+        registry.add(new PushTarget(device, "ios", BUNDLE, PushTokenSlot.VOIP, VOIP_TOKEN, ApnsEnvironment.PRODUCTION, NOW));
+        PushRequest carried = carrying(device, TOKEN, NOW);
+        PushRequest voip = new PushRequest(device, carried.messageId(), carried.acceptedAt(), carried.expiresAt(), null,
+                "{\"pushType\":\"voip\"}", null, null, "offline", null, carried.recipient());
+
+        process(voip);
+
+        assertEquals(List.of(PushTokenSlot.VOIP), registry.lookedUp);
+        assertEquals(VOIP_TOKEN, apns.sent.get(0).getToken());
+    }
+
     @Test
     void throttlingAndServerErrorsAreRetriedUntilAccepted() throws Exception {
         apns.add(app(BUNDLE));
@@ -378,6 +450,12 @@ class PushProcessorTest {
 
     private static PushRequest request(String deviceId, String push, long expiresAt) {
         return new PushRequest(deviceId, "msg_" + DeviceId.random(), NOW - 1_000, expiresAt, null, push, null, null, "offline", null);
+    }
+
+    /** A request carrying {@code token} of an iOS device of {@link #BUNDLE} in the sandbox, as fanout read it at {@code readAt}. */
+    private static PushRequest carrying(String deviceId, String token, long readAt) {
+        return new PushRequest(deviceId, "msg_" + DeviceId.random(), NOW - 1_000, NOW + HOUR, null, null, null, null, "deaf", null,
+                new PushRecipient(token, "sandbox", BUNDLE, "ios", NOW - HOUR, readAt));
     }
 
     private static ApnsApp app(String bundleId) {

@@ -162,7 +162,7 @@ final class PushThroughput {
                 + "scenario 3's rule), send the same number of notifications, and drive the same mock with the same key, "
                 + "connections, event loop threads and in-flight bound. push-service is fed push requests produced straight to "
                 + Topics.PUSH + " (the records fanout would write, each with the device's token as fanout's routing reads it; "
-                + "push-service reads Redis instead for a request older than 2 s) and handles one device's requests in order: " + k
+                + "push-service reads Redis instead for a request older than 5 s) and handles one device's requests in order: " + k
                 + " requests over " + ctx.pushDevices.size() + " devices. CPU per notification is the sender's process alone "
                 + "(raw Pushy reads its own over the measured part). The measured count is sized from the rate of "
                 + "push-service's last warm-up part to take about " + ctx.scale.pushSeconds().toSeconds() + " s (at most "

@@ -9,12 +9,13 @@ import java.util.Optional;
 /**
  * Whether a push may go to the token fanout carried in its request ({@link PushRecipient}) instead of the one the
  * registry holds now: fanout read it while routing, normally milliseconds before the send, which saves a registry read
- * per push. A request that waited longer (a backlog, a restart) reads the registry, where a device deleted or
- * re-registered meanwhile shows.
+ * per push. Seconds, so that a burst push-service drains within seconds (many devices going deaf at once) still
+ * saves it; a request that waited longer (a backlog behind a restart or an APNs outage) reads the registry, where a
+ * device deleted or re-registered meanwhile shows.
  */
 public final class CarriedRecipient {
     /** How far from now (either way: two machines' clocks) fanout's read of the token may lie. */
-    public static final long MAX_AGE_MS = 2_000;
+    public static final long MAX_AGE_MS = 5_000;
 
     private CarriedRecipient() {
     }

@@ -35,10 +35,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes one push request to its final outcome: check expiry → read the options → take the device's token of the kind
- * they need (the one fanout carried while it is fresh, else the registry's) → pick the app's client and check what it may send → build the notification → wait for
- * the app's rate limit → send, retrying what APNs or the network say is temporary → map APNs' answer to a
- * receipt, invalidating dead tokens on the way. Never blocks: retries wait on a scheduler, not a thread.
- * The stage fails only when Redis fails (the caller retries the request).
+ * they need (the one fanout carried while it is fresh, else the registry's) → pick the app's client and check what it
+ * may send → build the notification → wait for the app's rate limit → send, retrying what APNs or the network say is
+ * temporary → map APNs' answer to a receipt, invalidating dead tokens on the way. Never blocks: retries wait on a
+ * scheduler, not a thread. The stage fails only when Redis fails (the caller retries the request).
  */
 public final class PushProcessor {
     private static final Logger LOG = Logger.getLogger(PushProcessor.class);
@@ -105,7 +105,8 @@ public final class PushProcessor {
         if (carried.isPresent()) {
             return push(request, options, carried, true, trace);
         }
-        return devices.find(request.deviceId(), options.tokenSlot()).thenCompose(device -> push(request, options, device, false, trace));
+        return devices.find(request.deviceId(), options.tokenSlot())
+                .thenCompose(device -> push(request, options, device, false, trace));
     }
 
     private CompletionStage<Outcome> push(PushRequest request, PushOptions options, Optional<PushTarget> found, boolean carried,
@@ -139,7 +140,8 @@ public final class PushProcessor {
         } catch (BadPushOptionsException e) {
             return done(failed(request, "bad-push-options: " + e.getMessage(), null), app.bundleId(), type);
         }
-        Attempt attempt = new Attempt(request, options, device, carried, resolved.get().sender(), notification.push(), trace);
+        Attempt attempt = new Attempt(request, options, device, carried, resolved.get().sender(), notification.push(),
+                trace);
         // A VoIP push is a call ringing: it never waits behind the app's other notifications.
         CompletionStage<Void> turn = options.type() == PushType.VOIP ? CompletableFuture.completedFuture(null) : limiter.acquire(app);
         return turn.thenCompose(v -> isExpired(request) ? done(failed(request, "expired", null)) : attempt(attempt, 1))
@@ -223,8 +225,8 @@ public final class PushProcessor {
             if (token == null || token.equals(sent.pushToken())) {
                 return rejectedFinally(attempt, answer);
             }
-            LOG.debugf("message %s: the token fanout carried was refused (%s); the device has a newer one", attempt.request().messageId(),
-                    answer.reason());
+            LOG.debugf("message %s: the token fanout carried was refused (%s); the device has a newer one",
+                    attempt.request().messageId(), answer.reason());
             return push(attempt.request(), attempt.options(), current, false, attempt.trace()).thenApply(Outcome::receipt);
         });
     }

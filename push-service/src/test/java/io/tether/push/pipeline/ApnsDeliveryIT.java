@@ -216,11 +216,7 @@ class ApnsDeliveryIT {
         // GIVEN a request carrying the token fanout just read, for a device id the registry's Redis does not hold
         String device = "dev-" + hex(8);
         String token = registeredToken(CHAT);
-        PushRequest plain = request(device, inOneHour(), null, "{\"alert\":\"hi\"}", null, null);
-        PushRequest carried = new PushRequest(device, plain.messageId(), plain.acceptedAt(), plain.expiresAt(), null, plain.push(),
-                null, null, "deaf", null, new PushRecipient(token, "production", CHAT, "ios", 0, System.currentTimeMillis()));
-
-        Receipt receipt = send(carried);
+        Receipt receipt = send(carrying(device, token));
 
         // THEN it reaches APNs with that token: push-service did not need the registry
         assertEquals(Receipt.Outcome.PUSHED, receipt.outcome());
@@ -234,11 +230,7 @@ class ApnsDeliveryIT {
         apns.unregister(dead, Instant.now().minus(Duration.ofMinutes(1)));
         String fresh = registeredToken(CHAT);
         String device = device("ios", CHAT, fresh, "production", Instant.now().toEpochMilli());
-        PushRequest plain = request(device, inOneHour(), null, "{\"alert\":\"hi\"}", null, null);
-        PushRequest carried = new PushRequest(device, plain.messageId(), plain.acceptedAt(), plain.expiresAt(), null, plain.push(),
-                null, null, "deaf", null, new PushRecipient(dead, "production", CHAT, "ios", 0, System.currentTimeMillis()));
-
-        Receipt receipt = send(carried);
+        Receipt receipt = send(carrying(device, dead));
 
         // THEN the push goes to the new token, which stays registered
         assertEquals(Receipt.Outcome.PUSHED, receipt.outcome());
@@ -411,6 +403,12 @@ class ApnsDeliveryIT {
             String contentType) {
         return new PushRequest(deviceId, "msg_" + hex(8), System.currentTimeMillis(), expiresAt, collapseKey, push,
                 payload == null ? null : payload.getBytes(StandardCharsets.UTF_8), contentType, "offline", null);
+    }
+
+    /** An alert for {@code deviceId} carrying {@code token} (production, app {@link #CHAT}) as fanout read it just now. */
+    private static PushRequest carrying(String deviceId, String token) {
+        return new PushRequest(deviceId, "msg_" + hex(8), System.currentTimeMillis(), inOneHour(), null, "{\"alert\":\"hi\"}",
+                null, null, "deaf", null, new PushRecipient(token, "production", CHAT, "ios", 0, System.currentTimeMillis()));
     }
 
     /** A device in the registry's Redis hash, as device-registry writes it. */

@@ -77,11 +77,11 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         return appsToCharge(target, named, caller)
-                .thenCompose(apps -> pushApps.check(message.push(), named, target.device() != null).thenApply(refused -> {
+                .thenCompose(reach -> pushApps.check(message.push(), named, reach.ofNamed(), target.device() != null).thenApply(refused -> {
                     if (!refused.isEmpty()) {
                         throw ProblemException.validation("no APNs app can send this push", refused);
                     }
-                    return apps;
+                    return reach.charged();
                 }))
                 .thenCompose(apps -> statuses.accept(message, named, sender).thenCompose(acceptance -> switch (acceptance.recorded()) {
                     case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
@@ -128,10 +128,20 @@ public final class MessageAcceptor {
     }
 
     /**
+     * What the key reaches: the app of each device named, in order (empty when none is named), and the apps whose
+     * quota the message counts against.
+     */
+    private record Reach(List<String> ofNamed, List<String> charged) {
+        static Reach charging(List<String> charged) {
+            return new Reach(List.of(), charged);
+        }
+    }
+
+    /**
      * The apps whose quota the message counts against, after checking the key may reach what it names: the apps of
      * the devices named, the app addressed, or (for a user or a topic) the key's own apps when it is limited.
      */
-    private CompletionStage<List<String>> appsToCharge(Target target, List<String> named, ApiPrincipal caller) {
+    private CompletionStage<Reach> appsToCharge(Target target, List<String> named, ApiPrincipal caller) {
         Audiences audiences = statuses.audiences();
         if (!named.isEmpty()) {
             return deviceApps.appsOf(named).thenApply(apps -> {
@@ -148,20 +158,20 @@ public final class MessageAcceptor {
                 if (!unknown.isEmpty()) {
                     throw ProblemException.notFound("unknown device(s): " + String.join(", ", unknown));
                 }
-                return charged;
+                return new Reach(apps, charged);
             });
         }
         if (target.app() != null) {
             if (!caller.mayReach(target.app())) {
                 throw ProblemException.notFound("no such app");
             }
-            return audiences.appSize(target.app()).thenApply(size -> bounded("to.app", size, List.of(target.app())));
+            return audiences.appSize(target.app()).thenApply(size -> Reach.charging(bounded("to.app", size, List.of(target.app()))));
         }
         List<String> ownApps = caller.apps().stream().sorted().toList();
         if (target.topic() != null) {
-            return audiences.topicUpperBound(target.topic()).thenApply(size -> bounded("to.topic", size, ownApps));
+            return audiences.topicUpperBound(target.topic()).thenApply(size -> Reach.charging(bounded("to.topic", size, ownApps)));
         }
-        return CompletableFuture.completedFuture(ownApps);
+        return CompletableFuture.completedFuture(Reach.charging(ownApps));
     }
 
     private List<String> bounded(String field, long devices, List<String> apps) {

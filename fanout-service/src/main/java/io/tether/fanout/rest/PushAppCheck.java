@@ -1,14 +1,12 @@
 package io.tether.fanout.rest;
 
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.tether.contract.DeviceFields;
 import io.tether.contract.PushApp;
 import io.tether.contract.RedisKeys;
 import io.tether.pushoptions.PushOptions;
 import io.tether.contract.problem.Problem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,21 +25,24 @@ public final class PushAppCheck {
         this.enforce = enforce;
     }
 
-    /** @param devices the device ids the message names ({@code to.device} or {@code to.devices}) */
-    public CompletionStage<List<Problem.FieldError>> check(String push, List<String> devices, boolean single) {
+    /**
+     * @param devices the device ids the message names ({@code to.device} or {@code to.devices})
+     * @param appIds  the app of each of them, in order, as the caller just read it (null: no such device)
+     */
+    public CompletionStage<List<Problem.FieldError>> check(String push, List<String> devices, List<String> appIds, boolean single) {
         if (!enforce || push == null || devices.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
+        if (appIds.size() != devices.size()) {
+            throw new IllegalArgumentException("an app id per device: " + appIds.size() + " for " + devices.size());
+        }
         String pushType = PushOptions.parse(push).type().getHeaderValue();
-        CompletableFuture<Map<String, String>> catalog = redis.hgetall(RedisKeys.pushApps()).toCompletableFuture();
-        List<CompletableFuture<String>> apps = devices.stream()
-                .map(id -> redis.hget(RedisKeys.device(id).record(), DeviceFields.APP_ID).toCompletableFuture()).toList();
-        return CompletableFuture.allOf(apps.toArray(CompletableFuture[]::new)).thenCombine(catalog, (v, published) -> {
+        return redis.hgetall(RedisKeys.pushApps()).thenApply(published -> {
             List<Problem.FieldError> errors = new ArrayList<>();
             for (int i = 0; i < devices.size(); i++) {
-                String appId = apps.get(i).join();
+                String appId = appIds.get(i);
                 if (appId == null) {
-                    continue; // no such device: answered 404 next
+                    continue; // no such device: the caller answers 404 for it
                 }
                 String field = single ? "to.device" : "to.devices[" + i + "]";
                 PushApp app = PushApp.lookup(published, appId).orElse(null);

@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -108,6 +110,14 @@ public final class LocalRunner {
 
         RedisServer redis = step("redis", () -> RedisServer.start(home.resolve("redis"), settings.port(REDIS), true));
         add("redis", redis, redis.uri(), redis.dir().resolve("redis.log"), redis::isAlive);
+        // Kafka takes seconds to come up and the APNs mock, S3 and the certificate (keytool runs) need nothing of it:
+        // they start meanwhile, and the steps below wait for what is left of each. Each registers its own stop.
+        Path apnsRecord = home.resolve("apns-received.jsonl");
+        CompletableFuture<LocalApns> apnsStarting = meanwhile(() -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
+        CompletableFuture<S3Server> s3Starting = meanwhile(() -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        // MQTT over TLS, WSS and the device HTTPS endpoint share one certificate signed by the local CA:
+        // curl --cacert TETHER_HOME/tls/tether-local-ca.crt.
+        CompletableFuture<LocalTls> tlsMaking = meanwhile(() -> LocalTls.ensure(home.resolve("tls")));
         KafkaBroker kafka = step("kafka", () -> KafkaBroker.start(home.resolve("kafka"),
                 settings.port(KAFKA), settings.port(KAFKA_CONTROLLER)));
         add("kafka", kafka, kafka.bootstrapServers(), kafka.dir().resolve("kafka.log"), kafka::isAlive);
@@ -115,15 +125,12 @@ public final class LocalRunner {
             kafka.createTopics(TOPICS.toArray(String[]::new));
             return null;
         });
-        Path apnsRecord = home.resolve("apns-received.jsonl");
-        LocalApns apns = step("apns (mock)", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
+        LocalApns apns = step("apns (mock)", () -> awaited(apnsStarting));
         add("apns (mock)", apns, "https://127.0.0.1:" + apns.port(), null, () -> true);
 
-        S3Server s3 = step("s3 (s3proxy)", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        S3Server s3 = step("s3 (s3proxy)", () -> awaited(s3Starting));
         add("s3 (s3proxy)", s3, s3.endpoint(), s3.dir().resolve("s3proxy.log"), s3::isAlive);
-        // MQTT over TLS, WSS and the device HTTPS endpoint share one certificate signed by the local CA:
-        // curl --cacert TETHER_HOME/tls/tether-local-ca.crt.
-        LocalTls tls = step("tls certificate", () -> LocalTls.ensure(home.resolve("tls")));
+        LocalTls tls = step("tls certificate", () -> awaited(tlsMaking));
         String deviceUrl = "https://localhost:" + settings.port(DEVICE_HTTPS);
 
         Map<String, String> common = orderedMap(
@@ -179,6 +186,24 @@ public final class LocalRunner {
         Map<String, String> config = new LinkedHashMap<>(common);
         config.putAll(extra);
         return new ServiceProcess.Launch(module, port, config, logs.resolve(module + ".log"));
+    }
+
+    /** Runs {@code start} on a thread of its own. */
+    private static <T> CompletableFuture<T> meanwhile(Supplier<T> start) {
+        return CompletableFuture.supplyAsync(start, runnable -> {
+            Thread thread = new Thread(runnable, "tether-local-start");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** What {@code started} gave, or its failure as thrown. */
+    private static <T> T awaited(CompletableFuture<T> started) {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private static <T> T step(String name, Supplier<T> action) {

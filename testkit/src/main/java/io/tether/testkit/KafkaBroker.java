@@ -155,9 +155,11 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         try {
             Files.createDirectories(dir);
             String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim() + ":" + classes;
-            Path config = writeConfig();
+            Path config = writeConfig(dir.resolve("data"), dir.resolve("server.properties"));
             if (!Files.exists(dir.resolve("data/meta.properties"))) {
-                format(classpath, config, log);
+                Path template = KraftStorage.formatInto(dir.resolve("data"), root.resolve("local-kafka/target"), classpath,
+                        data -> format(classpath, writeConfig(data, data.resolveSibling("format.properties")), log));
+                Logs.append(log, "storage: a copy of " + template + " (formatted by kafka.tools.StorageTool once per build)");
             }
             process = Children.start(java(classpath, List.of("kafka.Kafka", config.toString()), log));
         } catch (IOException e) {
@@ -176,7 +178,8 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         }
     }
 
-    private Path writeConfig() throws IOException {
+    /** Writes the broker's settings, with its storage in {@code dataDir}, to {@code file}. */
+    private Path writeConfig(Path dataDir, Path file) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("process.roles", "broker,controller");
         settings.put("node.id", "1");
@@ -186,7 +189,7 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         settings.put("controller.listener.names", "CONTROLLER");
         settings.put("inter.broker.listener.name", "PLAINTEXT");
         settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        settings.put("log.dirs", dir.resolve("data").toString());
+        settings.put("log.dirs", dataDir.toString());
         settings.put("num.partitions", String.valueOf(PARTITIONS));
         settings.put("default.replication.factor", "1");
         settings.put("auto.create.topics.enable", "true");
@@ -209,9 +212,8 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         String text = settings.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "# Written by io.tether.testkit.KafkaBroker\n", "\n"));
-        Path config = dir.resolve("server.properties");
-        Files.writeString(config, text, StandardCharsets.UTF_8);
-        return config;
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
     }
 
     private void format(String classpath, Path config, Path log) throws IOException {

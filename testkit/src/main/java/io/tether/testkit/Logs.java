@@ -3,12 +3,13 @@ package io.tether.testkit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.stream.Stream;
 
-/** Reads the end of a child process's log for error messages. */
+/** A child process's log: its end, for error messages, and a line of the testkit's own. */
 public final class Logs {
     private Logs() {
     }
@@ -33,6 +34,11 @@ public final class Logs {
             return "(cannot read " + file + ": " + e + ")";
         }
         return String.join(System.lineSeparator(), last);
+    }
+
+    /** Adds one line at the end of {@code file} (made when missing). */
+    public static void append(Path file, String line) throws IOException {
+        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Size of {@code file} now (0 if absent): the offset where the next run's output begins. */

@@ -1,0 +1,85 @@
+package io.tether.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The template is formatted once per classpath and copied whole; the formatter here writes files as StorageTool does. */
+class KraftStorageTest {
+    @TempDir
+    Path tmp;
+
+    private final AtomicInteger formats = new AtomicInteger();
+
+    private void format(Path data) throws IOException {
+        formats.incrementAndGet();
+        Files.createDirectories(data.resolve("sub"));
+        Files.writeString(data.resolve("meta.properties"), "node.id=1\n");
+        Files.writeString(data.resolve("sub/bootstrap.checkpoint"), "records");
+    }
+
+    @Test
+    void formatsOnceAndCopiesTheWholeTemplateIntoEachBrokersStorage() throws IOException {
+        Path build = tmp.resolve("build");
+        KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", this::format);
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", this::format);
+
+        assertEquals(1, formats.get());
+        for (String broker : new String[] {"a", "b"}) {
+            assertEquals("node.id=1\n", Files.readString(tmp.resolve(broker + "/data/meta.properties")));
+            assertEquals("records", Files.readString(tmp.resolve(broker + "/data/sub/bootstrap.checkpoint")));
+        }
+    }
+
+    @Test
+    void anotherClasspathGetsATemplateOfItsOwn() throws IOException {
+        Path build = tmp.resolve("build");
+        KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", this::format);
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-2", this::format);
+
+        assertEquals(2, formats.get());
+    }
+
+    @Test
+    void aTemplateAnotherJvmPutInPlaceMeanwhileIsUsedAndNothingIsLeftBehind() throws IOException {
+        Path build = tmp.resolve("build");
+        KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", this::format);
+        Path template;
+        try (var entries = Files.list(build)) {
+            template = entries.filter(p -> p.getFileName().toString().startsWith("kraft-storage-")).findFirst().orElseThrow();
+        }
+        Path other = tmp.resolve("other");
+        Files.move(template, other);
+
+        // This formatter finds the template gone, formats, and while it does the "other JVM" puts its own in place.
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", data -> {
+            format(data);
+            Files.move(other, template);
+            Files.writeString(template.resolve("meta.properties"), "node.id=1\nfrom=other\n");
+        });
+
+        assertEquals("node.id=1\nfrom=other\n", Files.readString(tmp.resolve("b/data/meta.properties")));
+        try (var entries = Files.list(build)) {
+            assertFalse(entries.anyMatch(p -> p.getFileName().toString().contains(".making-")), "the half-way directory is removed");
+        }
+    }
+
+    @Test
+    void aFailedFormatLeavesNoTemplate() throws IOException {
+        Path build = tmp.resolve("build");
+        assertThrows(IOException.class, () -> KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", data -> {
+            throw new IOException("the tool failed");
+        }));
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", this::format);
+
+        assertEquals(1, formats.get());
+        assertEquals("node.id=1\n", Files.readString(tmp.resolve("b/data/meta.properties")));
+    }
+}

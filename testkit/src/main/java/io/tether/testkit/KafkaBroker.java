@@ -34,6 +34,13 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     /** A small heap and the C1 compiler only: tests start many JVMs on few cores, and a test broker is never hot. */
     public static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /**
+     * What, besides the broker's jars, the storage StorageTool writes depends on (see {@link #writeConfig}); a change
+     * here makes a new template ({@link KraftStorage}).
+     */
+    private static final String STORAGE_SHAPE = "node.id=1 process.roles=broker,controller static controller.quorum.voters; "
+            + "StorageTool format -t <random> -c <config>";
+
     private final Path dir;
     private final int brokerPort;
     private final int controllerPort;
@@ -157,7 +164,8 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
             String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim() + ":" + classes;
             Path config = writeConfig(dir.resolve("data"), dir.resolve("server.properties"));
             if (!Files.exists(dir.resolve("data/meta.properties"))) {
-                Path template = KraftStorage.formatInto(dir.resolve("data"), root.resolve("local-kafka/target"), classpath,
+                Path template = KraftStorage.formatInto(dir.resolve("data"), root.resolve("local-kafka/target"),
+                        classpath + "\n" + STORAGE_SHAPE,
                         data -> format(classpath, writeConfig(data, data.resolveSibling("format.properties")), log));
                 Logs.append(log, "storage: a copy of " + template + " (formatted by kafka.tools.StorageTool once per build)");
             }
@@ -183,6 +191,7 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("process.roles", "broker,controller");
         settings.put("node.id", "1");
+        // Static voters: the formatted storage holds no address, so it can be a copy of a template (KraftStorage).
         settings.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         settings.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);

@@ -9,10 +9,12 @@ import java.util.HexFormat;
 
 /**
  * The storage of a new single-node KRaft broker, as {@code kafka.tools.StorageTool format} writes it: formatted once
- * per build of local-kafka into a template, then copied for every new broker. The tool is a JVM of its own (1.5–2 s
- * of CPU), and every broker here has the same node id and static voters, so the files it writes (meta.properties and
- * bootstrap.checkpoint) are the same for all of them but the cluster and directory ids, which only matter to brokers
- * of one cluster: each broker here is a cluster of its own.
+ * into a template under local-kafka's build directory (until it is cleaned), then copied for every new broker. The tool
+ * is a JVM of its own (1.5–2 s of CPU). Every broker here has node id 1 and static voters
+ * ({@code controller.quorum.voters}), so the tool writes the same files for all of them (meta.properties and
+ * bootstrap.checkpoint: no ports, no addresses) but the cluster and directory ids, which only matter between brokers
+ * of one cluster: each broker here is a cluster of its own. A dynamic quorum would write a voter set with the
+ * controller's address: it must not be copied.
  */
 final class KraftStorage {
     /** What formats an empty directory as the broker's storage (runs the tool with a config naming it). */
@@ -20,17 +22,23 @@ final class KraftStorage {
         void format(Path dataDir) throws IOException;
     }
 
+    /** The file whose presence makes a broker take its storage as formatted. */
+    static final String MARKER = "meta.properties";
+
     private KraftStorage() {
     }
 
     /**
-     * Fills {@code dataDir} (empty or absent) as a freshly formatted broker's storage, from the template under
-     * {@code buildDir} for this {@code classpath}, which {@code formatter} makes first when there is none.
+     * Fills {@code dataDir} (absent, or left without meta.properties by an earlier copy that did not finish) as a
+     * freshly formatted broker's storage, from the template for {@code key} under {@code buildDir}, which
+     * {@code formatter} makes first when there is none. meta.properties, by which a broker's storage counts as
+     * formatted, is copied last.
      *
+     * @param key what the formatted files depend on (the broker's classpath, the settings that shape its storage)
      * @return the template copied
      */
-    static Path formatInto(Path dataDir, Path buildDir, String classpath, Formatter formatter) throws IOException {
-        Path template = buildDir.resolve("kraft-storage-" + hash(classpath));
+    static Path formatInto(Path dataDir, Path buildDir, String key, Formatter formatter) throws IOException {
+        Path template = buildDir.resolve("kraft-storage-" + hash(key));
         if (!Files.isDirectory(template)) {
             make(template, formatter);
         }
@@ -40,11 +48,12 @@ final class KraftStorage {
                 Path to = dataDir.resolve(template.relativize(from).toString());
                 if (Files.isDirectory(from)) {
                     Files.createDirectories(to);
-                } else {
+                } else if (!from.getFileName().toString().equals(MARKER)) {
                     Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
+        Files.copy(template.resolve(MARKER), dataDir.resolve(MARKER), StandardCopyOption.REPLACE_EXISTING);
         return template;
     }
 
@@ -66,13 +75,17 @@ final class KraftStorage {
                 }
             }
         } finally {
-            deleteTree(fresh);
+            try {
+                deleteTree(fresh);
+            } catch (IOException e) {
+                // what is left is harmless (local-kafka/target); the formatter's own failure, if any, is what matters
+            }
         }
     }
 
-    private static String hash(String classpath) {
+    private static String hash(String key) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(classpath.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

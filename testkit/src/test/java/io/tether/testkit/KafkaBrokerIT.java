@@ -2,6 +2,7 @@ package io.tether.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class KafkaBrokerIT {
     Path dir;
 
     @Test
-    void aRecordProducedToACreatedTopicIsConsumed() throws Exception {
+    void aRecordProducedToACreatedTopicIsConsumedAndOutlivesAKillWithoutTheStorageBeingFormattedAgain() throws Exception {
         try (KafkaBroker kafka = KafkaBroker.start(dir)) {
             kafka.createTopics("it.records", "it.records"); // the second is an existing topic: ignored
 
@@ -42,21 +43,35 @@ class KafkaBrokerIT {
                 producer.send(new ProducerRecord<>("it.records", "device-1", "hello")).get(10, TimeUnit.SECONDS);
             }
 
-            List<ConsumerRecord<String, String>> received = new ArrayList<>();
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "it",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of("it.records"));
-                Poll.until(Duration.ofSeconds(30), Duration.ZERO, () -> {
-                    consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-                    return !received.isEmpty();
-                });
-            }
-
+            List<ConsumerRecord<String, String>> received = consumeFromTheStart(kafka, "it");
             assertEquals(1, received.size());
             assertEquals("device-1", received.get(0).key());
             assertEquals("hello", received.get(0).value());
+
+            String metaBefore = Files.readString(dir.resolve("data/meta.properties"));
+            kafka.kill();
+            kafka.restart();
+
+            assertEquals(List.of("hello"), consumeFromTheStart(kafka, "it-after-restart").stream().map(ConsumerRecord::value).toList());
+            assertEquals(metaBefore, Files.readString(dir.resolve("data/meta.properties")), "the same cluster, not a new one");
+            String log = Files.readString(dir.resolve("kafka.log"));
+            assertEquals(1, log.split("storage: a copy of ", -1).length - 1, "storage copied once, at the first start");
         }
+    }
+
+    /** What a new consumer group reads of it.records from the earliest offset, once it read anything. */
+    private static List<ConsumerRecord<String, String>> consumeFromTheStart(KafkaBroker kafka, String group) {
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("it.records"));
+            Poll.until(Duration.ofSeconds(30), Duration.ZERO, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                return !received.isEmpty();
+            });
+        }
+        return received;
     }
 }

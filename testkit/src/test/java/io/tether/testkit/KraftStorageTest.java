@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The template is formatted once per classpath and copied whole; the formatter here writes files as StorageTool does. */
+/** The template is formatted once per key and copied whole; the formatter here is a stand-in writing files in a tree. */
 class KraftStorageTest {
     @TempDir
     Path tmp;
@@ -72,14 +73,33 @@ class KraftStorageTest {
     }
 
     @Test
-    void aFailedFormatLeavesNoTemplate() throws IOException {
+    void aFormatThatFailsHalfWayLeavesNoTemplateAndTheNextOneIsMade() throws IOException {
         Path build = tmp.resolve("build");
         assertThrows(IOException.class, () -> KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", data -> {
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("meta.properties"), "half\n");
             throw new IOException("the tool failed");
         }));
-        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", this::format);
+        try (var entries = Files.list(build)) {
+            assertEquals(List.of(), entries.toList(), "no template and no half-way directory");
+        }
+        assertFalse(Files.exists(tmp.resolve("a/data")));
 
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", this::format);
         assertEquals(1, formats.get());
         assertEquals("node.id=1\n", Files.readString(tmp.resolve("b/data/meta.properties")));
+    }
+
+    @Test
+    void aCopyThatDidNotFinishIsCompletedWithMetaPropertiesLast() throws IOException {
+        Path build = tmp.resolve("build");
+        Path data = tmp.resolve("a/data");
+        Files.createDirectories(data.resolve("sub"));
+        Files.writeString(data.resolve("sub/bootstrap.checkpoint"), "torn");
+
+        KraftStorage.formatInto(data, build, "cp-1", this::format);
+
+        assertEquals("records", Files.readString(data.resolve("sub/bootstrap.checkpoint")));
+        assertEquals("node.id=1\n", Files.readString(data.resolve(KraftStorage.MARKER)));
     }
 }

@@ -76,7 +76,7 @@ public final class MessageAcceptor {
         List<String> named = target.device() != null ? List.of(target.device())
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
-        return appsToCharge(target, named, caller)
+        return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), named, reach.ofNamed(), target.device() != null).thenApply(refused -> {
                     if (!refused.isEmpty()) {
                         throw ProblemException.validation("no APNs app can send this push", refused);
@@ -138,10 +138,11 @@ public final class MessageAcceptor {
     }
 
     /**
-     * The apps whose quota the message counts against, after checking the key may reach what it names: the apps of
-     * the devices named, the app addressed, or (for a user or a topic) the key's own apps when it is limited.
+     * What the message reaches, after checking the key may reach what it names: the app of each device named, and
+     * the apps whose quota the message counts against (the apps of the devices named, the app addressed, or, for a
+     * user or a topic, the key's own apps when it is limited).
      */
-    private CompletionStage<Reach> appsToCharge(Target target, List<String> named, ApiPrincipal caller) {
+    private CompletionStage<Reach> reach(Target target, List<String> named, ApiPrincipal caller) {
         Audiences audiences = statuses.audiences();
         if (!named.isEmpty()) {
             return deviceApps.appsOf(named).thenApply(apps -> {

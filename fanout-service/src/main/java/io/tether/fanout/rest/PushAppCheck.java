@@ -34,7 +34,8 @@ public final class PushAppCheck {
             return CompletableFuture.completedFuture(List.of());
         }
         if (appIds.size() != devices.size()) {
-            throw new IllegalArgumentException("an app id per device: " + appIds.size() + " for " + devices.size());
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("an app id per device: " + appIds.size() + " for " + devices.size()));
         }
         String pushType = PushOptions.parse(push).type().getHeaderValue();
         return redis.hgetall(RedisKeys.pushApps()).thenApply(published -> {
@@ -42,7 +43,7 @@ public final class PushAppCheck {
             for (int i = 0; i < devices.size(); i++) {
                 String appId = appIds.get(i);
                 if (appId == null) {
-                    continue; // no such device: the caller answers 404 for it
+                    continue; // no such device: MessageAcceptor refused it (404) before asking; skipped all the same
                 }
                 String field = single ? "to.device" : "to.devices[" + i + "]";
                 PushApp app = PushApp.lookup(published, appId).orElse(null);

@@ -111,13 +111,14 @@ public final class LocalRunner {
         RedisServer redis = step("redis", () -> RedisServer.start(home.resolve("redis"), settings.port(REDIS), true));
         add("redis", redis, redis.uri(), redis.dir().resolve("redis.log"), redis::isAlive);
         // Kafka takes seconds to come up and the APNs mock, S3 and the certificate (keytool runs) need nothing of it:
-        // they start meanwhile, and the steps below wait for what is left of each. Each registers its own stop.
+        // they start meanwhile; the steps below wait for what is left of each (their times count that wait only).
+        // What a failed start leaves behind stops with this JVM (S3's process through Children, the mock in-process).
         Path apnsRecord = home.resolve("apns-received.jsonl");
-        CompletableFuture<LocalApns> apnsStarting = meanwhile(() -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
-        CompletableFuture<S3Server> s3Starting = meanwhile(() -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        CompletableFuture<LocalApns> apnsStarting = meanwhile("apns", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
+        CompletableFuture<S3Server> s3Starting = meanwhile("s3", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
         // MQTT over TLS, WSS and the device HTTPS endpoint share one certificate signed by the local CA:
         // curl --cacert TETHER_HOME/tls/tether-local-ca.crt.
-        CompletableFuture<LocalTls> tlsMaking = meanwhile(() -> LocalTls.ensure(home.resolve("tls")));
+        CompletableFuture<LocalTls> tlsMaking = meanwhile("tls", () -> LocalTls.ensure(home.resolve("tls")));
         KafkaBroker kafka = step("kafka", () -> KafkaBroker.start(home.resolve("kafka"),
                 settings.port(KAFKA), settings.port(KAFKA_CONTROLLER)));
         add("kafka", kafka, kafka.bootstrapServers(), kafka.dir().resolve("kafka.log"), kafka::isAlive);
@@ -188,10 +189,10 @@ public final class LocalRunner {
         return new ServiceProcess.Launch(module, port, config, logs.resolve(module + ".log"));
     }
 
-    /** Runs {@code start} on a thread of its own. */
-    private static <T> CompletableFuture<T> meanwhile(Supplier<T> start) {
+    /** Runs {@code start} on a thread of its own, named after {@code what}. */
+    private static <T> CompletableFuture<T> meanwhile(String what, Supplier<T> start) {
         return CompletableFuture.supplyAsync(start, runnable -> {
-            Thread thread = new Thread(runnable, "tether-local-start");
+            Thread thread = new Thread(runnable, "tether-local-start-" + what);
             thread.setDaemon(true);
             thread.start();
         });

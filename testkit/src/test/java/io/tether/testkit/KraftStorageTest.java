@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The template is formatted once per key and copied whole; the formatter here is a stand-in writing files in a tree. */
+/** The template is formatted once per key (classpath and storage settings) and copied whole; the formatter here is a stand-in writing files in a tree. */
 class KraftStorageTest {
     @TempDir
     Path tmp;
@@ -26,11 +26,16 @@ class KraftStorageTest {
         Files.writeString(data.resolve("sub/bootstrap.checkpoint"), "records");
     }
 
-    @Test
-    void formatsOnceAndCopiesTheWholeTemplateIntoEachBrokersStorage() throws IOException {
+    /** Broker a's storage for key cp-1, then broker b's for {@code keyOfB}. */
+    private void twoBrokers(String keyOfB) throws IOException {
         Path build = tmp.resolve("build");
         KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", this::format);
-        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-1", this::format);
+        KraftStorage.formatInto(tmp.resolve("b/data"), build, keyOfB, this::format);
+    }
+
+    @Test
+    void formatsOnceAndCopiesTheWholeTemplateIntoEachBrokersStorage() throws IOException {
+        twoBrokers("cp-1");
 
         assertEquals(1, formats.get());
         for (String broker : new String[] {"a", "b"}) {
@@ -40,10 +45,8 @@ class KraftStorageTest {
     }
 
     @Test
-    void anotherClasspathGetsATemplateOfItsOwn() throws IOException {
-        Path build = tmp.resolve("build");
-        KraftStorage.formatInto(tmp.resolve("a/data"), build, "cp-1", this::format);
-        KraftStorage.formatInto(tmp.resolve("b/data"), build, "cp-2", this::format);
+    void anotherKeyGetsATemplateOfItsOwn() throws IOException {
+        twoBrokers("cp-2");
 
         assertEquals(2, formats.get());
     }

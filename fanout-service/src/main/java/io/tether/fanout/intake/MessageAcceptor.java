@@ -77,7 +77,7 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         return reach(target, named, caller)
-                .thenCompose(reach -> pushApps.check(message.push(), named, reach.ofNamed(), target.device() != null).thenApply(refused -> {
+                .thenCompose(reach -> pushApps.check(message.push(), named(target, named, reach.ofNamed())).thenApply(refused -> {
                     if (!refused.isEmpty()) {
                         throw ProblemException.validation("no APNs app can send this push", refused);
                     }
@@ -173,6 +173,17 @@ public final class MessageAcceptor {
             return audiences.topicUpperBound(target.topic()).thenApply(size -> Reach.charging(bounded("to.topic", size, ownApps)));
         }
         return CompletableFuture.completedFuture(Reach.charging(ownApps));
+    }
+
+    /** Each device named, with its app and the request field that names it (a repeated device: its first place). */
+    private static List<PushAppCheck.Named> named(Target target, List<String> named, List<String> apps) {
+        List<PushAppCheck.Named> devices = new ArrayList<>(named.size());
+        for (int i = 0; i < named.size(); i++) {
+            String id = named.get(i);
+            String field = target.device() != null ? "to.device" : "to.devices[" + target.devices().indexOf(id) + "]";
+            devices.add(new PushAppCheck.Named(id, apps.get(i), field));
+        }
+        return devices;
     }
 
     private List<String> bounded(String field, long devices, List<String> apps) {

@@ -26,29 +26,29 @@ public final class PushAppCheck {
     }
 
     /**
-     * @param devices the device ids the message names ({@code to.device} or {@code to.devices})
-     * @param appIds  the app of each of them, in order, as the caller just read it (null: no such device)
+     * A device the message names, with its app as the caller just read it and the request field that named it.
+     *
+     * @param appId null when there is no such device
      */
-    public CompletionStage<List<Problem.FieldError>> check(String push, List<String> devices, List<String> appIds, boolean single) {
+    public record Named(String deviceId, String appId, String field) {
+    }
+
+    /** @param devices each device the message names ({@code to.device} or {@code to.devices}), once */
+    public CompletionStage<List<Problem.FieldError>> check(String push, List<Named> devices) {
         if (!enforce || push == null || devices.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
-        }
-        if (appIds.size() != devices.size()) {
-            return CompletableFuture.failedFuture(
-                    new IllegalArgumentException("an app id per device: " + appIds.size() + " for " + devices.size()));
         }
         String pushType = PushOptions.parse(push).type().getHeaderValue();
         return redis.hgetall(RedisKeys.pushApps()).thenApply(published -> {
             List<Problem.FieldError> errors = new ArrayList<>();
-            for (int i = 0; i < devices.size(); i++) {
-                String appId = appIds.get(i);
+            for (Named device : devices) {
+                String appId = device.appId();
                 if (appId == null) {
                     continue; // no such device: MessageAcceptor refused it (404) before asking; skipped all the same
                 }
-                String field = single ? "to.device" : "to.devices[" + i + "]";
                 PushApp app = PushApp.lookup(published, appId).orElse(null);
                 if (app == null) {
-                    errors.add(new Problem.FieldError(field, "its app " + appId + " has no APNs credentials in push-service"));
+                    errors.add(new Problem.FieldError(device.field(), "its app " + appId + " has no APNs credentials in push-service"));
                 } else if (!app.allowsPushType(pushType)) {
                     errors.add(new Problem.FieldError("push.pushType", "app " + appId + " may not send " + pushType
                             + " pushes (push-service allows " + String.join(", ", app.pushTypes()) + ")"));

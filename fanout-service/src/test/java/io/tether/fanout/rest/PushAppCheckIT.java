@@ -99,4 +99,13 @@ class PushAppCheckIT {
                 .body("errors[0].message", containsString("com.example.orphan has no APNs credentials"));
         send("{\"to\": {\"device\": \"" + orphan + "\"}, \"payload\": \"data only\"}").statusCode(202);
     }
+
+    @Test
+    void aRepeatedDeviceDoesNotShiftTheFieldThatNamesTheRefusedOne() {
+        String ok = device(CHAT);
+        String orphan = device("com.example.orphan");
+        send("{\"to\": {\"devices\": [\"" + ok + "\", \"" + ok + "\", \"" + orphan + "\"]}, \"payload\": \"hi\", \"push\": {\"alert\": \"hi\"}}")
+                .statusCode(400)
+                .body("errors[0].field", equalTo("to.devices[2]"));
+    }
 }

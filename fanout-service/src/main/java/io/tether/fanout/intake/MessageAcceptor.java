@@ -15,7 +15,9 @@ import io.tether.rest.problem.ProblemException;
 import io.tether.contract.problem.ProblemType;
 import io.tether.rest.scope.DeviceApps;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -77,7 +79,8 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         return reach(target, named, caller)
-                .thenCompose(reach -> pushApps.check(message.push(), named(target, named, reach.ofNamed())).thenApply(refused -> {
+                .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
+                        : named(target, named, reach.ofNamed())).thenApply(refused -> {
                     if (!refused.isEmpty()) {
                         throw ProblemException.validation("no APNs app can send this push", refused);
                     }
@@ -177,11 +180,16 @@ public final class MessageAcceptor {
 
     /** Each device named, with its app and the request field that names it (a repeated device: its first place). */
     private static List<PushAppCheck.Named> named(Target target, List<String> named, List<String> apps) {
+        if (target.device() != null) {
+            return List.of(new PushAppCheck.Named(apps.get(0), "to.device"));
+        }
+        Map<String, Integer> firstPlace = new HashMap<>();
+        for (int i = target.devices().size() - 1; i >= 0; i--) {
+            firstPlace.put(target.devices().get(i), i);
+        }
         List<PushAppCheck.Named> devices = new ArrayList<>(named.size());
         for (int i = 0; i < named.size(); i++) {
-            String id = named.get(i);
-            String field = target.device() != null ? "to.device" : "to.devices[" + target.devices().indexOf(id) + "]";
-            devices.add(new PushAppCheck.Named(id, apps.get(i), field));
+            devices.add(new PushAppCheck.Named(apps.get(i), "to.devices[" + firstPlace.get(named.get(i)) + "]"));
         }
         return devices;
     }

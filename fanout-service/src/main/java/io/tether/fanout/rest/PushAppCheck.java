@@ -26,11 +26,11 @@ public final class PushAppCheck {
     }
 
     /**
-     * A device the message names, with its app as the caller just read it and the request field that named it.
+     * A device the message names: its app as the caller just read it and the request field that names it.
      *
      * @param appId null when there is no such device
      */
-    public record Named(String deviceId, String appId, String field) {
+    public record Named(String appId, String field) {
     }
 
     /** @param devices each device the message names ({@code to.device} or {@code to.devices}), once */

@@ -1,7 +1,7 @@
 -- Everything a CONNECT needs from the device's keys, in one round trip: whether the device exists and may authenticate,
 -- its secret hash, its user, its credential version, its own grants, a new connection epoch, and the device's stored
 -- MQTT session. Nothing here depends on the credentials, so nothing but the epoch is written: the device is claimed
--- (claim.lua) and its session taken (session.lua, claim) only once it authenticated.
+-- with its session (claim.lua) only once it authenticated.
 -- KEYS: 1 device record, 2 epoch counter, 3 device grants, 4 session. ARGV: 1 now ms.
 -- The epoch is never below the clock: even if Redis lost its last writes (a crash between fsyncs), a new connection's
 -- epoch is above every epoch handed out before, so the presence fence holds.

@@ -1,32 +1,15 @@
 -- A device's MQTT session in Redis (RedisKeys session hash: epoch, expiry, s:<filter> = granted QoS), written only by
 -- the connection that holds it: every write is fenced by the connection epoch, so a connection that was taken over
 -- (here or on another gateway) never changes or ends its successor's session.
+-- A connection takes the session when it opens (claim.lua); this script changes and ends it.
 -- KEYS: 1 session. ARGV: 1 operation, 2 the connection's epoch, then per operation:
---   claim       3 clean start (0|1), 4 kept (1: the session is stored; 0: it lasts only as long as the connection),
---               5 expiry seconds after the connection ends, 6 seconds it is kept while held (bounds what a crashed
---               gateway leaves behind)
 --   subscribe   3 seconds kept while held, then filter and QoS pairs
 --   unsubscribe 3 seconds kept while held, then filters
 --   end         3 expiry seconds (0: the session ends with the connection)
--- Who holds the device (one connection per client id across gateways, takeover notices) is claim.lua's; this script
--- keeps only the session's contents.
+-- Who holds the device (one connection per client id across gateways, takeover notices) is claim.lua's.
 -- Returns 1 when applied, 0 when another connection holds the session.
 local session, op, epoch = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local holder = tonumber(redis.call('HGET', session, 'epoch') or '0')
-
-if op == 'claim' then
-  if holder > epoch then
-    return 0
-  end
-  if ARGV[3] == '1' or ARGV[4] == '0' then
-    redis.call('DEL', session)
-  end
-  if ARGV[4] == '1' then
-    redis.call('HSET', session, 'epoch', ARGV[2], 'expiry', ARGV[5])
-    redis.call('EXPIRE', session, ARGV[6])
-  end
-  return 1
-end
 
 if holder ~= epoch then
   return 0

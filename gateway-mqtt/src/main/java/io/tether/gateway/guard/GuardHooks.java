@@ -25,7 +25,8 @@ public final class GuardHooks implements ConnectHooks {
     }
 
     @Override
-    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion) {
-        return audit.claim(session, credentialVersion, Sources.of(endpoint));
+    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
+            GatewayStore.SessionClaim sessionClaim) {
+        return audit.open(session, credentialVersion, Sources.of(endpoint), sessionClaim);
     }
 }

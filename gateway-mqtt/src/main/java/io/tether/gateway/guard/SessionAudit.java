@@ -49,10 +49,13 @@ public final class SessionAudit {
         this.listener = listener;
     }
 
-    /** Claims the device for a new connection, authenticated under {@code credentialVersion} from {@code source}. */
-    public CompletionStage<GatewayStore.Claim> claim(DeviceSession session, long credentialVersion, String source) {
-        return store.claim(session.deviceId(), gatewayId, session.epoch(), OptionalLong.of(credentialVersion), Optional.of(source),
-                knownOriginTtl);
+    /**
+     * Opens a new connection, authenticated under {@code credentialVersion} from {@code source}: claims the device and
+     * takes its session ({@link GatewayStore#open}).
+     */
+    public CompletionStage<GatewayStore.Claim> open(DeviceSession session, long credentialVersion, String source,
+            GatewayStore.SessionClaim sessionClaim) {
+        return store.open(session.deviceId(), gatewayId, session.epoch(), credentialVersion, source, knownOriginTtl, sessionClaim);
     }
 
     /** The registry changed the device's credentials (or deleted it): check its connection here, if any. */

@@ -22,12 +22,12 @@ import org.jboss.logging.Logger;
 
 /**
  * CONNECT: read the device (one script: existence, revocation, secret, credential version, grants, a new epoch and the
- * stored session), authenticate (password, or a TLS client certificate naming the device), then, side by side: take
- * over an older connection here at once, claim the device ({@link ConnectHooks#claim}: an older connection on another
- * gateway hears of it on its control channel), take its stored session, announce the connection in this gateway's device
- * set and report it to Kafka. Only then CONNACK, with Session Present when a stored session resumes (its subscriptions
- * restored, so the device receives without subscribing again), so presence can never miss a device that believes it is
- * connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard counts them).
+ * stored session), authenticate (password, or a TLS client certificate naming the device), take over an older
+ * connection here at once, then, side by side: report the connection to Kafka, and in one script put the device in this
+ * gateway's device set, claim it ({@link ConnectHooks#claim}: an older connection on another gateway hears of it on its
+ * control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session resumes
+ * (its subscriptions restored, so the device receives without subscribing again), so presence can never miss a device
+ * that believes it is connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard counts them).
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
@@ -202,20 +202,18 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), services.events().gatewayId(), info.epoch(),
                 PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
-        // All before CONNACK, written side by side: the device set lets fanout find the device if this gateway dies.
-        CompletableFuture<Void> announced = connections.announce(session).toCompletableFuture();
+        // Both before CONNACK, side by side: the presence record, and one script that puts the device in this gateway's
+        // device set (fanout finds it there if this gateway dies), claims it and takes its session. Registered first,
+        // then claimed: a takeover notice or credential change published after the claim finds the session.
         CompletableFuture<Void> reported = services.events().presence(connected).toCompletableFuture();
-        // Registered first, then claimed: a takeover notice or credential change published after the claim finds it.
-        CompletableFuture<GatewayStore.Claim> claimed = services.hooks().claim(endpoint, session, info.credentialVersion())
-                .toCompletableFuture();
-        CompletableFuture<Boolean> sessionClaimed = services.store().claimSession(session.deviceId(), info.epoch(),
+        CompletableFuture<GatewayStore.Claim> claimed = services.hooks().claim(endpoint, session, info.credentialVersion(),
                 new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry())).toCompletableFuture();
-        CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed, sessionClaimed).thenApply(v -> {
+        CompletableFuture<Opened> all = CompletableFuture.allOf(reported, claimed).thenApply(v -> {
             if (claimed.join() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
                 throw new NotAuthorized("the device's credentials changed while it connected"); // since connect.lua read them
             }
-            // Either claim refused: a newer connection holds the device or its session.
-            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER || !sessionClaimed.join());
+            // TAKEN_OVER: a newer connection holds the device or its session.
+            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER);
         });
         return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
     }

@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 
 /**
  * What every device session of this gateway shares: timers, Kafka, Redis, the connection table, settings, tracing, and
- * the guards' hooks into CONNECT ({@link ConnectHooks#NONE} without guards).
+ * the guards' hooks into CONNECT.
  */
 public record SessionServices(Vertx vertx, EventPublisher events, Connections connections, GatewayStore store, SessionSettings settings,
         MqttTracing tracing, Acknowledgements acknowledgements, ConnectHooks hooks) {

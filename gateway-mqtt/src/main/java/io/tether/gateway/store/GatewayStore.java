@@ -76,11 +76,20 @@ public interface GatewayStore {
     CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
             Optional<String> source, Duration sourceTtl);
 
+    /**
+     * Opens a new connection in one round trip: adds the device to {@code gatewayId}'s device set, claims the device as
+     * {@link #claim} does, and, when the device is held, takes its stored session as {@code session} says (see
+     * claim.lua). TAKEN_OVER when a newer connection holds the device or its session.
+     *
+     * @param credentialVersion the version the connection authenticated under
+     * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl}
+     */
+    CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+            Duration sourceTtl, SessionClaim session);
+
     /** The grants of a user, for every device of the user. */
     CompletionStage<Map<String, String>> userGrants(String userId);
 
-    /** Connection {@code epoch} takes the device's session; false when a newer connection holds it already. */
-    CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim);
 
     /** Adds subscriptions (filter → granted QoS) to the stored session; false when connection {@code epoch} no longer holds it. */
     CompletionStage<Boolean> subscribe(String deviceId, long epoch, Map<String, Integer> subscriptions);

@@ -84,22 +84,31 @@ public final class RedisGatewayStore implements GatewayStore {
         String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
         return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
                 gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source.orElse(""),
-                Long.toString(sourceTtl.toMillis())).thenApply(r -> switch (r.intValue()) {
-                    case 1 -> Claim.HELD;
-                    case 0 -> Claim.TAKEN_OVER;
-                    default -> Claim.CREDENTIALS_CHANGED;
-                });
+                Long.toString(sourceTtl.toMillis())).thenApply(RedisGatewayStore::claim);
+    }
+
+    @Override
+    public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+            Duration sourceTtl, SessionClaim session) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session(), RedisKeys.gatewayDevices(gatewayId)},
+                gatewayId, Long.toString(epoch), Long.toString(credentialVersion), RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source,
+                Long.toString(sourceTtl.toMillis()), flag(session.cleanStart()), flag(session.kept()),
+                Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds)).thenApply(RedisGatewayStore::claim);
+    }
+
+    private static Claim claim(Long reply) {
+        return switch (reply.intValue()) {
+            case 1 -> Claim.HELD;
+            case 0 -> Claim.TAKEN_OVER;
+            default -> Claim.CREDENTIALS_CHANGED;
+        };
     }
 
     @Override
     public CompletionStage<Map<String, String>> userGrants(String userId) {
         return userId == null ? CompletableFuture.completedFuture(Map.of()) : redis.hgetall(RedisKeys.userGrants(userId));
-    }
-
-    @Override
-    public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
-        return session(deviceId, "claim", epoch, flag(claim.cleanStart()), flag(claim.kept()), Long.toString(claim.expiry().toSeconds()),
-                Long.toString(heldTtlSeconds));
     }
 
     @Override

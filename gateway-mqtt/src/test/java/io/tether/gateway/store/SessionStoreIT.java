@@ -18,11 +18,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** connect.lua and session.lua in a real redis-server: what a CONNECT reads, and how connections claim, change and end a session. */
+/**
+ * connect.lua, claim.lua opening a connection, and session.lua in a real redis-server: what a CONNECT reads, and how
+ * connections take, change and end a session.
+ */
 class SessionStoreIT {
     private static final String ID = "dev-s";
     private static final String SESSION = RedisKeys.device(ID).session();
     private static final Duration HELD = Duration.ofDays(30);
+    private static final String GATEWAY = "gw-s";
 
     @RegisterExtension
     static final RedisFixture REDIS = new RedisFixture();
@@ -52,6 +56,12 @@ class SessionStoreIT {
         return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
+    /** claim.lua opening connection {@code epoch} from gateway gw-s: true when it holds the device and its session. */
+    private static boolean open(long epoch, GatewayStore.SessionClaim claim) throws Exception {
+        return store.open(ID, GATEWAY, epoch, 0, "10.0.0.1", Duration.ofMinutes(1), claim).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS) == GatewayStore.Claim.HELD;
+    }
+
     private static GatewayStore.SessionClaim kept(boolean clean, long expirySeconds) {
         return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds));
     }
@@ -74,7 +84,7 @@ class SessionStoreIT {
     @Test
     void aKeptSessionIsFoundWithItsSubscriptionsByTheNextConnectAndExpiresAfterItsConnectionEnds() throws Exception {
         long first = connect().epoch();
-        assertTrue(await(store.claimSession(ID, first, kept(false, 600))));
+        assertTrue(open(first, kept(false, 600)));
         assertTrue(await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1, "fleet/news", 0))));
         assertTrue(redis.ttl(SESSION) > Duration.ofDays(29).toSeconds(), "held: the long TTL");
 
@@ -85,18 +95,18 @@ class SessionStoreIT {
         GatewayStore.ConnectInfo next = connect();
         assertTrue(next.session().exists());
         assertEquals(Map.of("devices/dev-s/#", 1, "fleet/news", 0), next.session().subscriptions());
-        assertTrue(await(store.claimSession(ID, next.epoch(), kept(false, 600))));
+        assertTrue(open(next.epoch(), kept(false, 600)));
         assertTrue(redis.ttl(SESSION) > Duration.ofDays(29).toSeconds(), "held again: no expiry while connected");
     }
 
     @Test
     void aCleanStartDiscardsWhatWasStoredAndASessionNotKeptLeavesNothing() throws Exception {
         long first = connect().epoch();
-        await(store.claimSession(ID, first, kept(false, 600)));
+        open(first, kept(false, 600));
         await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1)));
 
         long second = connect().epoch();
-        assertTrue(await(store.claimSession(ID, second, new GatewayStore.SessionClaim(true, false, Duration.ZERO))));
+        assertTrue(open(second, new GatewayStore.SessionClaim(true, false, Duration.ZERO)));
 
         assertEquals(0, redis.exists(SESSION));
         assertFalse(connect().session().exists());
@@ -105,13 +115,13 @@ class SessionStoreIT {
     @Test
     void anOlderConnectionCanNeitherChangeNorEndTheSessionANewerOneHolds() throws Exception {
         long older = connect().epoch();
-        await(store.claimSession(ID, older, kept(false, 600)));
+        open(older, kept(false, 600));
         long newer = connect().epoch();
-        await(store.claimSession(ID, newer, kept(false, 600)));
+        open(newer, kept(false, 600));
 
         assertFalse(await(store.subscribe(ID, older, Map.of("devices/dev-s/late", 1))));
         assertFalse(await(store.endSession(ID, older, Duration.ZERO)));
-        assertFalse(await(store.claimSession(ID, older, kept(true, 0))), "a late claim of the older connection is fenced too");
+        assertFalse(open(older, kept(true, 0)), "a late open of the older connection is fenced too");
 
         assertEquals(1, redis.exists(SESSION));
         assertEquals(Long.toString(newer), redis.hget(SESSION, "epoch"));
@@ -119,5 +129,40 @@ class SessionStoreIT {
         assertTrue(await(store.unsubscribe(ID, newer, List.of("devices/dev-s/late"))));
         assertTrue(await(store.endSession(ID, newer, Duration.ZERO)));
         assertEquals(0, redis.exists(SESSION), "an expiry of 0 ends it with the connection");
+    }
+
+    @Test
+    void openingAConnectionPutsTheDeviceInTheGatewaysDeviceSetWithItsClaimAndSession() throws Exception {
+        long epoch = connect().epoch();
+
+        assertTrue(open(epoch, kept(false, 600)));
+
+        assertTrue(redis.sismember(RedisKeys.gatewayDevices(GATEWAY), ID));
+        assertEquals(Long.toString(epoch), redis.hget(RedisKeys.device(ID).owner(), "epoch"));
+        assertEquals(Long.toString(epoch), redis.hget(SESSION, "epoch"));
+    }
+
+    @Test
+    void aSessionHeldByANewerConnectionIsLeftAsItIsEvenWhenTheDeviceClaimHolds() throws Exception {
+        long older = connect().epoch();
+        long newer = connect().epoch();
+        redis.hset(SESSION, Map.of("epoch", Long.toString(newer), "s:devices/dev-s/#", "1")); // e.g. the owner hash lost
+
+        assertFalse(open(older, kept(true, 0)), "taken over: the newer connection holds the session");
+
+        assertEquals(Long.toString(newer), redis.hget(SESSION, "epoch"));
+        assertEquals("1", redis.hget(SESSION, "s:devices/dev-s/#"), "a clean start of the older one discarded nothing");
+    }
+
+    @Test
+    void aRevokedDeviceIsRefusedAtOpenAndItsStoredSessionGoes() throws Exception {
+        long epoch = connect().epoch();
+        redis.hset(SESSION, Map.of("epoch", "1", "s:devices/dev-s/#", "1"));
+        redis.hset(RedisKeys.device(ID).record(), "credentialsRevoked", "1");
+
+        assertEquals(GatewayStore.Claim.CREDENTIALS_CHANGED, store.open(ID, GATEWAY, epoch, 0, "10.0.0.1", Duration.ofMinutes(1),
+                kept(false, 600)).toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+        assertEquals(0, redis.exists(SESSION));
     }
 }

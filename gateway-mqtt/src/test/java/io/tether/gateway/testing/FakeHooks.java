@@ -4,16 +4,26 @@ import io.tether.gateway.mqtt.ConnectHooks;
 import io.tether.gateway.mqtt.DeviceSession;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.mqtt.MqttEndpoint;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** {@link ConnectHooks} that record what they hear and answer every claim with {@link #claim} (HELD unless a test sets it). */
+/**
+ * {@link ConnectHooks} that record what they hear and open a connection in the store as the guards' hooks do; a claim the
+ * store holds is answered with {@link #claim} (HELD unless a test sets it).
+ */
 public final class FakeHooks implements ConnectHooks {
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<String> claims = new CopyOnWriteArrayList<>();
     public volatile GatewayStore.Claim claim = GatewayStore.Claim.HELD;
+    private final GatewayStore store;
+    private final String gatewayId;
+
+    public FakeHooks(GatewayStore store, String gatewayId) {
+        this.store = store;
+        this.gatewayId = gatewayId;
+    }
 
     @Override
     public void refused(MqttEndpoint endpoint) {
@@ -21,8 +31,10 @@ public final class FakeHooks implements ConnectHooks {
     }
 
     @Override
-    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion) {
+    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
+            GatewayStore.SessionClaim sessionClaim) {
         claims.add(session.deviceId() + " " + session.epoch() + " v" + credentialVersion);
-        return CompletableFuture.completedFuture(claim);
+        return store.open(session.deviceId(), gatewayId, session.epoch(), credentialVersion, "test-source", Duration.ofDays(1),
+                sessionClaim).thenApply(held -> held == GatewayStore.Claim.HELD ? claim : held);
     }
 }

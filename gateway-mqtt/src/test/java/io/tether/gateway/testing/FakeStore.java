@@ -25,7 +25,7 @@ public final class FakeStore implements GatewayStore {
     public final List<Runnable> heldConnects = new ArrayList<>();
     public RuntimeException connectFailure;
     public boolean failSessionWrites;
-    /** What a session claim answers: false when a newer connection holds the stored session. */
+    /** What an open's session claim finds: false when a newer connection holds the stored session. */
     public boolean sessionClaimsHeld = true;
     private long epoch = 100;
 
@@ -61,16 +61,23 @@ public final class FakeStore implements GatewayStore {
         return CompletableFuture.completedFuture(userId == null ? Map.of() : userGrants.getOrDefault(userId, Map.of()));
     }
 
+    /**
+     * Records what claim.lua does when it opens a connection: the device set entry ("add-device") and the session claim
+     * ("claim"). HELD, or TAKEN_OVER when {@link #sessionClaimsHeld} is false; a held claim completes as the test says.
+     */
     @Override
-    public CompletionStage<Boolean> claimSession(String deviceId, long epoch, SessionClaim claim) {
+    public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+            Duration sourceTtl, SessionClaim claim) {
+        calls.add("add-device " + gatewayId + " " + deviceId);
         calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
                 + claim.expiry().toSeconds());
+        CompletableFuture<Boolean> held = new CompletableFuture<>();
         if (holdClaims) {
-            CompletableFuture<Boolean> held = new CompletableFuture<>();
             heldClaims.add(held);
-            return held;
+        } else {
+            held.complete(sessionClaimsHeld);
         }
-        return CompletableFuture.completedFuture(sessionClaimsHeld);
+        return held.thenApply(sessionHeld -> sessionHeld ? Claim.HELD : Claim.TAKEN_OVER);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class GatewayFixture {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final GatewayMetrics metrics = new GatewayMetrics(registry);
     public final Connections connections = new Connections(store, GATEWAY_ID);
-    public final FakeHooks hooks = new FakeHooks();
+    public final FakeHooks hooks = new FakeHooks(store, GATEWAY_ID);
     public final SessionServices services;
 
     public GatewayFixture() {

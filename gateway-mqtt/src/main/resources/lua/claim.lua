@@ -8,20 +8,17 @@
 -- A deleted device, or one whose credentials were revoked, also loses its stored MQTT session (KEYS[4]): nothing it
 -- subscribed to survives for a device registered again under its id. Rotated credentials keep it (the device connects
 -- again with the new ones and resumes).
--- A new connection's first claim also opens it, in the same round trip (KEYS[5] given): the device joins the gateway's
--- device set (fanout finds it there if the gateway dies; the gateway removes it again if the CONNECT fails) and, once
--- the device is held, the connection takes the device's MQTT session (what session.lua then fences every write by).
--- KEYS: 1 device record, 2 owner hash, 3 the device's known source addresses, 4 its MQTT session, 5 (opening only) the
--- gateway's device set. ARGV: 1 gateway id, 2 epoch, 3 credential version the connection authenticated under ('' when
--- checking again: the one stored by its claim), 4 control channel prefix, 5 device id, 6 source address ('' when
--- checking again), 7 how long a source address stays known, ms; opening only: 8 clean start (0|1), 9 kept (1: the
--- session is stored; 0: it lasts only as long as the connection), 10 expiry seconds after the connection ends, 11
--- seconds it is kept while held (bounds what a crashed gateway leaves behind).
+-- A new connection's first claim also takes the device's MQTT session, in the same round trip (opening: ARGV[8] given):
+-- what session.lua then fences every write by. A session a newer connection holds refuses the claim before anything is
+-- written, as a newer owner does.
+-- KEYS: 1 device record, 2 owner hash, 3 the device's known source addresses, 4 its MQTT session. ARGV: 1 gateway id,
+-- 2 epoch, 3 credential version the connection authenticated under ('' when checking again: the one stored by its
+-- claim), 4 control channel prefix, 5 device id, 6 source address ('' when checking again), 7 how long a source address
+-- stays known, ms; opening only: 8 clean start (0|1), 9 kept (1: the session is stored; 0: it lasts only as long as the
+-- connection), 10 expiry seconds after the connection ends, 11 seconds it is kept while held (bounds what a crashed
+-- gateway leaves behind).
 -- Returns 1: the connection holds the device (and, opening, its session); 0: a newer connection holds the device (or,
 -- opening, its session); -1: its credentials are no longer valid.
-if KEYS[5] then
-  redis.call('SADD', KEYS[5], ARGV[5])
-end
 local owner = redis.call('HMGET', KEYS[2], 'gatewayId', 'epoch', 'credentialVersion')
 local epoch, held = tonumber(ARGV[2]), tonumber(owner[2] or '0')
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -45,6 +42,10 @@ end
 if held > epoch then
   return 0
 end
+local opening = ARGV[8] ~= nil
+if opening and tonumber(redis.call('HGET', KEYS[4], 'epoch') or '0') > epoch then
+  return 0
+end
 if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6])
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -9)
@@ -56,10 +57,7 @@ if held < epoch or owner[1] ~= ARGV[1] then
     redis.call('PUBLISH', ARGV[4] .. owner[1], 'takeover ' .. ARGV[5] .. ' ' .. ARGV[2])
   end
 end
-if KEYS[5] then
-  if tonumber(redis.call('HGET', KEYS[4], 'epoch') or '0') > epoch then
-    return 0
-  end
+if opening then
   if ARGV[8] == '1' or ARGV[9] == '0' then
     redis.call('DEL', KEYS[4])
   end

@@ -58,8 +58,9 @@ public final class RedisKeys {
         /**
          * Hash: the device's MQTT session that outlives a connection: {@code epoch} of the connection that holds it,
          * {@code expiry} (seconds it is kept after that connection ends) and one field {@code s:<filter>} per
-         * subscription with the granted QoS. While a connection holds it, it has no TTL; when the connection ends it
-         * expires after {@code expiry} (see the gateway's connect.lua and session.lua).
+         * subscription with the granted QoS. While a connection holds it, a long TTL refreshed at every change bounds
+         * what a crashed gateway leaves; when the connection ends it expires after {@code expiry} (see the gateway's
+         * connect.lua, claim.lua and session.lua).
          */
         public String session() {
             return base() + "session";

@@ -6,7 +6,10 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.mqtt.MqttEndpoint;
 import java.util.concurrent.CompletionStage;
 
-/** The guards' side of a CONNECT: failed authentications go to the {@link ConnectGuard}, claims to the {@link SessionAudit}. */
+/**
+ * The guards' side of a CONNECT: failed authentications go to the {@link ConnectGuard}; the claim of the device and its
+ * session to the {@link SessionAudit}.
+ */
 public final class GuardHooks implements ConnectHooks {
     private final ConnectGuard guard;
     private final SessionAudit audit;

@@ -50,8 +50,8 @@ public final class SessionAudit {
     }
 
     /**
-     * Opens a new connection, authenticated under {@code credentialVersion} from {@code source}: claims the device and
-     * takes its session ({@link GatewayStore#open}).
+     * A new connection's claim, authenticated under {@code credentialVersion} from {@code source}: the device and its
+     * stored session ({@link GatewayStore#open}).
      */
     public CompletionStage<GatewayStore.Claim> open(DeviceSession session, long credentialVersion, String source,
             GatewayStore.SessionClaim sessionClaim) {

@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
 /**
  * CONNECT: read the device (one script: existence, revocation, secret, credential version, grants, a new epoch and the
  * stored session), authenticate (password, or a TLS client certificate naming the device), take over an older
- * connection here at once, then, side by side: report the connection to Kafka, and in one script put the device in this
- * gateway's device set, claim it ({@link ConnectHooks#claim}: an older connection on another gateway hears of it on its
- * control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session resumes
+ * connection here at once, then, side by side: announce the connection in this gateway's device set, report it to
+ * Kafka, and in one script claim the device ({@link ConnectHooks#claim}: an older connection on another gateway hears of
+ * it on its control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session resumes
  * (its subscriptions restored, so the device receives without subscribing again), so presence can never miss a device
  * that believes it is connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard counts them).
  */
@@ -202,13 +202,15 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         connections.register(session).ifPresent(DeviceSession::takeOver);
         PresenceEvent connected = new PresenceEvent(session.deviceId(), services.events().gatewayId(), info.epoch(),
                 PresenceEvent.Kind.CONNECTED, null, System.currentTimeMillis());
-        // Both before CONNACK, side by side: the presence record, and one script that puts the device in this gateway's
-        // device set (fanout finds it there if this gateway dies), claims it and takes its session. Registered first,
-        // then claimed: a takeover notice or credential change published after the claim finds the session.
+        // All before CONNACK, side by side: the device set lets fanout find the device if this gateway dies (it is on
+        // the gateway's Redis slot, not the device's, so not in the claim's script).
+        CompletableFuture<Void> announced = connections.announce(session).toCompletableFuture();
         CompletableFuture<Void> reported = services.events().presence(connected).toCompletableFuture();
+        // Registered first, then claimed (the device and its session, one script): a takeover notice or credential
+        // change published after the claim finds the session.
         CompletableFuture<GatewayStore.Claim> claimed = services.hooks().claim(endpoint, session, info.credentialVersion(),
                 new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry())).toCompletableFuture();
-        CompletableFuture<Opened> all = CompletableFuture.allOf(reported, claimed).thenApply(v -> {
+        CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed).thenApply(v -> {
             if (claimed.join() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
                 throw new NotAuthorized("the device's credentials changed while it connected"); // since connect.lua read them
             }

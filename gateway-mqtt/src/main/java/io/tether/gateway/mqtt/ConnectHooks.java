@@ -5,18 +5,17 @@ import io.vertx.mqtt.MqttEndpoint;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What the gateway's guards ({@code io.tether.gateway.guard}) learn from a CONNECT and add to it: failed
- * authentications (counted against their source), and the claim that opens the new connection (one session per client
- * id across gateways; credentials still valid; the address it authenticated from).
+ * The guards' part of a CONNECT ({@code io.tether.gateway.guard}, always installed): failed authentications (counted
+ * against their source), and the claim that gives the new connection the device and its stored session (one session per
+ * client id across gateways; credentials still valid; the address it authenticated from remembered).
  */
 public interface ConnectHooks {
     /** The credentials were wrong or missing. */
     void refused(MqttEndpoint endpoint);
 
     /**
-     * Before CONNACK, next to the presence write: opens {@code session}, authenticated under {@code credentialVersion}
-     * ({@link GatewayStore#open}: the device set, the device's claim and its stored session taken as {@code sessionClaim}
-     * says). TAKEN_OVER: a newer connection exists (this one gets DISCONNECT 0x8E right after CONNACK);
+     * Before CONNACK, next to the presence write: claims the device for {@code session}, authenticated under
+     * {@code credentialVersion}, and takes its stored session as {@code sessionClaim} says ({@link GatewayStore#open}). TAKEN_OVER: a newer connection exists (this one gets DISCONNECT 0x8E right after CONNACK);
      * CREDENTIALS_CHANGED: the CONNECT is refused as not authorised.
      */
     CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,

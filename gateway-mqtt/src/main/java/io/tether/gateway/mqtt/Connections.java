@@ -29,7 +29,7 @@ public final class Connections {
         return Optional.ofNullable(byDevice.put(session.deviceId(), session));
     }
 
-    /** Completes once the device is in this instance's device set. */
+    /** Completes once the device is in this instance's device set (at CONNECT, and again when a device reasserts). */
     public CompletionStage<Void> announce(DeviceSession session) {
         return store.addDevice(gatewayId, session.deviceId());
     }

@@ -77,9 +77,9 @@ public interface GatewayStore {
             Optional<String> source, Duration sourceTtl);
 
     /**
-     * Opens a new connection in one round trip: adds the device to {@code gatewayId}'s device set, claims the device as
-     * {@link #claim} does, and, when the device is held, takes its stored session as {@code session} says (see
-     * claim.lua). TAKEN_OVER when a newer connection holds the device or its session.
+     * A new connection's first claim, in one round trip: claims the device as {@link #claim} does and takes its stored
+     * session as {@code session} says (see claim.lua). TAKEN_OVER, with nothing written, when a newer connection holds the
+     * device or its session.
      *
      * @param credentialVersion the version the connection authenticated under
      * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl}
@@ -89,7 +89,6 @@ public interface GatewayStore {
 
     /** The grants of a user, for every device of the user. */
     CompletionStage<Map<String, String>> userGrants(String userId);
-
 
     /** Adds subscriptions (filter → granted QoS) to the stored session; false when connection {@code epoch} no longer holds it. */
     CompletionStage<Boolean> subscribe(String deviceId, long epoch, Map<String, Integer> subscriptions);

@@ -92,7 +92,7 @@ public final class RedisGatewayStore implements GatewayStore {
             Duration sourceTtl, SessionClaim session) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
         return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER,
-                new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session(), RedisKeys.gatewayDevices(gatewayId)},
+                new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
                 gatewayId, Long.toString(epoch), Long.toString(credentialVersion), RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source,
                 Long.toString(sourceTtl.toMillis()), flag(session.cleanStart()), flag(session.kept()),
                 Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds)).thenApply(RedisGatewayStore::claim);

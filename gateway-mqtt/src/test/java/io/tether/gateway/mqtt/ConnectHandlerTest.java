@@ -140,7 +140,7 @@ class ConnectHandlerTest {
         slow.vertx.settle();
         assertFalse(client.kinds().contains("CONNACK"), "Kafka has it, the session claim is still out");
 
-        slow.store.heldClaims.get(0).complete(true);
+        slow.store.heldClaims.get(0).complete(GatewayStore.Claim.HELD);
         slow.vertx.settle();
         assertEquals(List.of("CONNACK"), client.kinds());
     }
@@ -260,7 +260,7 @@ class ConnectHandlerTest {
     @Test
     void aDeviceClaimedByANewerConnectionMeanwhileIsAcceptedThenTakenOverWith0x8e() {
         fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
-        fx.hooks.claim = GatewayStore.Claim.TAKEN_OVER;
+        fx.store.openOutcome = GatewayStore.Claim.TAKEN_OVER;
         FakeEndpoint client = device();
 
         connect(client);
@@ -271,20 +271,9 @@ class ConnectHandlerTest {
     }
 
     @Test
-    void aStoredSessionHeldByANewerConnectionTakesThisOneOverToo() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
-        fx.store.sessionClaimsHeld = false;
-        FakeEndpoint client = device().cleanSession(false);
-
-        connect(client);
-
-        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
-    }
-
-    @Test
     void credentialsChangedBetweenTheReadAndTheClaimAreRefusedNotAuthorizedWithAReason() {
         fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
-        fx.hooks.claim = GatewayStore.Claim.CREDENTIALS_CHANGED;
+        fx.store.openOutcome = GatewayStore.Claim.CREDENTIALS_CHANGED;
         FakeEndpoint client = device();
 
         connect(client);
@@ -294,10 +283,12 @@ class ConnectHandlerTest {
                 FakeEndpoint.reasonString((MqttProperties) client.last("CONNACK-REFUSED").args()[1]));
         assertEquals(List.of(ID), fx.hooks.refused);
         assertTrue(fx.connections.get(ID).isEmpty());
+        assertEquals(List.of("remove-device gw-test dev-1"), fx.store.calls("remove-device"), "out of the device set again");
+        assertEquals(List.of(), fx.store.calls("claim"), "no session taken");
     }
 
     @Test
-    void aFailedClaimRefusesTheConnectionAndLeavesNoEntryInTheTable() {
+    void aFailedClaimRefusesTheConnectionAndLeavesNoEntryInTheTableOrTheDeviceSet() {
         fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
         fx.store.holdClaims = true;
         FakeEndpoint client = device();
@@ -308,6 +299,7 @@ class ConnectHandlerTest {
 
         assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, client.refusal());
         assertTrue(fx.connections.get(ID).isEmpty());
+        assertEquals(List.of("remove-device gw-test dev-1"), fx.store.calls("remove-device"));
     }
 
     // ---- the socket closes before CONNACK -------------------------------------------------------------------
@@ -345,7 +337,7 @@ class ConnectHandlerTest {
         connect(client);
 
         fx.vertx.onLoop(client::dropSocket);
-        fx.vertx.onLoop(() -> fx.store.heldClaims.get(0).complete(true));
+        fx.vertx.onLoop(() -> fx.store.heldClaims.get(0).complete(GatewayStore.Claim.HELD));
         fx.vertx.settle();
 
         assertEquals(List.of("close"), client.kinds(), "no CONNACK on a closed socket");

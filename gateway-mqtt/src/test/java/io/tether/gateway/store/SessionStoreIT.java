@@ -121,7 +121,7 @@ class SessionStoreIT {
 
         assertFalse(await(store.subscribe(ID, older, Map.of("devices/dev-s/late", 1))));
         assertFalse(await(store.endSession(ID, older, Duration.ZERO)));
-        assertFalse(open(older, kept(true, 0)), "a late open of the older connection is fenced too");
+        assertFalse(open(older, kept(true, 0)), "a late open of the older connection is refused: the newer one holds the device");
 
         assertEquals(1, redis.exists(SESSION));
         assertEquals(Long.toString(newer), redis.hget(SESSION, "epoch"));
@@ -132,18 +132,18 @@ class SessionStoreIT {
     }
 
     @Test
-    void openingAConnectionPutsTheDeviceInTheGatewaysDeviceSetWithItsClaimAndSession() throws Exception {
+    void openingAConnectionClaimsTheDeviceAndTakesItsSession() throws Exception {
         long epoch = connect().epoch();
 
         assertTrue(open(epoch, kept(false, 600)));
 
-        assertTrue(redis.sismember(RedisKeys.gatewayDevices(GATEWAY), ID));
         assertEquals(Long.toString(epoch), redis.hget(RedisKeys.device(ID).owner(), "epoch"));
         assertEquals(Long.toString(epoch), redis.hget(SESSION, "epoch"));
+        assertEquals("600", redis.hget(SESSION, "expiry"));
     }
 
     @Test
-    void aSessionHeldByANewerConnectionIsLeftAsItIsEvenWhenTheDeviceClaimHolds() throws Exception {
+    void aSessionHeldByANewerConnectionRefusesTheOpenBeforeAnythingIsWritten() throws Exception {
         long older = connect().epoch();
         long newer = connect().epoch();
         redis.hset(SESSION, Map.of("epoch", Long.toString(newer), "s:devices/dev-s/#", "1")); // e.g. the owner hash lost
@@ -152,6 +152,8 @@ class SessionStoreIT {
 
         assertEquals(Long.toString(newer), redis.hget(SESSION, "epoch"));
         assertEquals("1", redis.hget(SESSION, "s:devices/dev-s/#"), "a clean start of the older one discarded nothing");
+        assertEquals(0, redis.exists(RedisKeys.device(ID).owner()), "nor did it claim the device");
+        assertEquals(0, redis.exists(RedisKeys.device(ID).authOrigins()), "nor remember its address");
     }
 
     @Test

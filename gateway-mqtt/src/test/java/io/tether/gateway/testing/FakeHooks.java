@@ -9,14 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * {@link ConnectHooks} that record what they hear and open a connection in the store as the guards' hooks do; a claim the
- * store holds is answered with {@link #claim} (HELD unless a test sets it).
- */
+/** {@link ConnectHooks} that record what they hear and claim in the store as the guards' hooks do. */
 public final class FakeHooks implements ConnectHooks {
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<String> claims = new CopyOnWriteArrayList<>();
-    public volatile GatewayStore.Claim claim = GatewayStore.Claim.HELD;
     private final GatewayStore store;
     private final String gatewayId;
 
@@ -35,6 +31,6 @@ public final class FakeHooks implements ConnectHooks {
             GatewayStore.SessionClaim sessionClaim) {
         claims.add(session.deviceId() + " " + session.epoch() + " v" + credentialVersion);
         return store.open(session.deviceId(), gatewayId, session.epoch(), credentialVersion, "test-source", Duration.ofDays(1),
-                sessionClaim).thenApply(held -> held == GatewayStore.Claim.HELD ? claim : held);
+                sessionClaim);
     }
 }

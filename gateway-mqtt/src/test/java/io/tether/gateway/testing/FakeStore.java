@@ -18,15 +18,15 @@ public final class FakeStore implements GatewayStore {
     public final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
     public final Map<String, ConnectInfo> devices = new HashMap<>();
     public final Map<String, Map<String, String>> userGrants = new HashMap<>();
-    public final List<CompletableFuture<Boolean>> heldClaims = new ArrayList<>();
+    public final List<CompletableFuture<Claim>> heldClaims = new ArrayList<>();
     public boolean holdClaims;
     /** When set, connect.lua's answers wait in {@link #heldConnects} for the test to release them. */
     public boolean holdConnects;
     public final List<Runnable> heldConnects = new ArrayList<>();
     public RuntimeException connectFailure;
     public boolean failSessionWrites;
-    /** What an open's session claim finds: false when a newer connection holds the stored session. */
-    public boolean sessionClaimsHeld = true;
+    /** What a new connection's claim finds ({@link #open}). */
+    public volatile Claim openOutcome = Claim.HELD;
     private long epoch = 100;
 
     /** A device CONNECT finds, with the secret hash of its password, no grants and nothing stored. */
@@ -62,22 +62,25 @@ public final class FakeStore implements GatewayStore {
     }
 
     /**
-     * Records what claim.lua does when it opens a connection: the device set entry ("add-device") and the session claim
-     * ("claim"). HELD, or TAKEN_OVER when {@link #sessionClaimsHeld} is false; a held claim completes as the test says.
+     * A new connection's claim: {@link #openOutcome}, at once or when the test completes it ({@link #holdClaims}); the
+     * session claim is recorded ("claim ...") only when the outcome is HELD, as claim.lua takes the session only then.
      */
     @Override
     public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
             Duration sourceTtl, SessionClaim claim) {
-        calls.add("add-device " + gatewayId + " " + deviceId);
-        calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
-                + claim.expiry().toSeconds());
-        CompletableFuture<Boolean> held = new CompletableFuture<>();
+        CompletableFuture<Claim> outcome = new CompletableFuture<>();
         if (holdClaims) {
-            heldClaims.add(held);
+            heldClaims.add(outcome);
         } else {
-            held.complete(sessionClaimsHeld);
+            outcome.complete(openOutcome);
         }
-        return held.thenApply(sessionHeld -> sessionHeld ? Claim.HELD : Claim.TAKEN_OVER);
+        return outcome.thenApply(found -> {
+            if (found == Claim.HELD) {
+                calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
+                        + claim.expiry().toSeconds());
+            }
+            return found;
+        });
     }
 
     @Override

@@ -25,9 +25,10 @@ import org.jboss.logging.Logger;
  * stored session), authenticate (password, or a TLS client certificate naming the device), take over an older
  * connection here at once, then, side by side: announce the connection in this gateway's device set, report it to
  * Kafka, and in one script claim the device ({@link ConnectHooks#claim}: an older connection on another gateway hears of
- * it on its control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session resumes
- * (its subscriptions restored, so the device receives without subscribing again), so presence can never miss a device
- * that believes it is connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard counts them).
+ * it on its control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session
+ * resumes (its subscriptions restored, so the device receives without subscribing again), so presence can never miss a
+ * device that believes it is connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard
+ * counts them).
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);

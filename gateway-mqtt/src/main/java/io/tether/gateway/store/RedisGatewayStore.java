@@ -80,30 +80,30 @@ public final class RedisGatewayStore implements GatewayStore {
     @Override
     public CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
             Optional<String> source, Duration sourceTtl) {
-        RedisKeys.Device keys = RedisKeys.device(deviceId);
         String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
-        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
-                gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source.orElse(""),
-                Long.toString(sourceTtl.toMillis())).thenApply(RedisGatewayStore::claim);
+        return claim(deviceId, gatewayId, epoch, version, source.orElse(""), sourceTtl);
     }
 
     @Override
     public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
             Duration sourceTtl, SessionClaim session) {
-        RedisKeys.Device keys = RedisKeys.device(deviceId);
-        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER,
-                new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
-                gatewayId, Long.toString(epoch), Long.toString(credentialVersion), RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId, source,
-                Long.toString(sourceTtl.toMillis()), flag(session.cleanStart()), flag(session.kept()),
-                Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds)).thenApply(RedisGatewayStore::claim);
+        return claim(deviceId, gatewayId, epoch, Long.toString(credentialVersion), source, sourceTtl, flag(session.cleanStart()),
+                flag(session.kept()), Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds));
     }
 
-    private static Claim claim(Long reply) {
-        return switch (reply.intValue()) {
-            case 1 -> Claim.HELD;
-            case 0 -> Claim.TAKEN_OVER;
-            default -> Claim.CREDENTIALS_CHANGED;
-        };
+    /** claim.lua; {@code opening} the session claim's arguments, none when checking a claim again. */
+    private CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, String version, String source, Duration sourceTtl,
+            String... opening) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        List<String> args = new ArrayList<>(List.of(gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId,
+                source, Long.toString(sourceTtl.toMillis())));
+        args.addAll(List.of(opening));
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
+                args.toArray(String[]::new)).thenApply(reply -> switch (reply.intValue()) {
+                    case 1 -> Claim.HELD;
+                    case 0 -> Claim.TAKEN_OVER;
+                    default -> Claim.CREDENTIALS_CHANGED;
+                });
     }
 
     @Override

@@ -108,9 +108,9 @@ public final class IdleConnectionsScenario implements Scenario {
         String at = Fmt.count(tTop.connections()) + " connections";
         r.headline("memory per idle connection at " + at + " (gateway RSS)", Fmt.bytes(tTop.bytesPerConnection()),
                 Fmt.bytes(mTop.bytesPerConnection()), Fmt.ratio(tTop.bytesPerConnection(), mTop.bytesPerConnection()),
-                "≤ 5 KB at 100k");
+                "≤ 3 KiB");
         r.headline("connect rate at " + at + " (connections/s)", Fmt.num(tTop.rate()), Fmt.num(mTop.rate()),
-                Fmt.ratio(tTop.rate(), mTop.rate()), "");
+                Fmt.ratio(tTop.rate(), mTop.rate()), "≥ ×0.5");
         r.headline("CONNACK latency p99 at " + at, Fmt.ms(tTop.connack().p99()), Fmt.ms(mTop.connack().p99()),
                 Fmt.ratio(tTop.connack().p99(), mTop.connack().p99()), "");
 

@@ -90,7 +90,7 @@ public final class ReconnectStormScenario implements Scenario {
 
         r.headline("reconnect storm: " + Fmt.count(n) + " devices all LIVE again (s)", Fmt.num(tether.liveSeconds()),
                 Fmt.num(mosquitto.connectedSeconds()) + " (all reconnected)", Fmt.ratio(tether.liveSeconds(), mosquitto.connectedSeconds()),
-                "≤ 20 s for 50k");
+                "≤ 15 s");
         r.headline("reconnect storm: messages lost", Fmt.count(tether.lost()) + " of " + Fmt.count(tether.accepted()),
                 Fmt.count(mosquitto.lost()) + " of " + Fmt.count(mosquitto.accepted()), "", "0");
         var t = r.table(n + " devices drop (TCP reset) and reconnect at once, at most " + s.connectConcurrency()

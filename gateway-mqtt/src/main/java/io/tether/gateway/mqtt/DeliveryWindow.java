@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -69,6 +70,7 @@ final class DeliveryWindow {
     private Map<Integer, InFlight> inflight = NO_INFLIGHT;
     private ArrayDeque<Delivery> pending;
     private Set<String> inHand = NO_IDS;
+    /** Each waiting delivery's deadline timer, in the order they came (a Delivery's hash is its byte[]'s identity). */
     private Map<Delivery, Long> awaitingSubscription = NONE_AWAITING;
     private int lastPacketId;
     private boolean deafReported;
@@ -96,7 +98,7 @@ final class DeliveryWindow {
         if (!link.subscribed(delivery.mqttTopic())) {
             // Often the SUBSCRIBE for this subtopic is on its way; give it the ack deadline to arrive.
             if (awaitingSubscription == NONE_AWAITING) {
-                awaitingSubscription = new HashMap<>();
+                awaitingSubscription = new LinkedHashMap<>();
             }
             awaitingSubscription.put(delivery, link.setTimer(ackTimeoutMillis, () -> notSubscribed(delivery)));
             return;

@@ -92,8 +92,10 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     // Counted from here; a session that closed meanwhile uncounts itself at once (DeviceSession.metered)
                     // and, its socket closed, is not started by accepted().
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
-                    answer(endpoint, () -> endpoint.accept(opened.sessionPresent(), mqtt5
-                            ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES));
+                    if (answer(endpoint, () -> endpoint.accept(opened.sessionPresent(), mqtt5
+                            ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES))) {
+                        session.connackSent();
+                    }
                     if (opened.takenOver()) {
                         session.takeOver(); // a newer connection of the device was claimed meanwhile, here or elsewhere
                         release(gate, endpoint);
@@ -247,12 +249,17 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         }
     }
 
-    /** CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint). */
-    private static void answer(MqttEndpoint endpoint, Runnable reply) {
+    /**
+     * CONNACK, or a refusal; nothing to do when the socket closed first (Vert.x refuses to answer a closed endpoint).
+     * True when the answer went out.
+     */
+    private static boolean answer(MqttEndpoint endpoint, Runnable reply) {
         try {
             reply.run();
+            return true;
         } catch (IllegalStateException closed) {
             LOG.debugf("no answer to the CONNECT of %s: %s", endpoint.clientIdentifier(), closed.getMessage());
+            return false;
         }
     }
 

@@ -47,6 +47,8 @@ public final class DeviceSession implements Upstream.Session, Departing {
     private boolean receivingReported;
     private boolean background;
     private boolean closed;
+    /** CONNACK accepted the connection: only then does its will count (a refused CONNECT's is never published). */
+    private boolean connackSent;
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
 
@@ -130,6 +132,11 @@ public final class DeviceSession implements Upstream.Session, Departing {
         // Either tells of the end, whichever comes first: Vert.x can replace the endpoint its socket reports to.
         endpoint.closeHandler(v -> onClose());
         socketClosed.onComplete(v -> onClose());
+    }
+
+    /** CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. */
+    void connackSent() {
+        connackSent = true;
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */
@@ -277,7 +284,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
         meter.closed();
         downstream.close(control.closeReason());
         services.connections().remove(this);
-        if (!"clean".equals(control.closeReason())) {
+        if (connackSent && !"clean".equals(control.closeReason())) {
             upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
         }
         if (terms.stored()) {

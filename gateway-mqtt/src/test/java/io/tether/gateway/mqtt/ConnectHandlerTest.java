@@ -288,6 +288,47 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void aConnectRefusedAfterItsSessionWasBoundPublishesNoWill() {
+        // MQTT stores a will only once the CONNECT is accepted; a device refused for changed credentials must not publish.
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.openOutcome = GatewayStore.Claim.CREDENTIALS_CHANGED;
+        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+
+        connect(client);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, client.refusal());
+        assertTrue(fx.upstream().isEmpty(), "no will from a refused connection");
+    }
+
+    @Test
+    void aSocketClosedBeforeConnackPublishesNoWill() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdClaims = true;
+        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+        connect(client);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.onLoop(() -> fx.store.heldClaims.get(0).complete(GatewayStore.Claim.HELD));
+        fx.vertx.settle();
+
+        assertEquals(List.of("close"), client.kinds(), "never accepted");
+        assertTrue(fx.upstream().isEmpty(), "no will from a connection that was never accepted");
+    }
+
+    @Test
+    void anAcceptedConnectionTakenOverAtOnceStillPublishesItsWill() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.openOutcome = GatewayStore.Claim.TAKEN_OVER;
+        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+
+        connect(client);
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
+        assertEquals("gone", new String(fx.upstream().get(0).value(), java.nio.charset.StandardCharsets.UTF_8),
+                "CONNACK accepted it: a takeover ends it like any other close that is not a clean DISCONNECT");
+    }
+
+    @Test
     void aFailedClaimRefusesTheConnectionAndLeavesNoEntryInTheTableOrTheDeviceSet() {
         fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
         fx.store.holdClaims = true;

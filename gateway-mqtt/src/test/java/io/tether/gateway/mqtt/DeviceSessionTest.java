@@ -68,6 +68,7 @@ class DeviceSessionTest {
             session.bind();
             fx.connections.register(session);
             client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.connackSent();
             session.accepted();
         });
         return session;
@@ -121,6 +122,7 @@ class DeviceSessionTest {
             session.bind();
             fx.connections.register(session);
             client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.connackSent();
             session.accepted();
         });
 
@@ -369,6 +371,7 @@ class DeviceSessionTest {
         fx.vertx.onLoop(() -> {
             newer.bind();
             newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            newer.connackSent();
             fx.connections.register(newer).ifPresent(DeviceSession::takeOver);
         });
         fx.vertx.settle();
@@ -431,6 +434,7 @@ class DeviceSessionTest {
             session.restore(Map.of(OWN, 1));
             session.bind();
             device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.connackSent();
             session.accepted();
         });
         slowKafka.kafka.completeNext(); // RECEIVING

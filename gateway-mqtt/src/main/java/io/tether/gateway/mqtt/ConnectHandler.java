@@ -217,8 +217,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             if (claimed.join() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
                 throw new NotAuthorized("the device's credentials changed while it connected"); // since connect.lua read them
             }
-            // TAKEN_OVER: a newer connection holds the device or its session.
-            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER);
+            // TAKEN_OVER: a newer connection holds the device or its session, in Redis or in this gateway's table.
+            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER || !connections.holds(session));
         });
         return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
     }

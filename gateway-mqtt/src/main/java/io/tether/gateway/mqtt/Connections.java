@@ -24,9 +24,26 @@ public final class Connections {
         this.gatewayId = gatewayId;
     }
 
-    /** Registers a new session and returns the one it replaces (same client id: session takeover). */
+    /**
+     * Registers a new session and returns the older one it replaces (same client id: session takeover). A session older
+     * than the one held (two CONNECTs of the device answered out of order) is not registered: {@link #holds} then says
+     * so, and that connection is the one taken over.
+     */
     public Optional<DeviceSession> register(DeviceSession session) {
-        return Optional.ofNullable(byDevice.put(session.deviceId(), session));
+        DeviceSession[] replaced = new DeviceSession[1];
+        byDevice.compute(session.deviceId(), (id, held) -> {
+            if (held != null && held.epoch() > session.epoch()) {
+                return held;
+            }
+            replaced[0] = held;
+            return session;
+        });
+        return Optional.ofNullable(replaced[0]);
+    }
+
+    /** Whether {@code session} is the device's registered session here (not replaced, not outdated). */
+    public boolean holds(DeviceSession session) {
+        return byDevice.get(session.deviceId()) == session;
     }
 
     /** Completes once the device is in this instance's device set (at CONNECT, and again when a device reasserts). */

@@ -246,6 +246,27 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void anOlderConnectionOpenedAfterANewerOneHereIsTheOneTakenOver() {
+        // Two CONNECTs of one device: connect.lua gives the first epoch 101 and the second 102, but the second's
+        // answer comes first (they run on different event loops), so the newer session is registered first.
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        fx.store.holdConnects = true;
+        FakeEndpoint older = device();
+        FakeEndpoint newer = device();
+        connect(older);
+        connect(newer);
+
+        fx.vertx.onLoop(() -> fx.store.heldConnects.get(1).run());
+        fx.vertx.settle();
+        fx.vertx.onLoop(() -> fx.store.heldConnects.get(0).run());
+        fx.vertx.settle();
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, older.disconnectCode(), "accepted, then taken over at once");
+        assertFalse(newer.isClosed(), "the newer connection stays");
+        assertEquals(102, fx.connections.get(ID).orElseThrow().epoch());
+    }
+
+    @Test
     void theDeviceIsClaimedUnderTheCredentialVersionConnectReadNextToItsSession() {
         fx.store.devices.put(ID, new GatewayStore.ConnectInfo(DeviceAuthenticator.sha256Hex(PASSWORD), null, Map.of(), 0, 7,
                 GatewayStore.StoredSession.NONE));

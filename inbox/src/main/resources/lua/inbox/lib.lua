@@ -60,13 +60,14 @@ local function action(policy, platform, state)
 end
 
 -- Hands the next entries, at most `window` unacknowledged, to the gateway holding the connection, on its pub/sub
--- channel; an entry is sent again only after a rewind. Expired entries on the way are settled and take no room.
--- Returns the number handed over, or -1 when nobody listens on the channel (the gateway is gone: nothing moved),
--- and the number found expired.
+-- channel; an entry is sent again only after a rewind. Expired entries on the way take no room and are settled
+-- (EXPIRED_IDS) once the hand-over happened. Returns the number handed over, or -1 when nobody listens on the
+-- channel (the gateway is gone: nothing moved, nothing settled, so every reply that can follow a -1 has no expired
+-- ids to report: the expiry sweep settles them), and the number found expired.
 local function dispatch(device, gateway, epoch, now, window, status_prefix, final_ttl, channel_prefix)
   local cursor = redis.call('HGET', META, 'cursor') or '0'
   local room = window - redis.call('ZCOUNT', INBOX, '-inf', cursor)
-  local ids, jsons, expired, scan = {}, {}, 0, cursor
+  local ids, jsons, stale, scan = {}, {}, {}, cursor
   local more = true
   while room > 0 and more do
     local entries = redis.call('ZRANGEBYSCORE', INBOX, '(' .. scan, '+inf', 'WITHSCORES', 'LIMIT', 0, room)
@@ -75,10 +76,7 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
       local id = entries[i]
       local expires_at, _, _, json = parse(redis.call('HGET', DATA, id))
       if expires_at > 0 and expires_at <= now then
-        if settle(id, 'expired', 'ttl', '', now, status_prefix, final_ttl) == 1 then
-          EXPIRED_IDS[#EXPIRED_IDS + 1] = id
-        end
-        expired = expired + 1
+        stale[#stale + 1] = id
       else
         ids[#ids + 1] = id
         jsons[#jsons + 1] = json
@@ -87,13 +85,21 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
       scan = entries[i + 1]
     end
   end
+  local function settle_stale()
+    for _, id in ipairs(stale) do
+      if settle(id, 'expired', 'ttl', '', now, status_prefix, final_ttl) == 1 then
+        EXPIRED_IDS[#EXPIRED_IDS + 1] = id
+      end
+    end
+    return #stale
+  end
   if #ids == 0 then
-    return 0, expired
+    return 0, settle_stale()
   end
   local listeners = redis.call('PUBLISH', channel_prefix .. gateway,
       '{"d":"' .. device .. '","e":' .. epoch .. ',"m":[' .. table.concat(jsons, ',') .. ']}')
   if listeners == 0 then
-    return -1, expired
+    return -1, 0
   end
   for _, id in ipairs(ids) do
     local key = status_prefix .. id
@@ -101,7 +107,7 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
     redis.call('HINCRBY', key, 'attempts', 1)
   end
   redis.call('HSET', META, 'cursor', scan)
-  return #ids, expired
+  return #ids, settle_stale()
 end
 
 -- The entries to push because the device cannot take them live: each is considered once (pushCursor); entries

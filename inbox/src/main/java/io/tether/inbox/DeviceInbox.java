@@ -84,9 +84,9 @@ public final class DeviceInbox implements Inbox {
     }
 
     @Override
-    public CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId) {
+    public CompletionStage<Pump.Live> resync(String deviceId, long epoch, String gatewayId) {
         return this.<List<Object>>run(InboxScripts.RESYNC, ScriptOutputType.MULTI, deviceId, deviceId, Long.toString(epoch), gatewayId)
-                .thenApply(r -> ((Long) r.get(0)).intValue());
+                .thenApply(r -> new Pump.Live(((Long) r.get(0)).intValue(), ((Long) r.get(1)).intValue(), Pump.strings(r, 2)));
     }
 
     @Override

@@ -77,8 +77,11 @@ public interface Inbox {
      */
     CompletionStage<Acked> acknowledge(String deviceId, String messageId, String status, String reason, long epoch, String gatewayId);
 
-    /** Hands everything unacknowledged to connection {@code epoch} of {@code gatewayId} again; answers how many. */
-    CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId);
+    /**
+     * Hands everything unacknowledged to connection {@code epoch} of {@code gatewayId} again: how many, and the entries
+     * found past their TTL on the way (settled expired). Nothing for any other connection, or one not receiving.
+     */
+    CompletionStage<Pump.Live> resync(String deviceId, long epoch, String gatewayId);
 
     /** The push requests of {@code push} are in Kafka: the entries count as pushed-for; false when already moved on. */
     CompletionStage<Boolean> confirmPush(String deviceId, Pump.Push push);

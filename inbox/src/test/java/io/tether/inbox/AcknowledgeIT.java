@@ -188,11 +188,27 @@ class AcknowledgeIT extends InboxFixture {
         assertEquals(List.of("m1", "m2", "m3"), channels.takeIds(GW_A, DEVICE, 7));
         ack("m2", 7, GW_A);
 
-        assertEquals(2, join(inbox.resync(DEVICE, 7, GW_A)));
+        assertEquals(new Pump.Live(2, 0), join(inbox.resync(DEVICE, 7, GW_A)));
 
         assertEquals(List.of("m1", "m3"), channels.takeIds(GW_A, DEVICE, 7));
         assertEquals("2", status("m1").get("attempts"));
         assertEquals("1", status("m2").get("attempts"));
+    }
+
+    @Test
+    void resyncSettlesAndNamesTheEntriesThatExpiredOnTheWay() {
+        // The gateway reports each as expired (tether.events), as it does for an ack's.
+        register("ios", null);
+        liveAndReceiving(7, GW_A);
+        route(Entries.entry(DEVICE, "short", "abc", Entries.T0 + 1_000, null));
+        routeData("m2");
+        assertEquals(List.of("short", "m2"), channels.takeIds(GW_A, DEVICE, 7));
+        clock.set(Entries.T0 + 1_000);
+
+        assertEquals(new Pump.Live(1, 1, List.of("short")), join(inbox.resync(DEVICE, 7, GW_A)));
+
+        assertEquals(List.of("m2"), channels.takeIds(GW_A, DEVICE, 7));
+        assertEquals("expired", status("short").get("status"));
     }
 
     @ParameterizedTest(name = "epoch {0} on {1}")
@@ -204,7 +220,7 @@ class AcknowledgeIT extends InboxFixture {
         assertEquals(List.of("m1", "m2"), channels.takeIds(GW_A, DEVICE, 7));
         String cursor = meta("cursor");
 
-        assertEquals(0, join(inbox.resync(DEVICE, epoch, gatewayId)));
+        assertEquals(new Pump.Live(0, 0), join(inbox.resync(DEVICE, epoch, gatewayId)));
 
         assertEquals(cursor, meta("cursor"));
         assertEquals(List.of(), channels.take(GW_A));
@@ -218,7 +234,7 @@ class AcknowledgeIT extends InboxFixture {
         presence(Kind.CONNECTED, 7, GW_A);
         routeData("m1");
 
-        assertEquals(0, join(inbox.resync(DEVICE, 7, GW_A)));
+        assertEquals(new Pump.Live(0, 0), join(inbox.resync(DEVICE, 7, GW_A)));
 
         assertEquals(List.of(), channels.take(GW_A));
     }

@@ -282,6 +282,23 @@ class DeviceInboxIT extends InboxFixture {
     }
 
     @Test
+    void whenNobodyListensAnEntryExpiredOnTheWayIsLeftForTheSweepWhichNamesIt() {
+        // Settled here, its id would be in no reply (a push or hold reply has no place for it) and no event would tell.
+        register("ios", null);
+        liveAndReceiving(7, GW_B);
+        channels.leave(GW_B);
+        route(Entries.entry(DEVICE, "short", "abc", Entries.T0 + 1_000, null));
+        clock.set(Entries.T0 + 1_000);
+
+        assertEquals("hold no-push-token", describe(route(Entries.data(DEVICE, "m2")).pump()));
+        assertEquals("queued", status("short").get("status"));
+        assertEquals(List.of("short", "m2"), queued());
+
+        assertEquals(List.of("short"), join(inbox.expire(DEVICE)).expiredIds());
+        assertEquals("expired", status("short").get("status"));
+    }
+
+    @Test
     void messagesGoOutInTheOrderTheyWereQueuedNotByTheirIds() {
         register("ios", null);
         presence(Kind.CONNECTED, 7, GW_A);

@@ -47,9 +47,9 @@ final class FakeInbox implements Inbox {
     }
 
     @Override
-    public CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId) {
+    public CompletionStage<Pump.Live> resync(String deviceId, long epoch, String gatewayId) {
         calls.add("resync " + deviceId);
-        return CompletableFuture.completedFuture(0);
+        return CompletableFuture.completedFuture(new Pump.Live(0, 0));
     }
 
     @Override

@@ -59,8 +59,16 @@ public final class Acknowledgements {
                 });
     }
 
-    /** Everything unacknowledged for this connection, handed over again (after the delivery channel was lost). */
+    /**
+     * Everything unacknowledged for this connection, handed over again (after the delivery channel was lost); answers
+     * how many. What expired on the way is reported as a settle's expiries are.
+     */
     public CompletionStage<Integer> resync(String deviceId, long epoch) {
-        return inbox.resync(deviceId, epoch, gatewayId);
+        return inbox.resync(deviceId, epoch, gatewayId).thenApply(live -> {
+            long now = System.currentTimeMillis();
+            metrics.expired(live.expired());
+            live.expiredIds().forEach(id -> events.accept(TetherEvent.status(deviceId, id, DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
+            return live.handedOver();
+        });
     }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The inbox as the gateway uses it (settle a delivery, resync a connection), recording the calls. */
 public final class FakeInbox implements Inbox {
     public final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What {@link #resync} answers. */
+    public volatile Pump.Live resynced = new Pump.Live(0, 0);
 
     @Override
     public CompletionStage<Acked> acknowledge(String deviceId, String messageId, String status, String reason, long epoch, String gatewayId) {
@@ -21,9 +23,9 @@ public final class FakeInbox implements Inbox {
     }
 
     @Override
-    public CompletionStage<Integer> resync(String deviceId, long epoch, String gatewayId) {
+    public CompletionStage<Pump.Live> resync(String deviceId, long epoch, String gatewayId) {
         calls.add("resync " + deviceId + " " + epoch);
-        return CompletableFuture.completedFuture(0);
+        return CompletableFuture.completedFuture(resynced);
     }
 
     @Override

@@ -71,11 +71,14 @@ redis.call('HINCRBY', META, 'bytes', size)
 redis.call('HSET', status_key, 'status', 'queued', 'route', 'inbox', 'queuedAt', now, 'updatedAt', now, 'attempts', 0)
 redis.call('EXPIRE', status_key, ARGV[16])
 
--- The device is in the expiry index at its earliest expiry; only an earlier one needs the index written.
+-- The device is in the expiry index at its earliest expiry; only an earlier one needs the index written. A time
+-- already due is written again: the sweep due then may have taken the device out while this script ran.
 local index_at = 0
 local indexed = tonumber(meta[3] or '0') -- settling entries that gave way above leaves expiryAt as it was
 if expires_at > 0 and (indexed == 0 or expires_at < indexed) then
   redis.call('HSET', META, 'expiryAt', expires_at)
   index_at = expires_at
+elseif expires_at > 0 and indexed <= tonumber(now) then
+  index_at = indexed
 end
 return append({'queued', depth + 1, '', index_at, table.concat(overflowed, ',')}, pump(device, P))

@@ -95,6 +95,17 @@ class ExpiryIT extends InboxFixture {
         assertEquals(0, routeExpiring("d", 7_000).indexAt());
     }
 
+    @Test
+    void routeAsksForTheExpiryIndexAgainWhileTheTimeItIsIndexedForIsDueAndNotSwept() {
+        // A sweep may have read the device's due time and take it out of the index while this route runs.
+        register("ios", null);
+        assertEquals(Entries.T0 + 5_000, routeExpiring("a", 5_000).indexAt());
+
+        clock.set(Entries.T0 + 5_000);
+        assertEquals(Entries.T0 + 5_000, routeExpiring("b", 9_000).indexAt(), "due and not swept yet: written again");
+        assertEquals(Long.toString(Entries.T0 + 5_000), meta("expiryAt"), "the earliest expiry is still a's");
+    }
+
     private DeviceInbox.Routed routeExpiring(String id, long afterT0) {
         return route(Entries.entry(DEVICE, id, "data-x", Entries.T0 + afterT0, null));
     }

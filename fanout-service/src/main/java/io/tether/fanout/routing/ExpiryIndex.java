@@ -22,10 +22,14 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ExpiryIndex {
     private static final int BATCH = 500;
-    /** Moves a due device to its next expiry, or takes it out; leaves a score that someone moved meanwhile. */
+    /**
+     * Moves a due device to its next expiry, or takes it out; leaves a score that someone moved meanwhile (ARGV 2: the
+     * score the sweep read). Routing may index the device again during the sweep even at a time already due (a message
+     * that expired before it was routed): a check against the sweep's clock would take that entry out for good.
+     */
     private static final LuaScript REINDEX = new LuaScript("""
             local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-            if not score or tonumber(score) > tonumber(ARGV[2]) then
+            if not score or tonumber(score) ~= tonumber(ARGV[2]) then
               return 0
             end
             if tonumber(ARGV[3]) > 0 then
@@ -69,15 +73,17 @@ public final class ExpiryIndex {
     }
 
     private CompletionStage<Void> sweep(String key, long now) {
-        return redis.zrangebyscore(key, Range.create(0d, (double) now), Limit.create(0, BATCH)).thenCompose(members -> {
-            CompletableFuture<?>[] due = members.stream().map(member -> expire(key, member, now).toCompletableFuture())
+        return redis.zrangebyscoreWithScores(key, Range.create(0d, (double) now), Limit.create(0, BATCH)).thenCompose(members -> {
+            CompletableFuture<?>[] due = members.stream()
+                    .map(member -> expire(key, member.getValue(), (long) member.getScore()).toCompletableFuture())
                     .toArray(CompletableFuture[]::new);
             return CompletableFuture.allOf(due)
                     .thenCompose(v -> members.size() == BATCH ? sweep(key, now) : CompletableFuture.completedFuture(null));
         });
     }
 
-    private CompletionStage<Void> expire(String key, String member, long now) {
+    /** @param score the device's index time as the sweep read it */
+    private CompletionStage<Void> expire(String key, String member, long score) {
         // Before the per-device index, members were "<device> <message>".
         String deviceId = member.contains(" ") ? member.substring(0, member.indexOf(' ')) : member;
         return inbox.expire(deviceId).thenCompose(expired -> events.statuses(deviceId, expired.expiredIds(), "expired", "ttl")
@@ -87,7 +93,7 @@ public final class ExpiryIndex {
                 return redis.zrem(key, member).thenCompose(n -> expired.nextAt() > 0 ? index(deviceId, expired.nextAt())
                         : CompletableFuture.completedFuture(null));
             }
-            return REINDEX.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {key}, member, Long.toString(now),
+            return REINDEX.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {key}, member, Long.toString(score),
                     Long.toString(expired.nextAt())).thenApply(n -> (Void) null);
         });
     }

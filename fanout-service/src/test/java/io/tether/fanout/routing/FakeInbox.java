@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** An inbox that answers what the test queued and records what it was asked. */
-final class FakeInbox implements Inbox {
+class FakeInbox implements Inbox {
     final List<String> calls = new ArrayList<>();
     final List<InboxEntry> routed = new ArrayList<>();
     final Deque<Routed> routes = new ArrayDeque<>();

@@ -53,12 +53,28 @@ public final class Connections {
 
     /** Removes the session only if it is still the registered one; a taken-over session must not remove its successor. */
     public void remove(DeviceSession session) {
-        if (byDevice.remove(session.deviceId(), session)) {
-            store.removeDevice(gatewayId, session.deviceId()).exceptionally(error -> {
-                LOG.debugf("could not drop %s from the device set: %s", session.deviceId(), error.getMessage());
-                return null;
-            });
+        if (unregister(session)) {
+            dropFromDeviceSet(session.deviceId());
         }
+    }
+
+    /**
+     * Removes the session from the table only, if it is still the registered one: its device stays in the device set,
+     * so that fanout's reaper reports it gone if nothing else does (see {@link #dropFromDeviceSet}).
+     */
+    public boolean unregister(DeviceSession session) {
+        return byDevice.remove(session.deviceId(), session);
+    }
+
+    /** Takes the device out of this instance's device set, unless a session of it is registered here again. */
+    public void dropFromDeviceSet(String deviceId) {
+        if (byDevice.containsKey(deviceId)) {
+            return;
+        }
+        store.removeDevice(gatewayId, deviceId).exceptionally(error -> {
+            LOG.debugf("could not drop %s from the device set: %s", deviceId, error.getMessage());
+            return null;
+        });
     }
 
     /**

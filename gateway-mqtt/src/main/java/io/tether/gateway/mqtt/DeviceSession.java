@@ -51,6 +51,8 @@ public final class DeviceSession implements Upstream.Session, Departing {
     private boolean connackSent;
     /** The gateway is draining this connection: DISCONNECTED is reported (or being reported), nothing more is sent. */
     private boolean leaving;
+    /** Kafka has the DISCONNECTED the drain reported: only then does the device leave this gateway's device set. */
+    private boolean leftReported;
 
     /**
      * @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket})
@@ -255,11 +257,17 @@ public final class DeviceSession implements Upstream.Session, Departing {
             services.events().presence(presence(PresenceEvent.Kind.DISCONNECTED, "shutdown")).toCompletableFuture()
                     .orTimeout(LEAVE_PRESENCE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .whenComplete((ok, error) -> context.runOnContext(w -> {
-                        if (closed) {
-                            return; // the device went first
-                        }
-                        if (error != null) {
+                        if (error == null) {
+                            leftReported = true;
+                        } else {
+                            // Still in the device set: once this gateway's heartbeat lapses, fanout's reaper reports it.
                             LOG.warnf("DISCONNECTED of %s not confirmed by Kafka before closing: %s", deviceId, error.getMessage());
+                        }
+                        if (closed) {
+                            if (leftReported) {
+                                services.connections().dropFromDeviceSet(deviceId); // the device went first (onClose)
+                            }
+                            return;
                         }
                         control.disconnect(code, properties, "shutdown");
                     }));
@@ -283,7 +291,11 @@ public final class DeviceSession implements Upstream.Session, Departing {
         keepAlive.stop();
         meter.closed();
         downstream.close(control.closeReason());
-        services.connections().remove(this);
+        if (!leaving || leftReported) {
+            services.connections().remove(this);
+        } else {
+            services.connections().unregister(this); // its DISCONNECTED is not in Kafka (yet): see leave
+        }
         if (connackSent && !"clean".equals(control.closeReason())) {
             upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
         }

@@ -428,16 +428,7 @@ class DeviceSessionTest {
     void leavingReportsDisconnectedAndOnlyOnceKafkaHasItSendsTheDisconnectAndDropsNewHandOvers() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
-                STORED);
-        slowKafka.vertx.onLoop(() -> {
-            session.restore(Map.of(OWN, 1));
-            session.bind();
-            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            session.connackSent();
-            session.accepted();
-        });
-        slowKafka.kafka.completeNext(); // RECEIVING
+        DeviceSession session = receivingOnSlowKafka(slowKafka, device);
 
         CompletionStage<Void> closed = session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
         slowKafka.vertx.settle();
@@ -452,6 +443,56 @@ class DeviceSessionTest {
         assertTrue(closed.toCompletableFuture().isDone());
         assertTrue(device.published.isEmpty(), "nothing handed over while leaving is sent");
         assertEquals(2, slowKafka.presence().size(), "no second DISCONNECTED at close");
+    }
+
+    /** A session on {@code fixture} whose Kafka completes nothing by itself, registered, accepted and receiving. */
+    private DeviceSession receivingOnSlowKafka(GatewayFixture slowKafka, FakeEndpoint device) {
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+                STORED);
+        slowKafka.vertx.onLoop(() -> {
+            session.restore(Map.of(OWN, 1));
+            session.bind();
+            slowKafka.connections.register(session);
+            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.connackSent();
+            session.accepted();
+        });
+        slowKafka.kafka.completeNext(); // RECEIVING
+        return session;
+    }
+
+    @Test
+    void aDrainedConnectionWhoseDisconnectedKafkaRefusedClosesButStaysInTheDeviceSetForTheReaper() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = receivingOnSlowKafka(slowKafka, device);
+
+        session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
+        slowKafka.vertx.settle();
+        slowKafka.kafka.errorNext(new RuntimeException("kafka away"));
+        slowKafka.vertx.settle();
+
+        assertEquals(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, device.disconnectCode());
+        assertTrue(slowKafka.connections.get(ID).isEmpty(), "out of the table");
+        assertEquals(List.of(), slowKafka.store.calls("remove-device"), "still in the device set: fanout's reaper reports it gone");
+    }
+
+    @Test
+    void aDrainedConnectionTheDeviceClosedFirstLeavesTheDeviceSetOnceKafkaHasItsDisconnected() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = receivingOnSlowKafka(slowKafka, device);
+
+        session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
+        slowKafka.vertx.settle();
+        slowKafka.vertx.onLoop(device::dropSocket);
+        slowKafka.vertx.settle();
+        assertEquals(List.of(), slowKafka.store.calls("remove-device"), "not before Kafka has the DISCONNECTED");
+
+        slowKafka.kafka.completeNext();
+        slowKafka.vertx.settle();
+        assertEquals(List.of("remove-device gw-test dev-1"), slowKafka.store.calls("remove-device"));
+        assertEquals(2, slowKafka.presence().size(), "RECEIVING and the one DISCONNECTED");
     }
 
     @Test

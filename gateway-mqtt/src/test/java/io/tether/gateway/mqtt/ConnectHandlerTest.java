@@ -308,12 +308,17 @@ class ConnectHandlerTest {
         assertEquals(List.of(), fx.store.calls("claim"), "no session taken");
     }
 
+    /** A registered device whose CONNECT leaves a will ("gone" on its status topic). */
+    private FakeEndpoint knownDeviceWithAWill() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
+        return device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+    }
+
     @Test
     void aConnectRefusedAfterItsSessionWasBoundPublishesNoWill() {
         // MQTT stores a will only once the CONNECT is accepted; a device refused for changed credentials must not publish.
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
         fx.store.openOutcome = GatewayStore.Claim.CREDENTIALS_CHANGED;
-        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+        FakeEndpoint client = knownDeviceWithAWill();
 
         connect(client);
 
@@ -323,9 +328,8 @@ class ConnectHandlerTest {
 
     @Test
     void aSocketClosedBeforeConnackPublishesNoWill() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
         fx.store.holdClaims = true;
-        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+        FakeEndpoint client = knownDeviceWithAWill();
         connect(client);
 
         fx.vertx.onLoop(client::dropSocket);
@@ -338,9 +342,8 @@ class ConnectHandlerTest {
 
     @Test
     void anAcceptedConnectionTakenOverAtOnceStillPublishesItsWill() {
-        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD));
         fx.store.openOutcome = GatewayStore.Claim.TAKEN_OVER;
-        FakeEndpoint client = device().will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, null));
+        FakeEndpoint client = knownDeviceWithAWill();
 
         connect(client);
 

@@ -461,14 +461,17 @@ class DeviceSessionTest {
         return session;
     }
 
+    /** A receiving session on {@code slowKafka} that the gateway drains; its DISCONNECTED is written, not yet answered. */
+    private void drainedOnSlowKafka(GatewayFixture slowKafka, FakeEndpoint device) {
+        receivingOnSlowKafka(slowKafka, device).leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
+        slowKafka.vertx.settle();
+    }
+
     @Test
     void aDrainedConnectionWhoseDisconnectedKafkaRefusedClosesButStaysInTheDeviceSetForTheReaper() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = receivingOnSlowKafka(slowKafka, device);
-
-        session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
-        slowKafka.vertx.settle();
+        drainedOnSlowKafka(slowKafka, device);
         slowKafka.kafka.errorNext(new RuntimeException("kafka away"));
         slowKafka.vertx.settle();
 
@@ -481,10 +484,7 @@ class DeviceSessionTest {
     void aDrainedConnectionTheDeviceClosedFirstLeavesTheDeviceSetOnceKafkaHasItsDisconnected() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = receivingOnSlowKafka(slowKafka, device);
-
-        session.leave(MqttDisconnectReasonCode.SERVER_SHUTTING_DOWN, MqttProperties.NO_PROPERTIES);
-        slowKafka.vertx.settle();
+        drainedOnSlowKafka(slowKafka, device);
         slowKafka.vertx.onLoop(device::dropSocket);
         slowKafka.vertx.settle();
         assertEquals(List.of(), slowKafka.store.calls("remove-device"), "not before Kafka has the DISCONNECTED");

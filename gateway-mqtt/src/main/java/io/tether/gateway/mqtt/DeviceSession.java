@@ -168,7 +168,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
     /** A hand-over from the inbox for this connection. Called from any thread. */
     public void deliver(HandOver handOver) {
         context.runOnContext(v -> {
-            if (closed || leaving) {
+            if (closed || leaving || !endpoint.isConnected()) {
                 return; // whatever is not acknowledged stays in the inbox; the DISCONNECTED rewinds it
             }
             downstream.handOver(handOver);

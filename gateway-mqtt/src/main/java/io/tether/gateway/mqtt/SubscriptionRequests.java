@@ -173,6 +173,9 @@ final class SubscriptionRequests {
             if (error != null) {
                 LOG.warnf("session of %s not stored: %s", deviceId, error.getMessage());
             }
+            if (!control.endpoint().isConnected()) {
+                return; // closed meanwhile (its close handler may not have run yet): no SUBACK to send, nothing to keep
+            }
             // Not applied: a newer connection holds the session; this one is being taken over, nothing to keep.
             then.accept(error == null && Boolean.TRUE.equals(applied));
         }));

@@ -288,7 +288,10 @@ class DeviceSessionTest {
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
         DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
-        slowKafka.vertx.onLoop(session::bind);
+        slowKafka.vertx.onLoop(() -> {
+            session.bind();
+            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+        });
         MqttProperties props = new MqttProperties();
         props.add(new MqttProperties.UserProperty("x-app-version", "4.2"));
         props.add(new MqttProperties.StringProperty(MqttPropertyType.RESPONSE_TOPIC.value(), "devices/dev-1/answers/7"));
@@ -306,6 +309,34 @@ class DeviceSessionTest {
         slowKafka.kafka.completeNext();
         slowKafka.vertx.settle();
         assertEquals(MqttPubAckReasonCode.SUCCESS, device.pubackCode());
+    }
+
+    @Test
+    void aRecordDurableOnlyAfterVertxClosedTheEndpointSendsNoPubackAndRaisesNothing() {
+        // Vert.x closes an endpoint (a takeover's DISCONNECT, a refusal) before it runs its close handler; the Kafka
+        // answer that comes in between must not write to it (Vert.x throws on the event loop then).
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+                EPHEMERAL);
+        List<Throwable> raised = new java.util.concurrent.CopyOnWriteArrayList<>();
+        slowKafka.vertx.context().exceptionHandler(raised::add);
+        try {
+            slowKafka.vertx.onLoop(() -> {
+                session.bind();
+                device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+                device.receive("publishHandler", publish("devices/dev-1/telemetry", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES));
+            });
+            slowKafka.vertx.onLoop(device::closedByVertx);
+
+            slowKafka.kafka.completeNext();
+            slowKafka.vertx.settle();
+
+            assertFalse(device.kinds().contains("PUBACK"));
+            assertEquals(List.of(), raised);
+        } finally {
+            slowKafka.vertx.context().exceptionHandler(null);
+        }
     }
 
     @Test

@@ -171,15 +171,19 @@ public final class FakeEndpoint {
                 close();
                 return proxy;
             case "subscribeAcknowledge":
+                refuseWhenClosed();
                 sent.add(new Sent("SUBACK", args));
                 return proxy;
             case "unsubscribeAcknowledge":
+                refuseWhenClosed();
                 sent.add(new Sent("UNSUBACK", args));
                 return proxy;
             case "publishAcknowledge":
+                refuseWhenClosed();
                 sent.add(new Sent("PUBACK", args));
                 return proxy;
             case "publish":
+                refuseWhenClosed();
                 published.add(new Published((String) args[0], ((Buffer) args[1]).getBytes(), (MqttQoS) args[2], (Integer) args[5],
                         (MqttProperties) args[6]));
                 sent.add(new Sent("PUBLISH", args[0], args[5]));

@@ -92,21 +92,44 @@ public final class MessageAcceptor {
                     case SENT -> CompletableFuture.completedFuture(new Accepted(message.messageId(), true));
                     case REPLAY -> send(message.as(message.messageId(), acceptance.acceptedAt(), acceptance.expiresAt()), request,
                             trace, true, true);
-                    case NEW -> quotas.charge(apps).thenCompose(refusal -> {
-                        if (refusal.isPresent()) {
-                            return statuses.forget(message.messageId()).thenApply(v -> {
-                                throw ProblemException.retryAfter(ProblemType.QUOTA_EXCEEDED, "the app " + refusal.get().appId()
-                                        + " has used its messages per " + refusal.get().quota(), refusal.get().retryAfterSeconds());
-                            });
-                        }
-                        return attached(message, request).handle((ready, error) -> error == null
-                                ? send(ready, trace, false, sender.fingerprint() != null)
-                                // Not sent: the record goes, so the id is not left "accepted" for ever.
-                                : statuses.forget(message.messageId()).<Accepted>thenApply(v -> {
-                                    throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
-                                })).thenCompose(stage -> stage);
-                    });
+                    case NEW -> charged(apps, message, request, trace, sender.fingerprint() != null);
                 }));
+    }
+
+    /**
+     * Charges the apps, then sends. A message refused after its charge is given the charge back: an attachment refused
+     * (nothing sent: its record goes too, so the id is not left "accepted" for ever) or a send Kafka did not take (its
+     * record stays: the message may have reached Kafka all the same, and routing reads the record).
+     */
+    private CompletionStage<Accepted> charged(List<String> apps, OutgoingMessage message, SendMessageRequest request, Context trace,
+            boolean idempotent) {
+        long chargedAt = quotas.now();
+        return quotas.charge(apps, chargedAt).thenCompose(refusal -> {
+            if (refusal.isPresent()) {
+                return statuses.forget(message.messageId()).thenApply(v -> {
+                    throw ProblemException.retryAfter(ProblemType.QUOTA_EXCEEDED, "the app " + refusal.get().appId()
+                            + " has used its messages per " + refusal.get().quota(), refusal.get().retryAfterSeconds());
+                });
+            }
+            CompletionStage<OutgoingMessage> ready = CompletableFuture.<Void>completedFuture(null)
+                    .thenCompose(v -> attached(message, request)); // a refusal thrown at once fails the stage too
+            return ready.handle((attachedMessage, attachError) -> attachError == null
+                    ? send(attachedMessage, trace, false, idempotent)
+                            .handle((accepted, sendError) -> sendError == null ? CompletableFuture.completedFuture(accepted)
+                                    : quotas.refund(apps, chargedAt).<Accepted>thenApply(v -> {
+                                        throw rethrown(sendError);
+                                    }))
+                            .thenCompose(stage -> stage)
+                    : quotas.refund(apps, chargedAt).thenCompose(v -> statuses.forget(message.messageId())).<Accepted>thenApply(v -> {
+                        throw rethrown(attachError);
+                    })).thenCompose(stage -> stage);
+        });
+    }
+
+    /** A stage's failure as thrown again: its cause when wrapped in a CompletionException. */
+    private static RuntimeException rethrown(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     private CompletionStage<Accepted> send(OutgoingMessage message, SendMessageRequest request, Context trace, boolean replayed,

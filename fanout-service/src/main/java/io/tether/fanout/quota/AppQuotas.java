@@ -70,7 +70,22 @@ public final class AppQuotas {
 
     /** Charges one message to every app of {@code appIds}; empty when charged, else the first refusal (nothing charged). */
     public CompletionStage<Optional<Refusal>> charge(List<String> appIds) {
-        return charge(appIds, 0, new ArrayList<>(), clock.getAsLong());
+        return charge(appIds, now());
+    }
+
+    /** As {@link #charge(List)}, counted in the second and day of {@code now} (epoch millis; see {@link #refund}). */
+    public CompletionStage<Optional<Refusal>> charge(List<String> appIds, long now) {
+        return charge(appIds, 0, new ArrayList<>(), now);
+    }
+
+    /** Gives back a charge {@link #charge(List, long)} made at {@code chargedAt}: the message was not sent after all. */
+    public CompletionStage<Void> refund(List<String> appIds, long chargedAt) {
+        return refund(appIds, chargedAt, true);
+    }
+
+    /** This instance's clock (epoch millis), the time a charge counts in. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     private CompletionStage<Optional<Refusal>> charge(List<String> appIds, int next, List<String> charged, long now) {
@@ -87,11 +102,15 @@ public final class AppQuotas {
                     }
                     Refusal refusal = new Refusal(app, (String) r.get(1), (Long) r.get(2));
                     metrics.refused(app, refusal.quota());
-                    return refund(charged, now).thenApply(v -> Optional.of(refusal));
+                    return refund(charged, now, false).thenApply(v -> Optional.of(refusal));
                 });
     }
 
-    private CompletionStage<Void> refund(List<String> charged, long now) {
+    /** @param counted whether the charge was counted as accepted in the metrics (it is taken back there too) */
+    private CompletionStage<Void> refund(List<String> charged, long now, boolean counted) {
+        if (counted) {
+            charged.forEach(metrics::refunded);
+        }
         return CompletableFuture.allOf(charged.stream()
                 .map(app -> REFUND.<Long>run(redis, ScriptOutputType.INTEGER, keys(app, now), "1").toCompletableFuture())
                 .toArray(CompletableFuture[]::new));

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Quota meters, one series per app (apps are few, and operators set quotas per app):
  * {@code tether_app_messages_total{app}} messages charged to an app's quota, {@code tether_quota_refused_total{app,quota}}
- * messages refused (quota {@code second}, {@code day}).
+ * messages refused (quota {@code second}, {@code day}), {@code tether_app_refunds_total{app}} charges given back because
+ * the message was not sent after all.
  */
 public final class QuotaMetrics {
     private final MeterRegistry registry;
@@ -21,6 +22,12 @@ public final class QuotaMetrics {
     void accepted(String app) {
         counters.computeIfAbsent("a\u0000" + app, k -> Counter.builder("tether.app.messages")
                 .description("Messages charged to an app's quota").tag("app", app).register(registry)).increment();
+    }
+
+    void refunded(String app) {
+        counters.computeIfAbsent("f\u0000" + app, k -> Counter.builder("tether.app.refunds")
+                .description("Charges given back to an app's quota: the message was not sent after all").tag("app", app)
+                .register(registry)).increment();
     }
 
     void refused(String app, String quota) {

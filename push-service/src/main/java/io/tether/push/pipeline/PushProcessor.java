@@ -24,6 +24,7 @@ import io.tether.pushoptions.BadPushOptionsException;
 import io.tether.pushoptions.NotificationFactory;
 import io.tether.pushoptions.PushOptions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -242,13 +243,28 @@ public final class PushProcessor {
             return done(receipt);
         }
         PushTarget device = attempt.device();
-        return devices.invalidateToken(device.deviceId(), device.slot(), device.pushToken(), answer.tokenInvalidatedAt()).thenApply(removed -> {
+        return devices.invalidateToken(device.deviceId(), device.slot(), device.pushToken(),
+                removableIfSetBefore(answer.tokenInvalidatedAt(), device.tokenUpdatedAt())).thenApply(removed -> {
             if (removed) {
                 metrics.tokenInvalidated();
                 LOG.infof("device %s: %s token removed (%s)", device.deviceId(), device.slot(), answer.reason());
             }
             return receipt;
         });
+    }
+
+    /**
+     * A dead token is removed only if it was set before this time: before APNs saw it die (410 answers carry when), and
+     * no later than when it was read for this push ({@code readUpdatedAt}, 0 when unknown). A push can wait minutes
+     * for retries or its app's rate limit; an app that registered the token again meanwhile (e.g. for the other APNs
+     * environment, the usual cause of BadDeviceToken) keeps it. Empty: remove it while it is the token that was sent.
+     */
+    static Optional<Instant> removableIfSetBefore(Optional<Instant> apnsSawItDie, long readUpdatedAt) {
+        Optional<Instant> read = readUpdatedAt > 0 ? Optional.of(Instant.ofEpochMilli(readUpdatedAt + 1)) : Optional.empty();
+        if (apnsSawItDie.isEmpty() || read.isEmpty()) {
+            return apnsSawItDie.isPresent() ? apnsSawItDie : read;
+        }
+        return Optional.of(apnsSawItDie.get().isBefore(read.get()) ? apnsSawItDie.get() : read.get());
     }
 
     /** 429, 5xx and failed sends: again after a backoff, as long as the message lives. */

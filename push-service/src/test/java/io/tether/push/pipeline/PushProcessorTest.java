@@ -228,8 +228,8 @@ class PushProcessorTest {
 
         assertFailed("DeviceTokenNotForTopic", process(request(device, "{\"pushType\":\"voip\"}")).receipt());
 
-        assertEquals(List.of(new PushFakes.Registry.Invalidation(device, PushTokenSlot.VOIP, VOIP_TOKEN, Optional.empty())),
-                registry.invalidations);
+        assertEquals(List.of(new PushFakes.Registry.Invalidation(device, PushTokenSlot.VOIP, VOIP_TOKEN,
+                Optional.of(Instant.ofEpochMilli(NOW + 1)))), registry.invalidations, "only if not set again since it was read");
     }
 
     @Test
@@ -241,7 +241,20 @@ class PushProcessorTest {
         Receipt receipt = process(request(device, null)).receipt();
 
         assertFailed("BadDeviceToken (environment mismatch? token registered as sandbox)", receipt);
-        assertEquals(1, registry.invalidations.size(), "the token is dead for this app either way");
+        assertEquals(List.of(new PushFakes.Registry.Invalidation(device, PushTokenSlot.ALERT, TOKEN,
+                Optional.of(Instant.ofEpochMilli(NOW - HOUR + 1)))), registry.invalidations,
+                "removed unless the app registered it again (e.g. for the other environment) since it was read");
+    }
+
+    @Test
+    void aDeadTokenIsRemovedOnlyIfSetBeforeApnsSawItDieAndNoLaterThanItWasRead() {
+        Instant died = Instant.ofEpochMilli(NOW - HOUR);
+        assertEquals(Optional.of(died), PushProcessor.removableIfSetBefore(Optional.of(died), NOW), "APNs' time is the earlier");
+        assertEquals(Optional.of(Instant.ofEpochMilli(NOW - 2 * HOUR + 1)),
+                PushProcessor.removableIfSetBefore(Optional.of(died), NOW - 2 * HOUR), "read before APNs' time");
+        assertEquals(Optional.of(Instant.ofEpochMilli(NOW + 1)), PushProcessor.removableIfSetBefore(Optional.empty(), NOW));
+        assertEquals(Optional.of(died), PushProcessor.removableIfSetBefore(Optional.of(died), 0), "when it was set is unknown");
+        assertEquals(Optional.empty(), PushProcessor.removableIfSetBefore(Optional.empty(), 0));
     }
 
     @Test

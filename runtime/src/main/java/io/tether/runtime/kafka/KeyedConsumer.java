@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -44,6 +45,12 @@ public final class KeyedConsumer implements Runnable {
      * moderate rates. A crash redoes at most this much more; revocation and {@link #stop()} still commit at once.
      */
     static final Duration COMMIT_EVERY = Duration.ofMillis(100);
+    /**
+     * How long a revocation waits for the revoked partitions' records in hand, so that their new owner does not handle
+     * them a second time (a push sent twice) or out of order. Records still in hand after it stop at their next step
+     * (see {@link RevokedPartition}); the rebalance of the whole group waits for this member meanwhile.
+     */
+    static final Duration REVOKE_WAIT = Duration.ofSeconds(5);
 
     private final String name;
     private final Consumer<String, byte[]> consumer;
@@ -55,6 +62,9 @@ public final class KeyedConsumer implements Runnable {
     private final Semaphore permits;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    /** Per partition, which assignment of it this member is in: a record goes on only within the one it came in. */
+    private final Map<TopicPartition, Integer> assignments = new ConcurrentHashMap<>();
+    private long revokeWait = REVOKE_WAIT.toNanos();
     private volatile BooleanSupplier beforeCommit = () -> true;
     private volatile boolean running = true;
     private volatile boolean polling;
@@ -85,6 +95,12 @@ public final class KeyedConsumer implements Runnable {
      */
     public static int batchSize(int maxInFlight) {
         return Math.max(1, Math.min(500, maxInFlight / 2));
+    }
+
+    /** Another wait than {@link #REVOKE_WAIT} (tests). */
+    KeyedConsumer revokeWait(Duration wait) {
+        this.revokeWait = wait.toNanos();
+        return this;
     }
 
     /** Another commit interval than {@link #COMMIT_EVERY} (tests). */
@@ -149,6 +165,7 @@ public final class KeyedConsumer implements Runnable {
 
     private void dispatch(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
         OffsetTracker.Progress progress = offsets.progress(partition);
+        int assignment = assignments.getOrDefault(partition, 0);
         for (ConsumerRecord<String, byte[]> record : records) {
             if (!permits.tryAcquire()) {
                 // A partition assigned while the others were paused: fetch the rest again once permits are back.
@@ -161,7 +178,7 @@ public final class KeyedConsumer implements Runnable {
             CompletableFuture<Void> previous = lastOfKey.get(key);
             CompletableFuture<Void> done = (previous == null ? CompletableFuture.<Void>completedFuture(null)
                     : previous.handle((v, e) -> (Void) null))
-                    .thenCompose(v -> handleOrDeadLetter(record))
+                    .thenCompose(v -> handleOrDeadLetter(record, partition, assignment))
                     .toCompletableFuture();
             lastOfKey.put(key, done);
             done.whenComplete((v, error) -> {
@@ -178,10 +195,11 @@ public final class KeyedConsumer implements Runnable {
         }
     }
 
-    private CompletionStage<Void> handleOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+    private CompletionStage<Void> handleOrDeadLetter(ConsumerRecord<String, byte[]> record, TopicPartition partition, int assignment) {
         String what = name + " " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        return retry.whileTransient(what, () -> handler.apply(record)).exceptionallyCompose(error -> {
-            if (!running || !Failures.isPermanent(error)) {
+        return retry.whileTransient(what, () -> assignments.getOrDefault(partition, 0) == assignment ? handler.apply(record)
+                : CompletableFuture.<Void>failedFuture(RevokedPartition.INSTANCE)).exceptionallyCompose(error -> {
+            if (!running || !Failures.isPermanent(error) || Failures.unwrap(error) instanceof RevokedPartition) {
                 return CompletableFuture.failedFuture(error);
             }
             return retry.whileTransient("dead letter of " + what, () -> deadLetters.send(record, Failures.reason(error)));
@@ -258,6 +276,12 @@ public final class KeyedConsumer implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Consumer thread, inside poll(): the handlers run elsewhere, so the records in hand can finish meanwhile.
+            long deadline = System.nanoTime() + revokeWait;
+            while (offsets.pending(partitions) > 0 && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+            partitions.forEach(partition -> assignments.merge(partition, 1, Integer::sum));
             try {
                 Map<TopicPartition, OffsetAndMetadata> due = offsets.due(partitions);
                 if (!due.isEmpty() && beforeCommit.getAsBoolean()) {
@@ -271,11 +295,13 @@ public final class KeyedConsumer implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Nothing: progress starts with the first record fetched.
+            // Progress starts with the first record fetched; a straggler of an earlier assignment stays stopped.
+            partitions.forEach(partition -> assignments.merge(partition, 1, Integer::sum));
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> assignments.merge(partition, 1, Integer::sum));
             offsets.forget(partitions);
         }
     }

@@ -71,6 +71,16 @@ public final class OffsetTracker {
         });
     }
 
+    /** Records in hand of these partitions. */
+    public int pending(Collection<TopicPartition> which) {
+        int pending = 0;
+        for (TopicPartition partition : which) {
+            Progress progress = partitions.get(partition);
+            pending += progress == null ? 0 : progress.pending();
+        }
+        return pending;
+    }
+
     /** The partitions went to another member: what is still in hand here will be redone there. */
     public void forget(Collection<TopicPartition> which) {
         which.forEach(partitions::remove);

@@ -63,13 +63,23 @@ class KeyedConsumerTest {
 
     private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler,
             Duration commitEvery) {
+        start(handler, commitEvery, KeyedConsumer.REVOKE_WAIT);
+    }
+
+    private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler,
+            Duration commitEvery, Duration revokeWait) {
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0));
             consumer.updateBeginningOffsets(Map.of(P0, 0L));
         });
         loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100)
-                .commitEvery(commitEvery);
+                .commitEvery(commitEvery).revokeWait(revokeWait);
         loop.start();
+    }
+
+    /** The partition goes to another member (MockConsumer calls the loop's listener on its thread). */
+    private void revoke() {
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
     }
 
     private void add(long offset, String key) {
@@ -158,5 +168,40 @@ class KeyedConsumerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 1);
         assertEquals(3, attempts.get());
         assertTrue(producer.history().isEmpty());
+    }
+
+    @Test
+    void aRevocationWaitsForTheRevokedPartitionsRecordsInHandAndCommitsThem() {
+        // Record 0 finishes 1 s after it started, on another thread: the revocation comes long before that.
+        start(record -> {
+            handled.add(record.key() + "@" + record.offset());
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            scheduler.schedule(() -> done.complete(null), 1, java.util.concurrent.TimeUnit.SECONDS);
+            return done;
+        });
+        add(0, "a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("a@0"));
+
+        revoke();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> syncCommitted.containsKey(P0));
+        assertEquals(1L, syncCommitted.get(P0), "committed past the record it waited for: its new owner does not redo it");
+    }
+
+    @Test
+    void aRecordOfARevokedPartitionThatHadNotStartedIsLeftToItsNewOwner() {
+        start(this::gated, KeyedConsumer.COMMIT_EVERY, Duration.ofMillis(50));
+        add(0, "a");
+        add(1, "a"); // waits behind record 0 of its key
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("a@0"));
+
+        revoke();
+        await().atMost(Duration.ofSeconds(5)).until(() -> consumer.assignment().isEmpty());
+        gates.get(0L).complete(null);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.inFlight() == 0);
+        assertEquals(List.of("a@0"), handled, "record 1 is not handled here");
+        assertTrue(committed() <= 0, "nothing past record 0 was committed: the new owner starts there, got " + committed());
+        assertTrue(producer.history().isEmpty(), "nor dead-lettered");
     }
 }

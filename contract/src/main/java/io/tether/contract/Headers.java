@@ -36,6 +36,8 @@ public final class Headers {
     public static final String EVENT_TYPE = "tether-event-type";
     /** Why a record was sent to the dead-letter topic. */
     public static final String DLQ_REASON = "tether-dlq-reason";
+    /** On a dead letter written without its value (too large to keep): where the record is, topic-partition@offset. */
+    public static final String DLQ_SOURCE = "tether-dlq-source";
 
     /**
      * Prefix of the headers that carry MQTT 5 user properties: a device's property {@code x-app-version} is the

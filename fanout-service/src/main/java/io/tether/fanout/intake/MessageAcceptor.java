@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Accepts one {@code POST /v1/messages} (or one message of a batch), in this order: the request is valid; the devices
@@ -78,6 +79,7 @@ public final class MessageAcceptor {
         List<String> named = target.device() != null ? List.of(target.device())
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
+        boolean idempotent = fingerprint != null;
         return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
                         : named(target, named, reach.ofNamed())).thenApply(refused -> {
@@ -86,14 +88,45 @@ public final class MessageAcceptor {
                     }
                     return reach.charged();
                 }))
-                .thenCompose(apps -> statuses.accept(message, named, sender).thenCompose(acceptance -> switch (acceptance.recorded()) {
-                    case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
-                            "this Idempotency-Key was used with another request");
-                    case SENT -> CompletableFuture.completedFuture(new Accepted(message.messageId(), true));
-                    case REPLAY -> send(message.as(message.messageId(), acceptance.acceptedAt(), acceptance.expiresAt()), request,
-                            trace, true, true);
-                    case NEW -> charged(apps, message, request, trace, sender.fingerprint() != null);
-                }));
+                .thenCompose(apps -> statuses.accept(message, named, sender).handle((acceptance, error) -> error != null
+                        // Redis may still run the record script after the timeout: the request took the key in hand then.
+                        ? this.<Accepted>releasedAfter(error, idempotent, message.messageId())
+                        : switch (acceptance.recorded()) {
+                            case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                                    "this Idempotency-Key was used with another request");
+                            case SENT -> CompletableFuture.completedFuture(new Accepted(message.messageId(), true));
+                            // Sending it too could race the request in hand (e.g. its quota refusal taking the record back).
+                            case BUSY -> throw ProblemException.retryAfter(ProblemType.CONFLICT,
+                                    "a request with this Idempotency-Key is still being handled; try again shortly", 1);
+                            case REPLAY -> inHand(idempotent, message.messageId(), () -> send(message.as(message.messageId(),
+                                    acceptance.acceptedAt(), acceptance.expiresAt()), request, trace, true, true));
+                            case NEW -> inHand(idempotent, message.messageId(),
+                                    () -> charged(apps, message, request, trace, idempotent));
+                        }).thenCompose(stage -> stage));
+    }
+
+    /**
+     * A step this request runs with the message in hand: when it fails (a refusal, Redis or Kafka away), a retry with
+     * the idempotency key may take the message in hand at once instead of waiting for {@code StatusStore.IN_HAND}.
+     */
+    private CompletionStage<Accepted> inHand(boolean idempotent, String messageId, Supplier<CompletionStage<Accepted>> step) {
+        CompletionStage<Accepted> stage;
+        try {
+            stage = step.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((accepted, error) -> error == null ? CompletableFuture.completedFuture(accepted)
+                : this.<Accepted>releasedAfter(error, idempotent, messageId)).thenCompose(s -> s);
+    }
+
+    /** Fails with {@code error} once the message's record no longer holds it in hand (with an idempotency key). */
+    private <T> CompletionStage<T> releasedAfter(Throwable error, boolean idempotent, String messageId) {
+        CompletionStage<Void> released = idempotent ? statuses.release(messageId).exceptionally(e -> null)
+                : CompletableFuture.completedFuture(null);
+        return released.thenApply(v -> {
+            throw rethrown(error);
+        });
     }
 
     /**

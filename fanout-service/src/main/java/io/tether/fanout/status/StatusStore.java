@@ -7,6 +7,7 @@ import io.tether.contract.RedisKeys;
 import io.tether.contract.Target;
 import io.tether.fanout.intake.OutgoingMessage;
 import io.tether.runtime.redis.LuaScript;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,22 +22,31 @@ import java.util.stream.Collectors;
 /** Message records and per-device delivery statuses in Redis, for {@code GET /v1/messages/<id>}. */
 public final class StatusStore implements MessageRecords {
     /**
-     * KEYS 1 message hash, 2 its device set. ARGV 1 acceptedAt, 2 expiresAt, 3 target JSON, 4 ttl s, 5 fingerprint of
-     * the request ('' without an idempotency key), 6 sending key id, 7 apps the key is limited to ('' for keys of
-     * every app; 6 and 7 are kept when ''), 8.. device ids. With a fingerprint, a message that exists is not written
-     * again: {'conflict'} when the request differs, {'sent', acceptedAt, expiresAt} when it reached Kafka,
-     * {'replay', acceptedAt, expiresAt} when it may not have; else {'new'}.
+     * KEYS 1 message hash, 2 its device set. ARGV 1 acceptedAt (now), 2 expiresAt, 3 target JSON, 4 ttl s, 5
+     * fingerprint of the request ('' without an idempotency key), 6 sending key id, 7 apps the key is limited to (''
+     * for keys of every app; 6 and 7 are kept when ''), 8 until when (epoch ms) a request with the key is in hand,
+     * 9.. device ids. With a fingerprint, a message that exists is not written again: {'conflict'} when the request
+     * differs, {'sent', acceptedAt, expiresAt} when it reached Kafka, {'busy'} while another request with the key is
+     * in hand, {'replay', acceptedAt, expiresAt} when it may not have reached Kafka (this request takes it in hand);
+     * else {'new'}.
      */
     private static final LuaScript RECORD = new LuaScript("""
             if ARGV[5] ~= '' then
-              local seen = redis.call('HMGET', KEYS[1], 'fingerprint', 'sent', 'acceptedAt', 'expiresAt')
+              local seen = redis.call('HMGET', KEYS[1], 'fingerprint', 'sent', 'acceptedAt', 'expiresAt', 'inHandUntil')
               if seen[1] then
                 if seen[1] ~= ARGV[5] then
                   return {'conflict'}
                 end
-                return {seen[2] == '1' and 'sent' or 'replay', seen[3], seen[4]}
+                if seen[2] == '1' then
+                  return {'sent', seen[3], seen[4]}
+                end
+                if tonumber(seen[5] or '0') > tonumber(ARGV[1]) then
+                  return {'busy'}
+                end
+                redis.call('HSET', KEYS[1], 'inHandUntil', ARGV[8])
+                return {'replay', seen[3], seen[4]}
               end
-              redis.call('HSET', KEYS[1], 'fingerprint', ARGV[5])
+              redis.call('HSET', KEYS[1], 'fingerprint', ARGV[5], 'inHandUntil', ARGV[8])
             end
             redis.call('HSET', KEYS[1], 'acceptedAt', ARGV[1], 'expiresAt', ARGV[2], 'target', ARGV[3])
             if ARGV[6] ~= '' then
@@ -46,8 +56,8 @@ public final class StatusStore implements MessageRecords {
               redis.call('HSET', KEYS[1], 'apps', ARGV[7])
             end
             redis.call('EXPIRE', KEYS[1], ARGV[4])
-            if #ARGV > 7 then
-              redis.call('SADD', KEYS[2], unpack(ARGV, 8))
+            if #ARGV > 8 then
+              redis.call('SADD', KEYS[2], unpack(ARGV, 9))
               redis.call('EXPIRE', KEYS[2], ARGV[4])
             end
             return {'new'}
@@ -57,7 +67,23 @@ public final class StatusStore implements MessageRecords {
     private static final int IDS_PER_COMMAND = 1000;
 
     /** What {@link #accept} found. */
-    public enum Recorded { NEW, REPLAY, SENT, CONFLICT }
+    public enum Recorded { NEW, REPLAY, SENT, BUSY, CONFLICT }
+
+    /**
+     * How long a request with an idempotency key holds its message in hand: a concurrent retry with the key is told to
+     * wait ({@link Recorded#BUSY}) meanwhile, rather than sending it too; after it (the first request's process died) a
+     * retry sends it (REPLAY).
+     */
+    static final Duration IN_HAND = Duration.ofSeconds(30);
+    /** KEYS 1 message hash. The message is in Kafka; nothing is written when the record is gone (refused meanwhile). */
+    private static final LuaScript MARK_SENT = new LuaScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'sent', 1)
+            redis.call('HDEL', KEYS[1], 'inHandUntil')
+            return 1
+            """);
 
     /**
      * The outcome of {@link #accept}: for a replay, when the first request was accepted and when it expires.
@@ -148,7 +174,12 @@ public final class StatusStore implements MessageRecords {
 
     /** The message is in Kafka: a retry with its idempotency key is answered without sending it again. */
     public CompletionStage<Void> markSent(String messageId) {
-        return redis.hset(RedisKeys.message(messageId), "sent", "1").thenApply(n -> null);
+        return MARK_SENT.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.message(messageId)}).thenApply(n -> null);
+    }
+
+    /** Sending failed (Kafka did not take it): a retry with its idempotency key may send it at once. */
+    public CompletionStage<Void> release(String messageId) {
+        return redis.hdel(RedisKeys.message(messageId), "inHandUntil").thenApply(n -> null);
     }
 
     /** Takes back a record whose message was refused after all (a quota): a retry may be accepted later. */
@@ -161,7 +192,8 @@ public final class StatusStore implements MessageRecords {
                 Json.toString(message.target()), Long.toString(ttl),
                 sender == null || sender.fingerprint() == null ? "" : sender.fingerprint(),
                 sender == null ? "" : sender.keyId(),
-                sender == null ? "" : String.join(",", sender.apps())));
+                sender == null ? "" : String.join(",", sender.apps()),
+                Long.toString(message.acceptedAt() + IN_HAND.toMillis())));
         args.addAll(deviceIds);
         return RECORD.run(redis, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.message(message.messageId()), RedisKeys.messageDevices(message.messageId())},

@@ -95,4 +95,41 @@ class StatusStoreIT {
 
         assertEquals(List.of(device + "=queued"), statusesByDevice(read(id)));
     }
+
+    private StatusStore.Recorded acceptKeyed(OutgoingMessage message, String fingerprint) throws Exception {
+        return store.accept(message, List.of(), new StatusStore.Sender("ak_test", Set.of(), fingerprint)).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).recorded();
+    }
+
+    private static void await(java.util.concurrent.CompletionStage<Void> stage) throws Exception {
+        stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRequestWithTheKeyOfOneInHandIsToldToWaitThenAnsweredAsSentOrSendsItAfterAFailure() throws Exception {
+        String device = unique("dev-key-");
+        OutgoingMessage message = message(unique("msg_key_"), Target.device(device));
+        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp"));
+        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp"), "the first request still has it in hand");
+        assertEquals(StatusStore.Recorded.CONFLICT, acceptKeyed(message, "other body"));
+
+        await(store.release(message.messageId())); // the first request failed (e.g. Kafka away)
+        assertEquals(StatusStore.Recorded.REPLAY, acceptKeyed(message, "fp"), "a retry sends it, and now has it in hand");
+        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp"));
+
+        await(store.markSent(message.messageId()));
+        assertEquals(StatusStore.Recorded.SENT, acceptKeyed(message, "fp"));
+    }
+
+    @Test
+    void aRecordTakenBackIsNotWrittenAgainWhenAConcurrentSendMarksItSent() throws Exception {
+        OutgoingMessage message = message(unique("msg_gone_"), Target.device(unique("dev-gone-")));
+        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp"));
+        await(store.forget(message.messageId()));
+
+        await(store.markSent(message.messageId()));
+
+        assertEquals(0L, redis.exists(RedisKeys.message(message.messageId())).get(5, TimeUnit.SECONDS),
+                "no record without its fields and TTL");
+    }
 }

@@ -1,12 +1,13 @@
 -- Applies one presence event with a compare-and-set on the connection epoch (an event of an older connection never
 -- overrides a newer one), then, when it changed anything, moves the inbox along (pump) in the same atomic step.
 -- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 kind, 11 epoch, 12 gateway id, 13 at ms,
--- 14 for REASSERTED: the app state the gateway holds (foreground|background; a RECEIVING follows when subscribed).
+-- 14 for REASSERTED: the app state the gateway holds (foreground|background; a RECEIVING follows when subscribed),
+-- 15 the event's reason ('' when none).
 -- Returns {applied 0|1, state after, app state after ('' when none is stored), <pump result when applied>...}: the
 -- app state goes into fanout's presence event for backends, which then needs no read of its own.
 local P = routing_args()
 local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
-local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState')
+local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState', 'lastSeen')
 local current, state, app = tonumber(p[1] or '0'), p[2] or 'OFFLINE', p[3] or ''
 
 local function rewind()
@@ -48,6 +49,11 @@ if kind == 'REASSERTED' then
 end
 if kind == 'DISCONNECTED' then
   if epoch < current then
+    return unchanged()
+  end
+  -- fanout's reaper took the gateway for dead when it read its devices (at); a gateway that came back states its
+  -- connections again (REASSERTED) with a later time, and that wins: the connection is there.
+  if ARGV[15] == 'gateway-lost' and epoch == current and tonumber(p[4] or '0') > tonumber(at) then
     return unchanged()
   end
   -- epoch > current: a connection whose CONNECTED we never saw ended; it still fences older events.

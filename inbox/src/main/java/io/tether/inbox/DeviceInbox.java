@@ -66,7 +66,8 @@ public final class DeviceInbox implements Inbox {
         // REASSERTED carries the app state the gateway holds as its reason.
         String appState = "background".equals(event.reason()) ? "background" : "foreground";
         return this.<List<Object>>run(InboxScripts.PRESENCE, ScriptOutputType.MULTI, event.deviceId(), event.deviceId(),
-                event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()), appState)
+                event.kind().name(), Long.toString(event.epoch()), event.gatewayId(), Long.toString(event.at()), appState,
+                event.reason() == null ? "" : event.reason())
                 .thenApply(r -> {
                     String app = (String) r.get(2);
                     return new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), app.isEmpty() ? null : app,

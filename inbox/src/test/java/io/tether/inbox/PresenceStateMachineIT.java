@@ -337,18 +337,32 @@ class PresenceStateMachineIT extends InboxFixture {
         liveAndReceiving(EPOCH, GW_A);
         routeData("m1");
         assertEquals(List.of("m1"), channels.takeIds(GW_A, DEVICE, EPOCH));
-        assertTrue(apply(Kind.DISCONNECTED, EPOCH, GW_A, "gateway-lost", 50).applied());
+        assertTrue(apply(Kind.DISCONNECTED, EPOCH, GW_A, "gateway-lost", Entries.T0 + 50).applied());
 
         // WHEN the gateway, alive after all, reasserts the connection it holds and that it is subscribed
-        DeviceInbox.PresenceChange reasserted = apply(Kind.REASSERTED, EPOCH, GW_A, "foreground", 51);
+        DeviceInbox.PresenceChange reasserted = apply(Kind.REASSERTED, EPOCH, GW_A, "foreground", Entries.T0 + 51);
         assertTrue(reasserted.applied());
         assertEquals(new Pump.Hold("not-receiving"), reasserted.pump());
-        DeviceInbox.PresenceChange receiving = apply(Kind.RECEIVING, EPOCH, GW_A, null, 52);
+        DeviceInbox.PresenceChange receiving = apply(Kind.RECEIVING, EPOCH, GW_A, null, Entries.T0 + 52);
 
         // THEN it is live again, and what was not acknowledged is handed over again
         assertEquals("LIVE", receiving.state());
         assertEquals(new Pump.Live(1, 0), receiving.pump());
         assertEquals(List.of("m1"), channels.takeIds(GW_A, DEVICE, EPOCH));
+    }
+
+    @Test
+    void theReapersVerdictReadBeforeTheGatewayReassertedItsConnectionDoesNotEndIt() {
+        // The reaper read the devices of a gateway it took for dead (at T0 + 50); the gateway, frozen, came back and
+        // reasserted its connection (T0 + 60) before the reaper's DISCONNECTED was applied.
+        liveAndReceiving(EPOCH, GW_A);
+        apply(Kind.REASSERTED, EPOCH, GW_A, "foreground", Entries.T0 + 60);
+
+        DeviceInbox.PresenceChange reaped = apply(Kind.DISCONNECTED, EPOCH, GW_A, "gateway-lost", Entries.T0 + 50);
+
+        assertFalse(reaped.applied());
+        assertEquals("LIVE", presenceRecord().get(PresenceFields.STATE));
+        assertTrue(apply(Kind.DISCONNECTED, EPOCH, GW_A, "gateway-lost", Entries.T0 + 70).applied(), "a later verdict holds");
     }
 
     // ---- what presence hands over -------------------------------------------------------------------------------

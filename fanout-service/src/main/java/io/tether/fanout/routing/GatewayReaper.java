@@ -76,7 +76,7 @@ public final class GatewayReaper {
     }
 
     private CompletionStage<Void> reapOnce(String gatewayId) {
-        String lock = "tether:{gw:" + gatewayId + "}:reaping";
+        String lock = reapingLock(gatewayId);
         return redis.set(lock, "1", SetArgs.Builder.nx().px(LOCK_MILLIS))
                 .thenCompose(ok -> "OK".equals(ok) ? reap(gatewayId) : done());
     }
@@ -84,12 +84,28 @@ public final class GatewayReaper {
     private CompletionStage<Void> reap(String gatewayId) {
         LOG.infof("gateway %s stopped heartbeating; its devices go offline", gatewayId);
         return orphans.of(gatewayId, "gateway-lost", clock.getAsLong())
-                .thenCompose(events -> CompletableFuture.allOf(events.stream()
-                        .map(gone -> KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, gone.deviceId(), Json.toBytes(gone))))
-                        .toArray(CompletableFuture[]::new)))
-                .thenCompose(v -> orphans.forget(gatewayId))
-                .thenCompose(v -> redis.srem(RedisKeys.gateways(), gatewayId))
-                .thenAccept(n -> missingSince.remove(gatewayId));
+                // Reading a large device set takes a while: a gateway that beats again meanwhile (it was frozen) keeps
+                // its devices and states them again itself. (One that comes back later still wins: presence.lua
+                // ignores a gateway-lost verdict older than the gateway's REASSERTED.)
+                .thenCompose(events -> redis.exists(RedisKeys.gatewayHeartbeat(gatewayId)).thenCompose(alive -> alive == 1L
+                        ? cameBack(gatewayId)
+                        : CompletableFuture.allOf(events.stream()
+                                .map(gone -> KafkaSend.send(producer, new ProducerRecord<>(Topics.PRESENCE, gone.deviceId(), Json.toBytes(gone))))
+                                .toArray(CompletableFuture[]::new))
+                        .thenCompose(v -> orphans.forget(gatewayId))
+                        .thenCompose(v -> redis.srem(RedisKeys.gateways(), gatewayId))
+                        .thenAccept(n -> missingSince.remove(gatewayId))));
+    }
+
+    private CompletionStage<Void> cameBack(String gatewayId) {
+        LOG.infof("gateway %s beats again; its devices stay", gatewayId);
+        missingSince.remove(gatewayId);
+        return redis.del(reapingLock(gatewayId)).thenApply(n -> null);
+    }
+
+    /** One fanout instance reaps a gateway at a time. */
+    private static String reapingLock(String gatewayId) {
+        return "tether:{gw:" + gatewayId + "}:reaping";
     }
 
     private static CompletionStage<Void> done() {

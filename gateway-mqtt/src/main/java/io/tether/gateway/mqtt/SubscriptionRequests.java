@@ -104,6 +104,9 @@ final class SubscriptionRequests {
                 codes.replaceAll(code -> (code.value() & 0xff) < 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
                 refused.add("the session could not be stored; subscribe again");
             }
+            if (!answerable()) {
+                return; // what was stored is indexed above; the connection is gone, nothing to answer or hand over
+            }
             if (!control.isMqtt5()) {
                 // MQTT 3.1.1 knows one failure code, 0x80, which MQTT 5 calls Unspecified error.
                 codes.replaceAll(code -> (code.value() & 0xff) >= 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
@@ -124,6 +127,9 @@ final class SubscriptionRequests {
                 message.topics().forEach(filter -> indexTopic(filter, false));
             } else {
                 LOG.warnf("unsubscribe of %s not stored; its session keeps %s", deviceId, existing);
+            }
+            if (!answerable()) {
+                return;
             }
             if (!control.isMqtt5()) {
                 control.endpoint().unsubscribeAcknowledge(message.messageId());
@@ -158,6 +164,14 @@ final class SubscriptionRequests {
      * Runs {@code then} with whether the change is stored: at once when the session is not stored (or nothing
      * changes), else after Redis answered, back on the event loop.
      */
+    /**
+     * Whether an answer can still be written: Vert.x may have closed the endpoint (a takeover, a refusal) while the
+     * session was being stored, before its close handler has run, and refuses writes then.
+     */
+    private boolean answerable() {
+        return control.endpoint().isConnected();
+    }
+
     private void whenWritten(java.util.function.Supplier<CompletionStage<Boolean>> write, Consumer<Boolean> then) {
         if (!stored || write == null) {
             then.accept(true);
@@ -172,9 +186,6 @@ final class SubscriptionRequests {
         stage.whenComplete((applied, error) -> context.runOnContext(v -> {
             if (error != null) {
                 LOG.warnf("session of %s not stored: %s", deviceId, error.getMessage());
-            }
-            if (!control.endpoint().isConnected()) {
-                return; // closed meanwhile (its close handler may not have run yet): no SUBACK to send, nothing to keep
             }
             // Not applied: a newer connection holds the session; this one is being taken over, nothing to keep.
             then.accept(error == null && Boolean.TRUE.equals(applied));

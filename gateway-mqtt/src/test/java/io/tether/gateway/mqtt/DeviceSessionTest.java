@@ -137,6 +137,30 @@ class DeviceSessionTest {
     }
 
     @Test
+    void anUnsubscribeStoredAfterVertxClosedTheEndpointStillLeavesTheTopicIndexButIsNotAnswered() {
+        // A device that unsubscribes and disconnects at once: the stored session has lost the filter, so the topic
+        // index must lose it too, though no UNSUBACK can go out.
+        Grants grants = new Grants(List.of(new Grants.Grant("news/#", true, false)));
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, STORED);
+        fx.vertx.onLoop(() -> {
+            session.bind();
+            client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+            session.connackSent();
+            session.accepted();
+        });
+        play("subscribeHandler", subscribe(1, "news/#", MqttQoS.AT_LEAST_ONCE));
+        fx.store.holdSessionWrites = true;
+        play("unsubscribeHandler", MqttUnsubscribeMessage.create(2, List.of("news/#")));
+        fx.vertx.onLoop(client::closedByVertx);
+
+        fx.store.heldSessionWrites.get(0).complete(true);
+        fx.vertx.settle();
+
+        assertEquals(List.of("topic-subscribed dev-1 news/#", "topic-unsubscribed dev-1 news/#"), fx.store.calls("topic-"));
+        assertFalse(client.kinds().contains("UNSUBACK"));
+    }
+
+    @Test
     void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
         open(EPHEMERAL);
 
@@ -160,7 +184,10 @@ class DeviceSessionTest {
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
         DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
-        fx.vertx.onLoop(legacy::bind);
+        fx.vertx.onLoop(() -> {
+            legacy.bind();
+            old.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+        });
         fx.vertx.onLoop(() -> old.receive("subscribeHandler", subscribe(1, "devices/someone-else/#", MqttQoS.AT_LEAST_ONCE)));
         assertEquals(List.of(MqttSubAckReasonCode.UNSPECIFIED_ERROR), old.subackCodes());
         assertEquals(MqttProperties.NO_PROPERTIES, old.last("SUBACK").args()[2]);

@@ -25,6 +25,9 @@ public final class FakeStore implements GatewayStore {
     public final List<Runnable> heldConnects = new ArrayList<>();
     public RuntimeException connectFailure;
     public boolean failSessionWrites;
+    /** When set, subscribe and unsubscribe writes wait in {@link #heldSessionWrites} for the test to complete them. */
+    public boolean holdSessionWrites;
+    public final List<CompletableFuture<Boolean>> heldSessionWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What a new connection's claim finds ({@link #open}). */
     public volatile Claim openOutcome = Claim.HELD;
     private long epoch = 100;
@@ -109,6 +112,11 @@ public final class FakeStore implements GatewayStore {
     }
 
     private CompletionStage<Boolean> write() {
+        if (holdSessionWrites) {
+            CompletableFuture<Boolean> held = new CompletableFuture<>();
+            heldSessionWrites.add(held);
+            return held;
+        }
         return failSessionWrites ? CompletableFuture.failedFuture(new IllegalStateException("redis away"))
                 : CompletableFuture.completedFuture(true);
     }

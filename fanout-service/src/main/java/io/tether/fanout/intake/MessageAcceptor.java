@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -80,6 +81,7 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         boolean idempotent = fingerprint != null;
+        String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key
         return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
                         : named(target, named, reach.ofNamed())).thenApply(refused -> {
@@ -88,9 +90,9 @@ public final class MessageAcceptor {
                     }
                     return reach.charged();
                 }))
-                .thenCompose(apps -> statuses.accept(message, named, sender).handle((acceptance, error) -> error != null
+                .thenCompose(apps -> statuses.accept(message, named, sender, holder).handle((acceptance, error) -> error != null
                         // Redis may still run the record script after the timeout: the request took the key in hand then.
-                        ? this.<Accepted>releasedAfter(error, idempotent, message.messageId())
+                        ? this.<Accepted>releasedAfter(error, idempotent, message.messageId(), holder)
                         : switch (acceptance.recorded()) {
                             case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
                                     "this Idempotency-Key was used with another request");
@@ -98,9 +100,9 @@ public final class MessageAcceptor {
                             // Sending it too could race the request in hand (e.g. its quota refusal taking the record back).
                             case BUSY -> throw ProblemException.retryAfter(ProblemType.CONFLICT,
                                     "a request with this Idempotency-Key is still being handled; try again shortly", 1);
-                            case REPLAY -> inHand(idempotent, message.messageId(), () -> send(message.as(message.messageId(),
+                            case REPLAY -> inHand(idempotent, message.messageId(), holder, () -> send(message.as(message.messageId(),
                                     acceptance.acceptedAt(), acceptance.expiresAt()), request, trace, true, true));
-                            case NEW -> inHand(idempotent, message.messageId(),
+                            case NEW -> inHand(idempotent, message.messageId(), holder,
                                     () -> charged(apps, message, request, trace, idempotent));
                         }).thenCompose(stage -> stage));
     }
@@ -109,7 +111,8 @@ public final class MessageAcceptor {
      * A step this request runs with the message in hand: when it fails (a refusal, Redis or Kafka away), a retry with
      * the idempotency key may take the message in hand at once instead of waiting for {@code StatusStore.IN_HAND}.
      */
-    private CompletionStage<Accepted> inHand(boolean idempotent, String messageId, Supplier<CompletionStage<Accepted>> step) {
+    private CompletionStage<Accepted> inHand(boolean idempotent, String messageId, String holder,
+            Supplier<CompletionStage<Accepted>> step) {
         CompletionStage<Accepted> stage;
         try {
             stage = step.get();
@@ -117,12 +120,15 @@ public final class MessageAcceptor {
             stage = CompletableFuture.failedFuture(e);
         }
         return stage.handle((accepted, error) -> error == null ? CompletableFuture.completedFuture(accepted)
-                : this.<Accepted>releasedAfter(error, idempotent, messageId)).thenCompose(s -> s);
+                : this.<Accepted>releasedAfter(error, idempotent, messageId, holder)).thenCompose(s -> s);
     }
 
-    /** Fails with {@code error} once the message's record no longer holds it in hand (with an idempotency key). */
-    private <T> CompletionStage<T> releasedAfter(Throwable error, boolean idempotent, String messageId) {
-        CompletionStage<Void> released = idempotent ? statuses.release(messageId).exceptionally(e -> null)
+    /**
+     * Fails with {@code error} once this request ({@code holder}) no longer holds the message's idempotency key: a
+     * request that never held it (another did) lets go of nothing.
+     */
+    private <T> CompletionStage<T> releasedAfter(Throwable error, boolean idempotent, String messageId, String holder) {
+        CompletionStage<Void> released = idempotent ? statuses.release(messageId, holder).exceptionally(e -> null)
                 : CompletableFuture.completedFuture(null);
         return released.thenApply(v -> {
             throw rethrown(error);
@@ -131,8 +137,9 @@ public final class MessageAcceptor {
 
     /**
      * Charges the apps, then sends. A message refused after its charge is given the charge back: an attachment refused
-     * (nothing sent: its record goes too, so the id is not left "accepted" for ever) or a send Kafka did not take (its
-     * record stays: the message may have reached Kafka all the same, and routing reads the record).
+     * (nothing sent: its record goes too, so the id is not left "accepted" for ever), or a send Kafka did not take
+     * without an idempotency key (its record stays: the message may have reached Kafka all the same, and routing reads
+     * the record). With a key the charge stays: the retry with it sends the message as a replay, which is not charged.
      */
     private CompletionStage<Accepted> charged(List<String> apps, OutgoingMessage message, SendMessageRequest request, Context trace,
             boolean idempotent) {
@@ -149,9 +156,10 @@ public final class MessageAcceptor {
             return ready.handle((attachedMessage, attachError) -> attachError == null
                     ? send(attachedMessage, trace, false, idempotent)
                             .handle((accepted, sendError) -> sendError == null ? CompletableFuture.completedFuture(accepted)
-                                    : quotas.refund(apps, chargedAt).<Accepted>thenApply(v -> {
-                                        throw rethrown(sendError);
-                                    }))
+                                    : (idempotent ? CompletableFuture.<Void>completedFuture(null) : quotas.refund(apps, chargedAt))
+                                            .<Accepted>thenApply(v -> {
+                                                throw rethrown(sendError);
+                                            }))
                             .thenCompose(stage -> stage)
                     : quotas.refund(apps, chargedAt).thenCompose(v -> statuses.forget(message.messageId())).<Accepted>thenApply(v -> {
                         throw rethrown(attachError);

@@ -25,7 +25,7 @@ public final class StatusStore implements MessageRecords {
      * KEYS 1 message hash, 2 its device set. ARGV 1 acceptedAt (now), 2 expiresAt, 3 target JSON, 4 ttl s, 5
      * fingerprint of the request ('' without an idempotency key), 6 sending key id, 7 apps the key is limited to (''
      * for keys of every app; 6 and 7 are kept when ''), 8 until when (epoch ms) a request with the key is in hand,
-     * 9.. device ids. With a fingerprint, a message that exists is not written again: {'conflict'} when the request
+     * 9 which request (a random token), 10.. device ids. With a fingerprint, a message that exists is not written again: {'conflict'} when the request
      * differs, {'sent', acceptedAt, expiresAt} when it reached Kafka, {'busy'} while another request with the key is
      * in hand, {'replay', acceptedAt, expiresAt} when it may not have reached Kafka (this request takes it in hand);
      * else {'new'}.
@@ -43,10 +43,10 @@ public final class StatusStore implements MessageRecords {
                 if tonumber(seen[5] or '0') > tonumber(ARGV[1]) then
                   return {'busy'}
                 end
-                redis.call('HSET', KEYS[1], 'inHandUntil', ARGV[8])
+                redis.call('HSET', KEYS[1], 'inHandUntil', ARGV[8], 'inHandBy', ARGV[9])
                 return {'replay', seen[3], seen[4]}
               end
-              redis.call('HSET', KEYS[1], 'fingerprint', ARGV[5], 'inHandUntil', ARGV[8])
+              redis.call('HSET', KEYS[1], 'fingerprint', ARGV[5], 'inHandUntil', ARGV[8], 'inHandBy', ARGV[9])
             end
             redis.call('HSET', KEYS[1], 'acceptedAt', ARGV[1], 'expiresAt', ARGV[2], 'target', ARGV[3])
             if ARGV[6] ~= '' then
@@ -56,8 +56,8 @@ public final class StatusStore implements MessageRecords {
               redis.call('HSET', KEYS[1], 'apps', ARGV[7])
             end
             redis.call('EXPIRE', KEYS[1], ARGV[4])
-            if #ARGV > 8 then
-              redis.call('SADD', KEYS[2], unpack(ARGV, 9))
+            if #ARGV > 9 then
+              redis.call('SADD', KEYS[2], unpack(ARGV, 10))
               redis.call('EXPIRE', KEYS[2], ARGV[4])
             end
             return {'new'}
@@ -81,7 +81,15 @@ public final class StatusStore implements MessageRecords {
               return 0
             end
             redis.call('HSET', KEYS[1], 'sent', 1)
-            redis.call('HDEL', KEYS[1], 'inHandUntil')
+            redis.call('HDEL', KEYS[1], 'inHandUntil', 'inHandBy')
+            return 1
+            """);
+    /** KEYS 1 message hash; ARGV 1 the request that failed. Lets go of the key only if that request holds it. */
+    private static final LuaScript RELEASE = new LuaScript("""
+            if redis.call('HGET', KEYS[1], 'inHandBy') ~= ARGV[1] then
+              return 0
+            end
+            redis.call('HDEL', KEYS[1], 'inHandUntil', 'inHandBy')
             return 1
             """);
 
@@ -142,10 +150,10 @@ public final class StatusStore implements MessageRecords {
     public CompletionStage<Void> record(OutgoingMessage message, List<String> deviceIds) {
         long ttl = ttlSeconds(message, System.currentTimeMillis());
         if (deviceIds.size() <= IDS_PER_COMMAND) {
-            return run(message, deviceIds, null, ttl).thenApply(r -> null);
+            return run(message, deviceIds, null, ttl, "").thenApply(r -> null);
         }
         // A topic's or an app's devices: the record first, then the device set a thousand at a time (pipelined).
-        return run(message, List.of(), null, ttl).thenCompose(r -> {
+        return run(message, List.of(), null, ttl, "").thenCompose(r -> {
             String key = RedisKeys.messageDevices(message.messageId());
             List<CompletableFuture<Long>> adds = new ArrayList<>();
             for (int from = 0; from < deviceIds.size(); from += IDS_PER_COMMAND) {
@@ -161,11 +169,16 @@ public final class StatusStore implements MessageRecords {
      * whose message is already recorded changes nothing. Kept at least the idempotency window.
      */
     public CompletionStage<Acceptance> accept(OutgoingMessage message, List<String> deviceIds, Sender sender) {
+        return accept(message, deviceIds, sender, "");
+    }
+
+    /** @param holder this request, for a message with an idempotency key: what {@link #release} names */
+    public CompletionStage<Acceptance> accept(OutgoingMessage message, List<String> deviceIds, Sender sender, String holder) {
         long ttl = Math.max(ttlSeconds(message, System.currentTimeMillis()), sender.fingerprint() == null ? 0 : idempotencySeconds);
         // A message to one device names it in its target: no device set for it (a third of what the message keeps in
         // Redis for the whole retention, and two writes fewer); read() takes the device from the target.
         List<String> listed = message.target().device() != null ? List.of() : deviceIds;
-        return run(message, listed, sender, ttl).thenApply(r -> {
+        return run(message, listed, sender, ttl, holder).thenApply(r -> {
             Recorded recorded = Recorded.valueOf(((String) r.get(0)).toUpperCase(java.util.Locale.ROOT));
             return r.size() < 3 ? new Acceptance(recorded, message.acceptedAt(), message.expiresAt())
                     : new Acceptance(recorded, Long.parseLong((String) r.get(1)), Long.parseLong((String) r.get(2)));
@@ -177,9 +190,10 @@ public final class StatusStore implements MessageRecords {
         return MARK_SENT.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.message(messageId)}).thenApply(n -> null);
     }
 
-    /** Sending failed (Kafka did not take it): a retry with its idempotency key may send it at once. */
-    public CompletionStage<Void> release(String messageId) {
-        return redis.hdel(RedisKeys.message(messageId), "inHandUntil").thenApply(n -> null);
+    /** The request {@code holder} failed: a retry with the idempotency key may send it at once (if it held the key). */
+    public CompletionStage<Void> release(String messageId, String holder) {
+        return RELEASE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.message(messageId)}, holder)
+                .thenApply(n -> null);
     }
 
     /** Takes back a record whose message was refused after all (a quota): a retry may be accepted later. */
@@ -187,13 +201,13 @@ public final class StatusStore implements MessageRecords {
         return redis.del(RedisKeys.message(messageId), RedisKeys.messageDevices(messageId)).thenApply(n -> null);
     }
 
-    private CompletionStage<List<Object>> run(OutgoingMessage message, List<String> deviceIds, Sender sender, long ttl) {
+    private CompletionStage<List<Object>> run(OutgoingMessage message, List<String> deviceIds, Sender sender, long ttl, String holder) {
         List<String> args = new ArrayList<>(List.of(Long.toString(message.acceptedAt()), Long.toString(message.expiresAt()),
                 Json.toString(message.target()), Long.toString(ttl),
                 sender == null || sender.fingerprint() == null ? "" : sender.fingerprint(),
                 sender == null ? "" : sender.keyId(),
                 sender == null ? "" : String.join(",", sender.apps()),
-                Long.toString(message.acceptedAt() + IN_HAND.toMillis())));
+                Long.toString(message.acceptedAt() + IN_HAND.toMillis()), holder));
         args.addAll(deviceIds);
         return RECORD.run(redis, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.message(message.messageId()), RedisKeys.messageDevices(message.messageId())},

@@ -79,7 +79,11 @@ class MessageAcceptorIT {
     }
 
     private CompletableFuture<MessageAcceptor.Accepted> send(SendMessageRequest request) {
-        return acceptor.accept(request, null, CALLER, null, Context.root()).toCompletableFuture();
+        return send(request, null);
+    }
+
+    private CompletableFuture<MessageAcceptor.Accepted> send(SendMessageRequest request, String idempotencyKey) {
+        return acceptor.accept(request, idempotencyKey, CALLER, null, Context.root()).toCompletableFuture();
     }
 
     private static Throwable failure(CompletableFuture<?> stage) throws Exception {
@@ -120,5 +124,25 @@ class MessageAcceptorIT {
         String messageId = new String(kafka.history().get(0).headers().lastHeader(Headers.MESSAGE_ID).value(), StandardCharsets.UTF_8);
         assertEquals(1L, redis.exists(RedisKeys.message(messageId)).get(5, TimeUnit.SECONDS),
                 "kept: the broker may have appended it before the error, and routing reads the record");
+    }
+
+    @Test
+    void aKeyedMessageKafkaDidNotTakeKeepsItsChargeForItsRetryIsAnUnchargedReplay() throws Exception {
+        deviceWithADayQuota();
+        SendMessageRequest request = new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("hi"), null, null, null, null, null, null);
+        String key = "order-" + System.nanoTime();
+        CompletableFuture<MessageAcceptor.Accepted> first = send(request, key);
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == 1), "the send reached Kafka");
+        kafka.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
+        failure(first);
+        assertEquals("1", chargedToday(), "kept");
+
+        CompletableFuture<MessageAcceptor.Accepted> retry = send(request, key);
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == 2), "the retry was sent");
+        kafka.completeNext();
+
+        assertTrue(retry.get(5, TimeUnit.SECONDS).replayed(), "sent again as a replay, at once: the failed request let go of the key");
+        assertEquals("1", chargedToday(), "one message, one charge");
     }
 }

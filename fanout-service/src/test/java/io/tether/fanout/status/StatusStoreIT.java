@@ -96,8 +96,8 @@ class StatusStoreIT {
         assertEquals(List.of(device + "=queued"), statusesByDevice(read(id)));
     }
 
-    private StatusStore.Recorded acceptKeyed(OutgoingMessage message, String fingerprint) throws Exception {
-        return store.accept(message, List.of(), new StatusStore.Sender("ak_test", Set.of(), fingerprint)).toCompletableFuture()
+    private StatusStore.Recorded acceptKeyed(OutgoingMessage message, String fingerprint, String holder) throws Exception {
+        return store.accept(message, List.of(), new StatusStore.Sender("ak_test", Set.of(), fingerprint), holder).toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).recorded();
     }
 
@@ -107,24 +107,26 @@ class StatusStoreIT {
 
     @Test
     void aRequestWithTheKeyOfOneInHandIsToldToWaitThenAnsweredAsSentOrSendsItAfterAFailure() throws Exception {
-        String device = unique("dev-key-");
-        OutgoingMessage message = message(unique("msg_key_"), Target.device(device));
-        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp"));
-        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp"), "the first request still has it in hand");
-        assertEquals(StatusStore.Recorded.CONFLICT, acceptKeyed(message, "other body"));
+        OutgoingMessage message = message(unique("msg_key_"), Target.device(unique("dev-key-")));
+        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp", "first"));
+        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp", "second"), "the first request still has it in hand");
+        assertEquals(StatusStore.Recorded.CONFLICT, acceptKeyed(message, "other body", "third"));
 
-        await(store.release(message.messageId())); // the first request failed (e.g. Kafka away)
-        assertEquals(StatusStore.Recorded.REPLAY, acceptKeyed(message, "fp"), "a retry sends it, and now has it in hand");
-        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp"));
+        await(store.release(message.messageId(), "second")); // a request that never held the key lets go of nothing
+        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp", "fourth"));
+
+        await(store.release(message.messageId(), "first")); // the first request failed (e.g. Kafka away)
+        assertEquals(StatusStore.Recorded.REPLAY, acceptKeyed(message, "fp", "fifth"), "a retry sends it, and now has it in hand");
+        assertEquals(StatusStore.Recorded.BUSY, acceptKeyed(message, "fp", "sixth"));
 
         await(store.markSent(message.messageId()));
-        assertEquals(StatusStore.Recorded.SENT, acceptKeyed(message, "fp"));
+        assertEquals(StatusStore.Recorded.SENT, acceptKeyed(message, "fp", "seventh"));
     }
 
     @Test
     void aRecordTakenBackIsNotWrittenAgainWhenAConcurrentSendMarksItSent() throws Exception {
         OutgoingMessage message = message(unique("msg_gone_"), Target.device(unique("dev-gone-")));
-        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp"));
+        assertEquals(StatusStore.Recorded.NEW, acceptKeyed(message, "fp", "first"));
         await(store.forget(message.messageId()));
 
         await(store.markSent(message.messageId()));

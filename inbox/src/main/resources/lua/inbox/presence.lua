@@ -7,7 +7,7 @@
 -- app state goes into fanout's presence event for backends, which then needs no read of its own.
 local P = routing_args()
 local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
-local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState', 'lastSeen')
+local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState', 'reassertedAt')
 local current, state, app = tonumber(p[1] or '0'), p[2] or 'OFFLINE', p[3] or ''
 
 local function rewind()
@@ -42,7 +42,8 @@ if kind == 'REASSERTED' then
     return unchanged()
   end
   local app_state = ARGV[14] == 'background' and 'background' or 'foreground'
-  redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', app_state, 'receiving', 0)
+  redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'gatewayId', gateway, 'appState', app_state, 'receiving', 0,
+      'reassertedAt', at)
   app = app_state
   rewind()
   return set_state(app_state == 'background' and 'BACKGROUND' or 'LIVE')
@@ -51,8 +52,9 @@ if kind == 'DISCONNECTED' then
   if epoch < current then
     return unchanged()
   end
-  -- fanout's reaper took the gateway for dead when it read its devices (at); a gateway that came back states its
-  -- connections again (REASSERTED) with a later time, and that wins: the connection is there.
+  -- fanout's reaper took the gateway for dead when it read its devices (at, fanout's clock); a gateway that came back
+  -- stated its connections again (REASSERTED, at the gateway's clock) after that time, and that wins: the connection
+  -- is there.
   if ARGV[15] == 'gateway-lost' and epoch == current and tonumber(p[4] or '0') > tonumber(at) then
     return unchanged()
   end

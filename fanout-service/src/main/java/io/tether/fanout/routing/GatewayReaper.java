@@ -85,8 +85,9 @@ public final class GatewayReaper {
         LOG.infof("gateway %s stopped heartbeating; its devices go offline", gatewayId);
         return orphans.of(gatewayId, "gateway-lost", clock.getAsLong())
                 // Reading a large device set takes a while: a gateway that beats again meanwhile (it was frozen) keeps
-                // its devices and states them again itself. (One that comes back later still wins: presence.lua
-                // ignores a gateway-lost verdict older than the gateway's REASSERTED.)
+                // its devices and states them again itself. One that comes back after this check keeps its devices'
+                // presence (presence.lua ignores a gateway-lost verdict older than the gateway's REASSERTED), but the
+                // device set is deleted below even if it announced devices into it again meanwhile.
                 .thenCompose(events -> redis.exists(RedisKeys.gatewayHeartbeat(gatewayId)).thenCompose(alive -> alive == 1L
                         ? cameBack(gatewayId)
                         : CompletableFuture.allOf(events.stream()

@@ -57,12 +57,19 @@ class DeviceSessionTest {
     private final GatewayFixture fx = new GatewayFixture();
     private final FakeEndpoint client = new FakeEndpoint().clientId(ID);
 
+    /** Grants a topic outside the device's namespace (news/#) may be subscribed with. */
+    private static final Grants NEWS = new Grants(List.of(new Grants.Grant("news/#", true, false)));
+
     private DeviceSession open(SessionTerms terms) {
         return open(terms, Map.of());
     }
 
     private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed) {
-        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE, terms);
+        return open(terms, resumed, Grants.NONE);
+    }
+
+    private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed, Grants grants) {
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, terms);
         fx.vertx.onLoop(() -> {
             session.restore(resumed);
             session.bind();
@@ -116,15 +123,7 @@ class DeviceSessionTest {
 
     @Test
     void aGrantedFilterOutsideTheNamespaceJoinsTheTopicIndexAfterItIsStoredAndLeavesItOnUnsubscribe() {
-        Grants grants = new Grants(List.of(new Grants.Grant("news/#", true, false)));
-        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, STORED);
-        fx.vertx.onLoop(() -> {
-            session.bind();
-            fx.connections.register(session);
-            client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            session.connackSent();
-            session.accepted();
-        });
+        open(STORED, Map.of(), NEWS);
 
         play("subscribeHandler", subscribe(1, "news/#", MqttQoS.AT_LEAST_ONCE));
         play("subscribeHandler", subscribe(2, OWN, MqttQoS.AT_LEAST_ONCE));
@@ -140,14 +139,7 @@ class DeviceSessionTest {
     void anUnsubscribeStoredAfterVertxClosedTheEndpointStillLeavesTheTopicIndexButIsNotAnswered() {
         // A device that unsubscribes and disconnects at once: the stored session has lost the filter, so the topic
         // index must lose it too, though no UNSUBACK can go out.
-        Grants grants = new Grants(List.of(new Grants.Grant("news/#", true, false)));
-        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, STORED);
-        fx.vertx.onLoop(() -> {
-            session.bind();
-            client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            session.connackSent();
-            session.accepted();
-        });
+        open(STORED, Map.of(), NEWS);
         play("subscribeHandler", subscribe(1, "news/#", MqttQoS.AT_LEAST_ONCE));
         fx.store.holdSessionWrites = true;
         play("unsubscribeHandler", MqttUnsubscribeMessage.create(2, List.of("news/#")));

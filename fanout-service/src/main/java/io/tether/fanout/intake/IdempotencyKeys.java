@@ -23,6 +23,11 @@ public final class IdempotencyKeys {
         return key != null && VALID.matcher(key).matches();
     }
 
+    /** The idempotency key of message {@code index} of a batch sent with {@code batchKey}. */
+    public static String ofBatchMessage(String batchKey, int index) {
+        return batchKey + "#" + index;
+    }
+
     /** {@code msg_} and 32 hex digits of SHA-256 over the API key id and the idempotency key. */
     public static String messageId(String apiKeyId, String idempotencyKey) {
         return "msg_" + sha256Hex(apiKeyId + "\u0000" + idempotencyKey).substring(0, 32);

@@ -2,6 +2,7 @@ package io.tether.fanout.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.opentelemetry.context.Context;
+import io.tether.fanout.intake.IdempotencyKeys;
 import io.tether.fanout.intake.MessageAcceptor;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.contract.problem.Problem;
@@ -45,6 +46,14 @@ final class BatchSender {
             throw ProblemException.validation("the batch is not valid",
                     List.of(new Problem.FieldError("messages", "must hold 1 to " + MAX_MESSAGES + " messages")));
         }
+        // Checked for the whole batch first: a key too long for the later messages' suffix refused them after the
+        // earlier ones were sent.
+        if (idempotencyKey != null
+                && !IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(idempotencyKey, request.messages().size() - 1))) {
+            throw ProblemException.validation("the Idempotency-Key is not valid for this batch", List.of(new Problem.FieldError(
+                    "Idempotency-Key", "must be visible ASCII characters, at most 255 with the suffix #<index> of the batch's "
+                            + "last message (#" + (request.messages().size() - 1) + ")")));
+        }
         List<Result> results = new ArrayList<>();
         CompletionStage<Boolean> chain = CompletableFuture.completedFuture(true);
         for (int i = 0; i < request.messages().size(); i++) {
@@ -60,7 +69,7 @@ final class BatchSender {
 
     private CompletionStage<Result> one(SendMessageRequest message, int index, String idempotencyKey, ApiPrincipal caller,
             String traceparent, Context trace) {
-        String key = idempotencyKey == null ? null : idempotencyKey + "#" + index;
+        String key = idempotencyKey == null ? null : IdempotencyKeys.ofBatchMessage(idempotencyKey, index);
         CompletionStage<MessageAcceptor.Accepted> accepted;
         try {
             accepted = acceptor.accept(message, key, caller, traceparent, trace);

@@ -2,10 +2,13 @@ package io.tether.fanout.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.tether.contract.problem.ProblemType;
+import io.tether.fanout.intake.IdempotencyKeys;
 import io.tether.rest.problem.ProblemException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +37,20 @@ class BatchSenderTest {
         assertEquals(500, result.status());
         assertEquals(ProblemType.INTERNAL.uri(), result.problem().type());
         assertFalse(result.problem().detail().contains("secret internals"), result.problem().detail());
+    }
+
+    @Test
+    void aKeyTooLongForTheSuffixOfTheBatchsLastMessageRefusesTheWholeBatchBeforeAnyIsSent() {
+        // 253 characters: valid alone, and with the suffix of messages #0 to #9 (255 in all), not with that of #10.
+        String key = "k".repeat(253);
+        List<SendMessageRequest> eleven = java.util.Collections.nCopies(11, new SendMessageRequest(
+                new SendMessageRequest.To("dev-1", null, null, null), null, null, null, null, null, null, null));
+        BatchSender sender = new BatchSender(null); // no message may reach the acceptor
+
+        ProblemException refused = org.junit.jupiter.api.Assertions.assertThrows(ProblemException.class,
+                () -> sender.send(new SendBatchRequest(eleven), key, null, null, null));
+
+        assertEquals(400, refused.status());
+        assertTrue(IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(key, 9)), "the ten first would have been sent");
     }
 }

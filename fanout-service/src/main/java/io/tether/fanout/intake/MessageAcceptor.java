@@ -14,6 +14,7 @@ import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemException;
 import io.tether.contract.problem.ProblemType;
 import io.tether.rest.scope.DeviceApps;
+import io.tether.runtime.failure.Failures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class MessageAcceptor {
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         boolean idempotent = fingerprint != null;
-        String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key
+        String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key ('' without one)
         return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
                         : named(target, named, reach.ofNamed())).thenApply(refused -> {
@@ -92,7 +93,7 @@ public final class MessageAcceptor {
                 }))
                 .thenCompose(apps -> statuses.accept(message, named, sender, holder).handle((acceptance, error) -> error != null
                         // Redis may still run the record script after the timeout: the request took the key in hand then.
-                        ? this.<Accepted>releasedAfter(error, idempotent, message.messageId(), holder)
+                        ? this.<Accepted>releasedAfter(error, message.messageId(), holder)
                         : switch (acceptance.recorded()) {
                             case CONFLICT -> throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
                                     "this Idempotency-Key was used with another request");
@@ -100,9 +101,9 @@ public final class MessageAcceptor {
                             // Sending it too could race the request in hand (e.g. its quota refusal taking the record back).
                             case BUSY -> throw ProblemException.retryAfter(ProblemType.CONFLICT,
                                     "a request with this Idempotency-Key is still being handled; try again shortly", 1);
-                            case REPLAY -> inHand(idempotent, message.messageId(), holder, () -> send(message.as(message.messageId(),
+                            case REPLAY -> inHand(message.messageId(), holder, () -> send(message.as(message.messageId(),
                                     acceptance.acceptedAt(), acceptance.expiresAt()), request, trace, true, true));
-                            case NEW -> inHand(idempotent, message.messageId(), holder,
+                            case NEW -> inHand(message.messageId(), holder,
                                     () -> charged(apps, message, request, trace, idempotent));
                         }).thenCompose(stage -> stage));
     }
@@ -111,8 +112,7 @@ public final class MessageAcceptor {
      * A step this request runs with the message in hand: when it fails (a refusal, Redis or Kafka away), a retry with
      * the idempotency key may take the message in hand at once instead of waiting for {@code StatusStore.IN_HAND}.
      */
-    private CompletionStage<Accepted> inHand(boolean idempotent, String messageId, String holder,
-            Supplier<CompletionStage<Accepted>> step) {
+    private CompletionStage<Accepted> inHand(String messageId, String holder, Supplier<CompletionStage<Accepted>> step) {
         CompletionStage<Accepted> stage;
         try {
             stage = step.get();
@@ -120,15 +120,15 @@ public final class MessageAcceptor {
             stage = CompletableFuture.failedFuture(e);
         }
         return stage.handle((accepted, error) -> error == null ? CompletableFuture.completedFuture(accepted)
-                : this.<Accepted>releasedAfter(error, idempotent, messageId, holder)).thenCompose(s -> s);
+                : this.<Accepted>releasedAfter(error, messageId, holder)).thenCompose(s -> s);
     }
 
     /**
-     * Fails with {@code error} once this request ({@code holder}) no longer holds the message's idempotency key: a
-     * request that never held it (another did) lets go of nothing.
+     * Fails with {@code error} once this request ({@code holder}, '' without an idempotency key) no longer holds the
+     * message's idempotency key: a request that never held it (another did) lets go of nothing.
      */
-    private <T> CompletionStage<T> releasedAfter(Throwable error, boolean idempotent, String messageId, String holder) {
-        CompletionStage<Void> released = idempotent ? statuses.release(messageId, holder).exceptionally(e -> null)
+    private <T> CompletionStage<T> releasedAfter(Throwable error, String messageId, String holder) {
+        CompletionStage<Void> released = !holder.isEmpty() ? statuses.release(messageId, holder).exceptionally(e -> null)
                 : CompletableFuture.completedFuture(null);
         return released.thenApply(v -> {
             throw rethrown(error);
@@ -169,7 +169,7 @@ public final class MessageAcceptor {
 
     /** A stage's failure as thrown again: its cause when wrapped in a CompletionException. */
     private static RuntimeException rethrown(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Failures.unwrap(error);
         return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 

@@ -25,10 +25,10 @@ public final class StatusStore implements MessageRecords {
      * KEYS 1 message hash, 2 its device set. ARGV 1 acceptedAt (now), 2 expiresAt, 3 target JSON, 4 ttl s, 5
      * fingerprint of the request ('' without an idempotency key), 6 sending key id, 7 apps the key is limited to (''
      * for keys of every app; 6 and 7 are kept when ''), 8 until when (epoch ms) a request with the key is in hand,
-     * 9 which request (a random token), 10.. device ids. With a fingerprint, a message that exists is not written again: {'conflict'} when the request
-     * differs, {'sent', acceptedAt, expiresAt} when it reached Kafka, {'busy'} while another request with the key is
-     * in hand, {'replay', acceptedAt, expiresAt} when it may not have reached Kafka (this request takes it in hand);
-     * else {'new'}.
+     * 9 which request (a random token), 10.. device ids. With a fingerprint, a message that exists is not written
+     * again: {'conflict'} when the request differs, {'sent', acceptedAt, expiresAt} when it reached Kafka, {'busy'}
+     * while another request with the key is in hand, {'replay', acceptedAt, expiresAt} when it may not have reached
+     * Kafka (this request takes it in hand); else {'new'}.
      */
     private static final LuaScript RECORD = new LuaScript("""
             if ARGV[5] ~= '' then

@@ -47,9 +47,7 @@ public final class Acknowledgements {
                         metrics.status(status.wire(), reason);
                         events.accept(TetherEvent.status(delivery.deviceId(), delivery.messageId(), status.wire(), reason, "live", now));
                     }
-                    metrics.expired(acked.expired());
-                    acked.expiredIds().forEach(id -> events.accept(TetherEvent.status(delivery.deviceId(), id,
-                            DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
+                    expired(delivery.deviceId(), acked.expired(), acked.expiredIds(), now);
                 })
                 .exceptionally(error -> {
                     // Permanent (a script refused it) or the gateway is stopping: the message stays in the inbox and
@@ -65,10 +63,14 @@ public final class Acknowledgements {
      */
     public CompletionStage<Integer> resync(String deviceId, long epoch) {
         return inbox.resync(deviceId, epoch, gatewayId).thenApply(live -> {
-            long now = System.currentTimeMillis();
-            metrics.expired(live.expired());
-            live.expiredIds().forEach(id -> events.accept(TetherEvent.status(deviceId, id, DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
+            expired(deviceId, live.expired(), live.expiredIds(), System.currentTimeMillis());
             return live.handedOver();
         });
+    }
+
+    /** Entries the inbox found past their TTL on the way: counted, and each settled one reported. */
+    private void expired(String deviceId, int found, java.util.List<String> settledIds, long now) {
+        metrics.expired(found);
+        settledIds.forEach(id -> events.accept(TetherEvent.status(deviceId, id, DeliveryStatus.EXPIRED.wire(), "ttl", null, now)));
     }
 }

@@ -32,6 +32,14 @@ final class ConnectionControl {
         return endpoint;
     }
 
+    /**
+     * Whether an answer can still be written: Vert.x may have closed the endpoint (a takeover, a refusal) while a
+     * Kafka or Redis write was out, before its close handler has run, and refuses writes then.
+     */
+    boolean answerable() {
+        return endpoint.isConnected();
+    }
+
     String closeReason() {
         return closeReason;
     }

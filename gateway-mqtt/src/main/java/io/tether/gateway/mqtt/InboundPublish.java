@@ -48,24 +48,16 @@ final class InboundPublish {
         return message.properties();
     }
 
-    /**
-     * Whether the answer can still go out: the endpoint may have been closed (a takeover, a refusal) while the record
-     * was being written, before its close handler has run; Vert.x refuses writes to it then.
-     */
-    private boolean answerable() {
-        return connection.endpoint().isConnected();
-    }
-
     /** Taken: the record is durable (QoS 1 PUBACK; nothing for QoS 0). */
     void acknowledge() {
-        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE && answerable()) {
+        if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE && connection.answerable()) {
             connection.endpoint().publishAcknowledge(message.messageId());
         }
     }
 
     void refuse(MqttPubAckReasonCode code, String why) {
         LOG.debugf("refusing publish of %s on %s: %s", connection.endpoint().clientIdentifier(), message.topicName(), why);
-        if (!answerable()) {
+        if (!connection.answerable()) {
             return;
         }
         if (connection.isMqtt5() && message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {

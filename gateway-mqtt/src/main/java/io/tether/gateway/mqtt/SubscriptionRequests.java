@@ -104,7 +104,7 @@ final class SubscriptionRequests {
                 codes.replaceAll(code -> (code.value() & 0xff) < 0x80 ? MqttSubAckReasonCode.UNSPECIFIED_ERROR : code);
                 refused.add("the session could not be stored; subscribe again");
             }
-            if (!answerable()) {
+            if (!control.answerable()) {
                 return; // what was stored is indexed above; the connection is gone, nothing to answer or hand over
             }
             if (!control.isMqtt5()) {
@@ -128,7 +128,7 @@ final class SubscriptionRequests {
             } else {
                 LOG.warnf("unsubscribe of %s not stored; its session keeps %s", deviceId, existing);
             }
-            if (!answerable()) {
+            if (!control.answerable()) {
                 return;
             }
             if (!control.isMqtt5()) {
@@ -164,14 +164,6 @@ final class SubscriptionRequests {
      * Runs {@code then} with whether the change is stored: at once when the session is not stored (or nothing
      * changes), else after Redis answered, back on the event loop.
      */
-    /**
-     * Whether an answer can still be written: Vert.x may have closed the endpoint (a takeover, a refusal) while the
-     * session was being stored, before its close handler has run, and refuses writes then.
-     */
-    private boolean answerable() {
-        return control.endpoint().isConnected();
-    }
-
     private void whenWritten(java.util.function.Supplier<CompletionStage<Boolean>> write, Consumer<Boolean> then) {
         if (!stored || write == null) {
             then.accept(true);

@@ -261,10 +261,7 @@ public final class PushProcessor {
      */
     static Optional<Instant> removableIfSetBefore(Optional<Instant> apnsSawItDie, long readUpdatedAt) {
         Optional<Instant> read = readUpdatedAt > 0 ? Optional.of(Instant.ofEpochMilli(readUpdatedAt + 1)) : Optional.empty();
-        if (apnsSawItDie.isEmpty() || read.isEmpty()) {
-            return apnsSawItDie.isPresent() ? apnsSawItDie : read;
-        }
-        return Optional.of(apnsSawItDie.get().isBefore(read.get()) ? apnsSawItDie.get() : read.get());
+        return java.util.stream.Stream.of(apnsSawItDie, read).flatMap(Optional::stream).min(Instant::compareTo);
     }
 
     /** 429, 5xx and failed sends: again after a backoff, as long as the message lives. */

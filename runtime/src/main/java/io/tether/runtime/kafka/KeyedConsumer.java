@@ -28,8 +28,11 @@ import org.jboss.logging.Logger;
  * handler without waiting for it; records of one key run one after the other (per-device order), other keys
  * concurrently, and the next poll never waits for the slowest record (no batch barrier). At most
  * {@code maxInFlight} records are in hand: with fewer permits the partitions are paused while polling goes on, so
- * the group keeps its member. Offsets are committed (every {@link #COMMIT_EVERY}) up to the lowest record not yet
- * done, so a crash or a rebalance redoes rather than loses (at-least-once; handlers are idempotent).
+ * the group keeps its member. One key has at most {@link #keyLimit(int)} of them: a key whose records wait (a retry
+ * with backoff, a burst to one device) then holds back only its own partition, whose later records wait here until
+ * the key is below its limit, while the other partitions go on. Offsets are committed (every
+ * {@link #COMMIT_EVERY}) up to the lowest record not yet done, so a crash or a rebalance redoes rather than loses
+ * (at-least-once; handlers are idempotent).
  * <p>
  * Failures follow {@link Failures}: a permanent one sends the record to the dead-letter topic and its partition moves
  * on; a transient one is retried with backoff (its key waits, other keys go on). The loop survives anything but
@@ -62,6 +65,10 @@ public final class KeyedConsumer implements Runnable {
     private final Semaphore permits;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    private final int keyLimit;
+    /** Per key, its records in hand (started, waiting for a retry or behind another record of the key). */
+    private final Map<String, Integer> inHandOfKey = new ConcurrentHashMap<>();
+    private final HeldRecords held = new HeldRecords();
     /** Per partition, which assignment of it this member is in: a record goes on only within the one it came in. */
     private final Map<TopicPartition, Integer> assignments = new ConcurrentHashMap<>();
     private long revokeWait = REVOKE_WAIT.toNanos();
@@ -87,6 +94,7 @@ public final class KeyedConsumer implements Runnable {
         this.retry = retry;
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
+        this.keyLimit = keyLimit(maxInFlight);
     }
 
     /**
@@ -95,6 +103,15 @@ public final class KeyedConsumer implements Runnable {
      */
     public static int batchSize(int maxInFlight) {
         return Math.max(1, Math.min(500, maxInFlight / 2));
+    }
+
+    /**
+     * Records of one key in hand at most: an eighth of the permits, so that a few keys with a backlog (each waiting on
+     * its first record) cannot take the permits every other partition needs. A key's records run one after the other
+     * anyway, so a longer queue of them here would not make them go faster.
+     */
+    public static int keyLimit(int maxInFlight) {
+        return Math.max(1, maxInFlight / 8);
     }
 
     /** Another wait than {@link #REVOKE_WAIT} (tests). */
@@ -154,9 +171,11 @@ public final class KeyedConsumer implements Runnable {
     }
 
     private void flowControl() {
+        held.startWhile(this::tryStart);
         if (permits.availablePermits() >= batchSize(maxInFlight)) {
-            if (!consumer.paused().isEmpty()) {
-                consumer.resume(consumer.paused());
+            List<TopicPartition> resumable = consumer.paused().stream().filter(p -> !held.holds(p)).toList();
+            if (!resumable.isEmpty()) {
+                consumer.resume(resumable);
             }
         } else {
             consumer.pause(consumer.assignment());
@@ -164,35 +183,46 @@ public final class KeyedConsumer implements Runnable {
     }
 
     private void dispatch(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
-        OffsetTracker.Progress progress = offsets.progress(partition);
-        int assignment = assignments.getOrDefault(partition, 0);
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (!permits.tryAcquire()) {
-                // A partition assigned while the others were paused: fetch the rest again once permits are back.
-                consumer.seek(partition, record.offset());
-                consumer.pause(List.of(partition));
+        for (int i = 0; i < records.size(); i++) {
+            if (held.holds(partition) || !tryStart(partition, records.get(i))) {
+                // Its key is at its limit or the permits are gone: this and the partition's later records wait here.
+                if (held.hold(partition, records.subList(i, records.size()))) {
+                    consumer.pause(List.of(partition));
+                }
                 return;
             }
-            progress.started(record.offset());
-            String key = record.key() == null ? "" : record.key();
-            CompletableFuture<Void> previous = lastOfKey.get(key);
-            CompletableFuture<Void> done = (previous == null ? CompletableFuture.<Void>completedFuture(null)
-                    : previous.handle((v, e) -> (Void) null))
-                    .thenCompose(v -> handleOrDeadLetter(record, partition, assignment))
-                    .toCompletableFuture();
-            lastOfKey.put(key, done);
-            done.whenComplete((v, error) -> {
-                lastOfKey.remove(key, done);
-                permits.release();
-                if (error == null) {
-                    progress.finished(record.offset());
-                } else {
-                    // Not durable: the offset stays uncommitted, so the record is redone after a restart or rebalance.
-                    LOG.debugf("%s: %s-%d@%d left unfinished: %s", name, partition.topic(), partition.partition(),
-                            record.offset(), error.toString());
-                }
-            });
         }
+    }
+
+    /** Starts the record behind the last of its key, unless the key is at its limit or no permit is left. */
+    private boolean tryStart(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        String key = record.key() == null ? "" : record.key();
+        if (inHandOfKey.getOrDefault(key, 0) >= keyLimit || !permits.tryAcquire()) {
+            return false;
+        }
+        inHandOfKey.merge(key, 1, Integer::sum);
+        OffsetTracker.Progress progress = offsets.progress(partition);
+        int assignment = assignments.getOrDefault(partition, 0);
+        progress.started(record.offset());
+        CompletableFuture<Void> previous = lastOfKey.get(key);
+        CompletableFuture<Void> done = (previous == null ? CompletableFuture.<Void>completedFuture(null)
+                : previous.handle((v, e) -> (Void) null))
+                .thenCompose(v -> handleOrDeadLetter(record, partition, assignment))
+                .toCompletableFuture();
+        lastOfKey.put(key, done);
+        done.whenComplete((v, error) -> {
+            lastOfKey.remove(key, done);
+            inHandOfKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            permits.release();
+            if (error == null) {
+                progress.finished(record.offset());
+            } else {
+                // Not durable: the offset stays uncommitted, so the record is redone after a restart or rebalance.
+                LOG.debugf("%s: %s-%d@%d left unfinished: %s", name, partition.topic(), partition.partition(),
+                        record.offset(), error.toString());
+            }
+        });
+        return true;
     }
 
     private CompletionStage<Void> handleOrDeadLetter(ConsumerRecord<String, byte[]> record, TopicPartition partition, int assignment) {
@@ -291,6 +321,7 @@ public final class KeyedConsumer implements Runnable {
                 LOG.warnf("%s: commit on revocation failed (the records are redone by the next owner): %s", name, e.toString());
             }
             offsets.forget(partitions);
+            held.forget(partitions);
         }
 
         @Override
@@ -303,6 +334,7 @@ public final class KeyedConsumer implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(partition -> assignments.merge(partition, 1, Integer::sum));
             offsets.forget(partitions);
+            held.forget(partitions);
         }
     }
 }

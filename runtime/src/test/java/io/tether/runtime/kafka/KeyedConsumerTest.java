@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class KeyedConsumerTest {
     private static final String TOPIC = "t";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
     /** What commitSync committed last: readable after the loop closed the consumer. */
     private final Map<TopicPartition, Long> syncCommitted = new ConcurrentHashMap<>();
@@ -68,9 +69,15 @@ class KeyedConsumerTest {
 
     private void start(java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler,
             Duration commitEvery, Duration revokeWait) {
+        start(List.of(P0), handler, commitEvery, revokeWait);
+    }
+
+    private void start(List<TopicPartition> partitions,
+            java.util.function.Function<ConsumerRecord<String, byte[]>, CompletionStage<Void>> handler,
+            Duration commitEvery, Duration revokeWait) {
         consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            consumer.rebalance(partitions);
+            consumer.updateBeginningOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> 0L)));
         });
         loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100)
                 .commitEvery(commitEvery).revokeWait(revokeWait);
@@ -83,7 +90,12 @@ class KeyedConsumerTest {
     }
 
     private void add(long offset, String key) {
-        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, key, new byte[0])));
+        add(P0, offset, key);
+    }
+
+    private void add(TopicPartition partition, long offset, String key) {
+        consumer.schedulePollTask(() -> consumer.addRecord(
+                new ConsumerRecord<>(TOPIC, partition.partition(), offset, key, new byte[0])));
     }
 
     private long committed() {
@@ -203,5 +215,35 @@ class KeyedConsumerTest {
         assertEquals(List.of("a@0"), handled, "record 1 is not handled here");
         assertTrue(committed() <= 0, "nothing past record 0 was committed: the new owner starts there, got " + committed());
         assertTrue(producer.history().isEmpty(), "nor dead-lettered");
+    }
+
+    @Test
+    void aKeyWithABacklogHoldsBackOnlyItsOwnPartitionAndItsRecordsStillRunInOrder() {
+        // 60 records of one key wait behind their first (its gate stays shut): more than the 50 free permits a poll
+        // needs, so without a limit per key every partition would be paused until the key drains.
+        for (long offset = 1; offset < 60; offset++) {
+            gates.computeIfAbsent(offset, o -> new CompletableFuture<>()).complete(null);
+        }
+        start(List.of(P0, P1), record -> {
+            if (record.key().equals("hot")) {
+                return gated(record);
+            }
+            handled.add(record.key() + "@" + record.offset());
+            return CompletableFuture.completedFuture(null);
+        }, KeyedConsumer.COMMIT_EVERY, KeyedConsumer.REVOKE_WAIT);
+        for (long offset = 0; offset < 60; offset++) {
+            add(P0, offset, "hot");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("hot@0"));
+
+        add(P1, 1000, "other");
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("other@1000"));
+        // The key has its limit in hand (waiting behind its first), not all 60: the rest waits in the loop, not started.
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.inFlight() == KeyedConsumer.keyLimit(100));
+
+        gates.get(0L).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 60);
+        List<String> expected = java.util.stream.LongStream.range(0, 60).mapToObj(o -> "hot@" + o).toList();
+        assertEquals(expected, handled.stream().filter(h -> h.startsWith("hot@")).toList(), "in offset order, each once");
     }
 }

@@ -3,11 +3,21 @@
 -- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 message id, 11 entry (v1 layout), 12 payload bytes,
 -- 13 expiresAt ms, 14 inbox bound: messages, 15 inbox bound: bytes, 16 status ttl s.
 -- Returns {status, depth after queueing (-1 unless this call queued it), failure reason or '', expiry index time
--- (0 when the expiry index needs nothing), overflowed ids joined by ',', <pump result>...}.
+-- (0 when the expiry index needs nothing), overflowed ids joined by ',', 1 when this call handed this message itself
+-- to the gateway else 0 (absent when nothing was pumped), <pump result>...}.
 local P = routing_args()
 local device, id, entry, size, expires_at = ARGV[9], ARGV[10], ARGV[11], tonumber(ARGV[12]), tonumber(ARGV[13])
 local status_key = P.status_prefix .. id
 local now = ARGV[1]
+
+-- Whether the pump handed over this message itself (its sequence number is at or below the cursor now), not only
+-- older ones: the caller reports it queued only if not (a message handed over is reported by the gateway).
+local function handed_over(pumped, seq)
+  if pumped[1] ~= 'live' or pumped[2] <= 0 or not seq then
+    return 0
+  end
+  return tonumber(redis.call('HGET', META, 'cursor') or '0') >= tonumber(seq) and 1 or 0
+end
 
 local known = redis.call('HGET', status_key, 'status')
 if known then
@@ -16,7 +26,9 @@ if known then
   if known ~= 'queued' then
     return out
   end
-  return append(out, pump(device, P))
+  local pumped = pump(device, P)
+  out[6] = handed_over(pumped, redis.call('ZSCORE', INBOX, id))
+  return append(out, pumped)
 end
 if redis.call('EXISTS', RECORD) == 0 then
   redis.call('HSET', status_key, 'status', 'failed', 'reason', 'unknown-device', 'updatedAt', now)
@@ -81,4 +93,5 @@ if expires_at > 0 and (indexed == 0 or expires_at < indexed) then
 elseif expires_at > 0 and indexed <= tonumber(now) then
   index_at = indexed
 end
-return append({'queued', depth + 1, '', index_at, table.concat(overflowed, ',')}, pump(device, P))
+local pumped = pump(device, P)
+return append({'queued', depth + 1, '', index_at, table.concat(overflowed, ','), handed_over(pumped, seq)}, pumped)

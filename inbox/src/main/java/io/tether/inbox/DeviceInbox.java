@@ -48,7 +48,8 @@ public final class DeviceInbox implements Inbox {
                     String failure = (String) r.get(2);
                     String overflowed = (String) r.get(4);
                     return new Routed((String) r.get(0), (Long) r.get(1), failure.isEmpty() ? null : failure, (Long) r.get(3),
-                            overflowed.isEmpty() ? List.of() : Arrays.asList(overflowed.split(",")), Pump.read(r, 5));
+                            overflowed.isEmpty() ? List.of() : Arrays.asList(overflowed.split(",")),
+                            r.size() > 5 && (Long) r.get(5) == 1L, Pump.read(r, 6));
                 });
     }
 

@@ -20,8 +20,11 @@ public interface Inbox {
      * @param failure    why this call failed it (unknown-device, inbox-full), else null
      * @param indexAt    when non-zero: put the device into the expiry index at this time before committing
      * @param overflowed ids of older messages that gave way at the inbox bound (now failed: inbox-overflow)
+     * @param handedOver this call handed the message itself to the gateway (not only older entries); its next status
+     *                   comes from the gateway
      */
-    public record Routed(String status, long depth, String failure, long indexAt, List<String> overflowed, Pump pump) {
+    public record Routed(String status, long depth, String failure, long indexAt, List<String> overflowed,
+            boolean handedOver, Pump pump) {
         public boolean queuedNow() {
             return depth >= 0;
         }

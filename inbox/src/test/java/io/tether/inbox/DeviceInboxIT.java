@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tether.contract.PresenceFields;
 import io.tether.contract.PresenceEvent.Kind;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class DeviceInboxIT extends InboxFixture {
 
         DeviceInbox.Routed routed = route(entry);
 
-        assertEquals(new DeviceInbox.Routed("queued", 1, null, entry.expiresAt(), List.of(), new Pump.Hold("no-push-token")), routed);
+        assertEquals(new DeviceInbox.Routed("queued", 1, null, entry.expiresAt(), List.of(), false, new Pump.Hold("no-push-token")), routed);
         assertEquals(List.of("m1"), queued());
         String stored = redis.sync().hget(KEYS.inboxData(), "m1");
         String header = "v1|" + entry.expiresAt() + "|" + entry.size() + "|0|";
@@ -72,7 +73,7 @@ class DeviceInboxIT extends InboxFixture {
 
         DeviceInbox.Routed again = route(Entries.data(DEVICE, "m1"));
 
-        assertEquals(new DeviceInbox.Routed("queued", -1, null, Entries.T0 + Entries.HOUR, List.of(), new Pump.Live(0, 0)), again);
+        assertEquals(new DeviceInbox.Routed("queued", -1, null, Entries.T0 + Entries.HOUR, List.of(), false, new Pump.Live(0, 0)), again);
         assertEquals(List.of(), channels.takeIds(GW_A, DEVICE, 7), "m1 is in flight already");
         assertEquals(List.of("m1"), queued());
         assertEquals("1", meta("seq"));
@@ -91,7 +92,7 @@ class DeviceInboxIT extends InboxFixture {
     void aMessageForAnUnknownDeviceFailsWithUnknownDevice() {
         DeviceInbox.Routed routed = route(Entries.data(DEVICE, "m1"));
 
-        assertEquals(new DeviceInbox.Routed("failed", -1, "unknown-device", 0, List.of(), new Pump.Hold("unchanged")), routed);
+        assertEquals(new DeviceInbox.Routed("failed", -1, "unknown-device", 0, List.of(), false, new Pump.Hold("unchanged")), routed);
         assertEquals("unknown-device", status("m1").get("reason"));
         assertEquals(List.of(), queued());
         assertTrue(redis.sync().ttl(KEYS.status("m1")) > 0);
@@ -169,7 +170,7 @@ class DeviceInboxIT extends InboxFixture {
 
         DeviceInbox.Routed m3 = route(Entries.data(DEVICE, "m3"));
 
-        assertEquals(new DeviceInbox.Routed("failed", -1, "inbox-full", 0, List.of(), new Pump.Hold("unchanged")), m3);
+        assertEquals(new DeviceInbox.Routed("failed", -1, "inbox-full", 0, List.of(), false, new Pump.Hold("unchanged")), m3);
         assertEquals("inbox-full", status("m3").get("reason"));
         assertEquals(List.of("m1", "m2"), queued());
         assertEquals(List.of(), channels.takeIds(GW_A, DEVICE, 7));
@@ -334,6 +335,26 @@ class DeviceInboxIT extends InboxFixture {
         assertEquals(new DeviceInbox.Acked(true, 0, 0), ack("m4", 7, GW_A));
         assertEquals(List.of(), channels.takeIds(GW_A, DEVICE, 7));
         assertEquals(List.of(), queued());
+    }
+
+    @Test
+    void routeTellsWhetherItHandedOverTheMessageItselfNotOnlyOlderOnes() {
+        register("ios", null);
+        inbox = inbox(100, 1_000_000, 3);
+        presence(Kind.CONNECTED, 7, GW_A);
+        routeData("m1", "m2", "m3"); // connected, not yet receiving: they wait
+        // The receiving flag set behind the scripts' back, so that the next route is the first pump to find it.
+        redis.sync().hset(KEYS.presence(), PresenceFields.RECEIVING, "1");
+
+        DeviceInbox.Routed m4 = route(Entries.data(DEVICE, "m4"));
+        assertEquals(new Pump.Live(3, 0), m4.pump(), "the window of 3 takes the older three");
+        assertFalse(m4.handedOver(), "m4 waits behind them");
+
+        ack("m1", 7, GW_A);
+        assertEquals(List.of("m1", "m2", "m3", "m4"), channels.takeIds(GW_A, DEVICE, 7));
+        ack("m2", 7, GW_A);
+        assertTrue(route(Entries.data(DEVICE, "m5")).handedOver(), "room in the window: m5 goes at once");
+        assertEquals(List.of("m5"), channels.takeIds(GW_A, DEVICE, 7));
     }
 
     @Test

@@ -217,8 +217,7 @@ public final class Router {
      */
     private CompletionStage<Void> report(String deviceId, String messageId, Inbox.Routed result) {
         List<CompletionStage<Void>> reports = new ArrayList<>();
-        boolean handedOver = result.pump() instanceof Pump.Live live && live.handedOver() > 0;
-        if (DeliveryStatus.QUEUED.wire().equals(result.status()) && !handedOver) {
+        if (DeliveryStatus.QUEUED.wire().equals(result.status()) && !result.handedOver()) {
             reports.add(events.status(deviceId, messageId, DeliveryStatus.QUEUED.wire(), null, "inbox"));
         }
         if (result.failure() != null) {

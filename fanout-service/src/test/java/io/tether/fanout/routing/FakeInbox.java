@@ -24,7 +24,7 @@ class FakeInbox implements Inbox {
     public CompletionStage<Routed> route(String deviceId, InboxEntry entry, long statusTtlSeconds) {
         calls.add("route " + deviceId + " " + entry.messageId());
         routed.add(entry);
-        return CompletableFuture.completedFuture(routes.isEmpty() ? new Routed("queued", 1, null, 0, List.of(), new Pump.Hold("policy"))
+        return CompletableFuture.completedFuture(routes.isEmpty() ? new Routed("queued", 1, null, 0, List.of(), false, new Pump.Hold("policy"))
                 : routes.poll());
     }
 

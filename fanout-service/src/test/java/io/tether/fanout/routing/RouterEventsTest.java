@@ -89,17 +89,24 @@ class RouterEventsTest {
 
     @Test
     void aMessageThatWaitsIsReportedQueuedAndOneHandedOverAtOnceIsNot() {
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Hold("policy")));
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Live(1, 0)));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), false, new Pump.Hold("policy")));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), true, new Pump.Live(1, 0)));
         route(message("m1", Target.device("d1")));
         route(message("m2", Target.device("d1")));
         assertEquals(List.of("d1 m1 queued"), events, "m2 went live: its next status comes from the gateway");
     }
 
     @Test
+    void aMessageThatWaitsWhileOlderOnesAreHandedOverIsReportedQueued() {
+        inbox.routes.add(new Inbox.Routed("queued", 12, null, 0, List.of(), false, new Pump.Live(3, 0)));
+        route(message("m12", Target.device("d1")));
+        assertEquals(List.of("d1 m12 queued"), events, "three older entries went out, m12 waits behind the window");
+    }
+
+    @Test
     void failuresAtRoutingOlderMessagesThatGaveWayAndExpiredOnesOnTheWayAreReported() {
-        inbox.routes.add(new Inbox.Routed("failed", -1, "inbox-full", 0, List.of("m0"), new Pump.Hold("policy")));
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Live(1, 2, List.of("m7", "m8"))));
+        inbox.routes.add(new Inbox.Routed("failed", -1, "inbox-full", 0, List.of("m0"), false, new Pump.Hold("policy")));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), true, new Pump.Live(1, 2, List.of("m7", "m8"))));
         route(message("m1", Target.device("d1")));
         route(message("m9", Target.device("d1")));
         assertEquals(List.of("d1 m1 failed inbox-full", "d1 m0 failed inbox-overflow", "d1 m7 expired ttl", "d1 m8 expired ttl"), events);

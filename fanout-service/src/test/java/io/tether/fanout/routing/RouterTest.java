@@ -95,7 +95,7 @@ class RouterTest {
 
     @Test
     void aMessageForADeviceIsOneInboxCallCarryingItsTopicAndTraceAndLiveEntriesNeedNothingMore() {
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Live(1, 0)));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), true, new Pump.Live(1, 0)));
 
         route(message("m1", Target.device("d1"))).toCompletableFuture().join();
 
@@ -109,7 +109,7 @@ class RouterTest {
 
     @Test
     void theMessagesMqttPropertiesGoIntoItsInboxEntry() {
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Live(1, 0)));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), true, new Pump.Live(1, 0)));
         MessageProperties properties = new MessageProperties(List.of(new MessageProperties.UserProperty("k", "v")), "devices/d1/re",
                 new byte[] {7});
         OutgoingMessage plain = message("m1", Target.device("d1"));
@@ -123,7 +123,7 @@ class RouterTest {
 
     @Test
     void whenTheScriptSaysSoTheDeviceGoesIntoTheExpiryIndexBeforeTheRecordCounts() {
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 123_456, List.of(), new Pump.Hold("policy")));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 123_456, List.of(), false, new Pump.Hold("policy")));
         route(message("m1", Target.device("d1"))).toCompletableFuture().join();
         assertEquals(List.of("d1@123456"), indexed);
     }
@@ -131,7 +131,7 @@ class RouterTest {
     @Test
     void pushCandidatesAreWrittenToKafkaAndOnlyThenConfirmed() {
         inbox.routes.add(new Inbox.Routed("queued", 2, null, 0, List.of(),
-                new Pump.Push("deaf", "0", "2", "0", 2, List.of(entry("m1"), entry("m2")))));
+                false, new Pump.Push("deaf", "0", "2", "0", 2, List.of(entry("m1"), entry("m2")))));
 
         CompletableFuture<Void> done = route(message("m2", Target.device("d1"))).toCompletableFuture();
         assertEquals(2, producer.history().size());
@@ -151,7 +151,7 @@ class RouterTest {
 
     @Test
     void aFailedPushWriteIsNotConfirmedSoTheCandidatesAreOfferedAgain() {
-        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), new Pump.Push("offline", "0", "1", "0", 1, List.of(entry("m1")))));
+        inbox.routes.add(new Inbox.Routed("queued", 1, null, 0, List.of(), false, new Pump.Push("offline", "0", "1", "0", 1, List.of(entry("m1")))));
         CompletableFuture<Void> done = route(message("m1", Target.device("d1"))).toCompletableFuture();
         producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("kafka away"));
         assertThrows(Exception.class, done::join);
@@ -162,7 +162,7 @@ class RouterTest {
     void aFullBatchOfCandidatesIsFollowedByALookBehindIt() {
         List<InboxEntry> batch = IntStream.range(0, 3).mapToObj(i -> entry("m" + i)).toList();
         inbox.routes.add(new Inbox.Routed("queued", 300, null, 0, List.of(),
-                new Pump.Push("offline", "0", "200", "0", InboxSettings.PUSH_BATCH, batch)));
+                false, new Pump.Push("offline", "0", "200", "0", InboxSettings.PUSH_BATCH, batch)));
         inbox.pumps.add(new Pump.Push("offline", "200", "201", "0", 1, List.of(entry("m200"))));
         MockProducer<String, byte[]> sent = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         Router auto = new Router(inbox, new PushRequests(sent, MessagingSpans.off()), (d, at) -> CompletableFuture.completedFuture(null),

@@ -7,6 +7,10 @@
 -- app state goes into fanout's presence event for backends, which then needs no read of its own.
 local P = routing_args()
 local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
+if redis.call('EXISTS', RECORD) == 0 then
+  -- A deleted device (its last connection's DISCONNECTED comes after the deletion): nothing to keep for it.
+  return {0, 'OFFLINE', ''}
+end
 local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState', 'reassertedAt')
 local current, state, app = tonumber(p[1] or '0'), p[2] or 'OFFLINE', p[3] or ''
 

@@ -66,8 +66,11 @@ class OrphanedDevicesIT extends InboxFixture {
         assertEquals(List.of(), join(orphans.of(GW_B, "shutdown", 3)));
     }
 
-    /** A CONNECTED of {@code deviceId} on {@code gatewayId}, applied as the router applies it. */
+    /** A CONNECTED of registered {@code deviceId} on {@code gatewayId}, applied as the router applies it. */
     private void connect(String deviceId, long epoch, String gatewayId) {
+        if (redis.sync().exists(RedisKeys.device(deviceId).record()) == 0) {
+            Devices.register(redis.sync(), deviceId, "ios", null);
+        }
         join(inbox.presence(new PresenceEvent(deviceId, gatewayId, epoch, Kind.CONNECTED, null, epoch)));
     }
 }

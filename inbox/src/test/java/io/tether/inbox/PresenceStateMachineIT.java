@@ -137,6 +137,14 @@ class PresenceStateMachineIT extends InboxFixture {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"CONNECTED", "DISCONNECTED", "REASSERTED"})
+    void noEventWritesPresenceForADeletedDevice(Kind kind) {
+        redis.sync().del(KEYS.record()); // the registry deleted it; its last connection's events come after
+        assertFalse(apply(kind, 1, GW_A, null, 42).applied());
+        assertEquals(Map.of(), presenceRecord(), "nothing would ever remove it");
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Kind.class, names = {"RECEIVING", "BACKGROUND", "FOREGROUND", "ACK_TIMEOUT", "RESPONSIVE"})
     void eventsOtherThanConnectedDisconnectedAndReassertedForANeverSeenDeviceChangeNothing(Kind kind) {
         assertFalse(apply(kind, 0, GW_A, null, 1).applied());

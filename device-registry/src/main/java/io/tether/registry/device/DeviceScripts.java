@@ -68,9 +68,10 @@ final class DeviceScripts {
             """);
 
     /**
-     * KEYS[1] record, KEYS[2] the device's grants, KEYS[3] its push tokens, KEYS[4..] its indexes (the first ARGV[5]
-     * sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected user, app, platform, ARGV[5] number of set indexes,
-     * ARGV[6] the credential-change channel: a connected device is dropped. 1 deleted, 0 no such device, -1 changed.
+     * KEYS[1] record, KEYS[2..ARGV[7]] the device's other keys, deleted with it (grants, push tokens, presence, inbox,
+     * epoch), then its indexes (the first ARGV[5] sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected
+     * user, app, platform, ARGV[5] number of set indexes, ARGV[6] the credential-change channel: a connected device is
+     * dropped, ARGV[7] number of the device's own keys. 1 deleted, 0 no such device, -1 changed.
      */
     static final LuaScript DELETE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -80,10 +81,11 @@ final class DeviceScripts {
             if (current[1] or '') ~= ARGV[2] or (current[2] or '') ~= ARGV[3] or (current[3] or '') ~= ARGV[4] then
               return -1
             end
-            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+            local own = tonumber(ARGV[7])
+            redis.call('DEL', unpack(KEYS, 1, own))
             local sets = tonumber(ARGV[5])
-            for i = 4, #KEYS do
-              if i - 3 <= sets then
+            for i = own + 1, #KEYS do
+              if i - own <= sets then
                 redis.call('SREM', KEYS[i], ARGV[1])
               else
                 redis.call('ZREM', KEYS[i], ARGV[1])

@@ -185,12 +185,16 @@ public class DeviceStore {
             Device device = found.get();
             DeviceIndexes indexes = DeviceIndexes.of(device);
             RedisKeys.Device keys = RedisKeys.device(id);
-            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens()));
+            // Its presence and inbox go too: nothing else would ever remove them (the gateway's session keys are the
+            // gateway's, dropped when it learns of the deletion).
+            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens(), keys.presence(),
+                    keys.inbox(), keys.inboxData(), keys.inboxMeta(), keys.epoch()));
+            int own = allKeys.size();
             allKeys.addAll(indexes.keys());
             String[] expected = DeviceIndexes.fingerprint(device);
             CompletionStage<Long> result = DeviceScripts.DELETE.run(redis, ScriptOutputType.INTEGER, allKeys.toArray(String[]::new),
                     id, expected[0], expected[1], expected[2], Integer.toString(indexes.sets().size()),
-                    RedisKeys.credentialChanges());
+                    RedisKeys.credentialChanges(), Integer.toString(own));
             return result.thenCompose(outcome -> retryOnChange(outcome, attempt, "delete",
                     () -> deleteAttempt(id, attempt + 1), true, false));
         });

@@ -32,14 +32,25 @@ public class PushApps {
                 .sorted(java.util.Comparator.comparing(PushApp::appId)).toList());
     }
 
-    /** Why devices of this app cannot be registered; empty when they can. */
-    public CompletionStage<Optional<String>> refuseApp(String appId) {
+    /**
+     * Why devices of this app cannot be registered; empty when they can. The refusal names the configured apps among
+     * {@code visible} (empty: a key of every app sees them all), so a key limited to some apps learns no other app.
+     */
+    public CompletionStage<Optional<String>> refuseApp(String appId, java.util.Set<String> visible) {
         if (!enforce) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return catalog().thenApply(catalog -> PushApp.lookup(catalog, appId).isPresent() ? Optional.empty()
-                : Optional.of("has no APNs credentials in push-service (configured: "
-                        + (catalog.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(catalog.keySet()))) + ")"));
+        return catalog().thenApply(catalog -> {
+            if (PushApp.lookup(catalog, appId).isPresent()) {
+                return Optional.empty();
+            }
+            var named = new java.util.TreeSet<>(catalog.keySet());
+            if (!visible.isEmpty()) {
+                named.retainAll(visible);
+            }
+            return Optional.of("has no APNs credentials in push-service (configured: "
+                    + (named.isEmpty() ? "none" : String.join(", ", named)) + ")");
+        });
     }
 
     /** Why a token of this kind and environment cannot be set for a device of {@code appId}; empty when it can. */

@@ -1,15 +1,25 @@
 package io.tether.registry.quota;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.QuotaFields;
 import io.tether.contract.RedisKeys;
 import io.tether.registry.store.StoreFailures;
+import io.tether.runtime.redis.LuaScript;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /** Apps' quotas in Redis ({@link RedisKeys#appQuota}), which fanout reads on every message. */
 public class QuotaStore {
+    /** KEYS[1] the app's quotas; ARGV field, value pairs (none: no quotas). One step, so no reader sees none between. */
+    private static final LuaScript REPLACE = new LuaScript("""
+            redis.call('DEL', KEYS[1])
+            if #ARGV > 0 then
+              redis.call('HSET', KEYS[1], unpack(ARGV))
+            end
+            return 1
+            """);
     private final RedisAsyncCommands<String, String> redis;
 
     public QuotaStore(RedisAsyncCommands<String, String> redis) {
@@ -28,9 +38,10 @@ public class QuotaStore {
         put(fields, QuotaFields.MESSAGES_PER_SECOND, quota.messagesPerSecond());
         put(fields, QuotaFields.MESSAGES_PER_DAY, quota.messagesPerDay());
         put(fields, QuotaFields.DEVICES, quota.devices());
-        String key = RedisKeys.appQuota(appId);
-        CompletionStage<Void> cleared = redis.del(key).thenApply(n -> null);
-        return StoreFailures.translate(fields.isEmpty() ? cleared : cleared.thenCompose(v -> redis.hset(key, fields)).thenApply(n -> null));
+        String[] args = fields.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                .toArray(String[]::new);
+        return StoreFailures.translate(REPLACE.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.appQuota(appId)}, args).thenApply(n -> null));
     }
 
     /** How many devices the app has registered. */

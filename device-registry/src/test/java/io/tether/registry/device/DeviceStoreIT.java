@@ -75,6 +75,23 @@ class DeviceStoreIT {
     }
 
     @Test
+    void deleteRemovesTheDevicesPresenceInboxAndEpochToo() {
+        Device device = device("user-e");
+        join(store.create(device));
+        RedisKeys.Device keys = RedisKeys.device(device.id());
+        redis.hset(keys.presence(), "state", "LIVE");
+        redis.zadd(keys.inbox(), 1, "m1");
+        redis.hset(keys.inboxData(), "m1", "{}");
+        redis.hset(keys.inboxMeta(), "seq", "1");
+        redis.set(keys.epoch(), "3");
+
+        assertTrue(join(store.delete(device.id())));
+
+        assertEquals(0L, redis.exists(keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta(),
+                keys.epoch()), "nothing of the device is left behind");
+    }
+
+    @Test
     void deviceWithoutUserIsCreatedAndDeletedWithoutIndex() {
         Device device = device(null);
         assertTrue(join(store.create(device)));

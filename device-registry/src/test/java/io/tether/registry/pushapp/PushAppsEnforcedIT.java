@@ -72,6 +72,24 @@ class PushAppsEnforcedIT {
     }
 
     @Test
+    void aKeyLimitedToSomeAppsIsToldOnlyOfThoseAmongTheConfiguredOnes() {
+        String key = admin().body(Map.of("name", "team-nobody", "scopes", List.of("devices:write"),
+                "apps", List.of("com.example.nobody"))).post("/v1/api-keys").then().statusCode(201).extract().path("key");
+        io.tether.registry.support.TestApi.bearer(key).body(Map.of("platform", "ios", "appId", "com.example.nobody"))
+                .post("/v1/devices").then().statusCode(400)
+                .body("errors[0].message", containsString("(configured: none)"));
+    }
+
+    @Test
+    void aDeviceRegisteredWithATokenOfAnEnvironmentItsAppLacksIsRefusedNamingPushToken() {
+        admin().body(Map.of("platform", "ios", "appId", CHAT, "pushToken", TOKEN, "pushEnvironment", "sandbox"))
+                .post("/v1/devices").then().statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors[0].field", equalTo("pushToken"))
+                .body("errors[0].message", containsString("has no sandbox credentials"));
+        admin().body(Map.of("platform", "ios", "appId", CHAT, "pushToken", TOKEN)).post("/v1/devices").then().statusCode(201);
+    }
+
+    @Test
     void tokensTheAppCannotUseAreRefused() {
         String id = admin().body(Map.of("platform", "ios", "appId", CHAT)).post("/v1/devices").then().statusCode(201)
                 .extract().path("id");

@@ -18,7 +18,7 @@ public record CreateApiKeyRequest(
              @Pattern(regexp = "messages:send|devices:read|devices:write|webhooks:manage|admin",
                       message = "must be one of messages:send, devices:read, devices:write, webhooks:manage, admin") String> scopes,
 
-        @Size(max = 32, message = "may list at most 32 apps")
+        @Size(min = 1, max = 32, message = "must list 1 to 32 apps; leave apps out for a key of every app")
         List<@NotNull(message = "must not be null")
              @Pattern(regexp = Fields.APP_ID, message = Fields.APP_ID_MESSAGE) String> apps) {
 

@@ -3,6 +3,9 @@ package io.tether.registry.device.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.device.DeviceChanges;
 import io.tether.registry.device.DeviceService;
+import io.tether.registry.device.NewDevice;
+import io.tether.registry.grant.GrantStore;
+import io.tether.contract.PushTokenKind;
 import io.tether.registry.quota.DeviceQuota;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
@@ -59,13 +62,15 @@ public class DeviceResource {
     private final PushApps apps;
     private final CurrentCaller caller;
     private final DeviceQuota quota;
+    private final GrantStore grants;
 
     @Inject
-    public DeviceResource(DeviceService devices, PushApps apps, CurrentCaller caller, DeviceQuota quota) {
+    public DeviceResource(DeviceService devices, PushApps apps, CurrentCaller caller, DeviceQuota quota, GrantStore grants) {
         this.devices = devices;
         this.apps = apps;
         this.caller = caller;
         this.quota = quota;
+        this.grants = grants;
     }
 
     @POST
@@ -74,8 +79,12 @@ public class DeviceResource {
             + "credentials. The password is shown only here: the registry keeps its SHA-256 alone.")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
         requireReachableApp(body.appId());
-        return requireApp(body.appId()).thenCompose(v -> quota.check(body.appId()))
-                .thenCompose(v -> devices.register(body.toNewDevice())).thenApply(registered -> Response.status(Response.Status.CREATED)
+        NewDevice device = body.toNewDevice();
+        return requireApp(body.appId())
+                .thenCompose(v -> device.pushToken() == null ? done() : requireTokenFits(body.appId(), device.pushEnvironment().wire()))
+                .thenCompose(v -> requireUserOpenToKey(body.userId()))
+                .thenCompose(v -> quota.check(body.appId()))
+                .thenCompose(v -> devices.register(device)).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store") // carries a password
                 .entity(DeviceResponse.created(registered))
@@ -113,11 +122,15 @@ public class DeviceResource {
             + "atomically. 409 if the device kept changing concurrently.")
     public CompletionStage<DeviceResponse> update(@PathParam("id") String id, JsonNode body) {
         DeviceChanges changes = DevicePatch.parse(body);
-        boolean newApp = body != null && body.path("appId").isTextual();
-        if (newApp) {
-            requireReachableApp(body.path("appId").asText());
+        String newApp = body != null && body.path("appId").isTextual() ? body.path("appId").asText() : null;
+        String newUser = body != null && body.path("userId").isTextual() ? body.path("userId").asText() : null;
+        if (newApp != null) {
+            requireReachableApp(newApp);
         }
-        return (newApp ? requireApp(body.path("appId").asText()) : CompletableFuture.<Void>completedFuture(null))
+        return (newApp != null ? requireApp(newApp) : done())
+                .thenCompose(v -> requireUserOpenToKey(newUser))
+                .thenCompose(v -> newApp == null ? done() : devices.find(id).thenCompose(current -> current.isEmpty()
+                        || current.get().appId().equals(newApp) ? done() : quota.check(newApp)))
                 .thenCompose(v -> devices.update(id, changes))
                 .thenApply(device -> device.map(DeviceResponse::of).orElseThrow(DeviceResource::notFound));
     }
@@ -142,13 +155,43 @@ public class DeviceResource {
         AppScopes.requireApp(caller, appId);
     }
 
+    /**
+     * A key limited to some apps may not add a device to a user who has topic grants: the device would take grants
+     * only a key of every app may give (a user's grants reach the user's devices of every app). 403, before anything
+     * is written; a key of every app attaches such a user's devices.
+     */
+    private CompletionStage<Void> requireUserOpenToKey(String userId) {
+        if (userId == null || keyApps().isEmpty()) {
+            return done();
+        }
+        return grants.forUser(userId).thenAccept(found -> {
+            if (!found.isEmpty()) {
+                AppScopes.requireEveryApp(caller, "adding a device to a user who has topic grants");
+            }
+        });
+    }
+
+    /** 400 naming pushToken when the app's credentials do not cover the token's environment. */
+    private CompletionStage<Void> requireTokenFits(String appId, String environment) {
+        return apps.refuseToken(appId, PushTokenKind.ALERT, environment).thenAccept(refusal -> {
+            if (refusal.isPresent()) {
+                throw ProblemException.validation("the push token cannot be set",
+                        List.of(new Problem.FieldError("pushToken", refusal.get())));
+            }
+        });
+    }
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     private java.util.Set<String> keyApps() {
         return caller.principal().map(ApiPrincipal::apps).orElse(java.util.Set.of());
     }
 
     /** 400 naming appId when push-service holds no APNs credentials for the app (see {@link PushApps}). */
     private CompletionStage<Void> requireApp(String appId) {
-        return apps.refuseApp(appId).thenApply(refusal -> {
+        return apps.refuseApp(appId, keyApps()).thenApply(refusal -> {
             if (refusal.isPresent()) {
                 throw ProblemException.validation("the device's app cannot be reached by push",
                         List.of(new Problem.FieldError("appId", refusal.get())));

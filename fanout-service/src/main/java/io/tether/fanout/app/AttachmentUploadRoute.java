@@ -104,7 +104,7 @@ public class AttachmentUploadRoute {
         }
         String contentType = Optional.ofNullable(request.getHeader(HttpHeaders.CONTENT_TYPE)).orElse("application/octet-stream");
         BodyPublisher body = new BodyPublisher(request, context, maxBytes, stallTimeout);
-        uploads.upload(contentType, name, body).whenComplete((uploaded, error) -> context.runOnContext(v -> {
+        uploads.upload(contentType, name, principal.apps(), body).whenComplete((uploaded, error) -> context.runOnContext(v -> {
             if (error == null) {
                 send(routing.response().setStatusCode(201), "application/json", uploaded);
                 return;

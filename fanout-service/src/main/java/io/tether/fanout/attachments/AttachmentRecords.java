@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,10 +36,23 @@ public final class AttachmentRecords {
             redis.call('PEXPIREAT', KEYS[1], at)
             return 1
             """);
+    private static final String EVERY_APP = "*";
     private final RedisAsyncCommands<String, String> redis;
 
-    /** An uploaded body. Times are epoch millis. */
-    public record Record(String id, long size, String sha256, String contentType, String name, long createdAt) {
+    /**
+     * An uploaded body. Times are epoch millis. {@code uploaderApps}: the apps of the key that uploaded it (empty: a
+     * key of every app; null: not recorded, a body uploaded before it was).
+     */
+    public record Record(String id, long size, String sha256, String contentType, String name, long createdAt,
+            Set<String> uploaderApps) {
+
+        /**
+         * Whether a key of {@code apps} (empty: every app) may send it: a key of every app may, a key limited to apps
+         * only a body a key within its apps uploaded. Another team's body does not exist for it.
+         */
+        public boolean usableBy(Set<String> apps) {
+            return uploaderApps == null || apps.isEmpty() || (!uploaderApps.isEmpty() && apps.containsAll(uploaderApps));
+        }
     }
 
     public AttachmentRecords(RedisAsyncCommands<String, String> redis) {
@@ -55,6 +69,9 @@ public final class AttachmentRecords {
         if (record.name() != null) {
             fields.put("name", record.name());
         }
+        if (record.uploaderApps() != null) {
+            fields.put("uploaderApps", record.uploaderApps().isEmpty() ? EVERY_APP : String.join(",", record.uploaderApps()));
+        }
         String key = RedisKeys.attachment(record.id());
         return redis.zadd(RedisKeys.attachmentExpiry(), ZAddArgs.Builder.gt(), (double) deleteAt, record.id())
                 .thenCompose(n -> redis.hset(key, fields))
@@ -62,11 +79,25 @@ public final class AttachmentRecords {
                 .thenApply(ok -> null);
     }
 
+    /**
+     * Before its body is stored: the body is deleted at {@code deleteAt} even if its record is never saved (the record
+     * write failed, or the service died between the two), so no stored body is left that nothing would delete.
+     */
+    public CompletionStage<Void> reserve(String id, long deleteAt) {
+        return redis.zadd(RedisKeys.attachmentExpiry(), ZAddArgs.Builder.gt(), (double) deleteAt, id).thenApply(n -> null);
+    }
+
     /** The body's record while it is kept. */
     public CompletionStage<Optional<Record>> read(String id) {
-        return redis.hgetall(RedisKeys.attachment(id)).thenApply(fields -> fields.isEmpty() ? Optional.empty()
-                : Optional.of(new Record(id, Long.parseLong(fields.get("size")), fields.get("sha256"), fields.get("contentType"),
-                        fields.get("name"), Long.parseLong(fields.get("createdAt")))));
+        return redis.hgetall(RedisKeys.attachment(id)).thenApply(fields -> {
+            if (fields.isEmpty()) {
+                return Optional.empty();
+            }
+            String apps = fields.get("uploaderApps");
+            return Optional.of(new Record(id, Long.parseLong(fields.get("size")), fields.get("sha256"), fields.get("contentType"),
+                    fields.get("name"), Long.parseLong(fields.get("createdAt")),
+                    apps == null ? null : apps.equals(EVERY_APP) ? Set.of() : Set.of(apps.split(","))));
+        });
     }
 
     /**

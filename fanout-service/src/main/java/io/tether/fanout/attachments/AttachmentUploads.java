@@ -3,11 +3,13 @@ package io.tether.fanout.attachments;
 import io.tether.attachments.storage.AttachmentStore;
 import io.tether.contract.attachment.AttachmentWire;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Takes uploaded bodies: streams each into object storage under a new attachment id, then records its size and
- * digest (computed on the way) in Redis, to be deleted after {@code unsentTtl} unless a message refers to it.
+ * digest (computed on the way) in Redis, to be deleted after {@code unsentTtl} unless a message refers to it. The
+ * deletion is scheduled before the body is stored, so a body whose record was never written is deleted too.
  */
 public final class AttachmentUploads {
     private final AttachmentStore store;
@@ -24,12 +26,16 @@ public final class AttachmentUploads {
         this.unsentTtl = unsentTtl;
     }
 
-    public CompletionStage<Uploaded> upload(String contentType, String name, BodyPublisher body) {
+    /** @param uploaderApps the uploading key's apps (empty: every app): only keys within them may send the body */
+    public CompletionStage<Uploaded> upload(String contentType, String name, Set<String> uploaderApps, BodyPublisher body) {
         String id = AttachmentWire.randomId();
-        return store.upload(id, contentType, body).thenCompose(stored -> {
+        long reservedAt = System.currentTimeMillis();
+        // Due for deletion before anything is stored; saving the record later only pushes the time back.
+        return records.reserve(id, reservedAt + unsentTtl.toMillis()).thenCompose(v -> store.upload(id, contentType, body)).thenCompose(stored -> {
             long now = System.currentTimeMillis();
             long deleteAt = now + unsentTtl.toMillis();
-            AttachmentRecords.Record record = new AttachmentRecords.Record(id, body.size(), body.sha256Hex(), contentType, name, now);
+            AttachmentRecords.Record record = new AttachmentRecords.Record(id, body.size(), body.sha256Hex(), contentType, name, now,
+                    uploaderApps);
             return records.save(record, deleteAt)
                     .thenApply(v -> new Uploaded(id, record.size(), record.sha256(), contentType, name, deleteAt));
         });

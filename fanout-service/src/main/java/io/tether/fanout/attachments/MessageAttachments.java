@@ -35,6 +35,22 @@ public final class MessageAttachments {
         this.records = records;
     }
 
+    /**
+     * 400 (as for an unknown id) when the request refers to an uploaded body a key of {@code senderApps} may not send:
+     * one another team's key uploaded (see {@link AttachmentRecords.Record#usableBy}).
+     */
+    public CompletionStage<Void> requireUsable(SendMessageRequest request, java.util.Set<String> senderApps) {
+        SendMessageRequest.Attachment attachment = request.attachment();
+        if (attachment == null || attachment.id() == null || senderApps.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return records.read(attachment.id()).thenAccept(found -> {
+            if (found.isPresent() && !found.get().usableBy(senderApps)) {
+                throw unknown(attachment.id());
+            }
+        });
+    }
+
     /** {@code message} with its payload replaced by the attachment document. */
     public CompletionStage<OutgoingMessage> attach(OutgoingMessage message, SendMessageRequest request) {
         SendMessageRequest.Attachment attachment = request.attachment();

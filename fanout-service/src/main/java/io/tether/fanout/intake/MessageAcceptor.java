@@ -83,7 +83,7 @@ public final class MessageAcceptor {
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         boolean idempotent = fingerprint != null;
         String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key ('' without one)
-        return reach(target, named, caller)
+        return attachments.requireUsable(request, caller.apps()).thenCompose(usable -> reach(target, named, caller))
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
                         : named(target, named, reach.ofNamed())).thenApply(refused -> {
                     if (!refused.isEmpty()) {

@@ -39,7 +39,7 @@ class AttachmentRecordsIT {
     }
 
     private static void upload(String id, long now, long unsentUntil) throws Exception {
-        records.save(new AttachmentRecords.Record(id, 10, "ab".repeat(32), "text/plain", null, now), unsentUntil)
+        records.save(new AttachmentRecords.Record(id, 10, "ab".repeat(32), "text/plain", null, now, java.util.Set.of()), unsentUntil)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -59,6 +59,25 @@ class AttachmentRecordsIT {
         assertTrue(keep(id, now + 2 * HOUR));
         assertEquals(now + 3 * HOUR, deleteAt(id), "an earlier message never brings the deletion forward");
         assertEquals(now + 3 * HOUR, redis.pexpiretime(RedisKeys.attachment(id)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBodyReservedBeforeItIsStoredIsDueForDeletionEvenIfItsRecordIsNeverSaved() throws Exception {
+        long now = System.currentTimeMillis();
+        records.reserve("att_reservedreservedreservedres", now - 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(records.dueBefore(now, 100).toCompletableFuture().get(5, TimeUnit.SECONDS).contains("att_reservedreservedreservedres"));
+    }
+
+    @Test
+    void theUploadersAppsAreReadBackAsSaved() throws Exception {
+        long now = System.currentTimeMillis();
+        records.save(new AttachmentRecords.Record("att_teamteamteamteamteamteamtea", 10, "ab".repeat(32), "text/plain", null, now,
+                java.util.Set.of("com.example.a", "com.example.b")), now + HOUR).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        upload("att_everyappeveryappeveryappev", now, now + HOUR);
+        assertEquals(java.util.Set.of("com.example.a", "com.example.b"), records.read("att_teamteamteamteamteamteamtea")
+                .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow().uploaderApps());
+        assertEquals(java.util.Set.of(), records.read("att_everyappeveryappeveryappev")
+                .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow().uploaderApps());
     }
 
     @Test

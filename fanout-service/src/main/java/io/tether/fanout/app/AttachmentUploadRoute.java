@@ -134,6 +134,9 @@ public class AttachmentUploadRoute {
         if (type == ProblemType.UNAUTHORIZED) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"tether\"");
         }
+        if (type == ProblemType.UNAVAILABLE) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1"); // as every other 503 of the API
+        }
         send(response.setStatusCode(type.status()), Problem.MEDIA_TYPE, Problem.of(type, detail, PATH));
     }
 

@@ -32,9 +32,21 @@ final class BatchSender {
         this.acceptor = acceptor;
     }
 
-    /** The result of one message: {@code status} 202 with its id, or the status and problem that refused it. */
+    /**
+     * The result of one message: {@code status} 202 with its id, or the status and problem that refused it, with
+     * {@code retryAfter} (seconds) where a single send would have said {@code Retry-After} (429, 409 in hand, 503).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Result(int index, int status, String messageId, Problem problem) {
+    public record Result(int index, int status, String messageId, Problem problem, Long retryAfter) {
+        static Result accepted(int index, String messageId) {
+            return new Result(index, 202, messageId, null, null);
+        }
+
+        static Result refused(int index, ProblemException problem) {
+            Long retryAfter = problem.retryAfterSeconds() != null ? problem.retryAfterSeconds()
+                    : problem.status() == 503 ? Long.valueOf(1) : null;
+            return new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index), retryAfter);
+        }
     }
 
     /** Answer of {@code POST /v1/messages/batch}: one result per message, in the order given. */
@@ -76,7 +88,7 @@ final class BatchSender {
         } catch (RuntimeException e) {
             accepted = CompletableFuture.failedFuture(e);
         }
-        return accepted.handle((ok, error) -> ok != null ? new Result(index, 202, ok.messageId(), null) : refused(index, error));
+        return accepted.handle((ok, error) -> ok != null ? Result.accepted(index, ok.messageId()) : refused(index, error));
     }
 
     /**
@@ -95,12 +107,12 @@ final class BatchSender {
             LOG.errorf(cause, "%s#%d failed unexpectedly (reference %s)", INSTANCE, index, reference);
             problem = new ProblemException(ProblemType.INTERNAL, "not sent: unexpected error, reference " + reference);
         }
-        return new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index));
+        return Result.refused(index, problem);
     }
 
     private static CompletionStage<Boolean> skipped(int index, List<Result> results) {
         ProblemException problem = ProblemException.unavailable("not sent: an earlier message of the batch could not be");
-        results.add(new Result(index, problem.status(), null, problem.toProblem(INSTANCE + "#" + index)));
+        results.add(Result.refused(index, problem));
         return CompletableFuture.completedFuture(false);
     }
 }

@@ -98,7 +98,7 @@ public class MessagesResource {
             throw ProblemException.notFound("no message " + id);
         }
         ApiPrincipal principal = principal();
-        return statuses.read(id, principal::mayReach, principal.isAppScoped())
+        return statuses.read(id, principal::mayReach, principal.isAppScoped(), principal.keyId())
                 .thenApply(found -> found.orElseThrow(() -> ProblemException.notFound("no message " + id)));
     }
 

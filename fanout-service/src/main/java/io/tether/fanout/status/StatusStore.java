@@ -214,8 +214,13 @@ public final class StatusStore implements MessageRecords {
                 args.toArray(String[]::new));
     }
 
-    /** The message's statuses for the devices {@code visible} lets through (a key's apps); empty when there is no such message. */
-    public CompletionStage<Optional<MessageStatus>> read(String messageId, Predicate<String> visibleApp, boolean appScoped) {
+    /**
+     * The message's statuses for the devices {@code visible} lets through (a key's apps); empty when there is no such
+     * message, or, for a key limited to apps, when none of its devices are listed and the message is another key's
+     * (its own message answers with no devices until fanout has expanded it, or when it reached none of its apps).
+     */
+    public CompletionStage<Optional<MessageStatus>> read(String messageId, Predicate<String> visibleApp, boolean appScoped,
+            String callerKeyId) {
         return redis.hgetall(RedisKeys.message(messageId)).thenCompose(message -> {
             if (message.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.empty());
@@ -223,7 +228,8 @@ public final class StatusStore implements MessageRecords {
             return redis.smembers(RedisKeys.messageDevices(messageId))
                     .thenApply(listed -> withTargetDevice(listed, message))
                     .thenCompose(devices -> appScoped ? visible(devices, visibleApp) : CompletableFuture.completedFuture(devices))
-                    .thenCompose(devices -> appScoped && devices.isEmpty() ? CompletableFuture.completedFuture(Optional.empty())
+                    .thenCompose(devices -> appScoped && devices.isEmpty() && !callerKeyId.equals(message.get("keyId"))
+                            ? CompletableFuture.completedFuture(Optional.empty())
                             : readDevices(messageId, message, devices));
         });
     }

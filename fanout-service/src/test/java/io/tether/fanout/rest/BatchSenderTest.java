@@ -28,6 +28,16 @@ class BatchSenderTest {
 
         assertEquals(503, result.status());
         assertEquals(ProblemType.UNAVAILABLE.uri(), result.problem().type());
+        assertEquals(1L, result.retryAfter(), "as a single send's Retry-After");
+    }
+
+    @Test
+    void aQuotaRefusalKeepsItsRetryAfterAndAnotherRefusalHasNone() {
+        BatchSender.Result quota = BatchSender.refused(3, new CompletionException(
+                ProblemException.retryAfter(ProblemType.QUOTA_EXCEEDED, "the day's quota is used", 3_600)));
+        assertEquals(429, quota.status());
+        assertEquals(3_600L, quota.retryAfter());
+        assertEquals(null, BatchSender.refused(2, ProblemException.notFound("no such device")).retryAfter());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tether.fanout.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -53,7 +54,7 @@ class StatusStoreIT {
     }
 
     private MessageStatus read(String messageId) throws Exception {
-        return store.read(messageId, app -> true, false).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
+        return store.read(messageId, app -> true, false, "ak_test").toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
     }
 
     private static List<String> statusesByDevice(MessageStatus status) {
@@ -99,6 +100,19 @@ class StatusStoreIT {
     private StatusStore.Recorded acceptKeyed(OutgoingMessage message, String fingerprint, String holder) throws Exception {
         return store.accept(message, List.of(), new StatusStore.Sender("ak_test", Set.of(), fingerprint), holder).toCompletableFuture()
                 .get(5, TimeUnit.SECONDS).recorded();
+    }
+
+    @Test
+    void aKeyLimitedToAppsSeesItsOwnTopicMessageBeforeItIsExpandedButNotAnotherKeysMessage() throws Exception {
+        String id = unique("msg_topic");
+        OutgoingMessage topic = message(id, new Target(null, null, null, "news/sports"));
+        store.accept(topic, List.of(), new StatusStore.Sender("ak_team", Set.of("com.example.team"), null))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        var own = store.read(id, "com.example.team"::equals, true, "ak_team").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(), own.orElseThrow().devices(), "its own message, not expanded yet: no devices, not 404");
+        var other = store.read(id, "com.example.team"::equals, true, "ak_other").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(other.isEmpty(), "another limited key's message with none of its devices does not exist for it");
     }
 
     private static void await(java.util.concurrent.CompletionStage<Void> stage) throws Exception {

@@ -85,7 +85,8 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
 
     /**
      * Which of the device's tokens the notification goes to: the push-to-start token of the activity type for a
-     * start, the activity's own token for an update or end, the VoIP token for voip, else the standard token.
+     * start, the activity's own token for an update or end, the VoIP token for voip, the standard token for alert and
+     * background. Parsing refuses every other push type ({@link PushOptionsRules#PUSH_TYPES}).
      */
     public PushTokenSlot tokenSlot() {
         return switch (type()) {
@@ -93,7 +94,8 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
                     ? PushTokenSlot.pushToStart(liveActivity.attributesType())
                     : PushTokenSlot.liveActivity(activity);
             case VOIP -> PushTokenSlot.VOIP;
-            default -> PushTokenSlot.ALERT;
+            case ALERT, BACKGROUND -> PushTokenSlot.ALERT;
+            default -> throw new IllegalStateException("no token slot for push type " + type().getHeaderValue());
         };
     }
 
@@ -134,7 +136,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
                 }
             });
         }
-        PushOptions options = new PushOptions(in.oneOf("pushType", PushOptionsRules.PUSH_TYPES), priority(in), alert(in),
+        PushOptions options = new PushOptions(PushOptionsRules.pushType(in), priority(in), alert(in),
                 sound(in), in.nonNegativeInt("badge"), in.text("category"), in.text("threadId"), in.bool("contentAvailable"),
                 in.bool("mutableContent"), in.oneOf("interruptionLevel", PushOptionsRules.INTERRUPTION_LEVELS),
                 in.fraction("relevanceScore"), in.text("targetContentId"), data(in), in.object("aps"), liveActivity(in),

@@ -12,13 +12,32 @@ import java.util.List;
  * {@link ApnsPriority}.
  */
 final class PushOptionsRules {
-    static final List<String> PUSH_TYPES = Arrays.stream(PushType.values()).map(PushType::getHeaderValue).toList();
+    /**
+     * The push types Tether has a token for ({@link PushOptions#tokenSlot()}). Apple's others (location, pushtotalk,
+     * complication, fileprovider, mdm) each need a token Tether does not keep: sent to the standard token, APNs
+     * answers DeviceTokenNotForTopic.
+     */
+    static final List<String> PUSH_TYPES = List.of("alert", "background", "voip", "liveactivity");
+    private static final List<String> APPLE_PUSH_TYPES = Arrays.stream(PushType.values()).map(PushType::getHeaderValue).toList();
     static final List<String> INTERRUPTION_LEVELS = List.of("passive", "active", "time-sensitive", "critical");
     /** Options of a regular notification that ActivityKit notifications do not have. */
     private static final List<String> NOT_FOR_LIVE_ACTIVITIES = List.of("badge", "category", "threadId", "contentAvailable",
             "mutableContent", "targetContentId", "data");
 
     private PushOptionsRules() {
+    }
+
+    /** apns-push-type as given: one Tether has a token for; else refused, saying why. */
+    static String pushType(FieldReader in) {
+        String value = in.text("pushType");
+        if (value == null || PUSH_TYPES.contains(value)) {
+            return value;
+        }
+        in.refuse("pushType", APPLE_PUSH_TYPES.contains(value)
+                ? "cannot be " + value + ": Tether has no token slot for it (it keeps the standard, VoIP, push-to-start "
+                        + "and Live Activity tokens); one of " + String.join(", ", PUSH_TYPES)
+                : "must be one of " + String.join(", ", PUSH_TYPES));
+        return null;
     }
 
     static void check(PushOptions options, List<Violation> violations) {

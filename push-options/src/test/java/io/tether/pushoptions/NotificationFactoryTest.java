@@ -95,12 +95,7 @@ class NotificationFactoryTest {
     @CsvSource({
             "alert, ALERT, com.example.chat, IMMEDIATE",
             "background, BACKGROUND, com.example.chat, CONSERVE_POWER",
-            "voip, VOIP, com.example.chat.voip, IMMEDIATE",
-            "complication, COMPLICATION, com.example.chat.complication, IMMEDIATE",
-            "fileprovider, FILEPROVIDER, com.example.chat.pushkit.fileprovider, IMMEDIATE",
-            "location, LOCATION, com.example.chat.location-query, IMMEDIATE",
-            "pushtotalk, PUSH_TO_TALK, com.example.chat.voip-ptt, IMMEDIATE",
-            "mdm, MDM, com.example.chat, IMMEDIATE"})
+            "voip, VOIP, com.example.chat.voip, IMMEDIATE"})
     void pushTypeSetsHeaderTopicAndPriority(String pushType, PushType type, String topic, DeliveryPriority priority) {
         SimpleApnsPushNotification push = build(request("{\"pushType\":\"" + pushType + "\",\"alert\":\"hi\"}"));
         assertEquals(type, push.getPushType());
@@ -111,8 +106,19 @@ class NotificationFactoryTest {
     @Test
     void unknownPushTypeIsRefused() {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> build(request("{\"pushType\":\"telepathy\"}")));
-        assertEquals("push.pushType must be one of alert, background, voip, complication, fileprovider, mdm, location, "
-                + "liveactivity, pushtotalk", e.getMessage());
+        assertEquals("push.pushType must be one of alert, background, voip, liveactivity", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "LIVE_ACTIVITY, com.example.chat.push-type.liveactivity",
+            "COMPLICATION, com.example.chat.complication",
+            "FILEPROVIDER, com.example.chat.pushkit.fileprovider",
+            "LOCATION, com.example.chat.location-query",
+            "PUSH_TO_TALK, com.example.chat.voip-ptt",
+            "MDM, com.example.chat"})
+    void topicHasApplesSuffixForThePushType(PushType type, String topic) {
+        assertEquals(topic, NotificationFactory.topic(BUNDLE, type));
     }
 
     // --- payload: aps

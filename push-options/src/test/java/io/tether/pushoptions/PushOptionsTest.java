@@ -83,6 +83,17 @@ class PushOptionsTest {
         assertEquals(PushTokenSlot.VOIP, PushOptions.parse("{\"pushType\": \"voip\"}").tokenSlot());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"location", "pushtotalk", "complication", "fileprovider", "mdm"})
+    void applesPushTypesThatNeedATokenTetherDoesNotKeepAreRefused(String pushType) {
+        // Sent to the standard token, APNs would answer DeviceTokenNotForTopic.
+        BadPushOptionsException e = assertThrows(BadPushOptionsException.class,
+                () -> PushOptions.parse("{\"pushType\": \"" + pushType + "\", \"alert\": \"hi\"}"));
+        assertEquals(List.of(new BadPushOptionsException.Violation("push.pushType", "cannot be " + pushType
+                + ": Tether has no token slot for it (it keeps the standard, VoIP, push-to-start and Live Activity tokens); "
+                + "one of alert, background, voip, liveactivity")), e.violations());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // field types
@@ -109,7 +120,7 @@ class PushOptionsTest {
             "{\"data\": {\"aps\": 1}}                    | push.data.aps            | is reserved",
             "{\"data\": {\"tether\": 1}}                 | push.data.tether         | is reserved",
             "{\"aps\": 1}                                | push.aps                 | must be an object",
-            "{\"pushType\": \"telepathy\"}               | push.pushType            | must be one of alert, background, voip, complication, fileprovider, mdm, location, liveactivity, pushtotalk",
+            "{\"pushType\": \"telepathy\"}               | push.pushType            | must be one of alert, background, voip, liveactivity",
             // priority: Apple's rules
             "{\"priority\": 7}                           | push.priority            | must be 10 (now), 5 (as power allows) or 1 (without waking the device)",
             "{\"priority\": 1}                           | push.priority            | 1 cannot be sent yet: the APNs client (Pushy 0.15.4) sends only 10 or 5",

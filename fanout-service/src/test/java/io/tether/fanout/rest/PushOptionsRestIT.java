@@ -69,6 +69,7 @@ class PushOptionsRestIT {
             "\"payload\": \"x\", \"push\": {\"mutableContent\": \"yes\"}                    | push.mutableContent",
             "\"payload\": \"x\", \"push\": {\"aps\": []}                                    | push.aps",
             "\"payload\": \"x\", \"push\": {\"pushType\": \"telepathy\"}                    | push.pushType",
+            "\"payload\": \"x\", \"push\": {\"pushType\": \"location\"}                     | push.pushType",
             "\"payload\": \"x\", \"push\": {\"alert\": \"hi\", \"colour\": \"red\"}          | push.colour",
             "\"payload\": \"x\", \"push\": {\"alert\": \"" + "%s" + "\"}                    | push",
             "\"push\": {\"liveActivity\": {\"event\": \"update\"}}                          | push.liveActivity.contentState",

@@ -122,6 +122,11 @@ class NotificationMappingTest {
         assertFalse(voip.fetchHint(), "4.5 KB fits a VoIP notification");
         assertTrue(voip.payloadBytes() > NotificationFactory.MAX_PAYLOAD_BYTES);
         assertTrue(notification("{\"alert\": \"hi\"}", data).fetchHint(), "but not an alert");
+    }
+
+    @Test
+    void voipDataOverFiveKilobytesIsReportedAsNotCarried() {
+        // Reported, not refused here: fanout refuses such a call (PushOptionsCheck), as a VoIP push has no inbox to fetch from.
         assertTrue(notification("{\"pushType\": \"voip\"}", "v".repeat(5200).getBytes(StandardCharsets.UTF_8)).fetchHint());
     }
 

@@ -103,6 +103,15 @@ class PushOptionsRestIT {
     }
 
     @Test
+    void aVoipCallWhoseDataDoesNotFitItsPushIs400NotAccepted() {
+        String data = "\"payload\": \"" + "v".repeat(5200) + "\", ";
+        post("{\"device\": \"" + device + "\"}", data + "\"push\": {\"pushType\": \"voip\"}").statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("payload"));
+        post("{\"device\": \"" + device + "\"}", data + "\"push\": {\"alert\": \"hi\"}").statusCode(202);
+    }
+
+    @Test
     void anActivityNeedsOneDevice() {
         post("{\"user\": \"alice\", \"activity\": \"A1\"}", "\"push\": {\"liveActivity\": {\"event\": \"end\"}}").statusCode(400)
                 .body("errors.field", hasItem("to.activity"));

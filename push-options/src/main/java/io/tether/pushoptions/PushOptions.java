@@ -28,6 +28,14 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
     static final List<String> FIELDS = List.of("pushType", "priority", "alert", "sound", "badge", "category", "threadId",
             "contentAvailable", "mutableContent", "interruptionLevel", "relevanceScore", "targetContentId", "data", "aps",
             "liveActivity", "activity");
+    /** Likewise inside {@code alert}, {@code sound} and {@code liveActivity} (data, aps and contentState are free-form). */
+    static final List<String> ALERT_FIELDS = List.of("title", "subtitle", "body", "titleLocKey", "titleLocArgs", "subtitleLocKey",
+            "subtitleLocArgs", "locKey", "locArgs", "launchImage");
+    static final List<String> SOUND_FIELDS = List.of("name", "critical", "volume");
+    static final List<String> LIVE_ACTIVITY_FIELDS = List.of("event", "contentState", "timestamp", "staleDate", "dismissalDate",
+            "attributesType", "attributes");
+    /** The alert fields that show text: an alert object without any of them shows nothing. */
+    private static final List<String> ALERT_TEXTS = List.of("title", "subtitle", "body", "titleLocKey", "subtitleLocKey", "locKey");
 
     /** No options at all: a background push that nudges the app to connect and drain its inbox. */
     public static final PushOptions NONE = new PushOptions(null, null, null, null, null, null, null, null, null, null, null,
@@ -128,14 +136,8 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
         if (!root.isObject()) {
             throw new BadPushOptionsException("push", "must be an object");
         }
-        FieldReader in = new FieldReader(root, "push", violations);
-        if (strict) {
-            root.fieldNames().forEachRemaining(name -> {
-                if (!FIELDS.contains(name)) {
-                    in.refuse(name, "is not a push option");
-                }
-            });
-        }
+        FieldReader in = new FieldReader(root, "push", violations, strict);
+        in.refuseUnknown(FIELDS);
         PushOptions options = new PushOptions(PushOptionsRules.pushType(in), priority(in), alert(in),
                 sound(in), in.nonNegativeInt("badge"), in.text("category"), in.text("threadId"), in.bool("contentAvailable"),
                 in.bool("mutableContent"), in.oneOf("interruptionLevel", PushOptionsRules.INTERRUPTION_LEVELS),
@@ -180,6 +182,10 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader alert = in.nested("alert");
+        alert.refuseUnknown(ALERT_FIELDS);
+        if (ALERT_TEXTS.stream().noneMatch(alert::has)) {
+            in.refuse("alert", "shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)");
+        }
         return new Alert(null, alert.text("title"), alert.text("subtitle"), alert.text("body"), alert.text("titleLocKey"),
                 alert.texts("titleLocArgs"), alert.text("subtitleLocKey"), alert.texts("subtitleLocArgs"), alert.text("locKey"),
                 alert.texts("locArgs"), alert.text("launchImage"));
@@ -198,6 +204,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader sound = in.nested("sound");
+        sound.refuseUnknown(SOUND_FIELDS);
         String name = sound.text("name");
         if (name == null && !sound.has("name")) {
             sound.refuse("name", "is required");
@@ -215,6 +222,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader live = in.nested("liveActivity");
+        live.refuseUnknown(LIVE_ACTIVITY_FIELDS);
         return new LiveActivity(live.oneOf("event", List.of("start", "update", "end")), live.object("contentState"),
                 live.epochSeconds("timestamp"), live.epochSeconds("staleDate"), live.epochSeconds("dismissalDate"),
                 live.text("attributesType"), live.object("attributes"));

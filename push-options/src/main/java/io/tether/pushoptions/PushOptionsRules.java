@@ -80,7 +80,9 @@ final class PushOptionsRules {
             if (live.attributes() == null) {
                 violations.add(new Violation("push.liveActivity.attributes", "is required to start a Live Activity"));
             }
-            if (options.alert() == null || options.alert().text() != null) {
+            PushOptions.Alert alert = options.alert();
+            if (alert == null || alert.text() != null || alert.title() == null || alert.body() == null) {
+                // A start announces the activity with an alert of both title and body (README, Live Activities).
                 violations.add(new Violation("push.alert", "is required to start a Live Activity: {\"title\", \"body\"}"));
             }
             if (options.activity() != null) {

@@ -100,7 +100,7 @@ class PushOptionsTest {
             "[1]                                         | push                     | must be an object",
             "{\"alert\": 1}                              | push.alert               | must be a string or an object",
             "{\"alert\": {\"title\": 2}}                 | push.alert.title         | must be a non-empty string",
-            "{\"alert\": {\"locArgs\": \"a\"}}           | push.alert.locArgs       | must be an array of strings",
+            "{\"alert\": {\"locKey\": \"k\", \"locArgs\": \"a\"}} | push.alert.locArgs       | must be an array of strings",
             "{\"badge\": -1}                             | push.badge               | must be a non-negative integer",
             "{\"badge\": 1.5}                            | push.badge               | must be a non-negative integer",
             "{\"sound\": 3}                              | push.sound               | must be a sound file name or {\"name\", \"critical\", \"volume\"}",
@@ -143,11 +143,16 @@ class PushOptionsTest {
             "{\"liveActivity\": {\"event\": \"end\", \"attributesType\": \"T\"}, \"activity\": \"a\"} | push.liveActivity.attributesType | belongs to a start only",
             "{\"liveActivity\": {\"event\": \"end\"}, \"activity\": \"a\", \"badge\": 1} | push.badge | is not part of a Live Activity notification",
             "{\"liveActivity\": {\"event\": \"end\"}, \"activity\": \"a\", \"data\": {\"k\": 1}} | push.data | is not part of a Live Activity notification",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributes\": {}}, \"alert\": {\"title\": \"t\"}} | push.liveActivity.attributesType | is required to start a Live Activity",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\"}, \"alert\": {\"title\": \"t\"}} | push.liveActivity.attributes | is required to start a Live Activity",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributes\": {}}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}} | push.liveActivity.attributesType | is required to start a Live Activity",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\"}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}} | push.liveActivity.attributes | is required to start a Live Activity",
             "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\"}, \"activity\": \"a\"} | to.activity | must be left out of a start: it goes to the device's push-to-start token of push.liveActivity.attributesType",
-            "{\"activity\": \"a\", \"alert\": \"hi\"}     | to.activity              | only Live Activity messages (push.liveActivity) address an activity"})
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}, \"activity\": \"a\"} | to.activity | must be left out of a start: it goes to the device's push-to-start token of push.liveActivity.attributesType",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\"}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"body\": \"b\"}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
+            "{\"activity\": \"a\", \"alert\": \"hi\"}     | to.activity              | only Live Activity messages (push.liveActivity) address an activity",
+            // an alert object must show something
+            "{\"alert\": {}}                             | push.alert               | shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)",
+            "{\"alert\": {\"launchImage\": \"a.png\", \"locArgs\": [\"x\"]}} | push.alert | shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)"})
     void eachBadOptionIsRefusedNamingItsField(String json, String field, String message) {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(json));
         assertEquals(List.of(new BadPushOptionsException.Violation(field, message)), e.violations(), json);
@@ -167,6 +172,27 @@ class PushOptionsTest {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(Json.MAPPER.readTree(json), true));
         assertEquals("push.interuptionLevel is not a push option", e.getMessage());
         assertEquals("hi", PushOptions.parse(json).alert().text());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"alert\": {\"titel\": \"T\", \"body\": \"b\"}}                         | push.alert.titel",
+            "{\"sound\": {\"name\": \"a.caf\", \"citical\": true}}                    | push.sound.citical",
+            "{\"liveActivity\": {\"event\": \"end\", \"dismisalDate\": 1800000000}, \"activity\": \"a\"} | push.liveActivity.dismisalDate"})
+    void strictParsingRefusesUnknownFieldsInsideAlertSoundAndLiveActivity(String json, String field) throws Exception {
+        BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(Json.MAPPER.readTree(json), true));
+        assertEquals(List.of(new BadPushOptionsException.Violation(field, "is not a push option")), e.violations());
+        PushOptions.parse(json); // push-service ignores them, so a newer fanout never breaks it
+    }
+
+    @Test
+    void freeFormObjectsTakeAnyKeyWhenStrict() throws Exception {
+        PushOptions options = PushOptions.parse(Json.MAPPER.readTree("{\"data\": {\"any\": 1}, \"aps\": {\"new-key\": 1}}"), true);
+        assertEquals(Map.of("any", 1), options.data());
+        assertEquals(Map.of("new-key", 1), options.aps());
+        PushOptions live = PushOptions.parse(Json.MAPPER.readTree(
+                "{\"liveActivity\": {\"event\": \"update\", \"contentState\": {\"eta\": 5}}, \"activity\": \"a\"}"), true);
+        assertEquals(Map.of("eta", 5), live.liveActivity().contentState());
     }
 
     @Test

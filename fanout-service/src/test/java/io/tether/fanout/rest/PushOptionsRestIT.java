@@ -71,6 +71,7 @@ class PushOptionsRestIT {
             "\"payload\": \"x\", \"push\": {\"pushType\": \"telepathy\"}                    | push.pushType",
             "\"payload\": \"x\", \"push\": {\"pushType\": \"location\"}                     | push.pushType",
             "\"payload\": \"x\", \"push\": {\"alert\": \"hi\", \"colour\": \"red\"}          | push.colour",
+            "\"payload\": \"x\", \"push\": {\"sound\": {\"name\": \"a\", \"citical\": true}}  | push.sound.citical",
             "\"payload\": \"x\", \"push\": {\"alert\": \"" + "%s" + "\"}                    | push",
             "\"push\": {\"liveActivity\": {\"event\": \"update\"}}                          | push.liveActivity.contentState",
             "\"push\": {\"liveActivity\": {\"event\": \"update\", \"contentState\": {}}}    | to.activity",

@@ -80,6 +80,14 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
         return alert != null || sound != null || badge != null;
     }
 
+    /** Raw {@code aps} keys that ask the user's attention, as the options alert, sound and badge do. */
+    static final List<String> VISIBLE_APS_KEYS = List.of("alert", "sound", "badge");
+
+    /** Whether the notification asks the user's attention: alert, sound or badge, as options or as raw aps keys. */
+    boolean isVisibleWithAps() {
+        return isVisible() || aps != null && VISIBLE_APS_KEYS.stream().anyMatch(key -> aps.get(key) != null);
+    }
+
     /** apns-push-type: as given; else liveactivity for Live Activity fields, alert when visible, else background. */
     public PushType type() {
         if (pushType != null) {

@@ -52,6 +52,9 @@ final class PushOptionsRules {
         if (options.liveActivity() == null && "liveactivity".equals(options.pushType())) {
             violations.add(new Violation("push.liveActivity", "is required for pushType liveactivity"));
         }
+        if (options.type() == PushType.BACKGROUND) {
+            background(options, violations);
+        }
         if (options.liveActivity() != null) {
             liveActivity(options, violations);
         } else if (options.activity() != null) {
@@ -59,6 +62,25 @@ final class PushOptionsRules {
         }
         if (violations.isEmpty()) {
             ApnsPriority.check(options, violations);
+        }
+    }
+
+    /** A background push only wakes the app: Apple forbids what would alert, play a sound or badge. */
+    private static void background(PushOptions options, List<Violation> violations) {
+        String why = "must be left out of a background push: it wakes the app without alerting, sounding or badging "
+                + "(pushType alert does those)";
+        if (options.alert() != null) {
+            violations.add(new Violation("push.alert", why));
+        }
+        if (options.sound() != null) {
+            violations.add(new Violation("push.sound", why));
+        }
+        if (options.badge() != null) {
+            violations.add(new Violation("push.badge", why));
+        }
+        if (options.aps() != null) {
+            PushOptions.VISIBLE_APS_KEYS.stream().filter(key -> options.aps().get(key) != null)
+                    .forEach(key -> violations.add(new Violation("push.aps." + key, why)));
         }
     }
 

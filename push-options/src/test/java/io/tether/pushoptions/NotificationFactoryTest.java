@@ -92,12 +92,12 @@ class NotificationFactoryTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "alert, ALERT, com.example.chat, IMMEDIATE",
-            "background, BACKGROUND, com.example.chat, CONSERVE_POWER",
-            "voip, VOIP, com.example.chat.voip, IMMEDIATE"})
-    void pushTypeSetsHeaderTopicAndPriority(String pushType, PushType type, String topic, DeliveryPriority priority) {
-        SimpleApnsPushNotification push = build(request("{\"pushType\":\"" + pushType + "\",\"alert\":\"hi\"}"));
+    @CsvSource(delimiter = '|', value = {
+            "{\"pushType\":\"alert\",\"alert\":\"hi\"}      | ALERT      | com.example.chat      | IMMEDIATE",
+            "{\"pushType\":\"background\"}                  | BACKGROUND | com.example.chat      | CONSERVE_POWER",
+            "{\"pushType\":\"voip\",\"alert\":\"hi\"}       | VOIP       | com.example.chat.voip | IMMEDIATE"})
+    void pushTypeSetsHeaderTopicAndPriority(String options, PushType type, String topic, DeliveryPriority priority) {
+        SimpleApnsPushNotification push = build(request(options));
         assertEquals(type, push.getPushType());
         assertEquals(topic, push.getTopic());
         assertEquals(priority, push.getPriority());

@@ -125,7 +125,13 @@ class PushOptionsTest {
             "{\"priority\": 7}                           | push.priority            | must be 10 (now), 5 (as power allows) or 1 (without waking the device)",
             "{\"priority\": 1}                           | push.priority            | 1 cannot be sent yet: the APNs client (Pushy 0.15.4) sends only 10 or 5",
             "{\"priority\": 10}                          | push.priority            | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
-            "{\"priority\": 10, \"pushType\": \"background\", \"alert\": \"x\"} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            "{\"priority\": 10, \"pushType\": \"alert\", \"contentAvailable\": true} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            "{\"priority\": 10, \"pushType\": \"background\", \"data\": {\"k\": 1}} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            // a background push does not alert
+            "{\"pushType\": \"background\", \"alert\": \"Hi\"}  | push.alert               | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"pushType\": \"background\", \"sound\": \"a.caf\"} | push.sound             | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"pushType\": \"background\", \"badge\": 1}      | push.badge               | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"aps\": {\"alert\": \"Hi\"}}                      | push.aps.alert           | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
             // Live Activities
             "{\"liveActivity\": 1}                       | push.liveActivity        | must be an object",
             "{\"pushType\": \"liveactivity\"}            | push.liveActivity        | is required for pushType liveactivity",

@@ -59,6 +59,7 @@ class PushOptionsRestIT {
     @CsvSource(delimiter = '|', value = {
             "\"payload\": \"x\", \"push\": {\"priority\": 7}                                | push.priority",
             "\"payload\": \"x\", \"push\": {\"priority\": 10, \"contentAvailable\": true}   | push.priority",
+            "\"payload\": \"x\", \"push\": {\"pushType\": \"background\", \"alert\": \"Hi\"} | push.alert",
             "\"payload\": \"x\", \"push\": {\"sound\": {\"name\": \"a\", \"volume\": 3}}    | push.sound.volume",
             "\"payload\": \"x\", \"push\": {\"sound\": {\"critical\": true}}                | push.sound.name",
             "\"payload\": \"x\", \"push\": {\"interruptionLevel\": \"loud\"}                | push.interruptionLevel",

@@ -59,6 +59,25 @@ class NotificationFactoryTest {
     }
 
     @Test
+    void printableAsciiCollapseKeysOfUpTo64BytesAreSentAsTheyAre() {
+        assertEquals("k".repeat(64), build(withCollapseKey("k".repeat(64))).getCollapseId());
+        assertEquals("chat 42/~!", build(withCollapseKey("chat 42/~!")).getCollapseId());
+    }
+
+    @Test
+    void nonAsciiCollapseKeysAreHashedSoTheyDoNotCollideOnTheWire() {
+        // Netty writes header values as ISO-8859-1: both keys would go out as "?-1".
+        String chat = build(withCollapseKey("聊-1")).getCollapseId();
+        String sky = build(withCollapseKey("天-1")).getCollapseId();
+        assertTrue(chat.matches("[0-9a-f]{64}"), chat);
+        assertTrue(sky.matches("[0-9a-f]{64}"), sky);
+        assertNotEquals(chat, sky);
+        assertEquals(chat, build(withCollapseKey("聊-1")).getCollapseId(), "the same key still collapses");
+        assertTrue(build(withCollapseKey("café")).getCollapseId().matches("[0-9a-f]{64}"), "Latin-1 is not ASCII either");
+        assertTrue(build(withCollapseKey("a\tb")).getCollapseId().matches("[0-9a-f]{64}"), "nor a control character");
+    }
+
+    @Test
     void apnsIdIsDerivedFromMessageAndDevice() {
         SimpleApnsPushNotification first = build(request(null));
         assertEquals(first.getApnsId(), build(request(null)).getApnsId(), "a redelivered request reuses it");

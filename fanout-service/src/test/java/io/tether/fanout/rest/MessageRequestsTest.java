@@ -113,6 +113,12 @@ class MessageRequestsTest {
         assertEquals(subtopic, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, subtopic, null, null, null), null, NOW).subtopic());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"聊-1", "café au lait", "chat 42"})
+    void aCollapseKeyOfPrintableTextIsAcceptedAsGiven(String key) {
+        assertEquals(key, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, null, key, null), null, NOW).collapseKey());
+    }
+
     @Test
     void aSixtyFourCharacterCollapseKeyIsAccepted() {
         String key = "k".repeat(64);
@@ -354,8 +360,9 @@ class MessageRequestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "line\nbreak", "carriage\rreturn"})
-    void anEmptyCollapseKeyOrOneWithALineBreakIsRefused(String key) {
+    @ValueSource(strings = {"", "line\nbreak", "carriage\rreturn", "tab\there", "nul\u0000", "del\u007f", "c1\u0085",
+            "line\u2028separator"})
+    void anEmptyCollapseKeyOrOneWithAControlCharacterOrLineBreakIsRefused(String key) {
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, null, key, null), null, NOW), "collapseKey");
     }
 

@@ -56,8 +56,9 @@ public final class MessageRequests {
             errors.add(new Problem.FieldError("subtopic", "must be topic levels of letters, digits, '.', '_' or '-'"));
         }
         long ttlSeconds = request.ttl() == null ? defaultTtl.toSeconds() : request.ttl();
-        if (ttlSeconds < 0 || ttlSeconds > maxTtl.toSeconds()) {
-            errors.add(new Problem.FieldError("ttl", "must be between 0 and " + maxTtl.toSeconds() + " seconds"));
+        // A message of ttl 0 expires as it is accepted: no route could deliver it, so it would be 202 and then expired.
+        if (ttlSeconds < 1 || ttlSeconds > maxTtl.toSeconds()) {
+            errors.add(new Problem.FieldError("ttl", "must be between 1 and " + maxTtl.toSeconds() + " seconds"));
         }
         if (request.collapseKey() != null && !COLLAPSE_KEY.matcher(request.collapseKey()).matches()) {
             errors.add(new Problem.FieldError("collapseKey", "must be 1 to 64 characters, without control characters or line breaks"));

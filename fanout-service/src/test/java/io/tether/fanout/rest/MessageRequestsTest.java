@@ -93,8 +93,8 @@ class MessageRequestsTest {
     }
 
     @Test
-    void aTtlOfZeroAndTheLongestTtlAreAccepted() {
-        assertEquals(NOW, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 0L, null, null), null, NOW).expiresAt());
+    void aTtlOfOneSecondAndTheLongestTtlAreAccepted() {
+        assertEquals(NOW + 1000, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 1L, null, null), null, NOW).expiresAt());
         long max = Duration.ofDays(28).toSeconds();
         assertEquals(NOW + max * 1000,
                 REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, max, null, null), null, NOW).expiresAt());
@@ -353,7 +353,9 @@ class MessageRequestsTest {
     }
 
     @Test
-    void aNegativeTtlOrOneOverTheLongestIsRefused() {
+    void aTtlOfZeroANegativeTtlOrOneOverTheLongestIsRefused() {
+        // ttl 0 would expire as it is accepted: 202, then expired on every route (push-service: expiresAt <= now).
+        assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 0L, null, null), null, NOW), "ttl");
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, -1L, null, null), null, NOW), "ttl");
         long over = Duration.ofDays(28).toSeconds() + 1;
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, over, null, null), null, NOW), "ttl");

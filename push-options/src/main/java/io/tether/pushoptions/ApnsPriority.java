@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * apns-priority, with Apple's rules: 10 delivers now, 5 as the device's power allows, 1 only when the device is
- * awake anyway. A background push (content-available only) may not use 10. ActivityKit budgets priority-10
- * updates per activity, so a Live Activity notification is sent at 10 only when it alerts (or is told to).
+ * awake anyway. A notification whose aps has content-available and nothing that alerts (a background push, or an
+ * alert push without alert, sound or badge) may not use 10. ActivityKit budgets priority-10 updates per activity, so
+ * a Live Activity notification is sent at 10 only when it alerts (or is told to).
  */
 public final class ApnsPriority {
     static final List<Integer> VALUES = List.of(10, 5, 1);
@@ -21,11 +22,24 @@ public final class ApnsPriority {
         if (options.priority() != null) {
             return DeliveryPriority.getFromCode(options.priority());
         }
+        if (isContentOnly(options)) {
+            return DeliveryPriority.CONSERVE_POWER;
+        }
         return switch (options.type()) {
-            case BACKGROUND -> DeliveryPriority.CONSERVE_POWER;
             case LIVE_ACTIVITY -> options.alert() != null ? DeliveryPriority.IMMEDIATE : DeliveryPriority.CONSERVE_POWER;
             default -> DeliveryPriority.IMMEDIATE;
         };
+    }
+
+    /**
+     * Whether the aps sent carries content-available and nothing that alerts: Apple calls priority 10 an error for it.
+     * VoIP (PushKit) and Live Activities have rules of their own.
+     */
+    static boolean isContentOnly(PushOptions options) {
+        PushType type = options.type();
+        boolean contentAvailable = type == PushType.BACKGROUND || Boolean.TRUE.equals(options.contentAvailable())
+                || options.aps() != null && options.aps().get("content-available") != null;
+        return (type == PushType.BACKGROUND || type == PushType.ALERT) && contentAvailable && !options.isVisibleWithAps();
     }
 
     static void check(PushOptions options, List<Violation> violations) {
@@ -36,7 +50,7 @@ public final class ApnsPriority {
         if (priority == 1) {
             // Pushy 0.15.4 (the newest release that resolves here) models only 10 and 5 (jchambers/pushy#1088).
             violations.add(new Violation("push.priority", "1 cannot be sent yet: the APNs client (Pushy 0.15.4) sends only 10 or 5"));
-        } else if (priority == 10 && options.type() == PushType.BACKGROUND) {
+        } else if (priority == 10 && isContentOnly(options)) {
             violations.add(new Violation("push.priority", "must be 5 for a background push: APNs refuses 10 without an alert, sound or badge"));
         }
     }

@@ -16,11 +16,14 @@ final class FieldReader {
     private final JsonNode object;
     private final String path;
     private final List<BadPushOptionsException.Violation> violations;
+    private final boolean strict;
 
-    FieldReader(JsonNode object, String path, List<BadPushOptionsException.Violation> violations) {
+    /** @param strict whether {@link #refuseUnknown} refuses (fanout) or ignores (push-service) fields not listed */
+    FieldReader(JsonNode object, String path, List<BadPushOptionsException.Violation> violations, boolean strict) {
         this.object = object;
         this.path = path;
         this.violations = violations;
+        this.strict = strict;
     }
 
     String path(String field) {
@@ -31,7 +34,18 @@ final class FieldReader {
         violations.add(new BadPushOptionsException.Violation(field == null ? path : path(field), message));
     }
 
-    boolean has(String field) {
+    /** When strict, refuses each field not in {@code known}, so a misspelt option is not silently dropped. */
+    void refuseUnknown(List<String> known) {
+        if (strict) {
+            object.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name)) {
+                    refuse(name, "is not a push option");
+                }
+            });
+        }
+    }
+
+        boolean has(String field) {
         JsonNode node = object.get(field);
         return node != null && !node.isNull();
     }
@@ -152,6 +166,6 @@ final class FieldReader {
     }
 
     FieldReader nested(String field) {
-        return new FieldReader(object.get(field), path(field), violations);
+        return new FieldReader(object.get(field), path(field), violations, strict);
     }
 }

@@ -147,15 +147,19 @@ public final class NotificationFactory {
         };
     }
 
-    /** apns-collapse-id: the collapse key; a longer key is replaced by its SHA-256 (64 hex digits) so it still collapses. */
+    /**
+     * apns-collapse-id: the collapse key as is when it is printable ASCII of at most 64 bytes; else its SHA-256 (64 hex
+     * digits), so it still collapses. Netty writes HTTP/2 header values as ISO-8859-1: "聊-1" and "天-1" would both go
+     * out as "?-1" and collapse into each other.
+     */
     static String collapseId(String collapseKey) {
         if (collapseKey == null || collapseKey.isEmpty()) {
             return null;
         }
-        byte[] bytes = collapseKey.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_COLLAPSE_ID_BYTES) {
+        if (collapseKey.length() <= MAX_COLLAPSE_ID_BYTES && collapseKey.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
             return collapseKey;
         }
+        byte[] bytes = collapseKey.getBytes(StandardCharsets.UTF_8);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -28,6 +28,14 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
     static final List<String> FIELDS = List.of("pushType", "priority", "alert", "sound", "badge", "category", "threadId",
             "contentAvailable", "mutableContent", "interruptionLevel", "relevanceScore", "targetContentId", "data", "aps",
             "liveActivity", "activity");
+    /** Likewise inside {@code alert}, {@code sound} and {@code liveActivity} (data, aps and contentState are free-form). */
+    static final List<String> ALERT_FIELDS = List.of("title", "subtitle", "body", "titleLocKey", "titleLocArgs", "subtitleLocKey",
+            "subtitleLocArgs", "locKey", "locArgs", "launchImage");
+    static final List<String> SOUND_FIELDS = List.of("name", "critical", "volume");
+    static final List<String> LIVE_ACTIVITY_FIELDS = List.of("event", "contentState", "timestamp", "staleDate", "dismissalDate",
+            "attributesType", "attributes");
+    /** The alert fields that show text: an alert object without any of them shows nothing. */
+    private static final List<String> ALERT_TEXTS = List.of("title", "subtitle", "body", "titleLocKey", "subtitleLocKey", "locKey");
 
     /** No options at all: a background push that nudges the app to connect and drain its inbox. */
     public static final PushOptions NONE = new PushOptions(null, null, null, null, null, null, null, null, null, null, null,
@@ -72,6 +80,14 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
         return alert != null || sound != null || badge != null;
     }
 
+    /** Raw {@code aps} keys that ask the user's attention, as the options alert, sound and badge do. */
+    static final List<String> VISIBLE_APS_KEYS = List.of("alert", "sound", "badge");
+
+    /** Whether the notification asks the user's attention: alert, sound or badge, as options or as raw aps keys. */
+    boolean isVisibleWithAps() {
+        return isVisible() || aps != null && VISIBLE_APS_KEYS.stream().anyMatch(key -> aps.get(key) != null);
+    }
+
     /** apns-push-type: as given; else liveactivity for Live Activity fields, alert when visible, else background. */
     public PushType type() {
         if (pushType != null) {
@@ -85,7 +101,8 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
 
     /**
      * Which of the device's tokens the notification goes to: the push-to-start token of the activity type for a
-     * start, the activity's own token for an update or end, the VoIP token for voip, else the standard token.
+     * start, the activity's own token for an update or end, the VoIP token for voip, the standard token for alert and
+     * background. Parsing refuses every other push type ({@link PushOptionsRules#PUSH_TYPES}).
      */
     public PushTokenSlot tokenSlot() {
         return switch (type()) {
@@ -93,7 +110,8 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
                     ? PushTokenSlot.pushToStart(liveActivity.attributesType())
                     : PushTokenSlot.liveActivity(activity);
             case VOIP -> PushTokenSlot.VOIP;
-            default -> PushTokenSlot.ALERT;
+            case ALERT, BACKGROUND -> PushTokenSlot.ALERT;
+            default -> throw new IllegalStateException("no token slot for push type " + type().getHeaderValue());
         };
     }
 
@@ -126,15 +144,9 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
         if (!root.isObject()) {
             throw new BadPushOptionsException("push", "must be an object");
         }
-        FieldReader in = new FieldReader(root, "push", violations);
-        if (strict) {
-            root.fieldNames().forEachRemaining(name -> {
-                if (!FIELDS.contains(name)) {
-                    in.refuse(name, "is not a push option");
-                }
-            });
-        }
-        PushOptions options = new PushOptions(in.oneOf("pushType", PushOptionsRules.PUSH_TYPES), priority(in), alert(in),
+        FieldReader in = new FieldReader(root, "push", violations, strict);
+        in.refuseUnknown(FIELDS);
+        PushOptions options = new PushOptions(PushOptionsRules.pushType(in), priority(in), alert(in),
                 sound(in), in.nonNegativeInt("badge"), in.text("category"), in.text("threadId"), in.bool("contentAvailable"),
                 in.bool("mutableContent"), in.oneOf("interruptionLevel", PushOptionsRules.INTERRUPTION_LEVELS),
                 in.fraction("relevanceScore"), in.text("targetContentId"), data(in), in.object("aps"), liveActivity(in),
@@ -178,6 +190,10 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader alert = in.nested("alert");
+        alert.refuseUnknown(ALERT_FIELDS);
+        if (ALERT_TEXTS.stream().noneMatch(alert::has)) {
+            in.refuse("alert", "shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)");
+        }
         return new Alert(null, alert.text("title"), alert.text("subtitle"), alert.text("body"), alert.text("titleLocKey"),
                 alert.texts("titleLocArgs"), alert.text("subtitleLocKey"), alert.texts("subtitleLocArgs"), alert.text("locKey"),
                 alert.texts("locArgs"), alert.text("launchImage"));
@@ -196,6 +212,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader sound = in.nested("sound");
+        sound.refuseUnknown(SOUND_FIELDS);
         String name = sound.text("name");
         if (name == null && !sound.has("name")) {
             sound.refuse("name", "is required");
@@ -213,6 +230,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
             return null;
         }
         FieldReader live = in.nested("liveActivity");
+        live.refuseUnknown(LIVE_ACTIVITY_FIELDS);
         return new LiveActivity(live.oneOf("event", List.of("start", "update", "end")), live.object("contentState"),
                 live.epochSeconds("timestamp"), live.epochSeconds("staleDate"), live.epochSeconds("dismissalDate"),
                 live.text("attributesType"), live.object("attributes"));

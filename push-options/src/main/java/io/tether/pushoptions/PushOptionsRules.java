@@ -12,13 +12,32 @@ import java.util.List;
  * {@link ApnsPriority}.
  */
 final class PushOptionsRules {
-    static final List<String> PUSH_TYPES = Arrays.stream(PushType.values()).map(PushType::getHeaderValue).toList();
+    /**
+     * The push types Tether has a token for ({@link PushOptions#tokenSlot()}). Apple's others (location, pushtotalk,
+     * complication, fileprovider, mdm) each need a token Tether does not keep: sent to the standard token, APNs
+     * answers DeviceTokenNotForTopic.
+     */
+    static final List<String> PUSH_TYPES = List.of("alert", "background", "voip", "liveactivity");
+    private static final List<String> APPLE_PUSH_TYPES = Arrays.stream(PushType.values()).map(PushType::getHeaderValue).toList();
     static final List<String> INTERRUPTION_LEVELS = List.of("passive", "active", "time-sensitive", "critical");
     /** Options of a regular notification that ActivityKit notifications do not have. */
     private static final List<String> NOT_FOR_LIVE_ACTIVITIES = List.of("badge", "category", "threadId", "contentAvailable",
             "mutableContent", "targetContentId", "data");
 
     private PushOptionsRules() {
+    }
+
+    /** apns-push-type as given: one Tether has a token for; else refused, saying why. */
+    static String pushType(FieldReader in) {
+        String value = in.text("pushType");
+        if (value == null || PUSH_TYPES.contains(value)) {
+            return value;
+        }
+        in.refuse("pushType", APPLE_PUSH_TYPES.contains(value)
+                ? "cannot be " + value + ": Tether has no token slot for it (it keeps the standard, VoIP, push-to-start "
+                        + "and Live Activity tokens); one of " + String.join(", ", PUSH_TYPES)
+                : "must be one of " + String.join(", ", PUSH_TYPES));
+        return null;
     }
 
     static void check(PushOptions options, List<Violation> violations) {
@@ -33,6 +52,9 @@ final class PushOptionsRules {
         if (options.liveActivity() == null && "liveactivity".equals(options.pushType())) {
             violations.add(new Violation("push.liveActivity", "is required for pushType liveactivity"));
         }
+        if (options.type() == PushType.BACKGROUND) {
+            background(options, violations);
+        }
         if (options.liveActivity() != null) {
             liveActivity(options, violations);
         } else if (options.activity() != null) {
@@ -40,6 +62,25 @@ final class PushOptionsRules {
         }
         if (violations.isEmpty()) {
             ApnsPriority.check(options, violations);
+        }
+    }
+
+    /** A background push only wakes the app: Apple forbids what would alert, play a sound or badge. */
+    private static void background(PushOptions options, List<Violation> violations) {
+        String why = "must be left out of a background push: it wakes the app without alerting, sounding or badging "
+                + "(pushType alert does those)";
+        if (options.alert() != null) {
+            violations.add(new Violation("push.alert", why));
+        }
+        if (options.sound() != null) {
+            violations.add(new Violation("push.sound", why));
+        }
+        if (options.badge() != null) {
+            violations.add(new Violation("push.badge", why));
+        }
+        if (options.aps() != null) {
+            PushOptions.VISIBLE_APS_KEYS.stream().filter(key -> options.aps().get(key) != null)
+                    .forEach(key -> violations.add(new Violation("push.aps." + key, why)));
         }
     }
 
@@ -61,7 +102,9 @@ final class PushOptionsRules {
             if (live.attributes() == null) {
                 violations.add(new Violation("push.liveActivity.attributes", "is required to start a Live Activity"));
             }
-            if (options.alert() == null || options.alert().text() != null) {
+            PushOptions.Alert alert = options.alert();
+            if (alert == null || alert.text() != null || alert.title() == null || alert.body() == null) {
+                // A start announces the activity with an alert of both title and body (README, Live Activities).
                 violations.add(new Violation("push.alert", "is required to start a Live Activity: {\"title\", \"body\"}"));
             }
             if (options.activity() != null) {

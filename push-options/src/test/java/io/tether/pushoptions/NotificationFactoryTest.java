@@ -59,6 +59,25 @@ class NotificationFactoryTest {
     }
 
     @Test
+    void printableAsciiCollapseKeysOfUpTo64BytesAreSentAsTheyAre() {
+        assertEquals("k".repeat(64), build(withCollapseKey("k".repeat(64))).getCollapseId());
+        assertEquals("chat 42/~!", build(withCollapseKey("chat 42/~!")).getCollapseId());
+    }
+
+    @Test
+    void nonAsciiCollapseKeysAreHashedSoTheyDoNotCollideOnTheWire() {
+        // Netty writes header values as ISO-8859-1: both keys would go out as "?-1".
+        String chat = build(withCollapseKey("聊-1")).getCollapseId();
+        String sky = build(withCollapseKey("天-1")).getCollapseId();
+        assertTrue(chat.matches("[0-9a-f]{64}"), chat);
+        assertTrue(sky.matches("[0-9a-f]{64}"), sky);
+        assertNotEquals(chat, sky);
+        assertEquals(chat, build(withCollapseKey("聊-1")).getCollapseId(), "the same key still collapses");
+        assertTrue(build(withCollapseKey("café")).getCollapseId().matches("[0-9a-f]{64}"), "Latin-1 is not ASCII either");
+        assertTrue(build(withCollapseKey("a\tb")).getCollapseId().matches("[0-9a-f]{64}"), "nor a control character");
+    }
+
+    @Test
     void apnsIdIsDerivedFromMessageAndDevice() {
         SimpleApnsPushNotification first = build(request(null));
         assertEquals(first.getApnsId(), build(request(null)).getApnsId(), "a redelivered request reuses it");
@@ -92,17 +111,12 @@ class NotificationFactoryTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "alert, ALERT, com.example.chat, IMMEDIATE",
-            "background, BACKGROUND, com.example.chat, CONSERVE_POWER",
-            "voip, VOIP, com.example.chat.voip, IMMEDIATE",
-            "complication, COMPLICATION, com.example.chat.complication, IMMEDIATE",
-            "fileprovider, FILEPROVIDER, com.example.chat.pushkit.fileprovider, IMMEDIATE",
-            "location, LOCATION, com.example.chat.location-query, IMMEDIATE",
-            "pushtotalk, PUSH_TO_TALK, com.example.chat.voip-ptt, IMMEDIATE",
-            "mdm, MDM, com.example.chat, IMMEDIATE"})
-    void pushTypeSetsHeaderTopicAndPriority(String pushType, PushType type, String topic, DeliveryPriority priority) {
-        SimpleApnsPushNotification push = build(request("{\"pushType\":\"" + pushType + "\",\"alert\":\"hi\"}"));
+    @CsvSource(delimiter = '|', value = {
+            "{\"pushType\":\"alert\",\"alert\":\"hi\"}      | ALERT      | com.example.chat      | IMMEDIATE",
+            "{\"pushType\":\"background\"}                  | BACKGROUND | com.example.chat      | CONSERVE_POWER",
+            "{\"pushType\":\"voip\",\"alert\":\"hi\"}       | VOIP       | com.example.chat.voip | IMMEDIATE"})
+    void pushTypeSetsHeaderTopicAndPriority(String options, PushType type, String topic, DeliveryPriority priority) {
+        SimpleApnsPushNotification push = build(request(options));
         assertEquals(type, push.getPushType());
         assertEquals(topic, push.getTopic());
         assertEquals(priority, push.getPriority());
@@ -111,8 +125,19 @@ class NotificationFactoryTest {
     @Test
     void unknownPushTypeIsRefused() {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> build(request("{\"pushType\":\"telepathy\"}")));
-        assertEquals("push.pushType must be one of alert, background, voip, complication, fileprovider, mdm, location, "
-                + "liveactivity, pushtotalk", e.getMessage());
+        assertEquals("push.pushType must be one of alert, background, voip, liveactivity", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "LIVE_ACTIVITY, com.example.chat.push-type.liveactivity",
+            "COMPLICATION, com.example.chat.complication",
+            "FILEPROVIDER, com.example.chat.pushkit.fileprovider",
+            "LOCATION, com.example.chat.location-query",
+            "PUSH_TO_TALK, com.example.chat.voip-ptt",
+            "MDM, com.example.chat"})
+    void topicHasApplesSuffixForThePushType(PushType type, String topic) {
+        assertEquals(topic, NotificationFactory.topic(BUNDLE, type));
     }
 
     // --- payload: aps

@@ -34,6 +34,8 @@ class NotificationMappingTest {
             "\"alert\": \"hi\"                                      | alert        | com.example.chat                        | 10",
             "\"alert\": \"hi\", \"priority\": 5                     | alert        | com.example.chat                        | 5",
             "\"contentAvailable\": true                             | background   | com.example.chat                        | 5",
+            "\"pushType\": \"alert\", \"contentAvailable\": true      | alert        | com.example.chat                        | 5",
+            "\"alert\": \"hi\", \"contentAvailable\": true           | alert        | com.example.chat                        | 10",
             "\"pushType\": \"voip\", \"data\": {\"call\": 1}        | voip         | com.example.chat.voip                   | 10",
             "\"pushType\": \"voip\", \"priority\": 5                | voip         | com.example.chat.voip                   | 5",
             LA_UPDATE + "                                           | liveactivity | com.example.chat.push-type.liveactivity | 5",
@@ -122,6 +124,11 @@ class NotificationMappingTest {
         assertFalse(voip.fetchHint(), "4.5 KB fits a VoIP notification");
         assertTrue(voip.payloadBytes() > NotificationFactory.MAX_PAYLOAD_BYTES);
         assertTrue(notification("{\"alert\": \"hi\"}", data).fetchHint(), "but not an alert");
+    }
+
+    @Test
+    void voipDataOverFiveKilobytesIsReportedAsNotCarried() {
+        // Reported, not refused here: fanout refuses such a call (PushOptionsCheck), as a VoIP push has no inbox to fetch from.
         assertTrue(notification("{\"pushType\": \"voip\"}", "v".repeat(5200).getBytes(StandardCharsets.UTF_8)).fetchHint());
     }
 

@@ -83,13 +83,24 @@ class PushOptionsTest {
         assertEquals(PushTokenSlot.VOIP, PushOptions.parse("{\"pushType\": \"voip\"}").tokenSlot());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"location", "pushtotalk", "complication", "fileprovider", "mdm"})
+    void applesPushTypesThatNeedATokenTetherDoesNotKeepAreRefused(String pushType) {
+        // Sent to the standard token, APNs would answer DeviceTokenNotForTopic.
+        BadPushOptionsException e = assertThrows(BadPushOptionsException.class,
+                () -> PushOptions.parse("{\"pushType\": \"" + pushType + "\", \"alert\": \"hi\"}"));
+        assertEquals(List.of(new BadPushOptionsException.Violation("push.pushType", "cannot be " + pushType
+                + ": Tether has no token slot for it (it keeps the standard, VoIP, push-to-start and Live Activity tokens); "
+                + "one of alert, background, voip, liveactivity")), e.violations());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             // field types
             "[1]                                         | push                     | must be an object",
             "{\"alert\": 1}                              | push.alert               | must be a string or an object",
             "{\"alert\": {\"title\": 2}}                 | push.alert.title         | must be a non-empty string",
-            "{\"alert\": {\"locArgs\": \"a\"}}           | push.alert.locArgs       | must be an array of strings",
+            "{\"alert\": {\"locKey\": \"k\", \"locArgs\": \"a\"}} | push.alert.locArgs       | must be an array of strings",
             "{\"badge\": -1}                             | push.badge               | must be a non-negative integer",
             "{\"badge\": 1.5}                            | push.badge               | must be a non-negative integer",
             "{\"sound\": 3}                              | push.sound               | must be a sound file name or {\"name\", \"critical\", \"volume\"}",
@@ -109,12 +120,18 @@ class PushOptionsTest {
             "{\"data\": {\"aps\": 1}}                    | push.data.aps            | is reserved",
             "{\"data\": {\"tether\": 1}}                 | push.data.tether         | is reserved",
             "{\"aps\": 1}                                | push.aps                 | must be an object",
-            "{\"pushType\": \"telepathy\"}               | push.pushType            | must be one of alert, background, voip, complication, fileprovider, mdm, location, liveactivity, pushtotalk",
+            "{\"pushType\": \"telepathy\"}               | push.pushType            | must be one of alert, background, voip, liveactivity",
             // priority: Apple's rules
             "{\"priority\": 7}                           | push.priority            | must be 10 (now), 5 (as power allows) or 1 (without waking the device)",
             "{\"priority\": 1}                           | push.priority            | 1 cannot be sent yet: the APNs client (Pushy 0.15.4) sends only 10 or 5",
             "{\"priority\": 10}                          | push.priority            | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
-            "{\"priority\": 10, \"pushType\": \"background\", \"alert\": \"x\"} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            "{\"priority\": 10, \"pushType\": \"alert\", \"contentAvailable\": true} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            "{\"priority\": 10, \"pushType\": \"background\", \"data\": {\"k\": 1}} | push.priority | must be 5 for a background push: APNs refuses 10 without an alert, sound or badge",
+            // a background push does not alert
+            "{\"pushType\": \"background\", \"alert\": \"Hi\"}  | push.alert               | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"pushType\": \"background\", \"sound\": \"a.caf\"} | push.sound             | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"pushType\": \"background\", \"badge\": 1}      | push.badge               | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
+            "{\"aps\": {\"alert\": \"Hi\"}}                      | push.aps.alert           | must be left out of a background push: it wakes the app without alerting, sounding or badging (pushType alert does those)",
             // Live Activities
             "{\"liveActivity\": 1}                       | push.liveActivity        | must be an object",
             "{\"pushType\": \"liveactivity\"}            | push.liveActivity        | is required for pushType liveactivity",
@@ -132,11 +149,16 @@ class PushOptionsTest {
             "{\"liveActivity\": {\"event\": \"end\", \"attributesType\": \"T\"}, \"activity\": \"a\"} | push.liveActivity.attributesType | belongs to a start only",
             "{\"liveActivity\": {\"event\": \"end\"}, \"activity\": \"a\", \"badge\": 1} | push.badge | is not part of a Live Activity notification",
             "{\"liveActivity\": {\"event\": \"end\"}, \"activity\": \"a\", \"data\": {\"k\": 1}} | push.data | is not part of a Live Activity notification",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributes\": {}}, \"alert\": {\"title\": \"t\"}} | push.liveActivity.attributesType | is required to start a Live Activity",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\"}, \"alert\": {\"title\": \"t\"}} | push.liveActivity.attributes | is required to start a Live Activity",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributes\": {}}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}} | push.liveActivity.attributesType | is required to start a Live Activity",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\"}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}} | push.liveActivity.attributes | is required to start a Live Activity",
             "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
-            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\"}, \"activity\": \"a\"} | to.activity | must be left out of a start: it goes to the device's push-to-start token of push.liveActivity.attributesType",
-            "{\"activity\": \"a\", \"alert\": \"hi\"}     | to.activity              | only Live Activity messages (push.liveActivity) address an activity"})
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}, \"activity\": \"a\"} | to.activity | must be left out of a start: it goes to the device's push-to-start token of push.liveActivity.attributesType",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"title\": \"t\"}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
+            "{\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, \"attributesType\": \"T\", \"attributes\": {}}, \"alert\": {\"body\": \"b\"}} | push.alert | is required to start a Live Activity: {\"title\", \"body\"}",
+            "{\"activity\": \"a\", \"alert\": \"hi\"}     | to.activity              | only Live Activity messages (push.liveActivity) address an activity",
+            // an alert object must show something
+            "{\"alert\": {}}                             | push.alert               | shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)",
+            "{\"alert\": {\"launchImage\": \"a.png\", \"locArgs\": [\"x\"]}} | push.alert | shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)"})
     void eachBadOptionIsRefusedNamingItsField(String json, String field, String message) {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(json));
         assertEquals(List.of(new BadPushOptionsException.Violation(field, message)), e.violations(), json);
@@ -156,6 +178,27 @@ class PushOptionsTest {
         BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(Json.MAPPER.readTree(json), true));
         assertEquals("push.interuptionLevel is not a push option", e.getMessage());
         assertEquals("hi", PushOptions.parse(json).alert().text());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"alert\": {\"titel\": \"T\", \"body\": \"b\"}}                         | push.alert.titel",
+            "{\"sound\": {\"name\": \"a.caf\", \"citical\": true}}                    | push.sound.citical",
+            "{\"liveActivity\": {\"event\": \"end\", \"dismisalDate\": 1800000000}, \"activity\": \"a\"} | push.liveActivity.dismisalDate"})
+    void strictParsingRefusesUnknownFieldsInsideAlertSoundAndLiveActivity(String json, String field) throws Exception {
+        BadPushOptionsException e = assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(Json.MAPPER.readTree(json), true));
+        assertEquals(List.of(new BadPushOptionsException.Violation(field, "is not a push option")), e.violations());
+        PushOptions.parse(json); // push-service ignores them, so a newer fanout never breaks it
+    }
+
+    @Test
+    void freeFormObjectsTakeAnyKeyWhenStrict() throws Exception {
+        PushOptions options = PushOptions.parse(Json.MAPPER.readTree("{\"data\": {\"any\": 1}, \"aps\": {\"new-key\": 1}}"), true);
+        assertEquals(Map.of("any", 1), options.data());
+        assertEquals(Map.of("new-key", 1), options.aps());
+        PushOptions live = PushOptions.parse(Json.MAPPER.readTree(
+                "{\"liveActivity\": {\"event\": \"update\", \"contentState\": {\"eta\": 5}}, \"activity\": \"a\"}"), true);
+        assertEquals(Map.of("eta", 5), live.liveActivity().contentState());
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class MessageRequests {
     private static final Pattern SUBTOPIC = Pattern.compile("[A-Za-z0-9._-]{1,64}(/[A-Za-z0-9._-]{1,64}){0,7}");
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
-    private static final Pattern COLLAPSE_KEY = Pattern.compile(".{1,64}");
+    /** Any text but control characters and line breaks; push-options sends a key that is not printable ASCII hashed. */
+    private static final Pattern COLLAPSE_KEY = Pattern.compile("[^\\p{Cc}\\p{Zl}\\p{Zp}]{1,64}");
     private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9.-]{1,155}");
     private static final int MAX_DEVICES = 1000;
 
@@ -55,11 +56,12 @@ public final class MessageRequests {
             errors.add(new Problem.FieldError("subtopic", "must be topic levels of letters, digits, '.', '_' or '-'"));
         }
         long ttlSeconds = request.ttl() == null ? defaultTtl.toSeconds() : request.ttl();
-        if (ttlSeconds < 0 || ttlSeconds > maxTtl.toSeconds()) {
-            errors.add(new Problem.FieldError("ttl", "must be between 0 and " + maxTtl.toSeconds() + " seconds"));
+        // A message of ttl 0 expires as it is accepted: no route could deliver it, so it would be 202 and then expired.
+        if (ttlSeconds < 1 || ttlSeconds > maxTtl.toSeconds()) {
+            errors.add(new Problem.FieldError("ttl", "must be between 1 and " + maxTtl.toSeconds() + " seconds"));
         }
         if (request.collapseKey() != null && !COLLAPSE_KEY.matcher(request.collapseKey()).matches()) {
-            errors.add(new Problem.FieldError("collapseKey", "must be 1 to 64 characters"));
+            errors.add(new Problem.FieldError("collapseKey", "must be 1 to 64 characters, without control characters or line breaks"));
         }
         String activity = request.to() == null ? null : request.to().activity();
         if (activity != null && (request.to().device() == null)) {

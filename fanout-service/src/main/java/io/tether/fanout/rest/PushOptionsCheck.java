@@ -9,12 +9,14 @@ import io.tether.pushoptions.BadPushOptionsException;
 import io.tether.pushoptions.NotificationFactory;
 import io.tether.pushoptions.PushOptions;
 import io.tether.contract.problem.Problem;
+import io.tether.inbox.RoutingPolicy;
 import java.util.List;
 
 /**
  * A message's {@code push} object (and {@code to.activity}) checked before the message is accepted, by the code
  * push-service builds the notification with: every option, Apple's rules, and the notification's size (4 KB, 5 KB
- * for VoIP; the data moves to the inbox when only it does not fit). What passes travels to push-service as the
+ * for VoIP; the data moves to the inbox when only it does not fit, except for a direct push, which has no inbox and is
+ * refused). What passes travels to push-service as the
  * JSON text it returns, with {@code to.activity} inside as {@code activity}.
  */
 final class PushOptionsCheck {
@@ -55,8 +57,16 @@ final class PushOptionsCheck {
             }
             String text = Json.toString(json);
             // The same notification push-service will build, to a stand-in device: too large is refused now, not later.
-            new NotificationFactory().build(new PushRequest("size-check", "msg_check", now, expiresAt, collapseKey, text, payload,
-                    contentType, "check", null), options, ANY_TOKEN, "app");
+            NotificationFactory.Notification notification = new NotificationFactory().build(new PushRequest("size-check",
+                    "msg_check", now, expiresAt, collapseKey, text, payload, contentType, "check", null), options, ANY_TOKEN, "app");
+            String type = options.type().getHeaderValue();
+            if (notification.fetchHint() && RoutingPolicy.isDirectPush(type)) {
+                // A direct push never enters the inbox: a fetch hint would point at nothing and the data would be lost.
+                errors.add(new Problem.FieldError("payload", "does not fit a " + type + " push, which carries its data in full "
+                        + "(it has no inbox to fetch from): the notification may be at most "
+                        + NotificationFactory.maxPayloadBytes(options.type()) + " bytes with the data"));
+                return null;
+            }
             return new Checked(options, text);
         } catch (BadPushOptionsException e) {
             e.violations().forEach(v -> errors.add(new Problem.FieldError(v.field(), v.message())));

@@ -12,7 +12,7 @@ public record SendMessageRequest(
         @Schema(description = "Binary data instead of payload, base64") String payloadBase64,
         @Schema(description = "MIME type of the payload (MQTT 5 content type)") String contentType,
         @Schema(description = "Topic level(s) under devices/<id>/ to deliver on; default messages") String subtopic,
-        @Schema(description = "Seconds the message may wait for the device; default 1 day") Long ttl,
+        @Schema(description = "Seconds the message may wait for the device, at least 1; default 1 day") Long ttl,
         @Schema(description = "Newer messages with the same key replace older ones in APNs") String collapseKey,
         @Schema(description = "APNs options used when the device is reached by push; see the README's push options") JsonNode push,
         @Schema(description = "MQTT 5 user properties for the device: an object of string values (names not starting with tether-)")

@@ -93,8 +93,8 @@ class MessageRequestsTest {
     }
 
     @Test
-    void aTtlOfZeroAndTheLongestTtlAreAccepted() {
-        assertEquals(NOW, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 0L, null, null), null, NOW).expiresAt());
+    void aTtlOfOneSecondAndTheLongestTtlAreAccepted() {
+        assertEquals(NOW + 1000, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 1L, null, null), null, NOW).expiresAt());
         long max = Duration.ofDays(28).toSeconds();
         assertEquals(NOW + max * 1000,
                 REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, max, null, null), null, NOW).expiresAt());
@@ -111,6 +111,12 @@ class MessageRequestsTest {
     @ValueSource(strings = {"messages", "a", "chat/42", "a.b_c-d", "1/2/3/4/5/6/7/8"})
     void subtopicsOfUpToEightLevelsOfSafeCharactersAreAccepted(String subtopic) {
         assertEquals(subtopic, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, subtopic, null, null, null), null, NOW).subtopic());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"聊-1", "café au lait", "chat 42"})
+    void aCollapseKeyOfPrintableTextIsAcceptedAsGiven(String key) {
+        assertEquals(key, REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, null, key, null), null, NOW).collapseKey());
     }
 
     @Test
@@ -347,15 +353,18 @@ class MessageRequestsTest {
     }
 
     @Test
-    void aNegativeTtlOrOneOverTheLongestIsRefused() {
+    void aTtlOfZeroANegativeTtlOrOneOverTheLongestIsRefused() {
+        // ttl 0 would expire as it is accepted: 202, then expired on every route (push-service: expiresAt <= now).
+        assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, 0L, null, null), null, NOW), "ttl");
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, -1L, null, null), null, NOW), "ttl");
         long over = Duration.ofDays(28).toSeconds() + 1;
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, over, null, null), null, NOW), "ttl");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "line\nbreak", "carriage\rreturn"})
-    void anEmptyCollapseKeyOrOneWithALineBreakIsRefused(String key) {
+    @ValueSource(strings = {"", "line\nbreak", "carriage\rreturn", "tab\there", "nul\u0000", "del\u007f", "c1\u0085",
+            "line\u2028separator"})
+    void anEmptyCollapseKeyOrOneWithAControlCharacterOrLineBreakIsRefused(String key) {
         assertFields(() -> REQUESTS.toMessage(request(DEVICE, TEXT, null, null, null, null, key, null), null, NOW), "collapseKey");
     }
 

@@ -59,6 +59,7 @@ class PushOptionsRestIT {
     @CsvSource(delimiter = '|', value = {
             "\"payload\": \"x\", \"push\": {\"priority\": 7}                                | push.priority",
             "\"payload\": \"x\", \"push\": {\"priority\": 10, \"contentAvailable\": true}   | push.priority",
+            "\"payload\": \"x\", \"push\": {\"pushType\": \"background\", \"alert\": \"Hi\"} | push.alert",
             "\"payload\": \"x\", \"push\": {\"sound\": {\"name\": \"a\", \"volume\": 3}}    | push.sound.volume",
             "\"payload\": \"x\", \"push\": {\"sound\": {\"critical\": true}}                | push.sound.name",
             "\"payload\": \"x\", \"push\": {\"interruptionLevel\": \"loud\"}                | push.interruptionLevel",
@@ -69,7 +70,9 @@ class PushOptionsRestIT {
             "\"payload\": \"x\", \"push\": {\"mutableContent\": \"yes\"}                    | push.mutableContent",
             "\"payload\": \"x\", \"push\": {\"aps\": []}                                    | push.aps",
             "\"payload\": \"x\", \"push\": {\"pushType\": \"telepathy\"}                    | push.pushType",
+            "\"payload\": \"x\", \"push\": {\"pushType\": \"location\"}                     | push.pushType",
             "\"payload\": \"x\", \"push\": {\"alert\": \"hi\", \"colour\": \"red\"}          | push.colour",
+            "\"payload\": \"x\", \"push\": {\"sound\": {\"name\": \"a\", \"citical\": true}}  | push.sound.citical",
             "\"payload\": \"x\", \"push\": {\"alert\": \"" + "%s" + "\"}                    | push",
             "\"push\": {\"liveActivity\": {\"event\": \"update\"}}                          | push.liveActivity.contentState",
             "\"push\": {\"liveActivity\": {\"event\": \"update\", \"contentState\": {}}}    | to.activity",
@@ -99,6 +102,15 @@ class PushOptionsRestIT {
         post("{\"device\": \"" + device + "\"}", "\"push\": {\"liveActivity\": {\"event\": \"start\", \"contentState\": {}, "
                 + "\"attributesType\": \"DeliveryAttributes\", \"attributes\": {}}, \"alert\": {\"title\": \"t\", \"body\": \"b\"}}")
                 .statusCode(202);
+    }
+
+    @Test
+    void aVoipCallWhoseDataDoesNotFitItsPushIs400NotAccepted() {
+        String data = "\"payload\": \"" + "v".repeat(5200) + "\", ";
+        post("{\"device\": \"" + device + "\"}", data + "\"push\": {\"pushType\": \"voip\"}").statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("payload"));
+        post("{\"device\": \"" + device + "\"}", data + "\"push\": {\"alert\": \"hi\"}").statusCode(202);
     }
 
     @Test

@@ -20,7 +20,8 @@ public record ApnsAnswer(Kind kind, int status, String reason, Optional<Instant>
     public enum Kind { ACCEPTED, REJECTED, RETRY }
 
     /** Reasons that say the token must not be used again (besides status 410). */
-    private static final Set<String> TOKEN_GONE = Set.of("Unregistered", "BadDeviceToken", "DeviceTokenNotForTopic", "ExpiredToken");
+    private static final Set<String> TOKEN_GONE = Set.of("Unregistered", "BadDeviceToken", "ExpiredToken");
+    private static final String NOT_FOR_TOPIC = "DeviceTokenNotForTopic";
 
     /**
      * Pushy closes a connection whose provider token APNs calls expired; the next connection signs a new one,
@@ -43,8 +44,24 @@ public record ApnsAnswer(Kind kind, int status, String reason, Optional<Instant>
         return new ApnsAnswer(retry ? Kind.RETRY : Kind.REJECTED, status, reason, response.getTokenInvalidationTimestamp());
     }
 
-    /** Whether the device's token is dead: remove it from the registry (unless it was registered again since). */
-    public boolean invalidatesToken() {
-        return kind == Kind.REJECTED && (status == 410 || TOKEN_GONE.contains(reason));
+    /**
+     * Whether the token sent is dead: remove it from the registry (unless it was registered again since).
+     * DeviceTokenNotForTopic says so only for the bare bundle id: on a suffixed topic ({@code .voip},
+     * {@code .push-type.liveactivity}) the token may be valid for the app and sent to the wrong kind of topic, so it stays.
+     *
+     * @param topic    the apns-topic the notification was sent on
+     * @param bundleId the app's bundle id (the topic without Apple's suffix)
+     */
+    public boolean invalidatesToken(String topic, String bundleId) {
+        if (kind != Kind.REJECTED) {
+            return false;
+        }
+        if (status == 410) {
+            return true;
+        }
+        if (NOT_FOR_TOPIC.equals(reason)) {
+            return topic.equals(bundleId);
+        }
+        return TOKEN_GONE.contains(reason);
     }
 }

@@ -217,7 +217,7 @@ public final class PushProcessor {
      * against the registry first: when the app registered another one since, the push goes to that one instead.
      */
     private CompletionStage<Receipt> rejected(Attempt attempt, ApnsAnswer answer) {
-        if (!attempt.carried() || !answer.invalidatesToken()) {
+        if (!attempt.carried() || !invalidatesToken(attempt, answer)) {
             return rejectedFinally(attempt, answer);
         }
         PushTarget sent = attempt.device();
@@ -239,7 +239,7 @@ public final class PushProcessor {
             reason = "BadDeviceToken (environment mismatch? token registered as " + attempt.device().environment().wire() + ")";
         }
         Receipt receipt = failed(attempt.request(), reason, attempt.apnsId());
-        if (!answer.invalidatesToken()) {
+        if (!invalidatesToken(attempt, answer)) {
             return done(receipt);
         }
         PushTarget device = attempt.device();
@@ -251,6 +251,10 @@ public final class PushProcessor {
             }
             return receipt;
         });
+    }
+
+    private static boolean invalidatesToken(Attempt attempt, ApnsAnswer answer) {
+        return answer.invalidatesToken(attempt.push().getTopic(), attempt.device().appId());
     }
 
     /**

@@ -16,12 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ApnsAnswerTest {
+    private static final String BUNDLE = "com.example.chat";
 
     @Test
     void acceptedIsAccepted() {
         ApnsAnswer answer = ApnsAnswer.of(response(200, null, null), null);
         assertEquals(ApnsAnswer.Kind.ACCEPTED, answer.kind());
-        assertFalse(answer.invalidatesToken());
+        assertFalse(answer.invalidatesToken(BUNDLE, BUNDLE));
     }
 
     @Test
@@ -49,14 +50,30 @@ class ApnsAnswerTest {
         ApnsAnswer answer = ApnsAnswer.of(response(status, reason, null), null);
         assertEquals(kind, answer.kind());
         assertEquals(reason, answer.reason());
-        assertEquals(invalidates, answer.invalidatesToken());
+        assertEquals(invalidates, answer.invalidatesToken(BUNDLE, BUNDLE));
+    }
+
+    @ParameterizedTest
+    @CsvSource({".voip", ".push-type.liveactivity"})
+    void deviceTokenNotForTopicKeepsTheTokenOnASuffixedTopic(String suffix) {
+        // The token may be the app's valid one, sent on the wrong kind of topic: only the bare bundle id proves it foreign.
+        ApnsAnswer answer = ApnsAnswer.of(response(400, "DeviceTokenNotForTopic", null), null);
+        assertEquals(ApnsAnswer.Kind.REJECTED, answer.kind());
+        assertFalse(answer.invalidatesToken(BUNDLE + suffix, BUNDLE));
+        assertTrue(answer.invalidatesToken(BUNDLE, BUNDLE));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"410, Unregistered", "400, BadDeviceToken", "410, ExpiredToken"})
+    void aDeadTokenIsDeadOnASuffixedTopicToo(int status, String reason) {
+        assertTrue(ApnsAnswer.of(response(status, reason, null), null).invalidatesToken(BUNDLE + ".voip", BUNDLE));
     }
 
     @Test
     void status410InvalidatesWhateverTheReasonAndCarriesTheTimestamp() {
         Instant at = Instant.parse("2030-01-01T00:00:00Z");
         ApnsAnswer answer = ApnsAnswer.of(response(410, "SomethingNew", at), null);
-        assertTrue(answer.invalidatesToken());
+        assertTrue(answer.invalidatesToken(BUNDLE, BUNDLE));
         assertEquals(Optional.of(at), answer.tokenInvalidatedAt());
     }
 

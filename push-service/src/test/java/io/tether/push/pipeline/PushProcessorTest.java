@@ -222,14 +222,42 @@ class PushProcessorTest {
     @Test
     void aDeadVoipTokenIsRemovedFromItsOwnSlot() throws Exception {
         apns.add(app(BUNDLE));
+        apns.answer(rejected(400, "BadDeviceToken"));
+        String device = DeviceId.random();
+        registry.add(new PushTarget(device, "ios", BUNDLE, PushTokenSlot.VOIP, VOIP_TOKEN, ApnsEnvironment.PRODUCTION, NOW));
+
+        assertFailed("BadDeviceToken (environment mismatch? token registered as production)",
+                process(request(device, "{\"pushType\":\"voip\"}")).receipt());
+
+        assertEquals(List.of(new PushFakes.Registry.Invalidation(device, PushTokenSlot.VOIP, VOIP_TOKEN,
+                Optional.of(Instant.ofEpochMilli(NOW + 1)))), registry.invalidations, "only if not set again since it was read");
+    }
+
+    @Test
+    void deviceTokenNotForTopicOnTheVoipTopicKeepsTheToken() throws Exception {
+        apns.add(app(BUNDLE));
         apns.answer(rejected(400, "DeviceTokenNotForTopic"));
         String device = DeviceId.random();
         registry.add(new PushTarget(device, "ios", BUNDLE, PushTokenSlot.VOIP, VOIP_TOKEN, ApnsEnvironment.PRODUCTION, NOW));
 
         assertFailed("DeviceTokenNotForTopic", process(request(device, "{\"pushType\":\"voip\"}")).receipt());
 
-        assertEquals(List.of(new PushFakes.Registry.Invalidation(device, PushTokenSlot.VOIP, VOIP_TOKEN,
-                Optional.of(Instant.ofEpochMilli(NOW + 1)))), registry.invalidations, "only if not set again since it was read");
+        assertEquals(BUNDLE + ".voip", apns.sent.get(0).getTopic());
+        assertTrue(registry.invalidations.isEmpty(), "only the bare bundle id topic proves a token foreign");
+        assertEquals(0.0, meters.counter("tether.push.token.invalidations").count());
+    }
+
+    @Test
+    void deviceTokenNotForTopicOnTheBundleIdRemovesTheToken() throws Exception {
+        apns.add(app(BUNDLE));
+        apns.answer(rejected(400, "DeviceTokenNotForTopic"));
+        String device = device("ios", BUNDLE, TOKEN, ApnsEnvironment.PRODUCTION);
+
+        assertFailed("DeviceTokenNotForTopic", process(request(device, "{\"alert\":\"hi\"}")).receipt());
+
+        assertEquals(BUNDLE, apns.sent.get(0).getTopic());
+        assertEquals(1, registry.invalidations.size());
+        assertEquals(PushTokenSlot.ALERT, registry.invalidations.get(0).slot());
     }
 
     @Test

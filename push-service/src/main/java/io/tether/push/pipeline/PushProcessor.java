@@ -281,7 +281,7 @@ public final class PushProcessor {
                 answer.reason(), delay);
         CompletableFuture<Receipt> next = new CompletableFuture<>();
         try {
-            scheduler.schedule(() -> attempt(attempt, number + 1).whenComplete((receipt, error) -> {
+            scheduler.schedule(() -> attempt(rebuilt(attempt), number + 1).whenComplete((receipt, error) -> {
                 if (error != null) {
                     next.completeExceptionally(error);
                 } else {
@@ -292,6 +292,21 @@ public final class PushProcessor {
             next.completeExceptionally(stopping); // shutting down: the request stays uncommitted and is redone
         }
         return next;
+    }
+
+    /**
+     * The notification of a retry, built again: a fetch token in it was issued for the first attempt, and the
+     * backoff of an APNs outage can outlast it. Same apns-id (derived from message and device).
+     */
+    private Attempt rebuilt(Attempt attempt) {
+        try {
+            SimpleApnsPushNotification push = notifications.build(attempt.request(), attempt.options(),
+                    attempt.device().pushToken(), attempt.device().appId()).push();
+            return new Attempt(attempt.request(), attempt.options(), attempt.device(), attempt.carried(), attempt.sender(),
+                    push, attempt.trace());
+        } catch (BadPushOptionsException e) {
+            return attempt; // it was built once from the same inputs
+        }
     }
 
     private boolean isExpired(PushRequest request) {

@@ -384,6 +384,30 @@ class PushProcessorTest {
     }
 
     @Test
+    void aRetryCarriesAFetchTokenIssuedForItNotTheFirstAttemptsOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+        PushProcessor fetching = new PushProcessor(registry, apns,
+                new NotificationFactory((deviceId, notAfter) -> Optional.of("fetch-token-" + issued.incrementAndGet())),
+                new Backoff(RETRY_DELAY, RETRY_DELAY, () -> 0.5), scheduler, new PushMetrics(meters), clock,
+                OpenTelemetry.noop().getTracer("test"), limiter);
+        apns.add(app(BUNDLE));
+        apns.answer(rejected(503, "ServiceUnavailable"), accepted());
+        String device = device("ios", BUNDLE, TOKEN, ApnsEnvironment.PRODUCTION);
+        byte[] tooLargeForThePush = new byte[5_000]; // the push carries a fetch hint with a token instead
+        PushRequest request = new PushRequest(device, "msg_" + DeviceId.random(), NOW - 1_000, NOW + HOUR, null,
+                "{\"alert\":\"hi\"}", tooLargeForThePush, "application/octet-stream", "offline", null);
+
+        Receipt receipt = fetching.process(request, null).toCompletableFuture().get(5, TimeUnit.SECONDS).receipt();
+
+        assertEquals(Receipt.Outcome.PUSHED, receipt.outcome());
+        assertEquals(2, apns.sent.size());
+        assertTrue(apns.sent.get(0).getPayload().contains("fetch-token-1"), apns.sent.get(0).getPayload());
+        assertTrue(apns.sent.get(1).getPayload().contains("fetch-token-2"), "issued again for the retry: "
+                + apns.sent.get(1).getPayload());
+        assertEquals(apns.sent.get(0).getApnsId(), apns.sent.get(1).getApnsId());
+    }
+
+    @Test
     void anExpiredProviderTokenIsRetried() throws Exception {
         apns.add(app(BUNDLE));
         apns.answer(rejected(403, "ExpiredProviderToken"));

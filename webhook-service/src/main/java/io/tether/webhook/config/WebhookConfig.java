@@ -8,7 +8,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "tether.webhooks")
 public interface WebhookConfig {
 
-    /** Longest wait for a receiver's answer; a slower one counts as failed. Default 10 s. */
+    /**
+     * Longest an attempt takes, connecting included, until the receiver's status; a slower one counts as failed. The
+     * body of the answer is never read. Default 10 s.
+     */
     @WithDefault("10s")
     Duration requestTimeout();
 

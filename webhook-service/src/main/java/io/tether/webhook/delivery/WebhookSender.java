@@ -6,13 +6,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * POSTs one event to a receiver, signed the Standard Webhooks way ({@code webhook-id}, {@code webhook-timestamp},
  * {@code webhook-signature}), with the JDK's asynchronous HTTP client. Any 2xx is delivered; anything else, a timeout
  * or a connection failure is a failed attempt. Redirects are not followed (a receiver that moved must be registered
- * again).
+ * again). The status decides: the response body is never read, so a receiver that answers 2xx and then never finishes
+ * its body has still taken the event. Every attempt ends within {@code timeout}, whatever the receiver does (the
+ * dispatcher's in-flight slot depends on it).
  */
 public final class WebhookSender {
     private static final String USER_AGENT = "Tether-Webhooks/0.1";
@@ -42,7 +46,6 @@ public final class WebhookSender {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(timeout)
                     .header("content-type", "application/json")
                     .header("user-agent", USER_AGENT)
                     .header("webhook-id", entry.eventId())
@@ -51,12 +54,18 @@ public final class WebhookSender {
                     .POST(HttpRequest.BodyPublishers.ofString(entry.body(), StandardCharsets.UTF_8))
                     .build();
         } catch (IllegalArgumentException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(new Outcome(0, "invalid url"));
+            return CompletableFuture.completedFuture(new Outcome(0, "invalid url"));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+        CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, StatusOnly.HANDLER);
+        // HttpRequest.timeout would end the wait for the headers only: this deadline is the attempt's, and cancelling
+        // the exchange closes its connection.
+        return exchange.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((response, error) -> {
             if (error != null) {
+                exchange.cancel(true);
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
-                return new Outcome(0, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                String reason = cause instanceof java.util.concurrent.TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+                        : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                return new Outcome(0, reason);
             }
             int status = response.statusCode();
             return status >= 200 && status < 300 ? new Outcome(status, null) : new Outcome(status, "HTTP " + status);

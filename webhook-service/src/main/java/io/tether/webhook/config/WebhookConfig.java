@@ -15,7 +15,10 @@ public interface WebhookConfig {
     @WithDefault("10s")
     Duration requestTimeout();
 
-    /** Deliveries in flight at once on this instance, over all webhooks. Default 64. */
+    /**
+     * Deliveries in flight at once on this instance, over all webhooks. Each webhook with due deliveries has at most an
+     * equal share of them (at least 1), so a slow or dead receiver cannot hold every slot. Default 64.
+     */
     @WithDefault("64")
     int maxInFlight();
 

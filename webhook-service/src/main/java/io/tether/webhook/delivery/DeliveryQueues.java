@@ -38,12 +38,21 @@ public final class DeliveryQueues {
             return 1
             """);
 
-    /** KEYS due. ARGV now, lease until, at most. The devices due, now leased. */
+    /**
+     * KEYS due. ARGV now, lease until, at most. How many devices are due, then the ones claimed (at most {@code at
+     * most}, now leased); at most 0 only counts.
+     */
     private static final LuaScript CLAIM = new LuaScript("""
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+            local due = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+            local limit = tonumber(ARGV[3])
+            if due == 0 or limit <= 0 then
+              return {due}
+            end
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)
             for _, id in ipairs(ids) do
               redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
             end
+            table.insert(ids, 1, due)
             return ids
             """);
 
@@ -111,9 +120,15 @@ public final class DeliveryQueues {
                 Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
     }
 
-    public CompletionStage<List<String>> claim(String webhookId, long now, long leaseUntil, int limit) {
-        return CLAIM.run(redis, ScriptOutputType.MULTI, new String[] {due(webhookId)}, Long.toString(now), Long.toString(leaseUntil),
-                Integer.toString(limit));
+    /** What a claim found: how many devices were due, and those of them it leased to the caller. */
+    public record Claimed(long due, List<String> devices) {
+    }
+
+    /** Leases up to {@code limit} of the devices due at {@code now} until {@code leaseUntil}; a limit of 0 only counts. */
+    public CompletionStage<Claimed> claim(String webhookId, long now, long leaseUntil, int limit) {
+        return CLAIM.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {due(webhookId)}, Long.toString(now),
+                Long.toString(leaseUntil), Integer.toString(Math.max(0, limit))).thenApply(reply -> new Claimed((Long) reply.get(0),
+                reply.subList(1, reply.size()).stream().map(String.class::cast).toList()));
     }
 
     /** The head of the device's queue; empty (and the device no longer due) when the queue is empty. */

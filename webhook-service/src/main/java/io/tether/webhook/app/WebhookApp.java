@@ -134,6 +134,6 @@ public class WebhookApp {
     @Produces
     @Singleton
     DeliveryQueues deliveryQueues() {
-        return new DeliveryQueues(redis.async(), config.logSize(), config.deadLetterSize());
+        return new DeliveryQueues(redis.async(), config.logSize(), config.deadLetterSize(), config.maxQueuedPerDevice());
     }
 }

@@ -41,6 +41,13 @@ public interface WebhookConfig {
     @WithDefault("10000")
     int deadLetterSize();
 
+    /**
+     * Events a device's queue holds per webhook; an event that finds it full becomes a dead letter at once (reason
+     * "queue full"; counted in {@code tether_webhook_overflows_total}). Default 1000.
+     */
+    @WithDefault("1000")
+    int maxQueuedPerDevice();
+
     /** Events in hand at once in the intake consumer. Default 1000. */
     @WithDefault("1000")
     int maxIntakeInFlight();
@@ -57,7 +64,11 @@ public interface WebhookConfig {
         @WithDefault("1h")
         Duration maxBackoff();
 
-        /** Time since the first failed attempt after which the event becomes a dead letter. Default 24 h. */
+        /**
+         * Time since the first failed attempt after which the event becomes a dead letter. Counted from when the
+         * device's queue started failing: once it has failed this long, each next event queued behind is a dead letter
+         * after one failed attempt, until a delivery succeeds or the queue runs empty. Default 24 h.
+         */
         @WithDefault("24h")
         Duration giveUpAfter();
     }

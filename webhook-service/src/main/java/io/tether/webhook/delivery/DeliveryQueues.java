@@ -23,17 +23,24 @@ public final class DeliveryQueues {
     private static final long META_TTL_SECONDS = 7 * 24 * 3600;
 
     /**
-     * KEYS queue, meta, due. ARGV device, entry, partition, offset, now, meta ttl. An event of a Kafka offset the queue
-     * already took (the intake read it again after a restart) is skipped: 0; else appended: 1.
+     * KEYS queue, meta, due, dead. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead letter (the
+     * entry refused), dead letters kept. An event of a Kafka offset the queue already took (the intake read it again
+     * after a restart) is skipped: 0; else appended: 1; or, when the queue already holds {@code most queued}, a dead
+     * letter at once: 2.
      */
     private static final LuaScript ENQUEUE = new LuaScript("""
             local last = redis.call('HMGET', KEYS[2], 'p', 'o')
             if last[1] == ARGV[3] and tonumber(last[2]) >= tonumber(ARGV[4]) then
               return 0
             end
-            redis.call('RPUSH', KEYS[1], ARGV[2])
             redis.call('HSET', KEYS[2], 'p', ARGV[3], 'o', ARGV[4])
             redis.call('EXPIRE', KEYS[2], ARGV[6])
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[7]) then
+              redis.call('LPUSH', KEYS[4], ARGV[8])
+              redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+              return 2
+            end
+            redis.call('RPUSH', KEYS[1], ARGV[2])
             redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[1])
             return 1
             """);
@@ -60,6 +67,11 @@ public final class DeliveryQueues {
      * KEYS queue, meta, due, log, dead. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log entry, log
      * size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile (another
      * instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue.
+     *
+     * <p>The meta hash counts the head's failed attempts ('f') and keeps when the queue started failing ('ff'). A dead
+     * letter resets the count but not the time: the next head of a queue that has failed for give-up-after is dead after
+     * one failed attempt, instead of each queued event waiting out a give-up-after of its own. A delivery, or the queue
+     * running empty, resets both.
      */
     private static final LuaScript SETTLE = new LuaScript("""
             redis.call('LPUSH', KEYS[4], ARGV[5])
@@ -76,16 +88,21 @@ public final class DeliveryQueues {
               return 1
             end
             redis.call('LPOP', KEYS[1])
-            redis.call('HDEL', KEYS[2], 'f', 'ff')
             if next_at < 0 then
               redis.call('LPUSH', KEYS[5], ARGV[7])
               redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[8]) - 1)
             end
-            if redis.call('LLEN', KEYS[1]) > 0 then
-              redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-            else
+            if redis.call('LLEN', KEYS[1]) == 0 then
+              redis.call('HDEL', KEYS[2], 'f', 'ff')
               redis.call('ZREM', KEYS[3], ARGV[1])
+              return 1
             end
+            if next_at < 0 then
+              redis.call('HDEL', KEYS[2], 'f')
+            else
+              redis.call('HDEL', KEYS[2], 'f', 'ff')
+            end
+            redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             return 1
             """);
 
@@ -103,21 +120,36 @@ public final class DeliveryQueues {
     public record Head(String rawEntry, QueueEntry entry, int failures, long firstFailureAt) {
     }
 
+    /** What became of an event offered to a device's queue. */
+    public enum Enqueued {
+        /** At the end of the queue. */
+        QUEUED,
+        /** Skipped: the queue already took its Kafka offset. */
+        ALREADY_TAKEN,
+        /** A dead letter at once: the queue was full. */
+        OVERFLOWED
+    }
+
     private final RedisAsyncCommands<String, String> redis;
     private final int logSize;
     private final int deadLetterSize;
+    private final int maxQueuedPerDevice;
 
-    public DeliveryQueues(RedisAsyncCommands<String, String> redis, int logSize, int deadLetterSize) {
+    public DeliveryQueues(RedisAsyncCommands<String, String> redis, int logSize, int deadLetterSize, int maxQueuedPerDevice) {
         this.redis = redis;
         this.logSize = logSize;
         this.deadLetterSize = deadLetterSize;
+        this.maxQueuedPerDevice = maxQueuedPerDevice;
     }
 
-    /** False when the queue already took this Kafka offset. */
-    public CompletionStage<Boolean> enqueue(String webhookId, QueueEntry entry, int partition, long offset, long now) {
-        return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, entry.deviceId()),
-                        meta(webhookId, entry.deviceId()), due(webhookId)}, entry.deviceId(), entry.toJson(), Integer.toString(partition),
-                Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    public CompletionStage<Enqueued> enqueue(String webhookId, QueueEntry entry, int partition, long offset, long now) {
+        String device = entry.deviceId();
+        String overflow = Json.toString(new DeadLetter(entry, now, 0, "queue full: " + maxQueuedPerDevice + " events of this device waiting"));
+        return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
+                        due(webhookId), deadLetters(webhookId)}, device, entry.toJson(), Integer.toString(partition),
+                Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS), Integer.toString(maxQueuedPerDevice),
+                overflow, Integer.toString(deadLetterSize))
+                .thenApply(n -> n == 0L ? Enqueued.ALREADY_TAKEN : n == 2L ? Enqueued.OVERFLOWED : Enqueued.QUEUED);
     }
 
     /** What a claim found: how many devices were due, and those of them it leased to the caller. */

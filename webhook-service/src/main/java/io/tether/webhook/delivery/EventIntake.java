@@ -56,9 +56,11 @@ public final class EventIntake {
 
     private CompletionStage<Void> enqueue(Webhook webhook, TetherEvent event, ConsumerRecord<String, byte[]> record) {
         QueueEntry entry = new QueueEntry(event.id(), event.type(), event.deviceId(), Json.toString(event));
-        return queues.enqueue(webhook.id(), entry, record.partition(), record.offset(), clock.getAsLong()).thenAccept(queued -> {
-            if (queued) {
+        return queues.enqueue(webhook.id(), entry, record.partition(), record.offset(), clock.getAsLong()).thenAccept(result -> {
+            if (result == DeliveryQueues.Enqueued.QUEUED) {
                 metrics.queued();
+            } else if (result == DeliveryQueues.Enqueued.OVERFLOWED) {
+                metrics.overflowed();
             }
         });
     }

@@ -54,7 +54,7 @@ class DispatcherIT {
         redis.flushall().get(5, TimeUnit.SECONDS);
         store = new WebhookStore(redis);
         directory = new WebhookDirectory(store);
-        queues = new DeliveryQueues(redis, 1000, 1000);
+        queues = new DeliveryQueues(redis, 1000, 1000, 1000);
     }
 
     @AfterEach
@@ -114,6 +114,23 @@ class DispatcherIT {
         assertEquals(List.of("retrying"), outcomes(older), "the older webhook had the first tick, the newer one the second");
     }
 
+    @Test
+    void onceADevicesQueueHasFailedForGiveUpAfterEachEventBehindItIsADeadLetterAfterOneFailedAttempt() throws Exception {
+        RecordingReceiver failing = closing(new RecordingReceiver(500));
+        Webhook webhook = webhook("wh_failing", failing.url(), 1);
+        for (int i = 1; i <= 3; i++) {
+            enqueue(webhook, "dev-1", "evt_" + i);
+        }
+        Duration giveUpAfter = Duration.ofMinutes(10);
+        start(4, Duration.ofSeconds(10), giveUpAfter);
+        await().atMost(WAIT).until(() -> outcomes(webhook), equalTo(List.of("retrying")));
+
+        clock.addAndGet(giveUpAfter.toMillis());
+
+        await().atMost(WAIT).until(() -> deadLetters(webhook), equalTo(List.of("evt_1", "evt_2", "evt_3")));
+        assertEquals(List.of("retrying", "dead", "dead", "dead"), outcomes(webhook));
+    }
+
     private <T extends AutoCloseable> T closing(T closeable) {
         closing.add(closeable);
         return closeable;
@@ -128,7 +145,8 @@ class DispatcherIT {
 
     private void enqueue(Webhook webhook, String device, String eventId) throws Exception {
         QueueEntry entry = new QueueEntry(eventId, TetherEvent.MESSAGE_STATUS, device, "{\"id\":\"" + eventId + "\"}");
-        assertTrue(queues.enqueue(webhook.id(), entry, 0, offset++, clock.get()).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(DeliveryQueues.Enqueued.QUEUED, queues.enqueue(webhook.id(), entry, 0, offset++, clock.get()).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS));
     }
 
     private Dispatcher dispatcher(int maxInFlight, Duration requestTimeout, Duration giveUpAfter) {
@@ -142,6 +160,14 @@ class DispatcherIT {
         dispatcher = dispatcher(maxInFlight, requestTimeout, giveUpAfter);
         ticker = Executors.newSingleThreadScheduledExecutor();
         ticker.scheduleWithFixedDelay(dispatcher::tick, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** The event ids of the webhook's dead letters, oldest first. */
+    private List<String> deadLetters(Webhook webhook) throws Exception {
+        List<String> ids = new ArrayList<>(queues.deadLetters(webhook.id(), 1000).toCompletableFuture().get(5, TimeUnit.SECONDS).stream()
+                .map(dead -> dead.entry().eventId()).toList());
+        java.util.Collections.reverse(ids);
+        return ids;
     }
 
     /** The outcome of each attempt in the webhook's delivery log, oldest first. */

@@ -67,7 +67,7 @@ public class WebhookApp {
         this.redis = redis;
         this.metrics = new DeliveryMetrics(registry);
         this.kafkaMeters = new KafkaClientMeters(registry);
-        this.directory = new WebhookDirectory(webhookStore());
+        this.directory = new WebhookDirectory(webhookStore()::all);
     }
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -77,7 +77,8 @@ public class WebhookApp {
         producer = kafka.clients().durableProducer("tether-webhooks");
         KafkaClients.warmUp(producer, List.of(Topics.DLQ), Duration.ofSeconds(60));
         kafkaMeters.bind(producer);
-        // The webhooks are known before the first event is matched against them.
+        // Read before the first event is matched against them; should Redis not answer, the intake retries its events
+        // until the dispatcher's next reads succeed.
         directory.refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),

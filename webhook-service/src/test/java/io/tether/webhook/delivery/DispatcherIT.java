@@ -53,7 +53,7 @@ class DispatcherIT {
     void clean() throws Exception {
         redis.flushall().get(5, TimeUnit.SECONDS);
         store = new WebhookStore(redis);
-        directory = new WebhookDirectory(store);
+        directory = new WebhookDirectory(store::all);
         queues = new DeliveryQueues(redis, 1000, 1000, 1000);
     }
 

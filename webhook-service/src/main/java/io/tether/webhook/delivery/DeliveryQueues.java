@@ -1,6 +1,5 @@
 package io.tether.webhook.delivery;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.Json;
@@ -106,6 +105,21 @@ public final class DeliveryQueues {
             return 1
             """);
 
+    /**
+     * KEYS queue, meta, due. ARGV device. The head, its failed attempts and since when the queue fails ('' for none);
+     * or, for an empty queue, nothing, and the device is no longer due. One script, so an event queued meanwhile
+     * (ENQUEUE's ZADD NX) cannot lose its device's place in the due set.
+     */
+    private static final LuaScript HEAD = new LuaScript("""
+            local raw = redis.call('LINDEX', KEYS[1], 0)
+            if not raw then
+              redis.call('ZREM', KEYS[3], ARGV[1])
+              return {}
+            end
+            local meta = redis.call('HMGET', KEYS[2], 'f', 'ff')
+            return {raw, meta[1] or '', meta[2] or ''}
+            """);
+
     /** KEYS dead, queue, due. ARGV the dead letter as stored, its entry, device, now. 1 when it went back to the queue. */
     private static final LuaScript REPLAY = new LuaScript("""
             if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
@@ -165,13 +179,9 @@ public final class DeliveryQueues {
 
     /** The head of the device's queue; empty (and the device no longer due) when the queue is empty. */
     public CompletionStage<Optional<Head>> head(String webhookId, String deviceId) {
-        CompletableFuture<String> head = redis.lindex(queue(webhookId, deviceId), 0).toCompletableFuture();
-        CompletableFuture<List<KeyValue<String, String>>> meta = redis.hmget(meta(webhookId, deviceId), "f", "ff").toCompletableFuture();
-        return head.thenCombine(meta, (raw, m) -> raw == null ? Optional.<Head>empty()
-                : Optional.of(new Head(raw, QueueEntry.fromJson(raw), Integer.parseInt(m.get(0).getValueOrElse("0")),
-                        Long.parseLong(m.get(1).getValueOrElse("0"))))).thenCompose(found -> found.isPresent()
-                ? CompletableFuture.completedFuture(found)
-                : redis.zrem(due(webhookId), deviceId).thenApply(n -> found));
+        return HEAD.<List<String>>run(redis, ScriptOutputType.MULTI, new String[] {queue(webhookId, deviceId), meta(webhookId, deviceId),
+                due(webhookId)}, deviceId).thenApply(reply -> reply.isEmpty() ? Optional.empty()
+                : Optional.of(new Head(reply.get(0), QueueEntry.fromJson(reply.get(0)), (int) number(reply.get(1)), number(reply.get(2)))));
     }
 
     /**
@@ -185,6 +195,10 @@ public final class DeliveryQueues {
                         due(webhookId), log(webhookId), deadLetters(webhookId)}, device, head.rawEntry(), Long.toString(now),
                 Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
                 Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    }
+
+    private static long number(String field) {
+        return field.isEmpty() ? 0 : Long.parseLong(field);
     }
 
     /** The newest attempts first. */

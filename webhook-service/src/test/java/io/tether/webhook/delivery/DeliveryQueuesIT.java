@@ -1,8 +1,11 @@
 package io.tether.webhook.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.TetherEvent;
@@ -88,6 +91,46 @@ class DeliveryQueuesIT {
         DeliveryQueues.Head second = head();
         assertEquals(0, second.failures());
         assertEquals(0, second.firstFailureAt());
+    }
+
+    @Test
+    void theHeadOfAnEmptyQueueTakesTheDeviceOffTheDueSetAndOfAnotherLeavesItDue() throws Exception {
+        redis.zadd(DeliveryQueues.due(WEBHOOK), 60_000, DEVICE);
+
+        assertTrue(get(queues.head(WEBHOOK, DEVICE)).isEmpty());
+        assertNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE));
+
+        enqueue("evt_1", 1);
+        assertEquals("evt_1", head().entry().eventId());
+        assertEquals(50.0, redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE));
+    }
+
+    @Test
+    void anEventQueuedWhileTheHeadFindsTheQueueEmptyKeepsItsDeviceDue() throws Exception {
+        // The dispatcher claimed the device (leased: due later) and its queue is empty.
+        redis.zadd(DeliveryQueues.due(WEBHOOK), 60_000, DEVICE);
+        // The event is queued at the latest moment head() leaves open: before it takes the device off the due set
+        // with a command of its own, if it sends one; else right after it (nothing can come between inside a script).
+        // A client of its own for head(): the step may run on that client's event loop, and waits for the other one.
+        RedisClient headClient = RedisClient.create(REDIS.uri());
+        try {
+            Interleaving racing = new Interleaving(headClient.connect().async(), "zrem", () -> {
+                try {
+                    enqueue("evt_1", 1);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            DeliveryQueues heads = new DeliveryQueues(racing.commands(), 100, 100, MAX_QUEUED);
+
+            get(heads.head(WEBHOOK, DEVICE));
+            racing.runIfNotYet();
+        } finally {
+            headClient.shutdown();
+        }
+
+        assertEquals(List.of("evt_1"), queued());
+        assertNotNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE), "a device with a queued event must be due");
     }
 
     private static DeliveryQueues.Enqueued enqueue(String eventId, long offset) throws Exception {

@@ -16,6 +16,17 @@ public interface WebhookConfig {
     Duration requestTimeout();
 
     /**
+     * Whether webhooks may be registered for, and sent to, addresses inside the network webhook-service runs in:
+     * loopback, link-local (169.254/16, fe80::/10, cloud metadata endpoints), private (10/8, 172.16/12, 192.168/16,
+     * fc00::/7), unspecified and multicast. Off in production, so a webhook cannot make the service a proxy into the
+     * cluster: a URL whose host is, or resolves to, such an address is refused at registration (400 naming {@code url})
+     * and each attempt checks again (a name may resolve elsewhere later). On for a local run and tests, whose receivers
+     * listen on 127.0.0.1. Default false.
+     */
+    @WithDefault("false")
+    boolean allowPrivateDestinations();
+
+    /**
      * Deliveries in flight at once on this instance, over all webhooks. Each webhook with due deliveries has at most an
      * equal share of them (at least 1), so a slow or dead receiver cannot hold every slot. Default 64.
      */

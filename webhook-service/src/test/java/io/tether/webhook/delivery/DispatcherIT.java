@@ -9,9 +9,11 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.contract.TetherEvent;
 import io.tether.testkit.RedisFixture;
+import io.tether.webhook.registry.DestinationCheck;
 import io.tether.webhook.registry.Webhook;
 import io.tether.webhook.registry.WebhookDirectory;
 import io.tether.webhook.registry.WebhookStore;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,7 +152,9 @@ class DispatcherIT {
     }
 
     private Dispatcher dispatcher(int maxInFlight, Duration requestTimeout, Duration giveUpAfter) {
-        return new Dispatcher(directory, queues, new WebhookSender(WebhookSender.client(requestTimeout), requestTimeout),
+        // Private destinations allowed: the receivers listen on 127.0.0.1.
+        DestinationCheck destinations = new DestinationCheck(true, InetAddress::getAllByName, Runnable::run, requestTimeout);
+        return new Dispatcher(directory, queues, new WebhookSender(WebhookSender.client(requestTimeout), requestTimeout, destinations),
                 new RetrySchedule(Duration.ofSeconds(1), Duration.ofSeconds(10), giveUpAfter, () -> 0.5),
                 new DeliveryMetrics(new SimpleMeterRegistry()), maxInFlight, Duration.ofMinutes(30).toMillis(), clock::get);
     }

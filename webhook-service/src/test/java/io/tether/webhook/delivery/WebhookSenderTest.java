@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tether.webhook.registry.DestinationCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +30,9 @@ class WebhookSenderTest {
     private static final QueueEntry ENTRY = new QueueEntry("evt_1", "message.status", "dev-1", "{\"id\":\"evt_1\"}");
 
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private final WebhookSender sender = new WebhookSender(WebhookSender.client(TIMEOUT), TIMEOUT);
+    /** Private destinations allowed: the receivers listen on 127.0.0.1. */
+    private final WebhookSender sender = new WebhookSender(WebhookSender.client(TIMEOUT), TIMEOUT,
+            new DestinationCheck(true, InetAddress::getAllByName, Runnable::run, TIMEOUT));
 
     @AfterEach
     void close() throws Exception {
@@ -70,6 +73,21 @@ class WebhookSenderTest {
 
         assertFalse(outcome.delivered());
         assertEquals(0, outcome.httpStatus());
+    }
+
+    @Test
+    void aDestinationInsideTheNetworkIsAFailedAttemptAndNothingIsSentThere() throws Exception {
+        try (RecordingReceiver receiver = new RecordingReceiver(204)) {
+            WebhookSender guarded = new WebhookSender(WebhookSender.client(TIMEOUT), TIMEOUT,
+                    new DestinationCheck(false, InetAddress::getAllByName, Runnable::run, TIMEOUT));
+
+            WebhookSender.Outcome outcome = guarded.send(receiver.url(), secret(), ENTRY, System.currentTimeMillis()).toCompletableFuture()
+                    .get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+
+            assertFalse(outcome.delivered());
+            assertTrue(outcome.error().startsWith("destination refused: url names a loopback address (127.0.0.1)"), outcome.error());
+            assertEquals(List.of(), receiver.eventIds());
+        }
     }
 
     private static String secret() {

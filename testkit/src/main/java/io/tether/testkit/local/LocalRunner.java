@@ -161,7 +161,8 @@ public final class LocalRunner {
                 "tether.mqtt.host", settings.mqttHost(),
                 "tether.device-http.port", String.valueOf(settings.port(DEVICE_HTTPS)),
                 "tether.gateway.id", "gw-local")));
-        launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of()));
+        // A local run's receivers listen on this machine (127.0.0.1, the LAN): addresses production refuses.
+        launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of("tether.webhooks.allow-private-destinations", "true")));
         List<ServiceProcess> services = step("the services", () -> ServiceProcess.startTogether(launches));
         for (ServiceProcess service : services) {
             add(service.module(), service, service.baseUrl(), service.logFile(), service::isAlive);

@@ -22,14 +22,17 @@ import io.tether.webhook.delivery.Dispatcher;
 import io.tether.webhook.delivery.EventIntake;
 import io.tether.webhook.delivery.RetrySchedule;
 import io.tether.webhook.delivery.WebhookSender;
+import io.tether.webhook.registry.DestinationCheck;
 import io.tether.webhook.registry.WebhookDirectory;
 import io.tether.webhook.registry.WebhookStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +47,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 @ApplicationScoped
 public class WebhookApp {
+    /** Longest wait for a webhook's host to resolve, at registration and before each attempt. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
     private final WebhookConfig config;
     private final KafkaSettings kafka;
     private final RedisSettings redisSettings;
@@ -56,6 +62,13 @@ public class WebhookApp {
         thread.setDaemon(true);
         return thread;
     });
+    // Host look-ups block: threads of their own, never an event loop.
+    private final ExecutorService lookups = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "tether-webhooks-dns");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final DestinationCheck destinations;
     private KafkaProducer<String, byte[]> producer;
     private KeyedConsumer intake;
 
@@ -67,7 +80,8 @@ public class WebhookApp {
         this.redis = redis;
         this.metrics = new DeliveryMetrics(registry);
         this.kafkaMeters = new KafkaClientMeters(registry);
-        this.directory = new WebhookDirectory(webhookStore());
+        this.directory = new WebhookDirectory(webhookStore()::all);
+        this.destinations = new DestinationCheck(config.allowPrivateDestinations(), InetAddress::getAllByName, lookups, LOOKUP_TIMEOUT);
     }
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -77,7 +91,8 @@ public class WebhookApp {
         producer = kafka.clients().durableProducer("tether-webhooks");
         KafkaClients.warmUp(producer, List.of(Topics.DLQ), Duration.ofSeconds(60));
         kafkaMeters.bind(producer);
-        // The webhooks are known before the first event is matched against them.
+        // Read before the first event is matched against them; should Redis not answer, the intake retries its events
+        // until the dispatcher's next reads succeed.
         directory.refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
@@ -93,7 +108,7 @@ public class WebhookApp {
 
         WebhookConfig.Retry backoff = config.retry();
         Dispatcher dispatcher = new Dispatcher(directory, deliveryQueues(),
-                new WebhookSender(WebhookSender.client(config.requestTimeout()), config.requestTimeout()),
+                new WebhookSender(WebhookSender.client(config.requestTimeout()), config.requestTimeout(), destinations),
                 new RetrySchedule(backoff.initialBackoff(), backoff.maxBackoff(), backoff.giveUpAfter(), () -> ThreadLocalRandom.current().nextDouble()),
                 metrics, config.maxInFlight(), config.lease().toMillis(), System::currentTimeMillis);
         long every = config.pollInterval().toMillis();
@@ -105,6 +120,7 @@ public class WebhookApp {
             intake.stop();
         }
         scheduler.shutdownNow();
+        lookups.shutdownNow();
         kafkaMeters.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
@@ -127,6 +143,12 @@ public class WebhookApp {
 
     @Produces
     @Singleton
+    DestinationCheck destinationCheck() {
+        return destinations;
+    }
+
+    @Produces
+    @Singleton
     WebhookStore webhookStore() {
         return new WebhookStore(redis.async());
     }
@@ -134,6 +156,6 @@ public class WebhookApp {
     @Produces
     @Singleton
     DeliveryQueues deliveryQueues() {
-        return new DeliveryQueues(redis.async(), config.logSize(), config.deadLetterSize());
+        return new DeliveryQueues(redis.async(), config.logSize(), config.deadLetterSize(), config.maxQueuedPerDevice());
     }
 }

@@ -8,11 +8,28 @@ import java.time.Duration;
 @ConfigMapping(prefix = "tether.webhooks")
 public interface WebhookConfig {
 
-    /** Longest wait for a receiver's answer; a slower one counts as failed. Default 10 s. */
+    /**
+     * Longest an attempt takes, connecting included, until the receiver's status; a slower one counts as failed. The
+     * body of the answer is never read. Default 10 s.
+     */
     @WithDefault("10s")
     Duration requestTimeout();
 
-    /** Deliveries in flight at once on this instance, over all webhooks. Default 64. */
+    /**
+     * Whether webhooks may be registered for, and sent to, addresses inside the network webhook-service runs in:
+     * loopback, link-local (169.254/16, fe80::/10, cloud metadata endpoints), private (10/8, 172.16/12, 192.168/16,
+     * fc00::/7), unspecified and multicast. Off in production, so a webhook cannot make the service a proxy into the
+     * cluster: a URL whose host is, or resolves to, such an address is refused at registration (400 naming {@code url})
+     * and each attempt checks again (a name may resolve elsewhere later). On for a local run and tests, whose receivers
+     * listen on 127.0.0.1. Default false.
+     */
+    @WithDefault("false")
+    boolean allowPrivateDestinations();
+
+    /**
+     * Deliveries in flight at once on this instance, over all webhooks. Each webhook with due deliveries has at most an
+     * equal share of them (at least 1), so a slow or dead receiver cannot hold every slot. Default 64.
+     */
     @WithDefault("64")
     int maxInFlight();
 
@@ -35,6 +52,13 @@ public interface WebhookConfig {
     @WithDefault("10000")
     int deadLetterSize();
 
+    /**
+     * Events a device's queue holds per webhook; an event that finds it full becomes a dead letter at once (reason
+     * "queue full"; counted in {@code tether_webhook_overflows_total}). Default 1000.
+     */
+    @WithDefault("1000")
+    int maxQueuedPerDevice();
+
     /** Events in hand at once in the intake consumer. Default 1000. */
     @WithDefault("1000")
     int maxIntakeInFlight();
@@ -51,7 +75,11 @@ public interface WebhookConfig {
         @WithDefault("1h")
         Duration maxBackoff();
 
-        /** Time since the first failed attempt after which the event becomes a dead letter. Default 24 h. */
+        /**
+         * Time since the first failed attempt after which the event becomes a dead letter. Counted from when the
+         * device's queue started failing: once it has failed this long, each next event queued behind is a dead letter
+         * after one failed attempt, until a delivery succeeds or the queue runs empty. Default 24 h.
+         */
         @WithDefault("24h")
         Duration giveUpAfter();
     }

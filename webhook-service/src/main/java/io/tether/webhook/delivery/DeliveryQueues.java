@@ -1,6 +1,5 @@
 package io.tether.webhook.delivery;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.tether.contract.Json;
@@ -23,27 +22,43 @@ public final class DeliveryQueues {
     private static final long META_TTL_SECONDS = 7 * 24 * 3600;
 
     /**
-     * KEYS queue, meta, due. ARGV device, entry, partition, offset, now, meta ttl. An event of a Kafka offset the queue
-     * already took (the intake read it again after a restart) is skipped: 0; else appended: 1.
+     * KEYS queue, meta, due, dead. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead letter (the
+     * entry refused), dead letters kept. An event of a Kafka offset the queue already took (the intake read it again
+     * after a restart) is skipped: 0; else appended: 1; or, when the queue already holds {@code most queued}, a dead
+     * letter at once: 2.
      */
     private static final LuaScript ENQUEUE = new LuaScript("""
             local last = redis.call('HMGET', KEYS[2], 'p', 'o')
             if last[1] == ARGV[3] and tonumber(last[2]) >= tonumber(ARGV[4]) then
               return 0
             end
-            redis.call('RPUSH', KEYS[1], ARGV[2])
             redis.call('HSET', KEYS[2], 'p', ARGV[3], 'o', ARGV[4])
             redis.call('EXPIRE', KEYS[2], ARGV[6])
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[7]) then
+              redis.call('LPUSH', KEYS[4], ARGV[8])
+              redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[9]) - 1)
+              return 2
+            end
+            redis.call('RPUSH', KEYS[1], ARGV[2])
             redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[1])
             return 1
             """);
 
-    /** KEYS due. ARGV now, lease until, at most. The devices due, now leased. */
+    /**
+     * KEYS due. ARGV now, lease until, at most. How many devices are due, then the ones claimed (at most {@code at
+     * most}, now leased); at most 0 only counts.
+     */
     private static final LuaScript CLAIM = new LuaScript("""
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+            local due = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+            local limit = tonumber(ARGV[3])
+            if due == 0 or limit <= 0 then
+              return {due}
+            end
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)
             for _, id in ipairs(ids) do
               redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
             end
+            table.insert(ids, 1, due)
             return ids
             """);
 
@@ -51,6 +66,11 @@ public final class DeliveryQueues {
      * KEYS queue, meta, due, log, dead. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log entry, log
      * size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile (another
      * instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue.
+     *
+     * <p>The meta hash counts the head's failed attempts ('f') and keeps when the queue started failing ('ff'). A dead
+     * letter resets the count but not the time: the next head of a queue that has failed for give-up-after is dead after
+     * one failed attempt, instead of each queued event waiting out a give-up-after of its own. A delivery, or the queue
+     * running empty, resets both.
      */
     private static final LuaScript SETTLE = new LuaScript("""
             redis.call('LPUSH', KEYS[4], ARGV[5])
@@ -67,17 +87,37 @@ public final class DeliveryQueues {
               return 1
             end
             redis.call('LPOP', KEYS[1])
-            redis.call('HDEL', KEYS[2], 'f', 'ff')
             if next_at < 0 then
               redis.call('LPUSH', KEYS[5], ARGV[7])
               redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[8]) - 1)
             end
-            if redis.call('LLEN', KEYS[1]) > 0 then
-              redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-            else
+            if redis.call('LLEN', KEYS[1]) == 0 then
+              redis.call('HDEL', KEYS[2], 'f', 'ff')
               redis.call('ZREM', KEYS[3], ARGV[1])
+              return 1
             end
+            if next_at < 0 then
+              redis.call('HDEL', KEYS[2], 'f')
+            else
+              redis.call('HDEL', KEYS[2], 'f', 'ff')
+            end
+            redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             return 1
+            """);
+
+    /**
+     * KEYS queue, meta, due. ARGV device. The head, its failed attempts and since when the queue fails ('' for none);
+     * or, for an empty queue, nothing, and the device is no longer due. One script, so an event queued meanwhile
+     * (ENQUEUE's ZADD NX) cannot lose its device's place in the due set.
+     */
+    private static final LuaScript HEAD = new LuaScript("""
+            local raw = redis.call('LINDEX', KEYS[1], 0)
+            if not raw then
+              redis.call('ZREM', KEYS[3], ARGV[1])
+              return {}
+            end
+            local meta = redis.call('HMGET', KEYS[2], 'f', 'ff')
+            return {raw, meta[1] or '', meta[2] or ''}
             """);
 
     /** KEYS dead, queue, due. ARGV the dead letter as stored, its entry, device, now. 1 when it went back to the queue. */
@@ -94,37 +134,54 @@ public final class DeliveryQueues {
     public record Head(String rawEntry, QueueEntry entry, int failures, long firstFailureAt) {
     }
 
+    /** What became of an event offered to a device's queue. */
+    public enum Enqueued {
+        /** At the end of the queue. */
+        QUEUED,
+        /** Skipped: the queue already took its Kafka offset. */
+        ALREADY_TAKEN,
+        /** A dead letter at once: the queue was full. */
+        OVERFLOWED
+    }
+
     private final RedisAsyncCommands<String, String> redis;
     private final int logSize;
     private final int deadLetterSize;
+    private final int maxQueuedPerDevice;
 
-    public DeliveryQueues(RedisAsyncCommands<String, String> redis, int logSize, int deadLetterSize) {
+    public DeliveryQueues(RedisAsyncCommands<String, String> redis, int logSize, int deadLetterSize, int maxQueuedPerDevice) {
         this.redis = redis;
         this.logSize = logSize;
         this.deadLetterSize = deadLetterSize;
+        this.maxQueuedPerDevice = maxQueuedPerDevice;
     }
 
-    /** False when the queue already took this Kafka offset. */
-    public CompletionStage<Boolean> enqueue(String webhookId, QueueEntry entry, int partition, long offset, long now) {
-        return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, entry.deviceId()),
-                        meta(webhookId, entry.deviceId()), due(webhookId)}, entry.deviceId(), entry.toJson(), Integer.toString(partition),
-                Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    public CompletionStage<Enqueued> enqueue(String webhookId, QueueEntry entry, int partition, long offset, long now) {
+        String device = entry.deviceId();
+        String overflow = Json.toString(new DeadLetter(entry, now, 0, "queue full: " + maxQueuedPerDevice + " events of this device waiting"));
+        return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
+                        due(webhookId), deadLetters(webhookId)}, device, entry.toJson(), Integer.toString(partition),
+                Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS), Integer.toString(maxQueuedPerDevice),
+                overflow, Integer.toString(deadLetterSize))
+                .thenApply(n -> n == 0L ? Enqueued.ALREADY_TAKEN : n == 2L ? Enqueued.OVERFLOWED : Enqueued.QUEUED);
     }
 
-    public CompletionStage<List<String>> claim(String webhookId, long now, long leaseUntil, int limit) {
-        return CLAIM.run(redis, ScriptOutputType.MULTI, new String[] {due(webhookId)}, Long.toString(now), Long.toString(leaseUntil),
-                Integer.toString(limit));
+    /** What a claim found: how many devices were due, and those of them it leased to the caller. */
+    public record Claimed(long due, List<String> devices) {
+    }
+
+    /** Leases up to {@code limit} of the devices due at {@code now} until {@code leaseUntil}; a limit of 0 only counts. */
+    public CompletionStage<Claimed> claim(String webhookId, long now, long leaseUntil, int limit) {
+        return CLAIM.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {due(webhookId)}, Long.toString(now),
+                Long.toString(leaseUntil), Integer.toString(Math.max(0, limit))).thenApply(reply -> new Claimed((Long) reply.get(0),
+                reply.subList(1, reply.size()).stream().map(String.class::cast).toList()));
     }
 
     /** The head of the device's queue; empty (and the device no longer due) when the queue is empty. */
     public CompletionStage<Optional<Head>> head(String webhookId, String deviceId) {
-        CompletableFuture<String> head = redis.lindex(queue(webhookId, deviceId), 0).toCompletableFuture();
-        CompletableFuture<List<KeyValue<String, String>>> meta = redis.hmget(meta(webhookId, deviceId), "f", "ff").toCompletableFuture();
-        return head.thenCombine(meta, (raw, m) -> raw == null ? Optional.<Head>empty()
-                : Optional.of(new Head(raw, QueueEntry.fromJson(raw), Integer.parseInt(m.get(0).getValueOrElse("0")),
-                        Long.parseLong(m.get(1).getValueOrElse("0"))))).thenCompose(found -> found.isPresent()
-                ? CompletableFuture.completedFuture(found)
-                : redis.zrem(due(webhookId), deviceId).thenApply(n -> found));
+        return HEAD.<List<String>>run(redis, ScriptOutputType.MULTI, new String[] {queue(webhookId, deviceId), meta(webhookId, deviceId),
+                due(webhookId)}, deviceId).thenApply(reply -> reply.isEmpty() ? Optional.empty()
+                : Optional.of(new Head(reply.get(0), QueueEntry.fromJson(reply.get(0)), (int) number(reply.get(1)), number(reply.get(2)))));
     }
 
     /**
@@ -138,6 +195,10 @@ public final class DeliveryQueues {
                         due(webhookId), log(webhookId), deadLetters(webhookId)}, device, head.rawEntry(), Long.toString(now),
                 Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
                 Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+    }
+
+    private static long number(String field) {
+        return field.isEmpty() ? 0 : Long.parseLong(field);
     }
 
     /** The newest attempts first. */

@@ -35,13 +35,21 @@ public final class EventIntake {
         this.clock = clock;
     }
 
-    /** @throws IllegalArgumentException for a record that is no event (it goes to the dead-letter topic) */
+    /**
+     * Fails transiently while the webhooks have not been read yet ({@link WebhookDirectory#known()}): the record is
+     * retried, not committed.
+     *
+     * @throws IllegalArgumentException for a record that is no event (it goes to the dead-letter topic)
+     */
     public CompletionStage<Void> handle(ConsumerRecord<String, byte[]> record) {
         TetherEvent event = Json.fromBytes(record.value(), TetherEvent.class);
         if (event.data() == null || event.deviceId() == null || event.id() == null) {
             throw new IllegalArgumentException("event without id or device");
         }
-        List<Webhook> webhooks = directory.all();
+        return directory.known().thenCompose(webhooks -> match(event, webhooks, record));
+    }
+
+    private CompletionStage<Void> match(TetherEvent event, List<Webhook> webhooks, ConsumerRecord<String, byte[]> record) {
         if (webhooks.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -56,9 +64,11 @@ public final class EventIntake {
 
     private CompletionStage<Void> enqueue(Webhook webhook, TetherEvent event, ConsumerRecord<String, byte[]> record) {
         QueueEntry entry = new QueueEntry(event.id(), event.type(), event.deviceId(), Json.toString(event));
-        return queues.enqueue(webhook.id(), entry, record.partition(), record.offset(), clock.getAsLong()).thenAccept(queued -> {
-            if (queued) {
+        return queues.enqueue(webhook.id(), entry, record.partition(), record.offset(), clock.getAsLong()).thenAccept(result -> {
+            if (result == DeliveryQueues.Enqueued.QUEUED) {
                 metrics.queued();
+            } else if (result == DeliveryQueues.Enqueued.OVERFLOWED) {
+                metrics.overflowed();
             }
         });
     }

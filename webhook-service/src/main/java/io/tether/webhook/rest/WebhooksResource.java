@@ -6,12 +6,15 @@ import io.tether.rest.auth.CurrentCaller;
 import io.tether.rest.auth.RequiresScope;
 import io.tether.rest.auth.Scopes;
 import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
 import io.tether.rest.problem.ProblemException;
 import io.tether.rest.scope.AppScopes;
+import io.tether.runtime.failure.Failures;
 import io.tether.webhook.delivery.Attempt;
 import io.tether.webhook.delivery.DeadLetter;
 import io.tether.webhook.delivery.DeliveryQueues;
 import io.tether.webhook.delivery.Signature;
+import io.tether.webhook.registry.DestinationCheck;
 import io.tether.webhook.registry.Webhook;
 import io.tether.webhook.registry.WebhookDirectory;
 import io.tether.webhook.registry.WebhookStore;
@@ -33,7 +36,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -60,14 +65,17 @@ public class WebhooksResource {
     private final WebhookDirectory directory;
     private final DeliveryQueues queues;
     private final CurrentCaller caller;
+    private final DestinationCheck destinations;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public WebhooksResource(WebhookStore webhooks, WebhookDirectory directory, DeliveryQueues queues, CurrentCaller caller) {
+    public WebhooksResource(WebhookStore webhooks, WebhookDirectory directory, DeliveryQueues queues, CurrentCaller caller,
+            DestinationCheck destinations) {
         this.webhooks = webhooks;
         this.directory = directory;
         this.queues = queues;
         this.caller = caller;
+        this.destinations = destinations;
     }
 
     /** Body of a replay: the dead letters to send again, by event id; none listed: all of them. */
@@ -86,7 +94,9 @@ public class WebhooksResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a webhook", description = "Scope webhooks:manage. Answers 201 with the signing secret, "
             + "shown only here. With appId: every event of the app's devices (message.status, device.presence); without: "
-            + "the status changes of the messages the calling key sends.")
+            + "the status changes of the messages the calling key sends. A url whose host is, or resolves to, a loopback, "
+            + "link-local, private, unspecified or multicast address is refused (400 naming url) unless the service allows "
+            + "private destinations (tether.webhooks.allow-private-destinations).")
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateWebhookRequest body) {
         ApiPrincipal principal = principal();
         if (body.appId() != null) {
@@ -103,7 +113,7 @@ public class WebhooksResource {
         Webhook webhook = new Webhook("wh_" + HexFormat.of().formatHex(id), body.url(), body.appId(),
                 body.appId() == null ? principal.keyId() : null, events, Signature.newSecret(random), System.currentTimeMillis());
         // This instance matches events against it from the answer on; the others within a poll interval.
-        return webhooks.save(webhook).thenCompose(v -> directory.refresh()).thenApply(v -> {
+        return allowed(body.url()).thenCompose(ok -> webhooks.save(webhook)).thenCompose(v -> directory.refresh()).thenApply(v -> {
             LOG.infof("webhook %s for %s created by %s", webhook.id(), webhook.appId() != null ? "app " + webhook.appId()
                     : "key " + webhook.keyId(), principal.keyId());
             return Response.status(Response.Status.CREATED)
@@ -164,6 +174,25 @@ public class WebhooksResource {
     public CompletionStage<Replayed> replay(@PathParam("id") String id, Replay body) {
         Set<String> ids = body == null || body.eventIds() == null ? Set.of() : Set.copyOf(body.eventIds());
         return find(id).thenCompose(webhook -> queues.replay(webhook.id(), ids, System.currentTimeMillis())).thenApply(Replayed::new);
+    }
+
+    /**
+     * Fails with 400 naming {@code url} when webhooks must not call it (an address inside the network), with 503 when
+     * its host did not resolve in time.
+     */
+    private CompletionStage<Void> allowed(String url) {
+        return destinations.refusal(url).handle((refusal, error) -> {
+            if (error != null) {
+                if (Failures.unwrap(error) instanceof TimeoutException) {
+                    throw ProblemException.retryAfter(ProblemType.UNAVAILABLE, "the url's host did not resolve in time; retry later", 5);
+                }
+                throw error instanceof CompletionException e ? e : new CompletionException(error);
+            }
+            if (refusal.isPresent()) {
+                throw ProblemException.validation("the webhook is not valid", List.of(new Problem.FieldError("url", refusal.get())));
+            }
+            return null;
+        });
     }
 
     private CompletionStage<Webhook> find(String id) {

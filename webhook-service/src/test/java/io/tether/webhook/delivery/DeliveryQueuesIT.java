@@ -1,0 +1,156 @@
+package io.tether.webhook.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.tether.contract.TetherEvent;
+import io.tether.testkit.RedisFixture;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The queue scripts in a real redis-server. */
+class DeliveryQueuesIT {
+    private static final String WEBHOOK = "wh_q";
+    private static final String DEVICE = "dev-1";
+    private static final int MAX_QUEUED = 2;
+
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    private static StatefulRedisConnection<String, String> connection;
+    private static RedisCommands<String, String> redis;
+    private static DeliveryQueues queues;
+
+    @BeforeAll
+    static void connect() {
+        connection = REDIS.connect();
+        redis = connection.sync();
+        queues = new DeliveryQueues(connection.async(), 100, 100, MAX_QUEUED);
+    }
+
+    @BeforeEach
+    void clean() {
+        redis.flushall();
+    }
+
+    @Test
+    void anEventThatFindsItsDevicesQueueFullIsADeadLetterAtOnce() throws Exception {
+        assertEquals(DeliveryQueues.Enqueued.QUEUED, enqueue("evt_1", 1));
+        assertEquals(DeliveryQueues.Enqueued.QUEUED, enqueue("evt_2", 2));
+
+        assertEquals(DeliveryQueues.Enqueued.OVERFLOWED, enqueue("evt_3", 3));
+
+        assertEquals(List.of("evt_1", "evt_2"), queued());
+        List<DeadLetter> dead = get(queues.deadLetters(WEBHOOK, 10));
+        assertEquals(1, dead.size());
+        assertEquals("evt_3", dead.get(0).entry().eventId());
+        assertEquals(0, dead.get(0).attempts());
+        assertTrue(dead.get(0).lastError().startsWith("queue full"), dead.get(0).lastError());
+        assertEquals(DeliveryQueues.Enqueued.ALREADY_TAKEN, enqueue("evt_3", 3), "read again after a restart");
+        assertEquals(1, get(queues.deadLetters(WEBHOOK, 10)).size());
+    }
+
+    @Test
+    void aDeadLetterKeepsWhenTheQueueStartedFailingForTheEventsBehindItUntilTheQueueRunsEmpty() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        DeliveryQueues.Head first = head();
+        get(queues.settle(WEBHOOK, first, 100, 5_000, attempt(first, "retrying"), "HTTP 500"));
+        first = head();
+        get(queues.settle(WEBHOOK, first, 200, -1, attempt(first, "dead"), "HTTP 500"));
+
+        DeliveryQueues.Head second = head();
+        assertEquals("evt_2", second.entry().eventId());
+        assertEquals(0, second.failures(), "the new head's attempts are its own");
+        assertEquals(100, second.firstFailureAt(), "the queue has been failing since the first head's first failure");
+
+        get(queues.settle(WEBHOOK, second, 300, -1, attempt(second, "dead"), "HTTP 500"));
+        enqueue("evt_3", 3);
+        DeliveryQueues.Head third = head();
+        assertEquals(0, third.firstFailureAt(), "an event queued after the queue ran empty starts afresh");
+    }
+
+    @Test
+    void aDeliveryResetsWhenTheQueueStartedFailing() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        DeliveryQueues.Head first = head();
+        get(queues.settle(WEBHOOK, first, 100, 5_000, attempt(first, "retrying"), "HTTP 500"));
+        first = head();
+        get(queues.settle(WEBHOOK, first, 200, 0, attempt(first, "delivered"), null));
+
+        DeliveryQueues.Head second = head();
+        assertEquals(0, second.failures());
+        assertEquals(0, second.firstFailureAt());
+    }
+
+    @Test
+    void theHeadOfAnEmptyQueueTakesTheDeviceOffTheDueSetAndOfAnotherLeavesItDue() throws Exception {
+        redis.zadd(DeliveryQueues.due(WEBHOOK), 60_000, DEVICE);
+
+        assertTrue(get(queues.head(WEBHOOK, DEVICE)).isEmpty());
+        assertNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE));
+
+        enqueue("evt_1", 1);
+        assertEquals("evt_1", head().entry().eventId());
+        assertEquals(50.0, redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE));
+    }
+
+    @Test
+    void anEventQueuedWhileTheHeadFindsTheQueueEmptyKeepsItsDeviceDue() throws Exception {
+        // The dispatcher claimed the device (leased: due later) and its queue is empty.
+        redis.zadd(DeliveryQueues.due(WEBHOOK), 60_000, DEVICE);
+        // The event is queued at the latest moment head() leaves open: before it takes the device off the due set
+        // with a command of its own, if it sends one; else right after it (nothing can come between inside a script).
+        // A client of its own for head(): the step may run on that client's event loop, and waits for the other one.
+        RedisClient headClient = RedisClient.create(REDIS.uri());
+        try {
+            Interleaving racing = new Interleaving(headClient.connect().async(), "zrem", () -> {
+                try {
+                    enqueue("evt_1", 1);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            DeliveryQueues heads = new DeliveryQueues(racing.commands(), 100, 100, MAX_QUEUED);
+
+            get(heads.head(WEBHOOK, DEVICE));
+            racing.runIfNotYet();
+        } finally {
+            headClient.shutdown();
+        }
+
+        assertEquals(List.of("evt_1"), queued());
+        assertNotNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE), "a device with a queued event must be due");
+    }
+
+    private static DeliveryQueues.Enqueued enqueue(String eventId, long offset) throws Exception {
+        QueueEntry entry = new QueueEntry(eventId, TetherEvent.MESSAGE_STATUS, DEVICE, "{\"id\":\"" + eventId + "\"}");
+        return get(queues.enqueue(WEBHOOK, entry, 0, offset, 50));
+    }
+
+    private static DeliveryQueues.Head head() throws Exception {
+        return get(queues.head(WEBHOOK, DEVICE)).orElseThrow();
+    }
+
+    private static Attempt attempt(DeliveryQueues.Head head, String outcome) {
+        return new Attempt(head.entry().eventId(), head.entry().type(), DEVICE, head.failures() + 1, 0, 0, outcome, null, null, null);
+    }
+
+    private static List<String> queued() {
+        return redis.lrange(DeliveryQueues.queue(WEBHOOK, DEVICE), 0, -1).stream().map(raw -> QueueEntry.fromJson(raw).eventId()).toList();
+    }
+
+    private static <T> T get(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,54 @@
+package io.tether.webhook.delivery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A webhook receiver on 127.0.0.1 that accepts every connection and never answers, until closed. */
+final class SilentReceiver implements AutoCloseable {
+    private final ServerSocket server;
+    private final List<Socket> connections = new CopyOnWriteArrayList<>();
+
+    SilentReceiver() {
+        try {
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    connections.add(server.accept());
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }, "silent-receiver");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+    }
+
+    /** Connections accepted so far (each one a request that is never answered). */
+    int connections() {
+        return connections.size();
+    }
+
+    /** Closes the server and every connection: the requests on them fail. */
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : connections) {
+            socket.close();
+        }
+    }
+}

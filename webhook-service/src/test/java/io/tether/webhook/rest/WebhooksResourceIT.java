@@ -1,0 +1,98 @@
+package io.tether.webhook.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.problem.Problem;
+import io.tether.rest.auth.ApiPrincipal;
+import io.tether.rest.auth.CurrentCaller;
+import io.tether.rest.problem.ProblemException;
+import io.tether.runtime.failure.Failures;
+import io.tether.testkit.RedisFixture;
+import io.tether.webhook.delivery.DeliveryQueues;
+import io.tether.webhook.registry.DestinationCheck;
+import io.tether.webhook.registry.WebhookDirectory;
+import io.tether.webhook.registry.WebhookStore;
+import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Registration against the destinations allowed, with its webhooks in a real redis-server. */
+class WebhooksResourceIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    private static RedisAsyncCommands<String, String> redis;
+    private WebhookStore store;
+
+    /** The caller the API key filter would have set. */
+    private static final class Caller extends CurrentCaller {
+        @Override
+        public Optional<ApiPrincipal> principal() {
+            return Optional.of(new ApiPrincipal("ak_test", Set.of("webhooks:manage")));
+        }
+    }
+
+    @BeforeAll
+    static void connect() {
+        redis = REDIS.connect().async();
+    }
+
+    @BeforeEach
+    void clean() throws Exception {
+        redis.flushall().get(5, TimeUnit.SECONDS);
+        store = new WebhookStore(redis);
+    }
+
+    @Test
+    void aUrlInsideTheNetworkIsRefusedWithA400NamingUrlAndNothingIsRegistered() throws Exception {
+        WebhooksResource resource = resource(false);
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> resource.create(
+                new CreateWebhookRequest("http://169.254.169.254/latest/meta-data", "com.example", null)).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+
+        ProblemException problem = assertInstanceOf(ProblemException.class, Failures.unwrap(failed));
+        assertEquals(400, problem.status());
+        List<Problem.FieldError> errors = problem.errors();
+        assertEquals(1, errors.size());
+        assertEquals("url", errors.get(0).field());
+        assertTrue(errors.get(0).message().startsWith("names a link-local address (169.254.169.254)"), errors.get(0).message());
+        assertEquals(List.of(), store.all().toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aPublicUrlIsRegistered() throws Exception {
+        Response created = resource(false).create(new CreateWebhookRequest("https://93.184.216.34/hook", "com.example", null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertEquals(201, created.getStatus());
+        assertEquals(1, store.all().toCompletableFuture().get(5, TimeUnit.SECONDS).size());
+    }
+
+    @Test
+    void withPrivateDestinationsAllowedALoopbackUrlIsRegistered() throws Exception {
+        Response created = resource(true).create(new CreateWebhookRequest("http://127.0.0.1:9999/hook", "com.example", null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertEquals(201, created.getStatus());
+    }
+
+    private WebhooksResource resource(boolean allowPrivate) {
+        // Addresses only in these tests: parsed, never looked up.
+        DestinationCheck destinations = new DestinationCheck(allowPrivate, InetAddress::getAllByName, Runnable::run, Duration.ofSeconds(5));
+        return new WebhooksResource(store, new WebhookDirectory(store::all), new DeliveryQueues(redis, 100, 100, 100), new Caller(),
+                destinations);
+    }
+}

@@ -151,8 +151,8 @@ public class WebhooksResource {
 
     @GET
     @Path("{id}/deliveries")
-    @Operation(summary = "The webhook's delivery log", description = "Scope webhooks:manage. Every attempt, newest first "
-            + "(the last 1000 by default): event, attempt number, outcome (delivered, retrying, dead), HTTP status, error, "
+    @Operation(summary = "The webhook's delivery log", description = "Scope webhooks:manage. The newest attempts first, "
+            + "limit of them (1 to 1000, default 100): event, attempt number, outcome (delivered, retrying, dead), HTTP status, error, "
             + "duration, next attempt.")
     public CompletionStage<Items<Attempt>> deliveries(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
         return find(id).thenCompose(webhook -> queues.log(webhook.id(), bounded(limit))).thenApply(Items::new);
@@ -161,7 +161,8 @@ public class WebhooksResource {
     @GET
     @Path("{id}/dead-letters")
     @Operation(summary = "Events the webhook never took", description = "Scope webhooks:manage. Events whose delivery "
-            + "failed for tether.webhooks.retry.give-up-after (24 h by default), newest first.")
+            + "failed for tether.webhooks.retry.give-up-after (24 h by default), newest first, limit of them (1 to 1000, "
+            + "default 100); a replay of all takes every one kept.")
     public CompletionStage<Items<DeadLetter>> deadLetters(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
         return find(id).thenCompose(webhook -> queues.deadLetters(webhook.id(), bounded(limit))).thenApply(Items::new);
     }

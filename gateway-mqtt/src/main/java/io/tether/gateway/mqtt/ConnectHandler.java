@@ -85,7 +85,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                         .map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized("unknown device or wrong credentials")))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info,
+                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, gate, info,
                                 Grants.fromHashes(List.of(info.grants(), user)), terms, context))))
                 .onSuccess(opened -> {
                     DeviceSession session = opened.session();
@@ -187,9 +187,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
-    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, GatewayStore.ConnectInfo info, Grants grants,
-            SessionTerms terms, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, socketClosed, info.epoch(), context, services, grants, terms);
+    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, GatewayStore.ConnectInfo info,
+            Grants grants, SessionTerms terms, Context context) {
+        DeviceSession session = new DeviceSession(endpoint, socketClosed, reading, info.epoch(), context, services, grants, terms);
         boolean present = terms.sessionPresent(info.session().exists());
         List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
         try {

@@ -56,10 +56,12 @@ public final class DeviceSession implements Upstream.Session, Departing {
 
     /**
      * @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket})
+     * @param reading      reading from the connection's socket, stopped while an MQTT 3.1.1 client has all it may on its
+     *                     way to Kafka
      * @param terms        what the CONNECT asked of its session and keepalive, as granted
      */
-    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, long epoch, Context context, SessionServices services,
-            Grants grants, SessionTerms terms) {
+    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, long epoch, Context context,
+            SessionServices services, Grants grants, SessionTerms terms) {
         this.endpoint = endpoint;
         this.socketClosed = socketClosed;
         this.deviceId = endpoint.clientIdentifier();
@@ -76,8 +78,8 @@ public final class DeviceSession implements Upstream.Session, Departing {
         this.downstream = new Downstream(deviceId, services.vertx(), control, subscriptions, services.tracing(), services.acknowledgements(),
                 services.events(), this::presence, () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis(),
                 MqttProps.maximumPacketSize(endpoint.connectProperties()));
-        this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, context,
-                this);
+        this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, reading,
+                context, this);
         this.keepAlive = KeepAliveWatch.forConnection(services.vertx(), terms, control);
     }
 

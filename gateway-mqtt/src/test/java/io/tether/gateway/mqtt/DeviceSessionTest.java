@@ -69,7 +69,7 @@ class DeviceSessionTest {
     }
 
     private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed, Grants grants) {
-        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, terms);
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, client.reading(), EPOCH, fx.vertx.context(), fx.services, grants, terms);
         fx.vertx.onLoop(() -> {
             session.restore(resumed);
             session.bind();
@@ -174,7 +174,7 @@ class DeviceSessionTest {
         assertTrue(fx.presenceKinds().isEmpty());
 
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, old.reading(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         fx.vertx.onLoop(() -> {
             legacy.bind();
@@ -305,7 +305,7 @@ class DeviceSessionTest {
     void aQos1PublishGoesToKafkaWithItsPropertiesAndIsAcknowledgedOnlyOnceKafkaHasIt() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
         slowKafka.vertx.onLoop(() -> {
             session.bind();
@@ -336,7 +336,7 @@ class DeviceSessionTest {
         // answer that comes in between must not write to it (Vert.x throws on the event loop then).
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
         List<Throwable> raised = new java.util.concurrent.CopyOnWriteArrayList<>();
         slowKafka.vertx.context().exceptionHandler(raised::add);
@@ -358,6 +358,80 @@ class DeviceSessionTest {
         }
     }
 
+    /** GatewayFixture.SETTINGS: QoS 1 PUBLISHes of one connection on their way to Kafka. */
+    private static final int UPSTREAM_INFLIGHT = 4;
+
+    /** A session on {@code slowKafka} for {@code device}, bound and accepted, neither stored nor subscribed. */
+    private DeviceSession acceptedOn(GatewayFixture slowKafka, FakeEndpoint device, SessionTerms terms) {
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(),
+                slowKafka.services, Grants.NONE, terms);
+        slowKafka.vertx.onLoop(() -> {
+            session.bind();
+            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+        });
+        return session;
+    }
+
+    private static MqttPublishMessage publish(int packetId, String topic) {
+        return MqttPublishMessage.create(packetId, MqttQoS.AT_LEAST_ONCE, false, false, topic, Unpooled.wrappedBuffer(new byte[] {'{', '}'}),
+                MqttProperties.NO_PROPERTIES);
+    }
+
+    @Test
+    void anMqtt311ClientBeyondTheInflightLimitIsHeldBackByStoppingReadingNotClosedAndEveryPublishIsAcknowledged() {
+        // MQTT 3.1.1 has no Receive Maximum: a stock client may have more QoS 1 PUBLISHes outstanding than the gateway holds.
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        acceptedOn(slowKafka, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+        for (int id = 1; id <= UPSTREAM_INFLIGHT; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> old.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+            assertEquals(packetId == UPSTREAM_INFLIGHT, old.isReadingPaused(), "reading stops once the budget is full, not before");
+        }
+        // Two more, read from the socket before the stop took effect: taken beyond the budget, not refused.
+        for (int id = UPSTREAM_INFLIGHT + 1; id <= UPSTREAM_INFLIGHT + 2; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> old.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+        }
+        slowKafka.vertx.settle();
+        assertFalse(old.isClosed(), "held back, not closed");
+        assertEquals(UPSTREAM_INFLIGHT + 2, slowKafka.upstream().size());
+        assertFalse(old.kinds().contains("PUBACK"), "not before Kafka has them");
+
+        // Six outstanding against a limit of four: reading resumes once there is room again, after the third.
+        for (int done = 1; done <= 3; done++) {
+            assertTrue(slowKafka.kafka.completeNext());
+            slowKafka.vertx.settle();
+            assertEquals(done < 3, old.isReadingPaused(), "after " + done + " written");
+        }
+        while (slowKafka.kafka.completeNext()) {
+            slowKafka.vertx.settle();
+        }
+        slowKafka.vertx.settle();
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), old.sent.stream().filter(sent -> sent.kind().equals("PUBACK")).map(sent -> sent.args()[0])
+                .toList());
+        assertFalse(old.isClosed());
+        assertFalse(old.isReadingPaused());
+        assertEquals(1, old.readingPauses, "one stop for the whole burst");
+    }
+
+    @Test
+    void anMqtt5ClientBeyondTheReceiveMaximumItWasToldIsDisconnectedWith0x93() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        acceptedOn(slowKafka, device, EPHEMERAL);
+
+        for (int id = 1; id <= UPSTREAM_INFLIGHT + 1; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> device.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+        }
+
+        assertEquals(MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED, device.disconnectCode());
+        assertEquals(UPSTREAM_INFLIGHT, slowKafka.upstream().size());
+        assertEquals(0, device.readingPauses, "an MQTT 5 client knows its Receive Maximum: it is not held back");
+    }
+
     @Test
     void aPublishOutsideItsTopicsIsRefusedWithPuback0x87AndAReasonString() {
         open(EPHEMERAL);
@@ -377,7 +451,7 @@ class DeviceSessionTest {
 
         GatewayFixture other = new GatewayFixture();
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, other.vertx.context(), other.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, old.reading(), EPOCH, other.vertx.context(), other.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         other.vertx.onLoop(legacy::bind);
         other.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}",
@@ -417,7 +491,7 @@ class DeviceSessionTest {
     void aTakeoverOfAnOlderConnectionDoesNotRemoveTheNewerOneFromTheTable() {
         DeviceSession older = open(STORED);
         FakeEndpoint newerClient = new FakeEndpoint().clientId(ID);
-        DeviceSession newer = new DeviceSession(newerClient.endpoint(), NEVER_CLOSED, EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
+        DeviceSession newer = new DeviceSession(newerClient.endpoint(), NEVER_CLOSED, newerClient.reading(), EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
         fx.vertx.onLoop(() -> {
             newer.bind();
             newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
@@ -497,7 +571,7 @@ class DeviceSessionTest {
 
     /** A session on {@code fixture} whose Kafka completes nothing by itself, registered, accepted and receiving. */
     private DeviceSession receivingOnSlowKafka(GatewayFixture slowKafka, FakeEndpoint device) {
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 STORED);
         slowKafka.vertx.onLoop(() -> {
             session.restore(Map.of(OWN, 1));
@@ -549,7 +623,7 @@ class DeviceSessionTest {
     void aKeepaliveTheGatewayCappedIsWatchedAtOneAndAHalfTimesIt() {
         FakeEndpoint lazy = new FakeEndpoint().clientId(ID).keepAlive(0);
         SessionTerms capped = SessionTerms.of(true, true, null, 0, Duration.ofHours(1), 60);
-        DeviceSession session = new DeviceSession(lazy.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
+        DeviceSession session = new DeviceSession(lazy.endpoint(), NEVER_CLOSED, lazy.reading(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
         fx.vertx.onLoop(() -> {
             session.bind();
             session.accepted();

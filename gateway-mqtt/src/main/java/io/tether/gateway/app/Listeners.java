@@ -22,6 +22,9 @@ final class Listeners {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    /** An MQTT fixed header's most bytes (type, and 4 of Remaining Length): the decoder's limit counts the packet after it. */
+    private static final int MAX_FIXED_HEADER = 5;
+
     private Listeners() {
     }
 
@@ -35,13 +38,13 @@ final class Listeners {
             out.add(new Listener("mqtt", base(config, config.port())));
         }
         if (config.websocket().port() > 0) {
-            out.add(new Listener("ws", base(config, config.websocket().port()).setUseWebSocket(true)));
+            out.add(new Listener("ws", webSocket(base(config, config.websocket().port()))));
         }
         if (config.tls().port() > 0) {
             out.add(new Listener("mqtts", tls(base(config, config.tls().port()), config.tls())));
         }
         if (config.websocket().tlsPort() > 0) {
-            out.add(new Listener("wss", tls(base(config, config.websocket().tlsPort()), config.tls()).setUseWebSocket(true)));
+            out.add(new Listener("wss", webSocket(tls(base(config, config.websocket().tlsPort()), config.tls()))));
         }
         return out;
     }
@@ -52,6 +55,15 @@ final class Listeners {
                 .setPort(port)
                 .setMaxMessageSize(config.maxMessageSize())
                 .setTimeoutOnConnect(config.connectTimeoutSeconds());
+    }
+
+    /**
+     * MQTT over WebSocket at {@code /mqtt}. A frame may carry any packet the decoder takes: Vert.x's default limit (64 KiB)
+     * ended the connection for larger ones, below the Maximum Packet Size CONNACK announces.
+     */
+    private static MqttServerOptions webSocket(MqttServerOptions options) {
+        options.setWebSocketMaxFrameSize(options.getMaxMessageSize() + MAX_FIXED_HEADER);
+        return options.setUseWebSocket(true);
     }
 
     /**

@@ -113,7 +113,10 @@ public interface MqttConfig {
 
     /** Per-device limits. */
     interface Limits {
-        /** Largest PUBLISH payload a device may send, in bytes. Default 128 KiB. */
+        /**
+         * Largest PUBLISH payload a device may send, in bytes; beyond, MQTT 5 gets PUBACK 0x97 (QoS 0 is dropped) and MQTT
+         * 3.1.1 a closed connection. Default 128 KiB.
+         */
         @WithDefault("131072")
         int maxPayloadBytes();
 

@@ -83,9 +83,10 @@ final class Upstream {
             return;
         }
         if (publish.payloadLength() > settings.maxPayloadBytes()) {
-            // MQTT 5 has no PUBACK code for it: Packet Too Large is a DISCONNECT reason.
+            // Within the Maximum Packet Size CONNACK announced, so a quota, not a protocol error: a DISCONNECT would leave
+            // an MQTT 5 client to send it again on every resumed session, where PUBACK 0x97 ends it.
             limits.refused("payload");
-            publish.refuseConnection(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large",
+            publish.decline(MqttPubAckReasonCode.QUOTA_EXCEEDED, "packet-too-large",
                     "payload of " + publish.payloadLength() + " bytes; at most " + settings.maxPayloadBytes() + " are accepted");
             return;
         }

@@ -444,6 +444,41 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aPayloadAboveTheLimitIsRefusedWithPuback0x97OnMqtt5AndTheConnectionStays() {
+        // Within the Maximum Packet Size CONNACK announced: a DISCONNECT would have the client resend it on every resumption.
+        open(EPHEMERAL);
+        String big = "x".repeat(GatewayFixture.SETTINGS.maxPayloadBytes() + 1);
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE, big, MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttPubAckReasonCode.QUOTA_EXCEEDED, client.pubackCode());
+        assertEquals("payload of 1025 bytes; at most 1024 are accepted",
+                FakeEndpoint.reasonString((MqttProperties) client.last("PUBACK").args()[2]));
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_MOST_ONCE, big, MqttProperties.NO_PROPERTIES));
+        assertEquals(List.of("CONNACK", "PUBACK"), client.kinds(), "QoS 0 is dropped, unanswered");
+        assertTrue(fx.upstream().isEmpty());
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE, "fits", MqttProperties.NO_PROPERTIES));
+        assertFalse(client.isClosed());
+        assertEquals(MqttPubAckReasonCode.SUCCESS, client.pubackCode());
+        assertEquals(1, fx.upstream().size());
+    }
+
+    @Test
+    void aPayloadAboveTheLimitClosesAnMqtt311Connection() {
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        acceptedOn(fx, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+        fx.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE,
+                "x".repeat(GatewayFixture.SETTINGS.maxPayloadBytes() + 1), MqttProperties.NO_PROPERTIES)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("CONNACK", "close"), old.kinds(), "3.1.1 has no way to refuse a PUBLISH but closing");
+        assertEquals("packet-too-large", fx.presence().get(fx.presence().size() - 1).reason());
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
     void qos2IsRefusedByDisconnect0x9bOnMqtt5AndByClosingOnMqtt311() {
         open(EPHEMERAL);
         play("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}", MqttProperties.NO_PROPERTIES));

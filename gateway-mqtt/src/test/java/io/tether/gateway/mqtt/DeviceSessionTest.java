@@ -153,6 +153,30 @@ class DeviceSessionTest {
     }
 
     @Test
+    void anUnsubscribeRightBehindASubscribeWhoseWriteIsOutWaitsForItAndRemovesTheFilter() {
+        DeviceSession session = open(STORED);
+        fx.store.holdSessionWrites = true;
+
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        play("unsubscribeHandler", MqttUnsubscribeMessage.create(2, List.of(OWN)));
+        assertEquals(List.of("CONNACK"), client.kinds(), "nothing answered while the SUBSCRIBE's write is out");
+        assertEquals(1, fx.store.heldSessionWrites.size(), "the UNSUBSCRIBE waits for the SUBSCRIBE");
+
+        fx.store.heldSessionWrites.get(0).complete(true);
+        fx.vertx.settle();
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS1), client.subackCodes());
+        fx.store.heldSessionWrites.get(1).complete(true);
+        fx.vertx.settle();
+
+        assertEquals(List.of("CONNACK", "SUBACK", "UNSUBACK"), client.kinds());
+        assertEquals(List.of(MqttUnsubAckReasonCode.SUCCESS), client.unsubackCodes());
+        assertEquals(List.of("unsubscribe dev-1 7 [" + OWN + "]"), fx.store.calls("unsubscribe"));
+        session.deliver(handOver(entry("msg_1", "after the unsubscribe", 0, null)));
+        fx.vertx.settle();
+        assertTrue(client.published.isEmpty(), "unsubscribed: nothing is delivered");
+    }
+
+    @Test
     void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
         open(EPHEMERAL);
 

@@ -53,6 +53,8 @@ public final class DeviceSession implements Upstream.Session, Departing {
     private boolean leaving;
     /** Kafka has the DISCONNECTED the drain reported: only then does the device leave this gateway's device set. */
     private boolean leftReported;
+    /** The client's DISCONNECT discarded its will: any on MQTT 3.1.1, on MQTT 5 only Normal disconnection (0x00). */
+    private boolean willDiscarded;
 
     /**
      * @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket})
@@ -277,9 +279,13 @@ public final class DeviceSession implements Upstream.Session, Departing {
         return closedFuture;
     }
 
-    /** A clean DISCONNECT; on MQTT 5 it may change the session's expiry. */
+    /**
+     * The client's DISCONNECT; on MQTT 5 it may change the session's expiry, and only 0x00 discards the will
+     * [MQTT-3.14.4-3]: 0x04 (Disconnect with Will Message) asks for it, and an error code is no normal end either.
+     */
     private void onDisconnect(MqttDisconnectMessage message) {
         control.closeReason("clean");
+        willDiscarded = !control.isMqtt5() || message.code() == null || message.code() == MqttDisconnectReasonCode.NORMAL;
         terms = terms.withExpiryOnDisconnect(MqttProps.unsignedInt(message.properties(),
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), services.settings().maxSessionExpiry());
     }
@@ -298,7 +304,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
         } else {
             services.connections().unregister(this); // its DISCONNECTED is not in Kafka (yet): see leave
         }
-        if (connackSent && !"clean".equals(control.closeReason())) {
+        if (connackSent && !willDiscarded) {
             upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
         }
         if (terms.stored()) {

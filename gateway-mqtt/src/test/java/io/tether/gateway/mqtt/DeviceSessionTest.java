@@ -596,6 +596,42 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aDisconnectWithWillMessageOrAnErrorCodePublishesTheWill() {
+        // Only 0x00 discards the will [MQTT-3.14.4-3].
+        for (MqttDisconnectReasonCode code : List.of(MqttDisconnectReasonCode.WITH_WILL_MESSAGE,
+                MqttDisconnectReasonCode.UNSPECIFIED_ERROR)) {
+            GatewayFixture gateway = new GatewayFixture();
+            FakeEndpoint device = new FakeEndpoint().clientId(ID)
+                    .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+            DeviceSession session = acceptedOn(gateway, device, EPHEMERAL);
+            gateway.vertx.onLoop(session::connackSent);
+
+            gateway.vertx.onLoop(() -> device.receive("disconnectMessageHandler", MqttDisconnectMessage.create(code,
+                    MqttProperties.NO_PROPERTIES)));
+            gateway.vertx.onLoop(device::dropSocket);
+            gateway.vertx.settle();
+
+            assertEquals(1, gateway.upstream().size(), code + " keeps the will");
+            assertEquals("gone", new String(gateway.upstream().get(0).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anMqtt311DisconnectDiscardsTheWill() {
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311()
+                .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+        DeviceSession session = acceptedOn(fx, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+        fx.vertx.onLoop(session::connackSent);
+
+        fx.vertx.onLoop(() -> old.receive("disconnectMessageHandler", MqttDisconnectMessage.create(MqttDisconnectReasonCode.NORMAL,
+                MqttProperties.NO_PROPERTIES)));
+        fx.vertx.onLoop(old::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
     void aDroppedSocketPublishesTheWillAndReportsDisconnected() {
         client.will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
         open(EPHEMERAL);

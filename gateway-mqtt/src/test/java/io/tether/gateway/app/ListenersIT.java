@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -19,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.util.concurrent.BlockingQueue;
@@ -77,6 +79,24 @@ class ListenersIT {
         assertEquals(MqttMessageType.PUBACK, puback.fixedHeader().messageType());
         assertEquals(1, ((MqttMessageIdVariableHeader) puback.variableHeader()).messageId());
         assertEquals(payload.length, received.poll(DEADLINE_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anEmptyClientIdReachesTheConnectHandlerAsNone() throws Exception {
+        MqttServerOptions options = Listeners.from(ListenersTest.config(1, 0)).get(0).options().setPort(0);
+        CompletableFuture<String> clientId = new CompletableFuture<>();
+        MqttServer server = MqttServer.create(vertx, options).endpointHandler(endpoint -> {
+            clientId.complete(String.valueOf(endpoint.clientIdentifier()));
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+        });
+        int port = server.listen().toCompletionStage().toCompletableFuture().get(DEADLINE_SECONDS, TimeUnit.SECONDS).actualPort();
+        NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+
+        socket.write(encode(MqttMessageBuilders.connect().clientId("").protocolVersion(MqttVersion.MQTT_3_1_1).keepAlive(30)
+                .cleanSession(true).build()));
+
+        assertEquals("null", clientId.get(DEADLINE_SECONDS, TimeUnit.SECONDS), "not a made-up id");
     }
 
     /** The next packet from the server; fails at once, naming the close status, when the server closed the WebSocket. */

@@ -42,6 +42,13 @@ class ListenersTest {
     }
 
     @Test
+    void anEmptyClientIdIsNotReplacedByOneVertxMakesUp() {
+        for (String name : List.of("mqtt", "ws")) {
+            assertEquals(false, listener(name).isAutoClientId(), name);
+        }
+    }
+
+    @Test
     void tls12And13AreServed() {
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), Listeners.protocols(List.of("TLSv1.3", "TLSv1.2")));
     }

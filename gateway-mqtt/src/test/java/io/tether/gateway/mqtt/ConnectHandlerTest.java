@@ -98,6 +98,21 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void anEmptyClientIdIsRefusedAsNotValidWithTheCodeOfItsVersion() {
+        // Vert.x hands an empty client id on as none (Listeners turns its made-up ids off).
+        FakeEndpoint v5 = new FakeEndpoint().clientId(null).credentials(ID, PASSWORD);
+        FakeEndpoint v311 = new FakeEndpoint().clientId(null).credentials(ID, PASSWORD).mqtt311();
+
+        connect(v5);
+        connect(v311);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, v5.refusal());
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, v311.refusal());
+        assertTrue(fx.store.calls.isEmpty());
+        assertEquals(0, counter("tether.gateway.auth.failures", "bad-credentials"));
+    }
+
+    @Test
     void redisAwayIsServerUnavailable() {
         fx.store.connectFailure = new IllegalStateException("redis away");
         FakeEndpoint v5 = device();

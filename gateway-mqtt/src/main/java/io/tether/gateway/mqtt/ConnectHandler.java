@@ -65,6 +65,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "the client id must be the device id");
             return;
         }
+        if (mqtt5 && MqttProps.hasAuthenticationMethod(endpoint.connectProperties())) {
+            // Enhanced authentication (AUTH exchanges) is not supported: the CONNECT must be refused [MQTT-4.12.0-1].
+            metrics.connectError("auth-method-unsupported");
+            gate.drop();
+            reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, null,
+                    "enhanced authentication is not supported: connect with user name and password, or a client certificate");
+            return;
+        }
         if (mqtt5 && endpoint.will() != null && endpoint.will().isWillFlag() && refusesWill(endpoint)) {
             gate.drop();
             return;

@@ -226,15 +226,17 @@ class GatewaySecurityIT {
     }
 
     @Test
-    void payloadAboveTheLimitIsAnsweredWithPacketTooLarge() {
+    void payloadAboveTheLimitIsRefusedWithQuotaExceededAndTheConnectionStays() {
         Api.Device device = api.register("ios");
         List<Throwable> disconnects = new CopyOnWriteArrayList<>();
         Mqtt5AsyncClient client = plainClient(device.id()).addDisconnectedListener(ctx -> disconnects.add(ctx.getCause())).buildAsync();
         connect(client, device);
-        client.publishWith().topic("devices/" + device.id() + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[2048]).send();
-        await().atMost(DEADLINE).until(() -> !disconnects.isEmpty());
-        assertEquals(Mqtt5DisconnectReasonCode.PACKET_TOO_LARGE,
-                ((Mqtt5DisconnectException) disconnects.get(0)).getMqttMessage().getReasonCode());
+        assertEquals(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED, reasonCode(client.publishWith().topic("devices/" + device.id() + "/telemetry")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[2048]).send()));
+        assertEquals(Mqtt5PubAckReasonCode.SUCCESS, reasonCode(client.publishWith().topic("devices/" + device.id() + "/telemetry")
+                .qos(MqttQos.AT_LEAST_ONCE).payload(new byte[16]).send()));
+        assertTrue(disconnects.isEmpty(), disconnects.toString());
+        client.disconnect().join();
     }
 
     @Test

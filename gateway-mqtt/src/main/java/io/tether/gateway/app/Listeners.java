@@ -22,6 +22,9 @@ final class Listeners {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    /** An MQTT fixed header's most bytes (type, and 4 of Remaining Length): the decoder's limit counts the packet after it. */
+    private static final int MAX_FIXED_HEADER = 5;
+
     private Listeners() {
     }
 
@@ -35,13 +38,13 @@ final class Listeners {
             out.add(new Listener("mqtt", base(config, config.port())));
         }
         if (config.websocket().port() > 0) {
-            out.add(new Listener("ws", base(config, config.websocket().port()).setUseWebSocket(true)));
+            out.add(new Listener("ws", webSocket(base(config, config.websocket().port()))));
         }
         if (config.tls().port() > 0) {
             out.add(new Listener("mqtts", tls(base(config, config.tls().port()), config.tls())));
         }
         if (config.websocket().tlsPort() > 0) {
-            out.add(new Listener("wss", tls(base(config, config.websocket().tlsPort()), config.tls()).setUseWebSocket(true)));
+            out.add(new Listener("wss", webSocket(tls(base(config, config.websocket().tlsPort()), config.tls()))));
         }
         return out;
     }
@@ -51,7 +54,19 @@ final class Listeners {
                 .setHost(config.host())
                 .setPort(port)
                 .setMaxMessageSize(config.maxMessageSize())
-                .setTimeoutOnConnect(config.connectTimeoutSeconds());
+                .setTimeoutOnConnect(config.connectTimeoutSeconds())
+                // An empty client id stays empty, to be refused as no device id (0x02, 0x85): a UUID Vert.x made up for it
+                // was refused as unknown credentials (0x05, 0x87) and counted as a failed authentication.
+                .setAutoClientId(false);
+    }
+
+    /**
+     * MQTT over WebSocket at {@code /mqtt}. A frame may carry any packet the decoder takes: Vert.x's default limit (64 KiB)
+     * ended the connection for larger ones, below the Maximum Packet Size CONNACK announces.
+     */
+    private static MqttServerOptions webSocket(MqttServerOptions options) {
+        options.setWebSocketMaxFrameSize(options.getMaxMessageSize() + MAX_FIXED_HEADER);
+        return options.setUseWebSocket(true);
     }
 
     /**

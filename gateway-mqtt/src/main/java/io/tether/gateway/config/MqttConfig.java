@@ -113,7 +113,10 @@ public interface MqttConfig {
 
     /** Per-device limits. */
     interface Limits {
-        /** Largest PUBLISH payload a device may send, in bytes. Default 128 KiB. */
+        /**
+         * Largest PUBLISH payload a device may send, in bytes; beyond, MQTT 5 gets PUBACK 0x97 (QoS 0 is dropped) and MQTT
+         * 3.1.1 a closed connection. Default 128 KiB.
+         */
         @WithDefault("131072")
         int maxPayloadBytes();
 
@@ -143,8 +146,9 @@ public interface MqttConfig {
         /**
          * Payload bytes of one connection's PUBLISHes on their way to Kafka at once; beyond, the PUBLISH is refused with
          * 0x97 (quota exceeded). Together with the Receive Maximum CONNACK announces ({@code tether.gateway.max-inflight}
-         * QoS 1 PUBLISHes awaiting PUBACK; beyond, DISCONNECT 0x93), it bounds what one device holds in the gateway.
-         * Default 1 MiB.
+         * QoS 1 PUBLISHes awaiting PUBACK; beyond, DISCONNECT 0x93), it bounds what one device holds in the gateway. MQTT
+         * 3.1.1 clients, which cannot be told a Receive Maximum, are not refused but held back: their socket is not read
+         * while either limit is reached. Default 1 MiB.
          */
         @WithDefault("1048576")
         int maxQueuedBytes();

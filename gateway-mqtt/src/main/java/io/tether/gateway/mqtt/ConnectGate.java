@@ -23,8 +23,11 @@ import org.jboss.logging.Logger;
  * one that ended it are still on their way: Vert.x would close the connection again and log each of them as an
  * uncaught exception with its stack trace, so a client that sends a PINGREQ right behind its DISCONNECT cost a stack
  * trace. They are dropped instead; the connection is closing anyway. Touched on the connection's event loop only.
+ * <p>
+ * It also owns whether the socket is read after CONNACK: the session stops reading through it ({@link SocketReading})
+ * while an MQTT 3.1.1 client has as many PUBLISHes on their way to Kafka as it may, and {@link #open} leaves that so.
  */
-final class ConnectGate extends ChannelInboundHandlerAdapter {
+final class ConnectGate extends ChannelInboundHandlerAdapter implements SocketReading {
     static final String NAME = "tether-connect-gate";
     /** Packets held before reading stops: more than a client pipelines behind its CONNECT (a SUBSCRIBE, a few PUBLISHes). */
     static final int MAX_HELD = 16;
@@ -40,6 +43,8 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
     private BooleanSupplier connected;
     private boolean opened;
     private boolean dropped;
+    /** The session stopped reading ({@link #pause}). */
+    private boolean paused;
 
     private ConnectGate() {
     }
@@ -87,7 +92,30 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
             // As after a read from the socket: Vert.x flushes what it wrote while reading (PINGRESP, SUBACK) only then.
             context.fireChannelReadComplete();
         }
-        context.channel().config().setAutoRead(true);
+        context.channel().config().setAutoRead(!paused); // a held PUBLISH may have filled the session's budget
+    }
+
+    @Override
+    public boolean pause() {
+        if (this == NONE) {
+            return false;
+        }
+        paused = true;
+        if (opened) {
+            ctx.channel().config().setAutoRead(false); // before open() the gate decides; open() reads the flag
+        }
+        return true;
+    }
+
+    @Override
+    public void resume() {
+        if (this == NONE || !paused) {
+            return;
+        }
+        paused = false;
+        if (opened) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /**

@@ -65,6 +65,14 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "the client id must be the device id");
             return;
         }
+        if (mqtt5 && MqttProps.hasAuthenticationMethod(endpoint.connectProperties())) {
+            // Enhanced authentication (AUTH exchanges) is not supported: the CONNECT must be refused [MQTT-4.12.0-1].
+            metrics.connectError("auth-method-unsupported");
+            gate.drop();
+            reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, null,
+                    "enhanced authentication is not supported: connect with user name and password, or a client certificate");
+            return;
+        }
         if (mqtt5 && endpoint.will() != null && endpoint.will().isWillFlag() && refusesWill(endpoint)) {
             gate.drop();
             return;
@@ -85,7 +93,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                         .map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(new NotAuthorized("unknown device or wrong credentials")))))
                 .compose(info -> Future.fromCompletionStage(store.userGrants(info.userId()), context)
-                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, info,
+                        .compose(user -> whileOpen(closed, () -> open(endpoint, socketClosed, gate, info,
                                 Grants.fromHashes(List.of(info.grants(), user)), terms, context))))
                 .onSuccess(opened -> {
                     DeviceSession session = opened.session();
@@ -187,9 +195,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                 || endpoint.auth() != null && endpoint.auth().getPassword() != null;
     }
 
-    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, GatewayStore.ConnectInfo info, Grants grants,
-            SessionTerms terms, Context context) {
-        DeviceSession session = new DeviceSession(endpoint, socketClosed, info.epoch(), context, services, grants, terms);
+    private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, GatewayStore.ConnectInfo info,
+            Grants grants, SessionTerms terms, Context context) {
+        DeviceSession session = new DeviceSession(endpoint, socketClosed, reading, info.epoch(), context, services, grants, terms);
         boolean present = terms.sessionPresent(info.session().exists());
         List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
         try {

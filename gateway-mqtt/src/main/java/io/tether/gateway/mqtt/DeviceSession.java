@@ -53,13 +53,17 @@ public final class DeviceSession implements Upstream.Session, Departing {
     private boolean leaving;
     /** Kafka has the DISCONNECTED the drain reported: only then does the device leave this gateway's device set. */
     private boolean leftReported;
+    /** The client's DISCONNECT discarded its will: any on MQTT 3.1.1, on MQTT 5 only Normal disconnection (0x00). */
+    private boolean willDiscarded;
 
     /**
      * @param socketClosed completes on {@code context} when the connection's socket closes (see {@link EndpointSocket})
+     * @param reading      reading from the connection's socket, stopped while an MQTT 3.1.1 client has all it may on its
+     *                     way to Kafka
      * @param terms        what the CONNECT asked of its session and keepalive, as granted
      */
-    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, long epoch, Context context, SessionServices services,
-            Grants grants, SessionTerms terms) {
+    public DeviceSession(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, long epoch, Context context,
+            SessionServices services, Grants grants, SessionTerms terms) {
         this.endpoint = endpoint;
         this.socketClosed = socketClosed;
         this.deviceId = endpoint.clientIdentifier();
@@ -76,8 +80,8 @@ public final class DeviceSession implements Upstream.Session, Departing {
         this.downstream = new Downstream(deviceId, services.vertx(), control, subscriptions, services.tracing(), services.acknowledgements(),
                 services.events(), this::presence, () -> meter, () -> !closed && !leaving, maxInflight, settings.ackTimeout().toMillis(),
                 MqttProps.maximumPacketSize(endpoint.connectProperties()));
-        this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, context,
-                this);
+        this.upstream = new Upstream(deviceId, grants, settings, services.events(), services.store(), services.tracing(), control, reading,
+                context, this);
         this.keepAlive = KeepAliveWatch.forConnection(services.vertx(), terms, control);
     }
 
@@ -275,9 +279,13 @@ public final class DeviceSession implements Upstream.Session, Departing {
         return closedFuture;
     }
 
-    /** A clean DISCONNECT; on MQTT 5 it may change the session's expiry. */
+    /**
+     * The client's DISCONNECT; on MQTT 5 it may change the session's expiry, and only 0x00 discards the will
+     * [MQTT-3.14.4-3]: 0x04 (Disconnect with Will Message) asks for it, and an error code is no normal end either.
+     */
     private void onDisconnect(MqttDisconnectMessage message) {
         control.closeReason("clean");
+        willDiscarded = !control.isMqtt5() || message.code() == null || message.code() == MqttDisconnectReasonCode.NORMAL;
         terms = terms.withExpiryOnDisconnect(MqttProps.unsignedInt(message.properties(),
                 MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL), services.settings().maxSessionExpiry());
     }
@@ -296,7 +304,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
         } else {
             services.connections().unregister(this); // its DISCONNECTED is not in Kafka (yet): see leave
         }
-        if (connackSent && !"clean".equals(control.closeReason())) {
+        if (connackSent && !willDiscarded) {
             upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
         }
         if (terms.stored()) {

@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
 /**
  * One PUBLISH from a device and how to answer it (Hono's MqttContext): the one place where the answers of MQTT 3.1.1
  * and 5 differ. QoS 0 is never answered; QoS 1 gets PUBACK. A refusal is a PUBACK reason code with a Reason String on
- * MQTT 5 QoS 1, a DISCONNECT with the matching reason on MQTT 5 QoS 0, and a closed socket on MQTT 3.1.1 (which has no
- * way to refuse a PUBLISH). QoS 2 never gets here: {@link Upstream} refuses it first.
+ * MQTT 5 QoS 1, a DISCONNECT with the matching reason on MQTT 5 QoS 0 (or, when declined, nothing), and a closed
+ * socket on MQTT 3.1.1 (which has no way to refuse a PUBLISH). QoS 2 never gets here: {@link Upstream} refuses it first.
  */
 final class InboundPublish {
     private static final Logger LOG = Logger.getLogger(InboundPublish.class);
@@ -67,6 +67,24 @@ final class InboundPublish {
         } else {
             connection.closeReason("refused");
             connection.endpoint().close();
+        }
+    }
+
+    /**
+     * A PUBLISH the client was entitled to send but the gateway does not take (e.g. a payload above its limit, within the
+     * Maximum Packet Size): MQTT 5 QoS 1 gets PUBACK {@code code} with {@code why}, MQTT 5 QoS 0 is dropped (at most
+     * once allows it), MQTT 3.1.1 a closed socket ({@code reason} for presence).
+     */
+    void decline(MqttPubAckReasonCode code, String reason, String why) {
+        LOG.debugf("declining publish of %s on %s: %s", connection.endpoint().clientIdentifier(), message.topicName(), why);
+        if (!connection.answerable()) {
+            return;
+        }
+        if (!connection.isMqtt5()) {
+            connection.closeReason(reason);
+            connection.endpoint().close();
+        } else if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            connection.endpoint().publishAcknowledge(message.messageId(), code, connection.ackReason(why));
         }
     }
 

@@ -43,6 +43,11 @@ final class MqttProps {
         return Optional.ofNullable((String) value(properties, MqttPropertyType.CONTENT_TYPE));
     }
 
+    /** Whether the CONNECT names an Authentication Method (enhanced authentication). */
+    static boolean hasAuthenticationMethod(MqttProperties connectProperties) {
+        return value(connectProperties, MqttPropertyType.AUTHENTICATION_METHOD) != null;
+    }
+
     /** What a device's PUBLISH carries for backends: user properties, Response Topic, Correlation Data; null for none. */
     static MessageProperties messageProperties(MqttProperties properties) {
         return MessageProperties.orNull(userProperties(properties), (String) value(properties, MqttPropertyType.RESPONSE_TOPIC),

@@ -4,6 +4,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
@@ -15,13 +17,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE of one connection. A filter is granted when the topic policy allows it, at the QoS asked
  * for but at most 1 (Tether's Maximum QoS), within the {@link SessionLimits} (topic length and depth, filters held). When the session is stored (it outlives the
  * connection), the change is written to Redis first and acknowledged after, so that a session resumed on any gateway
- * holds what the client was told; a failed write is answered with Unspecified error (0x80). Event-loop confined.
+ * holds what the client was told; a failed write is answered with Unspecified error (0x80). Requests are handled one
+ * after the other, in the client's order: an UNSUBSCRIBE right behind a SUBSCRIBE whose write is out would otherwise
+ * find nothing to remove, and the SUBSCRIBE's answer add the filter after it. Event-loop confined.
  */
 final class SubscriptionRequests {
     private static final Logger LOG = Logger.getLogger(SubscriptionRequests.class);
@@ -36,6 +41,8 @@ final class SubscriptionRequests {
     private final SessionLimits limits;
     private final Context context;
     private final Runnable changed;
+    /** Completes once the latest request has been answered (at once when the session is not stored). */
+    private Future<Void> previous = Future.succeededFuture();
 
     /**
      * @param stored  the session is in Redis (see {@link SessionTerms#stored()}): changes are written there first
@@ -72,6 +79,20 @@ final class SubscriptionRequests {
     }
 
     void onSubscribe(MqttSubscribeMessage message) {
+        inOrder(() -> subscribe(message));
+    }
+
+    void onUnsubscribe(MqttUnsubscribeMessage message) {
+        inOrder(() -> unsubscribe(message));
+    }
+
+    /** Handles a request once the one before it has been answered, whether that went well or not. */
+    private void inOrder(Supplier<Future<Void>> request) {
+        previous = previous.transform(before -> request.get()).onFailure(error ->
+                LOG.warnf("subscription request of %s failed: %s", deviceId, error.toString()));
+    }
+
+    private Future<Void> subscribe(MqttSubscribeMessage message) {
         List<MqttSubAckReasonCode> codes = new ArrayList<>();
         Map<String, Integer> granted = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
@@ -94,7 +115,7 @@ final class SubscriptionRequests {
                 codes.add(MqttSubAckReasonCode.qosGranted(qos));
             }
         }
-        whenWritten(granted.isEmpty() ? null : () -> store.subscribe(deviceId, epoch, granted), written -> {
+        return whenWritten(granted.isEmpty() ? null : () -> store.subscribe(deviceId, epoch, granted), written -> {
             if (written) {
                 granted.forEach((filter, qos) -> {
                     subscriptions.add(filter, MqttQoS.valueOf(qos));
@@ -119,9 +140,9 @@ final class SubscriptionRequests {
         });
     }
 
-    void onUnsubscribe(MqttUnsubscribeMessage message) {
+    private Future<Void> unsubscribe(MqttUnsubscribeMessage message) {
         List<String> existing = message.topics().stream().filter(subscriptions::contains).distinct().toList();
-        whenWritten(existing.isEmpty() ? null : () -> store.unsubscribe(deviceId, epoch, existing), written -> {
+        return whenWritten(existing.isEmpty() ? null : () -> store.unsubscribe(deviceId, epoch, existing), written -> {
             if (written) {
                 existing.forEach(subscriptions::remove);
                 message.topics().forEach(filter -> indexTopic(filter, false));
@@ -162,12 +183,12 @@ final class SubscriptionRequests {
 
     /**
      * Runs {@code then} with whether the change is stored: at once when the session is not stored (or nothing
-     * changes), else after Redis answered, back on the event loop.
+     * changes), else after Redis answered, back on the event loop. The future completes once {@code then} has run.
      */
-    private void whenWritten(java.util.function.Supplier<CompletionStage<Boolean>> write, Consumer<Boolean> then) {
+    private Future<Void> whenWritten(Supplier<CompletionStage<Boolean>> write, Consumer<Boolean> then) {
         if (!stored || write == null) {
             then.accept(true);
-            return;
+            return Future.succeededFuture();
         }
         CompletionStage<Boolean> stage;
         try {
@@ -175,12 +196,19 @@ final class SubscriptionRequests {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
+        Promise<Void> answered = Promise.promise();
         stage.whenComplete((applied, error) -> context.runOnContext(v -> {
             if (error != null) {
                 LOG.warnf("session of %s not stored: %s", deviceId, error.getMessage());
             }
-            // Not applied: a newer connection holds the session; this one is being taken over, nothing to keep.
-            then.accept(error == null && Boolean.TRUE.equals(applied));
+            try {
+                // Not applied: a newer connection holds the session; this one is being taken over, nothing to keep.
+                then.accept(error == null && Boolean.TRUE.equals(applied));
+                answered.complete();
+            } catch (RuntimeException e) {
+                answered.fail(e);
+            }
         }));
+        return answered.future();
     }
 }

@@ -39,6 +39,8 @@ final class Upstream {
     private final ConnectionControl connection;
     private final Context context;
     private final Session session;
+    private final SocketReading reading;
+    private boolean readingPaused;
 
     /** What the upstream half needs from the rest of the session. */
     interface Session {
@@ -53,7 +55,7 @@ final class Upstream {
     }
 
     Upstream(String deviceId, Grants grants, SessionSettings settings, EventPublisher events, GatewayStore store, MqttTracing tracing,
-            ConnectionControl connection, Context context, Session session) {
+            ConnectionControl connection, SocketReading reading, Context context, Session session) {
         this.deviceId = deviceId;
         this.grants = grants;
         this.settings = settings;
@@ -66,6 +68,7 @@ final class Upstream {
         this.connection = connection;
         this.context = context;
         this.session = session;
+        this.reading = reading;
     }
 
     void onPublish(InboundPublish publish) {
@@ -80,9 +83,10 @@ final class Upstream {
             return;
         }
         if (publish.payloadLength() > settings.maxPayloadBytes()) {
-            // MQTT 5 has no PUBACK code for it: Packet Too Large is a DISCONNECT reason.
+            // Within the Maximum Packet Size CONNACK announced, so a quota, not a protocol error: a DISCONNECT would leave
+            // an MQTT 5 client to send it again on every resumed session, where PUBACK 0x97 ends it.
             limits.refused("payload");
-            publish.refuseConnection(MqttDisconnectReasonCode.PACKET_TOO_LARGE, "packet-too-large",
+            publish.decline(MqttPubAckReasonCode.QUOTA_EXCEEDED, "packet-too-large",
                     "payload of " + publish.payloadLength() + " bytes; at most " + settings.maxPayloadBytes() + " are accepted");
             return;
         }
@@ -114,10 +118,25 @@ final class Upstream {
         }
     }
 
-    /** Room in the connection's {@link UpstreamBudget}, or the refusal: beyond the Receive Maximum, or too many bytes. */
+    /**
+     * Room in the connection's {@link UpstreamBudget}, or the refusal: beyond the Receive Maximum, or too many bytes.
+     * MQTT 3.1.1 has no Receive Maximum and no way to refuse but closing, so its client is held back instead: reading
+     * from its socket stops while the budget is full, and what it sent before the stop took effect is taken beyond it.
+     */
     private boolean reserve(InboundPublish publish) {
-        return switch (budget.take(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength())) {
-            case TAKEN -> true;
+        boolean acknowledged = publish.qos() != MqttQoS.AT_MOST_ONCE;
+        UpstreamBudget.Verdict verdict = budget.take(acknowledged, publish.payloadLength());
+        if (verdict != UpstreamBudget.Verdict.TAKEN && !connection.isMqtt5() && holdBack()) {
+            budget.force(acknowledged, publish.payloadLength());
+            verdict = UpstreamBudget.Verdict.TAKEN;
+        }
+        return switch (verdict) {
+            case TAKEN -> {
+                if (!connection.isMqtt5() && budget.full()) {
+                    holdBack();
+                }
+                yield true;
+            }
             case INFLIGHT_EXCEEDED -> {
                 limits.refused("inflight");
                 publish.refuseConnection(MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive-maximum-exceeded",
@@ -132,8 +151,20 @@ final class Upstream {
         };
     }
 
+    /** Stops reading from the socket (MQTT 3.1.1); false when it cannot be stopped, and the client is refused as on MQTT 5. */
+    private boolean holdBack() {
+        if (!readingPaused) {
+            readingPaused = reading.pause();
+        }
+        return readingPaused;
+    }
+
     private void release(InboundPublish publish) {
         budget.release(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength());
+        if (readingPaused && !budget.full()) {
+            readingPaused = false;
+            reading.resume();
+        }
     }
 
     /**

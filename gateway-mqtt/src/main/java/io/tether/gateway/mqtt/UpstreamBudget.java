@@ -35,6 +35,22 @@ final class UpstreamBudget {
         return Verdict.TAKEN;
     }
 
+    /**
+     * Takes room for a PUBLISH beyond the budget: one an MQTT 3.1.1 client sent before reading from it stopped (it
+     * cannot be refused without closing the connection; the stop bounds how many there are).
+     */
+    void force(boolean acknowledged, int size) {
+        if (acknowledged) {
+            inflight++;
+        }
+        bytes += size;
+    }
+
+    /** Whether the next PUBLISH may not fit: reading from an MQTT 3.1.1 client stops until there is room again. */
+    boolean full() {
+        return inflight >= maxInflight || bytes >= maxBytes;
+    }
+
     /** The PUBLISH is written (or failed): its room is free again. */
     void release(boolean acknowledged, int size) {
         if (acknowledged) {

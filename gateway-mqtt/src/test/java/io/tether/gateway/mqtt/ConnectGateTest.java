@@ -62,6 +62,25 @@ class ConnectGateTest {
     }
 
     @Test
+    void aSessionThatStopsReadingWhileHeldPacketsGoOnIsNotReadAgainByOpenButOnlyWhenItResumes() {
+        ConnectGate gate = install();
+        for (int i = 1; i <= ConnectGate.MAX_HELD; i++) {
+            channel.writeInbound("publish " + i);
+        }
+        vertx.onRead = msg -> {
+            if (msg.equals("publish 3")) {
+                assertTrue(gate.pause(), "the session's budget is full");
+            }
+        };
+
+        gate.open(() -> true);
+        assertFalse(channel.config().isAutoRead(), "open() leaves reading stopped");
+        gate.resume();
+        assertTrue(channel.config().isAutoRead());
+        assertFalse(ConnectGate.NONE.pause(), "no gate: reading cannot be stopped");
+    }
+
+    @Test
     void aClientThatQueuesTooMuchBeforeConnackIsNoLongerRead() {
         ConnectGate gate = install();
         for (int i = 1; i < ConnectGate.MAX_HELD; i++) {

@@ -98,6 +98,38 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void anEmptyClientIdIsRefusedAsNotValidWithTheCodeOfItsVersion() {
+        // Vert.x hands an empty client id on as none (Listeners turns its made-up ids off).
+        FakeEndpoint v5 = new FakeEndpoint().clientId(null).credentials(ID, PASSWORD);
+        FakeEndpoint v311 = new FakeEndpoint().clientId(null).credentials(ID, PASSWORD).mqtt311();
+
+        connect(v5);
+        connect(v311);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID, v5.refusal());
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, v311.refusal());
+        assertTrue(fx.store.calls.isEmpty());
+        assertEquals(0, counter("tether.gateway.auth.failures", "bad-credentials"));
+    }
+
+    @Test
+    void anAuthenticationMethodIsRefusedWithBadAuthenticationMethodBeforeRedisIsAsked() {
+        // Enhanced authentication is not supported; a server that does not support the method must refuse [MQTT-4.12.0-1].
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD)); // its password would do
+        FakeEndpoint client = device().connectProperty(new MqttProperties.StringProperty(MqttPropertyType.AUTHENTICATION_METHOD.value(),
+                "SCRAM-SHA-256"));
+
+        connect(client);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, client.refusal());
+        assertEquals("enhanced authentication is not supported: connect with user name and password, or a client certificate",
+                FakeEndpoint.reasonString((MqttProperties) client.last("CONNACK-REFUSED").args()[1]));
+        assertTrue(client.isClosed());
+        assertTrue(fx.store.calls.isEmpty());
+        assertEquals(1, fx.registry.find("tether.gateway.connect.errors").tag("reason", "auth-method-unsupported").counter().count());
+    }
+
+    @Test
     void redisAwayIsServerUnavailable() {
         fx.store.connectFailure = new IllegalStateException("redis away");
         FakeEndpoint v5 = device();

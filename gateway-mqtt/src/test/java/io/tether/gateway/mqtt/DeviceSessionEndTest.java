@@ -133,7 +133,7 @@ class DeviceSessionEndTest {
         Acknowledgements acknowledgements = new Acknowledgements(fake(Inbox.class), "gw-a", retry, metrics);
         SessionServices services = new SessionServices(vertx, events, connections, store, GatewayFixture.SETTINGS,
                 new MqttTracing(spans), acknowledgements, new FakeHooks(store, "gw-a"));
-        return new DeviceSession(endpoint.proxy, socket.future(), 1L, context, services, Grants.NONE,
+        return new DeviceSession(endpoint.proxy, socket.future(), SocketReading.UNPAUSABLE, 1L, context, services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
     }
 

@@ -69,7 +69,7 @@ class DeviceSessionTest {
     }
 
     private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed, Grants grants) {
-        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, grants, terms);
+        DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, client.reading(), EPOCH, fx.vertx.context(), fx.services, grants, terms);
         fx.vertx.onLoop(() -> {
             session.restore(resumed);
             session.bind();
@@ -153,6 +153,30 @@ class DeviceSessionTest {
     }
 
     @Test
+    void anUnsubscribeRightBehindASubscribeWhoseWriteIsOutWaitsForItAndRemovesTheFilter() {
+        DeviceSession session = open(STORED);
+        fx.store.holdSessionWrites = true;
+
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        play("unsubscribeHandler", MqttUnsubscribeMessage.create(2, List.of(OWN)));
+        assertEquals(List.of("CONNACK"), client.kinds(), "nothing answered while the SUBSCRIBE's write is out");
+        assertEquals(1, fx.store.heldSessionWrites.size(), "the UNSUBSCRIBE waits for the SUBSCRIBE");
+
+        fx.store.heldSessionWrites.get(0).complete(true);
+        fx.vertx.settle();
+        assertEquals(List.of(MqttSubAckReasonCode.GRANTED_QOS1), client.subackCodes());
+        fx.store.heldSessionWrites.get(1).complete(true);
+        fx.vertx.settle();
+
+        assertEquals(List.of("CONNACK", "SUBACK", "UNSUBACK"), client.kinds());
+        assertEquals(List.of(MqttUnsubAckReasonCode.SUCCESS), client.unsubackCodes());
+        assertEquals(List.of("unsubscribe dev-1 7 [" + OWN + "]"), fx.store.calls("unsubscribe"));
+        session.deliver(handOver(entry("msg_1", "after the unsubscribe", 0, null)));
+        fx.vertx.settle();
+        assertTrue(client.published.isEmpty(), "unsubscribed: nothing is delivered");
+    }
+
+    @Test
     void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
         open(EPHEMERAL);
 
@@ -174,7 +198,7 @@ class DeviceSessionTest {
         assertTrue(fx.presenceKinds().isEmpty());
 
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, old.reading(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         fx.vertx.onLoop(() -> {
             legacy.bind();
@@ -305,7 +329,7 @@ class DeviceSessionTest {
     void aQos1PublishGoesToKafkaWithItsPropertiesAndIsAcknowledgedOnlyOnceKafkaHasIt() {
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
         slowKafka.vertx.onLoop(() -> {
             session.bind();
@@ -336,7 +360,7 @@ class DeviceSessionTest {
         // answer that comes in between must not write to it (Vert.x throws on the event loop then).
         GatewayFixture slowKafka = new GatewayFixture(false);
         FakeEndpoint device = new FakeEndpoint().clientId(ID);
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 EPHEMERAL);
         List<Throwable> raised = new java.util.concurrent.CopyOnWriteArrayList<>();
         slowKafka.vertx.context().exceptionHandler(raised::add);
@@ -358,6 +382,80 @@ class DeviceSessionTest {
         }
     }
 
+    /** GatewayFixture.SETTINGS: QoS 1 PUBLISHes of one connection on their way to Kafka. */
+    private static final int UPSTREAM_INFLIGHT = 4;
+
+    /** A session on {@code slowKafka} for {@code device}, bound and accepted, neither stored nor subscribed. */
+    private DeviceSession acceptedOn(GatewayFixture slowKafka, FakeEndpoint device, SessionTerms terms) {
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(),
+                slowKafka.services, Grants.NONE, terms);
+        slowKafka.vertx.onLoop(() -> {
+            session.bind();
+            device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
+        });
+        return session;
+    }
+
+    private static MqttPublishMessage publish(int packetId, String topic) {
+        return MqttPublishMessage.create(packetId, MqttQoS.AT_LEAST_ONCE, false, false, topic, Unpooled.wrappedBuffer(new byte[] {'{', '}'}),
+                MqttProperties.NO_PROPERTIES);
+    }
+
+    @Test
+    void anMqtt311ClientBeyondTheInflightLimitIsHeldBackByStoppingReadingNotClosedAndEveryPublishIsAcknowledged() {
+        // MQTT 3.1.1 has no Receive Maximum: a stock client may have more QoS 1 PUBLISHes outstanding than the gateway holds.
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        acceptedOn(slowKafka, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+        for (int id = 1; id <= UPSTREAM_INFLIGHT; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> old.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+            assertEquals(packetId == UPSTREAM_INFLIGHT, old.isReadingPaused(), "reading stops once the budget is full, not before");
+        }
+        // Two more, read from the socket before the stop took effect: taken beyond the budget, not refused.
+        for (int id = UPSTREAM_INFLIGHT + 1; id <= UPSTREAM_INFLIGHT + 2; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> old.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+        }
+        slowKafka.vertx.settle();
+        assertFalse(old.isClosed(), "held back, not closed");
+        assertEquals(UPSTREAM_INFLIGHT + 2, slowKafka.upstream().size());
+        assertFalse(old.kinds().contains("PUBACK"), "not before Kafka has them");
+
+        // Six outstanding against a limit of four: reading resumes once there is room again, after the third.
+        for (int done = 1; done <= 3; done++) {
+            assertTrue(slowKafka.kafka.completeNext());
+            slowKafka.vertx.settle();
+            assertEquals(done < 3, old.isReadingPaused(), "after " + done + " written");
+        }
+        while (slowKafka.kafka.completeNext()) {
+            slowKafka.vertx.settle();
+        }
+        slowKafka.vertx.settle();
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), old.sent.stream().filter(sent -> sent.kind().equals("PUBACK")).map(sent -> sent.args()[0])
+                .toList());
+        assertFalse(old.isClosed());
+        assertFalse(old.isReadingPaused());
+        assertEquals(1, old.readingPauses, "one stop for the whole burst");
+    }
+
+    @Test
+    void anMqtt5ClientBeyondTheReceiveMaximumItWasToldIsDisconnectedWith0x93() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        acceptedOn(slowKafka, device, EPHEMERAL);
+
+        for (int id = 1; id <= UPSTREAM_INFLIGHT + 1; id++) {
+            int packetId = id;
+            slowKafka.vertx.onLoop(() -> device.receive("publishHandler", publish(packetId, "devices/dev-1/t")));
+        }
+
+        assertEquals(MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED, device.disconnectCode());
+        assertEquals(UPSTREAM_INFLIGHT, slowKafka.upstream().size());
+        assertEquals(0, device.readingPauses, "an MQTT 5 client knows its Receive Maximum: it is not held back");
+    }
+
     @Test
     void aPublishOutsideItsTopicsIsRefusedWithPuback0x87AndAReasonString() {
         open(EPHEMERAL);
@@ -370,6 +468,41 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aPayloadAboveTheLimitIsRefusedWithPuback0x97OnMqtt5AndTheConnectionStays() {
+        // Within the Maximum Packet Size CONNACK announced: a DISCONNECT would have the client resend it on every resumption.
+        open(EPHEMERAL);
+        String big = "x".repeat(GatewayFixture.SETTINGS.maxPayloadBytes() + 1);
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE, big, MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttPubAckReasonCode.QUOTA_EXCEEDED, client.pubackCode());
+        assertEquals("payload of 1025 bytes; at most 1024 are accepted",
+                FakeEndpoint.reasonString((MqttProperties) client.last("PUBACK").args()[2]));
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_MOST_ONCE, big, MqttProperties.NO_PROPERTIES));
+        assertEquals(List.of("CONNACK", "PUBACK"), client.kinds(), "QoS 0 is dropped, unanswered");
+        assertTrue(fx.upstream().isEmpty());
+
+        play("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE, "fits", MqttProperties.NO_PROPERTIES));
+        assertFalse(client.isClosed());
+        assertEquals(MqttPubAckReasonCode.SUCCESS, client.pubackCode());
+        assertEquals(1, fx.upstream().size());
+    }
+
+    @Test
+    void aPayloadAboveTheLimitClosesAnMqtt311Connection() {
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        acceptedOn(fx, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+        fx.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/t", MqttQoS.AT_LEAST_ONCE,
+                "x".repeat(GatewayFixture.SETTINGS.maxPayloadBytes() + 1), MqttProperties.NO_PROPERTIES)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("CONNACK", "close"), old.kinds(), "3.1.1 has no way to refuse a PUBLISH but closing");
+        assertEquals("packet-too-large", fx.presence().get(fx.presence().size() - 1).reason());
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
     void qos2IsRefusedByDisconnect0x9bOnMqtt5AndByClosingOnMqtt311() {
         open(EPHEMERAL);
         play("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}", MqttProperties.NO_PROPERTIES));
@@ -377,7 +510,7 @@ class DeviceSessionTest {
 
         GatewayFixture other = new GatewayFixture();
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
-        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, EPOCH, other.vertx.context(), other.services, Grants.NONE,
+        DeviceSession legacy = new DeviceSession(old.endpoint(), NEVER_CLOSED, old.reading(), EPOCH, other.vertx.context(), other.services, Grants.NONE,
                 SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
         other.vertx.onLoop(legacy::bind);
         other.vertx.onLoop(() -> old.receive("publishHandler", publish("devices/dev-1/x", MqttQoS.EXACTLY_ONCE, "{}",
@@ -417,7 +550,7 @@ class DeviceSessionTest {
     void aTakeoverOfAnOlderConnectionDoesNotRemoveTheNewerOneFromTheTable() {
         DeviceSession older = open(STORED);
         FakeEndpoint newerClient = new FakeEndpoint().clientId(ID);
-        DeviceSession newer = new DeviceSession(newerClient.endpoint(), NEVER_CLOSED, EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
+        DeviceSession newer = new DeviceSession(newerClient.endpoint(), NEVER_CLOSED, newerClient.reading(), EPOCH + 1, fx.vertx.context(), fx.services, Grants.NONE, STORED);
         fx.vertx.onLoop(() -> {
             newer.bind();
             newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
@@ -463,6 +596,42 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aDisconnectWithWillMessageOrAnErrorCodePublishesTheWill() {
+        // Only 0x00 discards the will [MQTT-3.14.4-3].
+        for (MqttDisconnectReasonCode code : List.of(MqttDisconnectReasonCode.WITH_WILL_MESSAGE,
+                MqttDisconnectReasonCode.UNSPECIFIED_ERROR)) {
+            GatewayFixture gateway = new GatewayFixture();
+            FakeEndpoint device = new FakeEndpoint().clientId(ID)
+                    .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+            DeviceSession session = acceptedOn(gateway, device, EPHEMERAL);
+            gateway.vertx.onLoop(session::connackSent);
+
+            gateway.vertx.onLoop(() -> device.receive("disconnectMessageHandler", MqttDisconnectMessage.create(code,
+                    MqttProperties.NO_PROPERTIES)));
+            gateway.vertx.onLoop(device::dropSocket);
+            gateway.vertx.settle();
+
+            assertEquals(1, gateway.upstream().size(), code + " keeps the will");
+            assertEquals("gone", new String(gateway.upstream().get(0).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anMqtt311DisconnectDiscardsTheWill() {
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311()
+                .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
+        DeviceSession session = acceptedOn(fx, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+        fx.vertx.onLoop(session::connackSent);
+
+        fx.vertx.onLoop(() -> old.receive("disconnectMessageHandler", MqttDisconnectMessage.create(MqttDisconnectReasonCode.NORMAL,
+                MqttProperties.NO_PROPERTIES)));
+        fx.vertx.onLoop(old::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
     void aDroppedSocketPublishesTheWillAndReportsDisconnected() {
         client.will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
         open(EPHEMERAL);
@@ -497,7 +666,7 @@ class DeviceSessionTest {
 
     /** A session on {@code fixture} whose Kafka completes nothing by itself, registered, accepted and receiving. */
     private DeviceSession receivingOnSlowKafka(GatewayFixture slowKafka, FakeEndpoint device) {
-        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
+        DeviceSession session = new DeviceSession(device.endpoint(), NEVER_CLOSED, device.reading(), EPOCH, slowKafka.vertx.context(), slowKafka.services, Grants.NONE,
                 STORED);
         slowKafka.vertx.onLoop(() -> {
             session.restore(Map.of(OWN, 1));
@@ -549,7 +718,7 @@ class DeviceSessionTest {
     void aKeepaliveTheGatewayCappedIsWatchedAtOneAndAHalfTimesIt() {
         FakeEndpoint lazy = new FakeEndpoint().clientId(ID).keepAlive(0);
         SessionTerms capped = SessionTerms.of(true, true, null, 0, Duration.ofHours(1), 60);
-        DeviceSession session = new DeviceSession(lazy.endpoint(), NEVER_CLOSED, EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
+        DeviceSession session = new DeviceSession(lazy.endpoint(), NEVER_CLOSED, lazy.reading(), EPOCH, fx.vertx.context(), fx.services, Grants.NONE, capped);
         fx.vertx.onLoop(() -> {
             session.bind();
             session.accepted();

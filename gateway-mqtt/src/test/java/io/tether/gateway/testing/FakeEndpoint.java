@@ -6,6 +6,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.tether.gateway.mqtt.SocketReading;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttAuth;
 import io.vertx.mqtt.MqttEndpoint;
@@ -50,11 +51,37 @@ public final class FakeEndpoint {
     private int keepAlive = 30;
     private boolean connected;
     private boolean closed;
+    private boolean readingPaused;
+    /** How often reading from the socket was stopped. */
+    public int readingPauses;
+    private final SocketReading reading = new SocketReading() {
+        @Override
+        public boolean pause() {
+            readingPaused = true;
+            readingPauses++;
+            return true;
+        }
+
+        @Override
+        public void resume() {
+            readingPaused = false;
+        }
+    };
     private final MqttEndpoint proxy = (MqttEndpoint) Proxy.newProxyInstance(MqttEndpoint.class.getClassLoader(),
             new Class<?>[] {MqttEndpoint.class}, (p, method, args) -> invoke(method.getName(), args));
 
     public MqttEndpoint endpoint() {
         return proxy;
+    }
+
+    /** Reading from this endpoint's socket, as the gateway stops and resumes it (it can always be stopped). */
+    public SocketReading reading() {
+        return reading;
+    }
+
+    /** Whether the gateway has stopped reading from the socket. */
+    public boolean isReadingPaused() {
+        return readingPaused;
     }
 
     public FakeEndpoint clientId(String id) {

@@ -194,7 +194,8 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
 {{- if has .component (list "fanout-service" "push-service" "webhook-service") }}
-# Static group membership: a container restarted in its pod gets its partitions back at once.
+# Static group membership: a container restarted in its pod gets its partitions back at once (a stopped pod
+# leaves its groups all the same, so a rollout does not wait for its session to time out).
 - name: TETHER_KAFKA_INSTANCE_ID
   valueFrom:
     fieldRef:

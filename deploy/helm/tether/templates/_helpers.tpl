@@ -194,7 +194,8 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 - name: TETHER_KAFKA_BOOTSTRAP_SERVERS
   value: {{ .root.Values.kafka.bootstrapServers | quote }}
 {{- if has .component (list "fanout-service" "push-service" "webhook-service") }}
-# Static group membership: a container restarted in its pod gets its partitions back at once.
+# Static group membership: a container restarted in its pod gets its partitions back at once (a stopped pod
+# leaves its groups all the same, so a rollout does not wait for its session to time out).
 - name: TETHER_KAFKA_INSTANCE_ID
   valueFrom:
     fieldRef:
@@ -210,8 +211,7 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
 {{- else }}
   value: {{ .root.Values.redis.uri | quote }}
 {{- end }}
-- name: JAVA_TOOL_OPTIONS
-  value: {{ .root.Values.jvmOptions | quote }}
+{{ include "tether.jvmEnv" .root }}
 {{- if include "tether.usesS3" . }}
 {{- with include "tether.s3Secret" .root }}
 {{- $credentials := $.root.Values.attachments.s3.credentials }}
@@ -227,6 +227,38 @@ quarkus.otel.traces.sampler.arg={{ .samplerRatio }}
       key: {{ if $credentials.existingSecret }}{{ $credentials.secretAccessKeyKey }}{{ else }}secret-access-key{{ end }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+JVM options, through the variables of the images' entry point, the ubi9 OpenJDK run-java.sh (Jib and the
+Dockerfiles both start it). The script itself puts -XX:MaxRAMPercentage (JAVA_MAX_MEM_RATIO, default 80) and a
+collector (GC_CONTAINER_OPTIONS, default -XX:+UseParallelGC) on the command line, where they override
+JAVA_TOOL_OPTIONS, or, for a second collector, stop the JVM at start ("Multiple garbage collectors selected"): so
+the chart sets those two through the script and refuses them in jvmOptions. JAVA_OPTS replaces everything the
+script adds.
+*/}}
+{{- define "tether.jvmEnv" -}}
+{{- if .Values.jvm.javaOpts -}}
+{{- if .Values.jvmOptions }}
+{{- fail "jvmOptions is not used with jvm.javaOpts (which replaces every option of the image's run-java.sh): put them in jvm.javaOpts" }}
+{{- end -}}
+- name: JAVA_OPTS
+  value: {{ .Values.jvm.javaOpts | quote }}
+{{- else -}}
+{{- if regexMatch `-XX:\+Use[A-Za-z0-9]*GC\b` (toString .Values.jvmOptions) }}
+{{- fail (printf "jvmOptions selects a garbage collector (%s): set jvm.gc instead; the image's run-java.sh adds its own collector to the command line and the JVM refuses to start with two" (regexFind `-XX:\+Use[A-Za-z0-9]*GC\b` .Values.jvmOptions)) }}
+{{- end }}
+{{- if contains "MaxRAMPercentage" (toString .Values.jvmOptions) }}
+{{- fail "jvmOptions sets MaxRAMPercentage: set jvm.maxRamPercentage instead; the image's run-java.sh puts its own (80) on the command line, which would win" }}
+{{- end -}}
+- name: JAVA_MAX_MEM_RATIO
+  value: {{ include "tether.propertyValue" .Values.jvm.maxRamPercentage | quote }}
+- name: GC_CONTAINER_OPTIONS
+  value: {{ required "jvm.gc is required (e.g. -XX:+UseG1GC)" .Values.jvm.gc | quote }}
+# Replaces the image's own JAVA_OPTS_APPEND, whose log manager setting is kept.
+- name: JAVA_OPTS_APPEND
+  value: {{ printf "-Djava.util.logging.manager=org.jboss.logmanager.LogManager %s" (toString .Values.jvmOptions) | trim | quote }}
+{{- end -}}
 {{- end -}}
 
 {{/* The bootstrap API key, for the REST services. */}}

@@ -1,6 +1,8 @@
 package io.tether.deploy;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.nio.file.Files;
@@ -75,6 +77,31 @@ public final class Chart {
             template = template.set(entry.getKey(), entry.getValue());
         }
         return split(template.call());
+    }
+
+    /**
+     * What Helm prints after installing with the given values ({@code helm install --dry-run=client}): the rendered
+     * NOTES.txt, which {@code helm template} leaves out.
+     */
+    public String notes(List<String> valuesFiles, Map<String, Object> set) {
+        InstallCommand install = new Helm(chartDir()).install()
+                .withName(RELEASE)
+                .withNamespace("tether")
+                .withKubeVersion(KUBE_VERSION)
+                .clientOnly()
+                .withDryRunOption(DryRun.CLIENT);
+        for (String file : valuesFiles) {
+            install = install.withValuesFile(root.resolve(file));
+        }
+        for (Map.Entry<String, Object> entry : set.entrySet()) {
+            install = install.set(entry.getKey(), entry.getValue());
+        }
+        String output = install.call().getOutput();
+        int notes = output.indexOf("NOTES:");
+        if (notes < 0) {
+            throw new IllegalStateException("no NOTES: in the install output:\n" + output);
+        }
+        return output.substring(notes + "NOTES:".length());
     }
 
     /** Splits {@code helm template} output at its {@code # Source:} comments. */

@@ -34,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The chart lints, renders for its defaults and a production-like setup, and what it renders is valid and safe. */
 class ChartTest {
     private static final Pattern TEMPLATE_NAME = Pattern.compile("(\\d{3})-([A-Za-z]+)-([a-z0-9-]+)\\.yaml");
+    /** Room for what the gateway does after its Kafka producers closed (Redis connections, meters) and the JVM's exit. */
+    private static final long JVM_EXIT_SECONDS = 5;
     private static final Set<String> CORE_GROUPS = Set.of("v1", "apps/v1", "policy/v1", "autoscaling/v2", "networking.k8s.io/v1");
 
     static Stream<Rendering> renderings() {
@@ -175,14 +177,31 @@ class ChartTest {
         int preStop = ((Number) path(container, "lifecycle", "preStop", "sleep").get("seconds")).intValue();
         int grace = ((Number) pod.get("terminationGracePeriodSeconds")).intValue();
         assertTrue(preStop > 0, "a preStop sleep lets the pod leave the load balancer before SIGTERM");
-        assertTrue(grace >= preStop + window.toSeconds() + 10,
-                "terminationGracePeriodSeconds " + grace + " leaves no room after preStop " + preStop + " s and drain window " + window);
+        // GatewayApp's own bound after the window: the drain's grace, the listeners' undeploy, two producer closes.
+        Map<String, Long> app = gatewayShutdownConstants();
+        long afterWindow = app.get("DRAIN_GRACE") + app.get("UNDEPLOY") + 2 * app.get("PRODUCER_CLOSE");
+        assertTrue(grace >= preStop + window.toSeconds() + afterWindow + JVM_EXIT_SECONDS,
+                "terminationGracePeriodSeconds " + grace + " is shorter than preStop " + preStop + " s + drain window " + window
+                        + " + the gateway's " + afterWindow + " s after it " + app + " + " + JVM_EXIT_SECONDS + " s for the JVM's exit");
         Map<String, Object> rolling = path(deployment, "spec", "strategy", "rollingUpdate");
         assertEquals(0, ((Number) rolling.get("maxUnavailable")).intValue(), "a new gateway pod must be up before an old one drains");
         for (Service service : Service.values()) {
             Map<String, Object> spec = path(rendering.get("Deployment", service.objectName()).object(), "spec", "template", "spec");
             assertTrue(((Number) spec.get("terminationGracePeriodSeconds")).intValue() > 10, service + ": room to finish in-flight work");
         }
+    }
+
+    /** The shutdown bounds GatewayApp declares, in seconds, read from its source. */
+    private static Map<String, Long> gatewayShutdownConstants() throws IOException {
+        String source = Files.readString(Rendering.chart().root().resolve("gateway-mqtt/src/main/java/io/tether/gateway/app/GatewayApp.java"));
+        Map<String, Long> constants = new java.util.TreeMap<>();
+        Matcher constant = Pattern.compile("static final Duration (DRAIN_GRACE|UNDEPLOY|PRODUCER_CLOSE) = Duration\\.ofSeconds\\((\\d+)\\);").matcher(source);
+        while (constant.find()) {
+            constants.put(constant.group(1), Long.parseLong(constant.group(2)));
+        }
+        assertEquals(Set.of("DRAIN_GRACE", "UNDEPLOY", "PRODUCER_CLOSE"), constants.keySet(), "GatewayApp's shutdown constants moved");
+        assertEquals(2, source.split("\\.close\\(PRODUCER_CLOSE\\)", -1).length - 1, "GatewayApp closes two producers within PRODUCER_CLOSE");
+        return constants;
     }
 
     @ParameterizedTest

@@ -102,6 +102,58 @@ class ClosedByDefaultTest {
                 .noneMatch(service -> service.name().startsWith("tether-gateway-mqtt") && !service.name().endsWith("-http")));
     }
 
+    @Test
+    void productionWebhookEgressReachesPublicAddressesOnlyNeverThePrivateNetworkOrTheMetadataService() throws Exception {
+        Map<String, Object> policy = path(Rendering.of(Rendering.PRODUCTION).get("NetworkPolicy", "tether-webhook-service").object(), "spec");
+        List<Map<String, Object>> webRules = maps(policy, "egress").stream()
+                .filter(rule -> maps(rule, "ports").stream().anyMatch(p -> List.of(80, 443).contains(((Number) p.get("port")).intValue())))
+                .toList();
+        assertEquals(1, webRules.size(), "one rule for the receivers: " + webRules);
+        List<Map<String, Object>> peers = maps(webRules.get(0), "to");
+        assertFalse(peers.isEmpty(), "no peers: any destination");
+        for (String blocked : List.of("10.1.2.3", "172.20.0.5", "192.168.1.1", "169.254.169.254", "100.64.0.10",
+                "fd00:ec2::254", "fe80::1")) {
+            assertFalse(allows(peers, blocked), blocked + " is reachable on 80/443: " + peers);
+        }
+        for (String receiver : List.of("93.184.215.14", "8.8.8.8", "2606:2800:21f:cb07:6820:80da:af6b:8b2c")) {
+            assertTrue(allows(peers, receiver), receiver + " is not reachable: " + peers);
+        }
+        // A rule of another port is no way around it: 80 and 443 appear in the receivers' rule only.
+        assertTrue(maps(policy, "egress").stream().filter(rule -> !webRules.contains(rule)).flatMap(rule -> maps(rule, "ports").stream())
+                .noneMatch(p -> List.of(80, 443).contains(((Number) p.get("port")).intValue())));
+    }
+
+    /** Whether a NetworkPolicy's peers (ipBlocks only) let an address through. */
+    private static boolean allows(List<Map<String, Object>> peers, String address) throws java.net.UnknownHostException {
+        java.net.InetAddress target = java.net.InetAddress.getByName(address);
+        for (Map<String, Object> peer : peers) {
+            assertEquals(Set.of("ipBlock"), peer.keySet(), "a peer that is not an ipBlock: " + peer);
+            Map<String, Object> block = path(peer, "ipBlock");
+            if (inCidr(target, (String) block.get("cidr"))
+                    && Objects.list(block, "except").stream().noneMatch(except -> inCidr(target, (String) except))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inCidr(java.net.InetAddress address, String cidr) {
+        try {
+            String[] parts = cidr.split("/");
+            byte[] network = java.net.InetAddress.getByName(parts[0]).getAddress();
+            byte[] bytes = address.getAddress();
+            if (network.length != bytes.length) {
+                return false;
+            }
+            int bits = Integer.parseInt(parts[1]);
+            java.math.BigInteger mask = bits == 0 ? java.math.BigInteger.ZERO
+                    : java.math.BigInteger.ONE.shiftLeft(bits).subtract(java.math.BigInteger.ONE).shiftLeft(bytes.length * 8 - bits);
+            return new java.math.BigInteger(1, bytes).and(mask).equals(new java.math.BigInteger(1, network).and(mask));
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(cidr, e);
+        }
+    }
+
     private static Set<String> portNames(Map<String, Object> service) {
         Set<String> names = new HashSet<>();
         maps(path(service, "spec"), "ports").forEach(port -> names.add((String) port.get("name")));

@@ -41,7 +41,8 @@ class ManifestsMatchCodeTest {
             "quarkus.shutdown.timeout", "",
             "quarkus.otel.", "quarkus-opentelemetry");
     /** Environment variables that are not configuration properties of the service. */
-    private static final Set<String> PLAIN_ENV = Set.of("JAVA_TOOL_OPTIONS", "QUARKUS_CONFIG_LOCATIONS");
+    private static final Set<String> PLAIN_ENV = Set.of("JAVA_MAX_MEM_RATIO", "GC_CONTAINER_OPTIONS", "JAVA_OPTS_APPEND", "JAVA_OPTS",
+            "QUARKUS_CONFIG_LOCATIONS");
     private static final Map<Service, ConfigModel> MODELS = new HashMap<>();
 
     static Stream<Rendering> renderings() {

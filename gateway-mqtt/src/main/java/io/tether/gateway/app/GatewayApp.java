@@ -45,6 +45,7 @@ import io.tether.runtime.kafka.TopicProvisioner;
 import io.tether.runtime.quarkus.KafkaSettings;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -72,7 +73,16 @@ import org.jboss.logging.Logger;
 public class GatewayApp {
     private static final Logger LOG = Logger.getLogger(GatewayApp.class);
     /** Time beyond the drain window for the last DISCONNECTED events to reach Kafka and the sockets to close. */
-    private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+    /** Undeploying every listener, after the drain closed their connections: only the server sockets are left. */
+    static final Duration UNDEPLOY = Duration.ofSeconds(5);
+    /** Each Kafka producer's close: what it still buffers gets this long to reach the broker. */
+    static final Duration PRODUCER_CLOSE = Duration.ofSeconds(10);
+    /*
+     * Shutdown therefore takes at most the drain window + DRAIN_GRACE + UNDEPLOY + 2 x PRODUCER_CLOSE. The chart's
+     * terminationGracePeriodSeconds must cover it (deploy-tests' ChartTest reads these constants), or Kubernetes
+     * kills the pod with records still buffered.
+     */
     /** Status events for backends wait this long to share a Kafka request: nobody waits for them, the broker pays per request. */
     private static final Duration EVENTS_LINGER = Duration.ofMillis(100);
 
@@ -196,8 +206,12 @@ public class GatewayApp {
 
     void stop(@Observes ShutdownEvent event) throws Exception {
         drain();
-        for (String deployment : listenerDeployments) {
-            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            // One deadline for all: a slow listener must not keep the producers below from flushing.
+            Future.all(listenerDeployments.stream().map(vertx::undeploy).toList())
+                    .toCompletionStage().toCompletableFuture().get(UNDEPLOY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warnf("listeners not undeployed within %d ms (%s); closing the Kafka producers all the same", UNDEPLOY.toMillis(), e);
         }
         if (control != null) {
             control.close();
@@ -213,10 +227,10 @@ public class GatewayApp {
             kafkaMeters.close();
         }
         if (eventsProducer != null) {
-            eventsProducer.close(Duration.ofSeconds(10));
+            eventsProducer.close(PRODUCER_CLOSE);
         }
         if (producer != null) {
-            producer.close(Duration.ofSeconds(10));
+            producer.close(PRODUCER_CLOSE);
         }
     }
 

@@ -35,7 +35,8 @@ public final class KafkaClients {
     /**
      * @param instanceId a name this process keeps across restarts (the pod name), or null: group members then use static
      *                   membership, so a consumer restarted after a crash gets its partitions back at once instead of
-     *                   after the dead member's session timeout
+     *                   after the dead member's session timeout; a stopped one still leaves the group at once
+     *                   ({@link KeyedConsumer})
      */
     public KafkaClients(String bootstrapServers, Map<String, String> common, Map<String, String> producer,
             Map<String, String> consumer, String instanceId) {
@@ -95,7 +96,9 @@ public final class KafkaClients {
 
     /**
      * A member of {@code groupId} that commits by hand. A crashed member keeps its partitions until its session
-     * times out, and Kafka's default 45 s would hold every record of those partitions that long after a kill -9.
+     * times out, and Kafka's default 45 s would hold every record of those partitions that long after a kill -9 (a
+     * stopped one leaves at once: {@link KeyedConsumer}). 10 s still lets a container restarted in its pod rejoin as
+     * the same static member, without a rebalance.
      */
     public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, Object> props = consumerBase(clientId);

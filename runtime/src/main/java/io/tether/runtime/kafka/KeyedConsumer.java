@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -260,7 +261,12 @@ public final class KeyedConsumer implements Runnable {
         });
     }
 
-    /** Lets what is in hand finish (bounded), commits it, and leaves the group. */
+    /**
+     * Lets what is in hand finish (bounded), commits it, and leaves the group. Leaving explicitly: a static member
+     * (group.instance.id, the pod name) otherwise stays in the group until its session times out, and a pod that a
+     * rollout replaces never comes back under its name, so its partitions would wait that long. A crash never gets
+     * here: a container restarted in its pod then rejoins as the same member without a rebalance.
+     */
     private void finish() {
         try {
             consumer.pause(consumer.assignment());
@@ -272,7 +278,8 @@ public final class KeyedConsumer implements Runnable {
         } catch (RuntimeException e) {
             LOG.warnf("%s: final commit failed (the records are redone by the next owner): %s", name, e.toString());
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
         }
     }
 

@@ -30,7 +30,8 @@ public interface KafkaSettings {
     /**
      * A name this process keeps across restarts (the pod name; Helm sets it). With it, consumers use Kafka's static
      * group membership: one restarted after a crash gets its partitions back at once, instead of after the dead
-     * member's session timeout (10 s). Two live processes must never share it. Default: none.
+     * member's session timeout (10 s); a process that stops leaves its groups at once all the same (a pod replaced by
+     * a rollout never comes back under its name). Two live processes must never share it. Default: none.
      */
     Optional<String> instanceId();
 

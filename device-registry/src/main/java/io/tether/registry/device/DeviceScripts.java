@@ -68,7 +68,7 @@ final class DeviceScripts {
             """);
 
     /**
-     * KEYS[1] record, KEYS[2..ARGV[7]] the device's other keys, deleted with it (grants, push tokens, presence, inbox,
+     * KEYS[1] record, KEYS[2..ARGV[7]] the device's other keys, deleted with it (grants, push tokens, presence,
      * epoch), then its indexes (the first ARGV[5] sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected
      * user, app, platform, ARGV[5] number of set indexes, ARGV[6] the credential-change channel: a connected device is
      * dropped, ARGV[7] number of the device's own keys. 1 deleted, 0 no such device, -1 changed.

@@ -185,10 +185,11 @@ public class DeviceStore {
             Device device = found.get();
             DeviceIndexes indexes = DeviceIndexes.of(device);
             RedisKeys.Device keys = RedisKeys.device(id);
-            // Its presence and inbox go too: nothing else would ever remove them (the gateway's session keys are the
+            // Its presence and epoch go too: nothing else would ever remove them. Its inbox stays for the expiry sweep,
+            // which gives each waiting message its final status at its TTL (the gateway's session keys are the
             // gateway's, dropped when it learns of the deletion).
             List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens(), keys.presence(),
-                    keys.inbox(), keys.inboxData(), keys.inboxMeta(), keys.epoch()));
+                    keys.epoch()));
             int own = allKeys.size();
             allKeys.addAll(indexes.keys());
             String[] expected = DeviceIndexes.fingerprint(device);

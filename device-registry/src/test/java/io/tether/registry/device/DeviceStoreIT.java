@@ -75,7 +75,7 @@ class DeviceStoreIT {
     }
 
     @Test
-    void deleteRemovesTheDevicesPresenceInboxAndEpochToo() {
+    void deleteRemovesTheDevicesPresenceAndEpochButLeavesItsInboxToTheExpirySweep() {
         Device device = device("user-e");
         join(store.create(device));
         RedisKeys.Device keys = RedisKeys.device(device.id());
@@ -87,8 +87,9 @@ class DeviceStoreIT {
 
         assertTrue(join(store.delete(device.id())));
 
-        assertEquals(0L, redis.exists(keys.record(), keys.presence(), keys.inbox(), keys.inboxData(), keys.inboxMeta(),
-                keys.epoch()), "nothing of the device is left behind");
+        assertEquals(0L, redis.exists(keys.record(), keys.presence(), keys.epoch()), "nothing would ever remove them");
+        assertEquals(3L, redis.exists(keys.inbox(), keys.inboxData(), keys.inboxMeta()),
+                "the sweep settles its messages at their TTL (each gets its final status)");
     }
 
     @Test

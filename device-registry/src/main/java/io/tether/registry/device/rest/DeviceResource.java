@@ -13,6 +13,7 @@ import io.tether.rest.scope.AppScopes;
 import io.tether.rest.scope.DeviceInPath;
 import io.tether.registry.pushapp.PushApps;
 import io.tether.contract.problem.Problem;
+import io.tether.contract.problem.ProblemType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.tether.rest.auth.RequiresScope;
@@ -80,9 +81,10 @@ public class DeviceResource {
     public CompletionStage<Response> create(@NotNull(message = "a JSON body is required") @Valid CreateDeviceRequest body) {
         requireReachableApp(body.appId());
         NewDevice device = body.toNewDevice();
+        java.util.Set<String> keyApps = keyApps(); // the request's caller: read here, not in a Redis callback
         return requireApp(body.appId())
                 .thenCompose(v -> device.pushToken() == null ? done() : requireTokenFits(body.appId(), device.pushEnvironment().wire()))
-                .thenCompose(v -> requireUserOpenToKey(body.userId()))
+                .thenCompose(v -> requireUserOpenToKey(body.userId(), keyApps))
                 .thenCompose(v -> quota.check(body.appId()))
                 .thenCompose(v -> devices.register(device)).thenApply(registered -> Response.status(Response.Status.CREATED)
                 .header(HttpHeaders.LOCATION, "/v1/devices/" + registered.device().id())
@@ -127,8 +129,9 @@ public class DeviceResource {
         if (newApp != null) {
             requireReachableApp(newApp);
         }
+        java.util.Set<String> keyApps = keyApps();
         return (newApp != null ? requireApp(newApp) : done())
-                .thenCompose(v -> requireUserOpenToKey(newUser))
+                .thenCompose(v -> requireUserOpenToKey(newUser, keyApps))
                 .thenCompose(v -> newApp == null ? done() : devices.find(id).thenCompose(current -> current.isEmpty()
                         || current.get().appId().equals(newApp) ? done() : quota.check(newApp)))
                 .thenCompose(v -> devices.update(id, changes))
@@ -160,13 +163,14 @@ public class DeviceResource {
      * only a key of every app may give (a user's grants reach the user's devices of every app). 403, before anything
      * is written; a key of every app attaches such a user's devices.
      */
-    private CompletionStage<Void> requireUserOpenToKey(String userId) {
-        if (userId == null || keyApps().isEmpty()) {
+    private CompletionStage<Void> requireUserOpenToKey(String userId, java.util.Set<String> keyApps) {
+        if (userId == null || keyApps.isEmpty()) {
             return done();
         }
         return grants.forUser(userId).thenAccept(found -> {
             if (!found.isEmpty()) {
-                AppScopes.requireEveryApp(caller, "adding a device to a user who has topic grants");
+                throw new ProblemException(ProblemType.FORBIDDEN,
+                        "adding a device to a user who has topic grants needs a key that is not limited to apps");
             }
         });
     }

@@ -42,7 +42,8 @@ public final class ApnsPriority {
         return (type == PushType.BACKGROUND || type == PushType.ALERT) && contentAvailable && !options.isVisibleWithAps();
     }
 
-    static void check(PushOptions options, List<Violation> violations) {
+    /** @param strict fanout's check; push-service refuses 10 only for a background push, as earlier versions did */
+    static void check(PushOptions options, List<Violation> violations, boolean strict) {
         Integer priority = options.priority();
         if (priority == null) {
             return;
@@ -50,7 +51,7 @@ public final class ApnsPriority {
         if (priority == 1) {
             // Pushy 0.15.4 (the newest release that resolves here) models only 10 and 5 (jchambers/pushy#1088).
             violations.add(new Violation("push.priority", "1 cannot be sent yet: the APNs client (Pushy 0.15.4) sends only 10 or 5"));
-        } else if (priority == 10 && isContentOnly(options)) {
+        } else if (priority == 10 && (strict ? isContentOnly(options) : options.type() == PushType.BACKGROUND)) {
             violations.add(new Violation("push.priority", "must be 5 for a background push: APNs refuses 10 without an alert, sound or badge"));
         }
     }

@@ -34,6 +34,11 @@ final class FieldReader {
         violations.add(new BadPushOptionsException.Violation(field == null ? path : path(field), message));
     }
 
+    /** Fanout's parse, which refuses what push-service (reading requests accepted by an earlier version) lets pass. */
+    boolean strict() {
+        return strict;
+    }
+
     /** When strict, refuses each field not in {@code known}, so a misspelt option is not silently dropped. */
     void refuseUnknown(List<String> known) {
         if (strict) {

@@ -133,7 +133,10 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
     }
 
     /**
-     * @param strict refuse fields this version does not know (fanout, so a misspelt option is not silently lost)
+     * @param strict refuse fields this version does not know (fanout, so a misspelt option is not silently lost), and
+     *               the rules added since requests could wait in an inbox or Kafka (an alert that shows nothing, what a
+     *               background push may not carry, a Live Activity start's alert, priority 10 without an alert): the
+     *               push-service side sends what an earlier fanout accepted rather than failing it
      * @throws BadPushOptionsException naming every field that is wrong
      */
     public static PushOptions parse(JsonNode root, boolean strict) {
@@ -152,7 +155,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
                 in.fraction("relevanceScore"), in.text("targetContentId"), data(in), in.object("aps"), liveActivity(in),
                 in.text("activity"));
         if (violations.isEmpty()) {
-            PushOptionsRules.check(options, violations);
+            PushOptionsRules.check(options, violations, strict);
         }
         if (!violations.isEmpty()) {
             throw new BadPushOptionsException(violations);
@@ -191,7 +194,7 @@ public record PushOptions(String pushType, Integer priority, Alert alert, Sound 
         }
         FieldReader alert = in.nested("alert");
         alert.refuseUnknown(ALERT_FIELDS);
-        if (ALERT_TEXTS.stream().noneMatch(alert::has)) {
+        if (in.strict() && ALERT_TEXTS.stream().noneMatch(alert::has)) {
             in.refuse("alert", "shows nothing: give a title, subtitle or body (or titleLocKey, subtitleLocKey, locKey)");
         }
         return new Alert(null, alert.text("title"), alert.text("subtitle"), alert.text("body"), alert.text("titleLocKey"),

@@ -40,7 +40,8 @@ final class PushOptionsRules {
         return null;
     }
 
-    static void check(PushOptions options, List<Violation> violations) {
+    /** @param strict fanout's check: also the rules a request accepted by an earlier version may break */
+    static void check(PushOptions options, List<Violation> violations, boolean strict) {
         for (String key : options.data().keySet()) {
             if (key.equals("aps") || key.equals(TetherData.KEY)) {
                 violations.add(new Violation("push.data." + key, "is reserved"));
@@ -52,16 +53,16 @@ final class PushOptionsRules {
         if (options.liveActivity() == null && "liveactivity".equals(options.pushType())) {
             violations.add(new Violation("push.liveActivity", "is required for pushType liveactivity"));
         }
-        if (options.type() == PushType.BACKGROUND) {
+        if (strict && options.type() == PushType.BACKGROUND) {
             background(options, violations);
         }
         if (options.liveActivity() != null) {
-            liveActivity(options, violations);
+            liveActivity(options, violations, strict);
         } else if (options.activity() != null) {
             violations.add(new Violation("to.activity", "only Live Activity messages (push.liveActivity) address an activity"));
         }
         if (violations.isEmpty()) {
-            ApnsPriority.check(options, violations);
+            ApnsPriority.check(options, violations, strict);
         }
     }
 
@@ -84,7 +85,7 @@ final class PushOptionsRules {
         }
     }
 
-    private static void liveActivity(PushOptions options, List<Violation> violations) {
+    private static void liveActivity(PushOptions options, List<Violation> violations, boolean strict) {
         PushOptions.LiveActivity live = options.liveActivity();
         if (live.event() == null) {
             violations.add(new Violation("push.liveActivity.event", "is required: start, update or end"));
@@ -103,7 +104,7 @@ final class PushOptionsRules {
                 violations.add(new Violation("push.liveActivity.attributes", "is required to start a Live Activity"));
             }
             PushOptions.Alert alert = options.alert();
-            if (alert == null || alert.text() != null || alert.title() == null || alert.body() == null) {
+            if (alert == null || alert.text() != null || strict && (alert.title() == null || alert.body() == null)) {
                 // A start announces the activity with an alert of both title and body (README, Live Activities).
                 violations.add(new Violation("push.alert", "is required to start a Live Activity: {\"title\", \"body\"}"));
             }

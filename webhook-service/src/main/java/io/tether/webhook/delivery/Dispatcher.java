@@ -20,9 +20,11 @@ import org.jboss.logging.Logger;
  * event may be sent twice, never lost.
  *
  * <p>Fair between webhooks: each webhook has at most an equal share of {@code maxInFlight} in flight (at least 1), the
- * share being divided among the webhooks that had due deliveries on the last tick (all of them on the first), and each
- * tick starts at the next webhook. A slow or dead receiver thus holds its share, not every slot; a webhook that becomes
- * busy while others are over the new share gets its slots as their attempts end (each within the request timeout).
+ * share being divided among the webhooks that had due deliveries or deliveries in flight on the last tick (all of
+ * them on the first), and each tick starts at the next webhook. Even alone, one webhook leaves slots free for the
+ * others (one per other webhook, at most a quarter of them), so a webhook whose first event comes while a slow or dead
+ * receiver holds all it may starts at once; beyond those, a webhook that becomes busy while others are over the new
+ * share gets its slots as their attempts end (each within the request timeout).
  */
 public final class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
@@ -66,7 +68,7 @@ public final class Dispatcher {
         return directory.refresh().thenCompose(v -> {
             List<Webhook> webhooks = rotated(directory.all(), ticks++);
             int busy = busyLastTick < 0 ? webhooks.size() : busyLastTick;
-            int share = Math.max(1, maxInFlight / Math.max(1, busy));
+            int share = share(maxInFlight, busy, webhooks.size());
             return claim(webhooks, 0, share, 0);
         }).whenComplete((busy, error) -> {
             if (error != null) {
@@ -80,6 +82,15 @@ public final class Dispatcher {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * What one webhook may have in flight: an equal part among the {@code busy} ones, but never the slots kept free for
+     * the other webhooks (one each, at most a quarter of all), and at least one.
+     */
+    static int share(int maxInFlight, int busy, int webhooks) {
+        int keptFree = webhooks > 1 ? Math.max(1, Math.min(webhooks - 1, maxInFlight / 4)) : 0;
+        return Math.max(1, Math.min(maxInFlight / Math.max(1, busy), maxInFlight - keptFree));
     }
 
     /** The webhooks from the {@code tick}-th on, then those before it. */
@@ -106,7 +117,8 @@ public final class Dispatcher {
         long now = clock.getAsLong();
         return queues.claim(webhook.id(), now, now + leaseMillis, room).thenCompose(claimed -> {
             claimed.devices().forEach(device -> start(webhook, device));
-            return claim(webhooks, next + 1, share, claimed.due() > 0 ? busy + 1 : busy);
+            boolean isBusy = claimed.due() > 0 || inFlightByWebhook.getOrDefault(webhook.id(), 0) > 0;
+            return claim(webhooks, next + 1, share, isBusy ? busy + 1 : busy);
         });
     }
 

@@ -34,6 +34,9 @@ public final class DestinationCheck {
     private final Resolver resolver;
     private final Executor executor;
     private final Duration timeout;
+    /** Host names being looked up now. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Optional<String>>> lookups =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public DestinationCheck(boolean allowPrivate, Resolver resolver, Executor executor, Duration timeout) {
         this.allowPrivate = allowPrivate;
@@ -60,7 +63,36 @@ public final class DestinationCheck {
             return CompletableFuture.completedFuture(Optional.of("must name a host"));
         }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return CompletableFuture.supplyAsync(() -> refusalOfHost(bare), executor).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (isLiteral(bare)) {
+            // An address needs no lookup: checked here, never queued behind a slow name server.
+            return CompletableFuture.completedFuture(refusalOfHost(bare));
+        }
+        // One lookup per host at a time (later callers share it): a host whose name server hangs takes one thread,
+        // not the whole pool, and the other webhooks' checks go on.
+        CompletableFuture<Optional<String>> lookup = new CompletableFuture<>();
+        CompletableFuture<Optional<String>> running = lookups.putIfAbsent(bare, lookup);
+        if (running == null) {
+            running = lookup;
+            try {
+                CompletableFuture.supplyAsync(() -> refusalOfHost(bare), executor).whenComplete((verdict, error) -> {
+                    lookups.remove(bare, lookup);
+                    if (error != null) {
+                        lookup.completeExceptionally(error);
+                    } else {
+                        lookup.complete(verdict);
+                    }
+                });
+            } catch (RuntimeException e) { // the pool is shutting down
+                lookups.remove(bare, lookup);
+                lookup.completeExceptionally(e);
+            }
+        }
+        return running.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** An IPv4 or IPv6 literal (InetAddress resolves those without asking a name server). */
+    static boolean isLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     }
 
     private Optional<String> refusalOfHost(String host) {
@@ -81,6 +113,18 @@ public final class DestinationCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the IPv4 address is in {@code a.b.0.0/prefix} (prefix from 8 to 16, or 24 for a.b.0). */
+    private static boolean isIn(byte[] v4, int a, int b, int prefix) {
+        if ((v4[0] & 0xff) != a) {
+            return false;
+        }
+        if (prefix == 24) {
+            return (v4[1] & 0xff) == b && v4[2] == 0;
+        }
+        int mask = 0xff << (16 - prefix) & 0xff;
+        return ((v4[1] & 0xff) & mask) == b;
     }
 
     /** The kind of an address webhooks must not reach, or empty for a public one. */
@@ -110,6 +154,20 @@ public final class DestinationCheck {
         // 10/8, 172.16/12, 192.168/16 (and IPv6's deprecated site-local fec0::/10); unique local fc00::/7.
         if (address.isSiteLocalAddress() || address instanceof Inet6Address && (bytes[0] & 0xfe) == 0xfc) {
             return Optional.of("private");
+        }
+        if (address instanceof Inet4Address && (isIn(bytes, 100, 64, 10) || isIn(bytes, 198, 18, 15) || isIn(bytes, 192, 0, 24))) {
+            // 100.64/10 shared address space (carrier-grade NAT, some clouds' metadata and pod networks),
+            // 198.18/15 benchmarking, 192.0.0/24 protocol assignments.
+            return Optional.of("private");
+        }
+        // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last four bytes.
+        if (address instanceof Inet6Address && bytes[0] == 0 && bytes[1] == 0x64 && (bytes[2] & 0xff) == 0xff
+                && (bytes[3] & 0xff) == 0x9b && Arrays.equals(Arrays.copyOfRange(bytes, 4, 12), new byte[8])) {
+            try {
+                return kind(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("four bytes are an IPv4 address", e);
+            }
         }
         return Optional.empty();
     }

@@ -48,7 +48,13 @@ class DestinationCheckTest {
                 Map.entry("http://224.0.0.1/", "multicast"),
                 Map.entry("http://[ff02::1]/", "multicast"),
                 Map.entry("http://[::ffff:127.0.0.1]/", "loopback"),
-                Map.entry("http://[::10.0.0.1]/", "private"));
+                Map.entry("http://[::10.0.0.1]/", "private"),
+                Map.entry("http://100.100.100.200/latest/meta-data", "private"),
+                Map.entry("http://100.64.0.1/", "private"),
+                Map.entry("http://198.19.0.1/", "private"),
+                Map.entry("http://192.0.0.170/", "private"),
+                Map.entry("http://[64:ff9b::a9fe:a9fe]/", "link-local"),
+                Map.entry("http://[64:ff9b::a00:5]/", "private"));
         for (Map.Entry<String, String> url : kinds.entrySet()) {
             String refusal = refusal(url.getKey()).orElseThrow(() -> new AssertionError(url.getKey() + " was allowed"));
             assertTrue(refusal.startsWith("names a " + url.getValue() + " address"), url.getKey() + ": " + refusal);
@@ -58,6 +64,7 @@ class DestinationCheckTest {
     @Test
     void publicAddressesAreAllowed() throws Exception {
         for (String url : new String[] {"https://93.184.216.34/hook", "http://[2606:2800:220:1::1]:8443/", "http://172.32.0.1/",
+                "http://100.128.0.1/", "http://198.20.0.1/", "http://[64:ff9b::5db8:d822]/",
                 "http://11.0.0.1/", "http://192.169.0.1/", "https://public.example/hook", "https://v6.example/"}) {
             assertEquals(Optional.empty(), refusal(url), url);
         }
@@ -83,6 +90,39 @@ class DestinationCheckTest {
 
         assertEquals(Optional.empty(), open.refusal("http://127.0.0.1:8085/hook").toCompletableFuture().get(5, TimeUnit.SECONDS));
         assertEquals(Optional.empty(), open.refusal("http://internal.example/hook").toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aNameWhoseLookUpHangsHoldsUpNeitherAddressesNorOtherNames() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger slowLookups = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService lookups = Executors.newFixedThreadPool(2);
+        try {
+            DestinationCheck check = new DestinationCheck(false, host -> {
+                if (host.equals("slow.example")) {
+                    slowLookups.incrementAndGet();
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return resolve(host);
+            }, lookups, Duration.ofSeconds(2));
+
+            var first = check.refusal("https://slow.example/a").toCompletableFuture();
+            var second = check.refusal("https://slow.example/b").toCompletableFuture();
+            assertEquals(Optional.empty(), check.refusal("https://93.184.216.34/").toCompletableFuture().get(1, TimeUnit.SECONDS),
+                    "an address is checked without a look-up");
+            assertEquals(Optional.empty(), check.refusal("https://public.example/").toCompletableFuture().get(1, TimeUnit.SECONDS),
+                    "the hanging host takes one look-up thread, not both");
+            assertEquals(1, slowLookups.get(), "one look-up for the two checks of the hanging host");
+            assertInstanceOf(TimeoutException.class, assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS)).getCause());
+            assertInstanceOf(TimeoutException.class, assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS)).getCause());
+        } finally {
+            never.countDown();
+            lookups.shutdownNow();
+        }
     }
 
     @Test

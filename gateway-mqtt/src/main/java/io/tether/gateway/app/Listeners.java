@@ -24,6 +24,11 @@ final class Listeners {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     /** An MQTT fixed header's most bytes (type, and 4 of Remaining Length): the decoder's limit counts the packet after it. */
     private static final int MAX_FIXED_HEADER = 5;
+    /**
+     * Room in a WebSocket frame beside its largest packet: packets need not line up with frames [MQTT-6.0.0-2], and a
+     * client may put a PINGREQ or a few small packets in the frame of a large PUBLISH. Vert.x's default frame limit.
+     */
+    static final int FRAME_SLACK = 65_536;
 
     private Listeners() {
     }
@@ -61,11 +66,12 @@ final class Listeners {
     }
 
     /**
-     * MQTT over WebSocket at {@code /mqtt}. A frame may carry any packet the decoder takes: Vert.x's default limit (64 KiB)
-     * ended the connection for larger ones, below the Maximum Packet Size CONNACK announces.
+     * MQTT over WebSocket at {@code /mqtt}. A frame may carry any packet the decoder takes and {@link #FRAME_SLACK} more:
+     * Vert.x's default limit (64 KiB) ended the connection for larger packets, below the Maximum Packet Size CONNACK
+     * announces.
      */
     private static MqttServerOptions webSocket(MqttServerOptions options) {
-        options.setWebSocketMaxFrameSize(options.getMaxMessageSize() + MAX_FIXED_HEADER);
+        options.setWebSocketMaxFrameSize(options.getMaxMessageSize() + MAX_FIXED_HEADER + FRAME_SLACK);
         return options.setUseWebSocket(true);
     }
 

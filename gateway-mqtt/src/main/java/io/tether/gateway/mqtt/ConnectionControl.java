@@ -17,6 +17,7 @@ final class ConnectionControl {
     private final boolean mqtt5;
     private final boolean problemInformation;
     private String closeReason = "closed";
+    private boolean readingHeld;
 
     ConnectionControl(MqttEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -38,6 +39,18 @@ final class ConnectionControl {
      */
     boolean answerable() {
         return endpoint.isConnected();
+    }
+
+    /**
+     * Reading from the socket is stopped (MQTT 3.1.1 back-pressure, see {@link Upstream}): PUBACKs the client sent for
+     * deliveries sit unread meanwhile, so their silence says nothing of the device.
+     */
+    boolean readingHeld() {
+        return readingHeld;
+    }
+
+    void readingHeld(boolean held) {
+        readingHeld = held;
     }
 
     String closeReason() {

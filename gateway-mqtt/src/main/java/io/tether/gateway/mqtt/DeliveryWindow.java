@@ -52,6 +52,11 @@ final class DeliveryWindow {
         /** No PUBACK within the deadline: probably suspended, the socket deaf. Reported once until {@link #responsive}. */
         void deaf(long deadlineMillis);
 
+        /** The connection's reading is stopped: a PUBACK may be waiting unread, so no deadline passes meanwhile. */
+        default boolean readingHeld() {
+            return false;
+        }
+
         void responsive();
     }
 
@@ -235,6 +240,12 @@ final class DeliveryWindow {
     private void onAckTimeout(int packetId) {
         InFlight sent = inflight.get(packetId);
         if (sent == null) {
+            return;
+        }
+        if (!closed && link.readingHeld()) {
+            // Its PUBACK may be in the unread socket: a full deadline again once more is read.
+            inflight.put(packetId, new InFlight(sent.delivery(), sent.sentAtNanos(),
+                    link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId)), sent.span()));
             return;
         }
         sent.span().addEvent("ack-timeout");

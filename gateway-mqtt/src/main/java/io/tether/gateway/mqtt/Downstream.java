@@ -58,6 +58,11 @@ final class Downstream implements DeliveryWindow.Link {
         this.window = new DeliveryWindow(this, maxInflight, ackTimeoutMillis, System::currentTimeMillis);
     }
 
+    @Override
+    public boolean readingHeld() {
+        return control.readingHeld();
+    }
+
     void handOver(HandOver handOver) {
         for (InboxEntry entry : handOver.entries()) {
             window.offer(Delivery.of(handOver, entry));

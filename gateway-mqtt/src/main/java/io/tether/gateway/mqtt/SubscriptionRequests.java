@@ -10,6 +10,7 @@ import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +42,10 @@ final class SubscriptionRequests {
     private final SessionLimits limits;
     private final Context context;
     private final Runnable changed;
-    /** Completes once the latest request has been answered (at once when the session is not stored). */
-    private Future<Void> previous = Future.succeededFuture();
+    /** Requests read but not yet started, behind the one being handled. */
+    private final ArrayDeque<Supplier<Future<Void>>> waiting = new ArrayDeque<>();
+    /** A request is being handled (its Redis write is out). */
+    private boolean busy;
 
     /**
      * @param stored  the session is in Redis (see {@link SessionTerms#stored()}): changes are written there first
@@ -88,8 +91,48 @@ final class SubscriptionRequests {
 
     /** Handles a request once the one before it has been answered, whether that went well or not. */
     private void inOrder(Supplier<Future<Void>> request) {
-        previous = previous.transform(before -> request.get()).onFailure(error ->
-                LOG.warnf("subscription request of %s failed: %s", deviceId, error.toString()));
+        waiting.add(request);
+        if (!busy) {
+            handleWaiting();
+        }
+    }
+
+    /**
+     * Handles the waiting requests one after the other: in this loop while they are answered at once (no recursion,
+     * however many one read brought), from the answer's callback when one waits for Redis. A request not yet started
+     * when the connection has closed is not started: it was never answered, and a write now would come after the
+     * session's end (and keep it in Redis past its expiry).
+     */
+    private void handleWaiting() {
+        busy = true;
+        while (!waiting.isEmpty()) {
+            Supplier<Future<Void>> next = waiting.poll();
+            if (!control.answerable()) {
+                waiting.clear();
+                break;
+            }
+            Future<Void> answered;
+            try {
+                answered = next.get();
+            } catch (RuntimeException e) {
+                answered = Future.failedFuture(e);
+            }
+            if (!answered.isComplete()) {
+                answered.onComplete(result -> {
+                    logFailure(result.cause());
+                    handleWaiting();
+                });
+                return;
+            }
+            logFailure(answered.cause());
+        }
+        busy = false;
+    }
+
+    private void logFailure(Throwable error) {
+        if (error != null) {
+            LOG.warnf("subscription request of %s failed: %s", deviceId, error.toString());
+        }
     }
 
     private Future<Void> subscribe(MqttSubscribeMessage message) {
@@ -206,7 +249,7 @@ final class SubscriptionRequests {
                 then.accept(error == null && Boolean.TRUE.equals(applied));
                 answered.complete();
             } catch (RuntimeException e) {
-                answered.fail(e);
+                answered.fail(e); // the requests behind this one go on
             }
         }));
         return answered.future();

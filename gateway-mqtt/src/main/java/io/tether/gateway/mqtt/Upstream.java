@@ -155,6 +155,7 @@ final class Upstream {
     private boolean holdBack() {
         if (!readingPaused) {
             readingPaused = reading.pause();
+            connection.readingHeld(readingPaused);
         }
         return readingPaused;
     }
@@ -163,6 +164,7 @@ final class Upstream {
         budget.release(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength());
         if (readingPaused && !budget.full()) {
             readingPaused = false;
+            connection.readingHeld(false);
             reading.resume();
         }
     }

@@ -30,7 +30,13 @@ class DeliveryWindowTest {
         final List<String> tooLarge = new ArrayList<>();
         int deaf;
         int responsive;
+        boolean readingHeld;
         private long nextTimer;
+
+        @Override
+        public boolean readingHeld() {
+            return readingHeld;
+        }
 
         @Override
         public boolean publish(Delivery delivery, int packetId, Span span) {
@@ -166,6 +172,19 @@ class DeliveryWindowTest {
         window.onPubAck(link.packetOf("m1"), 0);
         window.offer(delivery("m1")); // acknowledged already: a new hand-over would be a new delivery attempt
         assertEquals(List.of("m1", "m1"), link.published);
+    }
+
+    @Test
+    void noDeadlinePassesWhileTheConnectionsReadingIsHeldAndAFullOneRunsAgainFromThen() {
+        window.offer(delivery("m1"));
+        link.readingHeld = true; // MQTT 3.1.1 back-pressure: its PUBACK may be unread in the socket
+        link.fireAll();
+        assertEquals(0, link.deaf);
+        assertEquals(DEADLINE, link.delays.get(link.delays.size() - 1), "a full deadline again");
+
+        link.readingHeld = false;
+        link.fireAll();
+        assertEquals(1, link.deaf, "read again and still no PUBACK: deaf");
     }
 
     @Test

@@ -177,6 +177,41 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aRequestWaitingBehindAWriteWhenTheConnectionClosesIsNotStartedAfterTheSessionEnded() {
+        open(STORED, Map.of(), NEWS);
+        fx.store.holdSessionWrites = true;
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        play("subscribeHandler", subscribe(2, "news/sports", MqttQoS.AT_LEAST_ONCE));
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        fx.store.heldSessionWrites.get(0).complete(true);
+        fx.vertx.settle();
+
+        assertEquals(List.of("subscribe dev-1 7 {" + OWN + "=1}"), fx.store.calls("subscribe"),
+                "the second SUBSCRIBE was never started");
+    }
+
+    @Test
+    void thousandsOfRequestsBehindOneWriteAreAllAnsweredInOrderWithoutRecursion() {
+        open(STORED);
+        fx.store.holdSessionWrites = true;
+        play("subscribeHandler", subscribe(1, OWN, MqttQoS.AT_LEAST_ONCE));
+        for (int i = 0; i < 20_000; i++) {
+            // nothing subscribed under that name: answered at once, no write
+            play("unsubscribeHandler", MqttUnsubscribeMessage.create(2 + i, List.of("devices/" + ID + "/none")));
+        }
+        fx.store.heldSessionWrites.get(0).complete(true);
+        fx.vertx.settle();
+
+        assertEquals(20_000, client.kinds().stream().filter("UNSUBACK"::equals).count());
+        fx.store.holdSessionWrites = false;
+        play("subscribeHandler", subscribe(30_000, OWN, MqttQoS.AT_LEAST_ONCE));
+        fx.vertx.settle();
+        assertEquals(2, client.kinds().stream().filter("SUBACK"::equals).count(), "a later request is still answered");
+    }
+
+    @Test
     void aSessionThatEndsWithTheConnectionWritesNothingToRedis() {
         open(EPHEMERAL);
 

@@ -36,6 +36,17 @@ public final class AttachmentRecords {
             redis.call('PEXPIREAT', KEYS[1], at)
             return 1
             """);
+    // KEYS 1 record hash, 2 deletion index; ARGV 1 attachment id, 2 deleteAt, 3.. field, value pairs. 0: the
+    // reservation is gone (the sweeper took it: the body may be deleted already), nothing written.
+    private static final LuaScript SAVE = new LuaScript("""
+            if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+              return 0
+            end
+            redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+            redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+            return 1
+            """);
     private static final String EVERY_APP = "*";
     private final RedisAsyncCommands<String, String> redis;
 
@@ -59,8 +70,11 @@ public final class AttachmentRecords {
         this.redis = redis;
     }
 
-    /** Remembers an uploaded body until {@code deleteAt} (epoch millis). */
-    public CompletionStage<Void> save(Record record, long deleteAt) {
+    /**
+     * Remembers an uploaded body until {@code deleteAt} (epoch millis), if its {@link #reserve reservation} is still
+     * there; false when the sweeper took it meanwhile (an upload that outlasted the unsent time and the grace).
+     */
+    public CompletionStage<Boolean> save(Record record, long deleteAt) {
         Map<String, String> fields = new HashMap<>();
         fields.put("size", Long.toString(record.size()));
         fields.put("sha256", record.sha256());
@@ -72,11 +86,14 @@ public final class AttachmentRecords {
         if (record.uploaderApps() != null) {
             fields.put("uploaderApps", record.uploaderApps().isEmpty() ? EVERY_APP : String.join(",", record.uploaderApps()));
         }
-        String key = RedisKeys.attachment(record.id());
-        return redis.zadd(RedisKeys.attachmentExpiry(), ZAddArgs.Builder.gt(), (double) deleteAt, record.id())
-                .thenCompose(n -> redis.hset(key, fields))
-                .thenCompose(n -> redis.pexpireat(key, deleteAt))
-                .thenApply(ok -> null);
+        List<String> args = new java.util.ArrayList<>(List.of(record.id(), Long.toString(deleteAt)));
+        fields.forEach((field, value) -> {
+            args.add(field);
+            args.add(value);
+        });
+        return SAVE.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.attachment(record.id()), RedisKeys.attachmentExpiry()}, args.toArray(String[]::new))
+                .thenApply(saved -> saved == 1L);
     }
 
     /**

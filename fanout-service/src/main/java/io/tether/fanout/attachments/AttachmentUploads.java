@@ -4,6 +4,7 @@ import io.tether.attachments.storage.AttachmentStore;
 import io.tether.contract.attachment.AttachmentWire;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,8 +37,15 @@ public final class AttachmentUploads {
             long deleteAt = now + unsentTtl.toMillis();
             AttachmentRecords.Record record = new AttachmentRecords.Record(id, body.size(), body.sha256Hex(), contentType, name, now,
                     uploaderApps);
-            return records.save(record, deleteAt)
-                    .thenApply(v -> new Uploaded(id, record.size(), record.sha256(), contentType, name, deleteAt));
+            return records.save(record, deleteAt).thenCompose(saved -> {
+                if (saved) {
+                    return CompletableFuture.completedFuture(new Uploaded(id, record.size(), record.sha256(), contentType, name, deleteAt));
+                }
+                // The upload outlasted its reservation and the sweeper took it: the body may be gone, so no 201 for it.
+                return store.delete(id).<Uploaded>thenApply(deleted -> {
+                    throw new IllegalStateException("the upload took longer than tether.attachments.unsent-ttl; upload again");
+                });
+            });
         });
     }
 }

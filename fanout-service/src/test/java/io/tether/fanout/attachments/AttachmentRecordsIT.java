@@ -39,6 +39,7 @@ class AttachmentRecordsIT {
     }
 
     private static void upload(String id, long now, long unsentUntil) throws Exception {
+        records.reserve(id, unsentUntil).toCompletableFuture().get(5, TimeUnit.SECONDS);
         records.save(new AttachmentRecords.Record(id, 10, "ab".repeat(32), "text/plain", null, now, java.util.Set.of()), unsentUntil)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
@@ -71,6 +72,7 @@ class AttachmentRecordsIT {
     @Test
     void theUploadersAppsAreReadBackAsSaved() throws Exception {
         long now = System.currentTimeMillis();
+        records.reserve("att_teamteamteamteamteamteamtea", now).toCompletableFuture().get(5, TimeUnit.SECONDS);
         records.save(new AttachmentRecords.Record("att_teamteamteamteamteamteamtea", 10, "ab".repeat(32), "text/plain", null, now,
                 java.util.Set.of("com.example.a", "com.example.b")), now + HOUR).toCompletableFuture().get(5, TimeUnit.SECONDS);
         upload("att_everyappeveryappeveryappev", now, now + HOUR);
@@ -78,6 +80,20 @@ class AttachmentRecordsIT {
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow().uploaderApps());
         assertEquals(java.util.Set.of(), records.read("att_everyappeveryappeveryappev")
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow().uploaderApps());
+    }
+
+    @Test
+    void aRecordWhoseReservationTheSweeperTookIsNotSaved() throws Exception {
+        long now = System.currentTimeMillis();
+        String id = "att_sweptsweptsweptsweptsweptsw";
+        records.reserve(id, now - 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        records.forget(id).toCompletableFuture().get(5, TimeUnit.SECONDS); // what the sweeper does after deleting the body
+
+        boolean saved = records.save(new AttachmentRecords.Record(id, 10, "ab".repeat(32), "text/plain", null, now, java.util.Set.of()),
+                now + HOUR).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertFalse(saved);
+        assertEquals(0L, redis.exists(RedisKeys.attachment(id)).get(5, TimeUnit.SECONDS), "no record of a body that may be gone");
     }
 
     @Test

@@ -44,9 +44,9 @@ public final class TopicFilter {
         return filter.startsWith("#") || filter.startsWith("+");
     }
 
-    /** A syntactically valid filter: wildcards only as whole levels, {@code #} only last. */
+    /** A syntactically valid filter: wildcards only as whole levels, {@code #} only last, no U+0000 [MQTT-1.5.4-2]. */
     public static boolean isValid(String filter) {
-        if (filter == null || filter.isEmpty()) {
+        if (filter == null || filter.isEmpty() || filter.indexOf('\u0000') >= 0) {
             return false;
         }
         String[] levels = filter.split("/", -1);

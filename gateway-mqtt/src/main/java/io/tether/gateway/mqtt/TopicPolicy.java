@@ -31,7 +31,8 @@ public final class TopicPolicy {
     }
 
     public static PublishKind classifyPublish(String deviceId, String topic) {
-        if (topic == null || topic.isEmpty() || topic.contains("+") || topic.contains("#")) {
+        // U+0000 is not allowed in a topic [MQTT-1.5.4-2]: it would reach Kafka headers and Redis keys.
+        if (topic == null || topic.isEmpty() || topic.contains("+") || topic.contains("#") || topic.indexOf('\u0000') >= 0) {
             return PublishKind.DENIED;
         }
         if (topic.equals(LIFECYCLE_TOPIC)) {

@@ -90,6 +90,13 @@ class TopicPolicyTest {
     }
 
     @Test
+    void aTopicOrFilterWithTheNullCharacterIsRefusedEvenInsideTheNamespace() {
+        assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "devices/dev-1/a\u0000b"));
+        assertFalse(TopicPolicy.maySubscribe(ID, "devices/dev-1/\u0000/#"));
+        assertEquals(PublishKind.OWN, TopicPolicy.classifyPublish(ID, "devices/dev-1/ab"));
+    }
+
+    @Test
     void noFilterIsRefused() {
         assertFalse(TopicPolicy.maySubscribe(ID, null));
     }

@@ -140,14 +140,8 @@ public final class Dispatcher {
                 return CompletableFuture.completedFuture(null);
             }
             long started = clock.getAsLong();
-            return sender.send(webhook.url(), webhook.secret(), head.get().entry(), started).thenCompose(outcome -> {
-                if (!outcome.attempted()) {
-                    // Our look-up was slow, not the receiver: no failure counted; the claim lapses and it is tried again.
-                    LOG.debugf("webhook %s, device %s: %s", webhook.id(), device, outcome.error());
-                    return CompletableFuture.<Void>completedFuture(null);
-                }
-                return settle(webhook, head.get(), outcome, started);
-            });
+            return sender.send(webhook.url(), webhook.secret(), head.get().entry(), started)
+                    .thenCompose(outcome -> settle(webhook, head.get(), outcome, started));
         });
     }
 

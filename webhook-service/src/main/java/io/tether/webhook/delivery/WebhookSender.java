@@ -31,20 +31,8 @@ public final class WebhookSender {
 
     /** What an attempt got: the HTTP status (0 without an answer), and why it failed when it did. */
     public record Outcome(int httpStatus, String error) {
-        private static final String NOT_CHECKED = "destination not checked: ";
-
-        /** Nothing was sent: the destination's host could not be looked up in time (ours to retry, not the receiver's fault). */
-        static Outcome notChecked(String why) {
-            return new Outcome(0, NOT_CHECKED + why);
-        }
-
         public boolean delivered() {
             return error == null;
-        }
-
-        /** Whether the receiver was tried at all. */
-        public boolean attempted() {
-            return error == null || !error.startsWith(NOT_CHECKED);
         }
     }
 
@@ -63,7 +51,7 @@ public final class WebhookSender {
         return destinations.refusal(url).handle((refusal, error) -> {
             if (error != null) {
                 String why = reason(error, "its host did not resolve in time");
-                return CompletableFuture.completedFuture(Outcome.notChecked(why));
+                return CompletableFuture.completedFuture(new Outcome(0, "destination not checked: " + why));
             }
             if (refusal.isPresent()) {
                 return CompletableFuture.completedFuture(new Outcome(0, "destination refused: url " + refusal.get()));

@@ -18,6 +18,7 @@ final class ConnectionControl {
     private final boolean problemInformation;
     private String closeReason = "closed";
     private boolean readingHeld;
+    private long readingResumedAt;
 
     ConnectionControl(MqttEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -50,7 +51,15 @@ final class ConnectionControl {
     }
 
     void readingHeld(boolean held) {
+        if (readingHeld && !held) {
+            readingResumedAt = System.currentTimeMillis();
+        }
         readingHeld = held;
+    }
+
+    /** When reading last resumed after being held (epoch millis), 0 if it never was. */
+    long readingResumedAt() {
+        return readingResumedAt;
     }
 
     String closeReason() {

@@ -57,6 +57,11 @@ final class DeliveryWindow {
             return false;
         }
 
+        /** When reading last resumed after being held (epoch millis, the window's clock), 0 if it never was. */
+        default long readingResumedAt() {
+            return 0;
+        }
+
         void responsive();
     }
 
@@ -242,11 +247,17 @@ final class DeliveryWindow {
         if (sent == null) {
             return;
         }
-        if (!closed && link.readingHeld()) {
-            // Its PUBACK may be in the unread socket: a full deadline again once more is read.
-            inflight.put(packetId, new InFlight(sent.delivery(), sent.sentAtNanos(),
-                    link.setTimer(ackTimeoutMillis, () -> onAckTimeout(packetId)), sent.span()));
-            return;
+        if (!closed) {
+            // Its PUBACK may be in the unread socket: while reading is held, and for a full deadline after it resumes,
+            // no deadline passes.
+            long sinceResumed = clock.getAsLong() - link.readingResumedAt();
+            long wait = link.readingHeld() ? ackTimeoutMillis
+                    : link.readingResumedAt() > 0 && sinceResumed < ackTimeoutMillis ? ackTimeoutMillis - sinceResumed : 0;
+            if (wait > 0) {
+                inflight.put(packetId, new InFlight(sent.delivery(), sent.sentAtNanos(),
+                        link.setTimer(wait, () -> onAckTimeout(packetId)), sent.span()));
+                return;
+            }
         }
         sent.span().addEvent("ack-timeout");
         if (!closed && !deafReported) {

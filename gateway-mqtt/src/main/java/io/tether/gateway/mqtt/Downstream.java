@@ -63,6 +63,11 @@ final class Downstream implements DeliveryWindow.Link {
         return control.readingHeld();
     }
 
+    @Override
+    public long readingResumedAt() {
+        return control.readingResumedAt();
+    }
+
     void handOver(HandOver handOver) {
         for (InboxEntry entry : handOver.entries()) {
             window.offer(Delivery.of(handOver, entry));

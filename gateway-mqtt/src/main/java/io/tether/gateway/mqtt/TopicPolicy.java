@@ -27,7 +27,7 @@ public final class TopicPolicy {
         PublishKind kind = classifyPublish(deviceId, topic);
         // classifyPublish denies null, empty and wildcard topics, so only a plain topic name reaches the grants
         return kind == PublishKind.DENIED && topic != null && !topic.isEmpty() && !topic.startsWith("$") && !topic.contains("+")
-                && !topic.contains("#") && grants.allowsPublish(topic) ? PublishKind.GRANTED : kind;
+                && !topic.contains("#") && topic.indexOf('\u0000') < 0 && grants.allowsPublish(topic) ? PublishKind.GRANTED : kind;
     }
 
     public static PublishKind classifyPublish(String deviceId, String topic) {

@@ -31,11 +31,17 @@ class DeliveryWindowTest {
         int deaf;
         int responsive;
         boolean readingHeld;
+        long readingResumedAt;
         private long nextTimer;
 
         @Override
         public boolean readingHeld() {
             return readingHeld;
+        }
+
+        @Override
+        public long readingResumedAt() {
+            return readingResumedAt;
         }
 
         @Override
@@ -175,16 +181,22 @@ class DeliveryWindowTest {
     }
 
     @Test
-    void noDeadlinePassesWhileTheConnectionsReadingIsHeldAndAFullOneRunsAgainFromThen() {
+    void noDeadlinePassesWhileTheConnectionsReadingIsHeldNorWithinAFullOneAfterItResumed() {
         window.offer(delivery("m1"));
         link.readingHeld = true; // MQTT 3.1.1 back-pressure: its PUBACK may be unread in the socket
         link.fireAll();
         assertEquals(0, link.deaf);
-        assertEquals(DEADLINE, link.delays.get(link.delays.size() - 1), "a full deadline again");
+        assertEquals(DEADLINE, link.delays.get(link.delays.size() - 1), "held: a full deadline again");
 
         link.readingHeld = false;
+        link.readingResumedAt = now.get() - 500; // resumed just before the re-armed deadline came
         link.fireAll();
-        assertEquals(1, link.deaf, "read again and still no PUBACK: deaf");
+        assertEquals(0, link.deaf);
+        assertEquals(DEADLINE - 500, link.delays.get(link.delays.size() - 1), "a full deadline from the resume");
+
+        now.addAndGet(DEADLINE);
+        link.fireAll();
+        assertEquals(1, link.deaf, "read again for a full deadline and still no PUBACK: deaf");
     }
 
     @Test

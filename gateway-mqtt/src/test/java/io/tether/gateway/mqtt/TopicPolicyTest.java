@@ -94,6 +94,9 @@ class TopicPolicyTest {
         assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "devices/dev-1/a\u0000b"));
         assertFalse(TopicPolicy.maySubscribe(ID, "devices/dev-1/\u0000/#"));
         assertEquals(PublishKind.OWN, TopicPolicy.classifyPublish(ID, "devices/dev-1/ab"));
+        Grants chat = new Grants(List.of(new Grants.Grant("chat/#", false, true)));
+        assertEquals(PublishKind.DENIED, TopicPolicy.classifyPublish(ID, "chat/a\u0000b", chat), "nor under a publish grant");
+        assertEquals(PublishKind.GRANTED, TopicPolicy.classifyPublish(ID, "chat/ab", chat));
     }
 
     @Test

@@ -22,7 +22,8 @@ public final class ApnsPriority {
         if (options.priority() != null) {
             return DeliveryPriority.getFromCode(options.priority());
         }
-        if (isContentOnly(options)) {
+        if (isContentOnly(options) || options.type() == PushType.BACKGROUND) {
+            // A background push is 5 whatever it carries: one an earlier fanout accepted with a badge included.
             return DeliveryPriority.CONSERVE_POWER;
         }
         return switch (options.type()) {

@@ -215,7 +215,10 @@ class PushOptionsTest {
             "{\"pushType\":\"alert\",\"contentAvailable\":true,\"priority\":10}"})
     void pushServiceSendsWhatAnEarlierFanoutAcceptedThoughFanoutNowRefusesIt(String json) throws Exception {
         // A request may wait in an inbox or in Kafka across an upgrade: the rules added since apply at intake only.
-        PushOptions.parse(json);
+        PushOptions sent = PushOptions.parse(json);
         assertThrows(BadPushOptionsException.class, () -> PushOptions.parse(Json.MAPPER.readTree(json), true));
+        if (sent.type() == PushType.BACKGROUND) {
+            assertEquals(com.eatthepath.pushy.apns.DeliveryPriority.CONSERVE_POWER, ApnsPriority.of(sent), "a background push is 5");
+        }
     }
 }

@@ -71,7 +71,9 @@ final class DeviceScripts {
      * KEYS[1] record, KEYS[2..ARGV[7]] the device's other keys, deleted with it (grants, push tokens, presence,
      * epoch), then its indexes (the first ARGV[5] sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected
      * user, app, platform, ARGV[5] number of set indexes, ARGV[6] the credential-change channel: a connected device is
-     * dropped, ARGV[7] number of the device's own keys. 1 deleted, 0 no such device, -1 changed.
+     * dropped, ARGV[7] number of the device's own keys, ARGV[8] number of the keys after them that expire in ARGV[9]
+     * ms instead (its inbox: the expiry sweep settles its messages first), then its indexes. 1 deleted, 0 no such
+     * device, -1 changed.
      */
     static final LuaScript DELETE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -83,6 +85,11 @@ final class DeviceScripts {
             end
             local own = tonumber(ARGV[7])
             redis.call('DEL', unpack(KEYS, 1, own))
+            local expiring = tonumber(ARGV[8])
+            for i = own + 1, own + expiring do
+              redis.call('PEXPIRE', KEYS[i], ARGV[9])
+            end
+            own = own + expiring
             local sets = tonumber(ARGV[5])
             for i = own + 1, #KEYS do
               if i - own <= sets then

@@ -26,6 +26,8 @@ import java.util.function.UnaryOperator;
  * surface as {@code StoreUnavailableException}.
  */
 public class DeviceStore {
+    /** How long a deleted device's inbox is kept: longer than any message may live (28 days), so the sweep settled it. */
+    static final java.time.Duration INBOX_AFTER_DELETE = java.time.Duration.ofDays(29);
     private static final int ATTEMPTS = 3;
 
     private final RedisAsyncCommands<String, String> redis;
@@ -186,16 +188,19 @@ public class DeviceStore {
             DeviceIndexes indexes = DeviceIndexes.of(device);
             RedisKeys.Device keys = RedisKeys.device(id);
             // Its presence and epoch go too: nothing else would ever remove them. Its inbox stays for the expiry sweep,
-            // which gives each waiting message its final status at its TTL (the gateway's session keys are the
-            // gateway's, dropped when it learns of the deletion).
+            // which gives each waiting message its final status at its TTL, and expires once every message's TTL has
+            // passed (the gateway's session keys are the gateway's, dropped when it learns of the deletion).
             List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens(), keys.presence(),
                     keys.epoch()));
             int own = allKeys.size();
+            List<String> inbox = List.of(keys.inbox(), keys.inboxData(), keys.inboxMeta());
+            allKeys.addAll(inbox);
             allKeys.addAll(indexes.keys());
             String[] expected = DeviceIndexes.fingerprint(device);
             CompletionStage<Long> result = DeviceScripts.DELETE.run(redis, ScriptOutputType.INTEGER, allKeys.toArray(String[]::new),
                     id, expected[0], expected[1], expected[2], Integer.toString(indexes.sets().size()),
-                    RedisKeys.credentialChanges(), Integer.toString(own));
+                    RedisKeys.credentialChanges(), Integer.toString(own), Integer.toString(inbox.size()),
+                    Long.toString(INBOX_AFTER_DELETE.toMillis()));
             return result.thenCompose(outcome -> retryOnChange(outcome, attempt, "delete",
                     () -> deleteAttempt(id, attempt + 1), true, false));
         });

@@ -16,6 +16,7 @@ import io.tether.registry.store.StoreUnavailableException;
 import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -75,7 +76,7 @@ class DeviceStoreIT {
     }
 
     @Test
-    void deleteRemovesTheDevicesPresenceAndEpochButLeavesItsInboxToTheExpirySweep() {
+    void deleteRemovesTheDevicesPresenceAndEpochAndKeepsItsInboxUntilEveryMessagesTtlHasPassed() {
         Device device = device("user-e");
         join(store.create(device));
         RedisKeys.Device keys = RedisKeys.device(device.id());
@@ -90,6 +91,11 @@ class DeviceStoreIT {
         assertEquals(0L, redis.exists(keys.record(), keys.presence(), keys.epoch()), "nothing would ever remove them");
         assertEquals(3L, redis.exists(keys.inbox(), keys.inboxData(), keys.inboxMeta()),
                 "the sweep settles its messages at their TTL (each gets its final status)");
+        for (String key : List.of(keys.inbox(), keys.inboxData(), keys.inboxMeta())) {
+            long ttl = redis.pttl(key);
+            assertTrue(ttl > Duration.ofDays(28).toMillis() && ttl <= DeviceStore.INBOX_AFTER_DELETE.toMillis(),
+                    key + " expires after every message's TTL, not never: " + ttl);
+        }
     }
 
     @Test

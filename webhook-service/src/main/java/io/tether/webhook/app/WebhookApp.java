@@ -62,8 +62,9 @@ public class WebhookApp {
         thread.setDaemon(true);
         return thread;
     });
-    // Host look-ups block: threads of their own, never an event loop.
-    private final ExecutorService lookups = Executors.newFixedThreadPool(2, r -> {
+    // Host look-ups block: threads of their own, never an event loop. One look-up per host at a time (DestinationCheck),
+    // so it takes this many hosts whose name servers hang at once to hold up the others' checks.
+    private final ExecutorService lookups = Executors.newFixedThreadPool(8, r -> {
         Thread thread = new Thread(r, "tether-webhooks-dns");
         thread.setDaemon(true);
         return thread;

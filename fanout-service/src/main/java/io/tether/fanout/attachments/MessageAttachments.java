@@ -36,29 +36,17 @@ public final class MessageAttachments {
     }
 
     /**
-     * 400 (as for an unknown id) when the request refers to an uploaded body a key of {@code senderApps} may not send:
-     * one another team's key uploaded (see {@link AttachmentRecords.Record#usableBy}).
+     * {@code message} with its payload replaced by the attachment document. An uploaded body a key of {@code senderApps}
+     * may not send (another team's, see {@link AttachmentRecords.Record#usableBy}) is answered as an unknown id (400).
      */
-    public CompletionStage<Void> requireUsable(SendMessageRequest request, java.util.Set<String> senderApps) {
-        SendMessageRequest.Attachment attachment = request.attachment();
-        if (attachment == null || attachment.id() == null || senderApps.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return records.read(attachment.id()).thenAccept(found -> {
-            if (found.isPresent() && !found.get().usableBy(senderApps)) {
-                throw unknown(attachment.id());
-            }
-        });
-    }
-
-    /** {@code message} with its payload replaced by the attachment document. */
-    public CompletionStage<OutgoingMessage> attach(OutgoingMessage message, SendMessageRequest request) {
+    public CompletionStage<OutgoingMessage> attach(OutgoingMessage message, SendMessageRequest request,
+            java.util.Set<String> senderApps) {
         SendMessageRequest.Attachment attachment = request.attachment();
         if (jws.isEmpty()) {
             throw unavailable("attachments are not enabled on this server (no tether.attachments.signing-keys-dir)");
         }
         CompletionStage<DownloadDescriptor> descriptor = attachment.id() != null
-                ? uploaded(message, attachment)
+                ? uploaded(message, attachment, senderApps)
                 : CompletableFuture.completedFuture(new DownloadDescriptor(message.messageId(), attachment.url(), attachment.size(),
                         attachment.sha256().toLowerCase(Locale.ROOT),
                         attachment.contentType() == null ? DEFAULT_CONTENT_TYPE : attachment.contentType(), attachment.name(),
@@ -70,12 +58,13 @@ public final class MessageAttachments {
         });
     }
 
-    private CompletionStage<DownloadDescriptor> uploaded(OutgoingMessage message, SendMessageRequest.Attachment attachment) {
+    private CompletionStage<DownloadDescriptor> uploaded(OutgoingMessage message, SendMessageRequest.Attachment attachment,
+            java.util.Set<String> senderApps) {
         if (publicUrl.isEmpty()) {
             throw unavailable("uploaded attachments need tether.attachments.public-url (the device endpoint's address)");
         }
         return records.read(attachment.id()).thenCompose(found -> {
-            AttachmentRecords.Record record = found.orElseThrow(() -> unknown(attachment.id()));
+            AttachmentRecords.Record record = found.filter(r -> r.usableBy(senderApps)).orElseThrow(() -> unknown(attachment.id()));
             String token = new DownloadToken(record.id(), record.size(), record.sha256(), record.contentType(), message.expiresAt())
                     .sign(jws.get());
             DownloadDescriptor descriptor = new DownloadDescriptor(message.messageId(), publicUrl.get() + AttachmentWire.DOWNLOADS_PATH + token,

@@ -83,7 +83,7 @@ public final class MessageAcceptor {
         StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
         boolean idempotent = fingerprint != null;
         String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key ('' without one)
-        return attachments.requireUsable(request, caller.apps()).thenCompose(usable -> reach(target, named, caller))
+        return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()
                         : named(target, named, reach.ofNamed())).thenApply(refused -> {
                     if (!refused.isEmpty()) {
@@ -102,9 +102,9 @@ public final class MessageAcceptor {
                             case BUSY -> throw ProblemException.retryAfter(ProblemType.CONFLICT,
                                     "a request with this Idempotency-Key is still being handled; try again shortly", 1);
                             case REPLAY -> inHand(message.messageId(), holder, () -> send(message.as(message.messageId(),
-                                    acceptance.acceptedAt(), acceptance.expiresAt()), request, trace, true, true));
+                                    acceptance.acceptedAt(), acceptance.expiresAt()), request, caller, trace, true, true));
                             case NEW -> inHand(message.messageId(), holder,
-                                    () -> charged(apps, message, request, trace, idempotent));
+                                    () -> charged(apps, message, request, caller, trace, idempotent));
                         }).thenCompose(stage -> stage));
     }
 
@@ -141,7 +141,8 @@ public final class MessageAcceptor {
      * without an idempotency key (its record stays: the message may have reached Kafka all the same, and routing reads
      * the record). With a key the charge stays: the retry with it sends the message as a replay, which is not charged.
      */
-    private CompletionStage<Accepted> charged(List<String> apps, OutgoingMessage message, SendMessageRequest request, Context trace,
+    private CompletionStage<Accepted> charged(List<String> apps, OutgoingMessage message, SendMessageRequest request,
+            ApiPrincipal caller, Context trace,
             boolean idempotent) {
         long chargedAt = quotas.now();
         return quotas.charge(apps, chargedAt).thenCompose(refusal -> {
@@ -152,7 +153,7 @@ public final class MessageAcceptor {
                 });
             }
             CompletionStage<OutgoingMessage> ready = CompletableFuture.<Void>completedFuture(null)
-                    .thenCompose(v -> attached(message, request)); // a refusal thrown at once fails the stage too
+                    .thenCompose(v -> attached(message, request, caller)); // a refusal thrown at once fails the stage too
             return ready.handle((attachedMessage, attachError) -> attachError == null
                     ? send(attachedMessage, trace, false, idempotent)
                             .handle((accepted, sendError) -> sendError == null ? CompletableFuture.completedFuture(accepted)
@@ -173,14 +174,15 @@ public final class MessageAcceptor {
         return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
-    private CompletionStage<Accepted> send(OutgoingMessage message, SendMessageRequest request, Context trace, boolean replayed,
+    private CompletionStage<Accepted> send(OutgoingMessage message, SendMessageRequest request, ApiPrincipal caller, Context trace,
+            boolean replayed,
             boolean idempotent) {
-        return attached(message, request).thenCompose(ready -> send(ready, trace, replayed, idempotent));
+        return attached(message, request, caller).thenCompose(ready -> send(ready, trace, replayed, idempotent));
     }
 
     /** An attachment replaces the payload by its signed descriptor document; without one the message is unchanged. */
-    private CompletionStage<OutgoingMessage> attached(OutgoingMessage message, SendMessageRequest request) {
-        return request.attachment() == null ? CompletableFuture.completedFuture(message) : attachments.attach(message, request);
+    private CompletionStage<OutgoingMessage> attached(OutgoingMessage message, SendMessageRequest request, ApiPrincipal caller) {
+        return request.attachment() == null ? CompletableFuture.completedFuture(message) : attachments.attach(message, request, caller.apps());
     }
 
     /**

@@ -40,7 +40,6 @@ final class Upstream {
     private final Context context;
     private final Session session;
     private final SocketReading reading;
-    private boolean readingPaused;
 
     /** What the upstream half needs from the rest of the session. */
     interface Session {
@@ -153,17 +152,15 @@ final class Upstream {
 
     /** Stops reading from the socket (MQTT 3.1.1); false when it cannot be stopped, and the client is refused as on MQTT 5. */
     private boolean holdBack() {
-        if (!readingPaused) {
-            readingPaused = reading.pause();
-            connection.readingHeld(readingPaused);
+        if (!connection.readingHeld()) {
+            connection.readingHeld(reading.pause());
         }
-        return readingPaused;
+        return connection.readingHeld();
     }
 
     private void release(InboundPublish publish) {
         budget.release(publish.qos() != MqttQoS.AT_MOST_ONCE, publish.payloadLength());
-        if (readingPaused && !budget.full()) {
-            readingPaused = false;
+        if (connection.readingHeld() && !budget.full()) {
             connection.readingHeld(false);
             reading.resume();
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class SilentReceiver implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
 
     SilentReceiver() {
         try {
@@ -21,7 +22,7 @@ final class SilentReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Thread acceptor = new Thread(() -> {
+        acceptor = new Thread(() -> {
             try {
                 while (true) {
                     connections.add(server.accept());
@@ -47,6 +48,12 @@ final class SilentReceiver implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        try {
+            // A connection accepted just before the close is added after it: wait, or it would stay open, unanswered.
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket socket : connections) {
             socket.close();
         }

@@ -46,6 +46,8 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     private final int controllerPort;
     private final List<String> jvmOptions;
     private Process process;
+    /** The class archive a test broker's JVM maps or writes (null for other JVM options). */
+    private ClassArchive classArchive;
 
     private KafkaBroker(Path dir, int brokerPort, int controllerPort, List<String> jvmOptions) {
         this.dir = dir.toAbsolutePath();
@@ -111,7 +113,7 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     public synchronized void stop() {
         if (process != null) {
             Children.stop(process, Duration.ofSeconds(20));
-            process = null;
+            exited();
         }
     }
 
@@ -127,8 +129,15 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
     public synchronized void kill() {
         if (process != null) {
             Children.kill(process);
-            process = null;
+            exited();
         }
+    }
+
+    private void exited() {
+        if (classArchive != null) {
+            classArchive.exited(process);
+        }
+        process = null;
     }
 
     /** Stops (if still running) and starts again on the same ports and data. */
@@ -169,7 +178,15 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
                         data -> format(classpath, writeConfig(data, data.resolveSibling("format.properties")), log));
                 Logs.append(log, "storage: a copy of " + template + " (formatted by kafka.tools.StorageTool once per build)");
             }
-            process = Children.start(java(classpath, List.of("kafka.Kafka", config.toString()), log));
+            List<String> archive = List.of();
+            if (jvmOptions.equals(TEST_JVM)) {
+                // Only the tests' brokers: a benchmark's broker starts as in production.
+                if (classArchive == null) {
+                    classArchive = ClassArchive.of(root.resolve("local-kafka/target/class-archives"), "broker", classpath, jvmOptions);
+                }
+                archive = classArchive.options();
+            }
+            process = Children.start(java(classpath, archive, List.of("kafka.Kafka", config.toString()), log));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Kafka in " + dir, e);
         }
@@ -227,7 +244,7 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
 
     private void format(String classpath, Path config, Path log) throws IOException {
         long logStart = Logs.size(log);
-        Process formatter = Children.start(java(classpath, List.of("kafka.tools.StorageTool",
+        Process formatter = Children.start(java(classpath, List.of(), List.of("kafka.tools.StorageTool",
                 "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()), log));
         try {
             if (!formatter.waitFor(60, TimeUnit.SECONDS)) {
@@ -246,10 +263,11 @@ public final class KafkaBroker implements AutoCloseable, Faultable {
         }
     }
 
-    private ProcessBuilder java(String classpath, List<String> mainAndArgs, Path log) {
+    private ProcessBuilder java(String classpath, List<String> archiveOptions, List<String> mainAndArgs, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        command.addAll(archiveOptions);
         command.addAll(List.of(
                 "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + TetherRoot.path().resolve("local-kafka/target/classes/log4j2.properties"),

@@ -6,6 +6,8 @@ import com.eatthepath.pushy.apns.server.PushNotificationHandler;
 import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,12 +53,15 @@ public final class LocalApns implements AutoCloseable {
     }
 
     private final MockApnsServer server;
+    /** Its own loop, so that closing it does not wait out Netty's default quiet period of 2 s. */
+    private final EventLoopGroup loop;
     private final int port;
     private final Path certificate;
     private final Path recordFile;
 
-    private LocalApns(MockApnsServer server, int port, Path certificate, Path recordFile) {
+    private LocalApns(MockApnsServer server, EventLoopGroup loop, int port, Path certificate, Path recordFile) {
         this.server = server;
+        this.loop = loop;
         this.port = port;
         this.certificate = certificate;
         this.recordFile = recordFile;
@@ -94,7 +99,9 @@ public final class LocalApns implements AutoCloseable {
             }
             X509Certificate cert = (X509Certificate) store.getCertificate(ALIAS);
             PrivateKey key = (PrivateKey) store.getKey(ALIAS, STORE_PASSWORD);
+            EventLoopGroup loop = new NioEventLoopGroup(1);
             MockApnsServer server = new MockApnsServerBuilder()
+                    .setEventLoopGroup(loop)
                     .setServerCredentials(new X509Certificate[] {cert}, key, null)
                     .setHandlerFactory(session -> new TokenCheckingHandler(listener))
                     .build();
@@ -102,9 +109,10 @@ public final class LocalApns implements AutoCloseable {
                 server.start(port).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 server.shutdown();
+                loop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
                 throw new IllegalStateException("local APNs cannot listen on port " + port + ": " + e.getCause(), e);
             }
-            return new LocalApns(server, port, certificate, recordFile);
+            return new LocalApns(server, loop, port, certificate, recordFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the local APNs", e);
         } catch (GeneralSecurityException e) {
@@ -184,6 +192,7 @@ public final class LocalApns implements AutoCloseable {
     public void close() {
         try {
             server.shutdown().get(10, TimeUnit.SECONDS);
+            loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

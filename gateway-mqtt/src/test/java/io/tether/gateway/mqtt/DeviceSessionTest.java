@@ -298,6 +298,21 @@ class DeviceSessionTest {
         assertTrue(client.kinds().stream().noneMatch("SUBACK"::equals));
     }
 
+    @Test
+    void whatAnEarlierConnectionMayHaveReceivedComesAgainWithItsPacketIdAndDupSet() {
+        DeviceSession session = open(STORED, Map.of(OWN, 1));
+
+        // msg_1 and msg_2 (inbox numbers 3 and 4) were handed to an earlier connection and not acknowledged; msg_3 never.
+        session.deliver(new HandOver(ID, EPOCH, List.of(entry("msg_1", "a", 0, null), entry("msg_2", "b", 0, null),
+                entry("msg_3", "c", 0, null)), List.of(3L, 4L, 65_540L), List.of(1, 2, 0)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("3 dup", "4 dup", "5 new"), client.published.stream().map(p -> p.packetId() + (p.dup() ? " dup" : " new"))
+                .toList(), "the packet id comes from the inbox number (65540 wraps to 5)");
+        play("publishAcknowledgeMessageHandler", MqttPubAckMessage.create(4, MqttPubAckReasonCode.SUCCESS, MqttProperties.NO_PROPERTIES));
+        assertEquals(List.of("ack dev-1 msg_2 delivered"), fx.inbox.calls);
+    }
+
     // ---- downstream -----------------------------------------------------------------------------------------
 
     @Test

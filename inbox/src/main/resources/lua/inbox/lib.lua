@@ -64,10 +64,13 @@ end
 -- (EXPIRED_IDS) once the hand-over happened. Returns the number handed over, or -1 when nobody listens on the
 -- channel (the gateway is gone: nothing moved, nothing settled, so every reply that can follow a -1 has no expired
 -- ids to report: the expiry sweep settles them), and the number found expired.
+-- With each entry go its sequence number ("s", the gateway derives the MQTT packet identifier from it, so a PUBLISH
+-- sent again to a resumed session keeps its identifier) and how often it was handed over before ("a": from 1 on it
+-- may have reached the device already, and goes with DUP set).
 local function dispatch(device, gateway, epoch, now, window, status_prefix, final_ttl, channel_prefix)
   local cursor = redis.call('HGET', META, 'cursor') or '0'
   local room = window - redis.call('ZCOUNT', INBOX, '-inf', cursor)
-  local ids, jsons, stale, scan = {}, {}, {}, cursor
+  local ids, jsons, seqs, attempts, stale, scan = {}, {}, {}, {}, {}, cursor
   local more = true
   while room > 0 and more do
     local entries = redis.call('ZRANGEBYSCORE', INBOX, '(' .. scan, '+inf', 'WITHSCORES', 'LIMIT', 0, room)
@@ -80,6 +83,8 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
       else
         ids[#ids + 1] = id
         jsons[#jsons + 1] = json
+        seqs[#seqs + 1] = entries[i + 1]
+        attempts[#attempts + 1] = tonumber(redis.call('HGET', status_prefix .. id, 'attempts') or '0')
         room = room - 1
       end
       scan = entries[i + 1]
@@ -97,7 +102,8 @@ local function dispatch(device, gateway, epoch, now, window, status_prefix, fina
     return 0, settle_stale()
   end
   local listeners = redis.call('PUBLISH', channel_prefix .. gateway,
-      '{"d":"' .. device .. '","e":' .. epoch .. ',"m":[' .. table.concat(jsons, ',') .. ']}')
+      '{"d":"' .. device .. '","e":' .. epoch .. ',"m":[' .. table.concat(jsons, ',') .. '],"s":[' .. table.concat(seqs, ',')
+      .. '],"a":[' .. table.concat(attempts, ',') .. ']}')
   if listeners == 0 then
     return -1, 0
   end

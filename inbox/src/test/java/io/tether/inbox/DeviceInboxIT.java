@@ -338,6 +338,30 @@ class DeviceInboxIT extends InboxFixture {
     }
 
     @Test
+    void eachEntryIsHandedOverWithItsSequenceNumberAndHowOftenItWasHandedOverBefore() {
+        register("ios", null);
+        inbox = inbox(100, 1_000_000, 2);
+        presence(Kind.CONNECTED, 7, GW_A);
+        routeData("m1", "m2", "m3");
+        presence(Kind.RECEIVING, 7, GW_A);
+        HandOver first = channels.take(GW_A).get(0);
+        assertEquals(List.of("m1", "m2"), Entries.ids(first.entries()));
+        assertEquals(List.of(1L, 2L, 0L), List.of(first.sequence(0), first.sequence(1), first.sequence(2)), "0: not told");
+        assertEquals(List.of(0, 0), List.of(first.earlierAttempts(0), first.earlierAttempts(1)), "never handed over before");
+        ack("m1", 7, GW_A);
+        assertEquals(3L, channels.take(GW_A).get(0).sequence(0), "m3 keeps the number it was queued with");
+
+        // The connection ends with m2 and m3 unacknowledged; the next one gets them again, numbered as before.
+        presence(Kind.DISCONNECTED, 7, GW_A);
+        presence(Kind.CONNECTED, 8, GW_B);
+        presence(Kind.RECEIVING, 8, GW_B);
+        HandOver again = channels.take(GW_B).get(0);
+        assertEquals(List.of("m2", "m3"), Entries.ids(again.entries()));
+        assertEquals(List.of(2L, 3L), List.of(again.sequence(0), again.sequence(1)));
+        assertEquals(List.of(1, 1), List.of(again.earlierAttempts(0), again.earlierAttempts(1)), "each may have reached the device");
+    }
+
+    @Test
     void routeTellsWhetherItHandedOverTheMessageItselfNotOnlyOlderOnes() {
         register("ios", null);
         inbox = inbox(100, 1_000_000, 3);

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.tether.testkit.RawMqtt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +105,43 @@ class MqttSessionsIT {
         assertFalse(connect(clean, device, true, 600).isSessionPresent(), "a clean start discards the session");
         assertEquals(List.of("epoch", "expiry"), sessionFields(device), "a new session, without the old subscriptions");
         clean.disconnect().join();
+    }
+
+    @Test
+    void aDeliveryLeftUnacknowledgedComesAgainToTheResumedSessionWithItsPacketIdAndDupSet() throws Exception {
+        Api.Device device = api.register("ios");
+        String messageId;
+        RawMqtt.Packet sent;
+        int acknowledgedId;
+        try (RawMqtt first = RawMqtt.resume(stack.gateway().mqttPort(), device.id(), device.password(), 600)) {
+            assertFalse(first.connack().sessionPresent());
+            first.write(RawMqtt.subscribe(1, "devices/" + device.id() + "/#"));
+            assertEquals(RawMqtt.Packet.SUBACK, first.read().type());
+            await().atMost(DEADLINE).until(() -> "1".equals(stack.presence(device.id()).get("receiving")));
+            api.sendToDevice(device.id(), "acknowledged");
+            RawMqtt.Packet acknowledged = first.read();
+            acknowledgedId = acknowledged.packetId();
+            first.write(RawMqtt.puback(acknowledgedId));
+            messageId = api.sendToDevice(device.id(), "left unacknowledged");
+            sent = first.read();
+            assertEquals(RawMqtt.Packet.PUBLISH, sent.type());
+            assertEquals(1, sent.qos());
+            assertFalse(sent.dup(), "its first PUBLISH");
+        } // gone without PUBACK or DISCONNECT
+        await().atMost(DEADLINE).until(() -> "OFFLINE".equals(stack.presence(device.id()).get("state")));
+
+        try (RawMqtt second = RawMqtt.resume(other.mqttPort(), device.id(), device.password(), 600)) {
+            assertTrue(second.connack().sessionPresent());
+            RawMqtt.Packet again = second.read();
+            assertEquals(RawMqtt.Packet.PUBLISH, again.type());
+            assertEquals(sent.topic(), again.topic());
+            assertEquals(sent.packetId(), again.packetId(), "sent again with its original packet identifier [MQTT-4.4.0-1], "
+                    + "not the first one free on the new connection");
+            assertTrue(again.packetId() != acknowledgedId, "two messages, two identifiers");
+            assertTrue(again.dup(), "and DUP set [MQTT-3.3.1-1]");
+            second.write(RawMqtt.puback(again.packetId()));
+            await().atMost(DEADLINE).until(() -> "delivered".equals(api.status(messageId, device.id())));
+        }
     }
 
     @SuppressWarnings("unchecked")

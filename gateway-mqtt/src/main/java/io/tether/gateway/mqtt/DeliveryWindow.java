@@ -13,11 +13,13 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The deliveries handed to one connection and not yet acknowledged: packet ids, at most {@code maxInflight} at
- * once (the rest wait in order), the ack deadline that marks the device deaf, and what to do with a delivery the
- * connection has not subscribed to (wait a deadline for the SUBSCRIBE, then refuse it). A delivery already in hand
- * is not taken twice (the inbox hands everything over again after a resync). Event-loop confined; everything it
- * needs from the connection comes through {@link Link}, so it is tested without sockets.
+ * The deliveries handed to one connection and not yet acknowledged: packet ids (each delivery's own, the same on every
+ * connection it is sent on, with DUP set once it may have been sent before: MQTT's redelivery to a resumed session
+ * [MQTT-4.4.0-1]), at most {@code maxInflight} at once (the rest wait in order), the ack deadline that marks the device
+ * deaf, and what to do with a delivery the connection has not subscribed to (wait a deadline for the SUBSCRIBE, then
+ * refuse it). A delivery already in hand is not taken twice (the inbox hands everything over again after a resync).
+ * Event-loop confined; everything it needs from the connection comes through {@link Link}, so it is tested without
+ * sockets.
  */
 final class DeliveryWindow {
 
@@ -27,11 +29,11 @@ final class DeliveryWindow {
     /** The connection as the window sees it. */
     interface Link {
         /**
-         * Writes the PUBLISH, QoS 1 with {@code packetId}, or QoS 0 when {@code packetId} is 0; the span is the
-         * delivery's, ended by the window. False when it was not written because it exceeds the client's Maximum
-         * Packet Size (MQTT 5 says to drop it as if it had been sent).
+         * Writes the PUBLISH, QoS 1 with {@code packetId}, or QoS 0 when {@code packetId} is 0; {@code dup} sets its DUP
+         * flag. The span is the delivery's, ended by the window. False when it was not written because it exceeds the
+         * client's Maximum Packet Size (MQTT 5 says to drop it as if it had been sent).
          */
-        boolean publish(Delivery delivery, int packetId, Span span);
+        boolean publish(Delivery delivery, int packetId, boolean dup, Span span);
 
         /** The QoS deliveries on {@code topic} get: the highest granted by a matching subscription (0 or 1). */
         default int qos(String topic) {
@@ -154,14 +156,16 @@ final class DeliveryWindow {
             sendAtMostOnce(delivery);
             return;
         }
-        int packetId = nextPacketId();
+        // Its own identifier unless another delivery in flight holds it; with another one it is a new PUBLISH (DUP 0).
+        boolean own = delivery.packetId() != 0 && !inflight.containsKey(delivery.packetId());
+        int packetId = own ? delivery.packetId() : nextPacketId();
         Span span = link.startSpan(delivery, packetId);
         long timer = link.setTimer(ackDelay(delivery, clock.getAsLong()), () -> onAckTimeout(packetId));
         if (inflight == NO_INFLIGHT) {
             inflight = new HashMap<>();
         }
         inflight.put(packetId, new InFlight(delivery, System.nanoTime(), timer, span));
-        if (!link.publish(delivery, packetId, span)) {
+        if (!link.publish(delivery, packetId, own && delivery.sentBefore(), span)) {
             inflight.remove(packetId);
             link.cancelTimer(timer);
             tooLarge(delivery, span);
@@ -174,7 +178,7 @@ final class DeliveryWindow {
      */
     private void sendAtMostOnce(Delivery delivery) {
         Span span = link.startSpan(delivery, 0);
-        if (!link.publish(delivery, 0, span)) {
+        if (!link.publish(delivery, 0, false, span)) { // DUP is always 0 at QoS 0 [MQTT-3.3.1-2]
             tooLarge(delivery, span);
             return;
         }
@@ -190,6 +194,7 @@ final class DeliveryWindow {
         finish(delivery, Outcome.TOO_LARGE, "packet-too-large", 0);
     }
 
+    /** An identifier for a delivery without one of its own: the next one not in flight. */
     private int nextPacketId() {
         do {
             lastPacketId = lastPacketId % 65_535 + 1;

@@ -10,7 +10,6 @@ import io.tether.gateway.delivery.Delivery;
 import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.metrics.ConnectionMeter;
 import io.tether.inbox.HandOver;
-import io.tether.inbox.InboxEntry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.BiFunction;
@@ -69,8 +68,8 @@ final class Downstream implements DeliveryWindow.Link {
     }
 
     void handOver(HandOver handOver) {
-        for (InboxEntry entry : handOver.entries()) {
-            window.offer(Delivery.of(handOver, entry));
+        for (int i = 0; i < handOver.entries().size(); i++) {
+            window.offer(Delivery.of(handOver, i));
         }
     }
 
@@ -93,7 +92,7 @@ final class Downstream implements DeliveryWindow.Link {
 
     /** MQTT 5 gets the message id, trace, the backend's properties and the seconds left before it expires. */
     @Override
-    public boolean publish(Delivery delivery, int packetId, Span span) {
+    public boolean publish(Delivery delivery, int packetId, boolean dup, Span span) {
         MqttProperties props = control.isMqtt5()
                 ? MqttProps.delivery(delivery.messageId(), delivery.contentType(), delivery.trace().with(span), delivery.properties(),
                         delivery.secondsLeft(System.currentTimeMillis()))
@@ -102,7 +101,7 @@ final class Downstream implements DeliveryWindow.Link {
             return false;
         }
         control.endpoint().publish(delivery.mqttTopic(), Buffer.buffer(delivery.payload()),
-                packetId == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, false, false, packetId, props);
+                packetId == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, dup, false, packetId, props);
         return true;
     }
 

@@ -116,8 +116,9 @@ final class MqttProps {
 
     /**
      * CONNACK properties: Tether delivers with QoS 0 or 1, keeps no retained messages, has no shared subscriptions or
-     * subscription identifiers; it announces its Receive Maximum and Maximum Packet Size, and what it changed of the
-     * client's asks (Session Expiry Interval, Server Keep Alive).
+     * subscription identifiers, and takes no topic aliases (Topic Alias Maximum is left out: absent means 0); it
+     * announces its Receive Maximum and Maximum Packet Size, and what it changed of the client's asks (Session Expiry
+     * Interval, Server Keep Alive). A client that uses what is not available anyway is disconnected ({@link ProtocolErrors}).
      */
     static MqttProperties connack(int receiveMaximum, int maximumPacketSize, SessionTerms terms) {
         MqttProperties properties = new MqttProperties();

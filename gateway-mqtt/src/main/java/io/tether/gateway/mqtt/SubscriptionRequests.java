@@ -6,6 +6,7 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
@@ -81,7 +82,19 @@ final class SubscriptionRequests {
         return dropped;
     }
 
+    /**
+     * A protocol error ({@link ProtocolErrors}) ends the connection at once, ahead of the requests still waiting: they
+     * are then never answered, as after any other end of the connection.
+     */
     void onSubscribe(MqttSubscribeMessage message) {
+        if (control.isMqtt5()) {
+            var violation = ProtocolErrors.inSubscribe(message.properties(),
+                    message.topicSubscriptions().stream().map(MqttTopicSubscription::topicName).toList());
+            if (violation.isPresent()) {
+                control.disconnect(violation.get().code(), violation.get().label(), violation.get().text());
+                return;
+            }
+        }
         inOrder(() -> subscribe(message));
     }
 

@@ -71,6 +71,13 @@ final class Upstream {
     }
 
     void onPublish(InboundPublish publish) {
+        if (connection.isMqtt5()) {
+            var violation = ProtocolErrors.inPublish(publish.topic(), publish.properties());
+            if (violation.isPresent()) {
+                publish.refuseConnection(violation.get().code(), violation.get().label(), violation.get().text());
+                return;
+            }
+        }
         if (publish.qos() == MqttQoS.EXACTLY_ONCE) {
             // CONNACK announced Maximum QoS 1 (MQTT 5); MQTT 3.1.1 has no way to refuse but closing. See the README's QoS table.
             publish.refuseConnection(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "qos2", "QoS 2 is not supported: Maximum QoS is 1");

@@ -22,6 +22,8 @@ class DeliveryWindowTest {
     private static final class FakeLink implements DeliveryWindow.Link {
         final List<String> published = new ArrayList<>();
         final Map<Integer, String> packetIds = new LinkedHashMap<>();
+        /** Each PUBLISH as "message id/packet id/dup", in order. */
+        final List<String> packets = new ArrayList<>();
         final List<String> settled = new ArrayList<>();
         final Map<Long, Runnable> timers = new LinkedHashMap<>();
         final List<Long> delays = new ArrayList<>();
@@ -45,12 +47,13 @@ class DeliveryWindowTest {
         }
 
         @Override
-        public boolean publish(Delivery delivery, int packetId, Span span) {
+        public boolean publish(Delivery delivery, int packetId, boolean dup, Span span) {
             if (tooLarge.contains(delivery.messageId())) {
                 return false;
             }
             published.add(delivery.messageId());
             packetIds.put(packetId, delivery.messageId());
+            packets.add(delivery.messageId() + "/" + packetId + "/" + (dup ? "dup" : "new"));
             return true;
         }
 
@@ -161,6 +164,38 @@ class DeliveryWindowTest {
         window.onPubAck(link.packetOf("m2"), 0);
         assertEquals(List.of("m1", "m2", "m3", "m4"), link.published);
         assertEquals(List.of("m1:DELIVERED", "m3:DELIVERED", "m2:DELIVERED"), link.settled);
+    }
+
+    @Test
+    void aDeliveryGoesWithItsOwnPacketIdAndWithDupWhenItMayHaveBeenSentBefore() {
+        window.offer(numbered("m1", 41, true));
+        window.offer(numbered("m2", 42, false));
+        assertEquals(List.of("m1/41/dup", "m2/42/new"), link.packets, "a redelivery keeps its identifier, as MQTT asks");
+
+        window.onPubAck(41, 0);
+        assertEquals(List.of("m1:DELIVERED"), link.settled, "the PUBACK names the delivery by that identifier");
+    }
+
+    @Test
+    void aDeliveryWhosePacketIdIsInFlightTakesAnotherAndIsThenANewPublish() {
+        window.offer(numbered("m1", 5, false));
+        window.offer(numbered("m2", 5, true)); // 65535 entries apart in the inbox
+
+        assertEquals(List.of("m1/5/new", "m2/1/new"), link.packets, "another identifier: a new PUBLISH, DUP 0");
+        window.onPubAck(1, 0);
+        window.onPubAck(5, 0);
+        assertEquals(List.of("m2:DELIVERED", "m1:DELIVERED"), link.settled);
+    }
+
+    @Test
+    void aQos0DeliveryNeverHasDupSet() {
+        link.qos0Topics.add("devices/d1/messages");
+        window.offer(numbered("m1", 9, true));
+        assertEquals(List.of("m1/0/new"), link.packets, "DUP is 0 for QoS 0 [MQTT-3.3.1-2]");
+    }
+
+    private static Delivery numbered(String id, int packetId, boolean sentBefore) {
+        return new Delivery("d1", id, 7, "devices/d1/messages", new byte[0], null, 0, 0, Context.root(), null, packetId, sentBefore);
     }
 
     @Test

@@ -69,6 +69,12 @@ class DeviceSessionTest {
     }
 
     private DeviceSession open(SessionTerms terms, Map<String, Integer> resumed, Grants grants) {
+        return open(fx, client, terms, resumed, grants);
+    }
+
+    /** An accepted connection of {@code client} on the gateway {@code fx}. */
+    private static DeviceSession open(GatewayFixture fx, FakeEndpoint client, SessionTerms terms, Map<String, Integer> resumed,
+            Grants grants) {
         DeviceSession session = new DeviceSession(client.endpoint(), NEVER_CLOSED, client.reading(), EPOCH, fx.vertx.context(), fx.services, grants, terms);
         fx.vertx.onLoop(() -> {
             session.restore(resumed);
@@ -290,6 +296,21 @@ class DeviceSessionTest {
 
         assertEquals(List.of("devices/dev-1/messages"), client.published.stream().map(FakeEndpoint.Published::topic).toList());
         assertTrue(client.kinds().stream().noneMatch("SUBACK"::equals));
+    }
+
+    @Test
+    void whatAnEarlierConnectionMayHaveReceivedComesAgainWithItsPacketIdAndDupSet() {
+        DeviceSession session = open(STORED, Map.of(OWN, 1));
+
+        // msg_1 and msg_2 (inbox numbers 3 and 4) were handed to an earlier connection and not acknowledged; msg_3 never.
+        session.deliver(new HandOver(ID, EPOCH, List.of(entry("msg_1", "a", 0, null), entry("msg_2", "b", 0, null),
+                entry("msg_3", "c", 0, null)), List.of(3L, 4L, 65_540L), List.of(1, 2, 0)));
+        fx.vertx.settle();
+
+        assertEquals(List.of("3 dup", "4 dup", "5 new"), client.published.stream().map(p -> p.packetId() + (p.dup() ? " dup" : " new"))
+                .toList(), "the packet id comes from the inbox number (65540 wraps to 5)");
+        play("publishAcknowledgeMessageHandler", MqttPubAckMessage.create(4, MqttPubAckReasonCode.SUCCESS, MqttProperties.NO_PROPERTIES));
+        assertEquals(List.of("ack dev-1 msg_2 delivered"), fx.inbox.calls);
     }
 
     // ---- downstream -----------------------------------------------------------------------------------------
@@ -553,6 +574,56 @@ class DeviceSessionTest {
         assertTrue(old.isClosed());
         assertFalse(old.kinds().contains("DISCONNECT"), "MQTT 3.1.1 has no server DISCONNECT");
         assertTrue(other.upstream().isEmpty() && fx.upstream().isEmpty());
+    }
+
+    @Test
+    void aTopicAliasEndsTheConnectionWith0x94AndAnEmptyTopicWithoutOneWith0x82() {
+        MqttProperties alias = new MqttProperties();
+        alias.add(new MqttProperties.IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), 1));
+        open(EPHEMERAL);
+        play("publishHandler", publish("devices/dev-1/x", MqttQoS.AT_LEAST_ONCE, "{}", alias));
+        assertEquals(MqttDisconnectReasonCode.TOPIC_ALIAS_INVALID, client.disconnectCode(), "CONNACK left Topic Alias Maximum at 0");
+        assertEquals("topic-alias", fx.presence().get(fx.presence().size() - 1).reason());
+
+        GatewayFixture other = new GatewayFixture();
+        FakeEndpoint second = new FakeEndpoint().clientId(ID);
+        open(other, second, EPHEMERAL, Map.of(), Grants.NONE);
+        other.vertx.onLoop(() -> second.receive("publishHandler", publish("", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES)));
+        assertEquals(MqttDisconnectReasonCode.PROTOCOL_ERROR, second.disconnectCode());
+        assertTrue(fx.upstream().isEmpty() && other.upstream().isEmpty());
+        assertFalse(client.kinds().contains("PUBACK") || second.kinds().contains("PUBACK"), "a protocol error, not a refusal");
+    }
+
+    @Test
+    void aSubscriptionIdentifierEndsTheConnectionWith0xA1BeforeAnythingIsStored() {
+        MqttProperties identified = new MqttProperties();
+        identified.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5));
+        open(STORED);
+
+        play("subscribeHandler", MqttSubscribeMessage.create(1, List.of(new MqttTopicSubscription(OWN, MqttQoS.AT_LEAST_ONCE)),
+                identified));
+
+        assertEquals(MqttDisconnectReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, client.disconnectCode());
+        assertFalse(client.kinds().contains("SUBACK"));
+        assertEquals(List.of(), fx.store.calls("subscribe"));
+    }
+
+    @Test
+    void aSharedSubscriptionEndsTheConnectionWith0x9eOnMqtt5AndIsAFilterLikeAnotherOnMqtt311() {
+        open(STORED);
+        play("subscribeHandler", MqttSubscribeMessage.create(1, List.of(new MqttTopicSubscription(OWN, MqttQoS.AT_LEAST_ONCE),
+                new MqttTopicSubscription("$share/g/" + OWN, MqttQoS.AT_LEAST_ONCE)), MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttDisconnectReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, client.disconnectCode());
+        assertFalse(client.kinds().contains("SUBACK"), "not even for the filter that would have been granted");
+        assertEquals(List.of(), fx.store.calls("subscribe"));
+
+        GatewayFixture other = new GatewayFixture();
+        FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+        open(other, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60), Map.of(), Grants.NONE);
+        other.vertx.onLoop(() -> old.receive("subscribeHandler", subscribe(1, "$share/g/" + OWN, MqttQoS.AT_LEAST_ONCE)));
+        other.vertx.settle();
+        assertEquals(List.of(MqttSubAckReasonCode.UNSPECIFIED_ERROR), old.subackCodes(), "refused by the topic policy, 0x80 on 3.1.1");
+        assertFalse(old.isClosed());
     }
 
     @Test

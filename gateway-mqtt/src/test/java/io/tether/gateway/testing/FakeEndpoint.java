@@ -36,7 +36,7 @@ public final class FakeEndpoint {
     }
 
     /** A PUBLISH the server wrote to the client. */
-    public record Published(String topic, byte[] payload, MqttQoS qos, int packetId, MqttProperties properties) {
+    public record Published(String topic, byte[] payload, MqttQoS qos, int packetId, MqttProperties properties, boolean dup) {
     }
 
     private final Map<String, Handler<Object>> handlers = new HashMap<>();
@@ -212,7 +212,7 @@ public final class FakeEndpoint {
             case "publish":
                 refuseWhenClosed();
                 published.add(new Published((String) args[0], ((Buffer) args[1]).getBytes(), (MqttQoS) args[2], (Integer) args[5],
-                        (MqttProperties) args[6]));
+                        (MqttProperties) args[6], (Boolean) args[3]));
                 sent.add(new Sent("PUBLISH", args[0], args[5]));
                 return Future.succeededFuture(args[5]);
             case "disconnect":

@@ -12,12 +12,14 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/apps}: the apps push-service can reach devices of, with their topics, environments and push types. */
 @Path("/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "apps")
+@SecurityRequirement(name = "apiKey")
 public class PushAppsResource {
     private final PushApps apps;
     private final CurrentCaller caller;

@@ -61,15 +61,16 @@ public final class MessageAcceptor {
     }
 
     /**
-     * @param idempotencyKey the request's {@code Idempotency-Key}, or null
+     * @param idempotencyKey the key the message is remembered under (a single send's {@code Idempotency-Key}, or a
+     *                       batch message's), or null
      * @param trace          the request's trace context (the Kafka send is its child)
      */
-    public CompletionStage<Accepted> accept(SendMessageRequest request, String idempotencyKey, ApiPrincipal caller,
+    public CompletionStage<Accepted> accept(SendMessageRequest request, IdempotencyKeys.Key idempotencyKey, ApiPrincipal caller,
             String traceparent, Context trace) {
         OutgoingMessage parsed = requests.toMessage(request, traceparent, System.currentTimeMillis());
         String fingerprint = null;
         if (idempotencyKey != null) {
-            if (!IdempotencyKeys.isValid(idempotencyKey)) {
+            if (!IdempotencyKeys.isValid(idempotencyKey.value())) {
                 throw ProblemException.validation("the Idempotency-Key is not valid",
                         List.of(new Problem.FieldError("Idempotency-Key", "must be 1 to 255 visible ASCII characters")));
             }

@@ -61,7 +61,7 @@ final class BatchSender {
         // Checked for the whole batch first: a key too long for the later messages' suffix refused them after the
         // earlier ones were sent.
         if (idempotencyKey != null
-                && !IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(idempotencyKey, request.messages().size() - 1))) {
+                && !IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(idempotencyKey, request.messages().size() - 1).value())) {
             throw ProblemException.validation("the Idempotency-Key is not valid for this batch", List.of(new Problem.FieldError(
                     "Idempotency-Key", "must be visible ASCII characters, at most 255 with the suffix #<index> of the batch's "
                             + "last message (#" + (request.messages().size() - 1) + ")")));
@@ -81,7 +81,7 @@ final class BatchSender {
 
     private CompletionStage<Result> one(SendMessageRequest message, int index, String idempotencyKey, ApiPrincipal caller,
             String traceparent, Context trace) {
-        String key = idempotencyKey == null ? null : IdempotencyKeys.ofBatchMessage(idempotencyKey, index);
+        IdempotencyKeys.Key key = idempotencyKey == null ? null : IdempotencyKeys.ofBatchMessage(idempotencyKey, index);
         CompletionStage<MessageAcceptor.Accepted> accepted;
         try {
             accepted = acceptor.accept(message, key, caller, traceparent, trace);

@@ -2,6 +2,7 @@ package io.tether.fanout.rest;
 
 import io.opentelemetry.context.Context;
 import io.tether.contract.MessageId;
+import io.tether.fanout.intake.IdempotencyKeys;
 import io.tether.fanout.intake.MessageAcceptor;
 import io.tether.fanout.status.MessageStatus;
 import io.tether.fanout.status.StatusStore;
@@ -66,7 +67,8 @@ public class MessagesResource {
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         // The server span of this request (its parent is the caller's traceparent); with the SDK off, the header itself.
         Context trace = TraceContext.orTraceparent(Context.current(), traceparent);
-        return acceptor.accept(request, idempotencyKey, principal(), traceparent, trace)
+        IdempotencyKeys.Key key = idempotencyKey == null ? null : IdempotencyKeys.single(idempotencyKey);
+        return acceptor.accept(request, key, principal(), traceparent, trace)
                 .thenApply(accepted -> Response.accepted(new Accepted(accepted.messageId()))
                         // A plain header: resolving a relative URI needs the request context, absent on Redis/Kafka threads.
                         .header("Location", "/v1/messages/" + accepted.messageId())
@@ -81,7 +83,9 @@ public class MessagesResource {
     @Operation(summary = "Send several distinct messages", description = "Scope messages:send. Up to "
             + BatchSender.MAX_MESSAGES + " messages, accepted one after the other in the order given; each gets its own "
             + "result (status 202 and messageId, or the problem). Answers 200 when the batch was read. With an "
-            + "Idempotency-Key, message i uses <key>#<i>.")
+            + "Idempotency-Key, message i is remembered as <key>#<i>: the same batch sent again with the key answers "
+            + "the messages already accepted with their first messageId and sends only the others. A single send whose "
+            + "key is <key>#<i> is another message.")
     public CompletionStage<BatchSender.Results> sendBatch(SendBatchRequest request, @HeaderParam("traceparent") String traceparent,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         Context trace = TraceContext.orTraceparent(Context.current(), traceparent);

@@ -1,7 +1,9 @@
 package io.tether.fanout.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -79,10 +81,14 @@ class MessageAcceptorIT {
     }
 
     private CompletableFuture<MessageAcceptor.Accepted> send(SendMessageRequest request) {
-        return send(request, null);
+        return send(request, (IdempotencyKeys.Key) null);
     }
 
     private CompletableFuture<MessageAcceptor.Accepted> send(SendMessageRequest request, String idempotencyKey) {
+        return send(request, idempotencyKey == null ? null : IdempotencyKeys.single(idempotencyKey));
+    }
+
+    private CompletableFuture<MessageAcceptor.Accepted> send(SendMessageRequest request, IdempotencyKeys.Key idempotencyKey) {
         return acceptor.accept(request, idempotencyKey, CALLER, null, Context.root()).toCompletableFuture();
     }
 
@@ -144,5 +150,26 @@ class MessageAcceptorIT {
 
         assertTrue(retry.get(5, TimeUnit.SECONDS).replayed(), "sent again as a replay, at once: the failed request let go of the key");
         assertEquals("1", chargedToday(), "one message, one charge");
+    }
+
+    @Test
+    void aSingleSendWithTheKeyOfABatchMessageIsAnotherMessage() throws Exception {
+        deviceWithADayQuota();
+        String key = "order-" + System.nanoTime();
+        CompletableFuture<MessageAcceptor.Accepted> inBatch = send(new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("message 0 of the batch"), null, null, null, null, null, null), IdempotencyKeys.ofBatchMessage(key, 0));
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == 1), "the batch message reached Kafka");
+        kafka.completeNext();
+        String batchMessage = inBatch.get(5, TimeUnit.SECONDS).messageId();
+
+        CompletableFuture<MessageAcceptor.Accepted> single = send(new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("a message of its own"), null, null, null, null, null, null), key + "#0");
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == 2),
+                "sent, not refused as a reused key");
+        kafka.completeNext();
+        MessageAcceptor.Accepted accepted = single.get(5, TimeUnit.SECONDS);
+
+        assertNotEquals(batchMessage, accepted.messageId());
+        assertFalse(accepted.replayed());
     }
 }

@@ -61,6 +61,6 @@ class BatchSenderTest {
                 () -> sender.send(new SendBatchRequest(eleven), key, null, null, null));
 
         assertEquals(400, refused.status());
-        assertTrue(IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(key, 9)), "the ten first would have been sent");
+        assertTrue(IdempotencyKeys.isValid(IdempotencyKeys.ofBatchMessage(key, 9).value()), "the ten first would have been sent");
     }
 }

@@ -1,11 +1,14 @@
 package io.tether.fanout.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lettuce.core.RedisClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -15,6 +18,13 @@ import io.tether.contract.MessageId;
 import io.tether.contract.RedisKeys;
 import io.tether.rest.auth.ApiKeyHash;
 import io.tether.testkit.TetherInfraResource;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Who may use /v1/messages: API keys the registry stored (read here from fanout's own Redis), by scope; and
- * bodies that are too large are 413 problems.
+ * bodies that are too large are 413 problems, with or without a Content-Length.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
@@ -32,6 +42,9 @@ class MessagesAccessIT {
 
     @ConfigProperty(name = "tether.redis.uri")
     String redisUri;
+
+    @TestHTTPResource("/")
+    URI base;
 
     /** Stores a key as the registry does; answers the key. */
     private String key(String scopes) {
@@ -89,6 +102,41 @@ class MessagesAccessIT {
                 .statusCode(413)
                 .contentType(PROBLEM_JSON)
                 .body("type", equalTo("urn:tether:problem:payload-too-large"));
+    }
+
+    /** Sends {@code body} without a Content-Length: chunked, its size known only while fanout reads it. */
+    private HttpResponse<String> sendChunked(String key, String body) throws Exception {
+        HttpRequest.BodyPublisher unsized = HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(-1, unsized.contentLength(), "sent chunked");
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/messages"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(unsized)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aChunkedBodyAboveTheHttpLimitIs413AsAProblem() throws Exception {
+        String padding = "x".repeat(1024 * 1024 + 1);
+        HttpResponse<String> answer = sendChunked(key("messages:send"),
+                "{\"to\": {\"device\": \"" + DeviceId.random() + "\"}, \"payload\": \"" + padding + "\"}");
+        assertEquals(413, answer.statusCode(), answer.body());
+        assertEquals(PROBLEM_JSON, answer.headers().firstValue("Content-Type").orElse(""));
+        assertThat(answer.body(), containsString("\"type\":\"urn:tether:problem:payload-too-large\""));
+    }
+
+    @Test
+    void aChunkedBodyWithinTheHttpLimitIsRead() throws Exception {
+        // Beyond what Quarkus REST reads ahead on the event loop (10K): the rest streams in on a worker.
+        String payload = "x".repeat(100 * 1024);
+        HttpResponse<String> answer = sendChunked(key("messages:send"),
+                "{\"to\": {\"device\": \"" + DeviceId.random() + "\"}, \"payload\": \"" + payload + "\"}");
+        assertEquals(404, answer.statusCode(), "read through to the unknown device: " + answer.body());
+        assertEquals(PROBLEM_JSON, answer.headers().firstValue("Content-Type").orElse(""));
     }
 
     @Test

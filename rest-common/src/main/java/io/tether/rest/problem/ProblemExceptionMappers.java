@@ -45,6 +45,12 @@ public class ProblemExceptionMappers {
                 : Response.fromResponse(answer).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
+    /** A body without a Content-Length that went beyond the limit while it was read ({@link UnsizedBodyLimit}). */
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response tooLarge(UnsizedBodyLimit.TooLarge e, UriInfo uri) {
+        return ProblemResponses.of(ProblemType.PAYLOAD_TOO_LARGE, e.getMessage(), instance(uri));
+    }
+
     @ServerExceptionMapper(priority = PRIORITY)
     public Response violations(ConstraintViolationException e, UriInfo uri) {
         if (e.getConstraintViolations().stream().anyMatch(ViolationErrors::isReturnValue)) {

@@ -37,6 +37,13 @@ public class TestResources {
         public EchoBody echo(@NotNull @Valid EchoBody body) {
             return body;
         }
+
+        /** The same on the event loop: Quarkus REST reads such a body ahead, then streams the rest on a worker. */
+        @POST
+        @Path("later")
+        public CompletionStage<EchoBody> echoLater(@NotNull @Valid EchoBody body) {
+            return CompletableFuture.completedFuture(body);
+        }
     }
 
     @Path("/v1/problems")

@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -44,6 +46,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @DeviceAuthenticated
 @RequiresScope(Scopes.DEVICES_WRITE)
 @Tag(name = "devices")
+// Either credential, as for /push-token (whose class declares the deviceBasic scheme).
+@SecurityRequirementsSet(@SecurityRequirement(name = "apiKey"))
+@SecurityRequirementsSet(@SecurityRequirement(name = "deviceBasic"))
 @DeviceInPath
 public class PushTokensResource {
     private final DeviceService devices;

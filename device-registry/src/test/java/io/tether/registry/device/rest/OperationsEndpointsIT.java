@@ -5,16 +5,22 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tether.testkit.TetherInfraResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Health and OpenAPI stay open (no API key) and say what operators and client authors need. */
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
 class OperationsEndpointsIT {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     @Test
     void readinessPingsRedis() {
@@ -40,6 +46,35 @@ class OperationsEndpointsIT {
                 .body("paths", hasKey("/v1/api-keys/{keyId}"))
                 .body("components.securitySchemes.apiKey.scheme", equalTo("bearer"))
                 .body("components.securitySchemes.deviceBasic.scheme", equalTo("basic"));
+    }
+
+    /** Every /v1 operation is described as needing credentials (Swagger UI then sends them). */
+    @Test
+    void everyApiOperationNamesItsCredentials() {
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().path("paths");
+        List<String> open = new ArrayList<>();
+        paths.forEach((path, item) -> item.forEach((method, operation) -> {
+            if (path.startsWith("/v1/") && HTTP_METHODS.contains(method) && !namesCredentials(operation)) {
+                open.add(method.toUpperCase() + " " + path);
+            }
+        }));
+        assertEquals(List.of(), open, "operations without a security requirement");
+    }
+
+    private static boolean namesCredentials(Object operation) {
+        return ((Map<?, ?>) operation).get("security") instanceof List<?> security && !security.isEmpty();
+    }
+
+    @Test
+    void theDevicesOwnCredentialsAreOfferedWhereTheDeviceMayCall() {
+        given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200)
+                .body("paths.'/v1/devices/{id}/push-tokens'.get.security", equalTo(List.of(
+                        Map.of("apiKey", List.of()), Map.of("deviceBasic", List.of()))))
+                .body("paths.'/v1/devices/{id}/push-token'.put.security", equalTo(List.of(
+                        Map.of("apiKey", List.of()), Map.of("deviceBasic", List.of()))))
+                .body("paths.'/v1/apps'.get.security", equalTo(List.of(Map.of("apiKey", List.of()))));
     }
 
     @Test

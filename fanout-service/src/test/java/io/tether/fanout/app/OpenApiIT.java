@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tether.testkit.OpenApiDocs;
 import io.tether.testkit.TetherInfraResource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = TetherInfraResource.class, restrictToAnnotatedClass = false)
 class OpenApiIT {
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     @Test
     void theAttachmentUploadRouteIsDescribedBesideTheMessages() {
@@ -42,16 +40,6 @@ class OpenApiIT {
     void everyApiOperationNamesItsCredentials() {
         Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi").then()
                 .statusCode(200).extract().path("paths");
-        List<String> open = new ArrayList<>();
-        paths.forEach((path, item) -> item.forEach((method, operation) -> {
-            if (path.startsWith("/v1/") && HTTP_METHODS.contains(method) && !namesCredentials(operation)) {
-                open.add(method.toUpperCase() + " " + path);
-            }
-        }));
-        assertEquals(List.of(), open, "operations without a security requirement");
-    }
-
-    private static boolean namesCredentials(Object operation) {
-        return ((Map<?, ?>) operation).get("security") instanceof List<?> security && !security.isEmpty();
+        assertEquals(List.of(), OpenApiDocs.operationsWithoutCredentials(paths), "operations without a security requirement");
     }
 }

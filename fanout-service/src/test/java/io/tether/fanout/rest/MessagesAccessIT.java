@@ -17,14 +17,11 @@ import io.tether.contract.DeviceId;
 import io.tether.contract.MessageId;
 import io.tether.contract.RedisKeys;
 import io.tether.rest.auth.ApiKeyHash;
+import io.tether.testkit.ChunkedPost;
 import io.tether.testkit.TetherInfraResource;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -106,17 +103,7 @@ class MessagesAccessIT {
 
     /** Sends {@code body} without a Content-Length: chunked, its size known only while fanout reads it. */
     private HttpResponse<String> sendChunked(String key, String body) throws Exception {
-        HttpRequest.BodyPublisher unsized = HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(-1, unsized.contentLength(), "sent chunked");
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/messages"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(unsized)
-                .timeout(Duration.ofSeconds(30))
-                .build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
+        return ChunkedPost.send(base.resolve("/v1/messages"), key, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

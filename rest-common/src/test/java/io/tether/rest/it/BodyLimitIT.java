@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.ByteArrayInputStream;
+import io.tether.testkit.ChunkedPost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,16 +42,7 @@ class BodyLimitIT {
 
     /** Sends {@code body} without a Content-Length: chunked, its size known only while it is read. */
     private HttpResponse<String> postChunked(String path, byte[] body) throws Exception {
-        HttpRequest.BodyPublisher unsized = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
-        assertEquals(-1, unsized.contentLength(), "sent chunked");
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json")
-                .POST(unsized)
-                .timeout(Duration.ofSeconds(30))
-                .build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
+        return ChunkedPost.send(base.resolve(path), KEY, body);
     }
 
     @ParameterizedTest

@@ -3,13 +3,24 @@
 -- ARGV 1-8: routing arguments (lib.lua); 9 device id, 10 kind, 11 epoch, 12 gateway id, 13 at ms,
 -- 14 for REASSERTED: the app state the gateway holds (foreground|background; a RECEIVING follows when subscribed),
 -- 15 the event's reason ('' when none).
--- Returns {applied 0|1, state after, app state after ('' when none is stored), <pump result when applied>...}: the
--- app state goes into fanout's presence event for backends, which then needs no read of its own.
+-- Returns {applied 0|1, state after, app state after ('' when none is stored), app of a deleted device ('' for one
+-- that exists), <pump result when applied>...}: the app state goes into fanout's presence event for backends, which
+-- then needs no read of its own; so does a deleted device's app, which nothing else names any more.
 local P = routing_args()
 local device, kind, epoch, gateway, at = ARGV[9], ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
 if redis.call('EXISTS', RECORD) == 0 then
-  -- A deleted device (its last connection's DISCONNECTED comes after the deletion): nothing to keep for it.
-  return {0, 'OFFLINE', ''}
+  -- A deleted device: nothing is kept or moved for it, but one thing may be owed. Deleted while not OFFLINE, it
+  -- still owes backends its last presence change: the registry left its presence hash as a tombstone (deletedWhile,
+  -- its appId, state OFFLINE so nothing is handed over), and the DISCONNECTED of that connection or a newer one (the
+  -- gateway closes it on the deletion; fanout's reaper reports one of a dead gateway) settles it as OFFLINE, once.
+  -- The same event read again (fanout died before its event was written) answers the same, so it is not lost.
+  local t = redis.call('HMGET', PRESENCE, 'deletedWhile', 'epoch', 'appState', 'appId', 'finalAt')
+  local current = tonumber(t[2] or '0')
+  if t[1] and kind == 'DISCONNECTED' and epoch >= current and (not t[5] or (epoch == current and at == t[5])) then
+    redis.call('HSET', PRESENCE, 'epoch', ARGV[11], 'finalAt', at)
+    return {1, 'OFFLINE', t[3] or '', t[4] or '', 'hold', 'deleted'}
+  end
+  return {0, 'OFFLINE', '', ''}
 end
 local p = redis.call('HMGET', PRESENCE, 'epoch', 'state', 'appState', 'reassertedAt')
 local current, state, app = tonumber(p[1] or '0'), p[2] or 'OFFLINE', p[3] or ''
@@ -20,14 +31,14 @@ local function rewind()
 end
 local function set_state(new_state)
   redis.call('HSET', PRESENCE, 'state', new_state, 'since', at, 'lastSeen', at)
-  return append({1, new_state, app}, pump(device, P))
+  return append({1, new_state, app, ''}, pump(device, P))
 end
 local function set_app(new_app)
   redis.call('HSET', PRESENCE, 'appState', new_app)
   app = new_app
 end
 local function unchanged()
-  return {0, state, app}
+  return {0, state, app, ''}
 end
 
 if kind == 'CONNECTED' then
@@ -75,7 +86,7 @@ if kind == 'RECEIVING' then
     return unchanged()
   end
   redis.call('HSET', PRESENCE, 'receiving', 1)
-  return append({1, state, app}, pump(device, P))
+  return append({1, state, app, ''}, pump(device, P))
 end
 if kind == 'BACKGROUND' then
   if state == 'BACKGROUND' then

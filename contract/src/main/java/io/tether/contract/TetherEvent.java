@@ -21,7 +21,8 @@ public record TetherEvent(String id, String type, String timestamp, Data data) {
     /**
      * The event's facts; fields that do not apply to its type are absent.
      *
-     * @param appId     the device's app; added by webhook-service (absent on the Kafka topic)
+     * @param appId     the device's app; added by webhook-service (absent on the Kafka topic, but for the last presence
+     *                  event of a device deleted while connected: its record, where the app is read, is gone)
      * @param status    queued, pushed, delivered, expired or failed (message.status)
      * @param reason    why it failed or expired (message.status), e.g. ttl, inbox-overflow, no-subscription
      * @param route     live, push, inbox or fetch: the way it last took (message.status), when known

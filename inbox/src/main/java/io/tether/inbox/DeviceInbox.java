@@ -71,8 +71,9 @@ public final class DeviceInbox implements Inbox {
                 event.reason() == null ? "" : event.reason())
                 .thenApply(r -> {
                     String app = (String) r.get(2);
+                    String deletedDeviceApp = (String) r.get(3);
                     return new PresenceChange((Long) r.get(0) == 1L, (String) r.get(1), app.isEmpty() ? null : app,
-                            Pump.read(r, 3));
+                            Pump.read(r, 4), deletedDeviceApp.isEmpty() ? null : deletedDeviceApp);
                 });
     }
 

@@ -32,9 +32,16 @@ public interface Inbox {
 
     /**
      * What a presence event did: {@code state} and {@code appState} (foreground, background, or null when none is
-     * stored) after it, when {@code applied}; the pump it triggered.
+     * stored) after it, when {@code applied}; the pump it triggered. {@code deletedDeviceApp}: the app of a deleted
+     * device whose last change this is (OFFLINE, after it was deleted while connected), which its event must carry:
+     * the record that named the app is gone. Null for a device that exists.
      */
-    public record PresenceChange(boolean applied, String state, String appState, Pump pump) {
+    public record PresenceChange(boolean applied, String state, String appState, Pump pump, String deletedDeviceApp) {
+
+        /** A change of a device that exists. */
+        public PresenceChange(boolean applied, String state, String appState, Pump pump) {
+            this(applied, state, appState, pump, null);
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import java.util.Map;
 final class Devices {
     /** A push token of the shape the registry accepts (64 hex digits). */
     static final String TOKEN = "a1b2".repeat(16);
+    /** The app of every device registered here. */
+    static final String APP = "com.example.app";
     /** When the record and its token were written (epoch millis). */
     static final long CREATED_AT = 1_700_000_000_000L;
 
@@ -25,7 +27,7 @@ final class Devices {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(DeviceFields.ID, deviceId);
         fields.put(DeviceFields.PLATFORM, platform);
-        fields.put(DeviceFields.APP_ID, "com.example.app");
+        fields.put(DeviceFields.APP_ID, APP);
         if (pushToken != null) {
             fields.put(DeviceFields.PUSH_TOKEN, pushToken);
             fields.put(DeviceFields.PUSH_ENVIRONMENT, "sandbox");

@@ -1,8 +1,10 @@
 package io.tether.inbox;
 
+import static io.tether.inbox.TestRedis.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tether.contract.PresenceEvent.Kind;
@@ -71,6 +73,7 @@ class PresenceStateMachineIT extends InboxFixture {
 
         assertEquals(applied, change.applied(), "applied");
         assertEquals(to.name(), change.state(), "the state it answers");
+        assertNull(change.deletedDeviceApp(), "the device exists: its events need not name its app");
         Map<String, String> p = presenceRecord();
         assertEquals(to.name(), p.get(PresenceFields.STATE));
         assertEquals(p.get(PresenceFields.APP_STATE), change.appState(), "the app state it answers is the one stored");
@@ -142,6 +145,74 @@ class PresenceStateMachineIT extends InboxFixture {
         redis.sync().del(KEYS.record()); // the registry deleted it; its last connection's events come after
         assertFalse(apply(kind, 1, GW_A, null, 42).applied());
         assertEquals(Map.of(), presenceRecord(), "nothing would ever remove it");
+    }
+
+    // ---- a device deleted while connected ----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = PresenceState.class, names = {"LIVE", "BACKGROUND", "SUSPECT"})
+    void aDeviceDeletedWhileConnectedGetsOneLastOfflineFromItsConnectionsDisconnect(PresenceState state) {
+        reach(state);
+        String appState = presenceRecord().get(PresenceFields.APP_STATE);
+        deleteAsTheRegistryDoes(state);
+
+        for (Kind kind : List.of(Kind.RECEIVING, Kind.BACKGROUND, Kind.FOREGROUND, Kind.ACK_TIMEOUT, Kind.RESPONSIVE)) {
+            assertFalse(apply(kind, EPOCH, GW_A, null, at.incrementAndGet()).applied(), kind + " of a deleted device");
+        }
+        assertFalse(apply(Kind.DISCONNECTED, EPOCH - 1, GW_A, null, at.incrementAndGet()).applied(), "an older connection's");
+        assertFalse(apply(Kind.CONNECTED, EPOCH + 1, GW_B, null, at.incrementAndGet()).applied(), "no new connection is applied");
+
+        long when = at.incrementAndGet();
+        DeviceInbox.PresenceChange last = apply(Kind.DISCONNECTED, EPOCH, GW_A, "revoked", when);
+
+        assertTrue(last.applied());
+        assertEquals("OFFLINE", last.state());
+        assertEquals(appState, last.appState());
+        assertEquals(Devices.APP, last.deletedDeviceApp(), "the event names the app: nothing else does any more");
+        assertInstanceOf(Pump.Hold.class, last.pump());
+
+        DeviceInbox.PresenceChange again = apply(Kind.DISCONNECTED, EPOCH, GW_A, "revoked", when);
+        assertEquals(last, again, "the same event read again (fanout died before writing its event) answers the same");
+
+        assertFalse(apply(Kind.DISCONNECTED, EPOCH, GW_A, "gateway-lost", at.incrementAndGet()).applied(),
+                "another DISCONNECTED of the connection: the last OFFLINE was given");
+        assertFalse(apply(Kind.DISCONNECTED, EPOCH + 1, GW_B, null, at.incrementAndGet()).applied(),
+                "nor one of a newer connection");
+    }
+
+    @Test
+    void aDeviceDeletedWhileConnectedGetsItsLastOfflineFromANewerConnectionsDisconnectToo() {
+        reach(PresenceState.LIVE);
+        deleteAsTheRegistryDoes(PresenceState.LIVE);
+
+        DeviceInbox.PresenceChange last = apply(Kind.DISCONNECTED, EPOCH + 1, GW_B, null, at.incrementAndGet());
+
+        assertTrue(last.applied(), "the connection whose CONNECTED came after the deletion ended");
+        assertEquals(Devices.APP, last.deletedDeviceApp());
+        assertFalse(apply(Kind.DISCONNECTED, EPOCH, GW_A, null, at.incrementAndGet()).applied());
+    }
+
+    @Test
+    void theClosingConnectionOfADeletedDeviceIsHandedNothing() {
+        reach(PresenceState.LIVE);
+        apply(Kind.RECEIVING, EPOCH, GW_A, null, at.incrementAndGet());
+        route(Entries.data(DEVICE, "m1"));
+        route(Entries.data(DEVICE, "m2"));
+        assertEquals(List.of("m1", "m2"), channels.takeIds(GW_A, DEVICE, EPOCH));
+        deleteAsTheRegistryDoes(PresenceState.LIVE);
+
+        assertEquals(0, ack("m1", EPOCH, GW_A).handedOver());
+        assertEquals(0, join(inbox.resync(DEVICE, EPOCH, GW_A)).handedOver());
+        assertEquals(List.of(), channels.takeIds(GW_A, DEVICE, EPOCH));
+    }
+
+    @Test
+    void aDeviceDeletedWhileOfflineOwesNothing() {
+        reach(PresenceState.OFFLINE);
+        redis.sync().del(KEYS.record(), KEYS.presence()); // what the registry does for a device that is not connected
+
+        assertFalse(apply(Kind.DISCONNECTED, EPOCH, GW_A, null, at.incrementAndGet()).applied());
+        assertEquals(Map.of(), presenceRecord());
     }
 
     @ParameterizedTest
@@ -460,6 +531,16 @@ class PresenceStateMachineIT extends InboxFixture {
             case OFFLINE -> apply(Kind.DISCONNECTED, EPOCH, GW_A, null, at.incrementAndGet());
         }
         assertEquals(state.name(), presenceRecord().get(PresenceFields.STATE));
+    }
+
+    /**
+     * What device-registry's delete does to a device that is not OFFLINE (DeviceScripts.DELETE): the record goes, the
+     * presence hash stays as its tombstone (device-registry's DeviceStoreIT checks it writes this very shape).
+     */
+    private static void deleteAsTheRegistryDoes(PresenceState state) {
+        redis.sync().del(KEYS.record());
+        redis.sync().hset(KEYS.presence(), Map.of(PresenceFields.STATE, "OFFLINE", PresenceFields.RECEIVING, "0",
+                PresenceFields.DELETED_WHILE, state.name(), PresenceFields.APP_ID, Devices.APP));
     }
 
     private DeviceInbox.PresenceChange apply(Kind kind, long epoch, String gatewayId, String reason, long when) {

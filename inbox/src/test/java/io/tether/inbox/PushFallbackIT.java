@@ -120,6 +120,33 @@ class PushFallbackIT extends InboxFixture {
     // ---- each entry once, nudges, expiry ------------------------------------------------------------------------
 
     @Test
+    void aConfirmationForADeviceDeletedMeanwhileWritesNothing() {
+        register("ios", Devices.TOKEN);
+        reach("OFFLINE", EPOCH, GW_A);
+        Pump.Push push = push(route(Entries.alert(DEVICE, "m1")));
+        redis.sync().del(KEYS.record()); // the registry deleted it while the push went out; its inbox stays to expire
+        Map<String, String> meta = redis.sync().hgetall(KEYS.inboxMeta());
+        Map<String, String> status = status("m1");
+
+        assertFalse(join(inbox.confirmPush(DEVICE, push)));
+
+        assertEquals(meta, redis.sync().hgetall(KEYS.inboxMeta()));
+        assertEquals(status, status("m1"));
+    }
+
+    @Test
+    void aConfirmationForAnInboxThatIsGoneDoesNotRecreateIt() {
+        register("ios", Devices.TOKEN);
+        reach("OFFLINE", EPOCH, GW_A);
+        Pump.Push push = push(route(Entries.alert(DEVICE, "m1")));
+        redis.sync().del(KEYS.inbox(), KEYS.inboxData(), KEYS.inboxMeta()); // expired since, as a deleted device's does
+
+        assertFalse(join(inbox.confirmPush(DEVICE, push)));
+
+        assertEquals(0L, redis.sync().exists(KEYS.inboxMeta()), "no meta hash without an inbox (it would never expire)");
+    }
+
+    @Test
     void eachEntryIsConsideredForPushOnlyOnce() {
         register("ios", Devices.TOKEN);
         reach("OFFLINE", EPOCH, GW_A);

@@ -21,17 +21,20 @@ final class DeviceScripts {
     }
 
     /**
-     * KEYS[1] record, KEYS[2..] indexes: the first ARGV[2] of them sets, the rest sorted sets.
-     * ARGV[1] device id, ARGV[2] number of set indexes, ARGV[3..] field, value pairs. 1 created, 0 id taken.
+     * KEYS[1] record, KEYS[2] presence, KEYS[3..] indexes: the first ARGV[2] of them sets, the rest sorted sets.
+     * ARGV[1] device id, ARGV[2] number of set indexes, ARGV[3..] field, value pairs. 1 created, 0 id taken. A device
+     * registered under the id of one deleted while connected starts without that one's presence tombstone (see
+     * DELETE): it would fence its connections' events by the old epoch and expire under it.
      */
     static final LuaScript CREATE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
             end
+            redis.call('DEL', KEYS[2])
             redis.call('HSET', KEYS[1], unpack(ARGV, 3))
             local sets = tonumber(ARGV[2])
-            for i = 2, #KEYS do
-              if i - 1 <= sets then
+            for i = 3, #KEYS do
+              if i - 2 <= sets then
                 redis.call('SADD', KEYS[i], ARGV[1])
               else
                 redis.call('ZADD', KEYS[i], 0, ARGV[1])
@@ -68,12 +71,19 @@ final class DeviceScripts {
             """);
 
     /**
-     * KEYS[1] record, KEYS[2..ARGV[7]] the device's other keys, deleted with it (grants, push tokens, presence,
+     * KEYS[1] record, KEYS[2] presence, KEYS[3..ARGV[7]] the device's other keys, deleted with it (grants, push tokens,
      * epoch), then its indexes (the first ARGV[5] sets, the rest sorted sets). ARGV[1] device id, ARGV[2..4] expected
      * user, app, platform, ARGV[5] number of set indexes, ARGV[6] the credential-change channel: a connected device is
      * dropped, ARGV[7] number of the device's own keys, ARGV[8] number of the keys after them that expire in ARGV[9]
      * ms instead (its inbox: the expiry sweep settles its messages first), then its indexes. 1 deleted, 0 no such
      * device, -1 changed.
+     *
+     * <p>The presence of a device that is not OFFLINE is not deleted but left as its tombstone, expiring with the
+     * inbox: backends saw it connected, and its last presence event, OFFLINE, is still owed. The connection's
+     * DISCONNECTED gives it (the gateway closes the connection on the announcement here, or at its next audit; fanout's
+     * reaper reports it for a dead gateway), through fanout's presence.lua, which needs from the tombstone the state
+     * it was in, the app (for webhooks: the record is gone) and the epoch; its state OFFLINE meanwhile, so nothing is
+     * handed to the closing connection.
      */
     static final LuaScript DELETE = new LuaScript("""
             if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -84,7 +94,14 @@ final class DeviceScripts {
               return -1
             end
             local own = tonumber(ARGV[7])
-            redis.call('DEL', unpack(KEYS, 1, own))
+            local state = redis.call('HGET', KEYS[2], 'state')
+            if state and state ~= 'OFFLINE' then
+              redis.call('HSET', KEYS[2], 'state', 'OFFLINE', 'receiving', '0', 'deletedWhile', state, 'appId', current[2])
+              redis.call('PEXPIRE', KEYS[2], ARGV[9])
+              redis.call('DEL', KEYS[1], unpack(KEYS, 3, own))
+            else
+              redis.call('DEL', unpack(KEYS, 1, own))
+            end
             local expiring = tonumber(ARGV[8])
             for i = own + 1, own + expiring do
               redis.call('PEXPIRE', KEYS[i], ARGV[9])

@@ -26,7 +26,10 @@ import java.util.function.UnaryOperator;
  * surface as {@code StoreUnavailableException}.
  */
 public class DeviceStore {
-    /** How long a deleted device's inbox is kept: longer than any message may live (28 days), so the sweep settled it. */
+    /**
+     * How long a deleted device's inbox is kept: longer than any message may live (28 days), so the sweep settled it.
+     * A presence tombstone too: its connection was closed long before.
+     */
     static final java.time.Duration INBOX_AFTER_DELETE = java.time.Duration.ofDays(29);
     private static final int ATTEMPTS = 3;
 
@@ -41,6 +44,7 @@ public class DeviceStore {
         DeviceIndexes indexes = DeviceIndexes.of(device);
         List<String> keys = new ArrayList<>();
         keys.add(RedisKeys.device(device.id()).record());
+        keys.add(RedisKeys.device(device.id()).presence());
         keys.addAll(indexes.keys());
         List<String> args = new ArrayList<>(List.of(device.id(), Integer.toString(indexes.sets().size())));
         DeviceHash.toFields(device).forEach((field, value) -> {
@@ -187,10 +191,12 @@ public class DeviceStore {
             Device device = found.get();
             DeviceIndexes indexes = DeviceIndexes.of(device);
             RedisKeys.Device keys = RedisKeys.device(id);
-            // Its presence and epoch go too: nothing else would ever remove them. Its inbox stays for the expiry sweep,
-            // which gives each waiting message its final status at its TTL, and expires once every message's TTL has
-            // passed (the gateway's session keys are the gateway's, dropped when it learns of the deletion).
-            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.grants(), keys.pushTokens(), keys.presence(),
+            // Its presence and epoch go too: nothing else would ever remove them (but the presence of a connected device
+            // stays as its tombstone, until fanout gave backends its last OFFLINE: see DeviceScripts.DELETE). Its inbox
+            // stays for the expiry sweep, which gives each waiting message its final status at its TTL, and expires
+            // once every message's TTL has passed (the gateway's session keys are the gateway's, dropped when it
+            // learns of the deletion).
+            List<String> allKeys = new ArrayList<>(List.of(keys.record(), keys.presence(), keys.grants(), keys.pushTokens(),
                     keys.epoch()));
             int own = allKeys.size();
             List<String> inbox = List.of(keys.inbox(), keys.inboxData(), keys.inboxMeta());

@@ -11,12 +11,18 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.DeviceId;
 import io.tether.contract.Platform;
+import io.tether.contract.PresenceEvent;
+import io.tether.contract.PresenceFields;
 import io.tether.contract.RedisKeys;
+import io.tether.inbox.DeviceInbox;
+import io.tether.inbox.Inbox;
+import io.tether.inbox.InboxSettings;
 import io.tether.registry.store.StoreUnavailableException;
 import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -76,11 +82,11 @@ class DeviceStoreIT {
     }
 
     @Test
-    void deleteRemovesTheDevicesPresenceAndEpochAndKeepsItsInboxUntilEveryMessagesTtlHasPassed() {
+    void deleteRemovesAnOfflineDevicesPresenceAndEpochAndKeepsItsInboxUntilEveryMessagesTtlHasPassed() {
         Device device = device("user-e");
         join(store.create(device));
         RedisKeys.Device keys = RedisKeys.device(device.id());
-        redis.hset(keys.presence(), "state", "LIVE");
+        redis.hset(keys.presence(), "state", "OFFLINE");
         redis.zadd(keys.inbox(), 1, "m1");
         redis.hset(keys.inboxData(), "m1", "{}");
         redis.hset(keys.inboxMeta(), "seq", "1");
@@ -96,6 +102,77 @@ class DeviceStoreIT {
             assertTrue(ttl > Duration.ofDays(28).toMillis() && ttl <= DeviceStore.INBOX_AFTER_DELETE.toMillis(),
                     key + " expires after every message's TTL, not never: " + ttl);
         }
+    }
+
+    @Test
+    void deleteKeepsAConnectedDevicesPresenceAsATombstoneThatExpires() {
+        for (String state : List.of("LIVE", "BACKGROUND", "SUSPECT")) {
+            Device device = device("user-e");
+            join(store.create(device));
+            RedisKeys.Device keys = RedisKeys.device(device.id());
+            redis.hset(keys.presence(), Map.of(PresenceFields.STATE, state, PresenceFields.EPOCH, "7", PresenceFields.GATEWAY_ID, "gw-a",
+                    PresenceFields.APP_STATE, "background", PresenceFields.RECEIVING, "1"));
+            redis.set(keys.epoch(), "7");
+
+            assertTrue(join(store.delete(device.id())));
+
+            assertEquals(0L, redis.exists(keys.record(), keys.epoch()));
+            assertEquals(Map.of(PresenceFields.STATE, "OFFLINE", PresenceFields.EPOCH, "7", PresenceFields.GATEWAY_ID, "gw-a",
+                    PresenceFields.APP_STATE, "background", PresenceFields.RECEIVING, "0", PresenceFields.DELETED_WHILE, state,
+                    PresenceFields.APP_ID, device.appId()), redis.hgetall(keys.presence()),
+                    state + ": its last OFFLINE is owed; nothing is handed to the closing connection meanwhile");
+            long ttl = redis.pttl(keys.presence());
+            assertTrue(ttl > 0 && ttl <= DeviceStore.INBOX_AFTER_DELETE.toMillis(), "a tombstone expires: " + ttl);
+        }
+    }
+
+    /** The registry's delete and the inbox's presence.lua (what fanout runs for each presence event), together. */
+    @Test
+    void aDeviceDeletedWhileConnectedGivesBackendsOneLastOfflineWhenItsConnectionEnds() {
+        Device device = device("user-e");
+        join(store.create(device));
+        DeviceInbox inbox = new DeviceInbox(connection.async(), new InboxSettings(100, 1_000_000, 10, 60_000, 3_600, 120));
+        assertTrue(join(inbox.presence(new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.CONNECTED, null, 1_000))).applied());
+
+        assertTrue(join(store.delete(device.id())));
+        Inbox.PresenceChange last = join(inbox.presence(
+                new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.DISCONNECTED, "revoked", 2_000)));
+
+        assertTrue(last.applied(), "the connection's DISCONNECTED after the deletion is the device's last presence change");
+        assertEquals("OFFLINE", last.state());
+        assertEquals(device.appId(), last.deletedDeviceApp(), "the event names the app: webhooks cannot read it any more");
+        assertFalse(join(inbox.presence(new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.DISCONNECTED, "gateway-lost",
+                3_000))).applied(), "one last OFFLINE only");
+    }
+
+    @Test
+    void aDeviceDeletedWhileOfflineOwesNoPresenceEvent() {
+        Device device = device("user-e");
+        join(store.create(device));
+        DeviceInbox inbox = new DeviceInbox(connection.async(), new InboxSettings(100, 1_000_000, 10, 60_000, 3_600, 120));
+        join(inbox.presence(new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.CONNECTED, null, 1_000)));
+        join(inbox.presence(new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.DISCONNECTED, null, 2_000)));
+
+        assertTrue(join(store.delete(device.id())));
+
+        assertEquals(0L, redis.exists(RedisKeys.device(device.id()).presence()));
+        assertFalse(join(inbox.presence(new PresenceEvent(device.id(), "gw-a", 7, PresenceEvent.Kind.DISCONNECTED, null, 2_000)))
+                .applied(), "backends saw its OFFLINE already");
+    }
+
+    @Test
+    void aDeviceRegisteredAgainUnderADeletedOnesIdStartsWithoutItsTombstone() {
+        Device deleted = device("user-e");
+        join(store.create(deleted));
+        RedisKeys.Device keys = RedisKeys.device(deleted.id());
+        redis.hset(keys.presence(), Map.of(PresenceFields.STATE, "LIVE", PresenceFields.EPOCH, "7", PresenceFields.GATEWAY_ID, "gw-a"));
+        join(store.delete(deleted.id()));
+
+        Device again = new Device(deleted.id(), deleted.platform(), deleted.appId(), null, null, null, null, deleted.secretHash(),
+                deleted.createdAt(), deleted.updatedAt());
+        assertTrue(join(store.create(again)));
+
+        assertEquals(0L, redis.exists(keys.presence()), "its connections are not fenced by the old one's epoch, nor expire with it");
     }
 
     @Test

@@ -37,14 +37,35 @@ public final class AttachmentRecords {
             return 1
             """);
     // KEYS 1 record hash, 2 deletion index; ARGV 1 attachment id, 2 deleteAt, 3.. field, value pairs. 0: the
-    // reservation is gone (the sweeper took it: the body may be deleted already), nothing written.
+    // sweeper claimed the body or is done with it (it may be deleted already), nothing written.
     private static final LuaScript SAVE = new LuaScript("""
-            if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+            local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+            if not score or tonumber(score) == 0 then
               return 0
             end
             redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
             redis.call('HSET', KEYS[1], unpack(ARGV, 3))
             redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+            return 1
+            """);
+    // KEYS 1 record hash, 2 deletion index; ARGV 1 attachment id, 2 the time it must have been due by (epoch millis).
+    // 1: claimed (now, or by an earlier sweep that did not get to delete it), 0: not due any more (an upload saved its
+    // record since the listing, pushing the time back) or its record is still there (a message may still refer to it).
+    // A claim is the score 0 in the index: listed again by the next sweep until the body is deleted and forgotten, so
+    // a sweeper that dies between claim and delete leaves nothing behind, and SAVE refuses it.
+    private static final LuaScript CLAIM = new LuaScript("""
+            local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+            if not score then
+              return 0
+            end
+            score = tonumber(score)
+            if score == 0 then
+              return 1
+            end
+            if score > tonumber(ARGV[2]) or redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
+            end
+            redis.call('ZADD', KEYS[2], 0, ARGV[1])
             return 1
             """);
     private static final String EVERY_APP = "*";
@@ -72,7 +93,8 @@ public final class AttachmentRecords {
 
     /**
      * Remembers an uploaded body until {@code deleteAt} (epoch millis), if its {@link #reserve reservation} is still
-     * there; false when the sweeper took it meanwhile (an upload that outlasted the unsent time and the grace).
+     * there and the sweeper has not {@link #claim claimed} it; false when it did meanwhile (an upload that outlasted
+     * the unsent time and the grace): the body is deleted or about to be.
      */
     public CompletionStage<Boolean> save(Record record, long deleteAt) {
         Map<String, String> fields = new HashMap<>();
@@ -127,12 +149,25 @@ public final class AttachmentRecords {
                 .thenApply(kept -> kept == 1L);
     }
 
-    /** Up to {@code limit} ids whose bodies were due for deletion at {@code before} (epoch millis) or earlier. */
+    /**
+     * Up to {@code limit} ids whose bodies were due for deletion at {@code before} (epoch millis) or earlier, claimed
+     * ones first. Only candidates: an upload may save its record between this listing and the {@link #claim}.
+     */
     public CompletionStage<List<String>> dueBefore(long before, int limit) {
         return redis.zrangebyscore(RedisKeys.attachmentExpiry(), Range.create(0d, (double) before), Limit.create(0, limit));
     }
 
-    /** The body is deleted: forget it. */
+    /**
+     * Takes the body for deletion if it is still due at {@code before} (epoch millis) and has no record: from then on
+     * no upload saves a record for it ({@link #save} answers false), so it may be deleted. False: leave it.
+     */
+    public CompletionStage<Boolean> claim(String id, long before) {
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.attachment(id), RedisKeys.attachmentExpiry()}, id, Long.toString(before))
+                .thenApply(claimed -> claimed == 1L);
+    }
+
+    /** The {@link #claim claimed} body is deleted: forget it. */
     public CompletionStage<Void> forget(String id) {
         return redis.zrem(RedisKeys.attachmentExpiry(), id).thenCompose(n -> redis.del(RedisKeys.attachment(id))).thenApply(n -> null);
     }

@@ -41,7 +41,7 @@ public final class AttachmentUploads {
                 if (saved) {
                     return CompletableFuture.completedFuture(new Uploaded(id, record.size(), record.sha256(), contentType, name, deleteAt));
                 }
-                // The upload outlasted its reservation and the sweeper took it: the body may be gone, so no 201 for it.
+                // The upload outlasted its reservation and the sweeper claimed it: the body may be gone, so no 201 for it.
                 return store.delete(id).<Uploaded>thenApply(deleted -> {
                     throw new IllegalStateException("the upload took longer than tether.attachments.unsent-ttl; upload again");
                 });

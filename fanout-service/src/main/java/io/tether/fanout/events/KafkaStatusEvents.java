@@ -28,8 +28,8 @@ public final class KafkaStatusEvents implements StatusEvents {
     }
 
     @Override
-    public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
-        return KafkaSend.send(producer, EventRecords.of(TetherEvent.presence(event.deviceId(), stateAfter, appState, event.at(),
-                event.gatewayId(), event.epoch())));
+    public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState, String deletedDeviceApp) {
+        TetherEvent presence = TetherEvent.presence(event.deviceId(), stateAfter, appState, event.at(), event.gatewayId(), event.epoch());
+        return KafkaSend.send(producer, EventRecords.of(deletedDeviceApp == null ? presence : presence.withAppId(deletedDeviceApp)));
     }
 }

@@ -19,7 +19,7 @@ public interface StatusEvents {
         }
 
         @Override
-        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
+        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState, String deletedDeviceApp) {
             return CompletableFuture.completedFuture(null);
         }
     };
@@ -36,7 +36,9 @@ public interface StatusEvents {
 
     /**
      * {@code event} was applied and left the device in {@code stateAfter}, its app in {@code appState} (the one stored
-     * with the presence, null when none is: an ACK_TIMEOUT or a DISCONNECTED does not say it).
+     * with the presence, null when none is: an ACK_TIMEOUT or a DISCONNECTED does not say it). {@code deletedDeviceApp}:
+     * for the last change of a device deleted while connected, its app, which the event then carries (webhook-service
+     * reads a device's app from its record, gone by then); null otherwise.
      */
-    CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState);
+    CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState, String deletedDeviceApp);
 }

@@ -170,7 +170,7 @@ public final class Router {
             CompletionStage<Void> reported = done();
             if (event.kind() != PresenceEvent.Kind.RECEIVING) {
                 metrics.presence(change.state());
-                reported = events.presence(event, change.state(), change.appState());
+                reported = events.presence(event, change.state(), change.appState(), change.deletedDeviceApp());
             }
             if (change.pump() instanceof Pump.Hold) {
                 return reported;

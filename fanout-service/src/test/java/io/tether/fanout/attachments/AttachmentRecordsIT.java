@@ -97,6 +97,29 @@ class AttachmentRecordsIT {
     }
 
     @Test
+    void onlyADueBodyWithoutRecordIsClaimedAndAClaimStays() throws Exception {
+        long now = System.currentTimeMillis();
+        records.reserve("att_claimnotduenotduenotduenot", now + HOUR).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertFalse(claim("att_claimnotduenotduenotduenot", now), "not due yet");
+
+        upload("att_claimsavedsavedsavedsavedsa", now, now + HOUR);
+        assertFalse(claim("att_claimsavedsavedsavedsavedsa", now + 2 * HOUR), "its record is still there: a message may refer to it");
+
+        records.reserve("att_claimduedueduedueduedueduedu", now - 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(claim("att_claimduedueduedueduedueduedu", now));
+        assertTrue(claim("att_claimduedueduedueduedueduedu", now), "claimed again by a sweep after one that died");
+        assertTrue(records.dueBefore(now, 100).toCompletableFuture().get(5, TimeUnit.SECONDS).contains("att_claimduedueduedueduedueduedu"),
+                "listed until it is forgotten");
+        assertFalse(keep("att_claimduedueduedueduedueduedu", now + HOUR), "no message refers to a claimed body");
+
+        assertFalse(claim("att_neverreservedneverreservedn", now), "nothing to claim");
+    }
+
+    private static boolean claim(String id, long before) throws Exception {
+        return records.claim(id, before).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aBodyWhoseRecordIsGoneCannotBeReferredTo() throws Exception {
         assertFalse(keep("att_neveruploadedneveruploaded", System.currentTimeMillis() + HOUR));
     }

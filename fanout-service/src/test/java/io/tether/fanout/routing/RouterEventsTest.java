@@ -43,8 +43,9 @@ class RouterEventsTest {
         }
 
         @Override
-        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
-            events.add(event.deviceId() + " presence " + stateAfter + " " + appState + " epoch " + event.epoch());
+        public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState, String deletedDeviceApp) {
+            events.add(event.deviceId() + " presence " + stateAfter + " " + appState + " epoch " + event.epoch()
+                    + (deletedDeviceApp == null ? "" : " deleted, of " + deletedDeviceApp));
             return CompletableFuture.completedFuture(null);
         }
     };
@@ -122,6 +123,14 @@ class RouterEventsTest {
             router.route(new ConsumerRecord<>(Topics.PRESENCE, 0, 0, "d1", Json.toBytes(event)), Context.root()).toCompletableFuture().join();
         }
         assertEquals(List.of("d1 presence LIVE foreground epoch 7"), events, "with the app state the script answered");
+    }
+
+    @Test
+    void aDeletedDevicesLastOfflineIsReportedWithItsApp() {
+        inbox.presences.add(new Inbox.PresenceChange(true, "OFFLINE", "foreground", new Pump.Hold("deleted"), "com.example.app"));
+        PresenceEvent event = new PresenceEvent("d1", "gw", 7, PresenceEvent.Kind.DISCONNECTED, "revoked", 1);
+        router.route(new ConsumerRecord<>(Topics.PRESENCE, 0, 0, "d1", Json.toBytes(event)), Context.root()).toCompletableFuture().join();
+        assertEquals(List.of("d1 presence OFFLINE foreground epoch 7 deleted, of com.example.app"), events);
     }
 
     @Test

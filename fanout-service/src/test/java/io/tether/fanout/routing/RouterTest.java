@@ -205,7 +205,7 @@ class RouterTest {
             }
 
             @Override
-            public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState) {
+            public CompletionStage<Void> presence(PresenceEvent event, String stateAfter, String appState, String deletedDeviceApp) {
                 return presenceWritten;
             }
         };

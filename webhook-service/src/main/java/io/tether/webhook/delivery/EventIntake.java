@@ -16,7 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Takes each record of {@code tether.events} into the queue of every webhook that wants it: an app's webhooks get its
  * devices' events, a key's webhooks the status changes of the messages it sent. The event gains the device's app on
- * the way. Records of one device come in order (the consumer keeps per-key order), so each queue is in event order;
+ * the way (read from the device's record; a deleted device's last presence event brings it along). Records of one device come in order (the consumer keeps per-key order), so each queue is in event order;
  * a record read again after a restart is not queued twice (the queue remembers the offset it took last).
  */
 public final class EventIntake {
@@ -53,7 +53,9 @@ public final class EventIntake {
         if (webhooks.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletionStage<String> app = redis.hget(RedisKeys.device(event.deviceId()).record(), DeviceFields.APP_ID);
+        // A deleted device's last presence event names the app itself: its record is gone.
+        CompletionStage<String> app = redis.hget(RedisKeys.device(event.deviceId()).record(), DeviceFields.APP_ID)
+                .thenApply(appId -> appId != null ? appId : event.data().appId());
         boolean keyWebhooks = webhooks.stream().anyMatch(w -> w.keyId() != null);
         CompletionStage<String> sender = keyWebhooks && event.data().messageId() != null
                 ? redis.hget(RedisKeys.message(event.data().messageId()), "keyId") : CompletableFuture.completedFuture(null);

@@ -749,6 +749,86 @@ class DeviceSessionTest {
         assertEquals(List.of(Kind.DISCONNECTED), fx.presenceKinds());
     }
 
+    /** A will asking to wait {@code seconds} after an abnormal end (MQTT 5 Will Delay Interval). */
+    private static MqttWill delayedWill(int seconds) {
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.IntegerProperty(MqttPropertyType.WILL_DELAY_INTERVAL.value(), seconds));
+        return new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, properties);
+    }
+
+    @Test
+    void aDelayedWillWaitsItsDelayAndGoesOutWhenNoNewerConnectionClaimedTheDevice() {
+        client.will(delayedWill(2));
+        open(STORED);
+        fx.store.holders.put(ID, EPOCH);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty(), "not before its delay");
+        assertTrue(fx.vertx.armedDelays().contains(2000L), "armed for the Will Delay Interval: " + fx.vertx.armedDelays());
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
+        assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aNewerConnectionOfTheDeviceBeforeTheDelayPassedCancelsTheWill() {
+        client.will(delayedWill(2));
+        open(STORED);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.store.holders.put(ID, EPOCH + 1); // the device came back, on this gateway or another
+
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
+        assertTrue(fx.upstream().isEmpty(), "[MQTT-3.1.3-9]");
+    }
+
+    @Test
+    void aSessionExpiringBeforeTheWillDelaySendsTheWillAtItsEnd() {
+        client.will(delayedWill(60));
+        open(SessionTerms.of(true, false, 5L, 30, Duration.ofHours(1), 60));
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty());
+        assertTrue(fx.vertx.armedDelays().contains(5000L), "armed for the session's expiry: " + fx.vertx.armedDelays());
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(1, fx.upstream().size());
+    }
+
+    @Test
+    void aDelayedWillOfASessionEndingWithItsConnectionGoesOutAtOnce() {
+        client.will(delayedWill(60));
+        open(EPHEMERAL);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals(1, fx.upstream().size(), "the session ended, so the will is due [MQTT-3.1.3-9]");
+        assertTrue(fx.store.calls("holder").isEmpty());
+    }
+
+    @Test
+    void aDelayedWillGoesOutWhenRedisCannotSayWhetherTheDeviceIsBack() {
+        client.will(delayedWill(2));
+        open(STORED);
+        fx.store.holderFailure = new IllegalStateException("redis away");
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+
+        assertEquals(1, fx.upstream().size());
+    }
+
     @Test
     void leavingReportsDisconnectedAndOnlyOnceKafkaHasItSendsTheDisconnectAndDropsNewHandOvers() {
         GatewayFixture slowKafka = new GatewayFixture(false);

@@ -595,6 +595,66 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aSubscriptionIdentifierInAPublishEndsTheConnectionWith0x82() {
+        MqttProperties identified = new MqttProperties();
+        identified.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5));
+        open(EPHEMERAL);
+
+        play("publishHandler", publish("devices/dev-1/x", MqttQoS.AT_LEAST_ONCE, "{}", identified));
+
+        assertEquals(MqttDisconnectReasonCode.PROTOCOL_ERROR, client.disconnectCode(), "[MQTT-3.3.4-6]");
+        assertEquals("subscription-identifier", fx.presence().get(fx.presence().size() - 1).reason());
+        assertFalse(client.kinds().contains("PUBACK"), "a protocol error, not a refusal");
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
+    void aNulInATopicNameOrFilterIsAMalformedPacketOnMqtt5() {
+        open(STORED);
+        play("publishHandler", publish("devices/dev-1/a\u0000b", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, client.disconnectCode(), "[MQTT-1.5.4-2]");
+        assertEquals("malformed", fx.presence().get(fx.presence().size() - 1).reason());
+        assertFalse(client.kinds().contains("PUBACK"), "malformed, not refused with 0x87");
+        assertTrue(fx.upstream().isEmpty());
+
+        GatewayFixture subscribing = new GatewayFixture();
+        FakeEndpoint second = new FakeEndpoint().clientId(ID);
+        open(subscribing, second, STORED, Map.of(), Grants.NONE);
+        subscribing.vertx.onLoop(() -> second.receive("subscribeHandler", subscribe(1, "devices/dev-1/\u0000/#", MqttQoS.AT_LEAST_ONCE)));
+        subscribing.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, second.disconnectCode());
+        assertFalse(second.kinds().contains("SUBACK"), "malformed, not refused with 0x8F");
+        assertEquals(List.of(), subscribing.store.calls("subscribe"));
+
+        GatewayFixture unsubscribing = new GatewayFixture();
+        FakeEndpoint third = new FakeEndpoint().clientId(ID);
+        open(unsubscribing, third, STORED, Map.of(), Grants.NONE);
+        unsubscribing.vertx.onLoop(() -> third.receive("unsubscribeHandler", MqttUnsubscribeMessage.create(2,
+                List.of("devices/dev-1/\u0000"), MqttProperties.NO_PROPERTIES)));
+        unsubscribing.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, third.disconnectCode());
+        assertFalse(third.kinds().contains("UNSUBACK"));
+    }
+
+    @Test
+    void aNulInATopicNameOrFilterClosesAnMqtt311Connection() {
+        for (Object packet : List.of(publish("devices/dev-1/a\u0000b", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES),
+                subscribe(1, "devices/dev-1/\u0000/#", MqttQoS.AT_LEAST_ONCE))) {
+            GatewayFixture gateway = new GatewayFixture();
+            FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+            acceptedOn(gateway, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+            String handler = packet instanceof MqttPublishMessage ? "publishHandler" : "subscribeHandler";
+            gateway.vertx.onLoop(() -> old.receive(handler, packet));
+            gateway.vertx.settle();
+
+            assertEquals(List.of("CONNACK", "close"), old.kinds(), handler + ": 3.1.1 has no DISCONNECT to send, the connection closes");
+            assertEquals("malformed", gateway.presence().get(gateway.presence().size() - 1).reason());
+            assertTrue(gateway.upstream().isEmpty());
+        }
+    }
+
+    @Test
     void aSubscriptionIdentifierEndsTheConnectionWith0xA1BeforeAnythingIsStored() {
         MqttProperties identified = new MqttProperties();
         identified.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5));

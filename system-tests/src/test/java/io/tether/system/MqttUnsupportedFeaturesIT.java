@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What CONNACK says the gateway does not support (shared subscriptions, subscription identifiers, topic aliases), and
  * what it answers a client that uses them anyway: MQTT 5.0 makes each a protocol error ended by DISCONNECT with its own
- * reason code. Stock clients refuse to send such packets once CONNACK told them, so a raw MQTT 5 client sends them.
+ * reason code. So are a PUBLISH carrying a Subscription Identifier (0x82) and U+0000 in a topic name or filter (a
+ * Malformed Packet, 0x81). Stock clients refuse to send such packets, so a raw MQTT 5 client sends them.
  */
 class MqttUnsupportedFeaturesIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -58,6 +59,21 @@ class MqttUnsupportedFeaturesIT {
     void aPublishWithATopicAliasEndsTheConnectionWith0x94() throws Exception {
         Api.Device device = api.register("ios");
         assertDisconnected(device, RawMqtt.publish("devices/" + device.id() + "/telemetry", 1, new byte[] {1}, 1), 0x94);
+    }
+
+    @Test
+    void aPublishWithASubscriptionIdentifierEndsTheConnectionWith0x82() throws Exception {
+        Api.Device device = api.register("ios");
+        assertDisconnected(device, RawMqtt.publishWithSubscriptionIdentifier("devices/" + device.id() + "/telemetry", 1,
+                new byte[] {1}, 7), 0x82);
+    }
+
+    @Test
+    void aNulInATopicNameOrFilterIsAMalformedPacketEndedWith0x81() throws Exception {
+        Api.Device publisher = api.register("ios");
+        assertDisconnected(publisher, RawMqtt.publish("devices/" + publisher.id() + "/a\u0000b", 1, new byte[] {1}), 0x81);
+        Api.Device subscriber = api.register("ios");
+        assertDisconnected(subscriber, RawMqtt.subscribe(1, "devices/" + subscriber.id() + "/\u0000/#"), 0x81);
     }
 
     /** The packet ends a fresh connection with DISCONNECT {@code code} and nothing else, and the device goes offline. */

@@ -170,10 +170,23 @@ public final class RawMqtt implements AutoCloseable {
 
     /** A QoS 1 PUBLISH with a Topic Alias (§3.3.2.3.4), none when 0; with an empty topic it names the topic alone. */
     public static byte[] publish(String topic, int packetId, byte[] payload, int topicAlias) {
+        return publish(topic, packetId, payload,
+                topicAlias == 0 ? new byte[0] : new byte[] {0x23, (byte) (topicAlias >> 8), (byte) topicAlias});
+    }
+
+    /** A QoS 1 PUBLISH with a Subscription Identifier (§3.3.2.3.8), which only a server may send [MQTT-3.3.4-6]. */
+    public static byte[] publishWithSubscriptionIdentifier(String topic, int packetId, byte[] payload, int subscriptionIdentifier) {
+        ByteArrayOutputStream identifier = new ByteArrayOutputStream();
+        identifier.write(0x0B);
+        variableByteInteger(identifier, subscriptionIdentifier);
+        return publish(topic, packetId, payload, identifier.toByteArray());
+    }
+
+    private static byte[] publish(String topic, int packetId, byte[] payload, byte[] encodedProperties) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(string(topic));
         variable.writeBytes(new byte[] {(byte) (packetId >> 8), (byte) packetId});
-        variable.writeBytes(properties(topicAlias == 0 ? new byte[0] : new byte[] {0x23, (byte) (topicAlias >> 8), (byte) topicAlias}));
+        variable.writeBytes(properties(encodedProperties));
         variable.writeBytes(payload);
         return packet(0x32, variable.toByteArray());
     }

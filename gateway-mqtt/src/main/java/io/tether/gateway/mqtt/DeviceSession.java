@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -305,7 +306,11 @@ public final class DeviceSession implements Upstream.Session, Departing {
             services.connections().unregister(this); // its DISCONNECTED is not in Kafka (yet): see leave
         }
         if (connackSent && !willDiscarded) {
-            upstream.publishWill(endpoint.will(), will -> services.events().upstream(will));
+            // After its Will Delay Interval, or when the session expires if sooner (at once when it ends with the connection).
+            Duration delay = WillDelay.of(control.isMqtt5(), endpoint.will() == null ? null : endpoint.will().getWillProperties(),
+                    terms.expiry());
+            DelayedWill sender = new DelayedWill(services.vertx(), context, services.store(), services.events());
+            upstream.publishWill(endpoint.will(), will -> sender.send(will, epoch, delay));
         }
         if (terms.stored()) {
             // Kept for its expiry from now (or discarded), unless a newer connection holds it already.

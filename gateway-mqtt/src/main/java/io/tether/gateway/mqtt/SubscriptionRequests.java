@@ -87,18 +87,24 @@ final class SubscriptionRequests {
      * are then never answered, as after any other end of the connection.
      */
     void onSubscribe(MqttSubscribeMessage message) {
-        if (control.isMqtt5()) {
-            var violation = ProtocolErrors.inSubscribe(message.properties(),
-                    message.topicSubscriptions().stream().map(MqttTopicSubscription::topicName).toList());
-            if (violation.isPresent()) {
-                control.disconnect(violation.get().code(), violation.get().label(), violation.get().text());
-                return;
-            }
+        List<String> filters = message.topicSubscriptions().stream().map(MqttTopicSubscription::topicName).toList();
+        var violation = ProtocolErrors.malformedTopics(filters);
+        if (violation.isEmpty() && control.isMqtt5()) {
+            violation = ProtocolErrors.inSubscribe(message.properties(), filters);
+        }
+        if (violation.isPresent()) {
+            control.disconnect(violation.get().code(), violation.get().label(), violation.get().text());
+            return;
         }
         inOrder(() -> subscribe(message));
     }
 
     void onUnsubscribe(MqttUnsubscribeMessage message) {
+        var malformed = ProtocolErrors.malformedTopics(message.topics());
+        if (malformed.isPresent()) {
+            control.disconnect(malformed.get().code(), malformed.get().label(), malformed.get().text());
+            return;
+        }
         inOrder(() -> unsubscribe(message));
     }
 

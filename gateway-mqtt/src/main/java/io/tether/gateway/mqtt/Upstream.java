@@ -71,6 +71,11 @@ final class Upstream {
     }
 
     void onPublish(InboundPublish publish) {
+        var malformed = ProtocolErrors.malformedTopics(java.util.Collections.singletonList(publish.topic()));
+        if (malformed.isPresent()) {
+            publish.refuseConnection(malformed.get().code(), malformed.get().label(), malformed.get().text());
+            return;
+        }
         if (connection.isMqtt5()) {
             var violation = ProtocolErrors.inPublish(publish.topic(), publish.properties());
             if (violation.isPresent()) {

@@ -99,6 +99,12 @@ public interface GatewayStore {
     /** Connection {@code epoch} ended: its session expires after {@code expiry} (zero: now), unless another connection holds it. */
     CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry);
 
+    /**
+     * The epoch of the newest connection that claimed the device (claim.lua's owner hash), on any gateway; empty when
+     * none is known.
+     */
+    CompletionStage<OptionalLong> holderEpoch(String deviceId);
+
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     CompletionStage<Optional<String>> secretHash(String deviceId);
 

@@ -147,6 +147,12 @@ public final class RedisGatewayStore implements GatewayStore {
     }
 
     @Override
+    public CompletionStage<OptionalLong> holderEpoch(String deviceId) {
+        return redis.hget(RedisKeys.device(deviceId).owner(), "epoch")
+                .thenApply(epoch -> epoch == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(epoch)));
+    }
+
+    @Override
     public CompletionStage<Optional<String>> secretHash(String deviceId) {
         return redis.hget(RedisKeys.device(deviceId).record(), DeviceFields.SECRET_HASH).thenApply(Optional::ofNullable);
     }

@@ -595,6 +595,66 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aSubscriptionIdentifierInAPublishEndsTheConnectionWith0x82() {
+        MqttProperties identified = new MqttProperties();
+        identified.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5));
+        open(EPHEMERAL);
+
+        play("publishHandler", publish("devices/dev-1/x", MqttQoS.AT_LEAST_ONCE, "{}", identified));
+
+        assertEquals(MqttDisconnectReasonCode.PROTOCOL_ERROR, client.disconnectCode(), "[MQTT-3.3.4-6]");
+        assertEquals("subscription-identifier", fx.presence().get(fx.presence().size() - 1).reason());
+        assertFalse(client.kinds().contains("PUBACK"), "a protocol error, not a refusal");
+        assertTrue(fx.upstream().isEmpty());
+    }
+
+    @Test
+    void aNulInATopicNameOrFilterIsAMalformedPacketOnMqtt5() {
+        open(STORED);
+        play("publishHandler", publish("devices/dev-1/a\u0000b", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES));
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, client.disconnectCode(), "[MQTT-1.5.4-2]");
+        assertEquals("malformed", fx.presence().get(fx.presence().size() - 1).reason());
+        assertFalse(client.kinds().contains("PUBACK"), "malformed, not refused with 0x87");
+        assertTrue(fx.upstream().isEmpty());
+
+        GatewayFixture subscribing = new GatewayFixture();
+        FakeEndpoint second = new FakeEndpoint().clientId(ID);
+        open(subscribing, second, STORED, Map.of(), Grants.NONE);
+        subscribing.vertx.onLoop(() -> second.receive("subscribeHandler", subscribe(1, "devices/dev-1/\u0000/#", MqttQoS.AT_LEAST_ONCE)));
+        subscribing.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, second.disconnectCode());
+        assertFalse(second.kinds().contains("SUBACK"), "malformed, not refused with 0x8F");
+        assertEquals(List.of(), subscribing.store.calls("subscribe"));
+
+        GatewayFixture unsubscribing = new GatewayFixture();
+        FakeEndpoint third = new FakeEndpoint().clientId(ID);
+        open(unsubscribing, third, STORED, Map.of(), Grants.NONE);
+        unsubscribing.vertx.onLoop(() -> third.receive("unsubscribeHandler", MqttUnsubscribeMessage.create(2,
+                List.of("devices/dev-1/\u0000"), MqttProperties.NO_PROPERTIES)));
+        unsubscribing.vertx.settle();
+        assertEquals(MqttDisconnectReasonCode.MALFORMED_PACKET, third.disconnectCode());
+        assertFalse(third.kinds().contains("UNSUBACK"));
+    }
+
+    @Test
+    void aNulInATopicNameOrFilterClosesAnMqtt311Connection() {
+        for (Object packet : List.of(publish("devices/dev-1/a\u0000b", MqttQoS.AT_LEAST_ONCE, "{}", MqttProperties.NO_PROPERTIES),
+                subscribe(1, "devices/dev-1/\u0000/#", MqttQoS.AT_LEAST_ONCE))) {
+            GatewayFixture gateway = new GatewayFixture();
+            FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311();
+            acceptedOn(gateway, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
+
+            String handler = packet instanceof MqttPublishMessage ? "publishHandler" : "subscribeHandler";
+            gateway.vertx.onLoop(() -> old.receive(handler, packet));
+            gateway.vertx.settle();
+
+            assertEquals(List.of("CONNACK", "close"), old.kinds(), handler + ": 3.1.1 has no DISCONNECT to send, the connection closes");
+            assertEquals("malformed", gateway.presence().get(gateway.presence().size() - 1).reason());
+            assertTrue(gateway.upstream().isEmpty());
+        }
+    }
+
+    @Test
     void aSubscriptionIdentifierEndsTheConnectionWith0xA1BeforeAnythingIsStored() {
         MqttProperties identified = new MqttProperties();
         identified.add(new MqttProperties.IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 5));
@@ -747,6 +807,86 @@ class DeviceSessionTest {
 
         assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
         assertEquals(List.of(Kind.DISCONNECTED), fx.presenceKinds());
+    }
+
+    /** A will asking to wait {@code seconds} after an abnormal end (MQTT 5 Will Delay Interval). */
+    private static MqttWill delayedWill(int seconds) {
+        MqttProperties properties = new MqttProperties();
+        properties.add(new MqttProperties.IntegerProperty(MqttPropertyType.WILL_DELAY_INTERVAL.value(), seconds));
+        return new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, properties);
+    }
+
+    @Test
+    void aDelayedWillWaitsItsDelayAndGoesOutWhenNoNewerConnectionClaimedTheDevice() {
+        client.will(delayedWill(2));
+        open(STORED);
+        fx.store.holders.put(ID, EPOCH);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty(), "not before its delay");
+        assertTrue(fx.vertx.armedDelays().contains(2000L), "armed for the Will Delay Interval: " + fx.vertx.armedDelays());
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
+        assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aNewerConnectionOfTheDeviceBeforeTheDelayPassedCancelsTheWill() {
+        client.will(delayedWill(2));
+        open(STORED);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.store.holders.put(ID, EPOCH + 1); // the device came back, on this gateway or another
+
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
+        assertTrue(fx.upstream().isEmpty(), "[MQTT-3.1.3-9]");
+    }
+
+    @Test
+    void aSessionExpiringBeforeTheWillDelaySendsTheWillAtItsEnd() {
+        client.will(delayedWill(60));
+        open(SessionTerms.of(true, false, 5L, 30, Duration.ofHours(1), 60));
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertTrue(fx.upstream().isEmpty());
+        assertTrue(fx.vertx.armedDelays().contains(5000L), "armed for the session's expiry: " + fx.vertx.armedDelays());
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(1, fx.upstream().size());
+    }
+
+    @Test
+    void aDelayedWillOfASessionEndingWithItsConnectionGoesOutAtOnce() {
+        client.will(delayedWill(60));
+        open(EPHEMERAL);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+
+        assertEquals(1, fx.upstream().size(), "the session ended, so the will is due [MQTT-3.1.3-9]");
+        assertTrue(fx.store.calls("holder").isEmpty());
+    }
+
+    @Test
+    void aDelayedWillGoesOutWhenRedisCannotSayWhetherTheDeviceIsBack() {
+        client.will(delayedWill(2));
+        open(STORED);
+        fx.store.holderFailure = new IllegalStateException("redis away");
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+
+        assertEquals(1, fx.upstream().size());
     }
 
     @Test

@@ -107,6 +107,15 @@ class GatewayStoreIT {
     }
 
     @Test
+    void theHolderEpochIsThatOfTheNewestConnectionThatClaimedTheDevice() throws Exception {
+        assertTrue(join(store.holderEpoch(ID)).isEmpty(), "no connection claimed it yet");
+        claim("gw-a", 100, 0);
+        assertEquals(java.util.OptionalLong.of(100), join(store.holderEpoch(ID)));
+        claim("gw-b", 200, 0);
+        assertEquals(java.util.OptionalLong.of(200), join(store.holderEpoch(ID)), "what a delayed will of connection 100 checks");
+    }
+
+    @Test
     void anOlderConnectionClaimingLateIsTakenOverAndChangesNothing() throws Exception {
         assertEquals(Claim.HELD, claim("gw-b", 200, 0));
         assertEquals(Claim.TAKEN_OVER, claim("gw-a", 100, 0));

@@ -31,6 +31,10 @@ public final class FakeStore implements GatewayStore {
     /** What a new connection's claim finds ({@link #open}). */
     public volatile Claim openOutcome = Claim.HELD;
     private long epoch = 100;
+    /** The newest connection's epoch per device as claim.lua's owner hash has it ({@link #holderEpoch}); absent: none. */
+    public final Map<String, Long> holders = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When set, reading the owner hash fails (Redis away). */
+    public volatile RuntimeException holderFailure;
 
     /** A device CONNECT finds, with the secret hash of its password, no grants and nothing stored. */
     public FakeStore device(String id, String secretHash) {
@@ -119,6 +123,16 @@ public final class FakeStore implements GatewayStore {
         }
         return failSessionWrites ? CompletableFuture.failedFuture(new IllegalStateException("redis away"))
                 : CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<java.util.OptionalLong> holderEpoch(String deviceId) {
+        calls.add("holder " + deviceId);
+        if (holderFailure != null) {
+            return CompletableFuture.failedFuture(holderFailure);
+        }
+        Long held = holders.get(deviceId);
+        return CompletableFuture.completedFuture(held == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(held));
     }
 
     @Override

@@ -134,6 +134,14 @@ public final class DeliveryQueues {
     public record Head(String rawEntry, QueueEntry entry, int failures, long firstFailureAt) {
     }
 
+    /** What became of an attempt recorded on a head. */
+    public enum Settled {
+        /** The queue moved on, or the head is due again: the attempt counts. */
+        MOVED,
+        /** Only logged: the head changed meanwhile (another instance took over a lapsed claim and settles it). */
+        SUPERSEDED
+    }
+
     /** What became of an event offered to a device's queue. */
     public enum Enqueued {
         /** At the end of the queue. */
@@ -188,13 +196,13 @@ public final class DeliveryQueues {
      * Records an attempt on the head {@code head.rawEntry()}: delivered ({@code nextAttemptAt} 0), failed and due
      * again at {@code nextAttemptAt}, or failed for good (-1: a dead letter).
      */
-    public CompletionStage<Boolean> settle(String webhookId, Head head, long now, long nextAttemptAt, Attempt attempt, String error) {
+    public CompletionStage<Settled> settle(String webhookId, Head head, long now, long nextAttemptAt, Attempt attempt, String error) {
         String device = head.entry().deviceId();
         String dead = Json.toString(new DeadLetter(head.entry(), now, head.failures() + 1, error));
         return SETTLE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
                         due(webhookId), log(webhookId), deadLetters(webhookId)}, device, head.rawEntry(), Long.toString(now),
                 Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
-                Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L);
+                Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L ? Settled.MOVED : Settled.SUPERSEDED);
     }
 
     private static long number(String field) {

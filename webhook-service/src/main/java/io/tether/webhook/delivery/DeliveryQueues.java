@@ -16,18 +16,34 @@ import java.util.concurrent.CompletionStage;
  * and device a queue (a list, oldest first): only its head is ever in flight, so one device's events arrive in order.
  * A sorted set per webhook holds each device with a non-empty queue at the time its head is due; claiming moves that
  * time a lease ahead, so one instance at a time sends it. All keys of a webhook share its hash tag.
+ *
+ * <p>Deleting a webhook ({@link #forget}) first leaves a tombstone under its tag, then removes its keys. Every script
+ * that writes (enqueue, settle, replay) does nothing under a tombstone, so an instance that still holds the webhook (an
+ * attempt in flight, an intake that has not re-read the webhooks yet) cannot recreate what the delete removed.
  */
 public final class DeliveryQueues {
     /** Seconds a device's queue bookkeeping is kept after its last change (it holds the dedupe offset). */
     private static final long META_TTL_SECONDS = 7 * 24 * 3600;
 
     /**
-     * KEYS queue, meta, due, dead. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead letter (the
-     * entry refused), dead letters kept. An event of a Kafka offset the queue already took (the intake read it again
-     * after a restart) is skipped: 0; else appended: 1; or, when the queue already holds {@code most queued}, a dead
-     * letter at once: 2.
+     * Seconds a deleted webhook's tombstone is kept: far beyond the longest an instance may still act on it (an attempt
+     * in flight ends within the request timeout and its lease; every instance re-reads the webhooks each poll interval).
+     */
+    static final long TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600;
+
+    /** Devices whose keys one call of {@link #forget} removes at a time, so no single command holds Redis up for long. */
+    private static final int FORGET_BATCH = 500;
+
+    /**
+     * KEYS queue, meta, due, dead, tombstone. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead
+     * letter (the entry refused), dead letters kept. An event of a Kafka offset the queue already took (the intake read
+     * it again after a restart) is skipped: 0; else appended: 1; or, when the queue already holds {@code most queued}, a
+     * dead letter at once: 2; for a deleted webhook, nothing: 3.
      */
     private static final LuaScript ENQUEUE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[5]) == 1 then
+              return 3
+            end
             local last = redis.call('HMGET', KEYS[2], 'p', 'o')
             if last[1] == ARGV[3] and tonumber(last[2]) >= tonumber(ARGV[4]) then
               return 0
@@ -63,9 +79,10 @@ public final class DeliveryQueues {
             """);
 
     /**
-     * KEYS queue, meta, due, log, dead. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log entry, log
-     * size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile (another
-     * instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue.
+     * KEYS queue, meta, due, log, dead, tombstone. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log
+     * entry, log size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile
+     * (another instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue, 0 when it
+     * only logged, -1 when the webhook was deleted (nothing written).
      *
      * <p>The meta hash counts the head's failed attempts ('f') and keeps when the queue started failing ('ff'). A dead
      * letter resets the count but not the time: the next head of a queue that has failed for give-up-after is dead after
@@ -73,6 +90,9 @@ public final class DeliveryQueues {
      * running empty, resets both.
      */
     private static final LuaScript SETTLE = new LuaScript("""
+            if redis.call('EXISTS', KEYS[6]) == 1 then
+              return -1
+            end
             redis.call('LPUSH', KEYS[4], ARGV[5])
             redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[6]) - 1)
             if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[2] then
@@ -120,8 +140,14 @@ public final class DeliveryQueues {
             return {raw, meta[1] or '', meta[2] or ''}
             """);
 
-    /** KEYS dead, queue, due. ARGV the dead letter as stored, its entry, device, now. 1 when it went back to the queue. */
+    /**
+     * KEYS dead, queue, due, tombstone. ARGV the dead letter as stored, its entry, device, now. 1 when it went back to
+     * the queue.
+     */
     private static final LuaScript REPLAY = new LuaScript("""
+            if redis.call('EXISTS', KEYS[4]) == 1 then
+              return 0
+            end
             if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
               return 0
             end
@@ -139,7 +165,9 @@ public final class DeliveryQueues {
         /** The queue moved on, or the head is due again: the attempt counts. */
         MOVED,
         /** Only logged: the head changed meanwhile (another instance took over a lapsed claim and settles it). */
-        SUPERSEDED
+        SUPERSEDED,
+        /** Nothing written: the webhook was deleted. */
+        GONE
     }
 
     /** What became of an event offered to a device's queue. */
@@ -149,7 +177,9 @@ public final class DeliveryQueues {
         /** Skipped: the queue already took its Kafka offset. */
         ALREADY_TAKEN,
         /** A dead letter at once: the queue was full. */
-        OVERFLOWED
+        OVERFLOWED,
+        /** Dropped: the webhook was deleted (this instance had not re-read the webhooks yet). */
+        WEBHOOK_GONE
     }
 
     private final RedisAsyncCommands<String, String> redis;
@@ -168,10 +198,15 @@ public final class DeliveryQueues {
         String device = entry.deviceId();
         String overflow = Json.toString(new DeadLetter(entry, now, 0, "queue full: " + maxQueuedPerDevice + " events of this device waiting"));
         return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
-                        due(webhookId), deadLetters(webhookId)}, device, entry.toJson(), Integer.toString(partition),
+                        due(webhookId), deadLetters(webhookId), tombstone(webhookId)}, device, entry.toJson(), Integer.toString(partition),
                 Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS), Integer.toString(maxQueuedPerDevice),
                 overflow, Integer.toString(deadLetterSize))
-                .thenApply(n -> n == 0L ? Enqueued.ALREADY_TAKEN : n == 2L ? Enqueued.OVERFLOWED : Enqueued.QUEUED);
+                .thenApply(n -> switch (n.intValue()) {
+                    case 0 -> Enqueued.ALREADY_TAKEN;
+                    case 2 -> Enqueued.OVERFLOWED;
+                    case 3 -> Enqueued.WEBHOOK_GONE;
+                    default -> Enqueued.QUEUED;
+                });
     }
 
     /** What a claim found: how many devices were due, and those of them it leased to the caller. */
@@ -200,9 +235,9 @@ public final class DeliveryQueues {
         String device = head.entry().deviceId();
         String dead = Json.toString(new DeadLetter(head.entry(), now, head.failures() + 1, error));
         return SETTLE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
-                        due(webhookId), log(webhookId), deadLetters(webhookId)}, device, head.rawEntry(), Long.toString(now),
+                        due(webhookId), log(webhookId), deadLetters(webhookId), tombstone(webhookId)}, device, head.rawEntry(), Long.toString(now),
                 Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
-                Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L ? Settled.MOVED : Settled.SUPERSEDED);
+                Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L ? Settled.MOVED : n == 0L ? Settled.SUPERSEDED : Settled.GONE);
     }
 
     private static long number(String field) {
@@ -234,7 +269,7 @@ public final class DeliveryQueues {
                 if (eventIds.isEmpty() || eventIds.contains(dead.entry().eventId())) {
                     String device = dead.entry().deviceId();
                     moved.add(REPLAY.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {deadLetters(webhookId),
-                            queue(webhookId, device), due(webhookId)}, raw, dead.entry().toJson(), device, Long.toString(now))
+                            queue(webhookId, device), due(webhookId), tombstone(webhookId)}, raw, dead.entry().toJson(), device, Long.toString(now))
                             .toCompletableFuture());
                 }
             }
@@ -243,13 +278,34 @@ public final class DeliveryQueues {
         });
     }
 
-    /** Drops everything a deleted webhook had queued, logged and dead-lettered. */
+    /**
+     * Drops everything a deleted webhook had queued, logged and dead-lettered, behind a tombstone that keeps any late
+     * write out. Idempotent: after a failure, calling it again finishes the job. Its devices' bookkeeping of devices with
+     * nothing queued (the dedupe offset) is not listed anywhere and expires on its own, within a week.
+     */
     public CompletionStage<Void> forget(String webhookId) {
-        return redis.zrange(due(webhookId), 0, -1).thenCompose(devices -> {
-            List<String> keys = new ArrayList<>(List.of(due(webhookId), log(webhookId), deadLetters(webhookId)));
-            devices.forEach(device -> keys.add(queue(webhookId, device)));
-            return redis.del(keys.toArray(String[]::new));
-        }).thenApply(n -> null);
+        return redis.setex(tombstone(webhookId), TOMBSTONE_TTL_SECONDS, "1").thenCompose(ok -> forgetDevices(webhookId))
+                .thenCompose(v -> redis.del(due(webhookId), log(webhookId), deadLetters(webhookId))).thenApply(n -> null);
+    }
+
+    /**
+     * Removes the queues and bookkeeping of the devices due (every device with a non-empty queue is), a batch at a time.
+     * Nothing adds to the due set under the tombstone, so the batches end.
+     */
+    private CompletionStage<Void> forgetDevices(String webhookId) {
+        return redis.zrange(due(webhookId), 0, FORGET_BATCH - 1).thenCompose(devices -> {
+            if (devices.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            List<String> keys = new ArrayList<>();
+            devices.forEach(device -> {
+                keys.add(queue(webhookId, device));
+                keys.add(meta(webhookId, device));
+            });
+            return redis.del(keys.toArray(String[]::new))
+                    .thenCompose(n -> redis.zrem(due(webhookId), devices.toArray(String[]::new)))
+                    .thenCompose(n -> forgetDevices(webhookId));
+        });
     }
 
     private static String base(String webhookId) {
@@ -274,5 +330,9 @@ public final class DeliveryQueues {
 
     static String deadLetters(String webhookId) {
         return base(webhookId) + "dead";
+    }
+
+    static String tombstone(String webhookId) {
+        return base(webhookId) + "deleted";
     }
 }

@@ -141,11 +141,15 @@ public class WebhooksResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a webhook", description = "Scope webhooks:manage. What it had queued is dropped.")
+    @Operation(summary = "Delete a webhook", description = "Scope webhooks:manage. What it had queued, its delivery log "
+            + "and its dead letters are removed with it; an attempt in flight may still reach the receiver, but records "
+            + "nothing. Should the delete fail (5xx), the webhook stays listed and gets no more events: delete it again.")
     public CompletionStage<Response> delete(@PathParam("id") String id) {
-        return find(id).thenCompose(webhook -> webhooks.delete(webhook.id()))
+        // Its keys first, the record last: a delete that fails midway leaves the webhook listed, so deleting it again
+        // finishes the job, instead of keys that nothing lists any more.
+        return find(id).thenCompose(webhook -> queues.forget(webhook.id()))
+                .thenCompose(v -> webhooks.delete(id))
                 .thenCompose(deleted -> directory.refresh())
-                .thenCompose(v -> queues.forget(id))
                 .thenApply(v -> Response.noContent().build());
     }
 

@@ -11,6 +11,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.tether.contract.TetherEvent;
 import io.tether.testkit.RedisFixture;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +132,85 @@ class DeliveryQueuesIT {
 
         assertEquals(List.of("evt_1"), queued());
         assertNotNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE), "a device with a queued event must be due");
+    }
+
+    @Test
+    void forgettingAWebhookRemovesItsQueuesBookkeepingLogAndDeadLettersLeavingOnlyATombstone() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // overflows: a dead letter
+        DeliveryQueues.Head first = head();
+        get(queues.settle(WEBHOOK, first, 100, 5_000, attempt(first, "retrying"), "HTTP 500"));
+        // A device whose queue ran empty: its bookkeeping (the dedupe offset) is listed nowhere.
+        QueueEntry drained = new QueueEntry("evt_9", TetherEvent.MESSAGE_STATUS, "dev-drained", "{}");
+        get(queues.enqueue(WEBHOOK, drained, 1, 9, 50));
+        DeliveryQueues.Head only = get(queues.head(WEBHOOK, "dev-drained")).orElseThrow();
+        get(queues.settle(WEBHOOK, only, 100, 0, attempt(only, "delivered"), null));
+        // Enough devices due for several batches.
+        for (int i = 0; i < 1_200; i++) {
+            QueueEntry entry = new QueueEntry("evt_d" + i, TetherEvent.MESSAGE_STATUS, "dev-d" + i, "{}");
+            queues.enqueue(WEBHOOK, entry, 2, i, 50);
+        }
+        get(queues.enqueue(WEBHOOK, new QueueEntry("evt_last", TetherEvent.MESSAGE_STATUS, "dev-last", "{}"), 3, 1, 50));
+        assertTrue(redis.keys(prefix() + "*").size() > 2_400);
+
+        get(queues.forget(WEBHOOK));
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK), DeliveryQueues.meta(WEBHOOK, "dev-drained")),
+                redis.keys(prefix() + "*").stream().sorted().toList());
+        long metaTtl = redis.ttl(DeliveryQueues.meta(WEBHOOK, "dev-drained"));
+        assertTrue(metaTtl > 0 && metaTtl <= 7 * 24 * 3600, "expires on its own: " + metaTtl);
+        long tombstoneTtl = redis.ttl(DeliveryQueues.tombstone(WEBHOOK));
+        assertTrue(tombstoneTtl > 0 && tombstoneTtl <= DeliveryQueues.TOMBSTONE_TTL_SECONDS, "expires: " + tombstoneTtl);
+        assertEquals(List.of(), redis.keys("tether:{wh:other}:*"));
+    }
+
+    @Test
+    void writesThatComeAfterTheWebhookWasForgottenRecreateNothing() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // a dead letter to replay
+        DeliveryQueues.Head inFlight = head();
+
+        get(queues.forget(WEBHOOK));
+
+        // An attempt that was in flight settles; an intake that still holds the webhook queues; a replay comes late.
+        assertEquals(DeliveryQueues.Settled.GONE, get(queues.settle(WEBHOOK, inFlight, 100, 0, attempt(inFlight, "delivered"), null)));
+        assertEquals(DeliveryQueues.Settled.GONE, get(queues.settle(WEBHOOK, inFlight, 100, -1, attempt(inFlight, "dead"), "HTTP 500")));
+        assertEquals(DeliveryQueues.Enqueued.WEBHOOK_GONE, enqueue("evt_4", 4));
+        assertTrue(get(queues.head(WEBHOOK, DEVICE)).isEmpty());
+        assertEquals(0, get(queues.claim(WEBHOOK, 1_000, 61_000, 10)).due());
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK)), redis.keys(prefix() + "*"));
+    }
+
+    @Test
+    void aReplayThatReadTheDeadLettersBeforeTheDeleteRecreatesNothing() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // a dead letter
+        // The delete comes between the replay's read of the dead letters and its first move.
+        RedisClient replayClient = RedisClient.create(REDIS.uri());
+        try {
+            Interleaving racing = new Interleaving(replayClient.connect().async(), "evalsha", () -> {
+                try {
+                    get(queues.forget(WEBHOOK));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            DeliveryQueues replays = new DeliveryQueues(racing.commands(), 100, 100, MAX_QUEUED);
+
+            assertEquals(0, get(replays.replay(WEBHOOK, Set.of(), 100)));
+        } finally {
+            replayClient.shutdown();
+        }
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK)), redis.keys(prefix() + "*"));
+    }
+
+    private static String prefix() {
+        return "tether:{wh:" + WEBHOOK + "}:";
     }
 
     private static DeliveryQueues.Enqueued enqueue(String eventId, long offset) throws Exception {

@@ -107,6 +107,29 @@ class WebhooksResourceIT {
                 "a tombstone, which expires");
     }
 
+    @Test
+    void deadLettersArePagedWithTheCursorOfTheAnswerAndABadLimitOrCursorIsA400NamingIt() throws Exception {
+        WebhooksResource resource = resource(true);
+        Response created = resource.create(new CreateWebhookRequest("http://127.0.0.1:9999/hook", "com.example", null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String id = ((WebhookResponse) created.getEntity()).id();
+        DeliveryQueues full = new DeliveryQueues(redis, 100, 100, 0); // every event a dead letter at once
+        for (int i = 1; i <= 3; i++) {
+            full.enqueue(id, new QueueEntry("evt_" + i, TetherEvent.DEVICE_PRESENCE, "dev-1", "{}"), 0, i, 50)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+
+        WebhooksResource.DeadLetterPage first = resource.deadLetters(id, "2", null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        WebhooksResource.DeadLetterPage last = resource.deadLetters(id, "2", first.next()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertEquals(List.of("evt_3", "evt_2"), first.items().stream().map(dead -> dead.entry().eventId()).toList());
+        assertEquals(List.of("evt_1"), last.items().stream().map(dead -> dead.entry().eventId()).toList());
+        assertEquals(null, last.next());
+        ProblemException bad = assertThrows(ProblemException.class, () -> resource.deadLetters(id, "0", "d1.bm90LWEtY3Vyc29y"));
+        assertEquals(400, bad.status());
+        assertEquals(List.of("limit", "cursor"), bad.errors().stream().map(Problem.FieldError::field).toList());
+    }
+
     private WebhooksResource resource(boolean allowPrivate) {
         // Addresses only in these tests: parsed, never looked up.
         DestinationCheck destinations = new DestinationCheck(allowPrivate, InetAddress::getAllByName, Runnable::run, Duration.ofSeconds(5));

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Webhook meters: {@code tether_webhook_attempts_total{outcome}} (delivered, retrying, dead),
+ * Webhook meters: {@code tether_webhook_attempts_total{outcome}} (delivered, retrying, dead; counted once Redis has
+ * settled the attempt, see {@link Settlement}),
  * {@code tether_webhook_events_total} (events queued for a webhook), {@code tether_webhook_overflows_total} (events
  * that found their device's queue full: dead letters at once), {@code tether_webhook_attempt_seconds} (time to a
  * receiver's answer).

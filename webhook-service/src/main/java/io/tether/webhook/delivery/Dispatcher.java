@@ -32,8 +32,7 @@ public final class Dispatcher {
     private final WebhookDirectory directory;
     private final DeliveryQueues queues;
     private final WebhookSender sender;
-    private final RetrySchedule schedule;
-    private final DeliveryMetrics metrics;
+    private final Settlement settlement;
     private final int maxInFlight;
     private final long leaseMillis;
     private final LongSupplier clock;
@@ -50,8 +49,7 @@ public final class Dispatcher {
         this.directory = directory;
         this.queues = queues;
         this.sender = sender;
-        this.schedule = schedule;
-        this.metrics = metrics;
+        this.settlement = new Settlement(queues::settle, schedule, metrics, clock);
         this.maxInFlight = maxInFlight;
         this.leaseMillis = leaseMillis;
         this.clock = clock;
@@ -141,24 +139,8 @@ public final class Dispatcher {
             }
             long started = clock.getAsLong();
             return sender.send(webhook.url(), webhook.secret(), head.get().entry(), started)
-                    .thenCompose(outcome -> settle(webhook, head.get(), outcome, started));
+                    .thenCompose(outcome -> settlement.settle(webhook.id(), head.get(), outcome, started)).thenApply(settled -> null);
         });
     }
 
-    private CompletionStage<Void> settle(Webhook webhook, DeliveryQueues.Head head, WebhookSender.Outcome outcome, long started) {
-        long now = clock.getAsLong();
-        int attempt = head.failures() + 1;
-        long nextAt = 0;
-        String result = "delivered";
-        if (!outcome.delivered()) {
-            long firstFailure = head.firstFailureAt() == 0 ? now : head.firstFailureAt();
-            nextAt = schedule.nextAttemptAt(attempt, firstFailure, now);
-            result = nextAt < 0 ? "dead" : "retrying";
-        }
-        QueueEntry entry = head.entry();
-        Attempt logged = new Attempt(entry.eventId(), entry.type(), entry.deviceId(), attempt, started, now - started, result,
-                outcome.httpStatus() == 0 ? null : outcome.httpStatus(), outcome.error(), nextAt > 0 ? nextAt : null);
-        metrics.attempted(result, now - started);
-        return queues.settle(webhook.id(), head, now, nextAt, logged, outcome.error()).thenApply(moved -> null);
-    }
 }

@@ -1,5 +1,6 @@
 package io.tether.webhook.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tether.contract.TetherEvent;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
@@ -33,14 +34,17 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -60,6 +64,7 @@ import org.jboss.logging.Logger;
 public class WebhooksResource {
     private static final Logger LOG = Logger.getLogger(WebhooksResource.class);
     private static final int MAX_LIST = 1000;
+    private static final int DEFAULT_LIST = 100;
 
     private final WebhookStore webhooks;
     private final WebhookDirectory directory;
@@ -86,8 +91,47 @@ public class WebhooksResource {
     public record Replayed(int replayed) {
     }
 
-    /** A page of the delivery log or of the dead letters. */
+    /** The delivery log. */
     public record Items<T>(List<T> items) {
+    }
+
+    /**
+     * A page of dead letters, newest first.
+     *
+     * @param next pass as {@code cursor} for the next page; absent on the last page
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeadLetterPage(List<DeadLetter> items, String next) {
+    }
+
+    /** The dead letters' limit and cursor, checked together so one 400 names both when both are bad (never echoing them). */
+    record PageQuery(int limit, OptionalLong before) {
+        static PageQuery of(String limit, String cursor) {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            int size = DEFAULT_LIST;
+            if (limit != null) {
+                try {
+                    size = Integer.parseInt(limit);
+                } catch (NumberFormatException e) {
+                    size = -1;
+                }
+                if (size < 1 || size > MAX_LIST) {
+                    errors.add(new Problem.FieldError("limit", "must be a whole number from 1 to " + MAX_LIST));
+                }
+            }
+            OptionalLong before = OptionalLong.empty();
+            if (cursor != null) {
+                before = DeadLetterCursor.decode(cursor);
+                if (before.isEmpty()) {
+                    errors.add(new Problem.FieldError("cursor", "is not a cursor this API issued"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw ProblemException.validation("invalid query parameters: "
+                        + String.join(", ", errors.stream().map(Problem.FieldError::field).toList()), errors);
+            }
+            return new PageQuery(size, before);
+        }
     }
 
     @POST
@@ -141,11 +185,15 @@ public class WebhooksResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a webhook", description = "Scope webhooks:manage. What it had queued is dropped.")
+    @Operation(summary = "Delete a webhook", description = "Scope webhooks:manage. What it had queued, its delivery log "
+            + "and its dead letters are removed with it; an attempt in flight may still reach the receiver, but records "
+            + "nothing. Should the delete fail (5xx), the webhook stays listed and gets no more events: delete it again.")
     public CompletionStage<Response> delete(@PathParam("id") String id) {
-        return find(id).thenCompose(webhook -> webhooks.delete(webhook.id()))
+        // Its keys first, the record last: a delete that fails midway leaves the webhook listed, so deleting it again
+        // finishes the job, instead of keys that nothing lists any more.
+        return find(id).thenCompose(webhook -> queues.forget(webhook.id()))
+                .thenCompose(v -> webhooks.delete(id))
                 .thenCompose(deleted -> directory.refresh())
-                .thenCompose(v -> queues.forget(id))
                 .thenApply(v -> Response.noContent().build());
     }
 
@@ -161,17 +209,25 @@ public class WebhooksResource {
     @GET
     @Path("{id}/dead-letters")
     @Operation(summary = "Events the webhook never took", description = "Scope webhooks:manage. Events whose delivery "
-            + "failed for tether.webhooks.retry.give-up-after (24 h by default), newest first, limit of them (1 to 1000, "
-            + "default 100); a replay of all takes every one kept.")
-    public CompletionStage<Items<DeadLetter>> deadLetters(@PathParam("id") String id, @QueryParam("limit") Integer limit) {
-        return find(id).thenCompose(webhook -> queues.deadLetters(webhook.id(), bounded(limit))).thenApply(Items::new);
+            + "failed for tether.webhooks.retry.give-up-after (24 h by default) or that found their device's queue full, "
+            + "newest first, a page at a time: pass the answer's next as cursor for the following page (absent on the "
+            + "last). Every dead letter kept (tether.webhooks.dead-letter-size, 10,000 by default) is listed and can be "
+            + "replayed.")
+    public CompletionStage<DeadLetterPage> deadLetters(@PathParam("id") String id,
+            @Parameter(description = "dead letters per page, 1 to 1000, default 100") @QueryParam("limit") String limit,
+            @Parameter(description = "next of the previous page") @QueryParam("cursor") String cursor) {
+        PageQuery page = PageQuery.of(limit, cursor);
+        return find(id).thenCompose(webhook -> queues.deadLetters(webhook.id(), page.before(), page.limit()))
+                .thenApply(found -> new DeadLetterPage(found.items(),
+                        found.next().isPresent() ? DeadLetterCursor.encode(found.next().getAsLong()) : null));
     }
 
     @POST
     @Path("{id}/dead-letters/replay")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send dead letters again", description = "Scope webhooks:manage. Puts the dead letters listed by "
-            + "eventIds (all of them without a body or a list) back at the end of their device's queue.")
+            + "eventIds (all of them without a body or a list), wherever they are among the dead letters kept, back at the end "
+            + "of their device's queue, oldest first.")
     public CompletionStage<Replayed> replay(@PathParam("id") String id, Replay body) {
         Set<String> ids = body == null || body.eventIds() == null ? Set.of() : Set.copyOf(body.eventIds());
         return find(id).thenCompose(webhook -> queues.replay(webhook.id(), ids, System.currentTimeMillis())).thenApply(Replayed::new);
@@ -211,7 +267,7 @@ public class WebhooksResource {
     }
 
     private static int bounded(Integer limit) {
-        return limit == null ? 100 : Math.max(1, Math.min(MAX_LIST, limit));
+        return limit == null ? DEFAULT_LIST : Math.max(1, Math.min(MAX_LIST, limit));
     }
 
     private ApiPrincipal principal() {

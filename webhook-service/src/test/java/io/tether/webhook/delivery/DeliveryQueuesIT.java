@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.tether.contract.Json;
 import io.tether.contract.TetherEvent;
 import io.tether.testkit.RedisFixture;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,13 +54,13 @@ class DeliveryQueuesIT {
         assertEquals(DeliveryQueues.Enqueued.OVERFLOWED, enqueue("evt_3", 3));
 
         assertEquals(List.of("evt_1", "evt_2"), queued());
-        List<DeadLetter> dead = get(queues.deadLetters(WEBHOOK, 10));
+        List<DeadLetter> dead = get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 10)).items();
         assertEquals(1, dead.size());
         assertEquals("evt_3", dead.get(0).entry().eventId());
         assertEquals(0, dead.get(0).attempts());
         assertTrue(dead.get(0).lastError().startsWith("queue full"), dead.get(0).lastError());
         assertEquals(DeliveryQueues.Enqueued.ALREADY_TAKEN, enqueue("evt_3", 3), "read again after a restart");
-        assertEquals(1, get(queues.deadLetters(WEBHOOK, 10)).size());
+        assertEquals(1, get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 10)).items().size());
     }
 
     @Test
@@ -131,6 +135,153 @@ class DeliveryQueuesIT {
 
         assertEquals(List.of("evt_1"), queued());
         assertNotNull(redis.zscore(DeliveryQueues.due(WEBHOOK), DEVICE), "a device with a queued event must be due");
+    }
+
+    @Test
+    void forgettingAWebhookRemovesItsQueuesBookkeepingLogAndDeadLettersLeavingOnlyATombstone() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // overflows: a dead letter
+        DeliveryQueues.Head first = head();
+        get(queues.settle(WEBHOOK, first, 100, 5_000, attempt(first, "retrying"), "HTTP 500"));
+        // A device whose queue ran empty: its bookkeeping (the dedupe offset) is listed nowhere.
+        QueueEntry drained = new QueueEntry("evt_9", TetherEvent.MESSAGE_STATUS, "dev-drained", "{}");
+        get(queues.enqueue(WEBHOOK, drained, 1, 9, 50));
+        DeliveryQueues.Head only = get(queues.head(WEBHOOK, "dev-drained")).orElseThrow();
+        get(queues.settle(WEBHOOK, only, 100, 0, attempt(only, "delivered"), null));
+        // Enough devices due for several batches.
+        for (int i = 0; i < 1_200; i++) {
+            QueueEntry entry = new QueueEntry("evt_d" + i, TetherEvent.MESSAGE_STATUS, "dev-d" + i, "{}");
+            queues.enqueue(WEBHOOK, entry, 2, i, 50);
+        }
+        get(queues.enqueue(WEBHOOK, new QueueEntry("evt_last", TetherEvent.MESSAGE_STATUS, "dev-last", "{}"), 3, 1, 50));
+        assertTrue(redis.keys(prefix() + "*").size() > 2_400);
+
+        get(queues.forget(WEBHOOK));
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK), DeliveryQueues.meta(WEBHOOK, "dev-drained")),
+                redis.keys(prefix() + "*").stream().sorted().toList());
+        long metaTtl = redis.ttl(DeliveryQueues.meta(WEBHOOK, "dev-drained"));
+        assertTrue(metaTtl > 0 && metaTtl <= 7 * 24 * 3600, "expires on its own: " + metaTtl);
+        long tombstoneTtl = redis.ttl(DeliveryQueues.tombstone(WEBHOOK));
+        assertTrue(tombstoneTtl > 0 && tombstoneTtl <= DeliveryQueues.TOMBSTONE_TTL_SECONDS, "expires: " + tombstoneTtl);
+        assertEquals(List.of(), redis.keys("tether:{wh:other}:*"));
+    }
+
+    @Test
+    void writesThatComeAfterTheWebhookWasForgottenRecreateNothing() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // a dead letter to replay
+        DeliveryQueues.Head inFlight = head();
+
+        get(queues.forget(WEBHOOK));
+
+        // An attempt that was in flight settles; an intake that still holds the webhook queues; a replay comes late.
+        assertEquals(DeliveryQueues.Settled.GONE, get(queues.settle(WEBHOOK, inFlight, 100, 0, attempt(inFlight, "delivered"), null)));
+        assertEquals(DeliveryQueues.Settled.GONE, get(queues.settle(WEBHOOK, inFlight, 100, -1, attempt(inFlight, "dead"), "HTTP 500")));
+        assertEquals(DeliveryQueues.Enqueued.WEBHOOK_GONE, enqueue("evt_4", 4));
+        assertTrue(get(queues.head(WEBHOOK, DEVICE)).isEmpty());
+        assertEquals(0, get(queues.claim(WEBHOOK, 1_000, 61_000, 10)).due());
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK)), redis.keys(prefix() + "*"));
+    }
+
+    @Test
+    void aReplayThatReadTheDeadLettersBeforeTheDeleteRecreatesNothing() throws Exception {
+        enqueue("evt_1", 1);
+        enqueue("evt_2", 2);
+        enqueue("evt_3", 3); // a dead letter
+        // The delete comes between the replay's read of the dead letters and its first move.
+        RedisClient replayClient = RedisClient.create(REDIS.uri());
+        try {
+            Interleaving racing = new Interleaving(replayClient.connect().async(), "evalsha", () -> {
+                try {
+                    get(queues.forget(WEBHOOK));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            DeliveryQueues replays = new DeliveryQueues(racing.commands(), 100, 100, MAX_QUEUED);
+
+            assertEquals(0, get(replays.replay(WEBHOOK, Set.of(), 100)));
+        } finally {
+            replayClient.shutdown();
+        }
+
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK)), redis.keys(prefix() + "*"));
+    }
+
+    @Test
+    void everyDeadLetterKeptIsListedPageByPageNewestFirstAndCanBeReplayed() throws Exception {
+        // No room in any queue: every event is a dead letter at once.
+        DeliveryQueues full = new DeliveryQueues(connection.async(), 100, 10_000, 0);
+        for (int i = 0; i < 2_500; i++) {
+            full.enqueue(WEBHOOK, new QueueEntry("evt_" + i, TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, i + 1, 50);
+        }
+        get(full.enqueue(WEBHOOK, new QueueEntry("evt_2500", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 2_501, 50));
+
+        DeliveryQueues.DeadLetterPage first = get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 1_000));
+        // Meanwhile a letter comes and one of the next page is replayed: the cursor still goes on where the page ended.
+        get(full.enqueue(WEBHOOK, new QueueEntry("evt_new", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 2_502, 50));
+        assertEquals(1, get(queues.replay(WEBHOOK, Set.of("evt_1400"), 60)));
+        DeliveryQueues.DeadLetterPage second = get(queues.deadLetters(WEBHOOK, first.next(), 1_000));
+        DeliveryQueues.DeadLetterPage third = get(queues.deadLetters(WEBHOOK, second.next(), 1_000));
+
+        List<String> listed = new ArrayList<>();
+        for (DeliveryQueues.DeadLetterPage page : List.of(first, second, third)) {
+            page.items().forEach(dead -> listed.add(dead.entry().eventId()));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 2_500; i >= 0; i--) {
+            if (i != 1_400) {
+                expected.add("evt_" + i);
+            }
+        }
+        assertEquals(expected, listed);
+        assertEquals(1_000, first.items().size());
+        assertTrue(first.next().isPresent() && second.next().isPresent());
+        assertTrue(third.next().isEmpty(), "the last page says so");
+        assertEquals(List.of("evt_1400"), queued());
+
+        // Deep down the dead letters, far beyond the first page.
+        assertEquals(2, get(queues.replay(WEBHOOK, Set.of("evt_3", "evt_0"), 70)));
+        assertEquals(List.of("evt_1400", "evt_0", "evt_3"), queued(), "oldest first");
+    }
+
+    @Test
+    void onlyTheNewestDeadLettersAreKept() throws Exception {
+        DeliveryQueues full = new DeliveryQueues(connection.async(), 100, 3, 0);
+        for (int i = 1; i <= 5; i++) {
+            get(full.enqueue(WEBHOOK, new QueueEntry("evt_" + i, TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, i, 50));
+        }
+
+        assertEquals(List.of("evt_5", "evt_4", "evt_3"), get(full.deadLetters(WEBHOOK, OptionalLong.empty(), 10)).items().stream()
+                .map(dead -> dead.entry().eventId()).toList());
+    }
+
+    @Test
+    void deadLettersKeptInTheListOfEarlierVersionsAreListedAndReplayedInTheirOrder() throws Exception {
+        // Earlier versions pushed each dead letter on the head of a list.
+        for (int i = 1; i <= 3; i++) {
+            QueueEntry entry = new QueueEntry("evt_old" + i, TetherEvent.MESSAGE_STATUS, DEVICE, "{}");
+            redis.lpush(DeliveryQueues.deadLetters(WEBHOOK), Json.toString(new DeadLetter(entry, i, 1, "HTTP 500")));
+        }
+        DeliveryQueues full = new DeliveryQueues(connection.async(), 100, 100, 0);
+        get(full.enqueue(WEBHOOK, new QueueEntry("evt_new", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 1, 50));
+
+        DeliveryQueues.DeadLetterPage first = get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 2));
+        DeliveryQueues.DeadLetterPage second = get(queues.deadLetters(WEBHOOK, first.next(), 2));
+        assertEquals(List.of("evt_new", "evt_old3", "evt_old2", "evt_old1"), java.util.stream.Stream.of(first, second)
+                .flatMap(page -> page.items().stream()).map(dead -> dead.entry().eventId()).toList());
+        assertEquals("HTTP 500", second.items().get(1).lastError());
+
+        assertEquals(2, get(queues.replay(WEBHOOK, Set.of("evt_old1", "evt_old2"), 60)));
+        assertEquals(List.of("evt_old1", "evt_old2"), queued());
+    }
+
+    private static String prefix() {
+        return "tether:{wh:" + WEBHOOK + "}:";
     }
 
     private static DeliveryQueues.Enqueued enqueue(String eventId, long offset) throws Exception {

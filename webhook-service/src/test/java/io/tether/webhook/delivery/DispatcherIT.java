@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -168,7 +169,7 @@ class DispatcherIT {
 
     /** The event ids of the webhook's dead letters, oldest first. */
     private List<String> deadLetters(Webhook webhook) throws Exception {
-        List<String> ids = new ArrayList<>(queues.deadLetters(webhook.id(), 1000).toCompletableFuture().get(5, TimeUnit.SECONDS).stream()
+        List<String> ids = new ArrayList<>(queues.deadLetters(webhook.id(), OptionalLong.empty(), 1000).toCompletableFuture().get(5, TimeUnit.SECONDS).items().stream()
                 .map(dead -> dead.entry().eventId()).toList());
         java.util.Collections.reverse(ids);
         return ids;

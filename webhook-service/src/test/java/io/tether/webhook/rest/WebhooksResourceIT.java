@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.tether.contract.TetherEvent;
 import io.tether.contract.problem.Problem;
 import io.tether.rest.auth.ApiPrincipal;
 import io.tether.rest.auth.CurrentCaller;
@@ -13,6 +14,7 @@ import io.tether.rest.problem.ProblemException;
 import io.tether.runtime.failure.Failures;
 import io.tether.testkit.RedisFixture;
 import io.tether.webhook.delivery.DeliveryQueues;
+import io.tether.webhook.delivery.QueueEntry;
 import io.tether.webhook.registry.DestinationCheck;
 import io.tether.webhook.registry.WebhookDirectory;
 import io.tether.webhook.registry.WebhookStore;
@@ -87,6 +89,45 @@ class WebhooksResourceIT {
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertEquals(201, created.getStatus());
+    }
+
+    @Test
+    void deletingAWebhookRemovesItsRecordAndItsKeys() throws Exception {
+        WebhooksResource resource = resource(true);
+        Response created = resource.create(new CreateWebhookRequest("http://127.0.0.1:9999/hook", "com.example", null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String id = ((WebhookResponse) created.getEntity()).id();
+        QueueEntry entry = new QueueEntry("evt_1", TetherEvent.DEVICE_PRESENCE, "dev-1", "{}");
+        new DeliveryQueues(redis, 100, 100, 100).enqueue(id, entry, 0, 1, 50).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertEquals(204, resource.delete(id).toCompletableFuture().get(10, TimeUnit.SECONDS).getStatus());
+
+        assertEquals(List.of(), store.all().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(List.of("tether:{wh:" + id + "}:deleted"), redis.keys("tether:{wh:" + id + "}:*").get(5, TimeUnit.SECONDS),
+                "a tombstone, which expires");
+    }
+
+    @Test
+    void deadLettersArePagedWithTheCursorOfTheAnswerAndABadLimitOrCursorIsA400NamingIt() throws Exception {
+        WebhooksResource resource = resource(true);
+        Response created = resource.create(new CreateWebhookRequest("http://127.0.0.1:9999/hook", "com.example", null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String id = ((WebhookResponse) created.getEntity()).id();
+        DeliveryQueues full = new DeliveryQueues(redis, 100, 100, 0); // every event a dead letter at once
+        for (int i = 1; i <= 3; i++) {
+            full.enqueue(id, new QueueEntry("evt_" + i, TetherEvent.DEVICE_PRESENCE, "dev-1", "{}"), 0, i, 50)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+
+        WebhooksResource.DeadLetterPage first = resource.deadLetters(id, "2", null).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        WebhooksResource.DeadLetterPage last = resource.deadLetters(id, "2", first.next()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertEquals(List.of("evt_3", "evt_2"), first.items().stream().map(dead -> dead.entry().eventId()).toList());
+        assertEquals(List.of("evt_1"), last.items().stream().map(dead -> dead.entry().eventId()).toList());
+        assertEquals(null, last.next());
+        ProblemException bad = assertThrows(ProblemException.class, () -> resource.deadLetters(id, "0", "d1.bm90LWEtY3Vyc29y"));
+        assertEquals(400, bad.status());
+        assertEquals(List.of("limit", "cursor"), bad.errors().stream().map(Problem.FieldError::field).toList());
     }
 
     private WebhooksResource resource(boolean allowPrivate) {

@@ -202,6 +202,11 @@ public final class DeviceSession implements Upstream.Session, Departing {
         meter.upstream();
     }
 
+    @Override
+    public void countUpstreamFailure() {
+        meter.upstreamFailed();
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------------
 
     /**

@@ -9,9 +9,10 @@ import org.jboss.logging.Logger;
 /**
  * A WARN line for a failure that comes with every event during an outage (each PUBLISH while Kafka is down, each
  * CONNECT or request while Redis is), written at most once per interval: the first at once, so the outage shows when
- * it starts, then one per interval, saying how many like it were left out since the one before. An outage of any
- * length costs a line per interval instead of one per event; counters (metrics) count every event. Lock-free, so it
- * may run on an event loop.
+ * it starts, then one per interval, saying how many like it were not logged (those counted since the line before,
+ * including any that came at the same instant as this one). An outage of any length costs a line per interval
+ * instead of one per event, and no event goes uncounted; metrics count them too. Lock-free, so it may run on an
+ * event loop.
  */
 public final class ThrottledLog {
     private final Consumer<String> sink;
@@ -47,6 +48,6 @@ public final class ThrottledLog {
         }
         String line = String.format(format, params);
         long skipped = leftOut.getAndSet(0);
-        sink.accept(skipped == 0 ? line : line + " (and " + skipped + " more like it since the previous line)");
+        sink.accept(skipped == 0 ? line : line + " (and " + skipped + " more like it not logged)");
     }
 }

@@ -79,9 +79,9 @@ class AppScopedKeysIT {
         refused.then().statusCode(429).contentType(PROBLEM).body("type", equalTo("urn:tether:problem:quota-exceeded"));
         long retryAfter = Long.parseLong(refused.getHeader("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 86_400, "until the UTC day ends: " + retryAfter);
-        String metrics = io.restassured.RestAssured.given().baseUri(stack.fanoutUrl()).get("/q/metrics").asString();
-        assertTrue(metrics.contains("tether_quota_refused_total{app=\"" + app + "\",quota=\"day\"} 1.0"), "refusal counted per app");
-        assertTrue(metrics.contains("tether_app_messages_total{app=\"" + app + "\"} 3.0"), "charged messages counted per app");
+        assertEquals(1.0, Doors.metric(stack.fanout(), "tether_quota_refused_total", "app=\"" + app + "\"", "quota=\"day\""),
+                "refusal counted per app");
+        assertEquals(3.0, Doors.metric(stack.fanout(), "tether_app_messages_total", "app=\"" + app + "\""), "charged messages counted per app");
         api.registry(TetherStack.API_KEY).get("/v1/quotas/" + app).then().statusCode(200).body("messagesPerDay", equalTo(3));
     }
 

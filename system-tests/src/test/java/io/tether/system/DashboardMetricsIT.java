@@ -134,6 +134,23 @@ class DashboardMetricsIT {
         assertTrue(traceLinks, "the dashboard links to traces in Tempo");
     }
 
+    /**
+     * Grafana's link from a span to its service's metrics maps the span's {@code service.name} (Quarkus: the
+     * application name, {@code tether-<module>}) to a label; every sample of every service must carry that label with
+     * that value, or the link finds nothing.
+     */
+    @Test
+    void everySampleCarriesTheLabelSpansAreLinkedToMetricsBy() throws Exception {
+        Matcher mapping = Pattern.compile("- key: service\\.name\\s+value: (\\w+)").matcher(Files.readString(DATASOURCES));
+        assertTrue(mapping.find(), "the Tempo data source maps service.name to a metrics label");
+        for (ServiceProcess service : List.of(stack.registry(), stack.fanout(), stack.push(), stack.gateway().process())) {
+            String label = mapping.group(1) + "=\"tether-" + service.module() + "\"";
+            List<String> without = page(service).lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .filter(line -> !line.contains(label)).limit(5).toList();
+            assertEquals(List.of(), without, service.module() + ": samples without " + label);
+        }
+    }
+
     @Test
     void promqlMetricNamesAreExtractedWithoutFunctionsLabelsOrKeywords() {
         assertEquals(Set.of("tether_gateway_ack_latency_seconds_bucket"), metricNames(
@@ -229,12 +246,9 @@ class DashboardMetricsIT {
     }
 
     private static Scrape scrape(ServiceProcess service) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics"))
-                .timeout(Duration.ofSeconds(10)).header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), service.module() + " /q/metrics");
         Set<String> samples = new TreeSet<>();
         Map<String, String> types = new HashMap<>();
-        for (String line : response.body().split("\n")) {
+        for (String line : page(service).split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] parts = line.split(" ");
                 types.put(parts[2], parts[3]);
@@ -247,5 +261,12 @@ class DashboardMetricsIT {
             }
         }
         return new Scrape(samples, types);
+    }
+
+    private static String page(ServiceProcess service) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), service.module() + " /q/metrics");
+        return response.body();
     }
 }

@@ -117,7 +117,8 @@ public class FanoutApp {
         Retry retry = new Retry(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), () -> ThreadLocalRandom.current().nextDouble()),
                 retries);
         routing = new KeyedConsumer("tether-routing-consumer", consumer, TopicLayout.PER_DEVICE,
-                record -> routeInSpan(router, record, group), new DeadLetters(producer), retry, config.maxInFlight())
+                record -> routeInSpan(router, record, group), new DeadLetters(producer).onSent(metrics::deadLettered), retry,
+                config.maxInFlight())
                 .beforeCommit(new ReplicaWait(redis, redisSettings.waitReplicas(), redisSettings.waitTimeout()));
         routing.start();
     }

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * by why: {@code signal} (app in the background), {@code deaf} (missed PUBACK), {@code offline};
  * <li>{@code tether_inbox_depth}: a device's inbox depth, sampled each time a message is queued (a histogram: no
  * device is ever scanned to compute it);
- * <li>{@code tether_presence_transitions_total{state}}: presence changes applied, by the state they led to.
+ * <li>{@code tether_presence_transitions_total{state}}: presence changes applied, by the state they led to;
+ * <li>{@code tether_fanout_dead_letters_total}: routing records written to the dead-letter topic (they can never be
+ * routed), as push-service's {@code tether_push_dead_letters_total} counts its own.
  * </ul>
  * Everything here is a counter or a histogram update: cheap, non-blocking, fine on a Redis or Kafka thread.
  */
@@ -32,6 +34,7 @@ public final class FanoutMetrics {
 
     private final MeterRegistry registry;
     private final DistributionSummary inboxDepth;
+    private final Counter deadLetters;
     // Meters are looked up once per tag value, not built per message.
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private final Map<String, Counter> routed = new ConcurrentHashMap<>();
@@ -51,6 +54,13 @@ public final class FanoutMetrics {
         for (String status : List.of("delivered", "pushed", "expired")) {
             statusCounter(status, status.equals("expired") ? "ttl" : "none");
         }
+        deadLetters = Counter.builder("tether.fanout.dead.letters").description("Routing records sent to the dead-letter topic")
+                .register(registry);
+    }
+
+    /** The broker took a dead letter of the routing consumer. */
+    public void deadLettered() {
+        deadLetters.increment();
     }
 
     public void accepted(String targetKind) {

@@ -24,6 +24,15 @@ class FanoutMetricsTest {
             assertEquals(0, count("tether.fallbacks", "reason", reason));
         }
         assertEquals(0, count("tether.messages.status", "status", "delivered", "reason", "none"));
+        assertEquals(0, count("tether.fanout.dead.letters"));
+    }
+
+    @Test
+    void countsDeadLetters() {
+        metrics.deadLettered();
+        metrics.deadLettered();
+
+        assertEquals(2, count("tether.fanout.dead.letters"));
     }
 
     @Test

@@ -18,6 +18,10 @@ public interface ConnectionMeter {
         }
 
         @Override
+        public void upstreamFailed() {
+        }
+
+        @Override
         public void closed() {
         }
     };
@@ -30,6 +34,9 @@ public interface ConnectionMeter {
 
     /** The device PUBLISHed a message that goes upstream. */
     void upstream();
+
+    /** What the device PUBLISHed (a message, a lifecycle signal, a push token) could not be stored. */
+    void upstreamFailed();
 
     /** The connection ended; idempotent. */
     void closed();

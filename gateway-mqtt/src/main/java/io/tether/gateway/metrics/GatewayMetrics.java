@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code _bucket}) for {@code histogram_quantile};
  * <li>{@code tether_gateway_ack_timeouts_total}: deliveries not acknowledged within the ack deadline (deaf sockets);
  * <li>{@code tether_gateway_upstream_messages_total}: device PUBLISHes forwarded to Kafka;
+ * <li>{@code tether_gateway_upstream_failures_total}: device PUBLISHes (messages, lifecycle signals, push tokens) that
+ * could not be stored, Kafka or Redis being unavailable; QoS 1 ones were answered PUBACK 0x80;
  * <li>{@code tether_presence_devices{state}}: devices connected here by presence state (LIVE, BACKGROUND, SUSPECT).
  * </ul>
  * Every method is cheap and non-blocking: counters and atomics only, so it may run on an event loop.
@@ -45,6 +47,7 @@ public final class GatewayMetrics {
     private final Map<PresenceState, AtomicLong> presence = new EnumMap<>(PresenceState.class);
     private final Counter ackTimeouts;
     private final Counter upstream;
+    private final Counter upstreamFailures;
     private final Map<String, Counter> statuses = new ConcurrentHashMap<>();
     private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> connects = new ConcurrentHashMap<>();
@@ -70,6 +73,9 @@ public final class GatewayMetrics {
                 .register(registry);
         upstream = Counter.builder("tether.gateway.upstream.messages")
                 .description("Device PUBLISHes forwarded to Kafka")
+                .register(registry);
+        upstreamFailures = Counter.builder("tether.gateway.upstream.failures")
+                .description("Device PUBLISHes (messages, lifecycle signals, push tokens) that could not be stored")
                 .register(registry);
         ackTimer("accepted");
         for (String reason : List.of("client-id-invalid", "no-credentials", "bad-credentials")) {
@@ -231,6 +237,11 @@ public final class GatewayMetrics {
         @Override
         public void upstream() {
             upstream.increment();
+        }
+
+        @Override
+        public void upstreamFailed() {
+            upstreamFailures.increment();
         }
 
         public PresenceState state() {

@@ -8,10 +8,13 @@ import io.tether.contract.DeviceId;
 import io.tether.contract.PresenceEvent;
 import io.tether.gateway.metrics.GatewayMetrics;
 import io.tether.gateway.store.GatewayStore;
+import io.tether.runtime.failure.Failures;
+import io.tether.runtime.failure.ThrottledLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.mqtt.MqttEndpoint;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +35,8 @@ import org.jboss.logging.Logger;
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
     private static final Logger LOG = Logger.getLogger(ConnectHandler.class);
+    /** While Redis is down every CONNECT fails (counted in connect_errors{server-unavailable}): one line per interval. */
+    private static final ThrottledLog UNAVAILABLE = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     private final SessionServices services;
     private final GatewayMetrics metrics;
@@ -128,7 +133,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                         reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
                                 MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, refusal.getMessage());
                     } else {
-                        LOG.warnf("connect of %s failed: %s", deviceId, error.getMessage());
+                        UNAVAILABLE.warnf("connect of %s failed: %s", deviceId, Failures.reason(error));
                         metrics.connectError("server-unavailable");
                         reject(endpoint, mqtt5, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
                                 MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "try again later");

@@ -203,6 +203,11 @@ public final class DeviceSession implements Upstream.Session, Departing {
         meter.upstream();
     }
 
+    @Override
+    public void countUpstreamFailure() {
+        meter.upstreamFailed();
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------------
 
     /**

@@ -8,12 +8,15 @@ import io.tether.contract.PresenceEvent;
 import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.delivery.UpstreamMessage;
 import io.tether.gateway.store.GatewayStore;
+import io.tether.runtime.failure.Failures;
+import io.tether.runtime.failure.ThrottledLog;
 import io.tether.runtime.tracing.MessagingSpans;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -26,6 +29,8 @@ import org.jboss.logging.Logger;
  */
 final class Upstream {
     private static final Logger LOG = Logger.getLogger(Upstream.class);
+    /** While Kafka or Redis is down every PUBLISH fails: one line per interval, for all connections. */
+    private static final ThrottledLog FAILURES = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     private final String deviceId;
     private final Grants grants;
@@ -51,6 +56,9 @@ final class Upstream {
         void lifecycle(PresenceEvent.Kind kind);
 
         void countUpstream();
+
+        /** What the device PUBLISHed could not be stored (counted). */
+        void countUpstreamFailure();
     }
 
     Upstream(String deviceId, Grants grants, SessionSettings settings, EventPublisher events, GatewayStore store, MqttTracing tracing,
@@ -233,17 +241,24 @@ final class Upstream {
         acknowledgeWhenDurable(publish, stored);
     }
 
-    /** QoS 1: acknowledge only once the record is durable; on failure the client must send it again. */
+    /**
+     * QoS 1: acknowledge only once the record is durable; on failure the client must send it again. A failure is
+     * counted and logged whatever the QoS: a QoS 0 message that was not stored is lost.
+     */
     private void acknowledgeWhenDurable(InboundPublish publish, CompletionStage<Void> durable) {
         Future.fromCompletionStage(durable, context).onComplete(result -> {
             release(publish);
+            if (result.failed()) {
+                session.countUpstreamFailure();
+                FAILURES.warnf("upstream write for %s (QoS %d) failed: %s", deviceId, publish.qos().value(),
+                        Failures.reason(result.cause()));
+            }
             if (publish.qos() == MqttQoS.AT_MOST_ONCE || session.isClosed()) {
                 return;
             }
             if (result.succeeded()) {
                 publish.acknowledge();
             } else {
-                LOG.warnf("upstream write for %s failed: %s", deviceId, result.cause().getMessage());
                 publish.refuse(MqttPubAckReasonCode.UNSPECIFIED_ERROR, "not stored");
             }
         });

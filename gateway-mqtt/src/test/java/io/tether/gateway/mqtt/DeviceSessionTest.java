@@ -411,6 +411,24 @@ class DeviceSessionTest {
     }
 
     @Test
+    void aPublishKafkaDoesNotTakeIsRefusedWith0x80AndCountedAsAnUpstreamFailure() {
+        GatewayFixture slowKafka = new GatewayFixture(false);
+        FakeEndpoint device = new FakeEndpoint().clientId(ID);
+        DeviceSession session = acceptedOn(slowKafka, device, EPHEMERAL);
+        slowKafka.vertx.onLoop(() -> session.metered(slowKafka.metrics.connected("5", "tcp")));
+
+        slowKafka.vertx.onLoop(() -> device.receive("publishHandler", publish("devices/dev-1/telemetry", MqttQoS.AT_LEAST_ONCE, "{}",
+                MqttProperties.NO_PROPERTIES)));
+        slowKafka.vertx.settle();
+        slowKafka.kafka.errorNext(new org.apache.kafka.common.errors.TimeoutException("Kafka is away"));
+        slowKafka.vertx.settle();
+
+        assertEquals(MqttPubAckReasonCode.UNSPECIFIED_ERROR, device.pubackCode());
+        assertEquals(1, slowKafka.registry.get("tether.gateway.upstream.failures").counter().count());
+        assertEquals(1, slowKafka.registry.get("tether.gateway.upstream.messages").counter().count());
+    }
+
+    @Test
     void aRecordDurableOnlyAfterVertxClosedTheEndpointSendsNoPubackAndRaisesNothing() {
         // Vert.x closes an endpoint (a takeover's DISCONNECT, a refusal) before it runs its close handler; the Kafka
         // answer that comes in between must not write to it (Vert.x throws on the event loop then).

@@ -46,7 +46,8 @@ class PushServiceIT {
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/metrics").then()
                 .statusCode(200)
-                .body(containsString("tether_push_sent_total{app=\"" + ApnsMockResource.BUNDLE_ID + "\",outcome=\"pushed\",push_type=\"alert\",reason=\"none\"}"))
-                .body(containsString("tether_push_apns_latency_seconds_count{result=\"accepted\"}")));
+                .body(containsString("tether_push_sent_total{app=\"" + ApnsMockResource.BUNDLE_ID
+                        + "\",application=\"tether-push-service\",outcome=\"pushed\",push_type=\"alert\",reason=\"none\"}"))
+                .body(containsString("tether_push_apns_latency_seconds_count{application=\"tether-push-service\",result=\"accepted\"}")));
     }
 }

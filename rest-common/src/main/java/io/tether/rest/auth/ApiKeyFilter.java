@@ -8,6 +8,7 @@ import io.tether.rest.limit.FailedAuthLimiter;
 import io.tether.rest.limit.RateLimiter;
 import io.tether.contract.problem.Problem;
 import io.tether.rest.problem.ProblemResponses;
+import io.tether.runtime.failure.ThrottledLog;
 import io.tether.contract.problem.ProblemType;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -34,6 +35,8 @@ public class ApiKeyFilter {
     static final String INVALID_TOKEN_CHALLENGE = CHALLENGE + ", error=\"invalid_token\"";
     static final String DEVICE_CHALLENGE = "Basic realm=\"tether-device\", charset=\"UTF-8\"";
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
+    /** While Redis is down every request fails its key check: one line per interval (the 503s are in http_server_requests). */
+    private static final ThrottledLog UNAVAILABLE = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     private final ApiKeyVerifier verifier;
     private final DeviceCredentialVerifier devices;
@@ -138,7 +141,7 @@ public class ApiKeyFilter {
 
     /** Redis down or slow: worth retrying, not the caller's fault. The failure may not name the secret; only its type is logged. */
     private static Response unavailable(String what, Throwable failure, String path) {
-        LOG.warnf("%s: %s check failed (%s)", path, what, failure.getClass().getSimpleName());
+        UNAVAILABLE.warnf("%s: %s check failed (%s)", path, what, failure.getClass().getSimpleName());
         return Response.fromResponse(ProblemResponses.of(ProblemType.UNAVAILABLE,
                 "cannot check credentials right now, retry later", path)).header(HttpHeaders.RETRY_AFTER, "1").build();
     }

@@ -3,6 +3,7 @@ package io.tether.rest.problem;
 import io.tether.contract.problem.Problem;
 import io.tether.contract.problem.ProblemType;
 import io.tether.runtime.failure.Failures;
+import io.tether.runtime.failure.ThrottledLog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +32,8 @@ public class ProblemExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ProblemExceptionMappers.class);
     private static final int PRIORITY = Priorities.USER - 100;
     private static final long RETRY_AFTER_SECONDS = 1;
+    /** During an outage every request gets this 503 (counted in http_server_requests): one line per interval. */
+    private static final ThrottledLog UNAVAILABLE = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     @ServerExceptionMapper(priority = PRIORITY)
     public Response problem(ProblemException e, UriInfo uri) {
@@ -114,7 +118,7 @@ public class ProblemExceptionMappers {
     @ServerExceptionMapper(priority = PRIORITY)
     public Response unexpected(Exception e, UriInfo uri) {
         if (Failures.isOutage(e)) {
-            LOG.warnf("%s: unavailable: %s", instance(uri), Failures.reason(e));
+            UNAVAILABLE.warnf("%s: unavailable: %s", instance(uri), Failures.reason(e));
             return answer(ProblemException.retryAfter(ProblemType.UNAVAILABLE, "a store Tether needs is unavailable; retry later",
                     RETRY_AFTER_SECONDS), uri);
         }

@@ -1,10 +1,14 @@
 package io.tether.runtime.quarkus;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.quarkus.runtime.Startup;
+import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.redis.EvictionPolicy;
+import io.tether.runtime.redis.InitialConnect;
 import io.tether.runtime.redis.RedisConnections;
 import io.tether.runtime.redis.RedisShutdown;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +16,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,6 +27,8 @@ import org.jboss.logging.Logger;
 public class RedisProducers {
     private static final Logger LOG = Logger.getLogger(RedisProducers.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    /** Start-up's first retry, within 50 to 100 ms: a Redis restarting is often back at once. */
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
     @Produces
     @Singleton
@@ -35,12 +42,19 @@ public class RedisProducers {
         return RedisConnections.client(settings.uri(), settings.commandTimeout(), resources);
     }
 
-    /** Connected at start-up, never lazily on an event loop: connect() blocks. */
+    /**
+     * Connected at start-up, never lazily on an event loop (waiting for the connection blocks); while Redis is away,
+     * tried again for up to {@code tether.redis.startup-wait} ({@link InitialConnect}).
+     */
     @Produces
     @Singleton
     @Startup
-    StatefulRedisConnection<String, String> connection(RedisClient client) {
-        StatefulRedisConnection<String, String> connection = client.connect();
+    StatefulRedisConnection<String, String> connection(RedisClient client, RedisSettings settings) {
+        RedisURI uri = RedisURI.create(settings.uri());
+        Duration retryCeiling = settings.maxReconnectDelay().compareTo(FIRST_RETRY) > 0 ? settings.maxReconnectDelay() : FIRST_RETRY;
+        StatefulRedisConnection<String, String> connection = InitialConnect.await(() -> client.connectAsync(StringCodec.UTF8, uri),
+                settings.startupWait(), new Backoff(FIRST_RETRY, retryCeiling, () -> ThreadLocalRandom.current().nextDouble()),
+                StatefulRedisConnection::closeAsync);
         warnIfRedisMayEvict(connection);
         return connection;
     }

@@ -21,6 +21,16 @@ public interface RedisSettings {
     Duration maxReconnectDelay();
 
     /**
+     * How long a service that starts while Redis is away keeps trying to connect (attempts back off to at most
+     * {@link #maxReconnectDelay}) before its start-up fails. Default 45 s: the HTTP port, and with it every probe, opens
+     * only once start-up is done, and the Helm chart's startupProbe gives a pod 120 s (2 s × 60) for all of it; 45 s
+     * leaves the rest to the JVM's start and the Kafka warm-up that follows (up to 60 s), so the service gives up with a
+     * message saying why instead of being killed by the kubelet mid-wait. Raise it only with the probe's budget.
+     */
+    @WithDefault("45s")
+    Duration startupWait();
+
+    /**
      * Replicas that must have a consumer's Redis writes before it commits the Kafka offsets of the records behind them
      * (Redis {@code WAIT}). 0 (the default) for one Redis node with {@code appendfsync always}; 1 with a replica and
      * {@code appendfsync everysec}, so that a failover loses nothing a commit covered. See the README's durability contract.

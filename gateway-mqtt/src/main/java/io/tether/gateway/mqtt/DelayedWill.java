@@ -5,7 +5,6 @@ import io.tether.gateway.delivery.UpstreamMessage;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -19,13 +18,13 @@ import org.jboss.logging.Logger;
 final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
 
-    private final Vertx vertx;
+    private final PendingWills pending;
     private final Context context;
     private final GatewayStore store;
     private final EventPublisher events;
 
-    DelayedWill(Vertx vertx, Context context, GatewayStore store, EventPublisher events) {
-        this.vertx = vertx;
+    DelayedWill(PendingWills pending, Context context, GatewayStore store, EventPublisher events) {
+        this.pending = pending;
         this.context = context;
         this.store = store;
         this.events = events;
@@ -37,7 +36,7 @@ final class DelayedWill {
             events.upstream(will);
             return;
         }
-        vertx.setTimer(Math.max(1, delay.toMillis()), id -> Future.fromCompletionStage(store.holderEpoch(will.deviceId()), context)
+        pending.hold(will.deviceId(), Math.max(1, delay.toMillis()), due -> Future.fromCompletionStage(store.holderEpoch(will.deviceId()), context)
                 .onComplete(holder -> {
                     if (holder.failed()) {
                         // Redis did not answer: a new connection needs it too (connect.lua), so the device is most likely not back.

@@ -144,6 +144,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
     /** CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. */
     void connackSent() {
         connackSent = true;
+        services.wills().cancel(deviceId); // an earlier connection's will held back here is not sent [MQTT-3.1.3-9]
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */
@@ -314,7 +315,7 @@ public final class DeviceSession implements Upstream.Session, Departing {
             // After its Will Delay Interval, or when the session expires if sooner (at once when it ends with the connection).
             Duration delay = WillDelay.of(control.isMqtt5(), endpoint.will() == null ? null : endpoint.will().getWillProperties(),
                     terms.expiry());
-            DelayedWill sender = new DelayedWill(services.vertx(), context, services.store(), services.events());
+            DelayedWill sender = new DelayedWill(services.wills(), context, services.store(), services.events());
             upstream.publishWill(endpoint.will(), will -> sender.send(will, epoch, delay));
         }
         if (terms.stored()) {

@@ -7,8 +7,14 @@ import io.vertx.core.Vertx;
 
 /**
  * What every device session of this gateway shares: timers, Kafka, Redis, the connection table, settings, tracing, and
- * the guards' hooks into CONNECT.
+ * the guards' hooks into CONNECT, the wills held back for their delay.
  */
 public record SessionServices(Vertx vertx, EventPublisher events, Connections connections, GatewayStore store, SessionSettings settings,
-        MqttTracing tracing, Acknowledgements acknowledgements, ConnectHooks hooks) {
+        MqttTracing tracing, Acknowledgements acknowledgements, ConnectHooks hooks, PendingWills wills) {
+
+    /** With the gateway's own table of wills held back for their delay. */
+    public SessionServices(Vertx vertx, EventPublisher events, Connections connections, GatewayStore store,
+            SessionSettings settings, MqttTracing tracing, Acknowledgements acknowledgements, ConnectHooks hooks) {
+        this(vertx, events, connections, store, settings, tracing, acknowledgements, hooks, new PendingWills(vertx));
+    }
 }

@@ -81,7 +81,7 @@ public record Options(
         int suspended = Math.max(2, live / 4);
         int perSecond = rate != null ? rate : longMode ? 300 : 40;
         long total = messages != null ? messages : longMode ? 1_000_000 : 0; // 0: as many as the phases take
-        Duration fuzzFor = Duration.ofSeconds(minutes != null ? minutes * 60L : longMode ? 600 : 20);
+        Duration fuzzFor = Duration.ofSeconds(minutes != null ? minutes * 60L : longMode ? 600 : 10);
         Path outDir = out != null ? out : root.resolve("chaos/results").resolve(LocalDate.now() + "-" + mode);
         Path workDir = work != null ? work : root.resolve("chaos/target/work-" + mode);
         return new Options(fuzz, mode, isolate, plan, live, suspended, perSecond, total,

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short fuzz (20 s of damaged MQTT 3.1.1 and 5 packets, random bytes, huge remaining lengths, floods and
+ * The short fuzz (10 s of damaged MQTT 3.1.1 and 5 packets, random bytes, huge remaining lengths, floods and
  * slow-loris connections against one gateway): the gateway does not crash, holds no fuzz connection afterwards, and
  * serves its good clients throughout.
  */

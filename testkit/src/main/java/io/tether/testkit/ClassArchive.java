@@ -14,9 +14,11 @@ import java.util.UUID;
 /**
  * A class-data-sharing archive (AppCDS) for the JVMs tests start from one build: the first JVM of a kind writes the
  * classes it loaded to an archive as it exits after a SIGTERM; later ones map it instead of loading and verifying those
- * classes again. By hand on this machine, with builds running beside it: device-registry ready in 2.8–3.4 s against
- * 4.2–5.4 s without, the Kafka broker in 2.9–4.4 s against 4.6–6.3 s; the first stop takes 3–5 s longer (the dump).
- * The suite starts some fifty such JVMs.
+ * classes again. By hand on this machine, with builds running beside it: the Kafka broker ready in 2.9–4.4 s against
+ * 4.6–6.3 s without; the first stop takes 3–5 s longer (the dump). The suite starts a dozen test brokers, the first in
+ * testkit's own tests. (Services gained as much per start, device-registry 2.8–3.4 s against 4.2–5.4 s, but most of
+ * their first JVMs stop only at the end of system-tests, so on a clean clone the dumps cost more than the later
+ * starts saved: in a clean run LocalRunIT took 20 s longer, its stop writing them.)
  *
  * <p>An archive is named after what it was made from (the code and the JVM options), so a rebuilt jar or other
  * options make a new one. A JVM that cannot use an archive (another JDK, a jar changed in place) runs without it
@@ -34,20 +36,11 @@ final class ClassArchive {
     }
 
     /**
-     * The archive in {@code dir} for JVMs that run {@code code} (what identifies the classes: jar path, size and time,
-     * or a class path and main class) with {@code jvmOptions}.
+     * The archive in {@code dir} for JVMs that run {@code code} (what identifies the classes, e.g. the class path) with
+     * {@code jvmOptions}.
      */
     static ClassArchive of(Path dir, String name, String code, List<String> jvmOptions) {
         return new ClassArchive(dir.resolve(name + "-" + digest(code + "\n" + String.join(" ", jvmOptions)) + ".jsa"));
-    }
-
-    /** {@code code} for a jar: its path, size and modification time. */
-    static String jarIdentity(Path jar) {
-        try {
-            return jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
-        } catch (IOException e) {
-            return jar.toAbsolutePath().toString();
-        }
     }
 
     /** JVM options for the next start: map the archive, or write one at exit when there is none yet. */

@@ -36,8 +36,6 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     private final Path root;
     private Process process;
     private long logStart;
-    /** The class archive its test JVM maps or writes (null for other JVM options). */
-    private ClassArchive classArchive;
 
     /** One service to start: its module, HTTP port, config, log, JVM options and the checkout whose jar runs. */
     public record Launch(String module, int httpPort, Map<String, String> config, Path logFile, List<String> jvmOptions,
@@ -132,7 +130,7 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     public synchronized void stop() {
         if (process != null) {
             Children.stop(process, Duration.ofSeconds(30));
-            exited();
+            process = null;
         }
     }
 
@@ -140,15 +138,8 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
     public synchronized void kill() {
         if (process != null) {
             Children.kill(process);
-            exited();
+            process = null;
         }
-    }
-
-    private void exited() {
-        if (classArchive != null) {
-            classArchive.exited(process);
-        }
-        process = null;
     }
 
     /** Starts it again (after {@link #stop()} or {@link #kill()}) with the same port, config and log. */
@@ -190,13 +181,6 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        if (jvmOptions.equals(TEST_JVM)) {
-            // Only the tests' JVMs: a benchmark measures services started as in production.
-            if (classArchive == null) {
-                classArchive = ClassArchive.of(jar.getParent(), "test-classes", ClassArchive.jarIdentity(jar), jvmOptions);
-            }
-            command.addAll(classArchive.options());
-        }
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));

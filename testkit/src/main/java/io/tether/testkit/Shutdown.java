@@ -50,8 +50,8 @@ public final class Shutdown {
             toClose = new ArrayList<>(REGISTERED);
             REGISTERED.clear();
         }
-        // Services first, side by side: none waits for another, and each may write its class archive as it exits
-        // (seconds); then the rest, newest first, so Kafka and Redis stop after everything that used them.
+        // Services first, side by side (none waits for another, and each takes seconds to stop); then the rest, newest
+        // first, so Kafka and Redis stop after everything that used them.
         List<Thread> stopping = new ArrayList<>();
         for (AutoCloseable closeable : toClose) {
             if (closeable instanceof ServiceProcess) {

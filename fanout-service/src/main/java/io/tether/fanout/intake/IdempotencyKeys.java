@@ -59,6 +59,20 @@ public final class IdempotencyKeys {
         return "msg_" + sha256Hex(apiKeyId + "\u0000" + derivedFrom).substring(0, 32);
     }
 
+    /**
+     * The id earlier versions derived for a single send whose key has the shape {@code K#i} (from the key as it came, as
+     * {@link #messageId} still does for every other key); empty for any other key, whose id did not change. A request
+     * an earlier version accepted and that is retried here within the idempotency window has its record under this id.
+     *
+     * <p>Only for the rolling upgrade: it (and its use in {@link MessageAcceptor}) can go once one idempotency window
+     * (tether.fanout.idempotency-window, 24 h by default) has passed after every fanout instance runs this version.
+     */
+    public static java.util.Optional<String> legacyMessageId(String apiKeyId, Key key) {
+        return !key.ofBatch() && BATCH_MESSAGE_SHAPE.matcher(key.value()).matches()
+                ? java.util.Optional.of("msg_" + sha256Hex(apiKeyId + "\u0000" + key.value()).substring(0, 32))
+                : java.util.Optional.empty();
+    }
+
     /** SHA-256 of the request as JSON: the same body gives the same fingerprint, any change another one. */
     public static String fingerprint(Object request) {
         return sha256Hex(Json.toString(request));

@@ -77,12 +77,28 @@ public final class MessageAcceptor {
             fingerprint = IdempotencyKeys.fingerprint(request);
             parsed = parsed.as(IdempotencyKeys.messageId(caller.keyId(), idempotencyKey), parsed.acceptedAt(), parsed.expiresAt());
         }
-        OutgoingMessage message = parsed;
+        StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
+        java.util.Optional<String> earlierId = idempotencyKey == null ? java.util.Optional.empty()
+                : IdempotencyKeys.legacyMessageId(caller.keyId(), idempotencyKey);
+        if (earlierId.isEmpty()) {
+            return accept(request, parsed, sender, caller, trace);
+        }
+        // A single send keyed K#i: earlier versions derived its id from the key as it came. The same request accepted
+        // by one of them and retried here is that message's retry (answered as replays are), not a message of its own.
+        // Only for the rolling upgrade: this can go once one idempotency window (tether.fanout.idempotency-window,
+        // 24 h by default) has passed after every fanout instance runs this version.
+        OutgoingMessage derivedNow = parsed;
+        return statuses.acceptedEarlierAs(derivedNow.messageId(), earlierId.get(), sender)
+                .thenCompose(earlier -> accept(request, earlier ? derivedNow.as(earlierId.get(), derivedNow.acceptedAt(),
+                        derivedNow.expiresAt()) : derivedNow, sender, caller, trace));
+    }
+
+    private CompletionStage<Accepted> accept(SendMessageRequest request, OutgoingMessage message, StatusStore.Sender sender,
+            ApiPrincipal caller, Context trace) {
         Target target = message.target();
         List<String> named = target.device() != null ? List.of(target.device())
                 : target.devices() != null ? target.devices().stream().distinct().toList() : List.of();
-        StatusStore.Sender sender = new StatusStore.Sender(caller.keyId(), caller.apps(), fingerprint);
-        boolean idempotent = fingerprint != null;
+        boolean idempotent = sender.fingerprint() != null;
         String holder = idempotent ? UUID.randomUUID().toString() : ""; // this request, while it holds the key ('' without one)
         return reach(target, named, caller)
                 .thenCompose(reach -> pushApps.check(message.push(), message.push() == null ? List.of()

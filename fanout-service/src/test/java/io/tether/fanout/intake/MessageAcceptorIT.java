@@ -172,4 +172,53 @@ class MessageAcceptorIT {
         assertNotEquals(batchMessage, accepted.messageId());
         assertFalse(accepted.replayed());
     }
+
+    /** What an instance of the earlier version recorded and sent for a single send keyed {@code K#i}: the id of the key as it came. */
+    private String acceptedByAnEarlierVersion(SendMessageRequest request, String key) throws Exception {
+        // The earlier version derived a single send's id from its key as it came, as a batch message's still is.
+        int before = kafka.history().size();
+        CompletableFuture<MessageAcceptor.Accepted> earlier = send(request, new IdempotencyKeys.Key(key, true));
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == before + 1), "sent");
+        kafka.completeNext();
+        String id = earlier.get(5, TimeUnit.SECONDS).messageId();
+        assertEquals(IdempotencyKeys.legacyMessageId(CALLER.keyId(), IdempotencyKeys.single(key)).orElseThrow(), id);
+        return id;
+    }
+
+    @Test
+    void aSingleSendAcceptedByAnEarlierVersionAndRetriedHereIsAnsweredAsItsReplayNotSentAgain() throws Exception {
+        deviceWithADayQuota();
+        String key = "order-" + System.nanoTime() + "#3";
+        SendMessageRequest request = new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("accepted before the upgrade"), null, null, null, null, null, null);
+        String earlier = acceptedByAnEarlierVersion(request, key);
+
+        MessageAcceptor.Accepted retried = send(request, key).get(5, TimeUnit.SECONDS);
+
+        assertEquals(earlier, retried.messageId());
+        assertTrue(retried.replayed());
+        assertEquals(1, kafka.history().size(), "sent once");
+        assertEquals("1", chargedToday(), "charged once");
+        String derivedNow = IdempotencyKeys.messageId(CALLER.keyId(), IdempotencyKeys.single(key));
+        assertEquals(0L, redis.exists(RedisKeys.message(derivedNow)).get(5, TimeUnit.SECONDS), "nothing recorded under the new id");
+    }
+
+    @Test
+    void anotherRequestWithTheKeyOfOneAnEarlierVersionAcceptedIsNotAnsweredAsItsReplay() throws Exception {
+        deviceWithADayQuota();
+        String key = "order-" + System.nanoTime() + "#0";
+        String earlier = acceptedByAnEarlierVersion(new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("accepted before the upgrade"), null, null, null, null, null, null), key);
+
+        CompletableFuture<MessageAcceptor.Accepted> other = send(new SendMessageRequest(new SendMessageRequest.To(device, null, null, null),
+                TextNode.valueOf("another body"), null, null, null, null, null, null), key);
+        assertTrue(Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> kafka.history().size() == 2),
+                "sent as a message of its own (it may as well be message 0 of the batch " + key + ")");
+        kafka.completeNext();
+        MessageAcceptor.Accepted accepted = other.get(5, TimeUnit.SECONDS);
+
+        assertNotEquals(earlier, accepted.messageId());
+        assertEquals(IdempotencyKeys.messageId(CALLER.keyId(), IdempotencyKeys.single(key)), accepted.messageId());
+        assertFalse(accepted.replayed());
+    }
 }

@@ -20,8 +20,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Dead letters are a sorted set per webhook, scored by a sequence number of their own (also the member's prefix,
  * so identical letters stay two): newest first by score, and a page cursor is the number of the last letter shown, which
- * stays valid while letters come, are replayed or are trimmed. Webhooks whose dead letters are still in the list of
- * earlier versions have it turned into the set, in order, by the first script that touches it.
+ * stays valid while letters come, are replayed or are trimmed. The set has a key of its own: the key of the list of
+ * earlier versions ({@link #legacyDeadLetters}) stays a list, which instances of an earlier version still running
+ * during a rolling deploy keep writing to (and reading, and replaying from) without ever meeting another type. Every
+ * script that touches the dead letters first moves whatever that list holds into the set, oldest first, and deletes it.
  *
  * <p>Deleting a webhook ({@link #forget}) first leaves a tombstone under its tag, then removes its keys. Every script
  * that writes (enqueue, settle, replay) does nothing under a tombstone, so an instance that still holds the webhook (an
@@ -41,23 +43,25 @@ public final class DeliveryQueues {
     private static final int FORGET_BATCH = 500;
 
     /**
-     * Lua functions for the dead letters (KEYS dead, its sequence): {@code upgrade} turns the list of earlier versions
-     * (newest first) into the set; {@code bury} adds a letter as the newest and drops the oldest beyond {@code kept}.
+     * Lua functions for the dead letters (KEYS legacy list, dead, its sequence): {@code upgrade} moves what the list of
+     * earlier versions holds (newest first; earlier versions still running may have added to it since the last move)
+     * into the set, as the newest letters, oldest first, and deletes the list; {@code bury} adds a letter as the newest
+     * and drops the oldest beyond {@code kept}.
      */
     private static final String DEAD_LETTERS = """
-            local function upgrade(dead, seq)
-              if redis.call('TYPE', dead).ok ~= 'list' then
+            local function upgrade(legacy, dead, seq)
+              if redis.call('TYPE', legacy).ok ~= 'list' then
                 return
               end
-              local all = redis.call('LRANGE', dead, 0, -1)
-              redis.call('DEL', dead)
+              local all = redis.call('LRANGE', legacy, 0, -1)
+              redis.call('DEL', legacy)
               for i = #all, 1, -1 do
                 local n = redis.call('INCR', seq)
                 redis.call('ZADD', dead, n, n .. ':' .. all[i])
               end
             end
-            local function bury(dead, seq, letter, kept)
-              upgrade(dead, seq)
+            local function bury(legacy, dead, seq, letter, kept)
+              upgrade(legacy, dead, seq)
               local n = redis.call('INCR', seq)
               redis.call('ZADD', dead, n, n .. ':' .. letter)
               redis.call('ZREMRANGEBYRANK', dead, 0, -(tonumber(kept) + 1))
@@ -65,7 +69,7 @@ public final class DeliveryQueues {
             """;
 
     /**
-     * KEYS queue, meta, due, dead, tombstone, dead letter sequence. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead
+     * KEYS queue, meta, due, dead, tombstone, dead letter sequence, legacy dead letter list. ARGV device, entry, partition, offset, now, meta ttl, most queued, dead
      * letter (the entry refused), dead letters kept. An event of a Kafka offset the queue already took (the intake read
      * it again after a restart) is skipped: 0; else appended: 1; or, when the queue already holds {@code most queued}, a
      * dead letter at once: 2; for a deleted webhook, nothing: 3.
@@ -81,7 +85,7 @@ public final class DeliveryQueues {
             redis.call('HSET', KEYS[2], 'p', ARGV[3], 'o', ARGV[4])
             redis.call('EXPIRE', KEYS[2], ARGV[6])
             if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[7]) then
-              bury(KEYS[4], KEYS[6], ARGV[8], ARGV[9])
+              bury(KEYS[7], KEYS[4], KEYS[6], ARGV[8], ARGV[9])
               return 2
             end
             redis.call('RPUSH', KEYS[1], ARGV[2])
@@ -108,7 +112,7 @@ public final class DeliveryQueues {
             """);
 
     /**
-     * KEYS queue, meta, due, log, dead, tombstone, dead letter sequence. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log
+     * KEYS queue, meta, due, log, dead, tombstone, dead letter sequence, legacy dead letter list. ARGV device, entry, now, next attempt (0: delivered, -1: dead), log
      * entry, log size, dead letter, dead letters kept, meta ttl. Moves the queue on unless the head changed meanwhile
      * (another instance took over a lapsed lease): then only the attempt is logged. 1 when it moved the queue, 0 when it
      * only logged, -1 when the webhook was deleted (nothing written).
@@ -137,7 +141,7 @@ public final class DeliveryQueues {
             end
             redis.call('LPOP', KEYS[1])
             if next_at < 0 then
-              bury(KEYS[5], KEYS[7], ARGV[7], ARGV[8])
+              bury(KEYS[8], KEYS[5], KEYS[7], ARGV[7], ARGV[8])
             end
             if redis.call('LLEN', KEYS[1]) == 0 then
               redis.call('HDEL', KEYS[2], 'f', 'ff')
@@ -169,14 +173,14 @@ public final class DeliveryQueues {
             """);
 
     /**
-     * KEYS dead, queue, due, tombstone, dead letter sequence. ARGV the dead letter as stored, its entry, device, now. 1
+     * KEYS dead, queue, due, tombstone, dead letter sequence, legacy dead letter list. ARGV the dead letter as stored, its entry, device, now. 1
      * when it went back to the queue.
      */
     private static final LuaScript REPLAY = new LuaScript(DEAD_LETTERS + """
             if redis.call('EXISTS', KEYS[4]) == 1 then
               return 0
             end
-            upgrade(KEYS[1], KEYS[5])
+            upgrade(KEYS[6], KEYS[1], KEYS[5])
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
               return 0
             end
@@ -186,11 +190,11 @@ public final class DeliveryQueues {
             """);
 
     /**
-     * KEYS dead, dead letter sequence. ARGV highest number (exclusive, {@code (n}; or {@code +inf}), how many (-1: all).
+     * KEYS dead, dead letter sequence, legacy dead letter list. ARGV highest number (exclusive, {@code (n}; or {@code +inf}), how many (-1: all).
      * The dead letters as stored, newest first.
      */
     private static final LuaScript DEAD_PAGE = new LuaScript(DEAD_LETTERS + """
-            upgrade(KEYS[1], KEYS[2])
+            upgrade(KEYS[3], KEYS[1], KEYS[2])
             return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
             """);
 
@@ -236,7 +240,7 @@ public final class DeliveryQueues {
         String device = entry.deviceId();
         String overflow = Json.toString(new DeadLetter(entry, now, 0, "queue full: " + maxQueuedPerDevice + " events of this device waiting"));
         return ENQUEUE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
-                        due(webhookId), deadLetters(webhookId), tombstone(webhookId), deadSequence(webhookId)}, device, entry.toJson(), Integer.toString(partition),
+                        due(webhookId), deadLetters(webhookId), tombstone(webhookId), deadSequence(webhookId), legacyDeadLetters(webhookId)}, device, entry.toJson(), Integer.toString(partition),
                 Long.toString(offset), Long.toString(now), Long.toString(META_TTL_SECONDS), Integer.toString(maxQueuedPerDevice),
                 overflow, Integer.toString(deadLetterSize))
                 .thenApply(n -> switch (n.intValue()) {
@@ -273,7 +277,7 @@ public final class DeliveryQueues {
         String device = head.entry().deviceId();
         String dead = Json.toString(new DeadLetter(head.entry(), now, head.failures() + 1, error));
         return SETTLE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {queue(webhookId, device), meta(webhookId, device),
-                        due(webhookId), log(webhookId), deadLetters(webhookId), tombstone(webhookId), deadSequence(webhookId)}, device,
+                        due(webhookId), log(webhookId), deadLetters(webhookId), tombstone(webhookId), deadSequence(webhookId), legacyDeadLetters(webhookId)}, device,
                 head.rawEntry(), Long.toString(now),
                 Long.toString(nextAttemptAt), Json.toString(attempt), Integer.toString(logSize), dead,
                 Integer.toString(deadLetterSize), Long.toString(META_TTL_SECONDS)).thenApply(n -> n == 1L ? Settled.MOVED : n == 0L ? Settled.SUPERSEDED : Settled.GONE);
@@ -306,7 +310,7 @@ public final class DeliveryQueues {
     }
 
     private CompletionStage<List<String>> deadLetterPage(String webhookId, String max, int count) {
-        return DEAD_PAGE.run(redis, ScriptOutputType.MULTI, new String[] {deadLetters(webhookId), deadSequence(webhookId)}, max,
+        return DEAD_PAGE.run(redis, ScriptOutputType.MULTI, new String[] {deadLetters(webhookId), deadSequence(webhookId), legacyDeadLetters(webhookId)}, max,
                 Integer.toString(count));
     }
 
@@ -334,7 +338,7 @@ public final class DeliveryQueues {
                 if (eventIds.isEmpty() || eventIds.contains(dead.entry().eventId())) {
                     String device = dead.entry().deviceId();
                     moved.add(REPLAY.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {deadLetters(webhookId),
-                            queue(webhookId, device), due(webhookId), tombstone(webhookId), deadSequence(webhookId)}, raw,
+                            queue(webhookId, device), due(webhookId), tombstone(webhookId), deadSequence(webhookId), legacyDeadLetters(webhookId)}, raw,
                             dead.entry().toJson(), device, Long.toString(now)).toCompletableFuture());
                 }
             }
@@ -350,7 +354,8 @@ public final class DeliveryQueues {
      */
     public CompletionStage<Void> forget(String webhookId) {
         return redis.setex(tombstone(webhookId), TOMBSTONE_TTL_SECONDS, "1").thenCompose(ok -> forgetDevices(webhookId))
-                .thenCompose(v -> redis.del(due(webhookId), log(webhookId), deadLetters(webhookId), deadSequence(webhookId)))
+                .thenCompose(v -> redis.del(due(webhookId), log(webhookId), deadLetters(webhookId), deadSequence(webhookId),
+                        legacyDeadLetters(webhookId)))
                 .thenApply(n -> null);
     }
 
@@ -394,7 +399,18 @@ public final class DeliveryQueues {
         return base(webhookId) + "log";
     }
 
+    /** The dead letters: a sorted set (see the class). */
     static String deadLetters(String webhookId) {
+        return base(webhookId) + "deadletters";
+    }
+
+    /**
+     * The dead letters as earlier versions kept them, a list, newest first. It keeps that type and name: instances of
+     * an earlier version still running during a rolling deploy LPUSH, LRANGE and LREM it, and a key of another type
+     * would fail their scripts (a settle that already popped its queue, an enqueue that already recorded its offset:
+     * events lost). Its letters move into the set the next time a script here touches the dead letters.
+     */
+    static String legacyDeadLetters(String webhookId) {
         return base(webhookId) + "dead";
     }
 

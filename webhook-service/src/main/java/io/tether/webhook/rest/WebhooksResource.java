@@ -34,7 +34,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
@@ -104,34 +103,20 @@ public class WebhooksResource {
     public record DeadLetterPage(List<DeadLetter> items, String next) {
     }
 
-    /** The dead letters' limit and cursor, checked together so one 400 names both when both are bad (never echoing them). */
-    record PageQuery(int limit, OptionalLong before) {
-        static PageQuery of(String limit, String cursor) {
-            List<Problem.FieldError> errors = new ArrayList<>();
-            int size = DEFAULT_LIST;
-            if (limit != null) {
-                try {
-                    size = Integer.parseInt(limit);
-                } catch (NumberFormatException e) {
-                    size = -1;
-                }
-                if (size < 1 || size > MAX_LIST) {
-                    errors.add(new Problem.FieldError("limit", "must be a whole number from 1 to " + MAX_LIST));
-                }
-            }
-            OptionalLong before = OptionalLong.empty();
-            if (cursor != null) {
-                before = DeadLetterCursor.decode(cursor);
-                if (before.isEmpty()) {
-                    errors.add(new Problem.FieldError("cursor", "is not a cursor this API issued"));
-                }
-            }
-            if (!errors.isEmpty()) {
-                throw ProblemException.validation("invalid query parameters: "
-                        + String.join(", ", errors.stream().map(Problem.FieldError::field).toList()), errors);
-            }
-            return new PageQuery(size, before);
+    /**
+     * The dead letters' cursor: the number it stands for, or a 400 naming it (never echoing it). The limit is clamped
+     * to 1..1000, as it always was and as the delivery log's is.
+     */
+    static OptionalLong before(String cursor) {
+        if (cursor == null) {
+            return OptionalLong.empty();
         }
+        OptionalLong before = DeadLetterCursor.decode(cursor);
+        if (before.isEmpty()) {
+            List<Problem.FieldError> errors = List.of(new Problem.FieldError("cursor", "is not a cursor this API issued"));
+            throw ProblemException.validation("invalid query parameters: cursor", errors);
+        }
+        return before;
     }
 
     @POST
@@ -210,14 +195,16 @@ public class WebhooksResource {
     @Path("{id}/dead-letters")
     @Operation(summary = "Events the webhook never took", description = "Scope webhooks:manage. Events whose delivery "
             + "failed for tether.webhooks.retry.give-up-after (24 h by default) or that found their device's queue full, "
-            + "newest first, a page at a time: pass the answer's next as cursor for the following page (absent on the "
-            + "last). Every dead letter kept (tether.webhooks.dead-letter-size, 10,000 by default) is listed and can be "
+            + "newest first, a page at a time of limit (1 to 1000, default 100; a limit beyond is taken as the nearest): pass "
+            + "the answer's next as cursor for the following page (absent on the last; a cursor this API did not issue is "
+            + "a 400). Every dead letter kept (tether.webhooks.dead-letter-size, 10,000 by default) is listed and can be "
             + "replayed.")
     public CompletionStage<DeadLetterPage> deadLetters(@PathParam("id") String id,
-            @Parameter(description = "dead letters per page, 1 to 1000, default 100") @QueryParam("limit") String limit,
+            @Parameter(description = "dead letters per page, default 100; below 1 counts as 1, above 1000 as 1000")
+            @QueryParam("limit") Integer limit,
             @Parameter(description = "next of the previous page") @QueryParam("cursor") String cursor) {
-        PageQuery page = PageQuery.of(limit, cursor);
-        return find(id).thenCompose(webhook -> queues.deadLetters(webhook.id(), page.before(), page.limit()))
+        OptionalLong before = before(cursor);
+        return find(id).thenCompose(webhook -> queues.deadLetters(webhook.id(), before, bounded(limit)))
                 .thenApply(found -> new DeadLetterPage(found.items(),
                         found.next().isPresent() ? DeadLetterCursor.encode(found.next().getAsLong()) : null));
     }

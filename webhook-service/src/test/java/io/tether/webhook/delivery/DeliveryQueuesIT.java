@@ -264,20 +264,70 @@ class DeliveryQueuesIT {
     void deadLettersKeptInTheListOfEarlierVersionsAreListedAndReplayedInTheirOrder() throws Exception {
         // Earlier versions pushed each dead letter on the head of a list.
         for (int i = 1; i <= 3; i++) {
-            QueueEntry entry = new QueueEntry("evt_old" + i, TetherEvent.MESSAGE_STATUS, DEVICE, "{}");
-            redis.lpush(DeliveryQueues.deadLetters(WEBHOOK), Json.toString(new DeadLetter(entry, i, 1, "HTTP 500")));
+            oldInstanceBuries("evt_old" + i, i);
         }
         DeliveryQueues full = new DeliveryQueues(connection.async(), 100, 100, 0);
         get(full.enqueue(WEBHOOK, new QueueEntry("evt_new", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 1, 50));
+        assertEquals(0, redis.exists(DeliveryQueues.legacyDeadLetters(WEBHOOK)), "moved into the set");
+
+        // An instance of the earlier version, still running during the deploy, keeps using its list: nothing fails.
+        oldInstanceBuries("evt_old4", 4);
+        assertEquals(1, redis.lrange(DeliveryQueues.legacyDeadLetters(WEBHOOK), 0, -1).size(), "what an old instance lists");
 
         DeliveryQueues.DeadLetterPage first = get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 2));
         DeliveryQueues.DeadLetterPage second = get(queues.deadLetters(WEBHOOK, first.next(), 2));
-        assertEquals(List.of("evt_new", "evt_old3", "evt_old2", "evt_old1"), java.util.stream.Stream.of(first, second)
+        DeliveryQueues.DeadLetterPage third = get(queues.deadLetters(WEBHOOK, second.next(), 2));
+        assertEquals(List.of("evt_old4", "evt_new", "evt_old3", "evt_old2", "evt_old1"), java.util.stream.Stream.of(first, second, third)
                 .flatMap(page -> page.items().stream()).map(dead -> dead.entry().eventId()).toList());
-        assertEquals("HTTP 500", second.items().get(1).lastError());
+        assertEquals("HTTP 500", third.items().get(0).lastError());
+        assertTrue(third.next().isEmpty());
 
         assertEquals(2, get(queues.replay(WEBHOOK, Set.of("evt_old1", "evt_old2"), 60)));
         assertEquals(List.of("evt_old1", "evt_old2"), queued());
+        // The earlier version's replay finds nothing left in its list, and fails on nothing.
+        assertEquals(List.of(), redis.lrange(DeliveryQueues.legacyDeadLetters(WEBHOOK), 0, -1));
+        assertEquals(0, redis.lrem(DeliveryQueues.legacyDeadLetters(WEBHOOK), 1, "x"));
+    }
+
+    @Test
+    void deadLettersAnEarlierVersionAddsAfterTheSetExistsAreMovedInByTheNextPageOrReplayOrBurial() throws Exception {
+        DeliveryQueues full = new DeliveryQueues(connection.async(), 100, 100, 0);
+        get(full.enqueue(WEBHOOK, new QueueEntry("evt_1", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 1, 50));
+        assertEquals("zset", redis.type(DeliveryQueues.deadLetters(WEBHOOK)));
+
+        // An old instance's settle and overflow bury theirs in the list; its paging and replay read it, none fails.
+        oldInstanceBuries("evt_old_a", 10);
+        oldInstanceBuries("evt_old_b", 11);
+        assertEquals(2, redis.lrange(DeliveryQueues.legacyDeadLetters(WEBHOOK), 0, -1).size());
+
+        // A replay by event id finds one of them (the move happens in the scripts it runs).
+        assertEquals(1, get(queues.replay(WEBHOOK, Set.of("evt_old_a"), 60)));
+        assertEquals(List.of("evt_old_a"), queued());
+        assertEquals(0, redis.exists(DeliveryQueues.legacyDeadLetters(WEBHOOK)));
+
+        // Another one comes later: the next page lists it, as the newest.
+        oldInstanceBuries("evt_old_c", 12);
+        assertEquals(List.of("evt_old_c", "evt_old_b", "evt_1"), get(queues.deadLetters(WEBHOOK, OptionalLong.empty(), 10)).items()
+                .stream().map(dead -> dead.entry().eventId()).toList());
+
+        // And one more, moved in by a new instance's burial before its own letter.
+        oldInstanceBuries("evt_old_d", 13);
+        get(full.enqueue(WEBHOOK, new QueueEntry("evt_2", TetherEvent.MESSAGE_STATUS, DEVICE, "{}"), 0, 2, 50));
+        assertEquals(List.of("evt_2", "evt_old_d", "evt_old_c", "evt_old_b", "evt_1"), get(queues.deadLetters(WEBHOOK,
+                OptionalLong.empty(), 10)).items().stream().map(dead -> dead.entry().eventId()).toList());
+
+        // A delete removes both.
+        oldInstanceBuries("evt_old_e", 14);
+        get(queues.forget(WEBHOOK));
+        assertEquals(List.of(DeliveryQueues.tombstone(WEBHOOK)), redis.keys(prefix() + "*"));
+    }
+
+    /** What an instance of the earlier version does to bury a dead letter (in its enqueue and settle scripts). */
+    private static void oldInstanceBuries(String eventId, long at) {
+        QueueEntry entry = new QueueEntry(eventId, TetherEvent.MESSAGE_STATUS, DEVICE, "{}");
+        String letter = Json.toString(new DeadLetter(entry, at, 1, "HTTP 500"));
+        redis.eval("redis.call('LPUSH', KEYS[1], ARGV[1]) redis.call('LTRIM', KEYS[1], 0, 99) return 1",
+                io.lettuce.core.ScriptOutputType.INTEGER, new String[] {DeliveryQueues.legacyDeadLetters(WEBHOOK)}, letter);
     }
 
     private static String prefix() {

@@ -84,9 +84,8 @@ public final class MessageAcceptor {
             return accept(request, parsed, sender, caller, trace);
         }
         // A single send keyed K#i: earlier versions derived its id from the key as it came. The same request accepted
-        // by one of them and retried here is that message's retry (answered as replays are), not a message of its own.
-        // Only for the rolling upgrade: this can go once one idempotency window (tether.fanout.idempotency-window,
-        // 24 h by default) has passed after every fanout instance runs this version.
+        // by one of them and retried here is that message's retry (answered as replays are), not a message of its own
+        // (only for the rolling upgrade: see IdempotencyKeys.legacyMessageId).
         OutgoingMessage derivedNow = parsed;
         return statuses.acceptedEarlierAs(derivedNow.messageId(), earlierId.get(), sender)
                 .thenCompose(earlier -> accept(request, earlier ? derivedNow.as(earlierId.get(), derivedNow.acceptedAt(),

@@ -197,29 +197,18 @@ public final class StatusStore implements MessageRecords {
     }
 
     /**
-     * KEYS 1 the message hash of the id derived now, 2 that of the id an earlier version derived. ARGV 1 sending key
-     * id, 2 fingerprint. 1 when there is no record under the id of now and the earlier one is this key's, of this very
-     * request; else 0.
-     */
-    private static final LuaScript EARLIER_RECORD = new LuaScript("""
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            end
-            local seen = redis.call('HMGET', KEYS[2], 'keyId', 'fingerprint')
-            if seen[1] == ARGV[1] and seen[2] == ARGV[2] then
-              return 1
-            end
-            return 0
-            """);
-
-    /**
      * Whether the message of {@code messageId} has no record yet and {@code earlierId} has one of the same sending key
      * and the same request: a request an earlier version accepted under the id it derived then (see
-     * {@code IdempotencyKeys.legacyMessageId}), retried here.
+     * {@code IdempotencyKeys.legacyMessageId}), retried here. Two reads, not one script: the two records lie in
+     * different Redis Cluster slots ({@code {m:<id>}}). A record of {@code messageId} written between them changes
+     * nothing: the earlier one is this very request either way.
      */
     public CompletionStage<Boolean> acceptedEarlierAs(String messageId, String earlierId, Sender sender) {
-        return EARLIER_RECORD.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.message(messageId),
-                RedisKeys.message(earlierId)}, sender.keyId(), sender.fingerprint()).thenApply(n -> n == 1L);
+        return redis.exists(RedisKeys.message(messageId)).thenCompose(now -> now > 0
+                ? CompletableFuture.completedFuture(false)
+                : redis.hmget(RedisKeys.message(earlierId), "keyId", "fingerprint").thenApply(seen ->
+                        sender.keyId().equals(seen.get(0).getValueOrElse(null))
+                                && sender.fingerprint().equals(seen.get(1).getValueOrElse(null))));
     }
 
     /** Takes back a record whose message was refused after all (a quota): a retry may be accepted later. */

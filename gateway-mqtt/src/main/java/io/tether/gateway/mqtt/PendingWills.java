@@ -43,7 +43,7 @@ final class PendingWills {
         }
     }
 
-    /** Wills waiting (for tests and metrics). */
+    /** Wills waiting (for tests). */
     int size() {
         return timers.size();
     }

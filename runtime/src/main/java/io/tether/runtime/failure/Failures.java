@@ -4,6 +4,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +24,9 @@ public final class Failures {
     /** Redis error replies that mean "not now" rather than "never": loading, failover, memory, cluster moves. */
     private static final List<String> TRANSIENT_REDIS_REPLIES = List.of("LOADING", "READONLY", "MASTERDOWN", "BUSY", "OOM",
             "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "NOREPLICAS", "NOSCRIPT");
+
+    /** Redis error replies to a connection's authentication: WRONGPASS (Redis 6+), NOAUTH, NOPERM (ACL rights). */
+    private static final List<String> CREDENTIAL_REFUSALS = List.of("WRONGPASS", "NOAUTH", "NOPERM");
 
     private Failures() {
     }
@@ -62,6 +66,24 @@ public final class Failures {
         }
         return cause instanceof RedisException || cause instanceof TimeoutException
                 || isA(cause, "org.apache.kafka.common.errors.RetriableException");
+    }
+
+    /**
+     * Redis's reply when it refused this client's credentials (a wrong password or user, none given where one is
+     * required, or a user without the rights a connection needs: a setting to fix, not an outage), else empty. Not part
+     * of {@link #isTransient}, which keeps retrying such failures of a running service (a rotated password must not
+     * dead-letter records); start-up stops at once on it ({@code InitialConnect}). The reply names no secret.
+     */
+    public static Optional<String> credentialRefusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RedisCommandExecutionException redis) {
+                String reply = String.valueOf(redis.getMessage());
+                if (CREDENTIAL_REFUSALS.stream().anyMatch(reply::startsWith)) {
+                    return Optional.of(reply);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

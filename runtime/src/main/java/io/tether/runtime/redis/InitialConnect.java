@@ -2,9 +2,12 @@ package io.tether.runtime.redis;
 
 import io.tether.runtime.failure.Backoff;
 import io.tether.runtime.failure.Failures;
+import io.tether.runtime.failure.PermanentFailure;
 import io.tether.runtime.failure.Retry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -20,7 +23,8 @@ import java.util.function.Supplier;
  * cluster): failing at once would make every pod that restarts during an outage crash-loop, and Kubernetes' growing
  * restart delay could keep it down minutes after Redis is back. So the connection is tried again with backoff, each
  * failure logged by {@link Retry} (the first, then every tenth), for at most {@code wait}; after that start-up fails
- * with a message naming the setting. Once connected, Lettuce reconnects by itself ({@link RedisConnections}).
+ * with a message naming the setting. Credentials Redis refuses fail start-up at once
+ * ({@link Failures#credentialRefusal}). Once connected, Lettuce reconnects by itself ({@link RedisConnections}).
  * Blocks the calling thread: start-up's, never an event loop.
  */
 public final class InitialConnect {
@@ -43,10 +47,17 @@ public final class InitialConnect {
         });
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         CompletableFuture<C> connected = new Retry(backoff, scheduler).<C>whileTransient("connecting to Redis at start-up",
-                () -> connect.get().whenComplete((c, error) -> {
-                    if (error != null) {
-                        lastFailure.set(error);
+                () -> connect.get().handle((c, error) -> {
+                    if (error == null) {
+                        return c;
                     }
+                    lastFailure.set(error);
+                    Optional<String> refused = Failures.credentialRefusal(error);
+                    if (refused.isPresent()) {
+                        // Retrying cannot help: it would only hide the setting to fix behind the whole wait.
+                        throw new PermanentFailure("it refused the credentials of tether.redis.uri (" + refused.get() + ")", error);
+                    }
+                    throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
                 })).toCompletableFuture();
         try {
             return connected.get(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package io.tether.runtime.failure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,23 @@ class FailuresTest {
         assertFalse(Failures.isOutage(new RedisCommandExecutionException("ERR user_script:3: bad argument")));
         assertFalse(Failures.isOutage(new IllegalStateException("a bug")));
         assertFalse(Failures.isOutage(new UncheckedIOException(new IOException("cannot serialize"))));
+    }
+
+    @Test
+    void refusedCredentialsAreFoundBehindTheConnectFailureAndStayTransientForARunningService() {
+        RedisConnectionException wrongPassword = new RedisConnectionException("Unable to connect to 127.0.0.1:6379",
+                new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled."));
+        assertEquals(Optional.of("WRONGPASS invalid username-password pair or user is disabled."),
+                Failures.credentialRefusal(new CompletionException(wrongPassword)));
+        assertEquals(Optional.of("NOAUTH Authentication required."),
+                Failures.credentialRefusal(new RedisCommandExecutionException("NOAUTH Authentication required.")));
+        assertTrue(Failures.isTransient(wrongPassword), "a running service keeps retrying: its records must not be dead-lettered");
+    }
+
+    @Test
+    void aRedisThatIsAwayOrRefusesACommandRefusesNoCredentials() {
+        assertEquals(Optional.empty(), Failures.credentialRefusal(new RedisConnectionException("Unable to connect to localhost:6379")));
+        assertEquals(Optional.empty(), Failures.credentialRefusal(new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory")));
+        assertEquals(Optional.empty(), Failures.credentialRefusal(new RedisCommandExecutionException("ERR user_script:3: bad argument")));
     }
 }

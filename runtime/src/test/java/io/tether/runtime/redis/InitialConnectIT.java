@@ -48,7 +48,10 @@ class InitialConnectIT {
     }
 
     private Supplier<CompletionStage<StatefulRedisConnection<String, String>>> connect() {
-        RedisURI uri = RedisURI.create("redis://127.0.0.1:" + port);
+        return connect(RedisURI.create("redis://127.0.0.1:" + port));
+    }
+
+    private Supplier<CompletionStage<StatefulRedisConnection<String, String>>> connect(RedisURI uri) {
         return () -> {
             attempts.incrementAndGet();
             return client.connectAsync(StringCodec.UTF8, uri);
@@ -80,5 +83,27 @@ class InitialConnectIT {
         assertTrue(attempts.get() >= 3, "tried again meanwhile: " + attempts.get() + " attempts");
         assertTrue(failure.getMessage().startsWith("Redis did not answer within 1 s of start-up (tether.redis.startup-wait); "
                 + "last failure: RedisConnectionException"), failure.getMessage());
+    }
+
+    @Test
+    void aRedisThatRefusesTheCredentialsFailsStartUpAtTheFirstAttemptNamingTheRefusal() {
+        redis = RedisServer.start(dir, port, false);
+        try (StatefulRedisConnection<String, String> admin = client.connect()) {
+            admin.sync().configSet("requirepass", "the-right-one");
+        }
+        RedisURI wrongPassword = RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword("a-wrong-one".toCharArray())
+                .build();
+        RedisURI noPassword = RedisURI.create("redis://127.0.0.1:" + port);
+
+        for (RedisURI uri : new RedisURI[] {wrongPassword, noPassword}) {
+            attempts.set(0);
+            IllegalStateException failure = assertThrows(IllegalStateException.class,
+                    () -> InitialConnect.await(connect(uri), Duration.ofSeconds(30), backoff, StatefulRedisConnection::closeAsync));
+
+            assertEquals(1, attempts.get(), "not tried again: " + failure.getMessage());
+            assertTrue(failure.getMessage().startsWith("cannot connect to Redis: it refused the credentials of tether.redis.uri ("
+                    + (uri == wrongPassword ? "WRONGPASS" : "NOAUTH")), failure.getMessage());
+            assertFalse(failure.getMessage().contains("a-wrong-one"), "names no secret: " + failure.getMessage());
+        }
     }
 }

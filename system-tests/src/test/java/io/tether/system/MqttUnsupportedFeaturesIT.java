@@ -76,6 +76,26 @@ class MqttUnsupportedFeaturesIT {
         assertDisconnected(subscriber, RawMqtt.subscribe(1, "devices/" + subscriber.id() + "/\u0000/#"), 0x81);
     }
 
+    @Test
+    void aNulInAWillTopicIsAMalformedConnectRefusedWith0x81() throws Exception {
+        Api.Device device = api.register("ios");
+        try (RawMqtt raw = RawMqtt.open(stack.gateway().mqttPort())) {
+            raw.write(RawMqtt.connectPacketWithWill(device.id(), device.password(), "devices/" + device.id() + "/will\u0000x",
+                    new byte[] {1}));
+            RawMqtt.Packet answer = raw.read();
+            assertEquals(RawMqtt.Packet.CONNACK, answer.type());
+            assertEquals(0x81, answer.reasonCode(), "Malformed Packet, not a session");
+            assertTrue(raw.closedByServer());
+        }
+        // The same CONNECT with a will topic without U+0000 is accepted: the refusal is the NUL's alone.
+        try (RawMqtt raw = RawMqtt.open(stack.gateway().mqttPort())) {
+            raw.write(RawMqtt.connectPacketWithWill(device.id(), device.password(), "devices/" + device.id() + "/will", new byte[] {1}));
+            RawMqtt.Packet answer = raw.read();
+            assertEquals(RawMqtt.Packet.CONNACK, answer.type());
+            assertEquals(0, answer.reasonCode());
+        }
+    }
+
     /** The packet ends a fresh connection with DISCONNECT {@code code} and nothing else, and the device goes offline. */
     private static void assertDisconnected(Api.Device device, byte[] packet, int code) throws Exception {
         try (RawMqtt raw = RawMqtt.connect(stack.gateway().mqttPort(), device.id(), device.password())) {

@@ -134,6 +134,24 @@ public final class RawMqtt implements AutoCloseable {
         return packet(0x10, variable.toByteArray());
     }
 
+    /** An MQTT 5 CONNECT as {@link #connectPacket(String, String)}, with a QoS 0 will on {@code willTopic}. */
+    public static byte[] connectPacketWithWill(String clientId, String password, String willTopic, byte[] willPayload) {
+        ByteArrayOutputStream variable = new ByteArrayOutputStream();
+        variable.writeBytes(string("MQTT"));
+        variable.write(5);
+        variable.write(0xC6); // user name, password, will (QoS 0, not retained), clean start
+        variable.writeBytes(new byte[] {0, 60}); // keepalive
+        variable.writeBytes(properties(new byte[0]));
+        variable.writeBytes(string(clientId));
+        variable.writeBytes(properties(new byte[0])); // will properties
+        variable.writeBytes(string(willTopic));
+        variable.writeBytes(new byte[] {(byte) (willPayload.length >> 8), (byte) willPayload.length});
+        variable.writeBytes(willPayload);
+        variable.writeBytes(string(clientId));
+        variable.writeBytes(string(password));
+        return packet(0x10, variable.toByteArray());
+    }
+
     /** A DISCONNECT with no reason code (normal disconnection). */
     public static byte[] disconnect() {
         return packet(0xE0, new byte[0]);

@@ -125,7 +125,7 @@ public final class ChaosRun {
         sender.phase(index);
         long started = System.currentTimeMillis();
         logFindings.mark(logs());
-        hold(options.warmup());
+        warmUp(started);
         ChaosStack.Gateway gateway = busiestGateway();
         Faultable process = stack.process(fault.component(), gateway);
         String target = fault.component() == Component.GATEWAY ? fault.component().label() + " " + gateway.id() : fault.component().label();
@@ -153,15 +153,32 @@ public final class ChaosRun {
     }
 
     /**
+     * Lets the phase's messages flow before its fault: {@link Options#warmup()}, or (short mode) until they flow on every
+     * path, each live device having received one and each suspended device having had one pushed ({@link #flowingSince}),
+     * at most that long. The fault then hits the same steady stream, without the time a fixed warm-up adds after it.
+     */
+    private void warmUp(long phaseStart) {
+        if (options.afterRecovery() == null) {
+            hold(options.warmup());
+            return;
+        }
+        boolean flowing = Poll.until(options.warmup(), Duration.ofMillis(100), () -> flowingSince(phaseStart));
+        System.out.printf("chaos:   warm-up %.1f s%s%n", (System.currentTimeMillis() - phaseStart) / 1000.0,
+                flowing ? " (every device got this phase's messages on its path)" : " (its whole length)");
+    }
+
+    /**
      * Lets messages flow after the fault: the whole window, or (short mode) until every live device got a message sent
-     * after the fault, then {@link Options#afterRecovery()} more, within the same window. A device that never
-     * recovers keeps the full window, so the tally still tells "never" from late.
+     * after the fault (recovery), then until messages sent after that flow on every path again ({@link #flowingSince}),
+     * at most {@link Options#afterRecovery()} more, all within the same window. A device that never recovers keeps the
+     * full window, so the tally still tells "never" from late.
      */
     private void observe(Fault fault, long faultStart, long faultEnd) {
         Duration window = options.observeFor(fault);
         Duration tail = options.afterRecovery();
         System.out.printf("chaos:   fault over after %.1f s; observing %s%d s%n", (faultEnd - faultStart) / 1000.0,
-                tail == null ? "" : "until live delivery resumed, then " + tail.toSeconds() + " s, at most ", window.toSeconds());
+                tail == null ? "" : "until live delivery resumed, then until every path carries newer messages (at most "
+                        + tail.toSeconds() + " s), at most ", window.toSeconds());
         if (tail == null) {
             hold(window);
             return;
@@ -169,8 +186,31 @@ public final class ChaosRun {
         long deadline = faultEnd + window.toMillis();
         List<String> liveIds = ids(live);
         Poll.until(window, Duration.ofMillis(100), () -> liveIds.stream().allMatch(id -> ledger.receivedSentSince(id, faultEnd)));
-        long left = deadline - System.currentTimeMillis();
-        hold(Duration.ofMillis(Math.max(0, Math.min(tail.toMillis(), left))));
+        long recovered = System.currentTimeMillis();
+        long left = deadline - recovered;
+        boolean flowing = Poll.until(Duration.ofMillis(Math.max(0, Math.min(tail.toMillis(), left))), Duration.ofMillis(100),
+                () -> flowingSince(recovered));
+        System.out.printf("chaos:   observed %.1f s after the fault, %.1f s after live delivery resumed%s%n",
+                (System.currentTimeMillis() - faultEnd) / 1000.0, (System.currentTimeMillis() - recovered) / 1000.0,
+                flowing ? " (every device got newer messages on its path)" : "");
+    }
+
+    /**
+     * Whether messages sent at or after {@code since} (epoch ms) reach every device on its path: each live device
+     * received one, and each suspended device had one answered 202 and accepted by the APNs mock.
+     */
+    private boolean flowingSince(long since) {
+        if (!ids(live).stream().allMatch(id -> ledger.receivedSentSince(id, since))) {
+            return false;
+        }
+        Set<String> pushed;
+        try {
+            pushed = pushedMessageIds();
+        } catch (IOException e) {
+            return false;
+        }
+        return ids(suspended).stream().allMatch(id -> ledger.sentTo(id).stream().anyMatch(message -> message.sentAt >= since
+                && message.outcome() == Ledger.Outcome.ACCEPTED && pushed.contains(message.messageId())));
     }
 
     /**

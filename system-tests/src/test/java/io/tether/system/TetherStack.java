@@ -3,6 +3,7 @@ package io.tether.system;
 import io.tether.contract.PushApp;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
+import io.tether.testkit.Meanwhile;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
 import io.tether.testkit.S3Server;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 
 /**
@@ -54,7 +56,11 @@ public final class TetherStack {
         infra = TetherInfra.shared();
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
-        s3 = S3Server.start(infra.dir().resolve("s3"));
+        // The S3 server, the device endpoint's certificate and the APNs mock (a JVM and two keytool runs) need nothing of
+        // one another: side by side. What a failed start leaves behind stops with this JVM (Shutdown, Children).
+        CompletableFuture<S3Server> s3Starting = Meanwhile.start("s3", () -> S3Server.start(infra.dir().resolve("s3")));
+        CompletableFuture<LocalApns> apnsStarting = Meanwhile.start("apns",
+                () -> LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl")));
         try {
             java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
         } catch (IOException e) {
@@ -62,7 +68,8 @@ public final class TetherStack {
         }
         deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
         signingKeys = infra.dir().resolve("signing");
-        apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
+        s3 = Meanwhile.awaited(s3Starting);
+        apns = Meanwhile.awaited(apnsStarting);
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
         // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register

@@ -13,6 +13,7 @@ import io.tether.testkit.TetherInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,8 +133,28 @@ public final class TetherStack {
 
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
-        int mqttPort = Ports.free();
-        return new Gateway(id, mqttPort, ServiceProcess.startTogether(List.of(gatewayLaunch(id, mqttPort, extra))).get(0));
+        return startGateways(Map.of(id, extra)).get(0);
+    }
+
+    /**
+     * Starts other gateway instances side by side (as pods start), each as {@link #startGateway} would: gateway id to
+     * the config it overrides, in the returned order when the map keeps one.
+     */
+    public List<Gateway> startGateways(Map<String, Map<String, String>> extraById) {
+        List<String> ids = List.copyOf(extraById.keySet());
+        List<Integer> mqttPorts = new ArrayList<>();
+        List<ServiceProcess.Launch> launches = new ArrayList<>();
+        for (String id : ids) {
+            int mqttPort = Ports.free();
+            mqttPorts.add(mqttPort);
+            launches.add(gatewayLaunch(id, mqttPort, extraById.get(id)));
+        }
+        List<ServiceProcess> started = ServiceProcess.startTogether(launches);
+        List<Gateway> gateways = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            gateways.add(new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
+        }
+        return gateways;
     }
 
     private ServiceProcess.Launch gatewayLaunch(String id, int mqttPort, Map<String, String> extra) {

@@ -165,8 +165,11 @@ public final class LocalRunner {
         launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of("tether.webhooks.allow-private-destinations", "true")));
         List<ServiceProcess> services = step("the services", () -> ServiceProcess.startTogether(launches));
         for (ServiceProcess service : services) {
-            add(service.module(), service, service.baseUrl(), service.logFile(), service::isAlive);
+            rows.add(new Row(service.module(), service.baseUrl(), service.logFile()));
+            liveness.put(service.module(), service::isAlive);
+            Shutdown.unregister(service);
         }
+        Shutdown.register(stoppedTogether(services));
         ServiceProcess gateway = services.get(3);
         String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
         rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
@@ -215,6 +218,19 @@ public final class LocalRunner {
             component.close();
             System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
         });
+    }
+
+    /**
+     * Stops the services side by side, as they started (none waits for another, and each takes a second or two), with
+     * one progress line, before what they use (registered after them, so it runs before the rest).
+     */
+    private static AutoCloseable stoppedTogether(List<ServiceProcess> services) {
+        return () -> {
+            System.out.printf("stopping %-16s ... ", "the services");
+            long started = System.nanoTime();
+            ServiceProcess.closeTogether(services);
+            System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+        };
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

@@ -218,7 +218,7 @@ public final class TetherStack {
     }
 
     /** How long webhook-service in tests keeps trying an event before it becomes a dead letter. */
-    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(6);
+    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(3);
 
     /** What the services exported over OTLP. */
     public OtlpReceiver traces() {

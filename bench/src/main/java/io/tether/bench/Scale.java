@@ -58,7 +58,7 @@ public record Scale(String name, int upPublishers, int upMessages, int upWarmup,
     public static Scale of(String name) {
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, Duration.ZERO, 10, Duration.ofSeconds(20), 256, List.of(100, 200),
-                    100, 50, List.of(100, 200), Duration.ofSeconds(1), Duration.ofMillis(300), 100, 20, 50, 300,
+                    100, 50, List.of(100, 200), Duration.ofSeconds(1), Duration.ofMillis(100), 100, 20, 50, 300,
                     Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1, Duration.ofSeconds(1),
                     Duration.ofMillis(250));
             case "full" -> new Scale("full", 100, 2000, 500, Duration.ofSeconds(5), 10, Duration.ofSeconds(45), 256,

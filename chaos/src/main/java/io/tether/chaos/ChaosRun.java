@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -87,12 +88,11 @@ public final class ChaosRun {
                     options.liveDevices() + options.suspendedDevices());
             live = devices.subList(0, options.liveDevices());
             suspended = devices.subList(options.liveDevices(), devices.size());
-            for (int i = 0; i < live.size(); i++) {
-                apps.add(AppDevice.start(i % 2 == 0, live.get(i), gatewayOrder(i), ledger::received, CONNECT_TIMEOUT));
-            }
+            long connecting = System.nanoTime();
+            apps.addAll(startApps(live, 0));
             suspendAll();
-            System.out.printf("chaos: %d live devices (MQTT 5 and 3.1.1 on Paho), %d suspended; %d msg/s%n",
-                    live.size(), suspended.size(), options.ratePerSecond());
+            System.out.printf("chaos: %d live devices (MQTT 5 and 3.1.1 on Paho), %d suspended, connected in %.1f s; %d msg/s%n",
+                    live.size(), suspended.size(), (System.nanoTime() - connecting) / 1e9, options.ratePerSecond());
             sender = new Sender(rest, stack.fanoutUrl(), ledger, options.ratePerSecond(), REQUEST_TIMEOUT);
             sender.targets(ids(Stream.concat(live.stream(), suspended.stream()).toList()));
             sender.start();
@@ -226,13 +226,16 @@ public final class ChaosRun {
         sockets.clear();
         List<AppDevice> back = new ArrayList<>();
         try {
-            for (int i = 0; i < suspended.size(); i++) {
-                back.add(AppDevice.start(i % 2 == 1, suspended.get(i), gatewayOrder(i), ledger::received, CONNECT_TIMEOUT));
-            }
+            long coming = System.nanoTime();
+            back.addAll(startApps(suspended, 1));
+            long connected = System.nanoTime();
             boolean drained = Poll.until(DRAIN_TIMEOUT, Duration.ofMillis(100),
                     () -> suspendedIds.stream().allMatch(id -> ledger.allAcceptedArrived(id, phase)));
             if (!drained) {
                 System.out.println("chaos:   suspended devices did not get all their messages within " + DRAIN_TIMEOUT.toSeconds() + " s");
+            } else {
+                System.out.printf("chaos:   suspended devices back in %.1f s, their inbox drained %.1f s later%n",
+                        (connected - coming) / 1e9, (System.nanoTime() - connected) / 1e9);
             }
         } finally {
             back.forEach(AppDevice::close);
@@ -241,6 +244,20 @@ public final class ChaosRun {
             suspendAll();
             sender.targets(ids(Stream.concat(live.stream(), suspended.stream()).toList()));
         }
+    }
+
+    /**
+     * Paho apps for {@code devices}, side by side: device i speaks MQTT 5 when {@code i + v5Offset} is even (else 3.1.1)
+     * and tries the gateways in {@link #gatewayOrder}.
+     */
+    private List<AppDevice> startApps(List<Credentials> devices, int v5Offset) {
+        List<Supplier<AppDevice>> starts = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            int index = i;
+            starts.add(() -> AppDevice.start((index + v5Offset) % 2 == 0, devices.get(index), gatewayOrder(index), ledger::received,
+                    CONNECT_TIMEOUT));
+        }
+        return AppDevice.startAll(starts);
     }
 
     /** Half deaf, half gone, spread over the gateways. */

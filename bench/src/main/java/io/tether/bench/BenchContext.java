@@ -102,9 +102,9 @@ public final class BenchContext {
         if (hasPeer()) {
             groups.add(new Quiet.Group("mosquitto", Map.of("mosquitto", mosquitto.pid()), PEER_IDLE_CORES));
         }
-        Quiet.Outcome outcome = Quiet.await(groups, QUIET_TIMEOUT);
+        Quiet.Outcome outcome = Quiet.await(groups, scale.quietWindow(), QUIET_TIMEOUT);
         if (!outcome.quiet()) {
-            result.note(String.format("Before %s the systems were not idle after %.0f s (cores used in the last second: %s; "
+            result.note(String.format("Before %s the systems were not idle after %.0f s (cores used in the last window: %s; "
                     + "idle means Tether ≤ %.2f, mosquitto ≤ %.2f).", what, outcome.seconds(), outcome.cores(), TETHER_IDLE_CORES,
                     PEER_IDLE_CORES));
         }

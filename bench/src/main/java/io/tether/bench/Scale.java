@@ -45,22 +45,26 @@ import java.util.Map;
  * @param connectWarmupRounds scenario 2: how many times the warm-up's devices connect and disconnect
  * @param idleWindow          after the scenarios: how long each process's idle CPU is read (5 s at full scale; a longer
  *                            window, e.g. {@code --set idleWindow=30s}, resolves a JVM's ~1 % of a core in an A/B)
+ * @param quietWindow         before each phase: the window over which both systems' CPU must be below their idle bound
+ *                            ({@code Quiet}); one second at full scale, a quarter at the small scale, whose figures
+ *                            nobody reads
  */
 public record Scale(String name, int upPublishers, int upMessages, int upWarmup, Duration upWarmupTime, int upWindow,
         Duration upDeadline, int payloadBytes, List<Integer> idleLevels, int connectConcurrency, int liveDevices,
         List<Integer> liveRates, Duration liveDuration, Duration liveWarmup, int liveWarmupRate, int deafDevices,
         int pushDevices, int pushRequests, Duration pushSeconds, Duration ackTimeout, int stormDevices, int stormRate,
-        Duration settle, int connectWarmup, int connectWarmupRounds, Duration idleWindow) {
+        Duration settle, int connectWarmup, int connectWarmupRounds, Duration idleWindow, Duration quietWindow) {
 
     public static Scale of(String name) {
         return switch (name) {
             case "small" -> new Scale("small", 10, 100, 20, Duration.ZERO, 10, Duration.ofSeconds(20), 256, List.of(100, 200),
-                    100, 50, List.of(100, 200), Duration.ofSeconds(2), Duration.ofMillis(300), 100, 20, 50, 300,
-                    Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1, Duration.ofSeconds(1));
+                    100, 50, List.of(100, 200), Duration.ofSeconds(1), Duration.ofMillis(100), 100, 20, 50, 300,
+                    Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 100, Duration.ofMillis(400), 50, 1, Duration.ofSeconds(1),
+                    Duration.ofMillis(250));
             case "full" -> new Scale("full", 100, 2000, 500, Duration.ofSeconds(5), 10, Duration.ofSeconds(45), 256,
                     List.of(10_000, 50_000, 100_000), 500, 1000, List.of(250, 500, 1000, 2000, 5000), Duration.ofSeconds(15),
                     Duration.ofSeconds(20), 500, 1000, 2000, 20_000, Duration.ofSeconds(25), Duration.ofSeconds(5), 50_000, 1000,
-                    Duration.ofSeconds(2), 5000, 5, Duration.ofSeconds(5));
+                    Duration.ofSeconds(2), 5000, 5, Duration.ofSeconds(5), Duration.ofSeconds(1));
             default -> throw new IllegalArgumentException("unknown scale " + name + " (small or full)");
         };
     }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -87,12 +88,11 @@ public final class ChaosRun {
                     options.liveDevices() + options.suspendedDevices());
             live = devices.subList(0, options.liveDevices());
             suspended = devices.subList(options.liveDevices(), devices.size());
-            for (int i = 0; i < live.size(); i++) {
-                apps.add(AppDevice.start(i % 2 == 0, live.get(i), gatewayOrder(i), ledger::received, CONNECT_TIMEOUT));
-            }
+            long connecting = System.nanoTime();
+            apps.addAll(startApps(live, 0));
             suspendAll();
-            System.out.printf("chaos: %d live devices (MQTT 5 and 3.1.1 on Paho), %d suspended; %d msg/s%n",
-                    live.size(), suspended.size(), options.ratePerSecond());
+            System.out.printf("chaos: %d live devices (MQTT 5 and 3.1.1 on Paho), %d suspended, connected in %.1f s; %d msg/s%n",
+                    live.size(), suspended.size(), (System.nanoTime() - connecting) / 1e9, options.ratePerSecond());
             sender = new Sender(rest, stack.fanoutUrl(), ledger, options.ratePerSecond(), REQUEST_TIMEOUT);
             sender.targets(ids(Stream.concat(live.stream(), suspended.stream()).toList()));
             sender.start();
@@ -125,7 +125,7 @@ public final class ChaosRun {
         sender.phase(index);
         long started = System.currentTimeMillis();
         logFindings.mark(logs());
-        hold(options.warmup());
+        warmUp(started);
         ChaosStack.Gateway gateway = busiestGateway();
         Faultable process = stack.process(fault.component(), gateway);
         String target = fault.component() == Component.GATEWAY ? fault.component().label() + " " + gateway.id() : fault.component().label();
@@ -153,15 +153,32 @@ public final class ChaosRun {
     }
 
     /**
+     * Lets the phase's messages flow before its fault: {@link Options#warmup()}, or (short mode) until they flow on every
+     * path, each live device having received one and each suspended device having had one pushed ({@link #flowingSince}),
+     * at most that long. The fault then hits the same steady stream, without the time a fixed warm-up adds after it.
+     */
+    private void warmUp(long phaseStart) {
+        if (options.afterRecovery() == null) {
+            hold(options.warmup());
+            return;
+        }
+        boolean flowing = Poll.until(options.warmup(), Duration.ofMillis(100), () -> flowingSince(phaseStart));
+        System.out.printf("chaos:   warm-up %.1f s%s%n", (System.currentTimeMillis() - phaseStart) / 1000.0,
+                flowing ? " (every device got this phase's messages on its path)" : " (its whole length)");
+    }
+
+    /**
      * Lets messages flow after the fault: the whole window, or (short mode) until every live device got a message sent
-     * after the fault, then {@link Options#afterRecovery()} more, within the same window. A device that never
-     * recovers keeps the full window, so the tally still tells "never" from late.
+     * after the fault (recovery), then until messages sent after that flow on every path again ({@link #flowingSince}),
+     * at most {@link Options#afterRecovery()} more, all within the same window. A device that never recovers keeps the
+     * full window, so the tally still tells "never" from late.
      */
     private void observe(Fault fault, long faultStart, long faultEnd) {
         Duration window = options.observeFor(fault);
         Duration tail = options.afterRecovery();
         System.out.printf("chaos:   fault over after %.1f s; observing %s%d s%n", (faultEnd - faultStart) / 1000.0,
-                tail == null ? "" : "until live delivery resumed, then " + tail.toSeconds() + " s, at most ", window.toSeconds());
+                tail == null ? "" : "until live delivery resumed, then until every path carries newer messages (at most "
+                        + tail.toSeconds() + " s), at most ", window.toSeconds());
         if (tail == null) {
             hold(window);
             return;
@@ -169,8 +186,31 @@ public final class ChaosRun {
         long deadline = faultEnd + window.toMillis();
         List<String> liveIds = ids(live);
         Poll.until(window, Duration.ofMillis(100), () -> liveIds.stream().allMatch(id -> ledger.receivedSentSince(id, faultEnd)));
-        long left = deadline - System.currentTimeMillis();
-        hold(Duration.ofMillis(Math.max(0, Math.min(tail.toMillis(), left))));
+        long recovered = System.currentTimeMillis();
+        long left = deadline - recovered;
+        boolean flowing = Poll.until(Duration.ofMillis(Math.max(0, Math.min(tail.toMillis(), left))), Duration.ofMillis(100),
+                () -> flowingSince(recovered));
+        System.out.printf("chaos:   observed %.1f s after the fault, %.1f s after live delivery resumed%s%n",
+                (System.currentTimeMillis() - faultEnd) / 1000.0, (System.currentTimeMillis() - recovered) / 1000.0,
+                flowing ? " (every device got newer messages on its path)" : "");
+    }
+
+    /**
+     * Whether messages sent at or after {@code since} (epoch ms) reach every device on its path: each live device
+     * received one, and each suspended device had one answered 202 and accepted by the APNs mock.
+     */
+    private boolean flowingSince(long since) {
+        if (!ids(live).stream().allMatch(id -> ledger.receivedSentSince(id, since))) {
+            return false;
+        }
+        Set<String> pushed;
+        try {
+            pushed = pushedMessageIds();
+        } catch (IOException e) {
+            return false;
+        }
+        return ids(suspended).stream().allMatch(id -> ledger.sentTo(id).stream().anyMatch(message -> message.sentAt >= since
+                && message.outcome() == Ledger.Outcome.ACCEPTED && pushed.contains(message.messageId())));
     }
 
     /**
@@ -186,13 +226,16 @@ public final class ChaosRun {
         sockets.clear();
         List<AppDevice> back = new ArrayList<>();
         try {
-            for (int i = 0; i < suspended.size(); i++) {
-                back.add(AppDevice.start(i % 2 == 1, suspended.get(i), gatewayOrder(i), ledger::received, CONNECT_TIMEOUT));
-            }
+            long coming = System.nanoTime();
+            back.addAll(startApps(suspended, 1));
+            long connected = System.nanoTime();
             boolean drained = Poll.until(DRAIN_TIMEOUT, Duration.ofMillis(100),
                     () -> suspendedIds.stream().allMatch(id -> ledger.allAcceptedArrived(id, phase)));
             if (!drained) {
                 System.out.println("chaos:   suspended devices did not get all their messages within " + DRAIN_TIMEOUT.toSeconds() + " s");
+            } else {
+                System.out.printf("chaos:   suspended devices back in %.1f s, their inbox drained %.1f s later%n",
+                        (connected - coming) / 1e9, (System.nanoTime() - connected) / 1e9);
             }
         } finally {
             back.forEach(AppDevice::close);
@@ -201,6 +244,20 @@ public final class ChaosRun {
             suspendAll();
             sender.targets(ids(Stream.concat(live.stream(), suspended.stream()).toList()));
         }
+    }
+
+    /**
+     * Paho apps for {@code devices}, side by side: device i speaks MQTT 5 when {@code i + v5Offset} is even (else 3.1.1)
+     * and tries the gateways in {@link #gatewayOrder}.
+     */
+    private List<AppDevice> startApps(List<Credentials> devices, int v5Offset) {
+        List<Supplier<AppDevice>> starts = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            int index = i;
+            starts.add(() -> AppDevice.start((index + v5Offset) % 2 == 0, devices.get(index), gatewayOrder(index), ledger::received,
+                    CONNECT_TIMEOUT));
+        }
+        return AppDevice.startAll(starts);
     }
 
     /** Half deaf, half gone, spread over the gateways. */

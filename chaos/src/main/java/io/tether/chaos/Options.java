@@ -17,10 +17,14 @@ import java.util.Set;
  * What {@code chaos/run} was asked to do. Short mode is the CI run (three faults, a few devices, about two
  * minutes); long mode kills and freezes every component in turn under 1M messages.
  *
+ * @param warmup        how long a phase sends before its fault (at most, when {@code afterRecovery} is set: short mode
+ *                      faults once every live device received a message of the phase and every suspended device had
+ *                      one pushed)
  * @param observe       how long a phase sends after its fault ended (at most, when {@code afterRecovery} is set)
- * @param afterRecovery short mode: the observation ends this long after every live device got a message sent after
- *                      the fault (recovery is what the run measures; a fixed window only adds waiting); null in long
- *                      mode or with {@code --messages}, whose phases share the messages over the whole window
+ * @param afterRecovery short mode: once every live device got a message sent after the fault, the observation goes on
+ *                      until messages sent since reached every device on its path (live, or pushed), at most this long
+ *                      (recovery is what the run measures; a fixed window only adds waiting); null in long mode or with
+ *                      {@code --messages}, whose phases share the messages over the whole window
  */
 public record Options(
         boolean fuzz,

@@ -71,18 +71,25 @@ class RevocationIT {
         certs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "revocation-certs");
         server = TestCertificates.server(certs, "mqtt.tether.test");
         deviceCa = TestCertificates.authority(certs, "revocation-device-ca");
-        one = gateway("gw-rev-1");
-        two = gateway("gw-rev-2");
+        // Both side by side, as pods start.
+        int tlsOne = Ports.free();
+        int tlsTwo = Ports.free();
+        Map<String, Map<String, String>> configs = new java.util.LinkedHashMap<>();
+        configs.put("gw-rev-1", tlsConfig(tlsOne));
+        configs.put("gw-rev-2", tlsConfig(tlsTwo));
+        List<TetherStack.Gateway> started = stack.startGateways(configs);
+        one = new Gateway(started.get(0), tlsOne);
+        two = new Gateway(started.get(1), tlsTwo);
     }
 
-    private static Gateway gateway(String id) {
-        int tlsPort = Ports.free();
-        return new Gateway(stack.startGateway(id, Map.of(
+    /** A plain port and a TLS one that asks for client certificates issued by the device CA. */
+    private static Map<String, String> tlsConfig(int tlsPort) {
+        return Map.of(
                 "tether.mqtt.tls.port", Integer.toString(tlsPort),
                 "tether.mqtt.tls.certificates[0].cert", server.certPem().toString(),
                 "tether.mqtt.tls.certificates[0].key", server.keyPem().toString(),
                 "tether.mqtt.tls.client-auth", "REQUEST",
-                "tether.mqtt.tls.client-ca", deviceCa.certPem().toString())), tlsPort);
+                "tether.mqtt.tls.client-ca", deviceCa.certPem().toString());
     }
 
     @AfterAll

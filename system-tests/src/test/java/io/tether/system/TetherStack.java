@@ -3,6 +3,7 @@ package io.tether.system;
 import io.tether.contract.PushApp;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
+import io.tether.testkit.Meanwhile;
 import io.tether.testkit.Ports;
 import io.tether.testkit.Resp;
 import io.tether.testkit.S3Server;
@@ -12,9 +13,11 @@ import io.tether.testkit.TetherInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 
 /**
@@ -54,7 +57,11 @@ public final class TetherStack {
         infra = TetherInfra.shared();
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
-        s3 = S3Server.start(infra.dir().resolve("s3"));
+        // The S3 server, the device endpoint's certificate and the APNs mock (a JVM and two keytool runs) need nothing of
+        // one another: side by side. What a failed start leaves behind stops with this JVM (Shutdown, Children).
+        CompletableFuture<S3Server> s3Starting = Meanwhile.start("s3", () -> S3Server.start(infra.dir().resolve("s3")));
+        CompletableFuture<LocalApns> apnsStarting = Meanwhile.start("apns",
+                () -> LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl")));
         try {
             java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
         } catch (IOException e) {
@@ -62,7 +69,8 @@ public final class TetherStack {
         }
         deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
         signingKeys = infra.dir().resolve("signing");
-        apns = LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl"));
+        s3 = Meanwhile.awaited(s3Starting);
+        apns = Meanwhile.awaited(apnsStarting);
         Map<String, String> pushConfig = traced(common());
         pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
         // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
@@ -125,8 +133,28 @@ public final class TetherStack {
 
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
-        int mqttPort = Ports.free();
-        return new Gateway(id, mqttPort, ServiceProcess.startTogether(List.of(gatewayLaunch(id, mqttPort, extra))).get(0));
+        return startGateways(Map.of(id, extra)).get(0);
+    }
+
+    /**
+     * Starts other gateway instances side by side (as pods start), each as {@link #startGateway} would: gateway id to
+     * the config it overrides, in the returned order when the map keeps one.
+     */
+    public List<Gateway> startGateways(Map<String, Map<String, String>> extraById) {
+        List<String> ids = List.copyOf(extraById.keySet());
+        List<Integer> mqttPorts = new ArrayList<>();
+        List<ServiceProcess.Launch> launches = new ArrayList<>();
+        for (String id : ids) {
+            int mqttPort = Ports.free();
+            mqttPorts.add(mqttPort);
+            launches.add(gatewayLaunch(id, mqttPort, extraById.get(id)));
+        }
+        List<ServiceProcess> started = ServiceProcess.startTogether(launches);
+        List<Gateway> gateways = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            gateways.add(new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
+        }
+        return gateways;
     }
 
     private ServiceProcess.Launch gatewayLaunch(String id, int mqttPort, Map<String, String> extra) {
@@ -190,7 +218,7 @@ public final class TetherStack {
     }
 
     /** How long webhook-service in tests keeps trying an event before it becomes a dead letter. */
-    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(6);
+    public static final java.time.Duration WEBHOOK_GIVE_UP = java.time.Duration.ofSeconds(3);
 
     /** What the services exported over OTLP. */
     public OtlpReceiver traces() {

@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Waits until groups of processes are idle together: each group's CPU over one second below its bound. A phase of one
- * system starts only once the other has finished what the previous phase left it (presence updates of closed
- * connections, compilations, a database save), so the two never share the cores.
+ * Waits until groups of processes are idle together: each group's CPU over a window (one second at full scale) below
+ * its bound. A phase of one system starts only once the other has finished what the previous phase left it (presence
+ * updates of closed connections, compilations, a database save), so the two never share the cores.
  */
 public final class Quiet {
-    private static final Duration WINDOW = Duration.ofSeconds(1);
 
     /** One group: its processes and the cores it may use and still count as idle. */
     public record Group(String name, Map<String, Long> pids, double maxCores) {
@@ -23,7 +22,7 @@ public final class Quiet {
     private Quiet() {
     }
 
-    public static Outcome await(List<Group> groups, Duration timeout) {
+    public static Outcome await(List<Group> groups, Duration window, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         Map<String, Long> all = new java.util.LinkedHashMap<>();
@@ -31,7 +30,7 @@ public final class Quiet {
         Map<String, Double> cores = new java.util.LinkedHashMap<>();
         while (true) {
             CpuMeter meter = CpuMeter.start(all);
-            Pause.of(WINDOW);
+            Pause.of(window);
             CpuMeter.Use use = meter.stop();
             boolean quiet = true;
             for (Group g : groups) {

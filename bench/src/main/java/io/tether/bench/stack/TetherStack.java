@@ -2,6 +2,7 @@ package io.tether.bench.stack;
 
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
+import io.tether.testkit.Meanwhile;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
 import io.tether.testkit.ServiceProcess;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -61,10 +63,18 @@ public final class TetherStack implements AutoCloseable {
     private void launch(Path dir, Duration ackTimeout, JvmFlags jvm, String redisFsync, Path root,
             Map<String, String> everyService, Map<String, String> gatewayOnly) {
         Path logs = dir.resolve("logs");
-        redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
-        kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
         apnsDir = dir.resolve("apns");
-        apns = step("apns (mock)", () -> LocalApns.start(apnsDir, Ports.free(), apnsSink));
+        // The APNs mock (its certificate made by keytool) needs neither Redis nor Kafka: it starts meanwhile, and its step
+        // below counts what is left of its start.
+        CompletableFuture<LocalApns> apnsStarting = Meanwhile.start("apns", () -> LocalApns.start(apnsDir, Ports.free(), apnsSink));
+        try {
+            redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
+            kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
+        } catch (RuntimeException e) {
+            apnsStarting.thenAccept(LocalApns::close);
+            throw e;
+        }
+        apns = step("apns (mock)", () -> Meanwhile.awaited(apnsStarting));
 
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", redis.uri());

@@ -36,10 +36,13 @@ public final class GoodClients implements AutoCloseable {
 
     /** Connects every device (alternately MQTT 5 and 3.1.1) and starts publishing. */
     public static GoodClients start(List<Credentials> devices, String uri, AppDevice.Listener listener) {
-        List<AppDevice> apps = new ArrayList<>();
+        List<java.util.function.Supplier<AppDevice>> starts = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
-            apps.add(AppDevice.start(i % 2 == 0, devices.get(i), List.of(uri), listener, Duration.ofSeconds(30)));
+            Credentials device = devices.get(i);
+            boolean mqtt5 = i % 2 == 0;
+            starts.add(() -> AppDevice.start(mqtt5, device, List.of(uri), listener, Duration.ofSeconds(30)));
         }
+        List<AppDevice> apps = AppDevice.startAll(starts);
         GoodClients clients = new GoodClients(apps);
         apps.forEach(app -> clients.publishers.submit(() -> clients.publishLoop(app)));
         return clients;

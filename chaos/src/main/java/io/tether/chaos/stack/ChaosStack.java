@@ -4,6 +4,7 @@ import io.tether.contract.Topics;
 import io.tether.testkit.Faultable;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
+import io.tether.testkit.Meanwhile;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
 import io.tether.testkit.ServiceProcess;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Tether as separate processes, through the testkit's launchers: Redis with its append-only file, a KRaft Kafka,
@@ -69,8 +71,23 @@ public final class ChaosStack implements AutoCloseable {
         clean(dir);
         String apiKey = "tk_chaos_" + Long.toHexString(System.nanoTime());
         Path logs = dir.resolve("logs");
-        RedisServer redis = step("redis (append-only)", () -> RedisServer.start(dir.resolve("redis"), true));
-        KafkaBroker kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka")));
+        // The APNs mock (its certificate made by keytool) needs neither Redis nor Kafka: it starts meanwhile.
+        CompletableFuture<LocalApns> apnsStarting = withPush
+                ? Meanwhile.start("apns", () -> LocalApns.start(dir.resolve("apns"), Ports.free(), dir.resolve("apns/received.jsonl")))
+                : CompletableFuture.completedFuture(null);
+        RedisServer redis;
+        KafkaBroker kafka;
+        try {
+            redis = step("redis (append-only)", () -> RedisServer.start(dir.resolve("redis"), true));
+            kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka")));
+        } catch (RuntimeException e) {
+            apnsStarting.thenAccept(apns -> {
+                if (apns != null) {
+                    apns.close();
+                }
+            });
+            throw e;
+        }
         kafka.createTopics(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", redis.uri());
@@ -96,7 +113,7 @@ public final class ChaosStack implements AutoCloseable {
         launches.add(new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig, logs.resolve("fanout-service.log")));
         LocalApns apns = null;
         if (withPush) {
-            apns = LocalApns.start(dir.resolve("apns"), Ports.free(), dir.resolve("apns/received.jsonl"));
+            apns = step("apns (mock)", () -> Meanwhile.awaited(apnsStarting));
             Map<String, String> pushConfig = new LinkedHashMap<>(common);
             pushConfig.putAll(apns.pushServiceConfig(dir.resolve("apns"), "example", BUNDLE_ID));
             pushConfig.put("tether.kafka.instance-id", "push-1");

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +37,7 @@ import io.tether.contract.Topics;
 import io.tether.testkit.Children;
 import io.tether.testkit.KafkaBroker;
 import io.tether.testkit.LocalApns;
+import io.tether.testkit.Meanwhile;
 import io.tether.testkit.Ports;
 import io.tether.testkit.RedisServer;
 import io.tether.testkit.S3Server;
@@ -114,11 +114,11 @@ public final class LocalRunner {
         // they start meanwhile; the steps below wait for what is left of each (their times count that wait only).
         // What a failed start leaves behind stops with this JVM (S3's process through Children, the mock in-process).
         Path apnsRecord = home.resolve("apns-received.jsonl");
-        CompletableFuture<LocalApns> apnsStarting = meanwhile("apns", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
-        CompletableFuture<S3Server> s3Starting = meanwhile("s3", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
+        CompletableFuture<LocalApns> apnsStarting = Meanwhile.start("apns", () -> LocalApns.start(home.resolve("apns"), settings.port(APNS), apnsRecord));
+        CompletableFuture<S3Server> s3Starting = Meanwhile.start("s3", () -> S3Server.start(home.resolve("s3"), settings.port(S3)));
         // MQTT over TLS, WSS and the device HTTPS endpoint share one certificate signed by the local CA:
         // curl --cacert TETHER_HOME/tls/tether-local-ca.crt.
-        CompletableFuture<LocalTls> tlsMaking = meanwhile("tls", () -> LocalTls.ensure(home.resolve("tls")));
+        CompletableFuture<LocalTls> tlsMaking = Meanwhile.start("tls", () -> LocalTls.ensure(home.resolve("tls")));
         KafkaBroker kafka = step("kafka", () -> KafkaBroker.start(home.resolve("kafka"),
                 settings.port(KAFKA), settings.port(KAFKA_CONTROLLER)));
         add("kafka", kafka, kafka.bootstrapServers(), kafka.dir().resolve("kafka.log"), kafka::isAlive);
@@ -126,12 +126,12 @@ public final class LocalRunner {
             kafka.createTopics(TOPICS.toArray(String[]::new));
             return null;
         });
-        LocalApns apns = step("apns (mock)", () -> awaited(apnsStarting));
+        LocalApns apns = step("apns (mock)", () -> Meanwhile.awaited(apnsStarting));
         add("apns (mock)", apns, "https://127.0.0.1:" + apns.port(), null, () -> true);
 
-        S3Server s3 = step("s3 (s3proxy)", () -> awaited(s3Starting));
+        S3Server s3 = step("s3 (s3proxy)", () -> Meanwhile.awaited(s3Starting));
         add("s3 (s3proxy)", s3, s3.endpoint(), s3.dir().resolve("s3proxy.log"), s3::isAlive);
-        LocalTls tls = step("tls certificate", () -> awaited(tlsMaking));
+        LocalTls tls = step("tls certificate", () -> Meanwhile.awaited(tlsMaking));
         String deviceUrl = "https://localhost:" + settings.port(DEVICE_HTTPS);
 
         Map<String, String> common = orderedMap(
@@ -165,8 +165,11 @@ public final class LocalRunner {
         launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of("tether.webhooks.allow-private-destinations", "true")));
         List<ServiceProcess> services = step("the services", () -> ServiceProcess.startTogether(launches));
         for (ServiceProcess service : services) {
-            add(service.module(), service, service.baseUrl(), service.logFile(), service::isAlive);
+            rows.add(new Row(service.module(), service.baseUrl(), service.logFile()));
+            liveness.put(service.module(), service::isAlive);
+            Shutdown.unregister(service);
         }
+        Shutdown.register(stoppedTogether(services));
         ServiceProcess gateway = services.get(3);
         String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
         rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)
@@ -188,24 +191,6 @@ public final class LocalRunner {
         Map<String, String> config = new LinkedHashMap<>(common);
         config.putAll(extra);
         return new ServiceProcess.Launch(module, port, config, logs.resolve(module + ".log"));
-    }
-
-    /** Runs {@code start} on a thread of its own, named after {@code what}. */
-    private static <T> CompletableFuture<T> meanwhile(String what, Supplier<T> start) {
-        return CompletableFuture.supplyAsync(start, runnable -> {
-            Thread thread = new Thread(runnable, "tether-local-start-" + what);
-            thread.setDaemon(true);
-            thread.start();
-        });
-    }
-
-    /** What {@code started} gave, or its failure as thrown. */
-    private static <T> T awaited(CompletableFuture<T> started) {
-        try {
-            return started.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     private static <T> T step(String name, Supplier<T> action) {
@@ -233,6 +218,19 @@ public final class LocalRunner {
             component.close();
             System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
         });
+    }
+
+    /**
+     * Stops the services side by side, as they started (none waits for another, and each takes a second or two), with
+     * one progress line, before what they use (registered after them, so it runs before the rest).
+     */
+    private static AutoCloseable stoppedTogether(List<ServiceProcess> services) {
+        return () -> {
+            System.out.printf("stopping %-16s ... ", "the services");
+            long started = System.nanoTime();
+            ServiceProcess.closeTogether(services);
+            System.out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+        };
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {

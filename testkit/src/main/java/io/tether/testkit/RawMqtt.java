@@ -120,33 +120,33 @@ public final class RawMqtt implements AutoCloseable {
     }
 
     private static byte[] connectPacket(String clientId, String password, boolean cleanStart, int expirySeconds) {
+        return connectPacket(clientId, password, cleanStart, expirySeconds, null, null);
+    }
+
+    /** An MQTT 5 CONNECT as {@link #connectPacket(String, String)}, with a QoS 0 will on {@code willTopic}. */
+    public static byte[] connectPacketWithWill(String clientId, String password, String willTopic, byte[] willPayload) {
+        return connectPacket(clientId, password, true, 0, willTopic, willPayload);
+    }
+
+    /** @param willTopic a QoS 0 will's topic, or null for none */
+    private static byte[] connectPacket(String clientId, String password, boolean cleanStart, int expirySeconds, String willTopic,
+            byte[] willPayload) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(string("MQTT"));
         variable.write(5);
-        variable.write(cleanStart ? 0xC2 : 0xC0); // user name, password, clean start or not
+        // user name, password, clean start or not, a will (QoS 0, not retained) or not
+        variable.write((cleanStart ? 0xC2 : 0xC0) | (willTopic != null ? 0x04 : 0));
         variable.writeBytes(new byte[] {0, 60}); // keepalive
         variable.writeBytes(properties(expirySeconds == 0 ? new byte[0]
                 : new byte[] {0x11, (byte) (expirySeconds >> 24), (byte) (expirySeconds >> 16), (byte) (expirySeconds >> 8),
                         (byte) expirySeconds})); // Session Expiry Interval
         variable.writeBytes(string(clientId));
-        variable.writeBytes(string(clientId));
-        variable.writeBytes(string(password));
-        return packet(0x10, variable.toByteArray());
-    }
-
-    /** An MQTT 5 CONNECT as {@link #connectPacket(String, String)}, with a QoS 0 will on {@code willTopic}. */
-    public static byte[] connectPacketWithWill(String clientId, String password, String willTopic, byte[] willPayload) {
-        ByteArrayOutputStream variable = new ByteArrayOutputStream();
-        variable.writeBytes(string("MQTT"));
-        variable.write(5);
-        variable.write(0xC6); // user name, password, will (QoS 0, not retained), clean start
-        variable.writeBytes(new byte[] {0, 60}); // keepalive
-        variable.writeBytes(properties(new byte[0]));
-        variable.writeBytes(string(clientId));
-        variable.writeBytes(properties(new byte[0])); // will properties
-        variable.writeBytes(string(willTopic));
-        variable.writeBytes(new byte[] {(byte) (willPayload.length >> 8), (byte) willPayload.length});
-        variable.writeBytes(willPayload);
+        if (willTopic != null) {
+            variable.writeBytes(properties(new byte[0])); // will properties
+            variable.writeBytes(string(willTopic));
+            variable.writeBytes(new byte[] {(byte) (willPayload.length >> 8), (byte) willPayload.length});
+            variable.writeBytes(willPayload);
+        }
         variable.writeBytes(string(clientId));
         variable.writeBytes(string(password));
         return packet(0x10, variable.toByteArray());

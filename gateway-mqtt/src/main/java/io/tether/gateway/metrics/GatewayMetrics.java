@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code tether_gateway_auth_failures_total{reason}}: CONNECTs refused as not authorised
  * ({@code client-id-invalid}, {@code no-credentials}, {@code bad-credentials});
  * <li>{@code tether_gateway_connect_errors_total{reason}}: CONNECTs refused for other reasons
- * ({@code server-unavailable}, {@code draining}, {@code will-unsupported}, {@code auth-method-unsupported}: an MQTT 5
- * Authentication Method, {@code closed-before-connack}: the connection closed while its CONNECT was checked);
+ * ({@code server-unavailable}, {@code draining}, {@code will-unsupported}, {@code malformed}: U+0000 in the will topic,
+ * {@code auth-method-unsupported}: an MQTT 5 Authentication Method, {@code closed-before-connack}: the connection closed while its CONNECT was checked);
  * <li>{@code tether_gateway_ack_latency_seconds{outcome}}: PUBLISH to PUBACK of downstream deliveries, a histogram
  * ({@code _bucket}) for {@code histogram_quantile};
  * <li>{@code tether_gateway_ack_timeouts_total}: deliveries not acknowledged within the ack deadline (deaf sockets);
@@ -81,7 +81,7 @@ public final class GatewayMetrics {
         for (String reason : List.of("client-id-invalid", "no-credentials", "bad-credentials")) {
             authFailureCounter(reason);
         }
-        for (String reason : List.of("server-unavailable", "draining", "will-unsupported")) {
+        for (String reason : List.of("server-unavailable", "draining", "will-unsupported", "malformed")) {
             connectErrorCounter(reason);
         }
     }

@@ -62,6 +62,21 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         Context context = services.vertx().getOrCreateContext();
         boolean mqtt5 = endpoint.protocolVersion() == MqttVersion.MQTT_5.protocolLevel();
         String deviceId = endpoint.clientIdentifier();
+        if (endpoint.will() != null && endpoint.will().isWillFlag()
+                && ProtocolErrors.malformedTopics(java.util.Collections.singletonList(endpoint.will().getWillTopic())).isPresent()) {
+            // U+0000 makes the CONNECT a Malformed Packet [MQTT-1.5.4-2, MQTT-1.5.3-2], checked before anything else
+            // [MQTT-3.1.4-1]: MQTT 5 answers 0x81, 3.1.1 has no code for it and closes. Accepted, the will would be
+            // refused only when it came due, with the session long gone.
+            metrics.connectError("malformed");
+            gate.drop();
+            if (mqtt5) {
+                reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, null,
+                        "the will topic must not contain U+0000");
+            } else {
+                answer(endpoint, endpoint::close);
+            }
+            return;
+        }
         if (!DeviceId.isValid(deviceId)) {
             services.hooks().refused(endpoint);
             metrics.authFailure("client-id-invalid");
@@ -76,20 +91,6 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
             gate.drop();
             reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, null,
                     "enhanced authentication is not supported: connect with user name and password, or a client certificate");
-            return;
-        }
-        if (endpoint.will() != null && endpoint.will().isWillFlag()
-                && ProtocolErrors.malformedTopics(java.util.Collections.singletonList(endpoint.will().getWillTopic())).isPresent()) {
-            // U+0000 makes the CONNECT a Malformed Packet [MQTT-1.5.4-2]: MQTT 5 answers 0x81, 3.1.1 has no code for it
-            // and closes. Accepted, the will would be refused only when it came due, with the session long gone.
-            metrics.connectError("malformed");
-            gate.drop();
-            if (mqtt5) {
-                reject(endpoint, true, MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, null,
-                        "the will topic must not contain U+0000");
-            } else {
-                answer(endpoint, endpoint::close);
-            }
             return;
         }
         if (mqtt5 && endpoint.will() != null && endpoint.will().isWillFlag() && refusesWill(endpoint)) {

@@ -130,6 +130,26 @@ class ConnectHandlerTest {
     }
 
     @Test
+    void aNulInTheWillTopicIsAMalformedConnectRefusedBeforeAnythingElseOnEitherVersion() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD)); // its password would do
+        MqttWill will = new MqttWill(true, "devices/dev-1/a\u0000b", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES);
+        FakeEndpoint v5 = device().will(will);
+        // An invalid client id too: the packet's form is checked first [MQTT-3.1.4-1], so no failed login is counted.
+        FakeEndpoint v311 = new FakeEndpoint().clientId("not/valid").credentials(ID, PASSWORD).mqtt311().will(will);
+
+        connect(v5);
+        connect(v311);
+
+        assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET, v5.refusal());
+        assertTrue(v5.isClosed());
+        assertTrue(v311.isClosed(), "MQTT 3.1.1 has no code for it: closed");
+        assertTrue(v311.sent.stream().noneMatch(sent -> sent.kind().startsWith("CONNACK")), "without CONNACK");
+        assertEquals(2, counter("tether.gateway.connect.errors", "malformed"));
+        assertTrue(fx.store.calls.isEmpty(), "Redis is not asked");
+        assertTrue(fx.hooks.refused.isEmpty(), "not counted against the source as a failed login");
+    }
+
+    @Test
     void redisAwayIsServerUnavailable() {
         fx.store.connectFailure = new IllegalStateException("redis away");
         FakeEndpoint v5 = device();

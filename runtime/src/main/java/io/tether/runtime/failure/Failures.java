@@ -70,9 +70,9 @@ public final class Failures {
 
     /**
      * Redis's reply when it refused this client's credentials (a wrong password or user, none given where one is
-     * required, or a user without the rights a connection needs: a setting to fix, not an outage), else empty. Not part
-     * of {@link #isTransient}, which keeps retrying such failures of a running service (a rotated password must not
-     * dead-letter records); start-up stops at once on it ({@code InitialConnect}). The reply names no secret.
+     * required, or a user without the rights a command needs: a setting to fix), else empty. A running service treats
+     * such a refusal as transient (records are kept and retried, REST answers 503: it is fixed outside the record, as
+     * a Kafka authorization error is); start-up stops at once on it ({@code InitialConnect}). The reply names no secret.
      */
     public static Optional<String> credentialRefusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
@@ -87,12 +87,14 @@ public final class Failures {
     }
 
     /**
-     * Redis replies that mean "not now". Before Redis 7 an OOM refusal inside a script came as "ERR Error running
-     * script ...: OOM command not allowed ...", hence the second check.
+     * Redis replies that mean "not now", or a refusal of the credentials, fixed outside the record. Before Redis 7 an
+     * OOM refusal inside a script came as "ERR Error running script ...: OOM command not allowed ...", hence the last
+     * check.
      */
     private static boolean isTransientReply(RedisCommandExecutionException redis) {
         String reply = String.valueOf(redis.getMessage());
-        return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith) || reply.contains("OOM command not allowed");
+        return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith) || CREDENTIAL_REFUSALS.stream().anyMatch(reply::startsWith)
+                || reply.contains("OOM command not allowed");
     }
 
     /** Whether {@code failure}'s class or a superclass has this name (without loading a class the service may lack). */

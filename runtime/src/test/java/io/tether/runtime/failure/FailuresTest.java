@@ -49,7 +49,7 @@ class FailuresTest {
     }
 
     @Test
-    void refusedCredentialsAreFoundBehindTheConnectFailureAndStayTransientForARunningService() {
+    void refusedCredentialsAreFoundBehindTheConnectFailureAndStayTransientAndAnOutageForARunningService() {
         RedisConnectionException wrongPassword = new RedisConnectionException("Unable to connect to 127.0.0.1:6379",
                 new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled."));
         assertEquals(Optional.of("WRONGPASS invalid username-password pair or user is disabled."),
@@ -57,6 +57,11 @@ class FailuresTest {
         assertEquals(Optional.of("NOAUTH Authentication required."),
                 Failures.credentialRefusal(new RedisCommandExecutionException("NOAUTH Authentication required.")));
         assertTrue(Failures.isTransient(wrongPassword), "a running service keeps retrying: its records must not be dead-lettered");
+        // A running service's command refused after its ACL rights changed comes as a plain reply.
+        RedisCommandExecutionException noPermission = new RedisCommandExecutionException(
+                "NOPERM User tether has no permissions to run the 'evalsha' command");
+        assertTrue(Failures.isTransient(noPermission));
+        assertTrue(Failures.isOutage(new CompletionException(noPermission)), "REST answers 503, not 500");
     }
 
     @Test

@@ -141,14 +141,14 @@ public final class TetherStack {
 
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
-        return startGateways(Map.of(id, extra)).get(0);
+        return startGateways(Map.of(id, extra)).get(id);
     }
 
     /**
      * Starts other gateway instances side by side (as pods start), each as {@link #startGateway} would: gateway id to
-     * the config it overrides, in the returned order when the map keeps one.
+     * the config it overrides, and gateway id to the gateway started.
      */
-    public List<Gateway> startGateways(Map<String, Map<String, String>> extraById) {
+    public Map<String, Gateway> startGateways(Map<String, Map<String, String>> extraById) {
         List<String> ids = List.copyOf(extraById.keySet());
         List<Integer> mqttPorts = new ArrayList<>();
         List<ServiceProcess.Launch> launches = new ArrayList<>();
@@ -158,11 +158,11 @@ public final class TetherStack {
             launches.add(gatewayLaunch(id, mqttPort, extraById.get(id)));
         }
         List<ServiceProcess> started = ServiceProcess.startTogether(launches);
-        List<Gateway> gateways = new ArrayList<>();
+        Map<String, Gateway> gateways = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
-            gateways.add(new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
+            gateways.put(ids.get(i), new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
         }
-        return gateways;
+        return Map.copyOf(gateways);
     }
 
     private ServiceProcess.Launch gatewayLaunch(String id, int mqttPort, Map<String, String> extra) {

@@ -74,12 +74,10 @@ class RevocationIT {
         // Both side by side, as pods start.
         int tlsOne = Ports.free();
         int tlsTwo = Ports.free();
-        Map<String, Map<String, String>> configs = new java.util.LinkedHashMap<>();
-        configs.put("gw-rev-1", tlsConfig(tlsOne));
-        configs.put("gw-rev-2", tlsConfig(tlsTwo));
-        List<TetherStack.Gateway> started = stack.startGateways(configs);
-        one = new Gateway(started.get(0), tlsOne);
-        two = new Gateway(started.get(1), tlsTwo);
+        Map<String, TetherStack.Gateway> started = stack.startGateways(
+                Map.of("gw-rev-1", tlsConfig(tlsOne), "gw-rev-2", tlsConfig(tlsTwo)));
+        one = new Gateway(started.get("gw-rev-1"), tlsOne);
+        two = new Gateway(started.get("gw-rev-2"), tlsTwo);
     }
 
     /** A plain port and a TLS one that asks for client certificates issued by the device CA. */

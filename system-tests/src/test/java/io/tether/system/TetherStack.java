@@ -58,34 +58,42 @@ public final class TetherStack {
         traces = OtlpReceiver.start();
         logs = infra.dir().resolve("services");
         // The S3 server, the device endpoint's certificate and the APNs mock (a JVM and two keytool runs) need nothing of
-        // one another: side by side. What a failed start leaves behind stops with this JVM (Shutdown, Children).
+        // one another: side by side. A failed start closes what the others gave: a later test class starts it all again.
         CompletableFuture<S3Server> s3Starting = Meanwhile.start("s3", () -> S3Server.start(infra.dir().resolve("s3")));
         CompletableFuture<LocalApns> apnsStarting = Meanwhile.start("apns",
                 () -> LocalApns.start(infra.dir().resolve("apns"), Ports.free(), infra.dir().resolve("apns/received.jsonl")));
         try {
-            java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            try {
+                java.nio.file.Files.createDirectories(infra.dir().resolve("tls"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
+            signingKeys = infra.dir().resolve("signing");
+            s3 = Meanwhile.awaited(s3Starting);
+            apns = Meanwhile.awaited(apnsStarting);
+            Map<String, String> pushConfig = traced(common());
+            pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
+            // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
+            // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
+            pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
+            int gatewayMqttPort = Ports.free();
+            // startTogether stops what it started when one of them fails.
+            List<ServiceProcess> started = ServiceProcess.startTogether(List.of(
+                    new ServiceProcess.Launch("device-registry", Ports.free(), common(), logs.resolve("device-registry.log")),
+                    new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log")),
+                    new ServiceProcess.Launch("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log")),
+                    gatewayLaunch("gw-a", gatewayMqttPort, Map.of())));
+            registry = started.get(0);
+            fanout = started.get(1);
+            push = started.get(2);
+            gateway = new Gateway("gw-a", gatewayMqttPort, started.get(3));
+        } catch (RuntimeException e) {
+            Meanwhile.closeWhenDone(s3Starting);
+            Meanwhile.closeWhenDone(apnsStarting);
+            traces.close();
+            throw e;
         }
-        deviceCertificate = TestCertificates.server(infra.dir().resolve("tls"), DEVICE_HOST);
-        signingKeys = infra.dir().resolve("signing");
-        s3 = Meanwhile.awaited(s3Starting);
-        apns = Meanwhile.awaited(apnsStarting);
-        Map<String, String> pushConfig = traced(common());
-        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "example", "com.example.app"));
-        // Tests that need apps of their own (quotas, app-scoped keys, broadcasts, webhooks: one app per test) register
-        // devices the registry accepts only for apps push-service can reach: a catch-all app, as in the local run.
-        pushConfig.putAll(apns.pushServiceConfig(infra.dir().resolve("apns"), "any", PushApp.ANY));
-        int gatewayMqttPort = Ports.free();
-        List<ServiceProcess> started = ServiceProcess.startTogether(List.of(
-                new ServiceProcess.Launch("device-registry", Ports.free(), common(), logs.resolve("device-registry.log")),
-                new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig(), logs.resolve("fanout-service.log")),
-                new ServiceProcess.Launch("push-service", Ports.free(), pushConfig, logs.resolve("push-service.log")),
-                gatewayLaunch("gw-a", gatewayMqttPort, Map.of())));
-        registry = started.get(0);
-        fanout = started.get(1);
-        push = started.get(2);
-        gateway = new Gateway("gw-a", gatewayMqttPort, started.get(3));
     }
 
     public static synchronized TetherStack shared() {
@@ -133,14 +141,14 @@ public final class TetherStack {
 
     /** Starts another gateway instance with its own MQTT port; {@code extra} overrides its config. */
     public Gateway startGateway(String id, Map<String, String> extra) {
-        return startGateways(Map.of(id, extra)).get(0);
+        return startGateways(Map.of(id, extra)).get(id);
     }
 
     /**
      * Starts other gateway instances side by side (as pods start), each as {@link #startGateway} would: gateway id to
-     * the config it overrides, in the returned order when the map keeps one.
+     * the config it overrides, and gateway id to the gateway started.
      */
-    public List<Gateway> startGateways(Map<String, Map<String, String>> extraById) {
+    public Map<String, Gateway> startGateways(Map<String, Map<String, String>> extraById) {
         List<String> ids = List.copyOf(extraById.keySet());
         List<Integer> mqttPorts = new ArrayList<>();
         List<ServiceProcess.Launch> launches = new ArrayList<>();
@@ -150,11 +158,11 @@ public final class TetherStack {
             launches.add(gatewayLaunch(id, mqttPort, extraById.get(id)));
         }
         List<ServiceProcess> started = ServiceProcess.startTogether(launches);
-        List<Gateway> gateways = new ArrayList<>();
+        Map<String, Gateway> gateways = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
-            gateways.add(new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
+            gateways.put(ids.get(i), new Gateway(ids.get(i), mqttPorts.get(i), started.get(i)));
         }
-        return gateways;
+        return Map.copyOf(gateways);
     }
 
     private ServiceProcess.Launch gatewayLaunch(String id, int mqttPort, Map<String, String> extra) {

@@ -29,4 +29,21 @@ public final class Meanwhile {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
+
+    /**
+     * Closes what {@code started} gives once it has given it (at once if it already has): for a start nobody will
+     * {@link #awaited await} because a step beside it failed. A failed start has nothing to close, and its failure is
+     * not the one to report; nor does a failed close replace it (it is printed).
+     */
+    public static void closeWhenDone(CompletableFuture<? extends AutoCloseable> started) {
+        started.whenComplete((closeable, failure) -> {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.err.println("tether: closing " + closeable + " after a failed start: " + e);
+                }
+            }
+        });
+    }
 }

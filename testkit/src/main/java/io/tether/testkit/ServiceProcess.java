@@ -158,12 +158,18 @@ public final class ServiceProcess implements AutoCloseable, Faultable {
 
     /**
      * Stops every service side by side and returns once all have exited: as they start, none waits for another, and
-     * each takes a second or two to stop.
+     * each takes a second or two to stop. A failed stop is printed in one line.
      */
     public static void closeTogether(List<ServiceProcess> services) {
         List<Thread> stopping = new ArrayList<>();
         for (ServiceProcess service : services) {
-            Thread thread = new Thread(service::close, "tether-stop-" + service.module());
+            Thread thread = new Thread(() -> {
+                try {
+                    service.close();
+                } catch (RuntimeException e) {
+                    System.err.println("tether: stopping " + service + " failed: " + e);
+                }
+            }, "tether-stop-" + service.module());
             thread.start();
             stopping.add(thread);
         }

@@ -52,21 +52,8 @@ public final class Shutdown {
         }
         // Services first, side by side (none waits for another, and each takes seconds to stop); then the rest, newest
         // first, so Kafka and Redis stop after everything that used them.
-        List<Thread> stopping = new ArrayList<>();
-        for (AutoCloseable closeable : toClose) {
-            if (closeable instanceof ServiceProcess) {
-                Thread thread = new Thread(() -> close(closeable), "tether-shutdown-" + closeable);
-                thread.start();
-                stopping.add(thread);
-            }
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServiceProcess.closeTogether(toClose.stream()
+                .filter(ServiceProcess.class::isInstance).map(ServiceProcess.class::cast).toList());
         for (int i = toClose.size() - 1; i >= 0; i--) {
             if (!(toClose.get(i) instanceof ServiceProcess)) {
                 close(toClose.get(i));

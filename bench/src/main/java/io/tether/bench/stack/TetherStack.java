@@ -71,7 +71,7 @@ public final class TetherStack implements AutoCloseable {
             redis = step("redis", () -> RedisServer.startAppendOnly(dir.resolve("redis"), redisFsync));
             kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka"), Ports.free(), Ports.free(), jvm.kafka()));
         } catch (RuntimeException e) {
-            apnsStarting.thenAccept(LocalApns::close);
+            Meanwhile.closeWhenDone(apnsStarting);
             throw e;
         }
         apns = step("apns (mock)", () -> Meanwhile.awaited(apnsStarting));

@@ -34,6 +34,9 @@ public interface AppDevice extends AutoCloseable {
     @Override
     void close();
 
+    /** How many apps {@link #startAll} connects at once: enough to overlap their round trips, not a thread per app. */
+    int STARTING_AT_ONCE = 32;
+
     /** Starts a Paho client: MQTT 5 or 3.1.1, connecting to the first of {@code uris} that answers. */
     static AppDevice start(boolean mqtt5, Credentials device, List<String> uris, Listener listener, Duration timeout) {
         return mqtt5 ? Paho5Device.start(device, uris, listener, timeout) : Paho3Device.start(device, uris, listener, timeout);
@@ -41,10 +44,11 @@ public interface AppDevice extends AutoCloseable {
 
     /**
      * Starts apps side by side (each one's connect and subscribe are round trips of its own) and returns them in the
-     * order of {@code starts} once all are ready; when one fails, the others are closed and its failure is thrown.
+     * order of {@code starts} once all are ready; when one fails, the others are closed and its failure is thrown (with
+     * any failed close suppressed in it). At most {@link #STARTING_AT_ONCE} start at once: a run may have thousands.
      */
     static List<AppDevice> startAll(List<Supplier<AppDevice>> starts) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, starts.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(starts.size(), STARTING_AT_ONCE)), r -> {
             Thread thread = new Thread(r, "chaos-app-start");
             thread.setDaemon(true);
             return thread;
@@ -63,7 +67,13 @@ public interface AppDevice extends AutoCloseable {
                 }
             }
             if (failure != null) {
-                started.forEach(AppDevice::close);
+                for (AppDevice app : started) {
+                    try {
+                        app.close();
+                    } catch (RuntimeException e) {
+                        failure.addSuppressed(e);
+                    }
+                }
                 throw failure;
             }
             return started;

@@ -71,24 +71,23 @@ public final class ChaosStack implements AutoCloseable {
         clean(dir);
         String apiKey = "tk_chaos_" + Long.toHexString(System.nanoTime());
         Path logs = dir.resolve("logs");
-        // The APNs mock (its certificate made by keytool) needs neither Redis nor Kafka: it starts meanwhile.
+        // The APNs mock (its certificate made by keytool) needs neither Redis nor Kafka: it starts meanwhile (and is closed
+        // once it has started if a step before its await fails).
         CompletableFuture<LocalApns> apnsStarting = withPush
                 ? Meanwhile.start("apns", () -> LocalApns.start(dir.resolve("apns"), Ports.free(), dir.resolve("apns/received.jsonl")))
                 : CompletableFuture.completedFuture(null);
         RedisServer redis;
         KafkaBroker kafka;
+        LocalApns apns;
         try {
             redis = step("redis (append-only)", () -> RedisServer.start(dir.resolve("redis"), true));
             kafka = step("kafka", () -> KafkaBroker.start(dir.resolve("kafka")));
+            kafka.createTopics(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
+            apns = withPush ? step("apns (mock)", () -> Meanwhile.awaited(apnsStarting)) : null;
         } catch (RuntimeException e) {
-            apnsStarting.thenAccept(apns -> {
-                if (apns != null) {
-                    apns.close();
-                }
-            });
+            Meanwhile.closeWhenDone(apnsStarting);
             throw e;
         }
-        kafka.createTopics(Topics.UPSTREAM, Topics.DOWNSTREAM, Topics.PRESENCE, Topics.RECEIPTS, Topics.PUSH, Topics.DLQ);
         Map<String, String> common = new LinkedHashMap<>();
         common.put("tether.redis.uri", redis.uri());
         common.put("tether.kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -111,9 +110,7 @@ public final class ChaosStack implements AutoCloseable {
             fanoutConfig.put("tether.fanout.require-push-app", "false");
         }
         launches.add(new ServiceProcess.Launch("fanout-service", Ports.free(), fanoutConfig, logs.resolve("fanout-service.log")));
-        LocalApns apns = null;
         if (withPush) {
-            apns = step("apns (mock)", () -> Meanwhile.awaited(apnsStarting));
             Map<String, String> pushConfig = new LinkedHashMap<>(common);
             pushConfig.putAll(apns.pushServiceConfig(dir.resolve("apns"), "example", BUNDLE_ID));
             pushConfig.put("tether.kafka.instance-id", "push-1");

@@ -164,12 +164,14 @@ public final class LocalRunner {
         // A local run's receivers listen on this machine (127.0.0.1, the LAN): addresses production refuses.
         launches.add(launch("webhook-service", settings.port(WEBHOOK), common, Map.of("tether.webhooks.allow-private-destinations", "true")));
         List<ServiceProcess> services = step("the services", () -> ServiceProcess.startTogether(launches));
+        // The combined stop replaces the services' own entries; registered first, so a Ctrl-C in between still stops
+        // them gracefully (twice is harmless: a stopped service's close does nothing).
+        Shutdown.register(stoppedTogether(services));
         for (ServiceProcess service : services) {
             rows.add(new Row(service.module(), service.baseUrl(), service.logFile()));
             liveness.put(service.module(), service::isAlive);
             Shutdown.unregister(service);
         }
-        Shutdown.register(stoppedTogether(services));
         ServiceProcess gateway = services.get(3);
         String host = settings.mqttHost().equals("0.0.0.0") ? "127.0.0.1" : settings.mqttHost();
         rows.set(rows.size() - 2, new Row("gateway-mqtt", "mqtt://" + host + ":" + settings.port(MQTT)

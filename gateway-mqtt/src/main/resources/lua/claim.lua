@@ -55,12 +55,10 @@ if ARGV[6] ~= '' then
   redis.call('PEXPIRE', KEYS[3], ARGV[7])
 end
 if held < epoch or owner[1] ~= ARGV[1] then
+  redis.call('HSET', KEYS[2], 'gatewayId', ARGV[1], 'epoch', ARGV[2], 'credentialVersion', version)
   if opening then
     local resumed = ARGV[8] ~= '1' and redis.call('EXISTS', KEYS[4]) == 1
-    redis.call('HSET', KEYS[2], 'gatewayId', ARGV[1], 'epoch', ARGV[2], 'credentialVersion', version,
-      'sessionSince', resumed and (owner[4] or '0') or ARGV[2])
-  else
-    redis.call('HSET', KEYS[2], 'gatewayId', ARGV[1], 'epoch', ARGV[2], 'credentialVersion', version)
+    redis.call('HSET', KEYS[2], 'sessionSince', resumed and (owner[4] or '0') or ARGV[2])
   end
   if owner[1] and owner[1] ~= ARGV[1] then
     redis.call('PUBLISH', ARGV[4] .. owner[1], 'takeover ' .. ARGV[5] .. ' ' .. ARGV[2])

@@ -17,12 +17,9 @@
 -- stays known, ms; opening only: 8 clean start (0|1), 9 kept (1: the session is stored; 0: it lasts only as long as the
 -- connection), 10 expiry seconds after the connection ends, 11 seconds it is kept while held (bounds what a crashed
 -- gateway leaves behind).
--- The owner hash also keeps, from a new connection's claim, the epoch of the connection its session began with
--- (sessionSince: its own with clean start or nothing to resume, else the one before it had): an older connection's
--- delayed will is due at once when its session ended, as a newer clean start ends it (DelayedWill).
 -- Returns 1: the connection holds the device (and, opening, its session); 0: a newer connection holds the device (or,
 -- opening, its session); -1: its credentials are no longer valid.
-local owner = redis.call('HMGET', KEYS[2], 'gatewayId', 'epoch', 'credentialVersion', 'sessionSince')
+local owner = redis.call('HMGET', KEYS[2], 'gatewayId', 'epoch', 'credentialVersion')
 local epoch, held = tonumber(ARGV[2]), tonumber(owner[2] or '0')
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[4])
@@ -56,10 +53,6 @@ if ARGV[6] ~= '' then
 end
 if held < epoch or owner[1] ~= ARGV[1] then
   redis.call('HSET', KEYS[2], 'gatewayId', ARGV[1], 'epoch', ARGV[2], 'credentialVersion', version)
-  if opening then
-    local resumed = ARGV[8] ~= '1' and redis.call('EXISTS', KEYS[4]) == 1
-    redis.call('HSET', KEYS[2], 'sessionSince', resumed and (owner[4] or '0') or ARGV[2])
-  end
   if owner[1] and owner[1] ~= ARGV[1] then
     redis.call('PUBLISH', ARGV[4] .. owner[1], 'takeover ' .. ARGV[5] .. ' ' .. ARGV[2])
   end

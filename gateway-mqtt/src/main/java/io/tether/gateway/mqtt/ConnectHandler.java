@@ -122,7 +122,7 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
                     session.metered(metrics.connected(GatewayMetrics.protocol(endpoint.protocolVersion()), transport));
                     if (answer(endpoint, () -> endpoint.accept(opened.sessionPresent(), mqtt5
                             ? MqttProps.connack(settings.maxInflight(), settings.maxPacketSize(), terms) : MqttProperties.NO_PROPERTIES))) {
-                        session.connackSent(opened.sessionPresent());
+                        session.connackSent();
                     }
                     if (opened.takenOver()) {
                         session.takeOver(); // a newer connection of the device was claimed meanwhile, here or elsewhere

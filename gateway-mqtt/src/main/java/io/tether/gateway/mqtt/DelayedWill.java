@@ -13,9 +13,7 @@ import org.jboss.logging.Logger;
  * gateway only, not written anywhere: a gateway that stops (crashes, or is drained) during the delay drops it. MQTT 5
  * counts the will as session state (§4.1) and allows that stored session state is lost (§4.1.1); and sending it early
  * at a drain would tell backends a device is gone that is reconnecting to another gateway, what the delay is for. When the timer fires, Redis says whether a newer
- * connection of the device claimed it meanwhile, on any gateway (the epoch fence of claim.lua): then the will is dropped,
- * unless that connection began a session of its own (clean start), which ended the will's. A new session begun here
- * sends it at once ({@link PendingWills#sessionEnded}); one begun on another gateway, when its delay has passed.
+ * connection of the device claimed it meanwhile, on any gateway (the epoch fence of claim.lua): then the will is dropped.
  */
 final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
@@ -38,7 +36,7 @@ final class DelayedWill {
             events.upstream(will);
             return;
         }
-        pending.hold(will.deviceId(), Math.max(1, delay.toMillis()), due -> Future.fromCompletionStage(store.holder(will.deviceId()), context)
+        pending.hold(will.deviceId(), Math.max(1, delay.toMillis()), due -> Future.fromCompletionStage(store.holderEpoch(will.deviceId()), context)
                 .onComplete(holder -> {
                     if (holder.failed()) {
                         // Redis did not answer: a new connection needs it too (connect.lua), so the device is most likely not back.
@@ -48,9 +46,9 @@ final class DelayedWill {
                     } else if (WillDelay.stillDue(holder.result(), epoch)) {
                         events.upstream(will);
                     } else {
-                        LOG.debugf("will of %s dropped: connection %d resumed the session of %d", will.deviceId(),
-                                holder.result().get().epoch(), epoch);
+                        LOG.debugf("will of %s dropped: connection %d is newer than %d", will.deviceId(),
+                                holder.result().getAsLong(), epoch);
                     }
-                }), () -> events.upstream(will));
+                }));
     }
 }

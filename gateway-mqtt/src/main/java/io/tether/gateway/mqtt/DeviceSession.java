@@ -141,18 +141,10 @@ public final class DeviceSession implements Upstream.Session, Departing {
         socketClosed.onComplete(v -> onClose());
     }
 
-    /**
-     * CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. An
-     * earlier connection's will held back here is not sent when this one resumed its session [MQTT-3.1.3-9], and sent
-     * now when this one began a new session, which ended that one (§3.1.2.5).
-     */
-    void connackSent(boolean sessionPresent) {
+    /** CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. */
+    void connackSent() {
         connackSent = true;
-        if (sessionPresent) {
-            services.wills().resumed(deviceId);
-        } else {
-            services.wills().sessionEnded(deviceId);
-        }
+        services.wills().cancel(deviceId); // an earlier connection's will held back here is not sent [MQTT-3.1.3-9]
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */

@@ -2,15 +2,13 @@ package io.tether.gateway.mqtt;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
-import io.tether.gateway.store.GatewayStore;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * When an abnormally ended connection's will goes out (MQTT 5 §3.1.3.2.2, §3.1.2.5): after its Will Delay Interval, or
- * when the session ends if that comes first [MQTT-3.1.3-9], and not at all once a newer connection of the device
- * resumed its session. A newer connection with a new session (clean start) ends the old one: the will goes out then.
- * MQTT 3.1.1 has no delay: its will goes out at once. Plain: what to do, not how.
+ * when the session ends if that comes first [MQTT-3.1.3-9], and not at all once a newer connection of the device holds
+ * it. MQTT 3.1.1 has no delay: its will goes out at once. Plain: what to do, not how.
  */
 final class WillDelay {
     private WillDelay() {
@@ -36,11 +34,10 @@ final class WillDelay {
 
     /**
      * Whether the will of connection {@code epoch} is still due when its delay has passed: no newer connection claimed the
-     * device meanwhile, here or on another gateway, or the newer one began a session of its own (so the will's session
-     * ended). The owner hash in Redis names the newest connection that claimed the device and the one its session began
-     * with (claim.lua); empty when it is gone (Redis lost data): nothing newer is known, so the will goes out.
+     * device meanwhile, here or on another gateway. The owner hash in Redis names the newest connection that claimed the
+     * device (claim.lua); empty when it is gone (Redis lost data): nothing newer is known, so the will goes out.
      */
-    static boolean stillDue(Optional<GatewayStore.Holder> holder, long epoch) {
-        return holder.isEmpty() || holder.get().epoch() <= epoch || holder.get().sessionSince() > epoch;
+    static boolean stillDue(OptionalLong holderEpoch, long epoch) {
+        return holderEpoch.isEmpty() || holderEpoch.getAsLong() <= epoch;
     }
 }

@@ -100,16 +100,10 @@ public interface GatewayStore {
     CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry);
 
     /**
-     * The newest connection that claimed the device (claim.lua's owner hash), on any gateway; empty when none is known.
+     * The epoch of the newest connection that claimed the device (claim.lua's owner hash), on any gateway; empty when
+     * none is known.
      */
-    CompletionStage<Optional<Holder>> holder(String deviceId);
-
-    /**
-     * @param epoch        the newest connection that claimed the device
-     * @param sessionSince the connection its session began with (0 when not known: a claim of an earlier version)
-     */
-    record Holder(long epoch, long sessionSince) {
-    }
+    CompletionStage<OptionalLong> holderEpoch(String deviceId);
 
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     CompletionStage<Optional<String>> secretHash(String deviceId);

@@ -147,12 +147,9 @@ public final class RedisGatewayStore implements GatewayStore {
     }
 
     @Override
-    public CompletionStage<Optional<Holder>> holder(String deviceId) {
-        return redis.hmget(RedisKeys.device(deviceId).owner(), "epoch", "sessionSince").thenApply(fields -> {
-            String epoch = fields.get(0).getValueOrElse(null);
-            return epoch == null ? Optional.empty()
-                    : Optional.of(new Holder(Long.parseLong(epoch), Long.parseLong(fields.get(1).getValueOrElse("0"))));
-        });
+    public CompletionStage<OptionalLong> holderEpoch(String deviceId) {
+        return redis.hget(RedisKeys.device(deviceId).owner(), "epoch")
+                .thenApply(epoch -> epoch == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(epoch)));
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
 import io.tether.contract.MessageProperties;
 import io.tether.contract.PresenceEvent.Kind;
-import io.tether.gateway.store.GatewayStore;
 import io.tether.gateway.testing.FakeEndpoint;
 import io.tether.gateway.testing.GatewayFixture;
 import io.tether.inbox.HandOver;
@@ -82,7 +81,7 @@ class DeviceSessionTest {
             session.bind();
             fx.connections.register(session);
             client.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            session.connackSent(false);
+            session.connackSent();
             session.accepted();
         });
         return session;
@@ -739,7 +738,7 @@ class DeviceSessionTest {
         fx.vertx.onLoop(() -> {
             newer.bind();
             newerClient.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            newer.connackSent(false);
+            newer.connackSent();
             fx.connections.register(newer).ifPresent(DeviceSession::takeOver);
         });
         fx.vertx.settle();
@@ -789,7 +788,7 @@ class DeviceSessionTest {
             FakeEndpoint device = new FakeEndpoint().clientId(ID)
                     .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
             DeviceSession session = acceptedOn(gateway, device, EPHEMERAL);
-            gateway.vertx.onLoop(() -> session.connackSent(false));
+            gateway.vertx.onLoop(session::connackSent);
 
             gateway.vertx.onLoop(() -> device.receive("disconnectMessageHandler", MqttDisconnectMessage.create(code,
                     MqttProperties.NO_PROPERTIES)));
@@ -806,7 +805,7 @@ class DeviceSessionTest {
         FakeEndpoint old = new FakeEndpoint().clientId(ID).mqtt311()
                 .will(new MqttWill(true, "devices/dev-1/status", Buffer.buffer("gone"), 1, false, MqttProperties.NO_PROPERTIES));
         DeviceSession session = acceptedOn(fx, old, SessionTerms.of(false, true, null, 30, Duration.ofHours(1), 60));
-        fx.vertx.onLoop(() -> session.connackSent(false));
+        fx.vertx.onLoop(session::connackSent);
 
         fx.vertx.onLoop(() -> old.receive("disconnectMessageHandler", MqttDisconnectMessage.create(MqttDisconnectReasonCode.NORMAL,
                 MqttProperties.NO_PROPERTIES)));
@@ -839,7 +838,7 @@ class DeviceSessionTest {
     void aDelayedWillWaitsItsDelayAndGoesOutWhenNoNewerConnectionClaimedTheDevice() {
         client.will(delayedWill(2));
         open(STORED);
-        fx.store.holders.put(ID, new GatewayStore.Holder(EPOCH, EPOCH));
+        fx.store.holders.put(ID, EPOCH);
 
         fx.vertx.onLoop(client::dropSocket);
         fx.vertx.settle();
@@ -859,59 +858,12 @@ class DeviceSessionTest {
 
         fx.vertx.onLoop(client::dropSocket);
         fx.vertx.settle();
-        // The device came back on another gateway and resumed the session the dropped connection had.
-        fx.store.holders.put(ID, new GatewayStore.Holder(EPOCH + 1, EPOCH));
+        fx.store.holders.put(ID, EPOCH + 1); // the device came back, on this gateway or another
 
         fx.vertx.fireAll();
         fx.vertx.settle();
         assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
         assertTrue(fx.upstream().isEmpty(), "[MQTT-3.1.3-9]");
-    }
-
-    @Test
-    void aNewerConnectionWithANewSessionElsewhereLetsTheWillGoOutAtItsDelay() {
-        client.will(delayedWill(2));
-        open(STORED);
-
-        fx.vertx.onLoop(client::dropSocket);
-        fx.vertx.settle();
-        // The device came back on another gateway with clean start: its new session ended the will's (§3.1.2.5).
-        fx.store.holders.put(ID, new GatewayStore.Holder(EPOCH + 1, EPOCH + 1));
-
-        fx.vertx.fireAll();
-        fx.vertx.settle();
-        assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void aConnectionHereWithANewSessionSendsTheWaitingWillAtOnceAndOneResumingItDropsIt() {
-        for (boolean sessionPresent : new boolean[] {false, true}) {
-            GatewayFixture gateway = new GatewayFixture();
-            FakeEndpoint dropped = new FakeEndpoint().clientId(ID).will(delayedWill(60));
-            open(gateway, dropped, STORED, Map.of(), Grants.NONE);
-            gateway.vertx.onLoop(dropped::dropSocket);
-            gateway.vertx.settle();
-            assertTrue(gateway.upstream().isEmpty(), "held for its delay");
-
-            FakeEndpoint back = new FakeEndpoint().clientId(ID);
-            DeviceSession again = new DeviceSession(back.endpoint(), NEVER_CLOSED, back.reading(), EPOCH + 1, gateway.vertx.context(),
-                    gateway.services, Grants.NONE, STORED);
-            gateway.vertx.onLoop(() -> {
-                again.bind();
-                back.endpoint().accept(sessionPresent, MqttProperties.NO_PROPERTIES);
-                again.connackSent(sessionPresent);
-            });
-            gateway.vertx.settle();
-
-            if (sessionPresent) {
-                gateway.vertx.fireAll(); // the will's timer, were it still armed
-                gateway.vertx.settle();
-                assertTrue(gateway.upstream().isEmpty(), "the session goes on: no will [MQTT-3.1.3-9]");
-            } else {
-                assertEquals("gone", new String(gateway.upstream().get(0).value(), StandardCharsets.UTF_8),
-                        "a new session ended the will's: sent now, not after 60 s (§3.1.2.5)");
-            }
-        }
     }
 
     @Test
@@ -985,7 +937,7 @@ class DeviceSessionTest {
             session.bind();
             slowKafka.connections.register(session);
             device.endpoint().accept(false, MqttProperties.NO_PROPERTIES);
-            session.connackSent(false);
+            session.connackSent();
             session.accepted();
         });
         slowKafka.kafka.completeNext(); // RECEIVING

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
-import io.tether.gateway.store.GatewayStore;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** When a will goes out, and whether it still does once its delay has passed (MQTT 5 §3.1.3.2.2). */
@@ -46,22 +45,10 @@ class WillDelayTest {
     }
 
     @Test
-    void aNewerConnectionThatResumedTheSessionCancelsTheWill() {
-        assertFalse(WillDelay.stillDue(holder(8, 7), 7), "a newer connection resumed the will's session [MQTT-3.1.3-9]");
-        assertFalse(WillDelay.stillDue(holder(9, 5), 7), "resumed again from the session connection 5 began");
-        assertFalse(WillDelay.stillDue(holder(8, 0), 7), "a claim that did not record its session's start: as before");
-        assertTrue(WillDelay.stillDue(holder(7, 7), 7), "the ended connection is still the newest");
-        assertTrue(WillDelay.stillDue(holder(6, 6), 7));
-        assertTrue(WillDelay.stillDue(Optional.empty(), 7), "nothing known in Redis: nothing newer came");
-    }
-
-    @Test
-    void aNewerConnectionWithANewSessionEndedTheWillsSessionSoTheWillGoesOut() {
-        assertTrue(WillDelay.stillDue(holder(8, 8), 7), "connection 8 began a session of its own (§3.1.2.5)");
-        assertTrue(WillDelay.stillDue(holder(9, 8), 7), "and 9 resumed that one, not the will's");
-    }
-
-    private static Optional<GatewayStore.Holder> holder(long epoch, long sessionSince) {
-        return Optional.of(new GatewayStore.Holder(epoch, sessionSince));
+    void aNewerConnectionOfTheDeviceCancelsTheWill() {
+        assertFalse(WillDelay.stillDue(OptionalLong.of(8), 7), "a newer connection claimed the device [MQTT-3.1.3-9]");
+        assertTrue(WillDelay.stillDue(OptionalLong.of(7), 7), "the ended connection is still the newest");
+        assertTrue(WillDelay.stillDue(OptionalLong.of(6), 7));
+        assertTrue(WillDelay.stillDue(OptionalLong.empty(), 7), "nothing known in Redis: nothing newer came");
     }
 }

@@ -12,7 +12,6 @@ import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,28 +129,6 @@ class SessionStoreIT {
         assertTrue(await(store.unsubscribe(ID, newer, List.of("devices/dev-s/late"))));
         assertTrue(await(store.endSession(ID, newer, Duration.ZERO)));
         assertEquals(0, redis.exists(SESSION), "an expiry of 0 ends it with the connection");
-    }
-
-    @Test
-    void theHolderNamesTheConnectionItsSessionBeganWithWhatADelayedWillChecks() throws Exception {
-        long first = connect().epoch();
-        open(first, kept(true, 600));
-        assertEquals(Optional.of(new GatewayStore.Holder(first, first)), holder(), "a clean start begins a session");
-        long resuming = connect().epoch();
-        open(resuming, kept(false, 600));
-        assertEquals(Optional.of(new GatewayStore.Holder(resuming, first)), holder(), "resumed: the session goes on");
-        long clean = connect().epoch();
-        open(clean, kept(true, 600));
-        assertEquals(Optional.of(new GatewayStore.Holder(clean, clean)), holder(), "a clean start ends it and begins another");
-        redis.del(SESSION); // expired, or never kept
-        long nothingToResume = connect().epoch();
-        open(nothingToResume, kept(false, 600));
-        assertEquals(Optional.of(new GatewayStore.Holder(nothingToResume, nothingToResume)), holder(),
-                "no session to resume: a new one, though it asked to resume");
-    }
-
-    private static Optional<GatewayStore.Holder> holder() throws Exception {
-        return store.holder(ID).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @Test

@@ -31,8 +31,8 @@ public final class FakeStore implements GatewayStore {
     /** What a new connection's claim finds ({@link #open}). */
     public volatile Claim openOutcome = Claim.HELD;
     private long epoch = 100;
-    /** The newest connection per device as claim.lua's owner hash has it ({@link #holder}); absent: none. */
-    public final Map<String, Holder> holders = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The newest connection's epoch per device as claim.lua's owner hash has it ({@link #holderEpoch}); absent: none. */
+    public final Map<String, Long> holders = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, reading the owner hash fails (Redis away). */
     public volatile RuntimeException holderFailure;
 
@@ -126,12 +126,13 @@ public final class FakeStore implements GatewayStore {
     }
 
     @Override
-    public CompletionStage<Optional<Holder>> holder(String deviceId) {
+    public CompletionStage<java.util.OptionalLong> holderEpoch(String deviceId) {
         calls.add("holder " + deviceId);
         if (holderFailure != null) {
             return CompletableFuture.failedFuture(holderFailure);
         }
-        return CompletableFuture.completedFuture(Optional.ofNullable(holders.get(deviceId)));
+        Long held = holders.get(deviceId);
+        return CompletableFuture.completedFuture(held == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(held));
     }
 
     @Override

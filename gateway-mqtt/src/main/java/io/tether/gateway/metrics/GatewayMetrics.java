@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code client-id-invalid}, {@code no-credentials}, {@code bad-credentials});
  * <li>{@code tether_gateway_connect_errors_total{reason}}: CONNECTs refused for other reasons
  * ({@code server-unavailable}, {@code draining}, {@code will-unsupported}, {@code malformed}: U+0000 in the will topic,
- * {@code auth-method-unsupported}: an MQTT 5 Authentication Method, {@code closed-before-connack}: the connection closed while its CONNECT was checked);
+ * {@code auth-method-unsupported}: an MQTT 5 Authentication Method, {@code closed-before-connack}: the connection
+ * closed while its CONNECT was checked);
  * <li>{@code tether_gateway_ack_latency_seconds{outcome}}: PUBLISH to PUBACK of downstream deliveries, a histogram
  * ({@code _bucket}) for {@code histogram_quantile};
  * <li>{@code tether_gateway_ack_timeouts_total}: deliveries not acknowledged within the ack deadline (deaf sockets);

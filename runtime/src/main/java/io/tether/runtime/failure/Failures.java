@@ -25,7 +25,7 @@ public final class Failures {
     private static final List<String> TRANSIENT_REDIS_REPLIES = List.of("LOADING", "READONLY", "MASTERDOWN", "BUSY", "OOM",
             "CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "NOREPLICAS", "NOSCRIPT");
 
-    /** Redis error replies to a connection's authentication: WRONGPASS (Redis 6+), NOAUTH, NOPERM (ACL rights). */
+    /** Redis error replies refusing a client's credentials or rights: WRONGPASS (Redis 6+), NOAUTH, NOPERM (ACL). */
     private static final List<String> CREDENTIAL_REFUSALS = List.of("WRONGPASS", "NOAUTH", "NOPERM");
 
     private Failures() {
@@ -93,8 +93,8 @@ public final class Failures {
      */
     private static boolean isTransientReply(RedisCommandExecutionException redis) {
         String reply = String.valueOf(redis.getMessage());
-        return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith) || CREDENTIAL_REFUSALS.stream().anyMatch(reply::startsWith)
-                || reply.contains("OOM command not allowed");
+        return TRANSIENT_REDIS_REPLIES.stream().anyMatch(reply::startsWith)
+                || CREDENTIAL_REFUSALS.stream().anyMatch(reply::startsWith) || reply.contains("OOM command not allowed");
     }
 
     /** Whether {@code failure}'s class or a superclass has this name (without loading a class the service may lack). */

@@ -44,6 +44,10 @@ final class HeldRecords {
         }
     }
 
+    boolean isEmpty() {
+        return held.isEmpty();
+    }
+
     void forget(Collection<TopicPartition> partitions) {
         held.keySet().removeAll(partitions);
     }

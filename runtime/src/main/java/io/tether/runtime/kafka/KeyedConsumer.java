@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,8 @@ public final class KeyedConsumer implements Runnable {
      * (see {@link RevokedPartition}); the rebalance of the whole group waits for this member meanwhile.
      */
     static final Duration REVOKE_WAIT = Duration.ofSeconds(5);
+    /** Held records waiting for permits wake the loop once 1/WAKE_SHARE of the permits are free ({@link #wakeAt()}). */
+    static final int WAKE_SHARE = 32;
 
     private final String name;
     private final Consumer<String, byte[]> consumer;
@@ -78,7 +81,11 @@ public final class KeyedConsumer implements Runnable {
     private volatile boolean polling;
     private long commitEvery = COMMIT_EVERY.toNanos();
     private long commitDueAt = System.nanoTime();
-    private Thread thread;
+    private long lastPollAt = System.nanoTime();
+    /** The loop is parked in {@link #awaitRoom()}: the next record to finish wakes it. */
+    private volatile boolean waitingForRoom;
+    private volatile int wakeAt;
+    private volatile Thread thread;
 
     /**
      * @param consumer configured with auto-commit off and {@code max.poll.records} ≤ {@link #batchSize(int)}
@@ -149,7 +156,12 @@ public final class KeyedConsumer implements Runnable {
             while (running) {
                 try {
                     flowControl();
-                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    boolean starved = nothingToFetch();
+                    if (starved && awaitRoom()) {
+                        continue; // a record finished: start what it made room for, without polling yet
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(starved ? Duration.ZERO : POLL);
+                    lastPollAt = System.nanoTime();
                     polling = true;
                     for (TopicPartition partition : records.partitions()) {
                         dispatch(partition, records.records(partition));
@@ -180,6 +192,57 @@ public final class KeyedConsumer implements Runnable {
             }
         } else {
             consumer.pause(consumer.assignment());
+        }
+    }
+
+    /** Every assigned partition is paused (no permits, or held records): a poll could only sleep out its timeout. */
+    private boolean nothingToFetch() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        return !assigned.isEmpty() && consumer.paused().containsAll(assigned);
+    }
+
+    /**
+     * Waits for a record in hand to finish, at most until the next poll is due (every {@link #POLL}, which keeps
+     * commit callbacks and the group going). A poll of paused partitions would sleep its whole timeout instead, and
+     * the permits freed meanwhile would stay unused: with every permit taken, the loop then fetched at most
+     * {@code maxInFlight} records per {@link #POLL}. True when woken by a finished record before the poll is due.
+     */
+    private boolean awaitRoom() {
+        long due = lastPollAt + POLL.toNanos();
+        wakeAt = wakeAt();
+        waitingForRoom = true;
+        try {
+            flowControl(); // a record may have finished before the flag was up
+            if (!nothingToFetch() || permits.availablePermits() >= wakeAt && wakeAt > 0) {
+                return false;
+            }
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
+        } finally {
+            waitingForRoom = false;
+        }
+        return running && due - System.nanoTime() > 0;
+    }
+
+    /**
+     * Free permits that are worth waking the loop for: a whole batch (to resume fetching) when nothing is held; a
+     * {@link #WAKE_SHARE} of the permits when held records wait for permits, so they start in groups rather than one
+     * wake-up per finished record; 0 (any finished record) when held records wait for their key while permits are free.
+     */
+    private int wakeAt() {
+        if (!held.isEmpty()) {
+            return permits.availablePermits() > 0 ? 0 : Math.max(1, maxInFlight / WAKE_SHARE);
+        }
+        return batchSize(maxInFlight);
+    }
+
+    private void roomMade() {
+        if (waitingForRoom && permits.availablePermits() >= wakeAt) {
+            waitingForRoom = false;
+            LockSupport.unpark(thread);
         }
     }
 
@@ -215,6 +278,7 @@ public final class KeyedConsumer implements Runnable {
             lastOfKey.remove(key, done);
             inHandOfKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
             permits.release();
+            roomMade();
             if (error == null) {
                 progress.finished(record.offset());
             } else {
@@ -301,6 +365,9 @@ public final class KeyedConsumer implements Runnable {
     public void stop() {
         running = false;
         consumer.wakeup();
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
         if (thread != null) {
             try {
                 thread.join(DRAIN.plusSeconds(10).toMillis());

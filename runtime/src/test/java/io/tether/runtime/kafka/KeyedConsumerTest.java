@@ -41,7 +41,17 @@ class KeyedConsumerTest {
             super.commitSync(offsets);
             offsets.forEach((partition, offset) -> syncCommitted.put(partition, offset.offset()));
         }
+
+        /** The real consumer sleeps out a poll's timeout when every partition is paused; this one counts such polls. */
+        @Override
+        public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(Duration timeout) {
+            if (!timeout.isZero() && !assignment().isEmpty() && paused().containsAll(assignment())) {
+                sleepingPolls.incrementAndGet();
+            }
+            return super.poll(timeout);
+        }
     };
+    private final AtomicInteger sleepingPolls = new AtomicInteger();
     private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Retry retry = new Retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(20), () -> 0.5), scheduler);
@@ -245,5 +255,29 @@ class KeyedConsumerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 60);
         List<String> expected = java.util.stream.LongStream.range(0, 60).mapToObj(o -> "hot@" + o).toList();
         assertEquals(expected, handled.stream().filter(h -> h.startsWith("hot@")).toList(), "in offset order, each once");
+    }
+
+    @Test
+    void withEveryPermitTakenAFinishedRecordStartsTheHeldOnesWithoutAPollThatWouldSleep() {
+        // 100 permits: 100 records start, 50 more are held (their partition paused); each finished record frees one.
+        start(this::gated);
+        consumer.schedulePollTask(() -> {
+            for (long offset = 0; offset < 150; offset++) {
+                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, "k" + offset, new byte[0]));
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 100);
+        assertEquals(100, loop.inFlight());
+
+        for (long offset = 0; offset < 50; offset++) {
+            gates.get(offset).complete(null);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 150);
+        for (long offset = 50; offset < 150; offset++) {
+            gates.get(offset).complete(null);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 150);
+        // While nothing could be fetched the loop waited for records to finish, never in a poll that sleeps its timeout.
+        assertEquals(0, sleepingPolls.get(), "polls with a timeout while every partition was paused");
     }
 }

@@ -67,6 +67,7 @@ public final class KeyedConsumer implements Runnable {
     private final Retry retry;
     private final int maxInFlight;
     private final Semaphore permits;
+    private final FreedPermits freed;
     private final OffsetTracker offsets = new OffsetTracker();
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
     private final int keyLimit;
@@ -82,9 +83,6 @@ public final class KeyedConsumer implements Runnable {
     private long commitEvery = COMMIT_EVERY.toNanos();
     private long commitDueAt = System.nanoTime();
     private long lastPollAt = System.nanoTime();
-    /** The loop is parked in {@link #awaitRoom()}: the next record to finish wakes it. */
-    private volatile boolean waitingForRoom;
-    private volatile int wakeAt;
     private volatile Thread thread;
 
     /**
@@ -102,6 +100,7 @@ public final class KeyedConsumer implements Runnable {
         this.retry = retry;
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
+        this.freed = new FreedPermits(permits);
         this.keyLimit = keyLimit(maxInFlight);
     }
 
@@ -202,48 +201,27 @@ public final class KeyedConsumer implements Runnable {
     }
 
     /**
-     * Waits for a record in hand to finish, at most until the next poll is due (every {@link #POLL}, which keeps
-     * commit callbacks and the group going). A poll of paused partitions would sleep its whole timeout instead, and
-     * the permits freed meanwhile would stay unused: with every permit taken, the loop then fetched at most
-     * {@code maxInFlight} records per {@link #POLL}. True when woken by a finished record before the poll is due.
+     * Waits for records in hand to finish, at most until the next poll is due (every {@link #POLL}, which keeps commit
+     * callbacks and the group going): with every permit taken, polls that slept their timeout let the loop fetch at
+     * most {@code maxInFlight} records per {@link #POLL}. True when woken by a finished record before the poll is due.
      */
     private boolean awaitRoom() {
-        long due = lastPollAt + POLL.toNanos();
-        wakeAt = wakeAt();
-        waitingForRoom = true;
-        try {
-            flowControl(); // a record may have finished before the flag was up
-            if (!nothingToFetch() || permits.availablePermits() >= wakeAt && wakeAt > 0) {
-                return false;
-            }
-            long left = due - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            LockSupport.parkNanos(this, left);
-        } finally {
-            waitingForRoom = false;
-        }
-        return running && due - System.nanoTime() > 0;
+        return freed.await(wakeAt(), lastPollAt + POLL.toNanos(), () -> {
+            flowControl(); // a record may have finished before the loop was registered
+            return nothingToFetch();
+        }) && running;
     }
 
     /**
-     * Free permits that are worth waking the loop for: a whole batch (to resume fetching) when nothing is held; a
-     * {@link #WAKE_SHARE} of the permits when held records wait for permits, so they start in groups rather than one
-     * wake-up per finished record; 0 (any finished record) when held records wait for their key while permits are free.
+     * Free permits worth waking the loop for: a whole batch (to resume fetching) when nothing is held; a
+     * {@link #WAKE_SHARE} of the permits when held records wait for permits, so that they start in groups rather than
+     * one wake-up per finished record; any finished record when held records wait for their key while permits are free.
      */
     private int wakeAt() {
         if (!held.isEmpty()) {
             return permits.availablePermits() > 0 ? 0 : Math.max(1, maxInFlight / WAKE_SHARE);
         }
         return batchSize(maxInFlight);
-    }
-
-    private void roomMade() {
-        if (waitingForRoom && permits.availablePermits() >= wakeAt) {
-            waitingForRoom = false;
-            LockSupport.unpark(thread);
-        }
     }
 
     private void dispatch(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
@@ -278,7 +256,7 @@ public final class KeyedConsumer implements Runnable {
             lastOfKey.remove(key, done);
             inHandOfKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
             permits.release();
-            roomMade();
+            freed.released();
             if (error == null) {
                 progress.finished(record.offset());
             } else {

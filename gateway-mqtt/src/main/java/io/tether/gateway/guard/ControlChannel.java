@@ -6,7 +6,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tether.contract.DeviceId;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.TakeoverNotice;
+import io.tether.contract.WillNotice;
 import io.tether.gateway.mqtt.DeviceAuthenticator;
+import io.tether.gateway.mqtt.PendingWills;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -14,10 +16,11 @@ import org.jboss.logging.Logger;
 /**
  * What this gateway hears about the sessions it holds, on one pub/sub connection: the registry's credential changes
  * ({@code tether:credential-changes}: device ids whose credentials were rotated or revoked, or that were deleted) and
- * this gateway's control channel ({@code tether:control:<gatewayId>}: takeover notices). Pub/sub loses messages only
- * while the subscription is down, so every time it comes back (Lettuce reconnects and subscribes again) every
- * connection is checked and every cached password check dropped: a revocation or takeover announced meanwhile still
- * takes effect.
+ * this gateway's control channel ({@code tether:control:<gatewayId>}: takeover notices, and will notices that settle a
+ * delayed will held here). Pub/sub loses messages only while the subscription is down, so every time it comes back
+ * (Lettuce reconnects and subscribes again) every connection is checked and every cached password check dropped: a
+ * revocation or takeover announced meanwhile still takes effect. A will notice lost meanwhile is found in Redis when the
+ * will's delay is up.
  */
 public final class ControlChannel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlChannel.class);
@@ -26,8 +29,12 @@ public final class ControlChannel implements AutoCloseable {
     private final String control;
     private volatile boolean subscribedOnce;
 
-    /** @param authenticator its cached password checks are dropped with every change, and all of them after a loss */
-    public ControlChannel(RedisClient client, String gatewayId, SessionAudit audit, DeviceAuthenticator authenticator) {
+    /**
+     * @param authenticator its cached password checks are dropped with every change, and all of them after a loss
+     * @param wills         the delayed wills held here, which will notices settle
+     */
+    public ControlChannel(RedisClient client, String gatewayId, SessionAudit audit, DeviceAuthenticator authenticator,
+            PendingWills wills) {
         this.control = RedisKeys.controlChannel(gatewayId);
         this.connection = client.connectPubSub();
         connection.addListener(new RedisPubSubAdapter<>() {
@@ -35,7 +42,12 @@ public final class ControlChannel implements AutoCloseable {
             public void message(String channel, String message) {
                 if (channel.equals(control)) {
                     try {
-                        audit.takenOver(TakeoverNotice.parse(message));
+                        if (WillNotice.isOne(message)) {
+                            WillNotice notice = WillNotice.parse(message);
+                            wills.settle(notice.deviceId(), notice.epoch(), notice.resumed());
+                        } else {
+                            audit.takenOver(TakeoverNotice.parse(message));
+                        }
                     } catch (IllegalArgumentException e) {
                         LOG.warnf("dropping a malformed message on %s", control);
                     }

@@ -82,6 +82,11 @@ final class SubscriptionRequests {
         return dropped;
     }
 
+    /** Takes back what {@link #restore} added: the session was not resumed after all. */
+    void forget(java.util.Collection<String> filters) {
+        filters.forEach(subscriptions::remove);
+    }
+
     /**
      * A protocol error ({@link ProtocolErrors}) ends the connection at once, ahead of the requests still waiting: they
      * are then never answered, as after any other end of the connection.

@@ -168,7 +168,8 @@ public final class RedisKeys {
 
     /**
      * Pub/sub channel of one gateway instance for what concerns the sessions it holds: takeover notices
-     * ({@link TakeoverNotice}) and how a will held there was decided ({@link WillNotice}). Not the delivery channel: a notice must never count as a hand-over.
+     * ({@link TakeoverNotice}) and how a will held there was decided ({@link WillNotice}). Not the delivery channel: a
+     * notice must never count as a hand-over.
      */
     public static String controlChannel(String gatewayId) {
         return CONTROL_CHANNEL_PREFIX + gatewayId;

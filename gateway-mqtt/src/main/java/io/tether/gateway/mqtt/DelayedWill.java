@@ -6,6 +6,7 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,7 +16,8 @@ import org.jboss.logging.Logger;
  * during the delay drops it. MQTT 5 counts the will as session state (§4.1) and allows that stored session state is
  * lost (§4.1.1); and sending it early at a drain would tell backends a device is gone that is reconnecting to another
  * gateway, what the delay is for. The first connection's claim decides it in Redis (claim.lua) and tells it here at
- * once (this gateway's claim, or a will notice from another); a will that missed it asks Redis when its delay is up.
+ * once (this gateway's claim, or a will notice from another); a will that missed it asks Redis when the control channel
+ * comes back after a loss ({@link PendingWills#recheckAll}) and when its delay is up.
  */
 final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
@@ -55,17 +57,58 @@ final class DelayedWill {
             }
 
             @Override
+            public void replaced(long newer) {
+                replacedBy(will, epoch, newer, true);
+            }
+
+            @Override
+            public void recheck() {
+                settleIfDecided(deviceId, epoch);
+            }
+
+            @Override
             public void decided(boolean resumed) {
                 context.runOnContext(v -> decide(will, epoch, GatewayStore.WillCheck.decided(resumed)));
             }
         });
         // Decided already when a takeover ended this connection: the claim that took it over recorded it, and its notice
         // may have come before the will was held. Anything else waits for the notice, or for the delay.
+        settleIfDecided(deviceId, epoch);
+    }
+
+    /** Settles the held will of connection {@code epoch} when Redis has its decision; else (or unanswered) it waits on. */
+    private void settleIfDecided(String deviceId, long epoch) {
         Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
             if (checked.succeeded() && checked.result().decision() != GatewayStore.Decision.NONE) {
                 pending.settle(deviceId, epoch, checked.result().decision() == GatewayStore.Decision.RESUMED);
             }
         });
+    }
+
+    /**
+     * The will of connection {@code epoch}, replaced here by the will of the newer connection {@code newer}: what Redis
+     * recorded decides it, and the newer connection counts as the device's holder. Unlike at the end of its delay, a
+     * Redis that does not answer (twice) does not send it: it may have been resumed, and its delay is not up; the holder
+     * rule with the newer connection known says not sent.
+     */
+    private void replacedBy(UpstreamMessage will, long epoch, long newer, boolean retry) {
+        Future.fromCompletionStage(store.willCheck(will.deviceId(), epoch), context).onComplete(checked -> {
+            if (checked.succeeded()) {
+                decide(will, epoch, newerKnown(checked.result(), newer));
+            } else if (retry) {
+                replacedBy(will, epoch, newer, false);
+            } else {
+                LOG.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
+                        + " connection after it took the session: %s", will.deviceId(), epoch, newer, checked.cause().getMessage());
+                decide(will, epoch, newerKnown(new GatewayStore.WillCheck(GatewayStore.Decision.NONE, OptionalLong.empty()), newer));
+            }
+        });
+    }
+
+    /** {@code check} with connection {@code newer} of the device known to exist (it ended here). */
+    private static GatewayStore.WillCheck newerKnown(GatewayStore.WillCheck check, long newer) {
+        long holder = Math.max(newer, check.holderEpoch().orElse(0));
+        return new GatewayStore.WillCheck(check.decision(), OptionalLong.of(holder));
     }
 
     private void decide(UpstreamMessage will, long epoch, GatewayStore.WillCheck check) {

@@ -1,8 +1,10 @@
 package io.tether.gateway.mqtt;
 
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The wills this gateway holds back for their Will Delay Interval: at most one per device, with the epoch of the
@@ -10,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * that claim ran here or its {@link io.tether.contract.WillNotice} arrived, else Redis is asked when the delay is up. A
  * device whose connection ends again before its will was decided holds the newer will, and the older one is checked in
  * Redis at once (the first connection after it has decided it by then), not lost. So what they hold (payloads, for up
- * to the longest session expiry) is bounded by the devices, not by how often one drops and reconnects.
+ * to the longest session expiry) is bounded by the devices, not by how often one drops and reconnects. When the control
+ * channel comes back after a loss, every held will asks Redis again ({@link #recheckAll}): a will notice missed
+ * meanwhile does not leave a will whose session ended waiting its whole delay.
  */
 public final class PendingWills {
     private final Vertx vertx;
@@ -18,8 +22,17 @@ public final class PendingWills {
 
     /** A held will; whether it goes is {@link WillDelay#sent}'s call. */
     interface Will {
-        /** Asks Redis and acts: its delay is up, or a newer will of the device replaced it. */
+        /** Its delay is up: asks Redis and acts. */
         void check();
+
+        /**
+         * A will of the newer connection {@code newer} of the device replaced it here: asks Redis and acts. Should Redis
+         * not answer, what is known decides: a newer connection of the device exists, so not sent.
+         */
+        void replaced(long newer);
+
+        /** Asks Redis whether the first connection after it decided, and settles it if so; else it keeps waiting. */
+        void recheck();
 
         /** The first connection after it resumed the session ({@code resumed}) or began a new one. */
         void decided(boolean resumed);
@@ -38,14 +51,17 @@ public final class PendingWills {
      */
     void hold(String deviceId, long epoch, long delayMillis, Will will) {
         Will[] older = new Will[1];
+        long[] newer = new long[1];
         wills.compute(deviceId, (id, waiting) -> {
             if (waiting != null && waiting.epoch() > epoch) {
                 older[0] = will; // an older connection's end, told late: the held will is the newer one
+                newer[0] = waiting.epoch();
                 return waiting;
             }
             if (waiting != null) {
                 vertx.cancelTimer(waiting.timer());
                 older[0] = waiting.will();
+                newer[0] = epoch;
             }
             // Its entry is removed before it runs; a timer that fires while compute still holds the entry waits for it
             // (computeIfPresent takes the same lock).
@@ -57,8 +73,19 @@ public final class PendingWills {
             return new Waiting(epoch, timer, will);
         });
         if (older[0] != null) {
-            older[0].check();
+            older[0].replaced(newer[0]);
         }
+    }
+
+    /**
+     * Every held will asks Redis whether the first connection after it decided (the control channel was down, so its
+     * will notice may have been missed); those decided are settled, the others keep waiting. Returns how many asked.
+     * Called from any thread.
+     */
+    public int recheckAll() {
+        List<Waiting> held = List.copyOf(wills.values());
+        held.forEach(waiting -> waiting.will().recheck());
+        return held.size();
     }
 
     /**
@@ -74,7 +101,7 @@ public final class PendingWills {
     }
 
     /** Removes and returns the device's held will if {@code mine} says it is the one meant. */
-    private Waiting take(String deviceId, java.util.function.Predicate<Waiting> mine) {
+    private Waiting take(String deviceId, Predicate<Waiting> mine) {
         Waiting[] taken = new Waiting[1];
         wills.computeIfPresent(deviceId, (id, waiting) -> {
             if (!mine.test(waiting)) {

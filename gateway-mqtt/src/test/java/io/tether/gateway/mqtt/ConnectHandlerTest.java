@@ -414,6 +414,16 @@ class ConnectHandlerTest {
             }
 
             @Override
+            public void replaced(long newer) {
+                heard.add("replaced by " + newer);
+            }
+
+            @Override
+            public void recheck() {
+                heard.add("rechecked");
+            }
+
+            @Override
             public void decided(boolean resumed) {
                 heard.add(resumed ? "resumed" : "new session");
             }

@@ -22,6 +22,16 @@ class PendingWillsTest {
             }
 
             @Override
+            public void replaced(long newer) {
+                heard.add(name + " replaced by " + newer);
+            }
+
+            @Override
+            public void recheck() {
+                heard.add(name + " rechecked");
+            }
+
+            @Override
             public void decided(boolean resumed) {
                 heard.add(name + (resumed ? " resumed" : " new session"));
             }
@@ -39,7 +49,7 @@ class PendingWillsTest {
         assertEquals(1, wills.size());
         assertEquals(List.of(60_000L), vertx.armedDelays(), "the replaced timers are cancelled");
         assertEquals(999, heard.size(), "every replaced will asked Redis at once: " + heard.subList(0, 3));
-        assertEquals("will 1 checked", heard.get(0));
+        assertEquals("will 1 replaced by 2", heard.get(0), "told which newer connection replaced it");
         heard.clear();
         vertx.fireAll();
         assertEquals(List.of("will 1000 checked"), heard, "the newest at its delay");
@@ -53,9 +63,9 @@ class PendingWillsTest {
             wills.hold("dev1", 7, 5_000, will("7"));
         });
 
-        assertEquals(List.of("7 checked"), heard);
+        assertEquals(List.of("7 replaced by 8"), heard);
         vertx.fireAll();
-        assertEquals(List.of("7 checked", "8 checked"), heard);
+        assertEquals(List.of("7 replaced by 8", "8 checked"), heard);
     }
 
     @Test
@@ -76,5 +86,23 @@ class PendingWillsTest {
         wills.settle("dev1", 7, false);
         assertEquals(3, heard.size(), "settled once: nothing held any more");
         assertEquals(0, wills.size());
+    }
+
+    @Test
+    void afterTheControlChannelCameBackEveryHeldWillAsksAgainAndKeepsWaiting() {
+        vertx.onLoop(() -> {
+            wills.hold("dev1", 7, 5_000, will("dev1"));
+            wills.hold("dev2", 9, 5_000, will("dev2"));
+        });
+
+        assertEquals(2, wills.recheckAll()); // from the pub/sub thread
+        assertEquals(List.of("dev1 rechecked", "dev2 rechecked"), heard.stream().sorted().toList());
+        assertEquals(2, wills.size(), "asking settles nothing by itself: only a recorded decision does");
+        assertEquals(List.of(5_000L, 5_000L), vertx.armedDelays(), "their delays still run");
+
+        wills.settle("dev1", 7, false); // what dev1's recheck does when Redis has its decision
+        vertx.fireAll();
+        assertEquals(List.of("dev1 new session", "dev1 rechecked", "dev2 checked", "dev2 rechecked"), heard.stream().sorted().toList());
+        assertEquals(0, wills.recheckAll(), "none held");
     }
 }

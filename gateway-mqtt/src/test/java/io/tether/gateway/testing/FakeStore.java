@@ -37,6 +37,8 @@ public final class FakeStore implements GatewayStore {
     public final Map<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, reading the owner hash fails (Redis away). */
     public volatile RuntimeException holderFailure;
+    /** How many of the next will checks fail (Redis away for a moment), before {@link #holderFailure} is looked at. */
+    public final java.util.concurrent.atomic.AtomicInteger failingWillChecks = new java.util.concurrent.atomic.AtomicInteger();
     /** The connection a new connection's claim comes first after ({@link Opening#followed}); 0: none. */
     public volatile long openFollows;
     /** When set, the stored session a CONNECT read is gone by the time it is claimed: nothing is resumed. */
@@ -139,6 +141,9 @@ public final class FakeStore implements GatewayStore {
     @Override
     public CompletionStage<WillCheck> willCheck(String deviceId, long epoch) {
         calls.add("will-check " + deviceId + " " + epoch);
+        if (failingWillChecks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis away for a moment"));
+        }
         if (holderFailure != null) {
             return CompletableFuture.failedFuture(holderFailure);
         }

@@ -11,8 +11,10 @@
 -- A new connection's first claim also takes the device's MQTT session, in the same round trip (opening: ARGV[8] given):
 -- what session.lua then fences every write by. A session a newer connection holds refuses the claim before anything is
 -- written, as a newer owner does. It resumes the stored session only when it asked to (clean start 0) and the session is
--- still the one connect.lua read (same holder epoch, so the subscriptions the gateway restored are its own); anything
--- else discards it and begins a new one. That answer is CONNACK's Session Present.
+-- still the one connect.lua read (same holder epoch); anything else discards it and begins a new one. That answer is
+-- CONNACK's Session Present. The same epoch means the same session, not the same subscriptions: a holder still
+-- connected may have subscribed or unsubscribed since the read, and the gateway resumes with what it restored from the
+-- read.
 -- The opening claim that finds the owner hash at epoch e is the first connection after e: whether it resumed e's session
 -- decides e's delayed will [MQTT-3.1.3-9] (resumed: not sent; new session: e's session ended, so sent now). It records
 -- that decision for e (KEYS[5], a field per epoch, never overwritten) and tells e's gateway, if another, on its control

@@ -220,8 +220,9 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, GatewayStore.ConnectInfo info,
             Grants grants, SessionTerms terms, Context context) {
         DeviceSession session = new DeviceSession(endpoint, socketClosed, reading, info.epoch(), context, services, grants, terms);
-        // Restored before the claim says whether it resumed (so nothing the client sends finds the session empty); taken
-        // back when the claim found the session gone or replaced since the CONNECT read it.
+        // Restored from what the CONNECT read, before the claim says whether it resumed (as before the claim answered it;
+        // the connect gate holds what the client sends until CONNACK, so nothing it sends meets this provisional state),
+        // and taken back when the claim found the session gone or replaced since the CONNECT read it.
         boolean restored = terms.sessionPresent(info.session().exists());
         List<String> dropped = restored ? session.restore(info.session().subscriptions()) : List.of();
         try {

@@ -11,6 +11,7 @@ import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -150,8 +151,13 @@ public final class DeviceSession implements Upstream.Session, Departing {
     }
 
     /** The claim found the stored session gone or replaced after the CONNECT read it: what was restored from it goes. */
-    void forgetRestored(java.util.Collection<String> filters) {
+    void forgetRestored(Collection<String> filters) {
         subscriptionRequests.forget(filters);
+    }
+
+    /** Whether a message on {@code topic} matches the connection's subscriptions (tests). */
+    boolean subscribedTo(String topic) {
+        return subscriptions.matches(topic);
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */

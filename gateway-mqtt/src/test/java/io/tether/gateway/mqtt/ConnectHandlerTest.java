@@ -232,6 +232,7 @@ class ConnectHandlerTest {
         connect(client);
 
         assertTrue(client.sessionPresent());
+        assertTrue(fx.connections.get(ID).orElseThrow().subscribedTo("devices/dev-1/messages"));
         assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=600"), fx.store.calls("claim"));
         assertEquals(List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.RECEIVING), fx.presenceKinds());
     }
@@ -488,7 +489,9 @@ class ConnectHandlerTest {
         connect(client);
 
         assertFalse(client.sessionPresent());
-        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds(), "what was restored from the read is taken back");
+        DeviceSession session = fx.connections.get(ID).orElseThrow();
+        assertFalse(session.subscribedTo("devices/dev-1/messages"), "what was restored from the read is taken back");
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds(), "so the device is not reported receiving");
         assertEquals(List.of(), fx.store.calls("unsubscribe"), "nothing to drop from a session that is not resumed");
     }
 

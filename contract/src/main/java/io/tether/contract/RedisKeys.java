@@ -75,6 +75,15 @@ public final class RedisKeys {
             return base() + "owner";
         }
 
+        /**
+         * Hash with a TTL: per connection epoch e, how the first connection claimed after e took the device's session
+         * ({@code resumed} or {@code new}), which decides e's delayed will [MQTT-3.1.3-9]; written once by the gateway's
+         * claim.lua, read when a will's delay is up by a gateway that missed the {@link WillNotice}. The latest few only.
+         */
+        public String willDecisions() {
+            return base() + "will-decisions";
+        }
+
         /** Hash with a TTL: failed CONNECTs with this client id ({@code failures}, {@code blockedUntil}). */
         public String authFailures() {
             return base() + "auth-failures";
@@ -159,7 +168,8 @@ public final class RedisKeys {
 
     /**
      * Pub/sub channel of one gateway instance for what concerns the sessions it holds: takeover notices
-     * ({@link TakeoverNotice}). Not the delivery channel: a notice must never count as a hand-over.
+     * ({@link TakeoverNotice}) and how a will held there was decided ({@link WillNotice}). Not the delivery channel: a
+     * notice must never count as a hand-over.
      */
     public static String controlChannel(String gatewayId) {
         return CONTROL_CHANNEL_PREFIX + gatewayId;

@@ -1,8 +1,10 @@
 package io.tether.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.HashSet;
@@ -18,9 +20,9 @@ class SecurityContractTest {
     void theNewDeviceKeysAreDistinctAndInTheDevicesSlot() {
         RedisKeys.Device keys = RedisKeys.device("dev-1");
         List<String> all = List.of(keys.record(), keys.epoch(), keys.presence(), keys.grants(), keys.owner(), keys.authFailures(),
-                keys.authOrigins());
+                keys.authOrigins(), keys.willDecisions());
         assertEquals(all.size(), new HashSet<>(all).size(), all.toString());
-        for (String key : List.of(keys.owner(), keys.authFailures(), keys.authOrigins())) {
+        for (String key : List.of(keys.owner(), keys.authFailures(), keys.authOrigins(), keys.willDecisions())) {
             assertEquals("tether:{d:dev-1}:", key.substring(0, "tether:{d:dev-1}:".length()), key);
         }
     }
@@ -44,6 +46,21 @@ class SecurityContractTest {
         TakeoverNotice notice = new TakeoverNotice("dev-1", 1_700_000_000_123L);
         assertEquals("takeover dev-1 1700000000123", notice.format());
         assertEquals(notice, TakeoverNotice.parse(notice.format()));
+    }
+
+    @Test
+    void aWillNoticeReadsBackWhatItWritesAndIsNoTakeoverNotice() {
+        for (boolean resumed : new boolean[] {true, false}) {
+            WillNotice notice = new WillNotice("dev-1", 1_700_000_000_123L, resumed);
+            assertEquals(notice, WillNotice.parse(notice.format()));
+            assertTrue(WillNotice.isOne(notice.format()));
+            assertThrows(IllegalArgumentException.class, () -> TakeoverNotice.parse(notice.format()));
+        }
+        assertEquals("will dev-1 5 new", new WillNotice("dev-1", 5, false).format());
+        assertFalse(WillNotice.isOne(new TakeoverNotice("dev-1", 5).format()));
+        for (String malformed : List.of("will", "will dev-1 5", "will dev-1 x new", "will dev-1 5 maybe", "will dev/1 5 new")) {
+            assertThrows(IllegalArgumentException.class, () -> WillNotice.parse(malformed), malformed);
+        }
     }
 
     @ParameterizedTest

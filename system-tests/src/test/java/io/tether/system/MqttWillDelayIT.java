@@ -2,6 +2,7 @@ package io.tether.system;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -20,9 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MQTT 5 Will Delay Interval (§3.1.3.2.2) with a real client: the will of a connection that ends without DISCONNECT
- * reaches Kafka only once its delay has passed, and not at all when the device connects again before that, even to
- * another gateway [MQTT-3.1.3-9]. The connection ends abnormally by closing a relay between client and gateway, so the
- * gateway sees its socket end with no DISCONNECT.
+ * reaches Kafka only once its delay has passed; not at all when the first connection of the device after it resumes the
+ * session before that, even on another gateway [MQTT-3.1.3-9]; and at once when that first connection begins a new
+ * session (Clean Start 1), which ends the will's (§3.1.2.5). Only the first connection counts: what a second one does
+ * changes nothing. The connection ends abnormally by closing a relay between client and gateway, so the gateway sees
+ * its socket end with no DISCONNECT.
  */
 class MqttWillDelayIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -69,7 +72,7 @@ class MqttWillDelayIT {
             await().atMost(DEADLINE).until(() -> "OFFLINE".equals(stack.presence(back.id()).get("state")));
             goneRelay.close();
             Mqtt5AsyncClient again = client(back, stack.second().mqttPort());
-            MqttSessionsIT.connect(again, back, false, 60);
+            assertTrue(MqttSessionsIT.connect(again, back, false, 60).isSessionPresent(), "resumed: the same fact that drops the will");
 
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             // gone's will is due at least 1 s after back's would have been: back's timer has fired by now.
@@ -83,6 +86,74 @@ class MqttWillDelayIT {
             List<String> backTopics = records.stream().filter(r -> back.id().equals(r.key())).map(MqttWillDelayIT::topic).toList();
             assertEquals(List.of(marker), backTopics, "no will: the device connected again before its delay passed");
             again.disconnect().join();
+        }
+    }
+
+    @Test
+    void aReconnectWithCleanStartWithinTheDelaySendsTheWillAtOnceHereAndOnAnotherGateway() {
+        Api.Device here = api.register("ios"); // back on the gateway that holds its will
+        Api.Device elsewhere = api.register("ios"); // back on the other gateway, which tells the first one
+        try (KafkaConsumer<String, byte[]> upstream = stack.upstreamConsumer();
+                FreezableProxy hereRelay = new FreezableProxy(stack.gateway().mqttPort());
+                FreezableProxy elsewhereRelay = new FreezableProxy(stack.gateway().mqttPort())) {
+            connectWithWill(here, hereRelay.port(), 600);
+            connectWithWill(elsewhere, elsewhereRelay.port(), 600);
+            hereRelay.close();
+            elsewhereRelay.close();
+            await().atMost(DEADLINE).until(() -> "OFFLINE".equals(stack.presence(here.id()).get("state"))
+                    && "OFFLINE".equals(stack.presence(elsewhere.id()).get("state")));
+
+            // Clean start: a new session, which ends the one the will belongs to (§3.1.2.5), not a return to it.
+            Mqtt5AsyncClient hereAgain = client(here, stack.gateway().mqttPort());
+            assertFalse(MqttSessionsIT.connect(hereAgain, here, true, 60).isSessionPresent());
+            Mqtt5AsyncClient elsewhereAgain = client(elsewhere, stack.second().mqttPort());
+            assertFalse(MqttSessionsIT.connect(elsewhereAgain, elsewhere, true, 60).isSessionPresent());
+            // A resume after that resumes the new session, not the will's: it changes nothing.
+            elsewhereAgain.disconnect().join();
+            Mqtt5AsyncClient elsewhereThird = client(elsewhere, stack.gateway().mqttPort());
+            assertTrue(MqttSessionsIT.connect(elsewhereThird, elsewhere, false, 60).isSessionPresent());
+
+            // Within the deadline (20 s), so far before their delay of 10 minutes.
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            assertEquals("gone", new String(awaitRecord(upstream, records, here, willTopic(here)).value(), StandardCharsets.UTF_8));
+            assertEquals("gone", new String(awaitRecord(upstream, records, elsewhere, willTopic(elsewhere)).value(),
+                    StandardCharsets.UTF_8));
+            hereAgain.disconnect().join();
+            elsewhereThird.disconnect().join();
+        }
+    }
+
+    @Test
+    void aResumeThenACleanStartWithinTheDelaySendsNoWill() {
+        Api.Device back = api.register("ios");
+        Api.Device gone = api.register("ios"); // ends a little later with a longer delay: its will tells when back's was due
+        try (KafkaConsumer<String, byte[]> upstream = stack.upstreamConsumer();
+                FreezableProxy backRelay = new FreezableProxy(stack.gateway().mqttPort());
+                FreezableProxy goneRelay = new FreezableProxy(stack.gateway().mqttPort())) {
+            connectWithWill(back, backRelay.port(), 5);
+            connectWithWill(gone, goneRelay.port(), 6);
+
+            backRelay.close();
+            await().atMost(DEADLINE).until(() -> "OFFLINE".equals(stack.presence(back.id()).get("state")));
+            goneRelay.close();
+            // The first connection after the will's resumes its session (on another gateway), and ends normally...
+            Mqtt5AsyncClient resumed = client(back, stack.second().mqttPort());
+            assertTrue(MqttSessionsIT.connect(resumed, back, false, 60).isSessionPresent());
+            resumed.disconnect().join();
+            // ...then a clean start ends that session: not the will's any more, which stays unsent.
+            Mqtt5AsyncClient clean = client(back, stack.gateway().mqttPort());
+            assertFalse(MqttSessionsIT.connect(clean, back, true, 60).isSessionPresent());
+
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            awaitRecord(upstream, records, gone, willTopic(gone)); // back's will was due at least 1 s before
+            String marker = "devices/" + back.id() + "/marker";
+            clean.publishWith().topic(marker).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send()
+                    .orTimeout(10, TimeUnit.SECONDS).join();
+            awaitRecord(upstream, records, back, marker);
+
+            List<String> backTopics = records.stream().filter(r -> back.id().equals(r.key())).map(MqttWillDelayIT::topic).toList();
+            assertEquals(List.of(marker), backTopics, "no will: the first connection after it resumed its session");
+            clean.disconnect().join();
         }
     }
 

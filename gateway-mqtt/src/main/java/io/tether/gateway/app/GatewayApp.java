@@ -29,6 +29,7 @@ import io.tether.gateway.mqtt.DeviceAuthenticator;
 import io.tether.gateway.mqtt.SessionLimits;
 import io.tether.gateway.mqtt.MqttListener;
 import io.tether.gateway.mqtt.MqttTracing;
+import io.tether.gateway.mqtt.PendingWills;
 import io.tether.gateway.mqtt.SessionServices;
 import io.tether.gateway.mqtt.SessionSettings;
 import io.tether.gateway.store.GatewayStore;
@@ -143,7 +144,7 @@ public class GatewayApp {
                 retries);
         StaleDeliveries stale = new StaleDeliveries(gatewayId, System::currentTimeMillis);
         EventPublisher events = new EventPublisher(producer, eventsProducer, gatewayId, spans, retry, stale::written);
-        GatewayStore store = new RedisGatewayStore(redis.async(), mqttConfig.session().heldTtl());
+        GatewayStore store = new RedisGatewayStore(redis.async(), mqttConfig.session().heldTtl(), mqttConfig.session().maxExpiry());
         GatewayMetrics metrics = new GatewayMetrics(registry);
         connections = new Connections(store, gatewayId);
         Recovery recovery = new Recovery(connections, events, new OrphanedDevices(redis.async()));
@@ -160,7 +161,8 @@ public class GatewayApp {
         GuardMetrics guardMetrics = new GuardMetrics(registry);
         SessionAudit audit = new SessionAudit(store, gatewayId, connections, mqttConfig.limits().connectFailures().knownOriginTtl(),
                 guardMetrics);
-        control = new ControlChannel(redisClient, gatewayId, audit, authenticator);
+        PendingWills wills = new PendingWills(vertx);
+        control = new ControlChannel(redisClient, gatewayId, audit, authenticator, wills);
         control.start(Duration.ofSeconds(30));
         vertx.setPeriodic(gatewayConfig.sessionAuditInterval().toMillis(), id -> audit.checkAll());
         MqttConfig.Limits limits = mqttConfig.limits();
@@ -174,7 +176,7 @@ public class GatewayApp {
         drainer = new Drainer(vertx, connections::all, gatewayConfig.drainWindow(),
                 new DrainNotice(gatewayConfig.drainServerReference()), System::nanoTime);
         SessionServices sessions = new SessionServices(vertx, events, connections, store, settings, new MqttTracing(spans),
-                acknowledgements, hooks);
+                acknowledgements, hooks, wills);
         int instances = Math.max(1, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE / 2);
         for (Listeners.Listener listener : Listeners.from(mqttConfig)) {
             Handler<MqttEndpoint> connectHandler = countDrainRefusals(metrics, drainer.gate(new GuardedConnect(vertx, guard, sessionLimits,

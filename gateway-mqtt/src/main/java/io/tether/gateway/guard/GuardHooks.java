@@ -28,7 +28,7 @@ public final class GuardHooks implements ConnectHooks {
     }
 
     @Override
-    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
+    public CompletionStage<GatewayStore.Opening> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
             GatewayStore.SessionClaim sessionClaim) {
         return audit.open(session, credentialVersion, Sources.of(endpoint), sessionClaim);
     }

@@ -53,7 +53,7 @@ public final class SessionAudit {
      * A new connection's claim, authenticated under {@code credentialVersion} from {@code source}: the device and its
      * stored session ({@link GatewayStore#open}).
      */
-    public CompletionStage<GatewayStore.Claim> open(DeviceSession session, long credentialVersion, String source,
+    public CompletionStage<GatewayStore.Opening> open(DeviceSession session, long credentialVersion, String source,
             GatewayStore.SessionClaim sessionClaim) {
         return store.open(session.deviceId(), gatewayId, session.epoch(), credentialVersion, source, knownOriginTtl, sessionClaim);
     }

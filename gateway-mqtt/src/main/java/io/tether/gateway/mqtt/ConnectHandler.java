@@ -28,9 +28,10 @@ import org.jboss.logging.Logger;
  * stored session), authenticate (password, or a TLS client certificate naming the device), take over an older
  * connection here at once, then, side by side: announce the connection in this gateway's device set, report it to
  * Kafka, and in one script claim the device ({@link ConnectHooks#claim}: an older connection on another gateway hears of
- * it on its control channel) and take its stored session. Only then CONNACK, with Session Present when a stored session
- * resumes (its subscriptions restored, so the device receives without subscribing again), so presence can never miss a
- * device that believes it is connected. Failed authentications go to {@link ConnectHooks#refused} (the connect guard
+ * it on its control channel) and take its stored session. Only then CONNACK, with Session Present when the claim resumed
+ * the stored session (its subscriptions restored, so the device receives without subscribing again), so presence can
+ * never miss a device that believes it is connected. That claim's answer also settles the delayed will of the connection
+ * before it (see {@link PendingWills}). Failed authentications go to {@link ConnectHooks#refused} (the connect guard
  * counts them).
  */
 public final class ConnectHandler implements Handler<MqttEndpoint> {
@@ -51,7 +52,8 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
 
     /**
      * A connection on its way to CONNACK; {@code takenOver} when a newer connection of the device holds it already (the
-     * device or its session), so this one gets DISCONNECT 0x8E right after CONNACK.
+     * device or its session), so this one gets DISCONNECT 0x8E right after CONNACK. {@code sessionPresent} is the
+     * claim's answer, the same fact that decided the will of the connection before it.
      */
     private record Opened(DeviceSession session, boolean sessionPresent, List<String> dropped, boolean takenOver) {
     }
@@ -218,8 +220,11 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
     private Future<Opened> open(MqttEndpoint endpoint, Future<Void> socketClosed, SocketReading reading, GatewayStore.ConnectInfo info,
             Grants grants, SessionTerms terms, Context context) {
         DeviceSession session = new DeviceSession(endpoint, socketClosed, reading, info.epoch(), context, services, grants, terms);
-        boolean present = terms.sessionPresent(info.session().exists());
-        List<String> dropped = present ? session.restore(info.session().subscriptions()) : List.of();
+        // Restored from what the CONNECT read, before the claim says whether it resumed (as before the claim answered it;
+        // the connect gate holds what the client sends until CONNACK, so nothing it sends meets this provisional state),
+        // and taken back when the claim found the session gone or replaced since the CONNECT read it.
+        boolean restored = terms.sessionPresent(info.session().exists());
+        List<String> dropped = restored ? session.restore(info.session().subscriptions()) : List.of();
         try {
             session.bind();
         } catch (IllegalStateException closed) {
@@ -239,16 +244,32 @@ public final class ConnectHandler implements Handler<MqttEndpoint> {
         CompletableFuture<Void> reported = services.events().presence(connected).toCompletableFuture();
         // Registered first, then claimed (the device and its session, one script): a takeover notice or credential
         // change published after the claim finds the session.
-        CompletableFuture<GatewayStore.Claim> claimed = services.hooks().claim(endpoint, session, info.credentialVersion(),
-                new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry())).toCompletableFuture();
+        CompletableFuture<GatewayStore.Opening> claimed = services.hooks().claim(endpoint, session, info.credentialVersion(),
+                new GatewayStore.SessionClaim(terms.cleanStart(), terms.stored(), terms.expiry(), info.session().epoch()))
+                .toCompletableFuture();
+        // The first connection after another settles that one's delayed will as its claim decided, at once, when held
+        // here (elsewhere the claim's will notice does). A claim refused (taken over) decided nothing.
+        claimed.thenAccept(opening -> {
+            if (opening.claim() == GatewayStore.Claim.HELD && opening.followed() > 0) {
+                services.wills().settle(session.deviceId(), opening.followed(), opening.resumed());
+            }
+        });
         CompletableFuture<Opened> all = CompletableFuture.allOf(announced, reported, claimed).thenApply(v -> {
-            if (claimed.join() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
+            GatewayStore.Opening opening = claimed.join();
+            if (opening.claim() == GatewayStore.Claim.CREDENTIALS_CHANGED) {
                 throw new NotAuthorized("the device's credentials changed while it connected"); // since connect.lua read them
             }
             // TAKEN_OVER: a newer connection holds the device or its session, in Redis or in this gateway's table.
-            return new Opened(session, present, dropped, claimed.join() == GatewayStore.Claim.TAKEN_OVER || !connections.holds(session));
+            boolean resumed = opening.claim() == GatewayStore.Claim.HELD && opening.resumed();
+            return new Opened(session, resumed, resumed ? dropped : List.of(),
+                    opening.claim() == GatewayStore.Claim.TAKEN_OVER || !connections.holds(session));
         });
-        return Future.fromCompletionStage(all, context).onFailure(error -> connections.remove(session));
+        return Future.fromCompletionStage(all, context).map(opened -> {
+            if (restored && !opened.sessionPresent()) {
+                session.forgetRestored(info.session().subscriptions().keySet());
+            }
+            return opened;
+        }).onFailure(error -> connections.remove(session));
     }
 
     /**

@@ -17,8 +17,9 @@ public interface ConnectHooks {
      * Before CONNACK, next to the presence write: claims the device for {@code session}, authenticated under
      * {@code credentialVersion}, and takes its stored session as {@code sessionClaim} says ({@link GatewayStore#open}).
      * TAKEN_OVER: a newer connection exists (this one gets DISCONNECT 0x8E right after CONNACK); CREDENTIALS_CHANGED: the
-     * CONNECT is refused as not authorised.
+     * CONNECT is refused as not authorised. HELD says whether the session was resumed (Session Present) and whose
+     * delayed will that decides.
      */
-    CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
+    CompletionStage<GatewayStore.Opening> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
             GatewayStore.SessionClaim sessionClaim);
 }

@@ -6,14 +6,18 @@ import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
- * Sends a connection's will to Kafka once its delay has passed ({@link WillDelay}). The pending will is a timer on this
- * gateway only, not written anywhere: a gateway that stops (crashes, or is drained) during the delay drops it. MQTT 5
- * counts the will as session state (§4.1) and allows that stored session state is lost (§4.1.1); and sending it early
- * at a drain would tell backends a device is gone that is reconnecting to another gateway, what the delay is for. When the timer fires, Redis says whether a newer
- * connection of the device claimed it meanwhile, on any gateway (the epoch fence of claim.lua): then the will is dropped.
+ * Sends a connection's will to Kafka once its delay has passed, unless the first connection of the device after it
+ * resumed the session; at once when that connection began a new session ({@link WillDelay#sent}). The pending will is
+ * held on this gateway only ({@link PendingWills}), not written anywhere: a gateway that stops (crashes, or is drained)
+ * during the delay drops it. MQTT 5 counts the will as session state (§4.1) and allows that stored session state is
+ * lost (§4.1.1); and sending it early at a drain would tell backends a device is gone that is reconnecting to another
+ * gateway, what the delay is for. The first connection's claim decides it in Redis (claim.lua) and tells it here at
+ * once (this gateway's claim, or a will notice from another); a will that missed it asks Redis when the control channel
+ * comes back after a loss ({@link PendingWills#recheckAll}) and when its delay is up.
  */
 final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
@@ -30,25 +34,88 @@ final class DelayedWill {
         this.events = events;
     }
 
-    /** Sends {@code will} of connection {@code epoch} after {@code delay} (at once when zero), unless a newer connection came. */
+    /** Sends {@code will} of connection {@code epoch} after {@code delay} (at once when zero), or as decided sooner. */
     void send(UpstreamMessage will, long epoch, Duration delay) {
         if (delay.isZero()) {
             events.upstream(will);
             return;
         }
-        pending.hold(will.deviceId(), Math.max(1, delay.toMillis()), due -> Future.fromCompletionStage(store.holderEpoch(will.deviceId()), context)
-                .onComplete(holder -> {
-                    if (holder.failed()) {
+        String deviceId = will.deviceId();
+        pending.hold(deviceId, epoch, Math.max(1, delay.toMillis()), new PendingWills.Will() {
+            @Override
+            public void check() {
+                Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
+                    if (checked.failed()) {
                         // Redis did not answer: a new connection needs it too (connect.lua), so the device is most likely not back.
-                        LOG.warnf("will of %s sent without knowing whether the device is back: %s", will.deviceId(),
-                                holder.cause().getMessage());
-                        events.upstream(will);
-                    } else if (WillDelay.stillDue(holder.result(), epoch)) {
+                        LOG.warnf("will of %s sent without knowing whether the device is back: %s", deviceId,
+                                checked.cause().getMessage());
                         events.upstream(will);
                     } else {
-                        LOG.debugf("will of %s dropped: connection %d is newer than %d", will.deviceId(),
-                                holder.result().getAsLong(), epoch);
+                        decide(will, epoch, checked.result());
                     }
-                }));
+                });
+            }
+
+            @Override
+            public void replaced(long newer) {
+                replacedBy(will, epoch, newer, true);
+            }
+
+            @Override
+            public void recheck() {
+                settleIfDecided(deviceId, epoch);
+            }
+
+            @Override
+            public void decided(boolean resumed) {
+                context.runOnContext(v -> decide(will, epoch, GatewayStore.WillCheck.decided(resumed)));
+            }
+        });
+        // Decided already when a takeover ended this connection: the claim that took it over recorded it, and its notice
+        // may have come before the will was held. Anything else waits for the notice, or for the delay.
+        settleIfDecided(deviceId, epoch);
+    }
+
+    /** Settles the held will of connection {@code epoch} when Redis has its decision; else (or unanswered) it waits on. */
+    private void settleIfDecided(String deviceId, long epoch) {
+        Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
+            if (checked.succeeded() && checked.result().decision() != GatewayStore.Decision.NONE) {
+                pending.settle(deviceId, epoch, checked.result().decision() == GatewayStore.Decision.RESUMED);
+            }
+        });
+    }
+
+    /**
+     * The will of connection {@code epoch}, replaced here by the will of the newer connection {@code newer}: what Redis
+     * recorded decides it, and the newer connection counts as the device's holder. Unlike at the end of its delay, a
+     * Redis that does not answer (twice) does not send it: it may have been resumed, and its delay is not up; the holder
+     * rule with the newer connection known says not sent.
+     */
+    private void replacedBy(UpstreamMessage will, long epoch, long newer, boolean retry) {
+        Future.fromCompletionStage(store.willCheck(will.deviceId(), epoch), context).onComplete(checked -> {
+            if (checked.succeeded()) {
+                decide(will, epoch, newerKnown(checked.result(), newer));
+            } else if (retry) {
+                replacedBy(will, epoch, newer, false);
+            } else {
+                LOG.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
+                        + " connection after it took the session: %s", will.deviceId(), epoch, newer, checked.cause().getMessage());
+                decide(will, epoch, newerKnown(new GatewayStore.WillCheck(GatewayStore.Decision.NONE, OptionalLong.empty()), newer));
+            }
+        });
+    }
+
+    /** {@code check} with connection {@code newer} of the device known to exist (it ended here). */
+    private static GatewayStore.WillCheck newerKnown(GatewayStore.WillCheck check, long newer) {
+        long holder = Math.max(newer, check.holderEpoch().orElse(0));
+        return new GatewayStore.WillCheck(check.decision(), OptionalLong.of(holder));
+    }
+
+    private void decide(UpstreamMessage will, long epoch, GatewayStore.WillCheck check) {
+        if (WillDelay.sent(check, epoch)) {
+            events.upstream(will);
+        } else {
+            LOG.debugf("will of %s (connection %d) dropped: %s", will.deviceId(), epoch, check);
+        }
     }
 }

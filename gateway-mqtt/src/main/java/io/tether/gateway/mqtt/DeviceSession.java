@@ -11,6 +11,7 @@ import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -141,10 +142,22 @@ public final class DeviceSession implements Upstream.Session, Departing {
         socketClosed.onComplete(v -> onClose());
     }
 
-    /** CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. */
+    /**
+     * CONNACK accepted the connection (also when a takeover ends it right after): from now on its will counts. An earlier
+     * connection's will is not settled here but by the claim, which alone knows whether this one came first after it.
+     */
     void connackSent() {
         connackSent = true;
-        services.wills().cancel(deviceId); // an earlier connection's will held back here is not sent [MQTT-3.1.3-9]
+    }
+
+    /** The claim found the stored session gone or replaced after the CONNECT read it: what was restored from it goes. */
+    void forgetRestored(Collection<String> filters) {
+        subscriptionRequests.forget(filters);
+    }
+
+    /** Whether a message on {@code topic} matches the connection's subscriptions (tests). */
+    boolean subscribedTo(String topic) {
+        return subscriptions.matches(topic);
     }
 
     /** CONNACK went out: the keepalive the gateway set is watched, and a resumed session receives at once. */

@@ -1,50 +1,120 @@
 package io.tether.gateway.mqtt;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * The wills this gateway holds back for their Will Delay Interval: at most one per device. A device whose connection
- * ends again before its will was due replaces the one waiting (the newer connection's will is the one that counts),
- * and a connection of the device accepted here drops it. So what they hold (payloads, for up to the longest session
- * expiry) is bounded by the devices, not by how often one drops and reconnects. A reconnect to another gateway is
- * found when the will is due ({@link DelayedWill} reads the device's newest connection in Redis).
+ * The wills this gateway holds back for their Will Delay Interval: at most one per device, with the epoch of the
+ * connection it belongs to. The first connection claimed after that one decides it [MQTT-3.1.3-9]: {@link #settle} when
+ * that claim ran here or its {@link io.tether.contract.WillNotice} arrived, else Redis is asked when the delay is up. A
+ * device whose connection ends again before its will was decided holds the newer will, and the older one is checked in
+ * Redis at once (the first connection after it has decided it by then), not lost. So what they hold (payloads, for up
+ * to the longest session expiry) is bounded by the devices, not by how often one drops and reconnects. When the control
+ * channel comes back after a loss, every held will asks Redis again ({@link #recheckAll}): a will notice missed
+ * meanwhile does not leave a will whose session ended waiting its whole delay.
  */
-final class PendingWills {
+public final class PendingWills {
     private final Vertx vertx;
-    private final Map<String, Long> timers = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> wills = new ConcurrentHashMap<>();
 
-    PendingWills(Vertx vertx) {
+    /** A held will; whether it goes is {@link WillDelay#sent}'s call. */
+    interface Will {
+        /** Its delay is up: asks Redis and acts. */
+        void check();
+
+        /**
+         * A will of the newer connection {@code newer} of the device replaced it here: asks Redis and acts. Should Redis
+         * not answer, what is known decides: a newer connection of the device exists, so not sent.
+         */
+        void replaced(long newer);
+
+        /** Asks Redis whether the first connection after it decided, and settles it if so; else it keeps waiting. */
+        void recheck();
+
+        /** The first connection after it resumed the session ({@code resumed}) or began a new one. */
+        void decided(boolean resumed);
+    }
+
+    private record Waiting(long epoch, long timer, Will will) {
+    }
+
+    public PendingWills(Vertx vertx) {
         this.vertx = vertx;
     }
 
-    /** Runs {@code due} after {@code delayMillis} unless replaced or cancelled first; replaces the device's waiting one. */
-    void hold(String deviceId, long delayMillis, Handler<Void> due) {
-        timers.compute(deviceId, (id, waiting) -> {
-            if (waiting != null) {
-                vertx.cancelTimer(waiting);
+    /**
+     * Holds the will of connection {@code epoch} for {@code delayMillis}, then checks it. A will of the device held
+     * already is checked at once instead of dropped: the older of the two, which the newer connection came after.
+     */
+    void hold(String deviceId, long epoch, long delayMillis, Will will) {
+        Will[] older = new Will[1];
+        long[] newer = new long[1];
+        wills.compute(deviceId, (id, waiting) -> {
+            if (waiting != null && waiting.epoch() > epoch) {
+                older[0] = will; // an older connection's end, told late: the held will is the newer one
+                newer[0] = waiting.epoch();
+                return waiting;
             }
-            // Its entry is removed before it runs; a timer that fires while compute still holds the entry waits for it.
-            return vertx.setTimer(delayMillis, timer -> {
-                if (timers.remove(deviceId, timer)) {
-                    due.handle(null);
+            if (waiting != null) {
+                vertx.cancelTimer(waiting.timer());
+                older[0] = waiting.will();
+                newer[0] = epoch;
+            }
+            // Its entry is removed before it runs; a timer that fires while compute still holds the entry waits for it
+            // (computeIfPresent takes the same lock).
+            long timer = vertx.setTimer(delayMillis, fired -> {
+                if (take(deviceId, w -> w.timer() == fired) != null) {
+                    will.check();
                 }
             });
+            return new Waiting(epoch, timer, will);
         });
+        if (older[0] != null) {
+            older[0].replaced(newer[0]);
+        }
     }
 
-    /** A connection of the device was accepted here: its waiting will, if any, is not sent. */
-    void cancel(String deviceId) {
-        Long waiting = timers.remove(deviceId);
-        if (waiting != null) {
-            vertx.cancelTimer(waiting);
+    /**
+     * Every held will asks Redis whether the first connection after it decided (the control channel was down, so its
+     * will notice may have been missed); those decided are settled, the others keep waiting. Returns how many asked.
+     * Called from any thread.
+     */
+    public int recheckAll() {
+        List<Waiting> held = List.copyOf(wills.values());
+        held.forEach(waiting -> waiting.will().recheck());
+        return held.size();
+    }
+
+    /**
+     * The first connection claimed after connection {@code epoch} of the device resumed its session, or began a new one:
+     * its will, if held here, is decided now. Called from any thread.
+     */
+    public void settle(String deviceId, long epoch, boolean resumed) {
+        Waiting settled = take(deviceId, w -> w.epoch() == epoch);
+        if (settled != null) {
+            vertx.cancelTimer(settled.timer());
+            settled.will().decided(resumed);
         }
+    }
+
+    /** Removes and returns the device's held will if {@code mine} says it is the one meant. */
+    private Waiting take(String deviceId, Predicate<Waiting> mine) {
+        Waiting[] taken = new Waiting[1];
+        wills.computeIfPresent(deviceId, (id, waiting) -> {
+            if (!mine.test(waiting)) {
+                return waiting;
+            }
+            taken[0] = waiting;
+            return null;
+        });
+        return taken[0];
     }
 
     /** Wills waiting (for tests). */
     int size() {
-        return timers.size();
+        return wills.size();
     }
 }

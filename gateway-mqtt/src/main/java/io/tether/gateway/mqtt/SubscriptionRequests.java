@@ -13,6 +13,7 @@ import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,11 @@ final class SubscriptionRequests {
             }
         });
         return dropped;
+    }
+
+    /** Takes back what {@link #restore} added: the session was not resumed after all. */
+    void forget(Collection<String> filters) {
+        filters.forEach(subscriptions::remove);
     }
 
     /**

@@ -43,9 +43,14 @@ public interface GatewayStore {
      * connection ended.
      *
      * @param subscriptions topic filter → granted QoS, in no particular order
+     * @param epoch         the connection that holds or last held it (0: none, or not known)
      */
-    record StoredSession(boolean exists, Map<String, Integer> subscriptions) {
-        public static final StoredSession NONE = new StoredSession(false, Map.of());
+    record StoredSession(boolean exists, Map<String, Integer> subscriptions, long epoch) {
+        public static final StoredSession NONE = new StoredSession(false, Map.of(), 0);
+
+        public StoredSession(boolean exists, Map<String, Integer> subscriptions) {
+            this(exists, subscriptions, 0);
+        }
     }
 
     /**
@@ -54,8 +59,47 @@ public interface GatewayStore {
      * @param cleanStart discard what is stored
      * @param kept       store the session (false: it lasts as long as the connection, nothing is stored)
      * @param expiry     how long it is kept after the connection ends
+     * @param found      the epoch of the stored session the CONNECT read ({@link StoredSession#epoch}; 0: none): only
+     *                   that session is resumed, the one whose subscriptions the gateway restored
      */
-    record SessionClaim(boolean cleanStart, boolean kept, Duration expiry) {
+    record SessionClaim(boolean cleanStart, boolean kept, Duration expiry, long found) {
+    }
+
+    /**
+     * What a new connection's claim found ({@link #open}).
+     *
+     * @param resumed  it resumed the stored session (Clean Start 0, the session the CONNECT read still there): CONNACK's
+     *                 Session Present; false unless HELD
+     * @param followed the connection that held the device before it (0: none, or not HELD): this one is the first
+     *                 connection after that one, so {@code resumed} decides that one's delayed will [MQTT-3.1.3-9]
+     */
+    record Opening(Claim claim, boolean resumed, long followed) {
+        public static Opening of(Claim claim) {
+            return new Opening(claim, false, 0);
+        }
+    }
+
+    /** How the first connection claimed after a connection took the device's session, as claim.lua recorded it. */
+    enum Decision {
+        /** It resumed the session: the connection's delayed will is not sent [MQTT-3.1.3-9]. */
+        RESUMED,
+        /** It began a new session, which ended the connection's: its delayed will goes out (§3.1.2.5). */
+        NEW_SESSION,
+        /** None recorded: no connection came after it yet, or the record is gone (see {@link WillCheck#holderEpoch}). */
+        NONE
+    }
+
+    /**
+     * What Redis says of a delayed will of a connection.
+     *
+     * @param decision    what the first connection after it decided
+     * @param holderEpoch the newest connection that claimed the device (empty: none known), read before the decision
+     */
+    record WillCheck(Decision decision, OptionalLong holderEpoch) {
+        /** A decision heard of at once (this gateway's claim, or a {@link io.tether.contract.WillNotice}). */
+        public static WillCheck decided(boolean resumed) {
+            return new WillCheck(resumed ? Decision.RESUMED : Decision.NEW_SESSION, OptionalLong.empty());
+        }
     }
 
     /**
@@ -79,12 +123,13 @@ public interface GatewayStore {
     /**
      * A new connection's first claim, in one round trip: claims the device as {@link #claim} does and takes its stored
      * session as {@code session} says (see claim.lua). TAKEN_OVER, with nothing written, when a newer connection holds the
-     * device or its session.
+     * device or its session. Being the first connection after the one it follows, it records whether it resumed that
+     * one's session ({@link #willCheck}).
      *
      * @param credentialVersion the version the connection authenticated under
      * @param source            the address the device authenticated from, remembered as its own for {@code sourceTtl}
      */
-    CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+    CompletionStage<Opening> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
             Duration sourceTtl, SessionClaim session);
 
     /** The grants of a user, for every device of the user. */
@@ -100,10 +145,11 @@ public interface GatewayStore {
     CompletionStage<Boolean> endSession(String deviceId, long epoch, Duration expiry);
 
     /**
-     * The epoch of the newest connection that claimed the device (claim.lua's owner hash), on any gateway; empty when
-     * none is known.
+     * What decides the delayed will of connection {@code epoch}: how the first connection claimed after it took the
+     * session, as claim.lua recorded it, and the newest connection that claimed the device (read first, so that a
+     * decision written with a newer owner is never missed).
      */
-    CompletionStage<OptionalLong> holderEpoch(String deviceId);
+    CompletionStage<WillCheck> willCheck(String deviceId, long epoch);
 
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     CompletionStage<Optional<String>> secretHash(String deviceId);

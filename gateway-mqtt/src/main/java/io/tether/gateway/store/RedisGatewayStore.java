@@ -30,16 +30,30 @@ public final class RedisGatewayStore implements GatewayStore {
     /** Stored subscription fields in the session hash. */
     private static final String SUBSCRIPTION = "s:";
 
+    /** Values of the will decisions claim.lua records. */
+    private static final String RESUMED = "resumed";
+    private static final String NEW_SESSION = "new";
+    /** A will may fire a little after its session's expiry (timers, a slow Redis): its decision outlives that. */
+    private static final Duration DECISION_MARGIN = Duration.ofMinutes(1);
+
     private final RedisAsyncCommands<String, String> redis;
     private final long heldTtlSeconds;
+    private final long decisionTtlMillis;
 
     /**
-     * @param heldTtl how long a session is kept while a connection holds it, refreshed at every change: what a gateway
-     *                that dies without ending its sessions leaves behind at most
+     * @param heldTtl    how long a session is kept while a connection holds it, refreshed at every change: what a gateway
+     *                   that dies without ending its sessions leaves behind at most
+     * @param maxExpiry  the longest a session is kept after its connection ends, so the longest a will waits: how long a
+     *                   first connection's decision is kept for a will that missed it
      */
-    public RedisGatewayStore(RedisAsyncCommands<String, String> redis, Duration heldTtl) {
+    public RedisGatewayStore(RedisAsyncCommands<String, String> redis, Duration heldTtl, Duration maxExpiry) {
         this.redis = redis;
         this.heldTtlSeconds = Math.max(1, heldTtl.toSeconds());
+        this.decisionTtlMillis = maxExpiry.plus(DECISION_MARGIN).toMillis();
+    }
+
+    public RedisGatewayStore(RedisAsyncCommands<String, String> redis, Duration heldTtl) {
+        this(redis, heldTtl, heldTtl);
     }
 
     public RedisGatewayStore(RedisAsyncCommands<String, String> redis) {
@@ -65,45 +79,60 @@ public final class RedisGatewayStore implements GatewayStore {
         }
         Map<String, Integer> subscriptions = new HashMap<>();
         boolean sessionExists = false;
+        long sessionEpoch = 0;
         for (int i = 6 + grantValues; i + 1 < r.size(); i += 2) {
             sessionExists = true;
             String field = (String) r.get(i);
             if (field.startsWith(SUBSCRIPTION)) {
                 subscriptions.put(field.substring(SUBSCRIPTION.length()), Integer.parseInt((String) r.get(i + 1)));
+            } else if (field.equals("epoch")) {
+                sessionEpoch = Long.parseLong((String) r.get(i + 1));
             }
         }
         String user = (String) r.get(2);
         return Optional.of(new ConnectInfo((String) r.get(1), user.isEmpty() ? null : user, grants, (Long) r.get(3), (Long) r.get(4),
-                sessionExists ? new StoredSession(true, subscriptions) : StoredSession.NONE));
+                sessionExists ? new StoredSession(true, subscriptions, sessionEpoch) : StoredSession.NONE));
     }
 
     @Override
     public CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, OptionalLong credentialVersion,
             Optional<String> source, Duration sourceTtl) {
         String version = credentialVersion.isPresent() ? Long.toString(credentialVersion.getAsLong()) : "";
-        return claim(deviceId, gatewayId, epoch, version, source.orElse(""), sourceTtl);
+        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, keys(deviceId),
+                args(deviceId, gatewayId, epoch, version, source.orElse(""), sourceTtl)).thenApply(RedisGatewayStore::claim);
     }
 
     @Override
-    public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+    public CompletionStage<Opening> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
             Duration sourceTtl, SessionClaim session) {
-        return claim(deviceId, gatewayId, epoch, Long.toString(credentialVersion), source, sourceTtl, flag(session.cleanStart()),
-                flag(session.kept()), Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds));
+        return CLAIM.<List<Long>>run(redis, ScriptOutputType.MULTI, keys(deviceId), args(deviceId, gatewayId, epoch,
+                Long.toString(credentialVersion), source, sourceTtl, flag(session.cleanStart()), flag(session.kept()),
+                Long.toString(session.expiry().toSeconds()), Long.toString(heldTtlSeconds), Long.toString(session.found()),
+                Long.toString(decisionTtlMillis)))
+                .thenApply(reply -> new Opening(claim(reply.get(0)), reply.get(1) == 1L, reply.get(2)));
     }
 
-    /** claim.lua; {@code opening} the session claim's arguments, none when checking a claim again. */
-    private CompletionStage<Claim> claim(String deviceId, String gatewayId, long epoch, String version, String source, Duration sourceTtl,
-            String... opening) {
+    /** claim.lua's keys. */
+    private static String[] keys(String deviceId) {
         RedisKeys.Device keys = RedisKeys.device(deviceId);
+        return new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session(), keys.willDecisions()};
+    }
+
+    /** claim.lua's arguments; {@code opening} the session claim's, none when checking a claim again. */
+    private static String[] args(String deviceId, String gatewayId, long epoch, String version, String source, Duration sourceTtl,
+            String... opening) {
         List<String> args = new ArrayList<>(List.of(gatewayId, Long.toString(epoch), version, RedisKeys.CONTROL_CHANNEL_PREFIX, deviceId,
                 source, Long.toString(sourceTtl.toMillis())));
         args.addAll(List.of(opening));
-        return CLAIM.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.record(), keys.owner(), keys.authOrigins(), keys.session()},
-                args.toArray(String[]::new)).thenApply(reply -> switch (reply.intValue()) {
-                    case 1 -> Claim.HELD;
-                    case 0 -> Claim.TAKEN_OVER;
-                    default -> Claim.CREDENTIALS_CHANGED;
-                });
+        return args.toArray(String[]::new);
+    }
+
+    private static Claim claim(Long code) {
+        return switch (code.intValue()) {
+            case 1 -> Claim.HELD;
+            case 0 -> Claim.TAKEN_OVER;
+            default -> Claim.CREDENTIALS_CHANGED;
+        };
     }
 
     @Override
@@ -147,9 +176,19 @@ public final class RedisGatewayStore implements GatewayStore {
     }
 
     @Override
-    public CompletionStage<OptionalLong> holderEpoch(String deviceId) {
-        return redis.hget(RedisKeys.device(deviceId).owner(), "epoch")
-                .thenApply(epoch -> epoch == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(epoch)));
+    public CompletionStage<WillCheck> willCheck(String deviceId, long epoch) {
+        RedisKeys.Device keys = RedisKeys.device(deviceId);
+        // The owner first: claim.lua writes a decision with the owner it replaces, so one read after it sees that decision.
+        return redis.hget(keys.owner(), "epoch").thenCompose(holder -> redis.hget(keys.willDecisions(), Long.toString(epoch))
+                .thenApply(decision -> new WillCheck(decision(decision),
+                        holder == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(holder)))));
+    }
+
+    private static Decision decision(String recorded) {
+        if (RESUMED.equals(recorded)) {
+            return Decision.RESUMED;
+        }
+        return NEW_SESSION.equals(recorded) ? Decision.NEW_SESSION : Decision.NONE;
     }
 
     @Override

@@ -232,6 +232,7 @@ class ConnectHandlerTest {
         connect(client);
 
         assertTrue(client.sessionPresent());
+        assertTrue(fx.connections.get(ID).orElseThrow().subscribedTo("devices/dev-1/messages"));
         assertEquals(List.of("claim dev-1 101 clean=false kept=true expiry=600"), fx.store.calls("claim"));
         assertEquals(List.of(PresenceEvent.Kind.CONNECTED, PresenceEvent.Kind.RECEIVING), fx.presenceKinds());
     }
@@ -402,6 +403,96 @@ class ConnectHandlerTest {
         assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
         assertEquals("gone", new String(fx.upstream().get(0).value(), java.nio.charset.StandardCharsets.UTF_8),
                 "CONNACK accepted it: a takeover ends it like any other close that is not a clean DISCONNECT");
+    }
+
+    /** What happens to a will of the device's connection 50 held here for a minute, as an abnormal end leaves one. */
+    private List<String> heldWillOf50() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fx.vertx.onLoop(() -> fx.services.wills().hold(ID, 50, 60_000, new PendingWills.Will() {
+            @Override
+            public void check() {
+                heard.add("checked");
+            }
+
+            @Override
+            public void replaced(long newer) {
+                heard.add("replaced by " + newer);
+            }
+
+            @Override
+            public void recheck() {
+                heard.add("rechecked");
+            }
+
+            @Override
+            public void decided(boolean resumed) {
+                heard.add(resumed ? "resumed" : "new session");
+            }
+        }));
+        return heard;
+    }
+
+    private FakeEndpoint resuming() {
+        return device().cleanSession(false)
+                .connectProperty(new MqttProperties.IntegerProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), 600));
+    }
+
+    @Test
+    void theFirstConnectionAfterAHeldWillsConnectionSettlesItAtOnceAsItsClaimDecided() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        fx.store.openFollows = 50;
+        List<String> heard = heldWillOf50();
+        FakeEndpoint client = resuming();
+
+        connect(client);
+
+        assertTrue(client.sessionPresent());
+        assertEquals(List.of("resumed"), heard, "the same answer as Session Present, before any delay passed");
+        assertEquals(0, fx.services.wills().size());
+    }
+
+    @Test
+    void aFirstConnectionWithACleanStartSendsTheHeldWillAtOnce() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        fx.store.openFollows = 50;
+        List<String> heard = heldWillOf50();
+        FakeEndpoint client = device().cleanSession(true);
+
+        connect(client);
+
+        assertFalse(client.sessionPresent());
+        assertEquals(List.of("new session"), heard, "its session ended with this clean start (§3.1.2.5)");
+    }
+
+    @Test
+    void aConnectionWhoseClaimWasTakenOverSettlesNothing() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        fx.store.openFollows = 50; // what it would have followed, had it held the device
+        fx.store.openOutcome = GatewayStore.Claim.TAKEN_OVER;
+        List<String> heard = heldWillOf50();
+        FakeEndpoint client = resuming();
+
+        connect(client);
+
+        assertEquals(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, client.disconnectCode());
+        assertFalse(client.sessionPresent(), "its claim took no session");
+        assertEquals(List.of(), heard, "the will waits for the connection that did come first (or its delay)");
+        assertEquals(1, fx.services.wills().size());
+    }
+
+    @Test
+    void sessionPresentIsTheClaimsAnswerNotWhatTheConnectRead() {
+        fx.store.device(ID, DeviceAuthenticator.sha256Hex(PASSWORD), new GatewayStore.StoredSession(true, Map.of("devices/dev-1/#", 1)));
+        fx.store.sessionGoneAtClaim = true; // expired, or replaced, between connect.lua and claim.lua
+        FakeEndpoint client = resuming();
+
+        connect(client);
+
+        assertFalse(client.sessionPresent());
+        DeviceSession session = fx.connections.get(ID).orElseThrow();
+        assertFalse(session.subscribedTo("devices/dev-1/messages"), "what was restored from the read is taken back");
+        assertEquals(List.of(PresenceEvent.Kind.CONNECTED), fx.presenceKinds(), "so the device is not reported receiving");
+        assertEquals(List.of(), fx.store.calls("unsubscribe"), "nothing to drop from a session that is not resumed");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.tether.contract.Headers;
 import io.tether.contract.KafkaHeaders;
 import io.tether.contract.MessageProperties;
 import io.tether.contract.PresenceEvent.Kind;
+import io.tether.gateway.store.GatewayStore;
 import io.tether.gateway.testing.FakeEndpoint;
 import io.tether.gateway.testing.GatewayFixture;
 import io.tether.inbox.HandOver;
@@ -844,26 +845,97 @@ class DeviceSessionTest {
         fx.vertx.settle();
 
         assertTrue(fx.upstream().isEmpty(), "not before its delay");
+        assertEquals(List.of("will-check dev-1 7"), fx.store.calls("will-check"), "nothing decided yet");
         assertTrue(fx.vertx.armedDelays().contains(2000L), "armed for the Will Delay Interval: " + fx.vertx.armedDelays());
         fx.vertx.fireAll();
         fx.vertx.settle();
-        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
+        assertEquals(List.of("will-check dev-1 7", "will-check dev-1 7"), fx.store.calls("will-check"));
         assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8));
     }
 
     @Test
-    void aNewerConnectionOfTheDeviceBeforeTheDelayPassedCancelsTheWill() {
+    void theFirstConnectionAfterItResumingTheSessionDropsTheWillAtItsDelayIfItsNoticeWasMissed() {
         client.will(delayedWill(2));
         open(STORED);
 
         fx.vertx.onLoop(client::dropSocket);
         fx.vertx.settle();
-        fx.store.holders.put(ID, EPOCH + 1); // the device came back, on this gateway or another
+        // Decided on another gateway; its will notice never came. A clean start after it changes nothing.
+        fx.store.decisions.put("dev-1 7", GatewayStore.Decision.RESUMED);
+        fx.store.holders.put(ID, EPOCH + 2);
 
         fx.vertx.fireAll();
         fx.vertx.settle();
-        assertEquals(List.of("holder dev-1"), fx.store.calls("holder"));
         assertTrue(fx.upstream().isEmpty(), "[MQTT-3.1.3-9]");
+    }
+
+    @Test
+    void theFirstConnectionAfterItBeginningANewSessionSendsTheWillAtItsDelayIfItsNoticeWasMissed() {
+        client.will(delayedWill(2));
+        open(STORED);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.store.decisions.put("dev-1 7", GatewayStore.Decision.NEW_SESSION); // and a resume of that new one after it
+        fx.store.holders.put(ID, EPOCH + 2);
+
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertEquals(1, fx.upstream().size());
+    }
+
+    @Test
+    void withNoDecisionRecordedANewerConnectionOfTheDeviceCancelsTheWillAtItsDelay() {
+        client.will(delayedWill(2));
+        open(STORED);
+
+        fx.vertx.onLoop(client::dropSocket);
+        fx.vertx.settle();
+        fx.store.holders.put(ID, EPOCH + 1); // claimed by a gateway that records no decision, or the record is gone
+
+        fx.vertx.fireAll();
+        fx.vertx.settle();
+        assertTrue(fx.upstream().isEmpty(), "never a will that must not go");
+    }
+
+    /** Lets a will's hops run: its end, the Redis read at hold, the decision, each queued behind the one before. */
+    private void settleHops() {
+        for (int hop = 0; hop < 4; hop++) {
+            fx.vertx.settle();
+        }
+    }
+
+    @Test
+    void aWillNoticeOrAClaimHereSettlesTheWillAtOnce() {
+        client.will(delayedWill(600));
+        open(STORED);
+        fx.vertx.onLoop(client::dropSocket);
+        settleHops();
+
+        fx.services.wills().settle(ID, EPOCH + 1, false); // about another connection: not this will's
+        settleHops();
+        assertTrue(fx.upstream().isEmpty());
+        fx.services.wills().settle(ID, EPOCH, false); // the first connection after it began a new session
+        settleHops();
+
+        assertEquals("gone", new String(fx.upstream().get(0).value(), StandardCharsets.UTF_8), "without waiting its 10 minutes");
+        fx.vertx.fireAll();
+        settleHops();
+        assertEquals(1, fx.upstream().size(), "once");
+    }
+
+    @Test
+    void aWillDecidedBeforeItWasHeldIsSettledAtOnce() {
+        // A takeover ended the connection: the claim that took it over decided, and its notice came before the end.
+        client.will(delayedWill(600));
+        DeviceSession session = open(STORED);
+        fx.store.decisions.put("dev-1 7", GatewayStore.Decision.NEW_SESSION);
+
+        session.takeOver();
+        settleHops();
+
+        assertEquals(1, fx.upstream().size(), "sent at once: the will's session ended");
+        assertEquals(0, fx.services.wills().size());
     }
 
     @Test
@@ -890,7 +962,7 @@ class DeviceSessionTest {
         fx.vertx.settle();
 
         assertEquals(1, fx.upstream().size(), "the session ended, so the will is due [MQTT-3.1.3-9]");
-        assertTrue(fx.store.calls("holder").isEmpty());
+        assertTrue(fx.store.calls("will-check").isEmpty());
     }
 
     @Test

@@ -7,37 +7,102 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
+/** The wills held back here: one per device, decided by the first connection after theirs, never silently lost. */
 class PendingWillsTest {
     private final FakeVertx vertx = new FakeVertx();
     private final PendingWills wills = new PendingWills(vertx.vertx());
-    private final List<String> sent = new CopyOnWriteArrayList<>();
+    private final List<String> heard = new CopyOnWriteArrayList<>();
+
+    /** A will that records what happens to it. */
+    private PendingWills.Will will(String name) {
+        return new PendingWills.Will() {
+            @Override
+            public void check() {
+                heard.add(name + " checked");
+            }
+
+            @Override
+            public void replaced(long newer) {
+                heard.add(name + " replaced by " + newer);
+            }
+
+            @Override
+            public void recheck() {
+                heard.add(name + " rechecked");
+            }
+
+            @Override
+            public void decided(boolean resumed) {
+                heard.add(name + (resumed ? " resumed" : " new session"));
+            }
+        };
+    }
 
     @Test
-    void aDeviceThatDropsAgainHoldsOneWillTheNewestNotOnePerDrop() {
+    void aDeviceThatDropsAgainHoldsOneWillTheNewestAndEachReplacedOneIsCheckedNotLost() {
         vertx.onLoop(() -> {
             for (int drop = 1; drop <= 1000; drop++) {
-                String will = "will " + drop;
-                wills.hold("dev1", 60_000, due -> sent.add(will));
+                wills.hold("dev1", drop, 60_000, will("will " + drop));
             }
         });
 
         assertEquals(1, wills.size());
         assertEquals(List.of(60_000L), vertx.armedDelays(), "the replaced timers are cancelled");
+        assertEquals(999, heard.size(), "every replaced will asked Redis at once: " + heard.subList(0, 3));
+        assertEquals("will 1 replaced by 2", heard.get(0), "told which newer connection replaced it");
+        heard.clear();
         vertx.fireAll();
-        assertEquals(List.of("will 1000"), sent);
+        assertEquals(List.of("will 1000 checked"), heard, "the newest at its delay");
         assertEquals(0, wills.size());
     }
 
     @Test
-    void aConnectionAcceptedHereDropsTheDevicesWaitingWillAndNoOtherDevicesWill() {
+    void anOlderConnectionsEndToldLateDoesNotReplaceTheNewerWill() {
         vertx.onLoop(() -> {
-            wills.hold("dev1", 5_000, due -> sent.add("dev1"));
-            wills.hold("dev2", 5_000, due -> sent.add("dev2"));
-            wills.cancel("dev1");
+            wills.hold("dev1", 8, 5_000, will("8"));
+            wills.hold("dev1", 7, 5_000, will("7"));
         });
 
+        assertEquals(List.of("7 replaced by 8"), heard);
         vertx.fireAll();
-        assertEquals(List.of("dev2"), sent);
+        assertEquals(List.of("7 replaced by 8", "8 checked"), heard);
+    }
+
+    @Test
+    void theFirstConnectionAfterItsConnectionSettlesExactlyThatWillAtOnce() {
+        vertx.onLoop(() -> {
+            wills.hold("dev1", 7, 5_000, will("dev1"));
+            wills.hold("dev2", 7, 5_000, will("dev2"));
+            wills.hold("dev3", 7, 5_000, will("dev3"));
+        });
+
+        wills.settle("dev1", 7, true); // from any thread: a claim's answer, a will notice
+        wills.settle("dev2", 7, false);
+        wills.settle("dev3", 6, false); // about another connection of dev3: not the held will's
+        assertEquals(List.of("dev1 resumed", "dev2 new session"), heard, "before any delay passed");
+
+        vertx.fireAll();
+        assertEquals(List.of("dev1 resumed", "dev2 new session", "dev3 checked"), heard, "only dev3's timer was left");
+        wills.settle("dev1", 7, false);
+        assertEquals(3, heard.size(), "settled once: nothing held any more");
         assertEquals(0, wills.size());
+    }
+
+    @Test
+    void afterTheControlChannelCameBackEveryHeldWillAsksAgainAndKeepsWaiting() {
+        vertx.onLoop(() -> {
+            wills.hold("dev1", 7, 5_000, will("dev1"));
+            wills.hold("dev2", 9, 5_000, will("dev2"));
+        });
+
+        assertEquals(2, wills.recheckAll()); // from the pub/sub thread
+        assertEquals(List.of("dev1 rechecked", "dev2 rechecked"), heard.stream().sorted().toList());
+        assertEquals(2, wills.size(), "asking settles nothing by itself: only a recorded decision does");
+        assertEquals(List.of(5_000L, 5_000L), vertx.armedDelays(), "their delays still run");
+
+        wills.settle("dev1", 7, false); // what dev1's recheck does when Redis has its decision
+        vertx.fireAll();
+        assertEquals(List.of("dev1 new session", "dev1 rechecked", "dev2 checked", "dev2 rechecked"), heard.stream().sorted().toList());
+        assertEquals(0, wills.recheckAll(), "none held");
     }
 }

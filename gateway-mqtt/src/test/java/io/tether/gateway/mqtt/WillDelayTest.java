@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.tether.gateway.store.GatewayStore;
+import io.tether.gateway.store.GatewayStore.Decision;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -45,10 +47,39 @@ class WillDelayTest {
     }
 
     @Test
-    void aNewerConnectionOfTheDeviceCancelsTheWill() {
-        assertFalse(WillDelay.stillDue(OptionalLong.of(8), 7), "a newer connection claimed the device [MQTT-3.1.3-9]");
-        assertTrue(WillDelay.stillDue(OptionalLong.of(7), 7), "the ended connection is still the newest");
-        assertTrue(WillDelay.stillDue(OptionalLong.of(6), 7));
-        assertTrue(WillDelay.stillDue(OptionalLong.empty(), 7), "nothing known in Redis: nothing newer came");
+    void theFirstConnectionAfterTheWillsDecidesIt() {
+        assertFalse(WillDelay.sent(decided(Decision.RESUMED, 9), 7), "it resumed the session [MQTT-3.1.3-9]");
+        assertTrue(WillDelay.sent(decided(Decision.NEW_SESSION, 9), 7), "it began a new one: the will's session ended");
+        assertTrue(WillDelay.sent(GatewayStore.WillCheck.decided(false), 7), "heard at once, from a claim or a notice");
+        assertFalse(WillDelay.sent(GatewayStore.WillCheck.decided(true), 7));
+    }
+
+    /**
+     * The two orders of two reconnects within the delay (the review of d7864f3): only the first connection after the
+     * will's counts. claim.lua records it once for the will's epoch; the newest connection's own way in (holder 9 here)
+     * does not enter.
+     */
+    @Test
+    void aResumeThenACleanStartSendsNothingAndACleanStartThenAResumeSendsTheWill() {
+        // 8 resumed 7's session, then 9 began a new one (ending 8's session, not 7's).
+        assertFalse(WillDelay.sent(decided(Decision.RESUMED, 9), 7));
+        // 8 began a new session (7's ended), then 9 resumed 8's.
+        assertTrue(WillDelay.sent(decided(Decision.NEW_SESSION, 9), 7));
+    }
+
+    @Test
+    void withNoDecisionRecordedTheWillGoesAtItsDelayUnlessANewerConnectionHoldsTheDevice() {
+        assertFalse(WillDelay.sent(undecided(OptionalLong.of(8)), 7), "claimed without a record (an older build, or pruned)");
+        assertTrue(WillDelay.sent(undecided(OptionalLong.of(7)), 7), "the ended connection is still the newest");
+        assertTrue(WillDelay.sent(undecided(OptionalLong.of(6)), 7));
+        assertTrue(WillDelay.sent(undecided(OptionalLong.empty()), 7), "nothing known in Redis: nothing newer came");
+    }
+
+    private static GatewayStore.WillCheck decided(Decision decision, long holder) {
+        return new GatewayStore.WillCheck(decision, OptionalLong.of(holder));
+    }
+
+    private static GatewayStore.WillCheck undecided(OptionalLong holder) {
+        return new GatewayStore.WillCheck(Decision.NONE, holder);
     }
 }

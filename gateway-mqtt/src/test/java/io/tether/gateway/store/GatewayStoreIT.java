@@ -12,7 +12,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tether.contract.DeviceFields;
 import io.tether.contract.RedisKeys;
 import io.tether.contract.TakeoverNotice;
+import io.tether.contract.WillNotice;
 import io.tether.gateway.store.GatewayStore.Claim;
+import io.tether.gateway.store.GatewayStore.Decision;
+import io.tether.gateway.store.GatewayStore.Opening;
 import io.tether.testkit.RedisFixture;
 import java.time.Duration;
 import java.util.List;
@@ -107,12 +110,73 @@ class GatewayStoreIT {
     }
 
     @Test
-    void theHolderEpochIsThatOfTheNewestConnectionThatClaimedTheDevice() throws Exception {
-        assertTrue(join(store.holderEpoch(ID)).isEmpty(), "no connection claimed it yet");
+    void aClaimCheckedAgainDecidesNoWillAndTheHolderIsTheNewestConnection() throws Exception {
+        assertEquals(new GatewayStore.WillCheck(Decision.NONE, OptionalLong.empty()), join(store.willCheck(ID, 100)),
+                "no connection claimed it yet");
         claim("gw-a", 100, 0);
-        assertEquals(java.util.OptionalLong.of(100), join(store.holderEpoch(ID)));
         claim("gw-b", 200, 0);
-        assertEquals(java.util.OptionalLong.of(200), join(store.holderEpoch(ID)), "what a delayed will of connection 100 checks");
+        assertEquals(new GatewayStore.WillCheck(Decision.NONE, OptionalLong.of(200)), join(store.willCheck(ID, 100)),
+                "not an opening claim: it took no session, so it decided nothing");
+    }
+
+    // ---- the first connection after another decides that one's delayed will [MQTT-3.1.3-9] ----------------------
+
+    @Test
+    void resumedThenCleanStartTheFirstConnectionResumedSoTheWillIsNotSentWhateverCameNext() throws Exception {
+        assertEquals(new Opening(Claim.HELD, false, 0), open("gw-a", 100, true, 0), "nobody before it: no decision");
+        assertEquals(new Opening(Claim.HELD, true, 100), open("gw-b", 200, false, 100), "resumed 100's session");
+        assertEquals(new Opening(Claim.HELD, false, 200), open("gw-a", 300, true, 0), "a clean start: decides 200's will");
+
+        assertEquals(Decision.RESUMED, join(store.willCheck(ID, 100)).decision(), "the later clean start changed nothing");
+        assertEquals(Decision.NEW_SESSION, join(store.willCheck(ID, 200)).decision());
+        assertEquals(Decision.NONE, join(store.willCheck(ID, 300)).decision(), "nothing came after 300 yet");
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 4);
+        assertEquals(List.of(RedisKeys.controlChannel("gw-a") + " " + new TakeoverNotice(ID, 200).format(),
+                RedisKeys.controlChannel("gw-a") + " " + new WillNotice(ID, 100, true).format(),
+                RedisKeys.controlChannel("gw-b") + " " + new TakeoverNotice(ID, 300).format(),
+                RedisKeys.controlChannel("gw-b") + " " + new WillNotice(ID, 200, false).format()), published,
+                "each decision told to the gateway that holds the will, right after the takeover notice");
+    }
+
+    @Test
+    void cleanStartThenResumedTheFirstConnectionEndedTheSessionSoTheWillGoesOutWhateverCameNext() throws Exception {
+        open("gw-a", 100, true, 0);
+        assertEquals(new Opening(Claim.HELD, false, 100), open("gw-a", 200, true, 0));
+        assertEquals(new Opening(Claim.HELD, true, 200), open("gw-a", 300, false, 200), "resumed 200's session, not 100's");
+
+        assertEquals(Decision.NEW_SESSION, join(store.willCheck(ID, 100)).decision(), "the later resume changed nothing");
+        assertEquals(Decision.RESUMED, join(store.willCheck(ID, 200)).decision());
+        redis.publish(RedisKeys.controlChannel("marker"), "end");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+        assertEquals(List.of(RedisKeys.controlChannel("marker") + " end"), published, "one gateway: it settles its wills itself");
+    }
+
+    @Test
+    void aConnectionTakenOverBeforeItsClaimDecidesNothing() throws Exception {
+        open("gw-a", 100, true, 0);
+        open("gw-b", 300, true, 0);
+        assertEquals(new Opening(Claim.TAKEN_OVER, false, 0), open("gw-c", 200, false, 100), "300 came first after 100");
+
+        assertEquals(Decision.NEW_SESSION, join(store.willCheck(ID, 100)).decision(), "still what 300 decided");
+        assertEquals(Decision.NONE, join(store.willCheck(ID, 300)).decision(), "200 is not a connection after 300");
+        assertEquals(OptionalLong.of(300), join(store.willCheck(ID, 300)).holderEpoch());
+    }
+
+    @Test
+    void onlyTheLatestDecisionsAreKeptAndForTheLongestSessionExpiryAndAMinuteNotTheHeldTtl() throws Exception {
+        // As the gateway builds it: tether.mqtt.session.held-ttl (30 days) and max-expiry (7 days), their defaults.
+        GatewayStore configured = new RedisGatewayStore(connection.async(), Duration.ofDays(30), Duration.ofDays(7));
+        for (long epoch = 100; epoch <= 1300; epoch += 100) {
+            join(configured.open(ID, "gw-a", epoch, 0, "10.0.0.1", ORIGIN_TTL,
+                    new GatewayStore.SessionClaim(true, true, Duration.ofSeconds(600), 0)));
+        }
+        String decisions = RedisKeys.device(ID).willDecisions();
+        assertEquals(8, redis.hlen(decisions));
+        assertEquals(Decision.NONE, join(configured.willCheck(ID, 400)).decision(), "dropped: older than the latest 8");
+        assertEquals(Decision.NEW_SESSION, join(configured.willCheck(ID, 500)).decision());
+        long ttl = redis.pttl(decisions);
+        assertTrue(ttl <= Duration.ofDays(7).plusMinutes(1).toMillis(), "no will waits longer than max-expiry: " + ttl);
+        assertTrue(ttl > Duration.ofDays(7).toMillis(), "a will firing a little late still finds it: " + ttl);
     }
 
     @Test
@@ -211,6 +275,12 @@ class GatewayStoreIT {
 
     private static Claim claim(String gateway, long epoch, long version) throws Exception {
         return join(store.claim(ID, gateway, epoch, OptionalLong.of(version), Optional.empty(), ORIGIN_TTL));
+    }
+
+    /** A new connection's claim, its session kept 600 s; {@code found}: the stored session's epoch its CONNECT read. */
+    private static Opening open(String gateway, long epoch, boolean cleanStart, long found) throws Exception {
+        return join(store.open(ID, gateway, epoch, 0, "10.0.0.1", ORIGIN_TTL,
+                new GatewayStore.SessionClaim(cleanStart, true, Duration.ofSeconds(600), found)));
     }
 
     private static Claim check(String gateway, long epoch) throws Exception {

@@ -58,12 +58,22 @@ class SessionStoreIT {
 
     /** claim.lua opening connection {@code epoch} from gateway gw-s: true when it holds the device and its session. */
     private static boolean open(long epoch, GatewayStore.SessionClaim claim) throws Exception {
-        return store.open(ID, GATEWAY, epoch, 0, "10.0.0.1", Duration.ofMinutes(1), claim).toCompletableFuture()
-                .get(5, TimeUnit.SECONDS) == GatewayStore.Claim.HELD;
+        return opening(epoch, claim).claim() == GatewayStore.Claim.HELD;
     }
 
+    private static GatewayStore.Opening opening(long epoch, GatewayStore.SessionClaim claim) throws Exception {
+        return store.open(ID, GATEWAY, epoch, 0, "10.0.0.1", Duration.ofMinutes(1), claim).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    /** Kept for {@code expirySeconds}; resuming nothing (the CONNECT found no session). */
     private static GatewayStore.SessionClaim kept(boolean clean, long expirySeconds) {
-        return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds));
+        return new GatewayStore.SessionClaim(clean, true, Duration.ofSeconds(expirySeconds), 0);
+    }
+
+    /** Clean Start 0, kept for 600 s, resuming the session {@code info}'s CONNECT read. */
+    private static GatewayStore.SessionClaim resuming(GatewayStore.ConnectInfo info) {
+        return new GatewayStore.SessionClaim(false, true, Duration.ofSeconds(600), info.session().epoch());
     }
 
     @Test
@@ -94,8 +104,10 @@ class SessionStoreIT {
 
         GatewayStore.ConnectInfo next = connect();
         assertTrue(next.session().exists());
+        assertEquals(first, next.session().epoch(), "the connection that held it");
         assertEquals(Map.of("devices/dev-s/#", 1, "fleet/news", 0), next.session().subscriptions());
-        assertTrue(open(next.epoch(), kept(false, 600)));
+        assertTrue(opening(next.epoch(), resuming(next)).resumed(), "Session Present");
+        assertEquals("1", redis.hget(SESSION, "s:devices/dev-s/#"), "resumed with its subscriptions");
         assertTrue(redis.ttl(SESSION) > Duration.ofDays(29).toSeconds(), "held again: no expiry while connected");
     }
 
@@ -106,7 +118,7 @@ class SessionStoreIT {
         await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1)));
 
         long second = connect().epoch();
-        assertTrue(open(second, new GatewayStore.SessionClaim(true, false, Duration.ZERO)));
+        assertTrue(open(second, new GatewayStore.SessionClaim(true, false, Duration.ZERO, 0)));
 
         assertEquals(0, redis.exists(SESSION));
         assertFalse(connect().session().exists());
@@ -129,6 +141,45 @@ class SessionStoreIT {
         assertTrue(await(store.unsubscribe(ID, newer, List.of("devices/dev-s/late"))));
         assertTrue(await(store.endSession(ID, newer, Duration.ZERO)));
         assertEquals(0, redis.exists(SESSION), "an expiry of 0 ends it with the connection");
+    }
+
+    @Test
+    void theClaimResumesOnlyTheSessionTheConnectReadAndSaysSoWhichIsSessionPresent() throws Exception {
+        long first = connect().epoch();
+        open(first, kept(true, 600));
+        await(store.subscribe(ID, first, Map.of("devices/dev-s/#", 1)));
+        await(store.endSession(ID, first, Duration.ofSeconds(600)));
+
+        GatewayStore.ConnectInfo gone = connect();
+        redis.del(SESSION); // expired between the CONNECT's read and its claim
+        GatewayStore.Opening opening = opening(gone.epoch(), resuming(gone));
+        assertEquals(new GatewayStore.Opening(GatewayStore.Claim.HELD, false, first), opening, "a new session, not a resumed one");
+        assertEquals(Map.of("epoch", Long.toString(gone.epoch()), "expiry", "600"), redis.hgetall(SESSION));
+
+        GatewayStore.ConnectInfo clean = connect();
+        assertEquals(gone.epoch(), clean.session().epoch());
+        GatewayStore.Opening cleanStart = opening(clean.epoch(), new GatewayStore.SessionClaim(true, true, Duration.ofSeconds(600),
+                clean.session().epoch()));
+        assertEquals(new GatewayStore.Opening(GatewayStore.Claim.HELD, false, gone.epoch()), cleanStart,
+                "a clean start never resumes, whatever the CONNECT read");
+
+        GatewayStore.ConnectInfo back = connect();
+        assertEquals(new GatewayStore.Opening(GatewayStore.Claim.HELD, true, clean.epoch()), opening(back.epoch(), resuming(back)),
+                "the session the CONNECT read, still there: resumed");
+    }
+
+    @Test
+    void aSessionReplacedBetweenTheConnectAndItsClaimIsNotResumed() throws Exception {
+        long first = connect().epoch();
+        open(first, kept(true, 600));
+        await(store.endSession(ID, first, Duration.ofSeconds(600)));
+        GatewayStore.ConnectInfo info = connect();
+        // What the CONNECT read is gone and another session is in its place, held by no newer connection.
+        redis.del(SESSION);
+        redis.hset(SESSION, Map.of("epoch", "1", "s:devices/dev-s/other", "1"));
+
+        assertFalse(opening(info.epoch(), resuming(info)).resumed());
+        assertNull(redis.hget(SESSION, "s:devices/dev-s/other"), "discarded: the connection began a new session");
     }
 
     @Test
@@ -162,8 +213,7 @@ class SessionStoreIT {
         redis.hset(SESSION, Map.of("epoch", "1", "s:devices/dev-s/#", "1"));
         redis.hset(RedisKeys.device(ID).record(), "credentialsRevoked", "1");
 
-        assertEquals(GatewayStore.Claim.CREDENTIALS_CHANGED, store.open(ID, GATEWAY, epoch, 0, "10.0.0.1", Duration.ofMinutes(1),
-                kept(false, 600)).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(GatewayStore.Claim.CREDENTIALS_CHANGED, opening(epoch, kept(false, 600)).claim());
 
         assertEquals(0, redis.exists(SESSION));
     }

@@ -27,7 +27,7 @@ public final class FakeHooks implements ConnectHooks {
     }
 
     @Override
-    public CompletionStage<GatewayStore.Claim> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
+    public CompletionStage<GatewayStore.Opening> claim(MqttEndpoint endpoint, DeviceSession session, long credentialVersion,
             GatewayStore.SessionClaim sessionClaim) {
         claims.add(session.deviceId() + " " + session.epoch() + " v" + credentialVersion);
         return store.open(session.deviceId(), gatewayId, session.epoch(), credentialVersion, "test-source", Duration.ofDays(1),

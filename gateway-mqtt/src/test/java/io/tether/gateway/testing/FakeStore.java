@@ -31,10 +31,18 @@ public final class FakeStore implements GatewayStore {
     /** What a new connection's claim finds ({@link #open}). */
     public volatile Claim openOutcome = Claim.HELD;
     private long epoch = 100;
-    /** The newest connection's epoch per device as claim.lua's owner hash has it ({@link #holderEpoch}); absent: none. */
+    /** The newest connection's epoch per device as claim.lua's owner hash has it ({@link #willCheck}); absent: none. */
     public final Map<String, Long> holders = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The decisions claim.lua recorded, by "device epoch" ({@link #willCheck}); absent: none. */
+    public final Map<String, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, reading the owner hash fails (Redis away). */
     public volatile RuntimeException holderFailure;
+    /** How many of the next will checks fail (Redis away for a moment), before {@link #holderFailure} is looked at. */
+    public final java.util.concurrent.atomic.AtomicInteger failingWillChecks = new java.util.concurrent.atomic.AtomicInteger();
+    /** The connection a new connection's claim comes first after ({@link Opening#followed}); 0: none. */
+    public volatile long openFollows;
+    /** When set, the stored session a CONNECT read is gone by the time it is claimed: nothing is resumed. */
+    public volatile boolean sessionGoneAtClaim;
 
     /** A device CONNECT finds, with the secret hash of its password, no grants and nothing stored. */
     public FakeStore device(String id, String secretHash) {
@@ -71,9 +79,11 @@ public final class FakeStore implements GatewayStore {
     /**
      * A new connection's claim: {@link #openOutcome}, at once or when the test completes it ({@link #holdClaims}); the
      * session claim is recorded ("claim ...") only when the outcome is HELD, as claim.lua takes the session only then.
+     * HELD resumes the device's stored session unless it asked for a clean start or {@link #sessionGoneAtClaim}, and
+     * follows {@link #openFollows}.
      */
     @Override
-    public CompletionStage<Claim> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
+    public CompletionStage<Opening> open(String deviceId, String gatewayId, long epoch, long credentialVersion, String source,
             Duration sourceTtl, SessionClaim claim) {
         CompletableFuture<Claim> outcome = new CompletableFuture<>();
         if (holdClaims) {
@@ -85,8 +95,11 @@ public final class FakeStore implements GatewayStore {
             if (found == Claim.HELD) {
                 calls.add("claim " + deviceId + " " + epoch + " clean=" + claim.cleanStart() + " kept=" + claim.kept() + " expiry="
                         + claim.expiry().toSeconds());
+                ConnectInfo info = devices.get(deviceId);
+                boolean resumed = !claim.cleanStart() && claim.kept() && !sessionGoneAtClaim && info != null && info.session().exists();
+                return new Opening(found, resumed, openFollows);
             }
-            return found;
+            return Opening.of(found);
         });
     }
 
@@ -126,13 +139,17 @@ public final class FakeStore implements GatewayStore {
     }
 
     @Override
-    public CompletionStage<java.util.OptionalLong> holderEpoch(String deviceId) {
-        calls.add("holder " + deviceId);
+    public CompletionStage<WillCheck> willCheck(String deviceId, long epoch) {
+        calls.add("will-check " + deviceId + " " + epoch);
+        if (failingWillChecks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis away for a moment"));
+        }
         if (holderFailure != null) {
             return CompletableFuture.failedFuture(holderFailure);
         }
         Long held = holders.get(deviceId);
-        return CompletableFuture.completedFuture(held == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(held));
+        return CompletableFuture.completedFuture(new WillCheck(decisions.getOrDefault(deviceId + " " + epoch, Decision.NONE),
+                held == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(held)));
     }
 
     @Override

@@ -44,8 +44,9 @@ final class HeldRecords {
         }
     }
 
-    boolean isEmpty() {
-        return held.isEmpty();
+    /** The first held record of each partition: what each one waits to start. */
+    List<ConsumerRecord<String, byte[]>> heads() {
+        return held.values().stream().map(ArrayDeque::peekFirst).toList();
     }
 
     void forget(Collection<TopicPartition> partitions) {

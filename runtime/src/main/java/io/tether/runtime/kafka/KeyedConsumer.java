@@ -4,6 +4,7 @@ import io.tether.runtime.failure.Failures;
 import io.tether.runtime.failure.Retry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +57,7 @@ public final class KeyedConsumer implements Runnable {
      * (see {@link RevokedPartition}); the rebalance of the whole group waits for this member meanwhile.
      */
     static final Duration REVOKE_WAIT = Duration.ofSeconds(5);
-    /** Held records waiting for permits wake the loop once 1/WAKE_SHARE of the permits are free ({@link #wakeAt()}). */
+    /** Held records waiting for permits wake the loop once 1/WAKE_SHARE of the permits are free ({@link #awaited()}). */
     static final int WAKE_SHARE = 32;
 
     private final String name;
@@ -83,6 +84,7 @@ public final class KeyedConsumer implements Runnable {
     private long commitEvery = COMMIT_EVERY.toNanos();
     private long commitDueAt = System.nanoTime();
     private long lastPollAt = System.nanoTime();
+    private long pollEvery = POLL.toNanos();
     private volatile Thread thread;
 
     /**
@@ -124,6 +126,12 @@ public final class KeyedConsumer implements Runnable {
     /** Another wait than {@link #REVOKE_WAIT} (tests). */
     KeyedConsumer revokeWait(Duration wait) {
         this.revokeWait = wait.toNanos();
+        return this;
+    }
+
+    /** Another longest wait between polls while nothing can be fetched than {@link #POLL} (tests). */
+    KeyedConsumer pollEvery(Duration interval) {
+        this.pollEvery = interval.toNanos();
         return this;
     }
 
@@ -203,25 +211,45 @@ public final class KeyedConsumer implements Runnable {
     /**
      * Waits for records in hand to finish, at most until the next poll is due (every {@link #POLL}, which keeps commit
      * callbacks and the group going): with every permit taken, polls that slept their timeout let the loop fetch at
-     * most {@code maxInFlight} records per {@link #POLL}. True when woken by a finished record before the poll is due.
+     * most {@code maxInFlight} records per {@link #POLL}. True when it returned before the poll is due.
      */
     private boolean awaitRoom() {
-        return freed.await(wakeAt(), lastPollAt + POLL.toNanos(), () -> {
+        return freed.await(lastPollAt + pollEvery, () -> {
             flowControl(); // a record may have finished before the loop was registered
-            return nothingToFetch();
-        }) && running;
+            return nothingToFetch() ? awaited() : null;
+        }, this::alreadyMet) && running;
     }
 
     /**
-     * Free permits worth waking the loop for: a whole batch (to resume fetching) when nothing is held; a
-     * {@link #WAKE_SHARE} of the permits when held records wait for permits, so that they start in groups rather than
-     * one wake-up per finished record; any finished record when held records wait for their key while permits are free.
+     * What could let the loop go on, with every partition paused: a batch's worth of free permits when a paused
+     * partition holds nothing (it resumes); a {@link #WAKE_SHARE} of the permits when a held record waits for a permit,
+     * so held records start in groups rather than one wake-up per finished record; a record of a key that a held
+     * record waits behind.
      */
-    private int wakeAt() {
-        if (!held.isEmpty()) {
-            return permits.availablePermits() > 0 ? 0 : Math.max(1, maxInFlight / WAKE_SHARE);
+    private FreedPermits.Wake awaited() {
+        int wakeAt = Integer.MAX_VALUE;
+        Set<String> keys = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> head : held.heads()) {
+            String key = keyOf(head);
+            if (inHandOfKey.getOrDefault(key, 0) >= keyLimit) {
+                keys.add(key);
+            } else {
+                wakeAt = Math.max(1, maxInFlight / WAKE_SHARE);
+            }
         }
-        return batchSize(maxInFlight);
+        if (consumer.paused().stream().anyMatch(partition -> !held.holds(partition))) {
+            wakeAt = Math.min(wakeAt, batchSize(maxInFlight));
+        }
+        return new FreedPermits.Wake(wakeAt, keys);
+    }
+
+    private boolean alreadyMet(FreedPermits.Wake awaited) {
+        return permits.availablePermits() >= awaited.permits()
+                || awaited.keys().stream().anyMatch(key -> inHandOfKey.getOrDefault(key, 0) < keyLimit);
+    }
+
+    private static String keyOf(ConsumerRecord<String, byte[]> record) {
+        return record.key() == null ? "" : record.key();
     }
 
     private void dispatch(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
@@ -238,7 +266,7 @@ public final class KeyedConsumer implements Runnable {
 
     /** Starts the record behind the last of its key, unless the key is at its limit or no permit is left. */
     private boolean tryStart(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
-        String key = record.key() == null ? "" : record.key();
+        String key = keyOf(record);
         if (inHandOfKey.getOrDefault(key, 0) >= keyLimit || !permits.tryAcquire()) {
             return false;
         }
@@ -256,7 +284,7 @@ public final class KeyedConsumer implements Runnable {
             lastOfKey.remove(key, done);
             inHandOfKey.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
             permits.release();
-            freed.released();
+            freed.released(key);
             if (error == null) {
                 progress.finished(record.offset());
             } else {
@@ -314,7 +342,11 @@ public final class KeyedConsumer implements Runnable {
             consumer.pause(consumer.assignment());
             long deadline = System.nanoTime() + DRAIN.toNanos();
             while (inFlight() > 0 && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(50)); // paused: no records, but callbacks run and the group keeps us
+                try {
+                    consumer.poll(Duration.ofMillis(50)); // paused: no records, but callbacks run and the group keeps us
+                } catch (WakeupException e) {
+                    // stop()'s wakeup, left pending when the loop ended outside poll()
+                }
             }
             commitDue(true);
         } catch (RuntimeException e) {
@@ -343,12 +375,11 @@ public final class KeyedConsumer implements Runnable {
     public void stop() {
         running = false;
         consumer.wakeup();
-        if (thread != null) {
-            LockSupport.unpark(thread);
-        }
-        if (thread != null) {
+        Thread loop = thread;
+        if (loop != null) {
+            LockSupport.unpark(loop);
             try {
-                thread.join(DRAIN.plusSeconds(10).toMillis());
+                loop.join(DRAIN.plusSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

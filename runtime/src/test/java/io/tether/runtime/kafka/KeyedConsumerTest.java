@@ -58,6 +58,8 @@ class KeyedConsumerTest {
     private final Map<Long, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private KeyedConsumer loop;
+    /** Longest wait of a starved loop between polls: minutes in the tests of its wake-ups, so only they move it. */
+    private Duration pollEvery = Duration.ofMillis(100);
 
     @AfterEach
     void stop() {
@@ -90,7 +92,7 @@ class KeyedConsumerTest {
             consumer.updateBeginningOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> 0L)));
         });
         loop = new KeyedConsumer("test-consumer", consumer, List.of(TOPIC), handler, new DeadLetters(producer, "dlq"), retry, 100)
-                .commitEvery(commitEvery).revokeWait(revokeWait);
+                .commitEvery(commitEvery).revokeWait(revokeWait).pollEvery(pollEvery);
         loop.start();
     }
 
@@ -258,8 +260,10 @@ class KeyedConsumerTest {
     }
 
     @Test
-    void withEveryPermitTakenAFinishedRecordStartsTheHeldOnesWithoutAPollThatWouldSleep() {
-        // 100 permits: 100 records start, 50 more are held (their partition paused); each finished record frees one.
+    void withEveryPermitTakenFinishedRecordsStartTheHeldOnesWithoutAPollThatWouldSleep() {
+        // 100 permits: 100 records start, 50 more are held (their partition paused). The loop's longest wait between
+        // polls is ten minutes here, so only finished records waking it can start the held ones within the awaits.
+        pollEvery = Duration.ofMinutes(10);
         start(this::gated);
         consumer.schedulePollTask(() -> {
             for (long offset = 0; offset < 150; offset++) {
@@ -278,6 +282,31 @@ class KeyedConsumerTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 150);
         // While nothing could be fetched the loop waited for records to finish, never in a poll that sleeps its timeout.
+        assertEquals(0, sleepingPolls.get(), "polls with a timeout while every partition was paused");
+    }
+
+    @Test
+    void aRecordHeldBehindItsKeyStartsWhenThatKeysRecordFinishes() {
+        // One partition: 12 records of "hot" (its limit with 100 permits) start, the 13th is held behind them and the
+        // partition paused, though permits are free. Ten-minute polls: only the key's finished record can wake the loop.
+        pollEvery = Duration.ofMinutes(10);
+        int limit = KeyedConsumer.keyLimit(100);
+        start(this::gated);
+        consumer.schedulePollTask(() -> {
+            for (long offset = 0; offset <= limit; offset++) {
+                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset, "hot", new byte[0]));
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.inFlight() == limit);
+        assertEquals(1, handled.size(), "one record of a key runs at a time; the others wait behind it in hand");
+
+        // The key's records finish (all but the held one's): each frees a place of the key, and only that can wake the loop.
+        for (long offset = 0; offset < limit; offset++) {
+            gates.computeIfAbsent(offset, o -> new CompletableFuture<>()).complete(null);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("hot@" + limit));
+        gates.get((long) limit).complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> committed() == limit + 1);
         assertEquals(0, sleepingPolls.get(), "polls with a timeout while every partition was paused");
     }
 }

@@ -89,15 +89,26 @@ public final class ControlChannel implements AutoCloseable {
             }
             if (subscribedOnce) {
                 LOG.infof("control channel %s subscribed again: checking every connection held here", control);
-                authenticator.forgetAll();
-                audit.checkAll();
-                int wills = recheckWills.getAsInt();
-                if (wills > 0) {
-                    LOG.infof("control channel %s subscribed again: %d delayed wills held here ask Redis whether they were decided",
-                            control, wills);
-                }
+                // Each step on its own: one that throws does not keep the others from running.
+                step("dropping the cached password checks", authenticator::forgetAll);
+                step("checking every connection", audit::checkAll);
+                step("rechecking the delayed wills", () -> {
+                    int wills = recheckWills.getAsInt();
+                    if (wills > 0) {
+                        LOG.infof("control channel %s subscribed again: %d delayed wills held here ask Redis whether they"
+                                + " were decided, %d at a time", control, wills, PendingWills.RECHECK_BATCH);
+                    }
+                });
             }
             subscribedOnce = true;
+        }
+
+        private void step(String what, Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "control channel %s subscribed again: %s failed", control, what);
+            }
         }
     }
 

@@ -53,7 +53,8 @@ public final class ControlChannel implements AutoCloseable {
 
         /**
          * @param willNotices  takes each will notice heard on {@code control}
-         * @param recheckWills has every held will ask Redis again (a will notice may have been missed); returns how many
+         * @param recheckWills has every held will ask Redis again (a will notice may have been missed); returns how many,
+         *                     negative when a recheck is still going
          */
         Listener(String control, SessionAudit audit, DeviceAuthenticator authenticator, Consumer<WillNotice> willNotices,
                 IntSupplier recheckWills) {
@@ -97,6 +98,9 @@ public final class ControlChannel implements AutoCloseable {
                     if (wills > 0) {
                         LOG.infof("control channel %s subscribed again: %d delayed wills held here ask Redis whether they"
                                 + " were decided, %d at a time", control, wills, PendingWills.RECHECK_BATCH);
+                    } else if (wills < 0) {
+                        LOG.infof("control channel %s subscribed again: the delayed wills held here are still asking Redis"
+                                + " since the last time", control);
                     }
                 });
             }

@@ -25,8 +25,9 @@ final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
     /** Redis failing fast (a dropped connection, LOADING, READONLY) fails again at once: a replaced will asks again after this. */
     static final long RETRY_MILLIS = 1_000;
-    /** Wills that went, or were dropped, without Redis answering: one line per interval, however many (an outage). */
-    private static final ThrottledLog UNCHECKED = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
+    /** Wills sent, and wills dropped, without Redis answering: one line of each per interval, however many (an outage). */
+    private static final ThrottledLog SENT_UNCHECKED = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
+    private static final ThrottledLog DROPPED_UNCHECKED = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     private final PendingWills pending;
     private final Context context;
@@ -55,7 +56,7 @@ final class DelayedWill {
                 Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
                     if (checked.failed()) {
                         // Redis did not answer: a new connection needs it too (connect.lua), so the device is most likely not back.
-                        UNCHECKED.warnf("will of %s sent without knowing whether the device is back: %s", deviceId,
+                        SENT_UNCHECKED.warnf("will of %s sent without knowing whether the device is back: %s", deviceId,
                                 checked.cause().getMessage());
                         pending.counted("sent-unchecked");
                         events.upstream(will);
@@ -123,7 +124,7 @@ final class DelayedWill {
                     events.upstream(will);
                     return;
                 }
-                UNCHECKED.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
+                DROPPED_UNCHECKED.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
                         + " connection after it took the session: %s", will.deviceId(), epoch, newer, checked.cause().getMessage());
                 pending.counted("dropped-unchecked");
             }

@@ -117,11 +117,11 @@ public final class PendingWills {
      * will notice may have been missed); those decided are settled, the others keep waiting. They ask {@link #RECHECK_BATCH} at
      * a time, the next batch once the one before was answered, so that a gateway holding many (after a network blip)
      * does not add them all at once to the reconnect storm; a will settled meanwhile does not ask. A run already going
-     * is not doubled. Returns how many will ask, 0 when a run was going already. Called from any thread.
+     * is not doubled. Returns how many will ask, -1 when a run was going already. Called from any thread.
      */
     public int recheckAll() {
         if (!rechecking.compareAndSet(false, true)) {
-            return 0;
+            return -1;
         }
         List<Map.Entry<String, Waiting>> held = List.copyOf(wills.entrySet());
         recheckFrom(held, 0).whenComplete((done, error) -> rechecking.set(false));

@@ -161,7 +161,7 @@ public class GatewayApp {
         GuardMetrics guardMetrics = new GuardMetrics(registry);
         SessionAudit audit = new SessionAudit(store, gatewayId, connections, mqttConfig.limits().connectFailures().knownOriginTtl(),
                 guardMetrics);
-        PendingWills wills = new PendingWills(vertx);
+        PendingWills wills = new PendingWills(vertx, metrics::will);
         control = new ControlChannel(redisClient, gatewayId, audit, authenticator, wills);
         control.start(Duration.ofSeconds(30));
         vertx.setPeriodic(gatewayConfig.sessionAuditInterval().toMillis(), id -> audit.checkAll());

@@ -53,7 +53,8 @@ public final class ControlChannel implements AutoCloseable {
 
         /**
          * @param willNotices  takes each will notice heard on {@code control}
-         * @param recheckWills has every held will ask Redis again (a will notice may have been missed); returns how many
+         * @param recheckWills has every held will ask Redis again (a will notice may have been missed); returns how many,
+         *                     negative when a recheck is still going
          */
         Listener(String control, SessionAudit audit, DeviceAuthenticator authenticator, Consumer<WillNotice> willNotices,
                 IntSupplier recheckWills) {
@@ -89,15 +90,29 @@ public final class ControlChannel implements AutoCloseable {
             }
             if (subscribedOnce) {
                 LOG.infof("control channel %s subscribed again: checking every connection held here", control);
-                authenticator.forgetAll();
-                audit.checkAll();
-                int wills = recheckWills.getAsInt();
-                if (wills > 0) {
-                    LOG.infof("control channel %s subscribed again: %d delayed wills held here ask Redis whether they were decided",
-                            control, wills);
-                }
+                // Each step on its own: one that throws does not keep the others from running.
+                step("dropping the cached password checks", authenticator::forgetAll);
+                step("checking every connection", audit::checkAll);
+                step("rechecking the delayed wills", () -> {
+                    int wills = recheckWills.getAsInt();
+                    if (wills > 0) {
+                        LOG.infof("control channel %s subscribed again: %d delayed wills held here ask Redis whether they"
+                                + " were decided, %d at a time", control, wills, PendingWills.RECHECK_BATCH);
+                    } else if (wills < 0) {
+                        LOG.infof("control channel %s subscribed again: the delayed wills held here are still asking Redis"
+                                + " since the last time", control);
+                    }
+                });
             }
             subscribedOnce = true;
+        }
+
+        private void step(String what, Runnable step) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "control channel %s subscribed again: %s failed", control, what);
+            }
         }
     }
 

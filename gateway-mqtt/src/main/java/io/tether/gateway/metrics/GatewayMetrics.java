@@ -33,7 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code tether_gateway_upstream_messages_total}: device PUBLISHes forwarded to Kafka;
  * <li>{@code tether_gateway_upstream_failures_total}: device PUBLISHes (messages, lifecycle signals, push tokens) that
  * could not be stored, Kafka or Redis being unavailable; QoS 1 ones were answered PUBACK 0x80;
- * <li>{@code tether_presence_devices{state}}: devices connected here by presence state (LIVE, BACKGROUND, SUSPECT).
+ * <li>{@code tether_presence_devices{state}}: devices connected here by presence state (LIVE, BACKGROUND, SUSPECT);
+ * <li>{@code tether_gateway_wills_total{outcome}}: wills of ended connections, by what became of them: {@code sent},
+ * {@code not-sent} (the first connection after it resumed the session, or a newer connection holds the device),
+ * {@code sent-unchecked} (its delay was up and Redis did not answer) and {@code dropped-unchecked} (replaced here by a
+ * newer will of the device, and Redis did not answer, twice).
  * </ul>
  * Every method is cheap and non-blocking: counters and atomics only, so it may run on an event loop.
  */
@@ -52,6 +56,7 @@ public final class GatewayMetrics {
     private final Map<String, Counter> statuses = new ConcurrentHashMap<>();
     private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> connects = new ConcurrentHashMap<>();
+    private final Map<String, Counter> wills = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -84,6 +89,22 @@ public final class GatewayMetrics {
         }
         for (String reason : List.of("server-unavailable", "draining", "will-unsupported", "malformed")) {
             connectErrorCounter(reason);
+        }
+        for (String outcome : WILL_OUTCOMES) {
+            wills.put(outcome, Counter.builder("tether.gateway.wills")
+                    .description("Wills of ended device connections, by what became of them")
+                    .tag("outcome", outcome).register(registry));
+        }
+    }
+
+    /** What became of a will ({@code tether_gateway_wills_total{outcome}}). */
+    static final List<String> WILL_OUTCOMES = List.of("sent", "not-sent", "sent-unchecked", "dropped-unchecked");
+
+    /** A will of an ended connection was sent, or not ({@link #WILL_OUTCOMES}); an unknown outcome counts nothing. */
+    public void will(String outcome) {
+        Counter counter = wills.get(outcome);
+        if (counter != null) {
+            counter.increment();
         }
     }
 

@@ -4,9 +4,11 @@ import io.tether.gateway.delivery.EventPublisher;
 import io.tether.gateway.delivery.UpstreamMessage;
 import io.tether.gateway.store.GatewayStore;
 import io.vertx.core.Context;
+import io.tether.runtime.failure.ThrottledLog;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +23,11 @@ import org.jboss.logging.Logger;
  */
 final class DelayedWill {
     private static final Logger LOG = Logger.getLogger(DelayedWill.class);
+    /** Redis failing fast (a dropped connection, LOADING, READONLY) fails again at once: a replaced will asks again after this. */
+    static final long RETRY_MILLIS = 1_000;
+    /** Wills sent, and wills dropped, without Redis answering: one line of each per interval, however many (an outage). */
+    private static final ThrottledLog SENT_UNCHECKED = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
+    private static final ThrottledLog DROPPED_UNCHECKED = ThrottledLog.warnings(LOG, Duration.ofSeconds(10));
 
     private final PendingWills pending;
     private final Context context;
@@ -37,18 +44,21 @@ final class DelayedWill {
     /** Sends {@code will} of connection {@code epoch} after {@code delay} (at once when zero), or as decided sooner. */
     void send(UpstreamMessage will, long epoch, Duration delay) {
         if (delay.isZero()) {
+            pending.counted("sent");
             events.upstream(will);
             return;
         }
         String deviceId = will.deviceId();
+        long deadline = System.nanoTime() + delay.toNanos();
         pending.hold(deviceId, epoch, Math.max(1, delay.toMillis()), new PendingWills.Will() {
             @Override
             public void check() {
                 Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
                     if (checked.failed()) {
                         // Redis did not answer: a new connection needs it too (connect.lua), so the device is most likely not back.
-                        LOG.warnf("will of %s sent without knowing whether the device is back: %s", deviceId,
+                        SENT_UNCHECKED.warnf("will of %s sent without knowing whether the device is back: %s", deviceId,
                                 checked.cause().getMessage());
+                        pending.counted("sent-unchecked");
                         events.upstream(will);
                     } else {
                         decide(will, epoch, checked.result());
@@ -58,12 +68,12 @@ final class DelayedWill {
 
             @Override
             public void replaced(long newer) {
-                replacedBy(will, epoch, newer, true);
+                replacedBy(will, epoch, newer, deadline, true);
             }
 
             @Override
-            public void recheck() {
-                settleIfDecided(deviceId, epoch);
+            public CompletionStage<Void> recheck() {
+                return settleIfDecided(deviceId, epoch);
             }
 
             @Override
@@ -76,31 +86,47 @@ final class DelayedWill {
         settleIfDecided(deviceId, epoch);
     }
 
-    /** Settles the held will of connection {@code epoch} when Redis has its decision; else (or unanswered) it waits on. */
-    private void settleIfDecided(String deviceId, long epoch) {
-        Future.fromCompletionStage(store.willCheck(deviceId, epoch), context).onComplete(checked -> {
-            if (checked.succeeded() && checked.result().decision() != GatewayStore.Decision.NONE) {
-                pending.settle(deviceId, epoch, checked.result().decision() == GatewayStore.Decision.RESUMED);
+    /**
+     * Settles the held will of connection {@code epoch} when Redis has its decision; else (or unanswered) it waits on.
+     * Reads the decision only: whoever holds the device matters when the delay is up, not here. Completes once done,
+     * never exceptionally.
+     */
+    private CompletionStage<Void> settleIfDecided(String deviceId, long epoch) {
+        return store.willDecision(deviceId, epoch).handle((decision, error) -> {
+            if (error == null && decision != GatewayStore.Decision.NONE) {
+                pending.settle(deviceId, epoch, decision == GatewayStore.Decision.RESUMED); // any thread
             }
+            return null;
         });
     }
 
     /**
      * The will of connection {@code epoch}, replaced here by the will of the newer connection {@code newer}: what Redis
      * recorded decides it, and the newer connection counts as the device's holder. Unlike at the end of its delay, a
-     * Redis that does not answer (twice) does not send it: it may have been resumed, and its delay is not up; the holder
-     * rule with the newer connection known says not sent.
+     * Redis that does not answer (twice: again after {@link #RETRY_MILLIS}, or what is left of its delay if less) does
+     * not send it: it may have been resumed, and its delay is not up; the holder rule with the newer connection known
+     * says not sent. Counted as {@code dropped-unchecked}.
+     *
+     * @param deadline when its delay is up ({@link System#nanoTime})
      */
-    private void replacedBy(UpstreamMessage will, long epoch, long newer, boolean retry) {
+    private void replacedBy(UpstreamMessage will, long epoch, long newer, long deadline, boolean retry) {
         Future.fromCompletionStage(store.willCheck(will.deviceId(), epoch), context).onComplete(checked -> {
             if (checked.succeeded()) {
                 decide(will, epoch, newerKnown(checked.result(), newer));
             } else if (retry) {
-                replacedBy(will, epoch, newer, false);
+                long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
+                pending.vertx().setTimer(Math.min(RETRY_MILLIS, left), id -> context.runOnContext(
+                        v -> replacedBy(will, epoch, newer, deadline, false)));
             } else {
-                LOG.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
+                GatewayStore.WillCheck known = newerKnown(new GatewayStore.WillCheck(GatewayStore.Decision.NONE, OptionalLong.empty()), newer);
+                if (WillDelay.sent(known, epoch)) { // only if "newer" is not newer (never so far): the holder rule sends it
+                    pending.counted("sent-unchecked");
+                    events.upstream(will);
+                    return;
+                }
+                DROPPED_UNCHECKED.warnf("will of %s (connection %d), replaced by connection %d's, dropped without knowing how the first"
                         + " connection after it took the session: %s", will.deviceId(), epoch, newer, checked.cause().getMessage());
-                decide(will, epoch, newerKnown(new GatewayStore.WillCheck(GatewayStore.Decision.NONE, OptionalLong.empty()), newer));
+                pending.counted("dropped-unchecked");
             }
         });
     }
@@ -113,8 +139,10 @@ final class DelayedWill {
 
     private void decide(UpstreamMessage will, long epoch, GatewayStore.WillCheck check) {
         if (WillDelay.sent(check, epoch)) {
+            pending.counted("sent");
             events.upstream(will);
         } else {
+            pending.counted("not-sent");
             LOG.debugf("will of %s (connection %d) dropped: %s", will.deviceId(), epoch, check);
         }
     }

@@ -3,8 +3,12 @@ package io.tether.gateway.mqtt;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.jboss.logging.Logger;
 
 /**
  * The wills this gateway holds back for their Will Delay Interval: at most one per device, with the epoch of the
@@ -13,12 +17,24 @@ import java.util.function.Predicate;
  * device whose connection ends again before its will was decided holds the newer will, and the older one is checked in
  * Redis at once (the first connection after it has decided it by then), not lost. So what they hold (payloads, for up
  * to the longest session expiry) is bounded by the devices, not by how often one drops and reconnects. When the control
- * channel comes back after a loss, every held will asks Redis again ({@link #recheckAll}): a will notice missed
- * meanwhile does not leave a will whose session ended waiting its whole delay.
+ * channel comes back after a loss, every held will asks Redis again ({@link #recheckAll}), a batch at a time: a will
+ * notice missed meanwhile does not leave a will whose session ended waiting its whole delay.
  */
 public final class PendingWills {
+    private static final Logger LOG = Logger.getLogger(PendingWills.class);
+    /** Wills asking Redis at once during a recheck: enough to pipeline, few enough not to flood it (as the session audit). */
+    public static final int RECHECK_BATCH = 256;
+
     private final Vertx vertx;
+    private final Outcomes outcomes;
     private final Map<String, Waiting> wills = new ConcurrentHashMap<>();
+    private final AtomicBoolean rechecking = new AtomicBoolean();
+
+    /** Counts what became of the delayed wills (metrics). */
+    public interface Outcomes {
+        /** @param outcome {@code sent}, {@code not-sent}, {@code sent-unchecked} or {@code dropped-unchecked} */
+        void will(String outcome);
+    }
 
     /** A held will; whether it goes is {@link WillDelay#sent}'s call. */
     interface Will {
@@ -31,8 +47,11 @@ public final class PendingWills {
          */
         void replaced(long newer);
 
-        /** Asks Redis whether the first connection after it decided, and settles it if so; else it keeps waiting. */
-        void recheck();
+        /**
+         * Asks Redis whether the first connection after it decided, and settles it if so; else it keeps waiting.
+         * Completes once Redis answered (or did not).
+         */
+        CompletionStage<?> recheck();
 
         /** The first connection after it resumed the session ({@code resumed}) or began a new one. */
         void decided(boolean resumed);
@@ -41,8 +60,24 @@ public final class PendingWills {
     private record Waiting(long epoch, long timer, Will will) {
     }
 
-    public PendingWills(Vertx vertx) {
+    /** @param outcomes counts what became of each delayed will */
+    public PendingWills(Vertx vertx, Outcomes outcomes) {
         this.vertx = vertx;
+        this.outcomes = outcomes;
+    }
+
+    /** Counting nothing. */
+    public PendingWills(Vertx vertx) {
+        this(vertx, outcome -> { });
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** A delayed will was sent, or not: {@link Outcomes#will}. */
+    void counted(String outcome) {
+        outcomes.will(outcome);
     }
 
     /**
@@ -79,13 +114,44 @@ public final class PendingWills {
 
     /**
      * Every held will asks Redis whether the first connection after it decided (the control channel was down, so its
-     * will notice may have been missed); those decided are settled, the others keep waiting. Returns how many asked.
-     * Called from any thread.
+     * will notice may have been missed); those decided are settled, the others keep waiting. They ask {@link #RECHECK_BATCH} at
+     * a time, the next batch once the one before was answered, so that a gateway holding many (after a network blip)
+     * does not add them all at once to the reconnect storm; a will settled meanwhile does not ask. A run already going
+     * is not doubled. Returns how many will ask, -1 when a run was going already. Called from any thread.
      */
     public int recheckAll() {
-        List<Waiting> held = List.copyOf(wills.values());
-        held.forEach(waiting -> waiting.will().recheck());
+        if (!rechecking.compareAndSet(false, true)) {
+            return -1;
+        }
+        List<Map.Entry<String, Waiting>> held = List.copyOf(wills.entrySet());
+        recheckFrom(held, 0).whenComplete((done, error) -> rechecking.set(false));
         return held.size();
+    }
+
+    private CompletionStage<Void> recheckFrom(List<Map.Entry<String, Waiting>> held, int from) {
+        if (from >= held.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<?>[] batch = held.subList(from, Math.min(held.size(), from + RECHECK_BATCH)).stream()
+                .filter(entry -> wills.get(entry.getKey()) == entry.getValue())
+                .map(entry -> recheck(entry.getValue().will()))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(batch).handle((done, error) -> null).thenCompose(done -> recheckFrom(held, from + RECHECK_BATCH));
+    }
+
+    /** The will's recheck, never failing: one that throws does not stop the others. */
+    private static CompletableFuture<?> recheck(Will will) {
+        try {
+            return will.recheck().toCompletableFuture();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "a delayed will could not ask Redis again");
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Whether a recheck is going (for tests). */
+    boolean rechecking() {
+        return rechecking.get();
     }
 
     /**

@@ -151,6 +151,13 @@ public interface GatewayStore {
      */
     CompletionStage<WillCheck> willCheck(String deviceId, long epoch);
 
+    /**
+     * Only the decision of {@link #willCheck}, in one read: how the first connection claimed after connection
+     * {@code epoch} took the session, {@link Decision#NONE} when none is recorded. Enough to settle a will whose
+     * decision was made (a will notice missed); not enough to decide one when its delay is up.
+     */
+    CompletionStage<Decision> willDecision(String deviceId, long epoch);
+
     /** The stored SHA-256 of the device's MQTT password, empty when the device is unknown or its credentials revoked. */
     CompletionStage<Optional<String>> secretHash(String deviceId);
 

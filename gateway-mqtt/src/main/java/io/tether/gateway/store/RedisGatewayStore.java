@@ -184,6 +184,11 @@ public final class RedisGatewayStore implements GatewayStore {
                         holder == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(holder)))));
     }
 
+    @Override
+    public CompletionStage<Decision> willDecision(String deviceId, long epoch) {
+        return redis.hget(RedisKeys.device(deviceId).willDecisions(), Long.toString(epoch)).thenApply(RedisGatewayStore::decision);
+    }
+
     private static Decision decision(String recorded) {
         if (RESUMED.equals(recorded)) {
             return Decision.RESUMED;

@@ -50,4 +50,19 @@ class ControlChannelTest {
         listener.subscribed(CONTROL, 2);
         assertEquals(1, rechecks.get(), "a will notice may have been lost meanwhile");
     }
+
+    @Test
+    void aStepOfTheResubscribeThatThrowsIsLoggedAndDoesNotStopTheSubscription() {
+        AtomicInteger asked = new AtomicInteger();
+        ControlChannel.Listener failing = new ControlChannel.Listener(CONTROL, audit, new DeviceAuthenticator(store, Duration.ofMinutes(5)),
+                notices::add, () -> {
+                    asked.incrementAndGet();
+                    throw new IllegalStateException("a bug");
+                });
+        failing.subscribed(CONTROL, 2);
+        failing.subscribed(CONTROL, 2); // must not throw into Lettuce
+        failing.subscribed(CONTROL, 2);
+
+        assertEquals(2, asked.get(), "each time it came back");
+    }
 }

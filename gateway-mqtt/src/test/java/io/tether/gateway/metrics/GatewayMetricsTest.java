@@ -34,6 +34,21 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void willOutcomesExistAtZeroAndCountWhatBecameOfEachWill() {
+        for (String outcome : GatewayMetrics.WILL_OUTCOMES) {
+            assertEquals(0, registry.get("tether.gateway.wills").tag("outcome", outcome).counter().count(), outcome);
+        }
+        metrics.will("dropped-unchecked");
+        metrics.will("dropped-unchecked");
+        metrics.will("sent");
+        metrics.will("something-else"); // counts nothing, registers nothing
+
+        assertEquals(2, registry.get("tether.gateway.wills").tag("outcome", "dropped-unchecked").counter().count());
+        assertEquals(1, registry.get("tether.gateway.wills").tag("outcome", "sent").counter().count());
+        assertEquals(GatewayMetrics.WILL_OUTCOMES.size(), registry.find("tether.gateway.wills").counters().size());
+    }
+
+    @Test
     void connectionsCountUpOnAcceptAndDownOnceOnClose() {
         GatewayMetrics.Connection a = metrics.connected("5", "tcp");
         GatewayMetrics.Connection b = metrics.connected("5", "tcp");

@@ -420,8 +420,9 @@ class ConnectHandlerTest {
             }
 
             @Override
-            public void recheck() {
+            public java.util.concurrent.CompletionStage<?> recheck() {
                 heard.add("rechecked");
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
             }
 
             @Override

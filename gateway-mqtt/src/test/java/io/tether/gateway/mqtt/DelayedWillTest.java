@@ -9,6 +9,7 @@ import io.tether.gateway.testing.GatewayFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +21,9 @@ class DelayedWillTest {
     private static final Duration DELAY = Duration.ofMinutes(10);
 
     private final GatewayFixture fx = new GatewayFixture();
-    private final DelayedWill sender = new DelayedWill(fx.services.wills(), fx.vertx.context(), fx.store, fx.services.events());
+    private final List<String> outcomes = new CopyOnWriteArrayList<>();
+    private final PendingWills wills = new PendingWills(fx.vertx.vertx(), outcomes::add);
+    private final DelayedWill sender = new DelayedWill(wills, fx.vertx.context(), fx.store, fx.services.events());
 
     private static UpstreamMessage will(long epoch) {
         return new UpstreamMessage(ID, "msg_will_" + epoch, "devices/dev-1/status", 1,
@@ -47,32 +50,57 @@ class DelayedWillTest {
     // ---- a will replaced by a newer one of the device -------------------------------------------------------
 
     @Test
-    void aReplacedWillIsNotSentWhenRedisCannotSayHowItWasDecidedNotEvenAfterARetry() {
+    void aReplacedWillIsNotSentWhenRedisCannotSayHowItWasDecidedNotEvenAfterARetryAndThatIsCounted() {
         held(7);
         fx.store.holderFailure = new IllegalStateException("redis away");
 
         held(8);
 
+        assertEquals(List.of("will-check dev-1 7"), fx.store.calls("will-check dev-1 7"), "once replaced, not again at once");
+        assertEquals(List.of(DELAY.toMillis(), DelayedWill.RETRY_MILLIS), fx.vertx.armedDelays(), "a retry a moment later");
+        assertEquals(1, fx.vertx.fire(DelayedWill.RETRY_MILLIS));
+        settleHops();
+
         assertEquals(List.of(), sent(), "it may have been resumed, and its delay is not up: a newer connection exists, so not sent");
-        assertEquals(List.of("will-check dev-1 7", "will-check dev-1 7", "will-check dev-1 7"), fx.store.calls("will-check dev-1 7"),
-                "at hold, then once replaced and once again");
-        assertEquals(1, fx.services.wills().size(), "the newer will waits on");
+        assertEquals(List.of("will-check dev-1 7", "will-check dev-1 7"), fx.store.calls("will-check dev-1 7"),
+                "once replaced and once again");
+        assertEquals(List.of("will-decision dev-1 7"), fx.store.calls("will-decision dev-1 7"), "at hold, the decision only");
+        assertEquals(List.of("dropped-unchecked"), outcomes);
+        assertEquals(1, wills.size(), "the newer will waits on");
+        assertEquals(List.of(DELAY.toMillis()), fx.vertx.armedDelays());
 
         fx.store.holderFailure = null;
         fx.vertx.fireAll();
         settleHops();
         assertEquals(List.of("gone 8"), sent(), "the newer will at its delay, nothing came after it");
+        assertEquals(List.of("dropped-unchecked", "sent"), outcomes);
     }
 
     @Test
-    void aReplacedWillAsksOnceMoreWhenRedisFailedAndFollowsTheRecordedDecision() {
+    void aReplacedWillAsksOnceMoreAMomentLaterWhenRedisFailedAndFollowsTheRecordedDecision() {
         held(7);
         fx.store.decisions.put("dev-1 7", GatewayStore.Decision.NEW_SESSION);
         fx.store.failingWillChecks.set(1);
 
         held(8);
+        assertEquals(List.of(), sent(), "not yet: Redis failing fast would fail again at once");
 
-        assertEquals(List.of("gone 7"), sent(), "its session ended: sent, at once");
+        fx.vertx.fire(DelayedWill.RETRY_MILLIS);
+        settleHops();
+        assertEquals(List.of("gone 7"), sent(), "its session ended: sent");
+        assertEquals(List.of("sent"), outcomes);
+    }
+
+    @Test
+    void theRetryOfAReplacedWillComesNoLaterThanItsDelay() {
+        fx.vertx.onLoop(() -> sender.send(will(7), 7, Duration.ofMillis(300)));
+        settleHops();
+        fx.store.holderFailure = new IllegalStateException("redis away");
+
+        held(8);
+
+        long retry = fx.vertx.armedDelays().stream().filter(d -> d != DELAY.toMillis()).findFirst().orElseThrow();
+        assertTrue(retry >= 1 && retry <= 300, "capped by what is left of its 300 ms: " + retry);
     }
 
     @Test
@@ -83,7 +111,7 @@ class DelayedWillTest {
         held(8);
 
         assertEquals(List.of(), sent());
-        assertEquals(1, fx.services.wills().size());
+        assertEquals(1, wills.size());
     }
 
     @Test
@@ -102,11 +130,13 @@ class DelayedWillTest {
         held(7);
         fx.store.decisions.put("dev-1 7", GatewayStore.Decision.NEW_SESSION); // its will notice was lost
 
-        assertEquals(1, fx.services.wills().recheckAll());
+        assertEquals(1, wills.recheckAll());
         settleHops();
 
         assertEquals(List.of("gone 7"), sent(), "without waiting its 10 minutes");
-        assertEquals(0, fx.services.wills().size());
+        assertEquals(List.of("will-decision dev-1 7", "will-decision dev-1 7"), fx.store.calls("will-"),
+                "at hold and at the recheck, one read of the decision each: no will check");
+        assertEquals(0, wills.size());
         fx.vertx.fireAll();
         settleHops();
         assertEquals(1, fx.upstream().size(), "once");
@@ -117,11 +147,11 @@ class DelayedWillTest {
         held(7);
         fx.store.decisions.put("dev-1 7", GatewayStore.Decision.RESUMED);
 
-        fx.services.wills().recheckAll();
+        wills.recheckAll();
         settleHops();
 
         assertEquals(List.of(), sent());
-        assertEquals(0, fx.services.wills().size(), "settled: no timer left to fire it");
+        assertEquals(0, wills.size(), "settled: no timer left to fire it");
     }
 
     @Test
@@ -129,14 +159,14 @@ class DelayedWillTest {
         held(7);
         fx.store.holders.put(ID, 9L); // a newer connection, but no decision recorded (an older gateway claimed it)
 
-        fx.services.wills().recheckAll();
+        wills.recheckAll();
         settleHops();
         fx.store.holderFailure = new IllegalStateException("redis away");
-        fx.services.wills().recheckAll();
+        wills.recheckAll();
         settleHops();
 
         assertEquals(List.of(), sent());
-        assertEquals(1, fx.services.wills().size(), "it waits for a notice or its delay");
+        assertEquals(1, wills.size(), "it waits for a notice or its delay");
         assertTrue(fx.vertx.armedDelays().contains(DELAY.toMillis()));
     }
 }

@@ -1,9 +1,13 @@
 package io.tether.gateway.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tether.gateway.testing.FakeVertx;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +16,8 @@ class PendingWillsTest {
     private final FakeVertx vertx = new FakeVertx();
     private final PendingWills wills = new PendingWills(vertx.vertx());
     private final List<String> heard = new CopyOnWriteArrayList<>();
+    /** The rechecks' Redis answers, completed by the test. */
+    private final List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
 
     /** A will that records what happens to it. */
     private PendingWills.Will will(String name) {
@@ -27,8 +33,11 @@ class PendingWillsTest {
             }
 
             @Override
-            public void recheck() {
+            public CompletionStage<?> recheck() {
                 heard.add(name + " rechecked");
+                CompletableFuture<Void> answer = new CompletableFuture<>();
+                answers.add(answer);
+                return answer;
             }
 
             @Override
@@ -101,8 +110,70 @@ class PendingWillsTest {
         assertEquals(List.of(5_000L, 5_000L), vertx.armedDelays(), "their delays still run");
 
         wills.settle("dev1", 7, false); // what dev1's recheck does when Redis has its decision
+        answers.forEach(answer -> answer.complete(null));
+        assertFalse(wills.rechecking(), "the run ended with the last answer");
         vertx.fireAll();
         assertEquals(List.of("dev1 new session", "dev1 rechecked", "dev2 checked", "dev2 rechecked"), heard.stream().sorted().toList());
         assertEquals(0, wills.recheckAll(), "none held");
+    }
+
+    @Test
+    void aRecheckAsksABatchAtATimeTheNextOnceTheOneBeforeWasAnsweredAndIsNotDoubled() {
+        int held = 2 * PendingWills.RECHECK_BATCH + 10;
+        vertx.onLoop(() -> {
+            for (int device = 0; device < held; device++) {
+                wills.hold("dev" + device, 7, 5_000, will("dev" + device));
+            }
+        });
+
+        assertEquals(held, wills.recheckAll());
+        assertEquals(PendingWills.RECHECK_BATCH, answers.size(), "one batch asks, not every will at once");
+        assertEquals(-1, wills.recheckAll(), "the control channel came back again meanwhile: the run going asks them");
+        assertEquals(PendingWills.RECHECK_BATCH, answers.size());
+
+        answers.subList(0, PendingWills.RECHECK_BATCH - 1).forEach(answer -> answer.complete(null));
+        assertEquals(PendingWills.RECHECK_BATCH, answers.size(), "the batch waits for its last answer");
+        answers.get(PendingWills.RECHECK_BATCH - 1).completeExceptionally(new IllegalStateException("redis away"));
+        assertEquals(2 * PendingWills.RECHECK_BATCH, answers.size(), "an answer that failed counts as answered");
+
+        String notAsked = java.util.stream.IntStream.range(0, held).mapToObj(device -> "dev" + device)
+                .filter(device -> !heard.contains(device + " rechecked")).findFirst().orElseThrow();
+        wills.settle(notAsked, 7, true); // settled before its batch asked: it does not ask
+        answers.subList(PendingWills.RECHECK_BATCH, answers.size()).forEach(answer -> answer.complete(null));
+        assertEquals(held - 1, answers.size());
+        assertTrue(wills.rechecking());
+        answers.subList(2 * PendingWills.RECHECK_BATCH, answers.size()).forEach(answer -> answer.complete(null));
+        assertFalse(wills.rechecking(), "done: the next loss runs again");
+        assertEquals(held - 1, wills.recheckAll());
+    }
+
+    @Test
+    void aRecheckThatThrowsDoesNotStopTheOthers() {
+        vertx.onLoop(() -> {
+            wills.hold("dev1", 7, 5_000, new PendingWills.Will() {
+                @Override
+                public void check() {
+                }
+
+                @Override
+                public void replaced(long newer) {
+                }
+
+                @Override
+                public CompletionStage<?> recheck() {
+                    throw new IllegalStateException("a bug");
+                }
+
+                @Override
+                public void decided(boolean resumed) {
+                }
+            });
+            wills.hold("dev2", 7, 5_000, will("dev2"));
+        });
+
+        assertEquals(2, wills.recheckAll());
+        assertEquals(List.of("dev2 rechecked"), heard);
+        answers.forEach(answer -> answer.complete(null));
+        assertFalse(wills.rechecking());
     }
 }

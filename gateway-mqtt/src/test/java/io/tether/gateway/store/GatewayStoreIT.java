@@ -130,6 +130,9 @@ class GatewayStoreIT {
         assertEquals(Decision.RESUMED, join(store.willCheck(ID, 100)).decision(), "the later clean start changed nothing");
         assertEquals(Decision.NEW_SESSION, join(store.willCheck(ID, 200)).decision());
         assertEquals(Decision.NONE, join(store.willCheck(ID, 300)).decision(), "nothing came after 300 yet");
+        assertEquals(Decision.RESUMED, join(store.willDecision(ID, 100)), "the decision alone, in one read");
+        assertEquals(Decision.NEW_SESSION, join(store.willDecision(ID, 200)));
+        assertEquals(Decision.NONE, join(store.willDecision(ID, 300)));
         await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 4);
         assertEquals(List.of(RedisKeys.controlChannel("gw-a") + " " + new TakeoverNotice(ID, 200).format(),
                 RedisKeys.controlChannel("gw-a") + " " + new WillNotice(ID, 100, true).format(),

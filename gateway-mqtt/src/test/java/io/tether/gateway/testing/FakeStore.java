@@ -153,6 +153,18 @@ public final class FakeStore implements GatewayStore {
     }
 
     @Override
+    public CompletionStage<Decision> willDecision(String deviceId, long epoch) {
+        calls.add("will-decision " + deviceId + " " + epoch);
+        if (failingWillChecks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis away for a moment"));
+        }
+        if (holderFailure != null) {
+            return CompletableFuture.failedFuture(holderFailure);
+        }
+        return CompletableFuture.completedFuture(decisions.getOrDefault(deviceId + " " + epoch, Decision.NONE));
+    }
+
+    @Override
     public CompletionStage<Optional<String>> secretHash(String deviceId) {
         return CompletableFuture.completedFuture(Optional.ofNullable(devices.get(deviceId)).map(ConnectInfo::secretHash));
     }

@@ -94,6 +94,24 @@ public final class FakeVertx {
         onLoop(() -> due.forEach((id, handler) -> handler.handle(id)));
     }
 
+    /** Fires, on the loop, the armed one-shot timers of {@code delayMillis} only; returns how many fired. */
+    public int fire(long delayMillis) {
+        Map<Long, Handler<Long>> due = new LinkedHashMap<>();
+        synchronized (this) {
+            delays.forEach((id, delay) -> {
+                if (delay == delayMillis && !periodic.contains(id)) {
+                    due.put(id, timers.get(id));
+                }
+            });
+            due.keySet().forEach(id -> {
+                timers.remove(id);
+                delays.remove(id);
+            });
+        }
+        onLoop(() -> due.forEach((id, handler) -> handler.handle(id)));
+        return due.size();
+    }
+
     /** Runs {@code action} on the event loop and waits for it (and for what it queued before it) to finish. */
     public void onLoop(Runnable action) {
         CountDownLatch done = new CountDownLatch(1);

@@ -100,7 +100,7 @@ public final class ControlChannel implements AutoCloseable {
                                 + " were decided, %d at a time", control, wills, PendingWills.RECHECK_BATCH);
                     } else if (wills < 0) {
                         LOG.infof("control channel %s subscribed again: the delayed wills held here are still asking Redis"
-                                + " since the last time", control);
+                                + " since the last time; they all ask again once that is done", control);
                     }
                 });
             }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
@@ -29,6 +30,8 @@ public final class PendingWills {
     private final Outcomes outcomes;
     private final Map<String, Waiting> wills = new ConcurrentHashMap<>();
     private final AtomicBoolean rechecking = new AtomicBoolean();
+    /** A call of {@link #recheckAll} came while a run was going: one more runs once it is done. */
+    private final AtomicBoolean again = new AtomicBoolean();
 
     /** Counts what became of the delayed wills (metrics). */
     public interface Outcomes {
@@ -116,27 +119,94 @@ public final class PendingWills {
      * Every held will asks Redis whether the first connection after it decided (the control channel was down, so its
      * will notice may have been missed); those decided are settled, the others keep waiting. They ask {@link #RECHECK_BATCH} at
      * a time, the next batch once the one before was answered, so that a gateway holding many (after a network blip)
-     * does not add them all at once to the reconnect storm; a will settled meanwhile does not ask. A run already going
-     * is not doubled. Returns how many will ask, -1 when a run was going already. Called from any thread.
+     * does not add them all at once to the reconnect storm; a will settled meanwhile does not ask. A call while a run is
+     * going is not doubled but remembered: once that run is done, one more runs from the wills held then (however many
+     * calls came meanwhile), so that a will whose batch failed, or whose notice was missed, during a flap that run
+     * spanned does not wait its whole delay. Returns how many will ask, -1 when a run was going already (one more
+     * follows it). Called from any thread.
      */
     public int recheckAll() {
         if (!rechecking.compareAndSet(false, true)) {
-            return -1;
+            again.set(true);
+            if (!rechecking.compareAndSet(false, true)) {
+                return -1; // the run going sees the flag when it is done
+            }
+            // the run ended between the two: this call starts the next itself
         }
-        List<Map.Entry<String, Waiting>> held = List.copyOf(wills.entrySet());
-        recheckFrom(held, 0).whenComplete((done, error) -> rechecking.set(false));
-        return held.size();
+        again.set(false); // this run's snapshot is fresher than any asked for before
+        return start();
     }
 
-    private CompletionStage<Void> recheckFrom(List<Map.Entry<String, Waiting>> held, int from) {
-        if (from >= held.size()) {
-            return CompletableFuture.completedFuture(null);
+    /** Starts a run from the wills held now; {@link #rechecking} is set. Returns how many will ask. */
+    private int start() {
+        boolean started = false;
+        try {
+            List<Map.Entry<String, Waiting>> held = List.copyOf(wills.entrySet());
+            new Run(held).drain();
+            started = true;
+            return held.size();
+        } finally {
+            if (!started) {
+                rechecking.set(false);
+            }
         }
-        CompletableFuture<?>[] batch = held.subList(from, Math.min(held.size(), from + RECHECK_BATCH)).stream()
-                .filter(entry -> wills.get(entry.getKey()) == entry.getValue())
-                .map(entry -> recheck(entry.getValue().will()))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(batch).handle((done, error) -> null).thenCompose(done -> recheckFrom(held, from + RECHECK_BATCH));
+    }
+
+    /** A run is done: one more runs if asked for meanwhile, else the next call starts one. */
+    private void finished() {
+        while (true) {
+            if (again.getAndSet(false)) {
+                start();
+                return;
+            }
+            rechecking.set(false);
+            // A call that found the run going may have asked again after the check above: take the flag back for it.
+            if (!again.get() || !rechecking.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One run over a snapshot of the held wills, a batch at a time. The next batch starts in a loop, not from inside the
+     * one before's completion: answers that come on the calling thread (or have come already) do not deepen the stack.
+     */
+    private final class Run {
+        private final List<Map.Entry<String, Waiting>> held;
+        /** Callers of {@link #drain} not yet seen by the one looping; only that one touches the fields below. */
+        private final AtomicInteger pending = new AtomicInteger();
+        private int next;
+        private CompletableFuture<?> asking = CompletableFuture.completedFuture(null);
+
+        Run(List<Map.Entry<String, Waiting>> held) {
+            this.held = held;
+        }
+
+        /** Starts batches while the one before was answered; a call while another loops only tells it to look again. */
+        void drain() {
+            if (pending.getAndIncrement() != 0) {
+                return;
+            }
+            do {
+                while (asking.isDone()) {
+                    if (next >= held.size()) {
+                        finished();
+                        return; // no batch left to call drain
+                    }
+                    asking = batch(next);
+                    next += RECHECK_BATCH;
+                    asking.whenComplete((done, error) -> drain());
+                }
+            } while (pending.decrementAndGet() != 0);
+        }
+
+        private CompletableFuture<?> batch(int from) {
+            CompletableFuture<?>[] batch = held.subList(from, Math.min(held.size(), from + RECHECK_BATCH)).stream()
+                    .filter(entry -> wills.get(entry.getKey()) == entry.getValue())
+                    .map(entry -> recheck(entry.getValue().will()))
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(batch);
+        }
     }
 
     /** The will's recheck, never failing: one that throws does not stop the others. */

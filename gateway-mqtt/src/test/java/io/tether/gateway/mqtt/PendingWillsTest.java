@@ -118,7 +118,7 @@ class PendingWillsTest {
     }
 
     @Test
-    void aRecheckAsksABatchAtATimeTheNextOnceTheOneBeforeWasAnsweredAndIsNotDoubled() {
+    void aRecheckAsksABatchAtATimeTheNextOnceTheOneBeforeWasAnsweredAndOneAskedMeanwhileRunsOnceAfterIt() {
         int held = 2 * PendingWills.RECHECK_BATCH + 10;
         vertx.onLoop(() -> {
             for (int device = 0; device < held; device++) {
@@ -128,7 +128,8 @@ class PendingWillsTest {
 
         assertEquals(held, wills.recheckAll());
         assertEquals(PendingWills.RECHECK_BATCH, answers.size(), "one batch asks, not every will at once");
-        assertEquals(-1, wills.recheckAll(), "the control channel came back again meanwhile: the run going asks them");
+        assertEquals(-1, wills.recheckAll(), "the control channel came back again meanwhile: not doubled, remembered");
+        assertEquals(-1, wills.recheckAll(), "and again");
         assertEquals(PendingWills.RECHECK_BATCH, answers.size());
 
         answers.subList(0, PendingWills.RECHECK_BATCH - 1).forEach(answer -> answer.complete(null));
@@ -143,8 +144,49 @@ class PendingWillsTest {
         assertEquals(held - 1, answers.size());
         assertTrue(wills.rechecking());
         answers.subList(2 * PendingWills.RECHECK_BATCH, answers.size()).forEach(answer -> answer.complete(null));
-        assertFalse(wills.rechecking(), "done: the next loss runs again");
+        assertTrue(wills.rechecking(), "the re-subscribes during the run: it runs once more, from the wills held now");
+        assertEquals(held - 1 + PendingWills.RECHECK_BATCH, answers.size(), "a batch at a time again");
+
+        while (answers.stream().anyMatch(answer -> !answer.isDone())) {
+            answers.forEach(answer -> answer.complete(null));
+        }
+        assertFalse(wills.rechecking(), "done: one more run, not one per re-subscribe; the next loss runs again");
+        assertEquals(2 * (held - 1), answers.size());
         assertEquals(held - 1, wills.recheckAll());
+    }
+
+    @Test
+    void batchesAnsweredAtOnceStartTheNextWithoutDeepeningTheStack() {
+        int batches = 40;
+        List<Integer> depths = new CopyOnWriteArrayList<>();
+        vertx.onLoop(() -> {
+            for (int device = 0; device < batches * PendingWills.RECHECK_BATCH; device++) {
+                wills.hold("dev" + device, 7, 5_000, new PendingWills.Will() {
+                    @Override
+                    public void check() {
+                    }
+
+                    @Override
+                    public void replaced(long newer) {
+                    }
+
+                    @Override
+                    public CompletionStage<?> recheck() {
+                        depths.add(Thread.currentThread().getStackTrace().length);
+                        return CompletableFuture.completedFuture(null); // answered on the calling thread
+                    }
+
+                    @Override
+                    public void decided(boolean resumed) {
+                    }
+                });
+            }
+        });
+
+        assertEquals(batches * PendingWills.RECHECK_BATCH, wills.recheckAll());
+        assertEquals(batches * PendingWills.RECHECK_BATCH, depths.size());
+        assertFalse(wills.rechecking());
+        assertEquals(depths.get(0), depths.get(depths.size() - 1), "the last batch asks from where the first did");
     }
 
     @Test
